@@ -1,0 +1,284 @@
+//! The results model: the one record of a run from which every report is rendered and every
+//! verdict can be re-derived. Serialised as `results.json` (`"schema": "ailevel.results/1"`);
+//! field order is fixed by these structs, so the same results give the same bytes.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::device::DeviceError;
+use crate::device::protocol::{Info, Input, Turn};
+use crate::suite::model::{Check, I18n, Mode};
+
+pub const RESULTS_SCHEMA: &str = "ailevel.results/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    pub schema: String,
+    pub harness: Harness,
+    pub run: RunInfo,
+    pub framework: FrameworkRef,
+    pub suite: SuiteRef,
+    pub device: DeviceRef,
+    pub cases: Vec<CaseResult>,
+    pub scores: Vec<LevelScore>,
+    pub grade: Grade,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Harness {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunInfo {
+    pub seed: u64,
+    pub locale: String,
+    /// `--trials` when given: overrides every case's and level's trial count.
+    pub trials_override: Option<u32>,
+    pub concurrency: u32,
+    pub turn_timeout_ms: u64,
+    /// RFC 3339, wall clock: volatile, excluded from comparisons.
+    pub started_at: String,
+    pub finished_at: String,
+    pub duration_ms: u64,
+    /// True when the device failed so badly that some trials could not run.
+    pub aborted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abort_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkRef {
+    pub name: String,
+    pub version: String,
+    pub sha256: String,
+    pub provisional: bool,
+    pub notice: I18n,
+    /// The framework's levels and elements, so a report needs nothing but this file.
+    pub levels: Vec<LevelRef>,
+    pub elements: Vec<ElementRef>,
+    /// The whole framework as loaded, so `regrade` can re-derive verdicts without the suite.
+    pub definition: crate::suite::model::Framework,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRef {
+    pub id: String,
+    pub name: I18n,
+    pub summary: I18n,
+    pub clause: String,
+    pub provisional: bool,
+    pub primary_elements: Vec<String>,
+    pub primary_element_min: f64,
+    pub overall_min: f64,
+    pub thresholds_provisional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElementRef {
+    pub id: String,
+    pub name: I18n,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteRef {
+    /// The suite directory as given on the command line.
+    pub path: String,
+    /// Hash over every loaded file's relative path and SHA-256.
+    pub sha256: String,
+    pub files: Vec<FileRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRef {
+    pub profile: String,
+    pub profile_sha256: String,
+    pub vendor: String,
+    pub model: String,
+    pub category: String,
+    pub firmware: String,
+    pub declared_level: Option<String>,
+    pub features: Vec<String>,
+    pub adapter: String,
+    /// What the device itself reported through `info`, if it answered.
+    pub info: Option<Info>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Inconclusive,
+    NotApplicable,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseResult {
+    pub id: String,
+    pub title: I18n,
+    pub file: String,
+    pub level: String,
+    pub element: String,
+    pub mandatory: bool,
+    pub mode: Mode,
+    pub clause: String,
+    pub weight: f64,
+    pub verdict: Verdict,
+    /// Why the verdict is what it is, in a sentence.
+    pub reason: String,
+    pub trials_planned: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub errored: u32,
+    /// The case as run, so checks can be re-evaluated from results alone.
+    pub turns: Vec<crate::suite::model::CaseTurn>,
+    pub trials: Vec<TrialRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrialOutcome {
+    Pass,
+    Fail,
+    Error,
+}
+
+/// One trial: a fresh session through every turn of a case. Written to `trials.jsonl` as
+/// soon as it finishes, so an interrupted run loses nothing that completed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrialRecord {
+    pub case: String,
+    pub index: u32,
+    pub seed: u64,
+    pub outcome: TrialOutcome,
+    /// Setup ops sent before the first turn (wire names).
+    pub setup: Vec<String>,
+    pub turns: Vec<TurnRecord>,
+    /// Device error that ended the trial early, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<DeviceError>,
+    pub duration_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TurnRecord {
+    pub input: Input,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Turn>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<DeviceError>,
+    /// Device state after the turn, fetched when a check needs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<Value>,
+    /// Harness-measured time from sending the input to a complete answer.
+    pub latency_ms: f64,
+    pub checks: Vec<CheckOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOutcome {
+    pub check: Check,
+    pub passed: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelScore {
+    pub level: String,
+    pub elements: Vec<ElementScore>,
+    /// Weighted share of passed applicable cases at this level; null when none applied.
+    pub overall: Option<f64>,
+    pub applicable: u32,
+    pub passed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElementScore {
+    pub element: String,
+    pub primary: bool,
+    pub score: Option<f64>,
+    pub applicable: u32,
+    pub passed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    /// The highest level whose levels 1..N all hold; null below L1.
+    pub level: Option<String>,
+    pub provisional: bool,
+    pub declared_level: Option<String>,
+    /// Whether the declared level (if any) was reached.
+    pub meets_declared: Option<bool>,
+    pub ladder: Vec<LadderStep>,
+    /// Cases that keep the device from the next level.
+    pub blocking: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LadderStep {
+    pub level: String,
+    pub held: bool,
+    pub provisional: bool,
+    pub reasons: Vec<String>,
+    pub blocking_cases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub cases: u32,
+    pub pass: u32,
+    pub fail: u32,
+    pub inconclusive: u32,
+    pub not_applicable: u32,
+    pub trials: u32,
+    pub trial_errors: u32,
+}
+
+impl Results {
+    /// Canonical bytes: pretty JSON with the structs' field order and a final newline.
+    pub fn to_canonical_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("results serialise");
+        s.push('\n');
+        s
+    }
+}

@@ -1,0 +1,59 @@
+//! `trials.jsonl`: every finished trial appended and synced as it completes, so an
+//! interrupted run keeps everything that finished (and a later resume can pick it up).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use crate::results::TrialRecord;
+
+pub struct Journal {
+    tx: Option<mpsc::Sender<TrialRecord>>,
+    handle: Option<JoinHandle<std::io::Result<()>>>,
+    path: PathBuf,
+}
+
+impl Journal {
+    /// Create (truncate) the journal. Writing happens on its own thread so that a slow disk
+    /// never stalls the async runner.
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        let mut file = std::fs::File::create(path)?;
+        let (tx, rx) = mpsc::channel::<TrialRecord>();
+        let handle = std::thread::spawn(move || {
+            for trial in rx {
+                let mut line = serde_json::to_string(&trial).map_err(std::io::Error::other)?;
+                line.push('\n');
+                file.write_all(line.as_bytes())?;
+                file.sync_data()?;
+            }
+            Ok(())
+        });
+        Ok(Journal {
+            tx: Some(tx),
+            handle: Some(handle),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn record(&self, trial: &TrialRecord) {
+        if let Some(tx) = &self.tx {
+            // A closed channel means the writer failed; `finish` reports it.
+            let _ = tx.send(trial.clone());
+        }
+    }
+
+    /// Wait for every record to be on disk.
+    pub fn finish(mut self) -> Result<(), crate::Error> {
+        drop(self.tx.take());
+        let result = match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(std::io::Error::other("journal writer panicked")),
+            None => Ok(()),
+        };
+        result.map_err(|source| crate::Error::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}

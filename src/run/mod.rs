@@ -1,0 +1,382 @@
+//! The runner: every applicable case × trials against one device, each trial in a fresh
+//! session, with a per-device concurrency limit and per-call timeouts. Trials whose cases
+//! change device-wide state (setup ops, end-side network switch) run alone between resets.
+
+pub mod journal;
+pub mod plan;
+pub mod progress;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
+use crate::device::protocol::Control;
+use crate::hash::sha256_hex;
+use crate::results::{
+    CaseResult, DeviceRef, ElementRef, FrameworkRef, Harness, LevelRef, Results, RunInfo, SuiteRef, TrialOutcome,
+    TrialRecord, TurnRecord, Verdict,
+};
+use crate::suite::LoadedSuite;
+use crate::suite::model::Check;
+use journal::Journal;
+use plan::{PlannedCase, input_for};
+use progress::Progress;
+
+/// After this many consecutive trials end with the device unreachable, the run stops
+/// trying: the remaining trials are recorded as errors and the run is marked aborted.
+const MAX_CONSECUTIVE_FATAL: u32 = 3;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub seed: u64,
+    pub trials_override: Option<u32>,
+    pub concurrency: u32,
+    pub turn_timeout: Duration,
+    pub locale: String,
+    pub quiet: bool,
+}
+
+/// Where the profile came from, for the results header.
+pub struct ProfileMeta {
+    pub path: String,
+    pub sha256: String,
+}
+
+struct Shared {
+    adapter: Arc<dyn Adapter>,
+    opts: RunOptions,
+    fatal_streak: AtomicU32,
+    progress: Mutex<Progress>,
+    journal: Option<Journal>,
+    /// Checks' regexes, compiled once for the whole run.
+    evaluator: crate::score::Evaluator,
+}
+
+/// Run the suite against the device and return graded results.
+pub async fn run(
+    suite: &LoadedSuite,
+    profile: &Profile,
+    meta: ProfileMeta,
+    adapter: Arc<dyn Adapter>,
+    opts: RunOptions,
+    journal: Option<Journal>,
+) -> Result<Results, crate::Error> {
+    let started = chrono::Utc::now();
+    let clock = Instant::now();
+    let info = with_timeout(opts.turn_timeout, adapter.info())
+        .await
+        .map_err(|e| crate::Error::Device(format!("`info` failed: {e}")))?;
+    // Start from factory state; a device without `reset` is still usable for cases without setup.
+    match with_timeout(opts.turn_timeout, adapter.control(&Control::Reset)).await {
+        Ok(()) | Err(DeviceError::Unsupported { .. }) => {}
+        Err(e) => return Err(crate::Error::Device(format!("`reset` failed: {e}"))),
+    }
+
+    let planned = plan::plan(suite, profile, opts.trials_override);
+    let total: u64 = planned.iter().filter(|p| p.applicable.is_ok()).map(|p| u64::from(p.trials)).sum();
+    let shared = Arc::new(Shared {
+        adapter,
+        progress: Mutex::new(Progress::new(total, opts.quiet)),
+        opts: opts.clone(),
+        fatal_streak: AtomicU32::new(0),
+        journal,
+        evaluator: crate::score::Evaluator::new(
+            planned.iter().flat_map(|p| p.loaded.case.turns.iter().flat_map(|t| t.expect.iter())),
+        ),
+    });
+
+    // Shared trials first, concurrently; then the exclusive ones, one at a time.
+    let permits = Arc::new(Semaphore::new(opts.concurrency.max(1) as usize));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (ci, pc) in planned.iter().enumerate() {
+        if pc.applicable.is_err() || pc.exclusive() {
+            continue;
+        }
+        for index in 0..pc.trials {
+            let (shared, permits, pc) = (shared.clone(), permits.clone(), pc.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await.ok();
+                (ci, run_trial(&shared, &pc, index).await)
+            });
+        }
+    }
+    let mut trials: Vec<Vec<TrialRecord>> = vec![Vec::new(); planned.len()];
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((ci, rec)) = joined {
+            trials[ci].push(rec);
+        }
+    }
+    for (ci, pc) in planned.iter().enumerate() {
+        if pc.applicable.is_err() || !pc.exclusive() {
+            continue;
+        }
+        for index in 0..pc.trials {
+            trials[ci].push(run_trial(&shared, pc, index).await);
+        }
+    }
+    let aborted = shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL;
+    let shared = Arc::into_inner(shared).ok_or_else(|| crate::Error::Device("runner tasks still alive".into()))?;
+    shared.progress.into_inner().finish();
+    if let Some(j) = shared.journal {
+        j.finish()?;
+    }
+
+    let fw = &suite.framework;
+    let cases = planned
+        .into_iter()
+        .zip(trials)
+        .map(|(pc, trials)| {
+            let c = &pc.loaded.case;
+            let (planned_n, reason) = match &pc.applicable {
+                Ok(()) => (pc.trials, String::new()),
+                Err(why) => (0, why.clone()),
+            };
+            CaseResult {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                file: pc.loaded.file.clone(),
+                level: c.level.clone(),
+                element: c.element.clone(),
+                mandatory: c.mandatory,
+                mode: c.mode,
+                clause: c.clause.clone(),
+                weight: c.weight.unwrap_or(1.0),
+                verdict: Verdict::NotApplicable,
+                reason,
+                trials_planned: planned_n,
+                passed: 0,
+                failed: 0,
+                errored: 0,
+                turns: c.turns.clone(),
+                trials,
+            }
+        })
+        .collect();
+    let finished = chrono::Utc::now();
+    let mut results = Results {
+        schema: crate::results::RESULTS_SCHEMA.into(),
+        harness: Harness {
+            name: "ailevel".into(),
+            version: crate::HARNESS_VERSION.into(),
+        },
+        run: RunInfo {
+            seed: opts.seed,
+            locale: opts.locale.clone(),
+            trials_override: opts.trials_override,
+            concurrency: opts.concurrency,
+            turn_timeout_ms: opts.turn_timeout.as_millis() as u64,
+            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            finished_at: finished.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            duration_ms: clock.elapsed().as_millis() as u64,
+            aborted,
+            abort_reason: aborted.then(|| format!("device unreachable in {MAX_CONSECUTIVE_FATAL} consecutive trials")),
+        },
+        framework: framework_ref(suite),
+        suite: SuiteRef {
+            path: suite.root.display().to_string(),
+            sha256: suite.sha256.clone(),
+            files: suite.files.clone(),
+        },
+        device: DeviceRef {
+            profile: meta.path,
+            profile_sha256: meta.sha256,
+            vendor: profile.vendor.clone(),
+            model: profile.model.clone(),
+            category: profile.category.clone(),
+            firmware: profile.firmware.clone(),
+            declared_level: profile.declared_level.clone(),
+            features: profile.features.clone(),
+            adapter: profile.adapter.kind().into(),
+            info: Some(info),
+        },
+        cases,
+        scores: Vec::new(),
+        grade: crate::grade::grade(fw, &[], &[], None),
+        summary: crate::results::Summary {
+            cases: 0,
+            pass: 0,
+            fail: 0,
+            inconclusive: 0,
+            not_applicable: 0,
+            trials: 0,
+            trial_errors: 0,
+        },
+    };
+    crate::grade::derive(fw, &mut results);
+    Ok(results)
+}
+
+pub fn framework_ref(suite: &LoadedSuite) -> FrameworkRef {
+    let fw = &suite.framework;
+    FrameworkRef {
+        name: fw.name.clone(),
+        version: fw.version.clone(),
+        sha256: suite.framework_sha256.clone(),
+        provisional: fw.provisional,
+        notice: fw.notice.clone(),
+        levels: fw
+            .levels
+            .iter()
+            .map(|l| LevelRef {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                summary: l.summary.clone(),
+                clause: l.clause.clone(),
+                provisional: l.provisional,
+                primary_elements: l.primary_elements.clone(),
+                primary_element_min: l.thresholds.primary_element_min,
+                overall_min: l.thresholds.overall_min,
+                thresholds_provisional: l.thresholds.provisional,
+            })
+            .collect(),
+        elements: fw
+            .elements
+            .iter()
+            .map(|e| ElementRef {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                clause: e.clause.clone(),
+            })
+            .collect(),
+        definition: fw.clone(),
+    }
+}
+
+async fn with_timeout<T>(
+    limit: Duration,
+    fut: impl std::future::Future<Output = Result<T, DeviceError>>,
+) -> Result<T, DeviceError> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => r,
+        Err(_) => Err(DeviceError::Timeout {
+            ms: limit.as_millis() as u64,
+        }),
+    }
+}
+
+/// A trial's seed: derived from the run seed and the case, so it does not depend on the
+/// order trials happen to start in.
+pub fn trial_seed(run_seed: u64, case: &str, index: u32) -> u64 {
+    let h = sha256_hex(format!("{run_seed}\0{case}\0{index}").as_bytes());
+    u64::from_str_radix(&h[..16], 16).unwrap_or(run_seed)
+}
+
+async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord {
+    let case = &pc.loaded.case;
+    let seed = trial_seed(shared.opts.seed, &case.id, index);
+    let started = Instant::now();
+    let mut rec = TrialRecord {
+        case: case.id.clone(),
+        index,
+        seed,
+        outcome: TrialOutcome::Error,
+        setup: pc.setup.iter().map(|c| c.op_name().to_string()).collect(),
+        turns: Vec::new(),
+        error: None,
+        duration_ms: 0.0,
+    };
+    if shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL {
+        rec.error = Some(DeviceError::Unreachable {
+            message: "not run: the run was aborted after the device became unreachable".into(),
+        });
+    } else if let Err(e) = drive(shared, pc, seed, &mut rec).await {
+        if e.is_fatal() {
+            shared.fatal_streak.fetch_add(1, Ordering::SeqCst);
+        }
+        rec.error = Some(e);
+    } else {
+        shared.fatal_streak.store(0, Ordering::SeqCst);
+    }
+    rec.duration_ms = round_ms(started.elapsed());
+    // Outcome is provisional here (for progress); `grade::derive` recomputes it with checks.
+    rec.outcome = if rec.error.is_some() || rec.turns.iter().any(|t| t.error.is_some()) {
+        TrialOutcome::Error
+    } else {
+        crate::score::verdict::score_trial(&shared.evaluator, &case.turns, &mut rec);
+        rec.outcome
+    };
+    if let Some(j) = &shared.journal {
+        j.record(&rec);
+    }
+    shared.progress.lock().await.trial_done(&case.id, index, rec.outcome);
+    rec
+}
+
+fn round_ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1_000.0
+}
+
+/// Setup, session, turns, teardown. A device error ends the trial; it is recorded by the
+/// caller and never counts as a pass.
+async fn drive(shared: &Shared, pc: &PlannedCase, seed: u64, rec: &mut TrialRecord) -> Result<(), DeviceError> {
+    let dev = &shared.adapter;
+    let limit = shared.opts.turn_timeout;
+    if pc.exclusive() {
+        with_timeout(limit, dev.control(&Control::Reset)).await.or_else(ignore_unsupported)?;
+        for op in &pc.setup {
+            with_timeout(limit, dev.control(op)).await?;
+        }
+    }
+    let req = SessionRequest {
+        locale: Some(shared.opts.locale.clone()),
+        user: None,
+        seed: Some(seed),
+    };
+    let session = with_timeout(limit, dev.open_session(&req)).await?;
+    let outcome = drive_turns(shared, pc, &session, rec).await;
+    // Close and reset even after a failed turn, so the next trial starts clean.
+    let closed = with_timeout(limit, dev.close(&session)).await;
+    if pc.exclusive() {
+        with_timeout(limit, dev.control(&Control::Reset)).await.or_else(ignore_unsupported)?;
+    }
+    outcome.and(closed.or_else(ignore_unsupported))
+}
+
+fn ignore_unsupported(e: DeviceError) -> Result<(), DeviceError> {
+    match e {
+        DeviceError::Unsupported { .. } => Ok(()),
+        e => Err(e),
+    }
+}
+
+async fn drive_turns(shared: &Shared, pc: &PlannedCase, session: &SessionId, rec: &mut TrialRecord) -> Result<(), DeviceError> {
+    let dev = &shared.adapter;
+    let limit = shared.opts.turn_timeout;
+    for turn in &pc.loaded.case.turns {
+        let input = input_for(&turn.input, &shared.opts.locale);
+        let t0 = Instant::now();
+        let answer = with_timeout(limit, dev.turn(session, &input)).await;
+        let latency_ms = round_ms(t0.elapsed());
+        let response = match answer {
+            Ok(r) => r,
+            Err(e) => {
+                rec.turns.push(TurnRecord {
+                    input,
+                    response: None,
+                    error: Some(e.clone()),
+                    state: None,
+                    latency_ms,
+                    checks: Vec::new(),
+                });
+                return Err(e);
+            }
+        };
+        let state = if turn.expect.iter().any(|c| matches!(c, Check::State(_))) {
+            Some(with_timeout(limit, dev.state(session)).await?)
+        } else {
+            None
+        };
+        rec.turns.push(TurnRecord {
+            input,
+            response: Some(response),
+            error: None,
+            state,
+            latency_ms,
+            checks: Vec::new(),
+        });
+    }
+    Ok(())
+}

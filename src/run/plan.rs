@@ -1,0 +1,103 @@
+//! Planning a run: which cases apply to the device, how many trials each gets, which need
+//! the device to themselves. All of this is decided once, before the first trial.
+
+use crate::device::Profile;
+use crate::device::protocol::{Control, Event, Input};
+use crate::suite::model::{CaseInput, Framework, Mode, SetupOp};
+use crate::suite::{LoadedCase, LoadedSuite};
+
+/// One case as it will be run.
+#[derive(Debug, Clone)]
+pub struct PlannedCase {
+    pub loaded: LoadedCase,
+    /// `Err(reason)` when the case does not apply to this device.
+    pub applicable: Result<(), String>,
+    pub trials: u32,
+    /// Control ops to send after a reset, before the session opens.
+    pub setup: Vec<Control>,
+}
+
+impl PlannedCase {
+    /// Trials with setup change device-wide state, so they run alone, between resets.
+    pub fn exclusive(&self) -> bool {
+        !self.setup.is_empty()
+    }
+}
+
+/// Cases of the device's category and `common`, in suite order, with applicability decided
+/// by the profile's features — except that a category's required features count as present:
+/// a mandatory case cannot be dodged by declaring less.
+pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>) -> Vec<PlannedCase> {
+    let fw = &suite.framework;
+    let required: &[String] = fw
+        .categories
+        .iter()
+        .find(|c| c.id == profile.category)
+        .map_or(&[], |c| &c.required_features);
+    suite
+        .cases
+        .iter()
+        .filter(|lc| lc.category == "common" || lc.category == profile.category)
+        .map(|lc| {
+            let case = &lc.case;
+            let missing: Vec<&str> = case
+                .features
+                .iter()
+                .filter(|f| !profile.features.contains(f) && !required.contains(f))
+                .map(String::as_str)
+                .collect();
+            let applicable = if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("needs feature(s) the device does not declare: {}", missing.join(", ")))
+            };
+            let trials = trials_override
+                .or(case.trials)
+                .or_else(|| level_default_trials(fw, &case.level))
+                .unwrap_or(1)
+                .max(1);
+            let mut setup = Vec::new();
+            if case.mode == Mode::EndSide {
+                setup.push(Control::SetNetwork { online: false });
+            }
+            setup.extend(case.setup.iter().map(setup_control));
+            PlannedCase {
+                loaded: lc.clone(),
+                applicable,
+                trials,
+                setup,
+            }
+        })
+        .collect()
+}
+
+fn level_default_trials(fw: &Framework, level: &str) -> Option<u32> {
+    fw.levels.iter().find(|l| l.id == level).map(|l| l.default_trials)
+}
+
+fn setup_control(op: &SetupOp) -> Control {
+    match op.clone() {
+        SetupOp::SetNetwork { online } => Control::SetNetwork { online },
+        SetupOp::SetClock { now } => Control::SetClock { now },
+        SetupOp::SetScene { scene, noise_db } => Control::SetScene { scene, noise_db },
+        SetupOp::SeedMemory { facts } => Control::SeedMemory { facts },
+        SetupOp::LinkDevice { id, category } => Control::LinkDevice { id, category },
+    }
+}
+
+/// The protocol input for a case turn in the run's locale.
+pub fn input_for(input: &CaseInput, locale: &str) -> Input {
+    let text = match (locale.starts_with("en"), &input.text_en) {
+        (true, Some(en)) => Some(en.clone()),
+        _ => input.text.clone(),
+    };
+    Input {
+        text,
+        audio: None,
+        image: None,
+        event: input.event.as_ref().map(|e| Event {
+            kind: e.kind.clone(),
+            data: e.data.clone(),
+        }),
+    }
+}

@@ -1,0 +1,129 @@
+//! The published JSON Schemas (`schemas/*.schema.json`) and validation against them.
+//!
+//! The schemas are generated from the Rust types with schemars, committed, and embedded here;
+//! a test regenerates them and fails when the committed files drift
+//! (`UPDATE_SCHEMAS=1 cargo test schema` rewrites them).
+
+use std::sync::LazyLock;
+
+use jsonschema::Validator;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Framework,
+    Suite,
+    Actions,
+    Profile,
+    Results,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Framework,
+        Kind::Suite,
+        Kind::Actions,
+        Kind::Profile,
+        Kind::Results,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Framework => "framework.schema.json",
+            Kind::Suite => "suite.schema.json",
+            Kind::Actions => "actions.schema.json",
+            Kind::Profile => "profile.schema.json",
+            Kind::Results => "results.schema.json",
+        }
+    }
+
+    fn embedded(self) -> &'static str {
+        match self {
+            Kind::Framework => include_str!("../schemas/framework.schema.json"),
+            Kind::Suite => include_str!("../schemas/suite.schema.json"),
+            Kind::Actions => include_str!("../schemas/actions.schema.json"),
+            Kind::Profile => include_str!("../schemas/profile.schema.json"),
+            Kind::Results => include_str!("../schemas/results.schema.json"),
+        }
+    }
+
+    /// The schema as generated from the Rust types now.
+    pub fn generate(self) -> Value {
+        let schema = match self {
+            Kind::Framework => schemars::schema_for!(crate::suite::model::Framework),
+            Kind::Suite => schemars::schema_for!(crate::suite::model::SuiteFile),
+            Kind::Actions => schemars::schema_for!(crate::suite::model::ActionVocabulary),
+            Kind::Profile => schemars::schema_for!(crate::device::Profile),
+            Kind::Results => schemars::schema_for!(crate::results::Results),
+        };
+        schema.to_value()
+    }
+
+    fn validator(self) -> &'static Validator {
+        static V: LazyLock<Vec<Validator>> = LazyLock::new(|| {
+            Kind::ALL
+                .iter()
+                .map(|k| {
+                    let v: Value = serde_json::from_str(k.embedded())
+                        .expect("embedded schema is valid JSON (checked by tests)");
+                    jsonschema::validator_for(&v).expect("embedded schema compiles (checked by tests)")
+                })
+                .collect()
+        });
+        &V[Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)]
+    }
+}
+
+/// One schema violation: where in the instance, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Validate `instance` against the schema of `kind`; at most `limit` violations are returned.
+pub fn validate(kind: Kind, instance: &Value, limit: usize) -> Vec<Violation> {
+    kind.validator()
+        .iter_errors(instance)
+        .take(limit)
+        .map(|e| Violation {
+            pointer: e.instance_path().as_str().to_string(),
+            message: short(&e.to_string()),
+        })
+        .collect()
+}
+
+/// jsonschema quotes whole instances in messages; a suite case can be long, so cut it.
+fn short(s: &str) -> String {
+    crate::text::truncate(s, 300)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_schemas_match_the_types() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        for kind in Kind::ALL {
+            let generated = serde_json::to_string_pretty(&kind.generate()).unwrap() + "\n";
+            let path = dir.join(kind.file_name());
+            if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+                std::fs::write(&path, &generated).unwrap();
+            }
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                committed, generated,
+                "{} is stale: run `UPDATE_SCHEMAS=1 cargo test schema`",
+                kind.file_name()
+            );
+        }
+    }
+
+    #[test]
+    fn embedded_schemas_compile() {
+        for kind in Kind::ALL {
+            let _ = kind.validator();
+        }
+    }
+}

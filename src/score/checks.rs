@@ -1,0 +1,355 @@
+//! Evaluating one check against one turn. Each check gives pass/fail and a reason a person
+//! can act on ("expected action `alarm.create` with time=07:00; got alarm.create{time: 08:00}").
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use crate::device::protocol::{Action, Turn};
+use crate::results::CheckOutcome;
+use crate::suite::model::{ActionCheck, Check, StateCheck};
+use crate::text;
+
+/// Evaluates checks; holds the regexes compiled once at load time.
+#[derive(Debug, Default, Clone)]
+pub struct Evaluator {
+    regexes: HashMap<String, Regex>,
+}
+
+/// What a check sees of a turn.
+pub struct TurnView<'a> {
+    pub response: &'a Turn,
+    pub state: Option<&'a Value>,
+    pub latency_ms: f64,
+}
+
+impl Evaluator {
+    /// Compile every regex the checks use. Invalid ones were rejected when the suite loaded;
+    /// here (e.g. regrading an edited results file) they make the check fail with the reason.
+    pub fn new<'a>(checks: impl IntoIterator<Item = &'a Check>) -> Self {
+        let mut regexes = HashMap::new();
+        for c in checks {
+            if let Check::Matches(p) = c
+                && !regexes.contains_key(p)
+                && let Ok(re) = Regex::new(p)
+            {
+                regexes.insert(p.clone(), re);
+            }
+        }
+        Evaluator { regexes }
+    }
+
+    pub fn evaluate(&self, check: &Check, turn: &TurnView<'_>) -> CheckOutcome {
+        let (passed, reason) = self.eval(check, turn);
+        CheckOutcome {
+            check: check.clone(),
+            passed,
+            reason,
+        }
+    }
+
+    fn eval(&self, check: &Check, t: &TurnView<'_>) -> (bool, String) {
+        let reply = t.response.output.text.as_deref().unwrap_or("");
+        match check {
+            Check::Contains(want) => {
+                let folded = text::fold(reply);
+                match want.items().iter().find(|w| folded.contains(&text::fold(w))) {
+                    Some(w) => (true, format!("reply contains “{w}”")),
+                    None => (
+                        false,
+                        format!("reply {} contains none of {}", quote(reply), list(want.items())),
+                    ),
+                }
+            }
+            Check::NotContains(banned) => {
+                let folded = text::fold(reply);
+                match banned.items().iter().find(|w| folded.contains(&text::fold(w))) {
+                    Some(w) => (false, format!("reply {} contains “{w}”", quote(reply))),
+                    None => (true, format!("reply contains none of {}", list(banned.items()))),
+                }
+            }
+            Check::Matches(pattern) => match self.regexes.get(pattern) {
+                Some(re) => {
+                    let spaced = text::fold_spaced(reply);
+                    if re.is_match(&spaced) {
+                        (true, format!("reply matches /{pattern}/"))
+                    } else {
+                        (false, format!("reply {} does not match /{pattern}/", quote(reply)))
+                    }
+                }
+                None => (false, format!("invalid regex /{pattern}/")),
+            },
+            Check::Action(want) => action_check(want, &t.response.actions),
+            Check::NoAction(name) => {
+                let hits: Vec<&Action> = t
+                    .response
+                    .actions
+                    .iter()
+                    .filter(|a| name == "*" || &a.name == name)
+                    .collect();
+                if hits.is_empty() {
+                    (true, format!("no {} action taken", if name == "*" { "" } else { name }).replace("no  ", "no "))
+                } else {
+                    (false, format!("unexpected action(s): {}", actions_str(&hits)))
+                }
+            }
+            Check::State(s) => state_check(s, t.state),
+            Check::LatencyMs(max) => {
+                if t.latency_ms <= *max as f64 {
+                    (true, format!("answered in {:.0} ms (≤ {max} ms)", t.latency_ms))
+                } else {
+                    (false, format!("answered in {:.0} ms, more than {max} ms", t.latency_ms))
+                }
+            }
+            Check::ConfirmBefore(name) => {
+                let asked = t.response.needs_confirmation == Some(true);
+                let acted: Vec<&Action> = t.response.actions.iter().filter(|a| &a.name == name).collect();
+                match (asked, acted.is_empty()) {
+                    (true, true) => (true, format!("asked for confirmation before `{name}`")),
+                    (_, false) => (
+                        false,
+                        format!("took `{name}` without confirmation: {}", actions_str(&acted)),
+                    ),
+                    (false, true) => (
+                        false,
+                        format!("did not ask for confirmation (needs_confirmation not true); reply {}", quote(reply)),
+                    ),
+                }
+            }
+            Check::ServedBy(allowed) => match t.response.served_by {
+                Some(s) if allowed.contains(&s) => (true, format!("served by {}", served(s))),
+                Some(s) => (false, format!("served by {}, expected one of {}", served(s), allowed.iter().map(|a| served(*a)).collect::<Vec<_>>().join(", "))),
+                None => (false, "device did not report `served_by`".into()),
+            },
+        }
+    }
+}
+
+fn served(s: crate::device::protocol::ServedBy) -> &'static str {
+    use crate::device::protocol::ServedBy::*;
+    match s {
+        Device => "device",
+        Cloud => "cloud",
+        Hybrid => "hybrid",
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.is_empty() {
+        "(empty)".into()
+    } else {
+        format!("“{}”", text::truncate(s, 200))
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join(", ")
+}
+
+fn actions_str(actions: &[&Action]) -> String {
+    if actions.is_empty() {
+        return "none".into();
+    }
+    actions
+        .iter()
+        .map(|a| {
+            let args = serde_json::to_string(&a.args).unwrap_or_default();
+            format!("{}{}", a.name, text::truncate(&args, 160))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn action_check(want: &ActionCheck, actions: &[Action]) -> (bool, String) {
+    let named: Vec<&Action> = actions.iter().filter(|a| a.name == want.name).collect();
+    let matching = named
+        .iter()
+        .filter(|a| want.target.as_ref().is_none_or(|t| a.target.as_ref() == Some(t)))
+        .filter(|a| subset(&Value::Object(want.args.clone()), &Value::Object(a.args.clone())))
+        .count() as u32;
+    let wanted = describe_want(want);
+    let ok = match want.times {
+        Some(n) => matching == n,
+        None => matching >= 1,
+    };
+    if ok {
+        let times = want.times.map(|n| format!(" ×{n}")).unwrap_or_default();
+        (true, format!("took {wanted}{times}"))
+    } else if let Some(n) = want.times {
+        (false, format!("expected {wanted} exactly {n} time(s), found {matching}; actions: {}", actions_str(&actions.iter().collect::<Vec<_>>())))
+    } else {
+        (false, format!("expected {wanted}; actions: {}", actions_str(&actions.iter().collect::<Vec<_>>())))
+    }
+}
+
+fn describe_want(want: &ActionCheck) -> String {
+    let mut s = format!("`{}`", want.name);
+    if !want.args.is_empty() {
+        s.push_str(&format!(" with {}", serde_json::to_string(&want.args).unwrap_or_default()));
+    }
+    if let Some(t) = &want.target {
+        s.push_str(&format!(" on `{t}`"));
+    }
+    s
+}
+
+/// `want` is contained in `got`: objects by key subset, arrays by each expected item
+/// matching some actual item, scalars by normalised equality.
+pub fn subset(want: &Value, got: &Value) -> bool {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => w
+            .iter()
+            .all(|(k, wv)| g.get(k).is_some_and(|gv| subset(wv, gv))),
+        (Value::Array(w), Value::Array(g)) => w.iter().all(|wv| g.iter().any(|gv| subset(wv, gv))),
+        _ => scalar_eq(want, got),
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Equal as times of day, else as numbers, else as folded text.
+pub fn scalar_eq(want: &Value, got: &Value) -> bool {
+    if want == got {
+        return true;
+    }
+    let (Some(w), Some(g)) = (scalar_text(want), scalar_text(got)) else {
+        return false;
+    };
+    if let (Some(a), Some(b)) = (text::parse_time_of_day(&w), text::parse_time_of_day(&g)) {
+        return a == b;
+    }
+    if let (Some(a), Some(b)) = (text::parse_number(&w), text::parse_number(&g)) {
+        return (a - b).abs() < 1e-9;
+    }
+    text::fold(&w) == text::fold(&g)
+}
+
+fn state_check(s: &StateCheck, state: Option<&Value>) -> (bool, String) {
+    let Some(state) = state else {
+        return (false, "device state was not available".into());
+    };
+    let found = state.pointer(&s.pointer);
+    let short = |v: &Value| text::truncate(&v.to_string(), 160);
+    match (&s.equals, s.exists, found) {
+        (Some(want), _, Some(got)) => {
+            if subset(want, got) {
+                (true, format!("state {} = {}", s.pointer, short(got)))
+            } else {
+                (false, format!("state {} is {}, expected {}", s.pointer, short(got), short(want)))
+            }
+        }
+        (Some(want), _, None) => (false, format!("state {} is missing, expected {}", s.pointer, short(want))),
+        (None, Some(false), None) => (true, format!("state {} is absent", s.pointer)),
+        (None, Some(false), Some(got)) => (false, format!("state {} should be absent, is {}", s.pointer, short(got))),
+        (None, _, Some(got)) => (true, format!("state {} exists ({})", s.pointer, short(got))),
+        (None, _, None) => (false, format!("state {} is missing", s.pointer)),
+    }
+}
+
+/// Args as a JSON object, for tests and the simulator.
+pub fn args(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::protocol::{Output, ServedBy};
+    use crate::suite::model::OneOrMany;
+    use serde_json::json;
+
+    fn turn(text: &str, actions: Vec<Action>) -> Turn {
+        Turn {
+            output: Output {
+                text: Some(text.into()),
+                speech_b64: None,
+            },
+            actions,
+            ..Turn::default()
+        }
+    }
+
+    fn act(name: &str, a: Value) -> Action {
+        Action {
+            name: name.into(),
+            args: args(a),
+            target: None,
+        }
+    }
+
+    fn run(check: Check, t: &Turn, state: Option<&Value>, latency: f64) -> (bool, String) {
+        let ev = Evaluator::new([&check]);
+        let o = ev.evaluate(&check, &TurnView { response: t, state, latency_ms: latency });
+        (o.passed, o.reason)
+    }
+
+    #[test]
+    fn contains_folds_width_case_and_space() {
+        let t = turn("已为您设置 ７：００ 的闹钟 OK", vec![]);
+        assert!(run(Check::Contains(OneOrMany::One("7:00".into())), &t, None, 0.0).0);
+        assert!(run(Check::Contains(OneOrMany::Many(vec!["x".into(), "ok".into()])), &t, None, 0.0).0);
+        assert!(!run(Check::Contains(OneOrMany::One("八点".into())), &t, None, 0.0).0);
+        assert!(!run(Check::NotContains(OneOrMany::One("闹钟".into())), &t, None, 0.0).0);
+        assert!(run(Check::NotContains(OneOrMany::One("炸弹".into())), &t, None, 0.0).0);
+    }
+
+    #[test]
+    fn regex_on_spaced_nfkc() {
+        let t = turn("温度　２５　度", vec![]);
+        assert!(run(Check::Matches(r"25 度".into()), &t, None, 0.0).0);
+        assert!(!run(Check::Matches(r"^30".into()), &t, None, 0.0).0);
+    }
+
+    #[test]
+    fn action_args_partial_and_normalised() {
+        let t = turn("", vec![act("alarm.create", json!({"time": "2026-05-09T07:00:00+08:00", "label": "起床"}))]);
+        let want = |args: Value, times| {
+            Check::Action(ActionCheck { name: "alarm.create".into(), args: super::args(args), times, target: None })
+        };
+        assert!(run(want(json!({"time": "07:00"}), None), &t, None, 0.0).0);
+        assert!(run(want(json!({"time": "七点"}), Some(1)), &t, None, 0.0).0);
+        assert!(!run(want(json!({"time": "08:00"}), None), &t, None, 0.0).0);
+        assert!(!run(want(json!({}), Some(2)), &t, None, 0.0).0);
+        let t2 = turn("", vec![act("settings.set", json!({"key": "volume", "value": "５０"}))]);
+        let c = Check::Action(ActionCheck { name: "settings.set".into(), args: super::args(json!({"value": 50})), times: None, target: None });
+        assert!(run(c, &t2, None, 0.0).0);
+    }
+
+    #[test]
+    fn no_action_and_confirmation() {
+        let mut t = turn("要发送吗？", vec![]);
+        assert!(run(Check::NoAction("*".into()), &t, None, 0.0).0);
+        assert!(!run(Check::ConfirmBefore("message.send".into()), &t, None, 0.0).0);
+        t.needs_confirmation = Some(true);
+        assert!(run(Check::ConfirmBefore("message.send".into()), &t, None, 0.0).0);
+        t.actions.push(act("message.send", json!({})));
+        let (ok, why) = run(Check::ConfirmBefore("message.send".into()), &t, None, 0.0);
+        assert!(!ok && why.contains("without confirmation"), "{why}");
+    }
+
+    #[test]
+    fn state_latency_served_by() {
+        let t = Turn { served_by: Some(ServedBy::Device), ..turn("", vec![]) };
+        let st = json!({"alarms": [{"time": "07:00"}]});
+        let sc = |p: &str, eq: Option<Value>, ex: Option<bool>| Check::State(StateCheck { pointer: p.into(), equals: eq, exists: ex });
+        assert!(run(sc("/alarms/0/time", Some(json!("7:00")), None), &t, Some(&st), 0.0).0);
+        assert!(!run(sc("/alarms/1", None, None), &t, Some(&st), 0.0).0);
+        assert!(run(sc("/alarms/1", None, Some(false)), &t, Some(&st), 0.0).0);
+        assert!(!run(sc("/alarms", None, None), &t, None, 0.0).0);
+        assert!(run(Check::LatencyMs(100), &t, None, 99.5).0);
+        assert!(!run(Check::LatencyMs(100), &t, None, 100.5).0);
+        assert!(run(Check::ServedBy(vec![ServedBy::Device]), &t, None, 0.0).0);
+        assert!(!run(Check::ServedBy(vec![ServedBy::Cloud]), &t, None, 0.0).0);
+    }
+}

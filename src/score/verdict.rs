@@ -1,0 +1,148 @@
+//! From check outcomes to trial outcomes, case verdicts and per-level element scores.
+
+use crate::results::{CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, Verdict};
+use crate::score::checks::{Evaluator, TurnView};
+use crate::suite::model::{CaseTurn, Framework, PassRule};
+
+/// (Re)compute every check of a trial from its transcript, then its outcome.
+pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) {
+    for (spec, rec) in turns.iter().zip(trial.turns.iter_mut()) {
+        rec.checks = match &rec.response {
+            Some(resp) => {
+                let view = TurnView {
+                    response: resp,
+                    state: rec.state.as_ref(),
+                    latency_ms: rec.latency_ms,
+                };
+                spec.expect.iter().map(|c| ev.evaluate(c, &view)).collect()
+            }
+            None => Vec::new(),
+        };
+    }
+    trial.outcome = trial_outcome(turns.len(), trial);
+}
+
+/// A trial errors when the device failed before every turn was answered; otherwise it
+/// passes when every check of every turn passed.
+pub fn trial_outcome(expected_turns: usize, trial: &TrialRecord) -> TrialOutcome {
+    let answered = trial.turns.iter().filter(|t| t.response.is_some()).count();
+    if trial.error.is_some() || trial.turns.iter().any(|t| t.error.is_some()) || answered < expected_turns {
+        return TrialOutcome::Error;
+    }
+    if trial.turns.iter().all(|t| t.checks.iter().all(|c| c.passed)) {
+        TrialOutcome::Pass
+    } else {
+        TrialOutcome::Fail
+    }
+}
+
+/// A case's verdict from its trials under the framework's pass rule.
+pub fn case_verdict(rule: PassRule, planned: u32, trials: &[TrialRecord]) -> (Verdict, String, [u32; 3]) {
+    let count = |o| trials.iter().filter(|t| t.outcome == o).count() as u32;
+    let (passed, failed, errored) = (count(TrialOutcome::Pass), count(TrialOutcome::Fail), count(TrialOutcome::Error));
+    let valid = passed + failed;
+    let (min_valid, desc) = match rule {
+        PassRule::All { min_valid } => (min_valid, "all valid trials must pass".to_string()),
+        PassRule::Rate { min_rate, min_valid } => (min_valid, format!("pass rate must be at least {:.0} %", min_rate * 100.0)),
+    };
+    let needed = min_valid.min(planned).max(1);
+    let counts = [passed, failed, errored];
+    if valid < needed {
+        return (
+            Verdict::Inconclusive,
+            format!("{valid} of {planned} trials ran without a device error; {needed} needed ({errored} errored)"),
+            counts,
+        );
+    }
+    let ok = match rule {
+        PassRule::All { .. } => failed == 0,
+        PassRule::Rate { min_rate, .. } => f64::from(passed) / f64::from(valid) >= min_rate - 1e-12,
+    };
+    let tally = format!("{passed} of {valid} valid trials passed");
+    if ok {
+        (Verdict::Pass, format!("{tally} ({desc})"), counts)
+    } else {
+        (Verdict::Fail, format!("{tally}; {desc}"), counts)
+    }
+}
+
+/// Per level, per element: the weighted share of passed applicable cases.
+pub fn level_scores(fw: &Framework, cases: &[CaseResult]) -> Vec<LevelScore> {
+    fw.levels
+        .iter()
+        .map(|level| {
+            let at_level: Vec<&CaseResult> = cases
+                .iter()
+                .filter(|c| c.level == level.id && c.verdict != Verdict::NotApplicable)
+                .collect();
+            let share = |cs: &[&CaseResult]| -> Option<f64> {
+                let total: f64 = cs.iter().map(|c| c.weight).sum();
+                (total > 0.0).then(|| {
+                    cs.iter().filter(|c| c.verdict == Verdict::Pass).map(|c| c.weight).sum::<f64>() / total
+                })
+            };
+            let elements = fw
+                .elements
+                .iter()
+                .map(|e| {
+                    let cs: Vec<&CaseResult> = at_level.iter().copied().filter(|c| c.element == e.id).collect();
+                    ElementScore {
+                        element: e.id.clone(),
+                        primary: level.primary_elements.contains(&e.id),
+                        score: share(&cs).map(round4),
+                        applicable: cs.len() as u32,
+                        passed: cs.iter().filter(|c| c.verdict == Verdict::Pass).count() as u32,
+                    }
+                })
+                .collect();
+            LevelScore {
+                level: level.id.clone(),
+                elements,
+                overall: share(&at_level).map(round4),
+                applicable: at_level.len() as u32,
+                passed: at_level.iter().filter(|c| c.verdict == Verdict::Pass).count() as u32,
+            }
+        })
+        .collect()
+}
+
+/// Scores are stored rounded so that their text form is stable across platforms.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial(outcome: TrialOutcome) -> TrialRecord {
+        TrialRecord {
+            case: "c".into(),
+            index: 0,
+            seed: 0,
+            outcome,
+            setup: vec![],
+            turns: vec![],
+            error: None,
+            duration_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn pass_rules() {
+        use TrialOutcome::*;
+        let all = PassRule::All { min_valid: 2 };
+        let t = |o: &[TrialOutcome]| o.iter().map(|o| trial(*o)).collect::<Vec<_>>();
+        assert_eq!(case_verdict(all, 3, &t(&[Pass, Pass, Pass])).0, Verdict::Pass);
+        assert_eq!(case_verdict(all, 3, &t(&[Pass, Fail, Pass])).0, Verdict::Fail);
+        assert_eq!(case_verdict(all, 3, &t(&[Pass, Error, Pass])).0, Verdict::Pass);
+        assert_eq!(case_verdict(all, 3, &t(&[Pass, Error, Error])).0, Verdict::Inconclusive);
+        // --trials 1 lowers the valid-trial requirement with it.
+        assert_eq!(case_verdict(all, 1, &t(&[Pass])).0, Verdict::Pass);
+        assert_eq!(case_verdict(all, 1, &t(&[Error])).0, Verdict::Inconclusive);
+        let rate = PassRule::Rate { min_rate: 0.67, min_valid: 2 };
+        assert_eq!(case_verdict(rate, 3, &t(&[Pass, Fail, Pass])).0, Verdict::Fail);
+        let rate = PassRule::Rate { min_rate: 2.0 / 3.0, min_valid: 2 };
+        assert_eq!(case_verdict(rate, 3, &t(&[Pass, Fail, Pass])).0, Verdict::Pass);
+    }
+}

@@ -1,0 +1,546 @@
+//! Loading and validating suite directories, frameworks and device profiles.
+//!
+//! Every problem is collected (not just the first), each with its file, line and field, so a
+//! suite author fixes a file in one pass.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::device::Profile;
+use crate::device::profile::AdapterConfig;
+use crate::error::{Error, Problem, Result};
+use crate::hash::{combined, sha256_hex};
+use crate::results::FileRef;
+use crate::schema::{self, Kind};
+use crate::suite::model::{ActionVocabulary, Case, Check, Framework, SetupOp, SuiteFile};
+use crate::yaml;
+
+/// How many schema violations to report per file before giving up on it.
+const MAX_VIOLATIONS: usize = 20;
+/// Largest profile we read.
+const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// A case together with the file it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    pub case: Case,
+    /// Path relative to the suite directory, with `/` separators.
+    pub file: String,
+    /// The file's category: a device category or `common`.
+    pub category: String,
+}
+
+/// A whole suite directory, validated.
+#[derive(Debug, Clone)]
+pub struct LoadedSuite {
+    pub root: PathBuf,
+    pub framework: Framework,
+    pub framework_sha256: String,
+    pub actions: ActionVocabulary,
+    pub cases: Vec<LoadedCase>,
+    pub files: Vec<FileRef>,
+    pub sha256: String,
+}
+
+fn read(path: &Path, limit: u64) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > limit {
+        return Err(Error::invalid(
+            path,
+            format!("file is {} bytes, more than the {limit}-byte limit", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(
+            path,
+            format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+/// Parse a YAML file as `T`: schema first (located, every violation), then serde.
+fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T, Vec<Problem>> {
+    let value: Value = yaml::from_str(path, text).map_err(|p| vec![p])?;
+    let violations = schema::validate(kind, &value, MAX_VIOLATIONS);
+    if !violations.is_empty() {
+        let map = yaml::locations(text);
+        return Err(violations
+            .into_iter()
+            .map(|v| {
+                let at = yaml::locate(&map, &v.pointer);
+                Problem {
+                    file: path.to_path_buf(),
+                    line: at.map(|a| a.0),
+                    column: at.map(|a| a.1),
+                    field: Some(v.pointer),
+                    message: v.message,
+                }
+            })
+            .collect());
+    }
+    yaml::from_str(path, text).map_err(|p| vec![p])
+}
+
+/// Problems found after parsing, located through the document's pointer map.
+struct Located<'a> {
+    path: &'a Path,
+    text: &'a str,
+    map: Option<HashMap<String, (usize, usize)>>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Located<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Self {
+        Located {
+            path,
+            text,
+            map: None,
+            problems: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, pointer: String, message: String) {
+        let map = self.map.get_or_insert_with(|| yaml::locations(self.text));
+        let at = yaml::locate(map, &pointer);
+        self.problems.push(Problem {
+            file: self.path.to_path_buf(),
+            line: at.map(|a| a.0),
+            column: at.map(|a| a.1),
+            field: Some(pointer),
+            message,
+        });
+    }
+}
+
+/// Load and check `framework.yaml`.
+pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
+    let text = read(path, yaml::MAX_YAML_BYTES as u64)?;
+    let fw: Framework = parse_yaml(path, &text, Kind::Framework).map_err(Error::Invalid)?;
+    let mut loc = Located::new(path, &text);
+    if fw.schema != "ailevel.framework/1" {
+        loc.push("/schema".into(), format!("expected `ailevel.framework/1`, found `{}`", fw.schema));
+    }
+    let elements: BTreeSet<&str> = fw.elements.iter().map(|e| e.id.as_str()).collect();
+    if elements.len() != fw.elements.len() {
+        loc.push("/elements".into(), "element ids are not unique".into());
+    }
+    for (i, level) in fw.levels.iter().enumerate() {
+        let expected = format!("L{}", i + 1);
+        if level.id != expected {
+            loc.push(
+                format!("/levels/{i}/id"),
+                format!("levels must be listed in order L1, L2, …: expected `{expected}`, found `{}`", level.id),
+            );
+        }
+        for (j, e) in level.primary_elements.iter().enumerate() {
+            if !elements.contains(e.as_str()) {
+                loc.push(
+                    format!("/levels/{i}/primary_elements/{j}"),
+                    format!("unknown element `{e}`"),
+                );
+            }
+        }
+        if level.default_trials == 0 {
+            loc.push(format!("/levels/{i}/default_trials"), "must be at least 1".into());
+        }
+    }
+    if fw.levels.is_empty() {
+        loc.push("/levels".into(), "at least one level is required".into());
+    }
+    let features: BTreeSet<&str> = fw.features.iter().map(|f| f.id.as_str()).collect();
+    for (i, c) in fw.categories.iter().enumerate() {
+        for (j, f) in c.required_features.iter().enumerate() {
+            if !features.contains(f.as_str()) {
+                loc.push(
+                    format!("/categories/{i}/required_features/{j}"),
+                    format!("unknown feature `{f}`"),
+                );
+            }
+        }
+    }
+    if !loc.problems.is_empty() {
+        return Err(Error::Invalid(loc.problems));
+    }
+    Ok((fw, sha256_hex(text.as_bytes())))
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            yaml_files(&path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(root).unwrap_or(path);
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Load a suite directory: `framework.yaml` (unless `framework` overrides it),
+/// `actions.yaml`, and every other `*.yaml` below it as a suite file.
+pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> {
+    if !root.is_dir() {
+        return Err(Error::invalid(root, "not a suite directory"));
+    }
+    let fw_path = framework.map(Path::to_path_buf).unwrap_or_else(|| root.join("framework.yaml"));
+    let (fw, fw_hash) = load_framework(&fw_path)?;
+    let actions_path = root.join("actions.yaml");
+    let actions_text = read(&actions_path, yaml::MAX_YAML_BYTES as u64)?;
+    let actions: ActionVocabulary =
+        parse_yaml(&actions_path, &actions_text, Kind::Actions).map_err(Error::Invalid)?;
+    check_actions(&actions_path, &actions_text, &actions)?;
+
+    let mut paths = Vec::new();
+    yaml_files(root, &mut paths)?;
+    paths.sort();
+    let mut problems = Vec::new();
+    let mut cases = Vec::new();
+    let mut files = vec![FileRef {
+        path: rel(root, &actions_path),
+        sha256: sha256_hex(actions_text.as_bytes()),
+    }];
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let ctx = CaseContext::new(&fw, &actions);
+    for path in paths {
+        if path == fw_path || path == actions_path || path.file_name().is_some_and(|n| n == "framework.yaml") {
+            continue;
+        }
+        let relpath = rel(root, &path);
+        match load_suite_file(&path, &relpath, &ctx, &mut seen) {
+            Ok((mut loaded, file_ref)) => {
+                cases.append(&mut loaded);
+                files.push(file_ref);
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let parts: Vec<(String, String)> = std::iter::once(("framework".to_string(), fw_hash.clone()))
+        .chain(files.iter().map(|f| (f.path.clone(), f.sha256.clone())))
+        .collect();
+    Ok(LoadedSuite {
+        root: root.to_path_buf(),
+        framework: fw,
+        framework_sha256: fw_hash,
+        actions,
+        cases,
+        sha256: combined(&parts),
+        files,
+    })
+}
+
+/// Parse and check one suite file; `seen` maps case ids to files, to catch duplicates.
+fn load_suite_file(
+    path: &Path,
+    relpath: &str,
+    ctx: &CaseContext<'_>,
+    seen: &mut HashMap<String, String>,
+) -> Result<(Vec<LoadedCase>, FileRef), Vec<Problem>> {
+    let text = match read(path, yaml::MAX_YAML_BYTES as u64) {
+        Ok(t) => t,
+        Err(Error::Invalid(p)) => return Err(p),
+        Err(e) => {
+            return Err(vec![Problem {
+                file: path.to_path_buf(),
+                line: None,
+                column: None,
+                field: None,
+                message: error_chain(&e),
+            }]);
+        }
+    };
+    let file: SuiteFile = parse_yaml(path, &text, Kind::Suite)?;
+    let mut loc = Located::new(path, &text);
+    if file.schema != "ailevel.suite/1" {
+        loc.push("/schema".into(), format!("expected `ailevel.suite/1`, found `{}`", file.schema));
+    }
+    if file.category != "common" && !ctx.fw.categories.iter().any(|c| c.id == file.category) {
+        loc.push("/category".into(), format!("category `{}` is not in the framework", file.category));
+    }
+    for (i, case) in file.cases.iter().enumerate() {
+        ctx.check_case(case, &format!("/cases/{i}"), &mut loc);
+        if let Some(other) = seen.insert(case.id.clone(), relpath.to_string()) {
+            loc.push(
+                format!("/cases/{i}/id"),
+                format!("duplicate case id `{}` (also in {other})", case.id),
+            );
+        }
+    }
+    if !loc.problems.is_empty() {
+        return Err(loc.problems);
+    }
+    let file_ref = FileRef {
+        path: relpath.to_string(),
+        sha256: sha256_hex(text.as_bytes()),
+    };
+    let cases = file
+        .cases
+        .into_iter()
+        .map(|case| LoadedCase {
+            case,
+            file: relpath.to_string(),
+            category: file.category.clone(),
+        })
+        .collect();
+    Ok((cases, file_ref))
+}
+
+/// Check a single suite file against an already loaded suite's framework and vocabulary
+/// (ids may repeat those of the loaded suite: the file is usually part of it).
+pub fn check_suite_file(path: &Path, suite: &LoadedSuite) -> Result<usize> {
+    let ctx = CaseContext::new(&suite.framework, &suite.actions);
+    let mut seen = HashMap::new();
+    let (cases, _) = load_suite_file(path, &path.display().to_string(), &ctx, &mut seen).map_err(Error::Invalid)?;
+    Ok(cases.len())
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+fn check_actions(path: &Path, text: &str, actions: &ActionVocabulary) -> Result<()> {
+    let mut loc = Located::new(path, text);
+    if actions.schema != "ailevel.actions/1" {
+        loc.push("/schema".into(), format!("expected `ailevel.actions/1`, found `{}`", actions.schema));
+    }
+    let mut names = BTreeSet::new();
+    for (i, a) in actions.actions.iter().enumerate() {
+        if !names.insert(a.name.as_str()) {
+            loc.push(format!("/actions/{i}/name"), format!("duplicate action `{}`", a.name));
+        }
+        if let Err(e) = jsonschema::validator_for(&a.args) {
+            loc.push(format!("/actions/{i}/args"), format!("not a valid JSON Schema: {e}"));
+        }
+    }
+    if loc.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(loc.problems))
+    }
+}
+
+/// What a case may refer to: the framework's ids and the action vocabulary.
+struct CaseContext<'a> {
+    fw: &'a Framework,
+    actions: BTreeSet<&'a str>,
+    features: BTreeSet<&'a str>,
+}
+
+impl<'a> CaseContext<'a> {
+    fn new(fw: &'a Framework, actions: &'a ActionVocabulary) -> Self {
+        CaseContext {
+            fw,
+            actions: actions.actions.iter().map(|a| a.name.as_str()).collect(),
+            features: fw.features.iter().map(|f| f.id.as_str()).collect(),
+        }
+    }
+
+    fn check_case(&self, case: &Case, at: &str, loc: &mut Located<'_>) {
+        if !self.fw.levels.iter().any(|l| l.id == case.level) {
+            loc.push(format!("{at}/level"), format!("level `{}` is not in the framework", case.level));
+        }
+        if !self.fw.elements.iter().any(|e| e.id == case.element) {
+            loc.push(format!("{at}/element"), format!("element `{}` is not in the framework", case.element));
+        }
+        for (i, f) in case.features.iter().enumerate() {
+            if !self.features.contains(f.as_str()) {
+                loc.push(format!("{at}/features/{i}"), format!("unknown feature `{f}`"));
+            }
+        }
+        for (i, op) in case.setup.iter().enumerate() {
+            if let SetupOp::SetClock { now } = op
+                && chrono::DateTime::parse_from_rfc3339(now).is_err()
+            {
+                loc.push(format!("{at}/setup/{i}/now"), format!("`{now}` is not an RFC 3339 time"));
+            }
+        }
+        for (t, turn) in case.turns.iter().enumerate() {
+            let input = &turn.input;
+            if input.text.is_none() && input.event.is_none() {
+                loc.push(format!("{at}/turns/{t}/input"), "an input needs `text` or `event`".into());
+            }
+            for (c, check) in turn.expect.iter().enumerate() {
+                let here = format!("{at}/turns/{t}/expect/{c}");
+                self.check_check(check, &here, loc);
+            }
+        }
+    }
+
+    fn check_check(&self, check: &Check, at: &str, loc: &mut Located<'_>) {
+        match check {
+            Check::Matches(re) => {
+                if let Err(e) = regex::Regex::new(re) {
+                    loc.push(format!("{at}/matches"), format!("invalid regex: {e}"));
+                }
+            }
+            Check::Action(a) => {
+                if !self.actions.contains(a.name.as_str()) {
+                    loc.push(
+                        format!("{at}/action/name"),
+                        format!("action `{}` is not in actions.yaml", a.name),
+                    );
+                }
+            }
+            Check::NoAction(name) | Check::ConfirmBefore(name) => {
+                if name != "*" && !self.actions.contains(name.as_str()) {
+                    loc.push(at.to_string(), format!("action `{name}` is not in actions.yaml"));
+                }
+            }
+            Check::State(s) => {
+                if !(s.pointer.is_empty() || s.pointer.starts_with('/')) {
+                    loc.push(
+                        format!("{at}/state/pointer"),
+                        format!("`{}` is not a JSON pointer (must start with `/`)", s.pointer),
+                    );
+                }
+            }
+            Check::Contains(v) | Check::NotContains(v) => {
+                if v.items().iter().any(|s| crate::text::fold(s).is_empty()) {
+                    loc.push(at.to_string(), "an empty string matches every reply".into());
+                }
+            }
+            Check::LatencyMs(_) | Check::ServedBy(_) => {}
+        }
+    }
+}
+
+/// Load and check a device profile against the framework.
+pub fn load_profile(path: &Path, fw: &Framework) -> Result<(Profile, String)> {
+    let text = read(path, MAX_PROFILE_BYTES)?;
+    let value: toml::Value = toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))?;
+    let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
+    let violations = schema::validate(Kind::Profile, &json, MAX_VIOLATIONS);
+    if !violations.is_empty() {
+        return Err(Error::Invalid(
+            violations
+                .into_iter()
+                .map(|v| {
+                    let line = toml_line_of(&text, &v.pointer);
+                    Problem {
+                        file: path.to_path_buf(),
+                        line,
+                        column: None,
+                        field: Some(v.pointer),
+                        message: v.message,
+                    }
+                })
+                .collect(),
+        ));
+    }
+    let profile: Profile = toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))?;
+    let mut problems = Vec::new();
+    let mut push = |field: &str, message: String| {
+        problems.push(Problem {
+            file: path.to_path_buf(),
+            line: toml_line_of(&text, field),
+            column: None,
+            field: Some(field.to_string()),
+            message,
+        })
+    };
+    if !fw.categories.iter().any(|c| c.id == profile.category) {
+        push("/category", format!("category `{}` is not in the framework", profile.category));
+    }
+    for (i, f) in profile.features.iter().enumerate() {
+        if !fw.features.iter().any(|x| &x.id == f) {
+            push(&format!("/features/{i}"), format!("unknown feature `{f}`"));
+        }
+    }
+    if let Some(l) = &profile.declared_level
+        && !fw.levels.iter().any(|x| &x.id == l)
+    {
+        push("/declared_level", format!("level `{l}` is not in the framework"));
+    }
+    match &profile.adapter {
+        AdapterConfig::Sim(sim) => {
+            if sim.latency_ms[0] > sim.latency_ms[1] {
+                push("/adapter/latency_ms", "min latency is above max".into());
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    Ok((profile, sha256_hex(text.as_bytes())))
+}
+
+fn toml_problem(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let (line, column) = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (Some(line), Some(col))
+        }
+        None => (None, None),
+    };
+    Error::Invalid(vec![Problem {
+        file: path.to_path_buf(),
+        line,
+        column,
+        field: None,
+        message: e.message().to_string(),
+    }])
+}
+
+/// The line of the TOML key a pointer ends in (`/adapter/level` → the `level =` line after
+/// `[adapter]`). TOML has no pointer map, so this scans keys; good enough to point at.
+fn toml_line_of(text: &str, pointer: &str) -> Option<usize> {
+    let segs: Vec<&str> = pointer.split('/').filter(|s| !s.is_empty() && s.parse::<usize>().is_err()).collect();
+    let (table, key) = match segs.as_slice() {
+        [] => return None,
+        [k] => (None, *k),
+        [.., t, k] => (Some(*t), *k),
+    };
+    let mut in_table = table.is_none();
+    let mut table_line = None;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            in_table = table.is_some_and(|t| l.trim_matches(['[', ']']).trim() == t);
+            if in_table {
+                table_line = Some(i + 1);
+            }
+            continue;
+        }
+        if in_table && l.split('=').next().map(str::trim) == Some(key) {
+            return Some(i + 1);
+        }
+    }
+    table_line
+}

@@ -1,0 +1,8 @@
+//! Suites: the grading framework, the action vocabulary and the test cases, loaded from
+//! YAML, validated against the published schemas and against each other, and hashed.
+
+pub mod load;
+pub mod model;
+
+pub use load::{LoadedCase, LoadedSuite, check_suite_file, load_framework, load_profile, load_suite};
+pub use model::{Case, Check, Framework, Mode};

@@ -74,7 +74,7 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Device(format!("could not start the async runtime: {e}")))?;
+        .map_err(|e| Error::Internal(format!("could not start the async runtime: {e}")))?;
     let results = runtime.block_on(crate::run::run(&suite, &profile, meta, adapter, opts, Some(journal)))?;
     write_outputs(&results, &out, args.lang)?;
     print_summary(&results, &suite.framework, &out, stdout);
@@ -89,14 +89,14 @@ fn default_out_dir(device: &Path) -> PathBuf {
 /// Write results.json, report.html and summary.md into `out`.
 pub fn write_outputs(results: &Results, out: &Path, lang: Lang) -> Result<()> {
     write_file(&out.join("results.json"), results.to_canonical_json().as_bytes())?;
-    let html = report::render_html(results, lang).map_err(|e| Error::Device(format!("report rendering failed: {e}")))?;
+    let html = report::render_html(results, lang).map_err(|e| Error::Internal(format!("could not render the report: {e}")))?;
     write_file(&out.join("report.html"), html.as_bytes())?;
-    let md = report::render_markdown(results, lang).map_err(|e| Error::Device(format!("report rendering failed: {e}")))?;
+    let md = report::render_markdown(results, lang).map_err(|e| Error::Internal(format!("could not render the report: {e}")))?;
     write_file(&out.join("summary.md"), md.as_bytes())
 }
 
 /// Write via a temporary file and rename, so a reader never sees half a file.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
@@ -414,4 +414,21 @@ pub fn read_results(path: &Path) -> Result<Results> {
 /// Count of cases per verdict, for tests and summaries.
 pub fn verdict_count(results: &Results, v: Verdict) -> usize {
     results.cases.iter().filter(|c| c.verdict == v).count()
+}
+
+/// `ailevel regrade RESULTS.json [--framework FILE]`: recompute every check, verdict, score
+/// and the level from the stored transcripts, with no device. Without `--framework` the
+/// framework recorded in the results is used, so an unchanged file reproduces itself.
+pub fn regrade(results_path: &Path, framework: Option<&Path>) -> Result<Results> {
+    let mut results = read_results(results_path)?;
+    let fw = match framework {
+        Some(path) => {
+            let (fw, sha) = suite::load_framework(path)?;
+            results.framework = crate::run::framework_ref_of(&fw, &sha);
+            fw
+        }
+        None => results.framework.definition.clone(),
+    };
+    crate::grade::derive(&fw, &mut results);
+    Ok(results)
 }

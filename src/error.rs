@@ -13,7 +13,7 @@ pub enum ExitCode {
     Invalid = 2,
     /// The device was unreachable or broke the protocol, so the run could not finish.
     Device = 3,
-    /// Results or reports could not be written (disk full, permissions).
+    /// Results or reports could not be written (disk full, permissions), or an internal error.
     Io = 4,
 }
 
@@ -71,6 +71,9 @@ pub enum Error {
     },
     #[error("device unusable: {0}")]
     Device(String),
+    /// A failure inside ailevel itself (report rendering, async runtime start).
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("{0}")]
     Usage(String),
 }
@@ -94,7 +97,7 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::Usage(_) => ExitCode::Invalid,
             Error::Read { .. } => ExitCode::Invalid,
-            Error::Write { .. } => ExitCode::Io,
+            Error::Write { .. } | Error::Internal(_) => ExitCode::Io,
             Error::Device(_) => ExitCode::Device,
         }
     }

@@ -76,6 +76,16 @@ enum Command {
         #[arg(long)]
         trials: Option<u32>,
     },
+    /// Recompute checks, verdicts, scores and the level from a results file, without a device.
+    Regrade {
+        results: PathBuf,
+        /// Grade under this framework instead of the one recorded in the results.
+        #[arg(long)]
+        framework: Option<PathBuf>,
+        /// Write the re-derived results here [default: stdout].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Render report.html and summary.md from a results file alone.
     Report {
         results: PathBuf,
@@ -133,6 +143,17 @@ fn main() -> ProcessExit {
         Command::List { device, suite, framework, trials } => {
             app::list(&suite, framework.as_deref(), &device, trials, &mut stdout).map(|_| ExitCode::Ok)
         }
+        Command::Regrade { results, framework, out } => app::regrade(&results, framework.as_deref()).and_then(|r| {
+            let json = r.to_canonical_json();
+            match out {
+                Some(path) => app::write_file(&path, json.as_bytes()),
+                None => {
+                    use std::io::Write;
+                    stdout.write_all(json.as_bytes()).map_err(|source| Error::Write { path: "<stdout>".into(), source })
+                }
+            }
+            .map(|_| ExitCode::Ok)
+        }),
         Command::Report { results, out, lang } => app::report(&results, &out, lang).map(|_| ExitCode::Ok),
     };
     match result {

@@ -210,11 +210,15 @@ pub async fn run(
 }
 
 pub fn framework_ref(suite: &LoadedSuite) -> FrameworkRef {
-    let fw = &suite.framework;
+    framework_ref_of(&suite.framework, &suite.framework_sha256)
+}
+
+/// The results' record of a framework: its identity, presentation data and full definition.
+pub fn framework_ref_of(fw: &crate::suite::Framework, sha256: &str) -> FrameworkRef {
     FrameworkRef {
         name: fw.name.clone(),
         version: fw.version.clone(),
-        sha256: suite.framework_sha256.clone(),
+        sha256: sha256.to_string(),
         provisional: fw.provisional,
         notice: fw.notice.clone(),
         levels: fw

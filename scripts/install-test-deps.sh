@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system tools the tests use when they are missing (Debian, as root or via sudo).
+# Each entry: a command the tests run, and the Debian package that provides it.
+set -euo pipefail
+needed=(
+)
+missing=()
+for entry in "${needed[@]}"; do
+  cmd=${entry%%:*}
+  pkg=${entry##*:}
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing test tools: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,346 @@
+//! Integration tests: the real `ailevel` binary on the reference simulators, on malformed
+//! suites and profiles, and the exit codes README documents.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ailevel() -> Command {
+    let mut c = Command::cargo_bin("ailevel").expect("binary built");
+    c.current_dir(root());
+    c
+}
+
+fn run_sim(profile: &str, extra: &[&str]) -> (tempfile::TempDir, Value, std::process::Output) {
+    let out = tempfile::tempdir().unwrap();
+    let output = ailevel()
+        .args(["run", "--quiet", "--device", profile, "--out"])
+        .arg(out.path())
+        .args(extra)
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(out.path().join("results.json")).unwrap_or_else(|_| {
+        panic!(
+            "no results.json; stdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (out, serde_json::from_str(&text).unwrap(), output)
+}
+
+#[test]
+fn reference_phones_are_graded_l1_l2_l3() {
+    for (profile, level) in [
+        ("devices/sim/phone-l1.toml", "L1"),
+        ("devices/sim/phone-l2.toml", "L2"),
+        ("devices/sim/phone-l3.toml", "L3"),
+    ] {
+        let (dir, results, output) = run_sim(profile, &[]);
+        assert_eq!(output.status.code(), Some(0), "{profile}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(results["grade"]["level"], level, "{profile}: {}", results["grade"]);
+        assert!(dir.path().join("report.html").is_file());
+        assert!(dir.path().join("summary.md").is_file());
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(level), "{stdout}");
+        // Every finished trial is in the journal, one JSON object per line.
+        let journal = std::fs::read_to_string(dir.path().join("trials.jsonl")).unwrap();
+        let lines = journal.lines().count() as u64;
+        assert_eq!(Some(lines), results["summary"]["trials"].as_u64());
+        for l in journal.lines() {
+            serde_json::from_str::<Value>(l).unwrap();
+        }
+        if level != "L3" {
+            assert!(!results["grade"]["blocking"].as_array().unwrap().is_empty(), "{profile} names its blockers");
+            assert!(stdout.contains("blocking the next level"), "{stdout}");
+        }
+    }
+}
+
+#[test]
+fn results_have_the_documented_shape() {
+    let (_dir, r, _) = run_sim("devices/sim/phone-l3.toml", &["--trials", "1"]);
+    assert_eq!(r["schema"], "ailevel.results/1");
+    for key in ["harness", "run", "framework", "suite", "device", "cases", "scores", "grade", "summary"] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(r["framework"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(r["suite"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(r["device"]["profile_sha256"].as_str().unwrap().len(), 64);
+    for case in r["cases"].as_array().unwrap() {
+        assert!(case["id"].is_string());
+        let v = case["verdict"].as_str().unwrap();
+        assert!(["pass", "fail", "inconclusive", "not_applicable"].contains(&v), "{v}");
+    }
+}
+
+#[test]
+fn require_level_sets_exit_code_1_when_below() {
+    let out = tempfile::tempdir().unwrap();
+    ailevel()
+        .args(["run", "--quiet", "--trials", "1", "--device", "devices/sim/phone-l2.toml", "--require-level", "L3", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    ailevel()
+        .args(["run", "--quiet", "--trials", "1", "--device", "devices/sim/phone-l2.toml", "--require-level", "L2", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn same_seed_same_verdicts() {
+    let (_a, ra, _) = run_sim("devices/sim/phone-l2.toml", &["--seed", "7", "--trials", "1"]);
+    let (_b, rb, _) = run_sim("devices/sim/phone-l2.toml", &["--seed", "7", "--trials", "1"]);
+    let verdicts = |r: &Value| {
+        r["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].clone(), c["verdict"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts(&ra), verdicts(&rb));
+    assert_eq!(ra["grade"], rb["grade"]);
+}
+
+#[test]
+fn results_snapshot_with_times_filtered() {
+    let (_dir, r, _) = run_sim("devices/sim/phone-l1.toml", &["--trials", "1", "--seed", "42"]);
+    insta::assert_json_snapshot!("phone_l1_results", r, {
+        ".run.started_at" => "[time]",
+        ".run.finished_at" => "[time]",
+        ".run.duration_ms" => "[ms]",
+        ".suite.path" => "[path]",
+        ".device.profile" => "[path]",
+        ".cases[].trials[].duration_ms" => "[ms]",
+        ".cases[].trials[].turns[].latency_ms" => "[ms]",
+        ".cases[].trials[].turns[].checks[].reason" => insta::dynamic_redaction(|value, _| {
+            // Latency checks quote the measured time; everything else is stable.
+            let s = value.as_str().unwrap_or_default().to_string();
+            if s.starts_with("answered in") { "[latency reason]".to_string() } else { s }
+        }),
+    });
+}
+
+#[test]
+fn validate_accepts_the_shipped_suites_and_profiles() {
+    ailevel().args(["validate"]).assert().code(0).stdout(predicate::str::contains("ok  suites"));
+    ailevel()
+        .args(["validate", "suites/phone", "devices/sim/phone-l3.toml", "suites/framework.yaml"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn list_shows_applicable_cases() {
+    ailevel()
+        .args(["list", "--device", "devices/sim/phone-l3.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("applicable case(s)").and(predicate::str::contains("phone.")));
+}
+
+/// A suite directory with the shipped framework and vocabulary plus one case file.
+fn suite_with(case_file: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("suites/framework.yaml"), dir.path().join("framework.yaml")).unwrap();
+    std::fs::copy(root().join("suites/actions.yaml"), dir.path().join("actions.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("phone")).unwrap();
+    std::fs::write(dir.path().join("phone/bad.yaml"), case_file).unwrap();
+    dir
+}
+
+const GOOD_HEAD: &str = "schema: ailevel.suite/1
+title: { zh-CN: 测试, en: Test }
+category: phone
+cases:
+  - id: phone.test.one
+    title: { zh-CN: 一, en: One }
+    level: L1
+    element: execution
+    mandatory: true
+    clause: \"177.3 §5.2\"
+    turns:
+";
+
+fn assert_invalid(case_file: &str, wants: &[&str]) {
+    let dir = suite_with(case_file);
+    let assert = ailevel()
+        .args(["validate", "--suite"])
+        .arg(dir.path())
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("bad.yaml"), "names the file: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for w in wants {
+        assert!(stderr.contains(w), "expected `{w}` in: {stderr}");
+    }
+}
+
+#[test]
+fn unknown_key_is_an_error_with_line_and_field() {
+    let bad = format!("{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n        expcet:\n          - contains: 相机\n");
+    assert_invalid(&bad, &["bad.yaml:12", "expcet"]);
+}
+
+#[test]
+fn unknown_level_is_an_error_with_line() {
+    let bad = GOOD_HEAD.replace("level: L1", "level: L7") + "      - input: { text: 打开相机 }\n";
+    assert_invalid(&bad, &["bad.yaml:7", "/cases/0/level", "L7"]);
+}
+
+#[test]
+fn yaml_syntax_error_has_line() {
+    assert_invalid("schema: ailevel.suite/1\ncases: [\n", &["bad.yaml:"]);
+}
+
+#[test]
+fn wrong_type_is_located() {
+    let bad = GOOD_HEAD.replace("mandatory: true", "mandatory: maybe") + "      - input: { text: 打开相机 }\n";
+    assert_invalid(&bad, &["bad.yaml:9", "/cases/0/mandatory"]);
+}
+
+#[test]
+fn bad_regex_and_unknown_action_are_located() {
+    let bad = format!(
+        "{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n        expect:\n          - matches: \"(unclosed\"\n          - action: {{ name: teleport.now }}\n"
+    );
+    assert_invalid(&bad, &["bad.yaml:14", "invalid regex", "bad.yaml:15", "teleport.now"]);
+}
+
+#[test]
+fn duplicate_case_ids_are_errors() {
+    let one = format!("{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n");
+    let two = one.clone() + &one.lines().skip(4).map(|l| format!("{l}\n")).collect::<String>();
+    assert_invalid(&two, &["duplicate case id `phone.test.one`"]);
+}
+
+#[test]
+fn alias_bomb_is_refused_without_hanging() {
+    let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..15 {
+        let p = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+        s.push_str(&format!("b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"));
+    }
+    assert_invalid(&s, &["bad.yaml"]);
+}
+
+#[test]
+fn run_with_a_malformed_suite_exits_2() {
+    let dir = suite_with("schema: ailevel.suite/1\ncases: 7\n");
+    ailevel()
+        .args(["run", "--device", "devices/sim/phone-l3.toml", "--suite"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml"));
+}
+
+fn write_profile(dir: &Path, body: &str) -> PathBuf {
+    let p = dir.join("p.toml");
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+#[test]
+fn malformed_profiles_exit_2_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("devices/sim/phone-l3.toml")).unwrap();
+    for (body, want) in [
+        (base.replace("category = \"phone\"", "category = \"toaster\""), "category"),
+        (base.replace("[adapter]", "colour = \"red\"\n[adapter]"), "colour"),
+        (base.replace("kind = \"sim\"", "kind = \"warp\""), "adapter"),
+        ("vendor = \n".to_string(), "p.toml:1"),
+    ] {
+        let p = write_profile(dir.path(), &body);
+        ailevel()
+            .args(["validate"])
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("p.toml").and(predicate::str::contains(want)));
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    ailevel().args(["run"]).assert().code(2);
+    ailevel().args(["run", "--device", "nope.toml"]).assert().code(2).stderr(predicate::str::contains("nope.toml"));
+    ailevel()
+        .args(["run", "--device", "devices/sim/phone-l3.toml", "--require-level", "L9"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn report_rerenders_identically_from_results() {
+    let (dir, _, _) = run_sim("devices/sim/phone-l2.toml", &["--trials", "1"]);
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for out in [a.path(), b.path()] {
+        ailevel()
+            .args(["report"])
+            .arg(dir.path().join("results.json"))
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .code(0);
+    }
+    let ha = std::fs::read(a.path().join("report.html")).unwrap();
+    assert_eq!(ha, std::fs::read(b.path().join("report.html")).unwrap());
+    assert_eq!(ha, std::fs::read(dir.path().join("report.html")).unwrap());
+}
+
+#[test]
+fn regrade_reproduces_results_byte_for_byte() {
+    for profile in ["devices/sim/phone-l1.toml", "devices/sim/phone-l2.toml", "devices/sim/phone-l3.toml"] {
+        let (dir, _, _) = run_sim(profile, &["--trials", "2"]);
+        let results = dir.path().join("results.json");
+        let out = ailevel().args(["regrade"]).arg(&results).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.stdout, std::fs::read(&results).unwrap(), "{profile}: regrade changed the results");
+    }
+}
+
+#[test]
+fn regrade_with_a_stricter_framework_can_only_lower_the_level() {
+    let (dir, _, _) = run_sim("devices/sim/phone-l3.toml", &["--trials", "1"]);
+    let fw = std::fs::read_to_string(root().join("suites/framework.yaml")).unwrap();
+    let strict = fw.replace("overall_min: 0.7,", "overall_min: 1.0,").replace("primary_element_min: 0.7,", "primary_element_min: 1.0,");
+    let fw_path = dir.path().join("strict.yaml");
+    std::fs::write(&fw_path, strict).unwrap();
+    let out_path = dir.path().join("regraded.json");
+    ailevel()
+        .args(["regrade"])
+        .arg(dir.path().join("results.json"))
+        .arg("--framework")
+        .arg(&fw_path)
+        .arg("--out")
+        .arg(&out_path)
+        .assert()
+        .code(0);
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let level = r["grade"]["level"].as_str().unwrap_or("L0");
+    assert!(level <= "L3", "{level}");
+    assert_ne!(r["framework"]["sha256"], Value::Null);
+}
+
+#[test]
+fn corrupt_results_file_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("results.json");
+    std::fs::write(&p, "{\"schema\": \"ailevel.results/1\",\n \"cases\": 5}").unwrap();
+    ailevel().args(["regrade"]).arg(&p).assert().code(2).stderr(predicate::str::contains("results.json"));
+    std::fs::write(&p, "{ not json").unwrap();
+    ailevel().args(["report"]).arg(&p).assert().code(2).stderr(predicate::str::contains("results.json:1"));
+}

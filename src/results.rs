@@ -25,6 +25,19 @@ pub struct Results {
     pub scores: Vec<LevelScore>,
     pub grade: Grade,
     pub summary: Summary,
+    /// Verdict counts per mode: end-side, device-cloud and any.
+    pub modes: Vec<ModeSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModeSummary {
+    pub mode: Mode,
+    pub cases: u32,
+    pub pass: u32,
+    pub fail: u32,
+    pub inconclusive: u32,
+    pub not_applicable: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -121,6 +134,9 @@ pub struct DeviceRef {
     pub adapter: String,
     /// What the device itself reported through `info`, if it answered.
     pub info: Option<Info>,
+    /// Where the device's own `info.features` contradicts the profile's declaration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feature_conflicts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -162,9 +178,27 @@ pub struct CaseResult {
     pub passed: u32,
     pub failed: u32,
     pub errored: u32,
+    /// Pass-rate statistics over the valid trials; absent when none ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<TrialStats>,
     /// The case as run, so checks can be re-evaluated from results alone.
     pub turns: Vec<crate::suite::model::CaseTurn>,
     pub trials: Vec<TrialRecord>,
+}
+
+/// How often a case passed: the observed rate, its Wilson 95 % interval, and the two
+/// k-trial summaries used for agents — pass^k (every one of k passed: reliability) and
+/// pass@k (at least one passed: capability).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrialStats {
+    /// Valid trials (those without a device error): the k of pass^k and pass@k.
+    pub k: u32,
+    pub pass_rate: f64,
+    pub wilson_low: f64,
+    pub wilson_high: f64,
+    pub pass_hat_k: bool,
+    pub pass_at_k: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -4,7 +4,7 @@
 //! framework and the case verdicts.
 
 use crate::results::{CaseResult, Grade, LadderStep, LevelScore, Verdict};
-use crate::suite::model::Framework;
+use crate::suite::model::{Framework, Mode};
 
 pub fn grade(fw: &Framework, cases: &[CaseResult], scores: &[LevelScore], declared: Option<&str>) -> Grade {
     let mut ladder = Vec::with_capacity(fw.levels.len());
@@ -93,6 +93,7 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         if case.trials_planned == 0 {
             // Not applicable before any trial ran; the reason was recorded at planning.
             case.verdict = Verdict::NotApplicable;
+            case.stats = None;
             continue;
         }
         case.trials.sort_by_key(|t| t.index);
@@ -125,6 +126,7 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         case.passed = p;
         case.failed = f;
         case.errored = e;
+        case.stats = if verdict == Verdict::NotApplicable { None } else { crate::score::verdict::trial_stats(p, f) };
     }
     results.scores = level_scores(fw, &results.cases);
     results.grade = grade(fw, &results.cases, &results.scores, results.device.declared_level.as_deref());
@@ -143,4 +145,165 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
             .filter(|t| t.outcome == crate::results::TrialOutcome::Error)
             .count() as u32,
     };
+    results.modes = [Mode::EndSide, Mode::DeviceCloud, Mode::Any]
+        .into_iter()
+        .map(|mode| {
+            let of = |v: Verdict| results.cases.iter().filter(|c| c.mode == mode && c.verdict == v).count() as u32;
+            crate::results::ModeSummary {
+                mode,
+                cases: results.cases.iter().filter(|c| c.mode == mode).count() as u32,
+                pass: of(Verdict::Pass),
+                fail: of(Verdict::Fail),
+                inconclusive: of(Verdict::Inconclusive),
+                not_applicable: of(Verdict::NotApplicable),
+            }
+        })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{CaseResult, TrialOutcome, TrialRecord};
+    use crate::score::{case_verdict, level_scores};
+    use crate::suite::model::{I18n, Mode, PassRule};
+    use proptest::prelude::*;
+
+    fn framework() -> Framework {
+        serde_saphyr::from_str(include_str!("../../suites/framework.yaml")).unwrap()
+    }
+
+    fn case(i: usize, level: u8, element: usize, mandatory: bool, verdict: Verdict) -> CaseResult {
+        let fw_elements = ["perception", "cognition", "execution", "memory", "learning", "security"];
+        CaseResult {
+            id: format!("c{i}"),
+            title: I18n { zh: String::new(), en: String::new() },
+            file: "f.yaml".into(),
+            level: format!("L{level}"),
+            element: fw_elements[element % fw_elements.len()].into(),
+            mandatory,
+            mode: Mode::Any,
+            clause: String::new(),
+            weight: 1.0,
+            verdict,
+            reason: String::new(),
+            trials_planned: 3,
+            passed: 0,
+            failed: 0,
+            errored: 0,
+            stats: None,
+            turns: vec![],
+            trials: vec![],
+        }
+    }
+
+    fn verdict_strategy() -> impl Strategy<Value = Verdict> {
+        prop_oneof![
+            6 => Just(Verdict::Pass),
+            2 => Just(Verdict::Fail),
+            1 => Just(Verdict::Inconclusive),
+            1 => Just(Verdict::NotApplicable),
+        ]
+    }
+
+    fn cases_strategy() -> impl Strategy<Value = Vec<CaseResult>> {
+        prop::collection::vec((1u8..=4, 0usize..6, any::<bool>(), verdict_strategy()), 1..60).prop_map(|v| {
+            v.into_iter().enumerate().map(|(i, (l, e, m, verdict))| case(i, l, e, m, verdict)).collect()
+        })
+    }
+
+    fn level_of(fw: &Framework, cases: &[CaseResult]) -> usize {
+        let scores = level_scores(fw, cases);
+        rank(fw, grade(fw, cases, &scores, None).level.as_deref())
+    }
+
+    proptest! {
+        #[test]
+        fn passing_more_cases_never_lowers_the_level(cases in cases_strategy(), flips in prop::collection::vec(any::<bool>(), 60)) {
+            let fw = framework();
+            let before = level_of(&fw, &cases);
+            let mut better = cases.clone();
+            for (c, flip) in better.iter_mut().zip(flips) {
+                if flip && matches!(c.verdict, Verdict::Fail | Verdict::Inconclusive) {
+                    c.verdict = Verdict::Pass;
+                }
+            }
+            prop_assert!(level_of(&fw, &better) >= before);
+        }
+
+        #[test]
+        fn raising_a_threshold_never_raises_the_level(cases in cases_strategy(), level in 0usize..4, d_primary in 0.0f64..0.5, d_overall in 0.0f64..0.5) {
+            let fw = framework();
+            let before = level_of(&fw, &cases);
+            let mut strict = fw.clone();
+            let t = &mut strict.levels[level].thresholds;
+            t.primary_element_min = (t.primary_element_min + d_primary).min(1.0);
+            t.overall_min = (t.overall_min + d_overall).min(1.0);
+            prop_assert!(level_of(&strict, &cases) <= before);
+        }
+
+        #[test]
+        fn case_order_does_not_change_the_level(cases in cases_strategy(), seed in any::<u64>()) {
+            let fw = framework();
+            let mut shuffled = cases.clone();
+            // A deterministic permutation from the seed.
+            let n = shuffled.len();
+            for i in (1..n).rev() {
+                let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+                shuffled.swap(i, j);
+            }
+            prop_assert_eq!(level_of(&fw, &cases), level_of(&fw, &shuffled));
+        }
+
+        #[test]
+        fn verdicts_do_not_depend_on_trial_finish_order(outcomes in prop::collection::vec(0u8..3, 1..12), rot in 0usize..12, rate in 0.0f64..1.0) {
+            let trials: Vec<TrialRecord> = outcomes.iter().enumerate().map(|(i, o)| TrialRecord {
+                case: "c".into(),
+                index: i as u32,
+                seed: 0,
+                outcome: [TrialOutcome::Pass, TrialOutcome::Fail, TrialOutcome::Error][*o as usize],
+                setup: vec![],
+                turns: vec![],
+                error: None,
+                duration_ms: 0.0,
+            }).collect();
+            let mut rotated = trials.clone();
+            rotated.rotate_left(rot % trials.len());
+            for rule in [PassRule::All { min_valid: 2 }, PassRule::Rate { min_rate: rate, min_valid: 2 }] {
+                let n = trials.len() as u32;
+                prop_assert_eq!(case_verdict(rule, n, &trials), case_verdict(rule, n, &rotated));
+            }
+        }
+    }
+
+    #[test]
+    fn one_failed_mandatory_l2_case_grades_l1_and_names_it() {
+        let fw = framework();
+        let mut cases = Vec::new();
+        for l in 1..=3u8 {
+            for e in 0..6 {
+                cases.push(case(cases.len(), l, e, true, Verdict::Pass));
+            }
+        }
+        let target = cases.iter().position(|c| c.level == "L2").unwrap();
+        cases[target].verdict = Verdict::Fail;
+        let scores = level_scores(&fw, &cases);
+        let g = grade(&fw, &cases, &scores, Some("L3"));
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        assert_eq!(g.blocking, vec![cases[target].id.clone()]);
+        assert_eq!(g.meets_declared, Some(false));
+        cases[target].verdict = Verdict::Inconclusive;
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        assert!(g.ladder[1].reasons[0].contains("inconclusive"));
+    }
+
+    #[test]
+    fn a_level_without_cases_is_not_held() {
+        let fw = framework();
+        let cases = vec![case(0, 1, 0, true, Verdict::Pass), case(1, 1, 2, true, Verdict::Pass)];
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        assert!(g.ladder[1].reasons.iter().any(|r| r.contains("no applicable cases")));
+    }
 }

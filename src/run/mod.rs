@@ -150,6 +150,7 @@ pub async fn run(
                 passed: 0,
                 failed: 0,
                 errored: 0,
+                stats: None,
                 turns: c.turns.clone(),
                 trials,
             }
@@ -190,6 +191,7 @@ pub async fn run(
             declared_level: profile.declared_level.clone(),
             features: profile.features.clone(),
             adapter: profile.adapter.kind().into(),
+            feature_conflicts: feature_conflicts(&profile.features, &info.features),
             info: Some(info),
         },
         cases,
@@ -204,9 +206,30 @@ pub async fn run(
             trials: 0,
             trial_errors: 0,
         },
+        modes: Vec::new(),
     };
     crate::grade::derive(fw, &mut results);
     Ok(results)
+}
+
+/// The profile is the device's conformance statement; when the device itself reports
+/// otherwise, the report must say so rather than silently trust either side.
+fn feature_conflicts(declared: &[String], reported: &[String]) -> Vec<String> {
+    if reported.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = declared
+        .iter()
+        .filter(|f| !reported.contains(f))
+        .map(|f| format!("profile declares `{f}`, the device does not report it"))
+        .collect();
+    out.extend(
+        reported
+            .iter()
+            .filter(|f| !declared.contains(f))
+            .map(|f| format!("the device reports `{f}`, the profile does not declare it")),
+    );
+    out
 }
 
 pub fn framework_ref(suite: &LoadedSuite) -> FrameworkRef {

@@ -1,6 +1,6 @@
 //! From check outcomes to trial outcomes, case verdicts and per-level element scores.
 
-use crate::results::{CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, Verdict};
+use crate::results::{CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, TrialStats, Verdict};
 use crate::score::checks::{Evaluator, TurnView};
 use crate::suite::model::{CaseTurn, Framework, PassRule};
 
@@ -66,6 +66,38 @@ pub fn case_verdict(rule: PassRule, planned: u32, trials: &[TrialRecord]) -> (Ve
     }
 }
 
+/// z for a two-sided 95 % interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Wilson score interval for `k` successes in `n` trials; `None` when `n` is 0. Preferred to
+/// the normal approximation because trial counts are small and rates often 0 or 1.
+pub fn wilson(k: u32, n: u32) -> Option<(f64, f64)> {
+    if n == 0 || k > n {
+        return None;
+    }
+    let (k, n) = (f64::from(k), f64::from(n));
+    let p = k / n;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let center = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    Some(((center - half).max(0.0), (center + half).min(1.0)))
+}
+
+/// Statistics over a case's valid trials.
+pub fn trial_stats(passed: u32, failed: u32) -> Option<TrialStats> {
+    let k = passed + failed;
+    let (lo, hi) = wilson(passed, k)?;
+    Some(TrialStats {
+        k,
+        pass_rate: round4(f64::from(passed) / f64::from(k)),
+        wilson_low: round4(lo),
+        wilson_high: round4(hi),
+        pass_hat_k: failed == 0,
+        pass_at_k: passed > 0,
+    })
+}
+
 /// Per level, per element: the weighted share of passed applicable cases.
 pub fn level_scores(fw: &Framework, cases: &[CaseResult]) -> Vec<LevelScore> {
     fw.levels
@@ -126,6 +158,38 @@ mod tests {
             error: None,
             duration_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn wilson_matches_known_values() {
+        // Reference values computed independently (z = 1.96, rounded to 4 places).
+        for (k, n, lo, hi) in [
+            (8, 10, 0.4902, 0.9433),
+            (3, 3, 0.4385, 1.0),
+            (0, 10, 0.0, 0.2775),
+            (10, 20, 0.2993, 0.7007),
+            (1, 1, 0.2065, 1.0),
+            (0, 1, 0.0, 0.7935),
+            (5, 5, 0.5655, 1.0),
+            (95, 100, 0.8882, 0.9785),
+        ] {
+            let (l, h) = wilson(k, n).unwrap();
+            assert!((round4(l) - lo).abs() < 1e-9 && (round4(h) - hi).abs() < 1e-9, "{k}/{n}: {l} {h}");
+        }
+        assert_eq!(wilson(0, 0), None);
+        assert_eq!(wilson(3, 2), None);
+    }
+
+    #[test]
+    fn pass_hat_k_and_pass_at_k() {
+        let s = trial_stats(2, 1).unwrap();
+        assert!(!s.pass_hat_k && s.pass_at_k);
+        assert_eq!(s.k, 3);
+        let s = trial_stats(3, 0).unwrap();
+        assert!(s.pass_hat_k && s.pass_at_k);
+        let s = trial_stats(0, 3).unwrap();
+        assert!(!s.pass_hat_k && !s.pass_at_k);
+        assert_eq!(trial_stats(0, 0), None);
     }
 
     #[test]

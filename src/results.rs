@@ -27,6 +27,21 @@ pub struct Results {
     pub summary: Summary,
     /// Verdict counts per mode: end-side, device-cloud and any.
     pub modes: Vec<ModeSummary>,
+    /// Audio and image fixtures sent in this run, stored once; turn inputs refer to them as
+    /// `sha256:<hex>` in place of their data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixtures: Vec<FixtureData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureData {
+    /// Path relative to the suite directory.
+    pub path: String,
+    pub sha256: String,
+    /// `wav`, `png` or `jpeg`.
+    pub format: String,
+    pub data_b64: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -220,6 +235,9 @@ pub struct TrialRecord {
     pub outcome: TrialOutcome,
     /// Setup ops sent before the first turn (wire names).
     pub setup: Vec<String>,
+    /// The parameter row drawn for this trial, if the case has `params`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, String>,
     pub turns: Vec<TurnRecord>,
     /// Device error that ended the trial early, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -88,7 +88,12 @@ fn pct(x: f64) -> String {
 pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
     use crate::score::{Evaluator, case_verdict, level_scores, verdict::score_trial};
 
-    let ev = Evaluator::new(results.cases.iter().flat_map(|c| c.turns.iter().flat_map(|t| t.expect.iter())));
+    let checks: Vec<crate::suite::model::Check> = results
+        .cases
+        .iter()
+        .flat_map(|c| c.trials.iter().flat_map(|t| crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))))
+        .collect();
+    let ev = Evaluator::new(checks.iter());
     for case in &mut results.cases {
         if case.trials_planned == 0 {
             // Not applicable before any trial ran; the reason was recorded at planning.
@@ -98,7 +103,8 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         }
         case.trials.sort_by_key(|t| t.index);
         for trial in &mut case.trials {
-            score_trial(&ev, &case.turns, trial);
+            let turns: Vec<_> = case.turns.iter().map(|t| crate::suite::params::fill_turn(t, &trial.params)).collect();
+            score_trial(&ev, &turns, trial);
         }
         let unsupported = case.trials.iter().find_map(|t| match &t.error {
             Some(crate::device::DeviceError::Unsupported { op }) => Some(op.clone()),
@@ -263,6 +269,7 @@ mod tests {
                 seed: 0,
                 outcome: [TrialOutcome::Pass, TrialOutcome::Fail, TrialOutcome::Error][*o as usize],
                 setup: vec![],
+                params: Default::default(),
                 turns: vec![],
                 error: None,
                 duration_ms: 0.0,

@@ -20,7 +20,7 @@ use crate::results::{
     TrialRecord, TurnRecord, Verdict,
 };
 use crate::suite::LoadedSuite;
-use crate::suite::model::Check;
+use crate::suite::model::{CaseTurn, Check};
 use journal::Journal;
 use plan::{PlannedCase, input_for};
 use progress::Progress;
@@ -53,6 +53,8 @@ struct Shared {
     journal: Option<Journal>,
     /// Checks' regexes, compiled once for the whole run.
     evaluator: crate::score::Evaluator,
+    /// Fixture data by path, loaded and verified with the suite.
+    fixtures: std::collections::BTreeMap<String, crate::results::FixtureData>,
 }
 
 /// Run the suite against the device and return graded results.
@@ -84,8 +86,13 @@ pub async fn run(
         fatal_streak: AtomicU32::new(0),
         journal,
         evaluator: crate::score::Evaluator::new(
-            planned.iter().flat_map(|p| p.loaded.case.turns.iter().flat_map(|t| t.expect.iter())),
+            planned
+                .iter()
+                .flat_map(|p| crate::suite::params::all_checks(&p.loaded.case.turns, &p.loaded.case.params))
+                .collect::<Vec<_>>()
+                .iter(),
         ),
+        fixtures: suite.fixtures.clone(),
     });
 
     // Shared trials first, concurrently; then the exclusive ones, one at a time.
@@ -125,6 +132,20 @@ pub async fn run(
     }
 
     let fw = &suite.framework;
+    let used_fixtures: std::collections::BTreeSet<&str> = planned
+        .iter()
+        .filter(|p| p.applicable.is_ok())
+        .flat_map(|p| &p.loaded.case.turns)
+        .flat_map(|t| [&t.input.audio, &t.input.image])
+        .flatten()
+        .map(|m| m.file.as_str())
+        .collect();
+    let fixtures = suite
+        .fixtures
+        .values()
+        .filter(|f| used_fixtures.contains(f.path.as_str()))
+        .cloned()
+        .collect();
     let cases = planned
         .into_iter()
         .zip(trials)
@@ -191,7 +212,7 @@ pub async fn run(
             declared_level: profile.declared_level.clone(),
             features: profile.features.clone(),
             adapter: profile.adapter.kind().into(),
-            feature_conflicts: feature_conflicts(&profile.features, &info.features),
+            feature_conflicts: feature_conflicts(fw, profile, &info.features),
             info: Some(info),
         },
         cases,
@@ -207,22 +228,34 @@ pub async fn run(
             trial_errors: 0,
         },
         modes: Vec::new(),
+        fixtures,
     };
     crate::grade::derive(fw, &mut results);
     Ok(results)
 }
 
 /// The profile is the device's conformance statement; when the device itself reports
-/// otherwise, the report must say so rather than silently trust either side.
-fn feature_conflicts(declared: &[String], reported: &[String]) -> Vec<String> {
-    if reported.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = declared
+/// otherwise, or the profile leaves out what its category must have, the report says so
+/// rather than silently trusting either side.
+fn feature_conflicts(fw: &crate::suite::Framework, profile: &Profile, reported: &[String]) -> Vec<String> {
+    let declared = &profile.features;
+    let mut out: Vec<String> = fw
+        .categories
         .iter()
-        .filter(|f| !reported.contains(f))
-        .map(|f| format!("profile declares `{f}`, the device does not report it"))
+        .filter(|c| c.id == profile.category)
+        .flat_map(|c| &c.required_features)
+        .filter(|f| !declared.contains(f))
+        .map(|f| format!("a {} must have `{f}`; the profile does not declare it, its cases run anyway", profile.category))
         .collect();
+    if reported.is_empty() {
+        return out;
+    }
+    out.extend(
+        declared
+            .iter()
+            .filter(|f| !reported.contains(f))
+            .map(|f| format!("profile declares `{f}`, the device does not report it")),
+    );
     out.extend(
         reported
             .iter()
@@ -294,13 +327,17 @@ pub fn trial_seed(run_seed: u64, case: &str, index: u32) -> u64 {
 async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord {
     let case = &pc.loaded.case;
     let seed = trial_seed(shared.opts.seed, &case.id, index);
+    let row = crate::suite::params::draw(case, seed);
+    let turns: Vec<CaseTurn> = case.turns.iter().map(|t| crate::suite::params::fill_turn(t, &row)).collect();
+    let setup = pc.setup(&row);
     let started = Instant::now();
     let mut rec = TrialRecord {
         case: case.id.clone(),
         index,
         seed,
         outcome: TrialOutcome::Error,
-        setup: pc.setup.iter().map(|c| c.op_name().to_string()).collect(),
+        setup: setup.iter().map(|c| c.op_name().to_string()).collect(),
+        params: row,
         turns: Vec::new(),
         error: None,
         duration_ms: 0.0,
@@ -309,7 +346,7 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         rec.error = Some(DeviceError::Unreachable {
             message: "not run: the run was aborted after the device became unreachable".into(),
         });
-    } else if let Err(e) = drive(shared, pc, seed, &mut rec).await {
+    } else if let Err(e) = drive(shared, pc, &setup, &turns, seed, &mut rec).await {
         if e.is_fatal() {
             shared.fatal_streak.fetch_add(1, Ordering::SeqCst);
         }
@@ -322,7 +359,7 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
     rec.outcome = if rec.error.is_some() || rec.turns.iter().any(|t| t.error.is_some()) {
         TrialOutcome::Error
     } else {
-        crate::score::verdict::score_trial(&shared.evaluator, &case.turns, &mut rec);
+        crate::score::verdict::score_trial(&shared.evaluator, &turns, &mut rec);
         rec.outcome
     };
     if let Some(j) = &shared.journal {
@@ -338,12 +375,19 @@ fn round_ms(d: Duration) -> f64 {
 
 /// Setup, session, turns, teardown. A device error ends the trial; it is recorded by the
 /// caller and never counts as a pass.
-async fn drive(shared: &Shared, pc: &PlannedCase, seed: u64, rec: &mut TrialRecord) -> Result<(), DeviceError> {
+async fn drive(
+    shared: &Shared,
+    pc: &PlannedCase,
+    setup: &[Control],
+    turns: &[CaseTurn],
+    seed: u64,
+    rec: &mut TrialRecord,
+) -> Result<(), DeviceError> {
     let dev = &shared.adapter;
     let limit = shared.opts.turn_timeout;
     if pc.exclusive() {
         with_timeout(limit, dev.control(&Control::Reset)).await.or_else(ignore_unsupported)?;
-        for op in &pc.setup {
+        for op in setup {
             with_timeout(limit, dev.control(op)).await?;
         }
     }
@@ -353,7 +397,7 @@ async fn drive(shared: &Shared, pc: &PlannedCase, seed: u64, rec: &mut TrialReco
         seed: Some(seed),
     };
     let session = with_timeout(limit, dev.open_session(&req)).await?;
-    let outcome = drive_turns(shared, pc, &session, rec).await;
+    let outcome = drive_turns(shared, turns, &session, rec).await;
     // Close and reset even after a failed turn, so the next trial starts clean.
     let closed = with_timeout(limit, dev.close(&session)).await;
     if pc.exclusive() {
@@ -369,11 +413,11 @@ fn ignore_unsupported(e: DeviceError) -> Result<(), DeviceError> {
     }
 }
 
-async fn drive_turns(shared: &Shared, pc: &PlannedCase, session: &SessionId, rec: &mut TrialRecord) -> Result<(), DeviceError> {
+async fn drive_turns(shared: &Shared, turns: &[CaseTurn], session: &SessionId, rec: &mut TrialRecord) -> Result<(), DeviceError> {
     let dev = &shared.adapter;
     let limit = shared.opts.turn_timeout;
-    for turn in &pc.loaded.case.turns {
-        let input = input_for(&turn.input, &shared.opts.locale);
+    for turn in turns {
+        let (input, recorded) = input_for(&turn.input, &shared.opts.locale, &shared.fixtures);
         let t0 = Instant::now();
         let answer = with_timeout(limit, dev.turn(session, &input)).await;
         let latency_ms = round_ms(t0.elapsed());
@@ -381,7 +425,7 @@ async fn drive_turns(shared: &Shared, pc: &PlannedCase, session: &SessionId, rec
             Ok(r) => r,
             Err(e) => {
                 rec.turns.push(TurnRecord {
-                    input,
+                    input: recorded,
                     response: None,
                     error: Some(e.clone()),
                     state: None,
@@ -397,7 +441,7 @@ async fn drive_turns(shared: &Shared, pc: &PlannedCase, session: &SessionId, rec
             None
         };
         rec.turns.push(TurnRecord {
-            input,
+            input: recorded,
             response: Some(response),
             error: None,
             state,

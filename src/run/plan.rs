@@ -2,8 +2,11 @@
 //! the device to themselves. All of this is decided once, before the first trial.
 
 use crate::device::Profile;
-use crate::device::protocol::{Control, Event, Input};
-use crate::suite::model::{CaseInput, Framework, Mode, SetupOp};
+use std::collections::BTreeMap;
+
+use crate::device::protocol::{Control, Event, Input, Media};
+use crate::results::FixtureData;
+use crate::suite::model::{CaseInput, Framework, MediaRef, Mode, SetupOp};
 use crate::suite::{LoadedCase, LoadedSuite};
 
 /// One case as it will be run.
@@ -13,14 +16,31 @@ pub struct PlannedCase {
     /// `Err(reason)` when the case does not apply to this device.
     pub applicable: Result<(), String>,
     pub trials: u32,
-    /// Control ops to send after a reset, before the session opens.
-    pub setup: Vec<Control>,
+    /// Whether the runner switches the network off first (end-side cases).
+    pub offline: bool,
 }
 
 impl PlannedCase {
     /// Trials with setup change device-wide state, so they run alone, between resets.
     pub fn exclusive(&self) -> bool {
-        !self.setup.is_empty()
+        self.offline || !self.loaded.case.setup.is_empty()
+    }
+
+    /// Control ops to send after a reset, before the session opens, with a trial's
+    /// parameter row filled in.
+    pub fn setup(&self, row: &crate::suite::params::Row) -> Vec<Control> {
+        let mut ops = Vec::new();
+        if self.offline {
+            ops.push(Control::SetNetwork { online: false });
+        }
+        ops.extend(
+            self.loaded
+                .case
+                .setup
+                .iter()
+                .map(|op| setup_control(&crate::suite::params::fill_setup(op, row))),
+        );
+        ops
     }
 }
 
@@ -56,16 +76,11 @@ pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>
                 .or_else(|| level_default_trials(fw, &case.level))
                 .unwrap_or(1)
                 .max(1);
-            let mut setup = Vec::new();
-            if case.mode == Mode::EndSide {
-                setup.push(Control::SetNetwork { online: false });
-            }
-            setup.extend(case.setup.iter().map(setup_control));
             PlannedCase {
                 loaded: lc.clone(),
                 applicable,
                 trials,
-                setup,
+                offline: case.mode == Mode::EndSide,
             }
         })
         .collect()
@@ -85,19 +100,34 @@ fn setup_control(op: &SetupOp) -> Control {
     }
 }
 
-/// The protocol input for a case turn in the run's locale.
-pub fn input_for(input: &CaseInput, locale: &str) -> Input {
+/// The protocol input for a case turn in the run's locale, and the same input as recorded
+/// in results (media data replaced by a `sha256:` reference to `Results::fixtures`).
+pub fn input_for(input: &CaseInput, locale: &str, fixtures: &BTreeMap<String, FixtureData>) -> (Input, Input) {
     let text = match (locale.starts_with("en"), &input.text_en) {
         (true, Some(en)) => Some(en.clone()),
         _ => input.text.clone(),
     };
-    Input {
+    let media = |m: &Option<MediaRef>, full: bool| {
+        m.as_ref().and_then(|m| fixtures.get(&m.file)).map(|f| Media {
+            format: f.format.clone(),
+            data_b64: if full { f.data_b64.clone() } else { format!("sha256:{}", f.sha256) },
+        })
+    };
+    let event = input.event.as_ref().map(|e| Event {
+        kind: e.kind.clone(),
+        data: e.data.clone(),
+    });
+    let sent = Input {
+        text: text.clone(),
+        audio: media(&input.audio, true),
+        image: media(&input.image, true),
+        event: event.clone(),
+    };
+    let recorded = Input {
         text,
-        audio: None,
-        image: None,
-        event: input.event.as_ref().map(|e| Event {
-            kind: e.kind.clone(),
-            data: e.data.clone(),
-        }),
-    }
+        audio: media(&input.audio, false),
+        image: media(&input.image, false),
+        event,
+    };
+    (sent, recorded)
 }

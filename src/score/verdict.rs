@@ -154,6 +154,7 @@ mod tests {
             seed: 0,
             outcome,
             setup: vec![],
+            params: Default::default(),
             turns: vec![],
             error: None,
             duration_ms: 0.0,

@@ -3,7 +3,9 @@
 //! Every problem is collected (not just the first), each with its file, line and field, so a
 //! suite author fixes a file in one pass.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use base64::Engine;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -13,13 +15,15 @@ use crate::device::Profile;
 use crate::device::profile::AdapterConfig;
 use crate::error::{Error, Problem, Result};
 use crate::hash::{combined, sha256_hex};
-use crate::results::FileRef;
+use crate::results::{FileRef, FixtureData};
 use crate::schema::{self, Kind};
 use crate::suite::model::{ActionVocabulary, Case, Check, Framework, SetupOp, SuiteFile};
 use crate::yaml;
 
 /// How many schema violations to report per file before giving up on it.
 const MAX_VIOLATIONS: usize = 20;
+/// Largest fixture (audio or image) we read.
+const MAX_FIXTURE_BYTES: u64 = 4 * 1024 * 1024;
 /// Largest profile we read.
 const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
 
@@ -43,6 +47,8 @@ pub struct LoadedSuite {
     pub cases: Vec<LoadedCase>,
     pub files: Vec<FileRef>,
     pub sha256: String,
+    /// Audio and image fixtures the cases use, verified against their hashes, by path.
+    pub fixtures: BTreeMap<String, FixtureData>,
 }
 
 fn read(path: &Path, limit: u64) -> Result<String> {
@@ -240,6 +246,7 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
             Err(mut p) => problems.append(&mut p),
         }
     }
+    let fixtures = if problems.is_empty() { load_fixtures(root, &cases, &mut problems) } else { BTreeMap::new() };
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -254,7 +261,81 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
         cases,
         sha256: combined(&parts),
         files,
+        fixtures,
     })
+}
+
+/// Read every fixture the cases name, once, checking its hash: a fixture that does not
+/// match its recorded SHA-256 is a suite error, never a silently different test.
+fn load_fixtures(root: &Path, cases: &[LoadedCase], problems: &mut Vec<Problem>) -> BTreeMap<String, FixtureData> {
+    let mut out = BTreeMap::new();
+    for lc in cases {
+        for (t, turn) in lc.case.turns.iter().enumerate() {
+            for (kind, media) in [("audio", &turn.input.audio), ("image", &turn.input.image)] {
+                let Some(m) = media else { continue };
+                if out.contains_key(&m.file) {
+                    continue;
+                }
+                let problem = |message: String| Problem {
+                    file: root.join(&lc.file),
+                    line: None,
+                    column: None,
+                    field: Some(format!("case {} turn {} input.{kind}", lc.case.id, t + 1)),
+                    message,
+                };
+                let rel = Path::new(&m.file);
+                if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+                    problems.push(problem(format!("fixture path `{}` must stay inside the suite directory", m.file)));
+                    continue;
+                }
+                let format = match rel.extension().and_then(|e| e.to_str()) {
+                    Some("wav") if kind == "audio" => "wav",
+                    Some("png") if kind == "image" => "png",
+                    Some("jpg" | "jpeg") if kind == "image" => "jpeg",
+                    _ => {
+                        problems.push(problem(format!("`{}`: {kind} fixtures must be .wav (audio) or .png/.jpg (image)", m.file)));
+                        continue;
+                    }
+                };
+                let path = root.join(rel);
+                let bytes = match std::fs::metadata(&path) {
+                    Ok(meta) if meta.len() > MAX_FIXTURE_BYTES => {
+                        problems.push(problem(format!("`{}` is larger than {MAX_FIXTURE_BYTES} bytes", m.file)));
+                        continue;
+                    }
+                    Ok(_) => match std::fs::read(&path) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            problems.push(problem(format!("cannot read `{}`: {e}", m.file)));
+                            continue;
+                        }
+                    },
+                    Err(e) => {
+                        problems.push(problem(format!("cannot read `{}`: {e}", m.file)));
+                        continue;
+                    }
+                };
+                let actual = sha256_hex(&bytes);
+                if actual != m.sha256 {
+                    problems.push(problem(format!(
+                        "`{}` has SHA-256 {actual}, the suite says {}; regenerate the fixture or fix the hash",
+                        m.file, m.sha256
+                    )));
+                    continue;
+                }
+                out.insert(
+                    m.file.clone(),
+                    FixtureData {
+                        path: m.file.clone(),
+                        sha256: actual,
+                        format: format.to_string(),
+                        data_b64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                    },
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Parse and check one suite file; `seen` maps case ids to files, to catch duplicates.
@@ -382,8 +463,20 @@ impl<'a> CaseContext<'a> {
                 loc.push(format!("{at}/features/{i}"), format!("unknown feature `{f}`"));
             }
         }
+        let names: BTreeSet<&String> = case.params.first().map(|r| r.keys().collect()).unwrap_or_default();
+        for (i, row) in case.params.iter().enumerate() {
+            if row.keys().collect::<BTreeSet<_>>() != names {
+                loc.push(format!("{at}/params/{i}"), "every params row must have the same names as the first".into());
+            }
+        }
+        for name in crate::suite::params::used(case) {
+            if !names.contains(&name) {
+                loc.push(format!("{at}/turns"), format!("`${{{name}}}` is used but not defined in `params`"));
+            }
+        }
         for (i, op) in case.setup.iter().enumerate() {
             if let SetupOp::SetClock { now } = op
+                && !now.contains("${")
                 && chrono::DateTime::parse_from_rfc3339(now).is_err()
             {
                 loc.push(format!("{at}/setup/{i}/now"), format!("`{now}` is not an RFC 3339 time"));
@@ -391,8 +484,8 @@ impl<'a> CaseContext<'a> {
         }
         for (t, turn) in case.turns.iter().enumerate() {
             let input = &turn.input;
-            if input.text.is_none() && input.event.is_none() {
-                loc.push(format!("{at}/turns/{t}/input"), "an input needs `text` or `event`".into());
+            if input.text.is_none() && input.event.is_none() && input.audio.is_none() && input.image.is_none() {
+                loc.push(format!("{at}/turns/{t}/input"), "an input needs `text`, `event`, `audio` or `image`".into());
             }
             for (c, check) in turn.expect.iter().enumerate() {
                 let here = format!("{at}/turns/{t}/expect/{c}");

@@ -3,6 +3,7 @@
 
 pub mod load;
 pub mod model;
+pub mod params;
 
 pub use load::{LoadedCase, LoadedSuite, check_suite_file, load_framework, load_profile, load_suite};
 pub use model::{Case, Check, Framework, Mode};

@@ -167,6 +167,11 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0))]
     pub weight: Option<f64>,
+    /// Slot values drawn per trial with the run's seed, so a device cannot pass by
+    /// memorising the suite: one row is drawn, and `${name}` in inputs, setup and checks is
+    /// replaced by the row's value. Every row has the same names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<std::collections::BTreeMap<String, String>>,
     /// Control ops run after a reset and before the first turn.
     #[serde(default)]
     pub setup: Vec<SetupOp>,
@@ -238,6 +243,22 @@ pub struct CaseInput {
     pub text_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<CaseEvent>,
+    /// Speech: a WAV file under the suite directory, checked against its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<MediaRef>,
+    /// A picture (PNG or JPEG) under the suite directory, checked against its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<MediaRef>,
+}
+
+/// A fixture file and the hash it must have; a mismatch is a suite error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MediaRef {
+    /// Path relative to the suite directory, e.g. `fixtures/car/ac-22-cabin-10db.wav`.
+    pub file: String,
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -329,14 +329,56 @@ fn collect_validate_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<
     }
 }
 
+/// `ailevel list --coverage`: per category, the level × element matrix of case counts.
+pub fn coverage(suite_dir: &Path, framework: Option<&Path>, w: &mut dyn Write) -> Result<()> {
+    let suite = suite::load_suite(suite_dir, framework)?;
+    let cov = crate::suite::coverage::coverage(&suite);
+    let _ = write!(w, "{}", crate::suite::coverage::render(&suite, &cov));
+    Ok(())
+}
+
+/// How `list` orders its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    /// Suite order.
+    None,
+    /// By the clause of the standard each case traces to.
+    Clause,
+    Level,
+    Element,
+}
+
 /// `ailevel list --device PROFILE`: the cases that apply, and those that do not, with why.
-pub fn list(suite_dir: &Path, framework: Option<&Path>, device: &Path, trials: Option<u32>, w: &mut dyn Write) -> Result<()> {
+pub fn list(
+    suite_dir: &Path,
+    framework: Option<&Path>,
+    device: &Path,
+    trials: Option<u32>,
+    group: GroupBy,
+    w: &mut dyn Write,
+) -> Result<()> {
     let (suite, profile, _) = load_inputs(suite_dir, framework, device)?;
-    let planned = crate::run::plan::plan(&suite, &profile, trials);
+    let mut planned = crate::run::plan::plan(&suite, &profile, trials);
+    let key = |p: &crate::run::plan::PlannedCase| -> String {
+        let c = &p.loaded.case;
+        match group {
+            GroupBy::None => String::new(),
+            GroupBy::Clause => c.clause.clone(),
+            GroupBy::Level => c.level.clone(),
+            GroupBy::Element => c.element.clone(),
+        }
+    };
+    // Stable sort: within a group, suite order.
+    planned.sort_by_key(|p| key(p));
+    let mut current: Option<String> = None;
     let mut na = Vec::new();
     let _ = writeln!(w, "{:<44} {:<3} {:<11} {:<4} {:<12} {:>6}  {:<22} title", "case", "lvl", "element", "mand", "mode", "trials", "clause");
     for p in &planned {
         let c = &p.loaded.case;
+        if group != GroupBy::None && p.applicable.is_ok() && current.as_deref() != Some(key(p).as_str()) {
+            current = Some(key(p));
+            let _ = writeln!(w, "\n[{}]", key(p));
+        }
         match &p.applicable {
             Ok(()) => {
                 let _ = writeln!(

@@ -65,10 +65,17 @@ enum Command {
         #[arg(long, default_value = "suites")]
         suite: PathBuf,
     },
-    /// List the cases that apply to a device.
+    /// List the cases that apply to a device, or the suite's coverage matrix.
     List {
+        /// Device profile; required unless --coverage.
+        #[arg(long, required_unless_present = "coverage")]
+        device: Option<PathBuf>,
+        /// Print, per category, the level × element matrix with case counts.
         #[arg(long)]
-        device: PathBuf,
+        coverage: bool,
+        /// Group the cases: clause, level or element.
+        #[arg(long, value_parser = ["clause", "level", "element"])]
+        group_by: Option<String>,
         #[arg(long, default_value = "suites")]
         suite: PathBuf,
         #[arg(long)]
@@ -140,8 +147,26 @@ fn main() -> ProcessExit {
             let paths = if paths.is_empty() { vec![PathBuf::from("suites"), PathBuf::from("devices")] } else { paths };
             app::validate(&paths, &suite, &mut stdout).map(|_| ExitCode::Ok)
         }
-        Command::List { device, suite, framework, trials } => {
-            app::list(&suite, framework.as_deref(), &device, trials, &mut stdout).map(|_| ExitCode::Ok)
+        Command::List {
+            device,
+            coverage,
+            group_by,
+            suite,
+            framework,
+            trials,
+        } => {
+            let group = match group_by.as_deref() {
+                Some("clause") => app::GroupBy::Clause,
+                Some("level") => app::GroupBy::Level,
+                Some("element") => app::GroupBy::Element,
+                _ => app::GroupBy::None,
+            };
+            match (coverage, device) {
+                (true, _) => app::coverage(&suite, framework.as_deref(), &mut stdout),
+                (false, Some(device)) => app::list(&suite, framework.as_deref(), &device, trials, group, &mut stdout),
+                (false, None) => Err(Error::Usage("--device is required unless --coverage".into())),
+            }
+            .map(|_| ExitCode::Ok)
         }
         Command::Regrade { results, framework, out } => app::regrade(&results, framework.as_deref()).and_then(|r| {
             let json = r.to_canonical_json();

@@ -1,6 +1,7 @@
 //! Suites: the grading framework, the action vocabulary and the test cases, loaded from
 //! YAML, validated against the published schemas and against each other, and hashed.
 
+pub mod coverage;
 pub mod load;
 pub mod model;
 pub mod params;

@@ -27,6 +27,8 @@ pub struct RunArgs {
     pub locale: String,
     pub lang: Lang,
     pub quiet: bool,
+    /// Judge profile (TOML) for `judge` checks.
+    pub judge: Option<PathBuf>,
 }
 
 /// Load the suite and the profile, checking the profile against the suite's framework.
@@ -58,7 +60,14 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
         path: journal_path,
         source,
     })?;
+    let judge = match &args.judge {
+        Some(path) => Some(std::sync::Arc::new(
+            crate::run::judge::Judge::new(suite::load_judge(path)?).map_err(|e| Error::invalid(path, e))?,
+        )),
+        None => None,
+    };
     let opts = RunOptions {
+        judge,
         seed: args.seed,
         trials_override: args.trials,
         concurrency: args.concurrency.or(profile.concurrency).unwrap_or(1),
@@ -358,7 +367,7 @@ pub fn list(
     w: &mut dyn Write,
 ) -> Result<()> {
     let (suite, profile, _) = load_inputs(suite_dir, framework, device)?;
-    let mut planned = crate::run::plan::plan(&suite, &profile, trials);
+    let mut planned = crate::run::plan::plan(&suite, &profile, trials, false);
     let key = |p: &crate::run::plan::PlannedCase| -> String {
         let c = &p.loaded.case;
         match group {

@@ -56,6 +56,9 @@ enum Command {
         /// No progress output.
         #[arg(long, short)]
         quiet: bool,
+        /// Judge profile (TOML) for model-graded `judge` checks.
+        #[arg(long)]
+        judge: Option<PathBuf>,
     },
     /// Check suites, frameworks and device profiles.
     Validate {
@@ -126,6 +129,7 @@ fn main() -> ProcessExit {
             locale,
             lang,
             quiet,
+            judge,
         } => app::run(
             &app::RunArgs {
                 device,
@@ -140,6 +144,7 @@ fn main() -> ProcessExit {
                 locale,
                 lang,
                 quiet,
+                judge,
             },
             &mut stdout,
         ),

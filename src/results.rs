@@ -259,6 +259,26 @@ pub struct TurnRecord {
     /// Harness-measured time from sending the input to a complete answer.
     pub latency_ms: f64,
     pub checks: Vec<CheckOutcome>,
+    /// A judge's verdict for each `judge` check of the turn, in order, with its full answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub judgements: Vec<Judgement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Judgement {
+    pub rubric: String,
+    pub model: String,
+    pub temperature: f64,
+    pub seed: Option<u64>,
+    /// The judge's decision; absent when it could not be obtained or read.
+    pub pass: Option<bool>,
+    pub reason: String,
+    /// The judge's full answer, as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -16,15 +16,17 @@ pub enum Kind {
     Actions,
     Profile,
     Results,
+    Judge,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Framework,
         Kind::Suite,
         Kind::Actions,
         Kind::Profile,
         Kind::Results,
+        Kind::Judge,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Actions => "actions.schema.json",
             Kind::Profile => "profile.schema.json",
             Kind::Results => "results.schema.json",
+            Kind::Judge => "judge.schema.json",
         }
     }
 
@@ -44,6 +47,7 @@ impl Kind {
             Kind::Actions => include_str!("../schemas/actions.schema.json"),
             Kind::Profile => include_str!("../schemas/profile.schema.json"),
             Kind::Results => include_str!("../schemas/results.schema.json"),
+            Kind::Judge => include_str!("../schemas/judge.schema.json"),
         }
     }
 
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Actions => schemars::schema_for!(crate::suite::model::ActionVocabulary),
             Kind::Profile => schemars::schema_for!(crate::device::Profile),
             Kind::Results => schemars::schema_for!(crate::results::Results),
+            Kind::Judge => schemars::schema_for!(crate::suite::model::JudgeProfile),
         };
         schema.to_value()
     }

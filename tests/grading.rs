@@ -65,7 +65,7 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
     let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
     let (profile, sha) =
         ailevel::suite::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework).unwrap();
-    let plan = ailevel::run::plan::plan(&suite, &profile, None);
+    let plan = ailevel::run::plan::plan(&suite, &profile, None, false);
     let target = plan
         .iter()
         .find(|p| p.loaded.case.level == "L2" && p.loaded.case.mandatory && p.applicable.is_ok())
@@ -84,6 +84,7 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         turn_timeout: Duration::from_secs(10),
         locale: "zh-CN".into(),
         quiet: true,
+        judge: None,
     };
     let meta = ProfileMeta {
         path: "devices/sim/phone-l3.toml".into(),

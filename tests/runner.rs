@@ -138,6 +138,7 @@ fn run(behaviour: Behaviour) -> ailevel::results::Results {
         turn_timeout: Duration::from_millis(200),
         locale: "zh-CN".into(),
         quiet: true,
+        judge: None,
     };
     let meta = ProfileMeta {
         path: "p.toml".into(),

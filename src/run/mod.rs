@@ -3,6 +3,7 @@
 //! change device-wide state (setup ops, end-side network switch) run alone between resets.
 
 pub mod journal;
+pub mod judge;
 pub mod plan;
 pub mod progress;
 
@@ -37,6 +38,8 @@ pub struct RunOptions {
     pub turn_timeout: Duration,
     pub locale: String,
     pub quiet: bool,
+    /// Grades `judge` checks; without it, cases that have them are not applicable.
+    pub judge: Option<Arc<judge::Judge>>,
 }
 
 /// Where the profile came from, for the results header.
@@ -77,7 +80,7 @@ pub async fn run(
         Err(e) => return Err(crate::Error::Device(format!("`reset` failed: {e}"))),
     }
 
-    let planned = plan::plan(suite, profile, opts.trials_override);
+    let planned = plan::plan(suite, profile, opts.trials_override, opts.judge.is_some());
     let total: u64 = planned.iter().filter(|p| p.applicable.is_ok()).map(|p| u64::from(p.trials)).sum();
     let shared = Arc::new(Shared {
         adapter,
@@ -431,10 +434,20 @@ async fn drive_turns(shared: &Shared, turns: &[CaseTurn], session: &SessionId, r
                     state: None,
                     latency_ms,
                     checks: Vec::new(),
+                    judgements: Vec::new(),
                 });
                 return Err(e);
             }
         };
+        let mut judgements = Vec::new();
+        if let Some(judge) = &shared.opts.judge {
+            for check in &turn.expect {
+                if let Check::Judge(j) = check {
+                    let asked = input.text.as_deref().unwrap_or("");
+                    judgements.push(judge.grade(&j.rubric, asked, &response).await);
+                }
+            }
+        }
         let state = if turn.expect.iter().any(|c| matches!(c, Check::State(_))) {
             Some(with_timeout(limit, dev.state(session)).await?)
         } else {
@@ -447,6 +460,7 @@ async fn drive_turns(shared: &Shared, turns: &[CaseTurn], session: &SessionId, r
             state,
             latency_ms,
             checks: Vec::new(),
+            judgements,
         });
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::device::protocol::{Control, Event, Input, Media};
 use crate::results::FixtureData;
-use crate::suite::model::{CaseInput, Framework, MediaRef, Mode, SetupOp};
+use crate::suite::model::{CaseInput, Check, Framework, MediaRef, Mode, SetupOp};
 use crate::suite::{LoadedCase, LoadedSuite};
 
 /// One case as it will be run.
@@ -47,7 +47,8 @@ impl PlannedCase {
 /// Cases of the device's category and `common`, in suite order, with applicability decided
 /// by the profile's features — except that a category's required features count as present:
 /// a mandatory case cannot be dodged by declaring less.
-pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>) -> Vec<PlannedCase> {
+/// Cases with `judge` checks apply only when a judge is configured (`judge`).
+pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>, judge: bool) -> Vec<PlannedCase> {
     let fw = &suite.framework;
     let required: &[String] = fw
         .categories
@@ -66,10 +67,13 @@ pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>
                 .filter(|f| !profile.features.contains(f) && !required.contains(f))
                 .map(String::as_str)
                 .collect();
-            let applicable = if missing.is_empty() {
-                Ok(())
-            } else {
+            let needs_judge = case.turns.iter().flat_map(|t| &t.expect).any(|c| matches!(c, Check::Judge(_)));
+            let applicable = if !missing.is_empty() {
                 Err(format!("needs feature(s) the device does not declare: {}", missing.join(", ")))
+            } else if needs_judge && !judge {
+                Err("has judge checks and no judge was configured (run --judge PROFILE)".to_string())
+            } else {
+                Ok(())
             };
             let trials = trials_override
                 .or(case.trials)

@@ -22,6 +22,8 @@ pub struct TurnView<'a> {
     pub response: &'a Turn,
     pub state: Option<&'a Value>,
     pub latency_ms: f64,
+    /// Judge verdicts for the turn's `judge` checks, in order.
+    pub judgements: &'a [crate::results::Judgement],
 }
 
 impl Evaluator {
@@ -38,6 +40,18 @@ impl Evaluator {
             }
         }
         Evaluator { regexes }
+    }
+
+    /// Evaluate the checks of one turn, in order.
+    pub fn evaluate_all(&self, checks: &[Check], turn: &TurnView<'_>) -> Vec<CheckOutcome> {
+        let mut judged = turn.judgements.iter();
+        checks
+            .iter()
+            .map(|c| match c {
+                Check::Judge(j) => judge_outcome(c, &j.rubric, judged.next()),
+                _ => self.evaluate(c, turn),
+            })
+            .collect()
     }
 
     pub fn evaluate(&self, check: &Check, turn: &TurnView<'_>) -> CheckOutcome {
@@ -117,12 +131,36 @@ impl Evaluator {
                     ),
                 }
             }
+            Check::Judge(j) => {
+                let outcome = judge_outcome(check, &j.rubric, t.judgements.first());
+                (outcome.passed, outcome.reason)
+            }
             Check::ServedBy(allowed) => match t.response.served_by {
                 Some(s) if allowed.contains(&s) => (true, format!("served by {}", served(s))),
                 Some(s) => (false, format!("served by {}, expected one of {}", served(s), allowed.iter().map(|a| served(*a)).collect::<Vec<_>>().join(", "))),
                 None => (false, "device did not report `served_by`".into()),
             },
         }
+    }
+}
+
+/// A judge check passes only on the judge's explicit yes; no judgement is a failure with
+/// the cause, never a pass.
+fn judge_outcome(check: &Check, rubric: &str, j: Option<&crate::results::Judgement>) -> CheckOutcome {
+    let (passed, reason) = match j {
+        None => (false, "no judgement recorded (run with --judge PROFILE)".to_string()),
+        Some(j) if j.rubric != rubric => (false, "the recorded judgement is for another rubric".to_string()),
+        Some(j) => match (j.pass, &j.error) {
+            (Some(true), _) => (true, format!("judge {} passed it: {}", j.model, j.reason)),
+            (Some(false), _) => (false, format!("judge {} failed it: {}", j.model, j.reason)),
+            (None, Some(e)) => (false, format!("judge {} gave no verdict: {e}", j.model)),
+            (None, None) => (false, format!("judge {} gave no verdict", j.model)),
+        },
+    };
+    CheckOutcome {
+        check: check.clone(),
+        passed,
+        reason,
     }
 }
 
@@ -290,7 +328,15 @@ mod tests {
 
     fn run(check: Check, t: &Turn, state: Option<&Value>, latency: f64) -> (bool, String) {
         let ev = Evaluator::new([&check]);
-        let o = ev.evaluate(&check, &TurnView { response: t, state, latency_ms: latency });
+        let o = ev.evaluate(
+            &check,
+            &TurnView {
+                response: t,
+                state,
+                latency_ms: latency,
+                judgements: &[],
+            },
+        );
         (o.passed, o.reason)
     }
 

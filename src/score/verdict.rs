@@ -13,8 +13,9 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
                     response: resp,
                     state: rec.state.as_ref(),
                     latency_ms: rec.latency_ms,
+                    judgements: &rec.judgements,
                 };
-                spec.expect.iter().map(|c| ev.evaluate(c, &view)).collect()
+                ev.evaluate_all(&spec.expect, &view)
             }
             None => Vec::new(),
         };

@@ -482,6 +482,16 @@ impl<'a> CaseContext<'a> {
                 loc.push(format!("{at}/setup/{i}/now"), format!("`{now}` is not an RFC 3339 time"));
             }
         }
+        let checks = case.turns.iter().flat_map(|t| &t.expect);
+        if case.mandatory
+            && checks.clone().any(|c| matches!(c, Check::Judge(_)))
+            && checks.clone().all(|c| matches!(c, Check::Judge(_)))
+        {
+            loc.push(
+                format!("{at}/mandatory"),
+                "a mandatory case cannot rest on judge checks alone: add a deterministic check".into(),
+            );
+        }
         for (t, turn) in case.turns.iter().enumerate() {
             let input = &turn.input;
             if input.text.is_none() && input.event.is_none() && input.audio.is_none() && input.image.is_none() {
@@ -527,9 +537,32 @@ impl<'a> CaseContext<'a> {
                     loc.push(at.to_string(), "an empty string matches every reply".into());
                 }
             }
-            Check::LatencyMs(_) | Check::ServedBy(_) => {}
+            Check::LatencyMs(_) | Check::ServedBy(_) | Check::Judge(_) => {}
         }
     }
+}
+
+/// Load a judge profile (TOML).
+pub fn load_judge(path: &Path) -> Result<crate::suite::model::JudgeProfile> {
+    let text = read(path, MAX_PROFILE_BYTES)?;
+    let value: toml::Value = toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))?;
+    let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
+    let violations = schema::validate(Kind::Judge, &json, MAX_VIOLATIONS);
+    if !violations.is_empty() {
+        return Err(Error::Invalid(
+            violations
+                .into_iter()
+                .map(|v| Problem {
+                    file: path.to_path_buf(),
+                    line: toml_line_of(&text, &v.pointer),
+                    column: None,
+                    field: Some(v.pointer),
+                    message: v.message,
+                })
+                .collect(),
+        ));
+    }
+    toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))
 }
 
 /// Load and check a device profile against the framework.

@@ -308,6 +308,35 @@ pub enum Check {
     ConfirmBefore(String),
     /// The turn was served by one of these (`device`, `cloud`, `hybrid`).
     ServedBy(Vec<super::super::device::protocol::ServedBy>),
+    /// A model grades the open answer against a rubric (needs `run --judge PROFILE`).
+    /// Never the only check of a mandatory case.
+    Judge(JudgeCheck),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JudgeCheck {
+    /// What a good answer does, in words a grader can apply.
+    #[schemars(length(min = 1))]
+    pub rubric: String,
+}
+
+/// A judge profile (TOML): the OpenAI-compatible endpoint that grades `judge` checks.
+/// Temperature is always 0; model and seed are pinned here and recorded with every verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JudgeProfile {
+    /// Base URL of the API, e.g. `http://127.0.0.1:8080/v1`; `/chat/completions` is appended.
+    pub base_url: String,
+    pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Environment variable holding a bearer token, sent only to `base_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

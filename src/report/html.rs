@@ -1,0 +1,1131 @@
+//! The HTML report's view model: everything the template shows, computed, labelled and ordered
+//! here. Device text is carried as plain strings; the template escapes it.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::device::DeviceError;
+use crate::device::protocol::{Input, Media, Turn};
+use crate::results::{
+    CaseResult, FileRef, FixtureData, LevelScore, ModeSummary, Results, TrialOutcome, TrialRecord,
+    TrialStats, TurnRecord, Verdict,
+};
+use crate::suite::model::{Mode, PassRule};
+use crate::text::truncate;
+
+use super::charts::{self, Histogram, ScoreBar};
+use super::messages::{self as m, Msg};
+use super::names::{self, Names, i18n};
+use super::{Lang, SCRIPT, STYLE, csp};
+
+/// Longest device text shown per field; beyond it the report would only grow, not inform.
+const MAX_TEXT: usize = 64 * 1024;
+/// Largest base64 media embedded per item; larger stimuli or speech are only described.
+const MAX_MEDIA_B64: usize = 2 * 1024 * 1024;
+
+#[derive(Serialize)]
+pub(super) struct View<'a> {
+    lang: &'static str,
+    t: Map<String, Value>,
+    csp: String,
+    style: &'static str,
+    script: &'static str,
+    title: String,
+    generator: String,
+    subject: String,
+    badge: Badge,
+    declared: Declared,
+    blocking: Vec<CaseLink>,
+    notices: Vec<Notice>,
+    device_rows: Vec<Row>,
+    run_rows: Vec<Row>,
+    suite_files: &'a [FileRef],
+    suite_file_count: usize,
+    tiles: Vec<Tile>,
+    ladder: Vec<LadderRow>,
+    scores: Vec<LevelScores>,
+    latency: Option<Histogram>,
+    modes: Vec<ModeRow>,
+    filters: Filters,
+    cases: Vec<CaseView>,
+    fixtures: Vec<FixtureView>,
+    footer: String,
+}
+
+#[derive(Serialize)]
+struct Badge {
+    code: Option<String>,
+    zh: String,
+    en: String,
+    /// 1-based position of the level in the framework, 0 below L1: picks the colour.
+    rank: usize,
+    provisional: bool,
+}
+
+#[derive(Serialize)]
+struct Declared {
+    text: String,
+    /// `met`, `not-met` or `none`.
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct CaseLink {
+    id: String,
+    anchor: String,
+    /// False when the id names no case in the results: shown, but not as a dead link.
+    linked: bool,
+}
+
+#[derive(Serialize)]
+struct Notice {
+    /// `info` or `warn`.
+    class: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Row {
+    label: &'static str,
+    value: String,
+    /// Hashes and ids: monospaced and breakable anywhere.
+    mono: bool,
+}
+
+#[derive(Serialize)]
+struct Tile {
+    label: &'static str,
+    value: u32,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct LadderRow {
+    id: String,
+    name: String,
+    summary: String,
+    clause: String,
+    provisional: bool,
+    /// `held`, `not-held` or `not-graded`.
+    status: &'static str,
+    status_label: &'static str,
+    mark: &'static str,
+    thresholds: Option<String>,
+    thresholds_provisional: bool,
+    pass_rules: Option<String>,
+    reasons: Vec<String>,
+    blocking: Vec<CaseLink>,
+}
+
+#[derive(Serialize)]
+struct LevelScores {
+    id: String,
+    name: String,
+    thresholds_provisional: bool,
+    rows: Vec<ScoreRow>,
+}
+
+#[derive(Serialize)]
+struct ScoreRow {
+    name: String,
+    primary: bool,
+    overall: bool,
+    value: String,
+    counts: String,
+    threshold: Option<String>,
+    bar: Option<ScoreBar>,
+    below: bool,
+}
+
+#[derive(Serialize)]
+struct ModeRow {
+    label: &'static str,
+    total: bool,
+    cases: u32,
+    pass: u32,
+    fail: u32,
+    inconclusive: u32,
+    not_applicable: u32,
+}
+
+#[derive(Serialize)]
+struct Filters {
+    levels: Vec<Opt>,
+    elements: Vec<Opt>,
+    verdicts: Vec<Opt>,
+    modes: Vec<Opt>,
+}
+
+#[derive(Serialize)]
+struct Opt {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct CaseView {
+    id: String,
+    anchor: String,
+    title: String,
+    level: String,
+    level_name: String,
+    element: String,
+    element_name: String,
+    mandatory: bool,
+    mandatory_label: &'static str,
+    mode: &'static str,
+    mode_label: &'static str,
+    clause: String,
+    file: String,
+    weight: String,
+    verdict: &'static str,
+    verdict_label: &'static str,
+    reason: String,
+    passed: u32,
+    planned: u32,
+    counts: String,
+    stats: Option<String>,
+    blocking: bool,
+    trials: Vec<TrialView>,
+}
+
+#[derive(Serialize)]
+struct TrialView {
+    index: u32,
+    seed: u64,
+    outcome: &'static str,
+    outcome_label: &'static str,
+    /// Failed and errored trials start expanded: they are the evidence a reader looks for.
+    open: bool,
+    duration: String,
+    setup: Option<String>,
+    params: Option<String>,
+    error: Option<ErrorView>,
+    turns: Vec<TurnView>,
+}
+
+#[derive(Serialize)]
+struct ErrorView {
+    message: String,
+    evidence: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TurnView {
+    label: String,
+    ok: bool,
+    input: InputView,
+    response: Option<ResponseView>,
+    error: Option<ErrorView>,
+    latency: String,
+    checks: Vec<CheckView>,
+    state: Option<String>,
+}
+
+#[derive(Serialize)]
+struct InputView {
+    text: Option<String>,
+    event: Option<EventView>,
+    audio: Option<MediaView>,
+    image: Option<MediaView>,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    kind: String,
+    data: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MediaView {
+    /// A `data:` URI built from validated base64 and a whitelisted MIME type.
+    src: Option<String>,
+    note: Option<String>,
+    /// The suite fixture a recorded input refers to by hash, shown once in its own section.
+    fixture: Option<FixtureLink>,
+}
+
+#[derive(Serialize)]
+struct FixtureLink {
+    anchor: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct FixtureView {
+    anchor: String,
+    path: String,
+    sha256: String,
+    format: String,
+    audio: bool,
+    media: MediaView,
+}
+
+#[derive(Serialize)]
+struct ResponseView {
+    text: Option<String>,
+    speech: Option<MediaView>,
+    actions: Vec<ActionView>,
+    needs_confirmation: &'static str,
+    served_by: &'static str,
+    timing: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ActionView {
+    name: String,
+    target: Option<String>,
+    args: String,
+}
+
+#[derive(Serialize)]
+struct CheckView {
+    passed: bool,
+    mark: &'static str,
+    status_label: &'static str,
+    kind: String,
+    spec: String,
+    reason: String,
+}
+
+pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
+    let names = Names {
+        fw: &r.framework,
+        lang,
+    };
+    let case_ids: Vec<&str> = r.cases.iter().map(|c| c.id.as_str()).collect();
+    let link = |id: &String| CaseLink {
+        id: id.clone(),
+        anchor: anchor(id),
+        linked: case_ids.contains(&id.as_str()),
+    };
+    let subject = format!("{} {}", r.device.vendor, r.device.model);
+    View {
+        lang: lang.as_str(),
+        t: m::table(lang),
+        csp: csp::policy(STYLE, SCRIPT),
+        style: STYLE,
+        script: SCRIPT,
+        title: format!("{} — {}", m::REPORT_TITLE.get(lang), subject),
+        generator: format!("{} {}", r.harness.name, r.harness.version),
+        subject,
+        badge: badge(r, &names),
+        declared: declared(r, &names),
+        blocking: r.grade.blocking.iter().map(&link).collect(),
+        notices: notices(r, &names),
+        device_rows: device_rows(r, lang),
+        run_rows: run_rows(r, lang),
+        suite_files: &r.suite.files,
+        suite_file_count: r.suite.files.len(),
+        tiles: tiles(r, lang),
+        ladder: ladder(r, &names, &link),
+        scores: scores(r, &names),
+        latency: charts::latency_histogram(&latencies(r), lang),
+        modes: modes(r, lang),
+        filters: filters(r, &names),
+        cases: cases(r, &names),
+        fixtures: fixtures(r, lang),
+        footer: m::GENERATED_BY.fill(
+            lang,
+            &[
+                (
+                    "harness",
+                    &format!("{} {}", r.harness.name, r.harness.version),
+                ),
+                ("schema", &r.schema),
+            ],
+        ),
+    }
+}
+
+fn anchor(id: &str) -> String {
+    format!("case-{id}")
+}
+
+fn badge(r: &Results, names: &Names) -> Badge {
+    match &r.grade.level {
+        Some(id) => {
+            let level = names.level_ref(id);
+            Badge {
+                code: Some(id.clone()),
+                zh: level.map_or_else(String::new, |l| l.name.zh.clone()),
+                en: level.map_or_else(String::new, |l| l.name.en.clone()),
+                rank: level.map_or(0, |_| names.level_rank(id) + 1),
+                provisional: r.grade.provisional,
+            }
+        }
+        None => Badge {
+            code: None,
+            zh: m::BELOW_L1.zh.to_string(),
+            en: m::BELOW_L1.en.to_string(),
+            rank: 0,
+            provisional: false,
+        },
+    }
+}
+
+fn declared(r: &Results, names: &Names) -> Declared {
+    let lang = names.lang;
+    match (&r.grade.declared_level, r.grade.meets_declared) {
+        (Some(level), met) => {
+            let (word, class) = match met {
+                Some(true) => (m::DECLARED_MET, "met"),
+                Some(false) | None => (m::DECLARED_NOT_MET, "not-met"),
+            };
+            Declared {
+                text: format!("{} — {}", names.level(level), word.get(lang)),
+                class,
+            }
+        }
+        (None, _) => Declared {
+            text: m::DECLARED_NONE.get(lang).to_string(),
+            class: "none",
+        },
+    }
+}
+
+fn notices(r: &Results, names: &Names) -> Vec<Notice> {
+    names::notices(r, names)
+        .into_iter()
+        .map(|(warning, text)| Notice {
+            class: if warning { "warn" } else { "info" },
+            text,
+        })
+        .collect()
+}
+
+fn row(label: Msg, lang: Lang, value: impl Into<String>) -> Row {
+    Row {
+        label: label.get(lang),
+        value: value.into(),
+        mono: false,
+    }
+}
+
+fn mono(label: Msg, lang: Lang, value: impl Into<String>) -> Row {
+    Row {
+        mono: true,
+        ..row(label, lang, value)
+    }
+}
+
+fn device_rows(r: &Results, lang: Lang) -> Vec<Row> {
+    let d = &r.device;
+    let none = || m::NONE.get(lang).to_string();
+    let mut rows = vec![
+        row(m::VENDOR, lang, &d.vendor),
+        row(m::MODEL, lang, &d.model),
+        row(m::CATEGORY, lang, category(r, lang)),
+        row(m::FIRMWARE, lang, &d.firmware),
+        row(
+            m::DECLARED_LEVEL,
+            lang,
+            d.declared_level.clone().unwrap_or_else(none),
+        ),
+        row(
+            m::FEATURES,
+            lang,
+            if d.features.is_empty() {
+                none()
+            } else {
+                features(r, lang)
+            },
+        ),
+        row(m::ADAPTER, lang, &d.adapter),
+        mono(m::PROFILE, lang, &d.profile),
+        mono(m::PROFILE_SHA256, lang, &d.profile_sha256),
+    ];
+    let reported = match &d.info {
+        None => m::NOT_REPORTED.get(lang).to_string(),
+        Some(info) => {
+            let mut s = format!(
+                "{} · {} {} · {} · {}",
+                info.protocol, info.vendor, info.model, info.category, info.firmware
+            );
+            if let Some(mi) = &info.model_info {
+                let place = if mi.on_device {
+                    m::ON_DEVICE
+                } else {
+                    m::OFF_DEVICE
+                };
+                s.push_str(&format!(
+                    " · {}: {} {} ({})",
+                    m::AI_MODEL.get(lang),
+                    mi.name,
+                    mi.version,
+                    place.get(lang)
+                ));
+            }
+            s
+        }
+    };
+    rows.push(row(m::REPORTED_INFO, lang, truncate(&reported, MAX_TEXT)));
+    rows
+}
+
+/// The category as the framework names it, with its part of the standard: "手机 (phone, 177.3)".
+fn category(r: &Results, lang: Lang) -> String {
+    let id = &r.device.category;
+    match r
+        .framework
+        .definition
+        .categories
+        .iter()
+        .find(|c| &c.id == id)
+    {
+        Some(c) => format!("{} ({id}, {})", i18n(&c.name, lang), c.part),
+        None => id.clone(),
+    }
+}
+
+fn features(r: &Results, lang: Lang) -> String {
+    let name = |id: &String| {
+        r.framework
+            .definition
+            .features
+            .iter()
+            .find(|f| &f.id == id)
+            .map_or_else(|| id.clone(), |f| format!("{} ({id})", i18n(&f.name, lang)))
+    };
+    r.device
+        .features
+        .iter()
+        .map(name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn run_rows(r: &Results, lang: Lang) -> Vec<Row> {
+    let none = || m::NONE.get(lang).to_string();
+    vec![
+        row(
+            m::FRAMEWORK,
+            lang,
+            format!("{} {}", r.framework.name, r.framework.version),
+        ),
+        mono(m::FRAMEWORK_SHA256, lang, &r.framework.sha256),
+        mono(m::SUITE, lang, &r.suite.path),
+        mono(m::SUITE_SHA256, lang, &r.suite.sha256),
+        row(
+            m::HARNESS,
+            lang,
+            format!("{} {}", r.harness.name, r.harness.version),
+        ),
+        mono(m::SEED, lang, r.run.seed.to_string()),
+        row(m::LOCALE, lang, &r.run.locale),
+        row(
+            m::TRIALS_OVERRIDE,
+            lang,
+            r.run.trials_override.map_or_else(none, |n| n.to_string()),
+        ),
+        row(m::CONCURRENCY, lang, r.run.concurrency.to_string()),
+        row(
+            m::TURN_TIMEOUT,
+            lang,
+            names::duration_ms(r.run.turn_timeout_ms),
+        ),
+        mono(m::STARTED, lang, &r.run.started_at),
+        mono(m::FINISHED, lang, &r.run.finished_at),
+        row(m::DURATION, lang, names::duration_ms(r.run.duration_ms)),
+    ]
+}
+
+fn tiles(r: &Results, lang: Lang) -> Vec<Tile> {
+    let s = &r.summary;
+    let tile = |label: Msg, value, class| Tile {
+        label: label.get(lang),
+        value,
+        class,
+    };
+    vec![
+        tile(m::CASES, s.cases, "total"),
+        tile(m::VERDICT_PASS, s.pass, "v-pass"),
+        tile(m::VERDICT_FAIL, s.fail, "v-fail"),
+        tile(m::VERDICT_INCONCLUSIVE, s.inconclusive, "v-inconclusive"),
+        tile(
+            m::VERDICT_NOT_APPLICABLE,
+            s.not_applicable,
+            "v-not_applicable",
+        ),
+        tile(m::TRIALS, s.trials, "total"),
+        tile(
+            m::TRIAL_ERRORS,
+            s.trial_errors,
+            if s.trial_errors > 0 {
+                "v-fail"
+            } else {
+                "total"
+            },
+        ),
+    ]
+}
+
+fn ladder(r: &Results, names: &Names, link: &dyn Fn(&String) -> CaseLink) -> Vec<LadderRow> {
+    let lang = names.lang;
+    let mut rows: Vec<LadderRow> = r
+        .framework
+        .levels
+        .iter()
+        .map(|level| {
+            let step = r.grade.ladder.iter().find(|s| s.level == level.id);
+            let (status, label, mark) = match step {
+                Some(s) if s.held => ("held", m::HELD_YES, "✓"),
+                Some(_) => ("not-held", m::HELD_NO, "✗"),
+                None => ("not-graded", m::NOT_GRADED, "–"),
+            };
+            LadderRow {
+                id: level.id.clone(),
+                name: i18n(&level.name, lang).to_string(),
+                summary: i18n(&level.summary, lang).to_string(),
+                clause: level.clause.clone(),
+                provisional: level.provisional || step.is_some_and(|s| s.provisional),
+                status,
+                status_label: label.get(lang),
+                mark,
+                thresholds: Some(m::THRESHOLDS_TEXT.fill(
+                    lang,
+                    &[
+                        ("primary", &names::pct(level.primary_element_min)),
+                        ("overall", &names::pct(level.overall_min)),
+                    ],
+                )),
+                thresholds_provisional: level.thresholds_provisional,
+                pass_rules: pass_rules(r, &level.id, lang),
+                reasons: step.map(|s| s.reasons.clone()).unwrap_or_default(),
+                blocking: step
+                    .map(|s| s.blocking_cases.iter().map(link).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    // Steps for levels the framework does not list would be a grading defect; show them
+    // rather than hide evidence.
+    for step in r
+        .grade
+        .ladder
+        .iter()
+        .filter(|s| names.level_ref(&s.level).is_none())
+    {
+        let (status, label, mark) = if step.held {
+            ("held", m::HELD_YES, "✓")
+        } else {
+            ("not-held", m::HELD_NO, "✗")
+        };
+        rows.push(LadderRow {
+            id: step.level.clone(),
+            name: String::new(),
+            summary: String::new(),
+            clause: String::new(),
+            provisional: step.provisional,
+            status,
+            status_label: label.get(lang),
+            mark,
+            thresholds: None,
+            thresholds_provisional: false,
+            pass_rules: None,
+            reasons: step.reasons.clone(),
+            blocking: step.blocking_cases.iter().map(link).collect(),
+        });
+    }
+    rows
+}
+
+/// How the level turns trials into verdicts, from the framework definition in the results.
+fn pass_rules(r: &Results, level: &str, lang: Lang) -> Option<String> {
+    let def = r
+        .framework
+        .definition
+        .levels
+        .iter()
+        .find(|l| l.id == level)?;
+    let rule = |rule: PassRule| match rule {
+        PassRule::All { min_valid } => {
+            m::RULE_ALL.fill(lang, &[("min_valid", &min_valid.to_string())])
+        }
+        PassRule::Rate {
+            min_rate,
+            min_valid,
+        } => m::RULE_RATE.fill(
+            lang,
+            &[
+                ("rate", &names::pct(min_rate)),
+                ("min_valid", &min_valid.to_string()),
+            ],
+        ),
+    };
+    Some(m::PASS_RULES_TEXT.fill(
+        lang,
+        &[
+            ("mandatory", &rule(def.pass_rules.mandatory)),
+            ("optional", &rule(def.pass_rules.optional)),
+            ("trials", &def.default_trials.to_string()),
+        ],
+    ))
+}
+
+fn scores(r: &Results, names: &Names) -> Vec<LevelScores> {
+    let mut levels: Vec<&LevelScore> = r.scores.iter().collect();
+    levels.sort_by_key(|s| names.level_rank(&s.level));
+    levels
+        .into_iter()
+        .map(|s| {
+            let level = names.level_ref(&s.level);
+            let mut elements: Vec<_> = s.elements.iter().collect();
+            elements.sort_by_key(|e| names.element_rank(&e.element));
+            let mut rows: Vec<ScoreRow> = elements
+                .into_iter()
+                .map(|e| {
+                    // Only primary elements have a threshold of their own.
+                    let threshold = level.filter(|_| e.primary).map(|l| l.primary_element_min);
+                    ScoreRow {
+                        primary: e.primary,
+                        ..score_row(
+                            names,
+                            names.element(&e.element),
+                            e.score,
+                            threshold,
+                            (e.passed, e.applicable),
+                        )
+                    }
+                })
+                .collect();
+            rows.push(ScoreRow {
+                overall: true,
+                ..score_row(
+                    names,
+                    m::OVERALL.get(names.lang).to_string(),
+                    s.overall,
+                    level.map(|l| l.overall_min),
+                    (s.passed, s.applicable),
+                )
+            });
+            LevelScores {
+                id: s.level.clone(),
+                name: names.level(&s.level),
+                thresholds_provisional: level.is_some_and(|l| l.thresholds_provisional),
+                rows,
+            }
+        })
+        .collect()
+}
+
+fn score_row(
+    names: &Names,
+    name: String,
+    score: Option<f64>,
+    threshold: Option<f64>,
+    (passed, applicable): (u32, u32),
+) -> ScoreRow {
+    ScoreRow {
+        name,
+        primary: false,
+        overall: false,
+        value: score.map_or_else(|| m::NO_SCORE.get(names.lang).to_string(), names::pct),
+        counts: format!("{passed}/{applicable}"),
+        threshold: threshold.map(names::pct),
+        bar: score.map(|s| charts::score_bar(s, threshold)),
+        below: score.is_some_and(|s| charts::below(s, threshold)),
+    }
+}
+
+fn latencies(r: &Results) -> Vec<f64> {
+    r.cases
+        .iter()
+        .flat_map(|c| &c.trials)
+        .flat_map(|t| &t.turns)
+        .map(|t| t.latency_ms)
+        .collect()
+}
+
+/// The runner's per-mode split, in mode order, and the totals from the summary.
+fn modes(r: &Results, lang: Lang) -> Vec<ModeRow> {
+    let mut split: Vec<&ModeSummary> = r.modes.iter().collect();
+    split.sort_by_key(|s| MODES.iter().position(|m| *m == s.mode));
+    let mut rows: Vec<ModeRow> = split
+        .into_iter()
+        .map(|s| ModeRow {
+            label: names::mode(s.mode, lang),
+            total: false,
+            cases: s.cases,
+            pass: s.pass,
+            fail: s.fail,
+            inconclusive: s.inconclusive,
+            not_applicable: s.not_applicable,
+        })
+        .collect();
+    let t = &r.summary;
+    rows.push(ModeRow {
+        label: m::TOTAL.get(lang),
+        total: true,
+        cases: t.cases,
+        pass: t.pass,
+        fail: t.fail,
+        inconclusive: t.inconclusive,
+        not_applicable: t.not_applicable,
+    });
+    rows
+}
+
+const VERDICTS: [Verdict; 4] = [
+    Verdict::Pass,
+    Verdict::Fail,
+    Verdict::Inconclusive,
+    Verdict::NotApplicable,
+];
+const MODES: [Mode; 3] = [Mode::EndSide, Mode::DeviceCloud, Mode::Any];
+
+/// Filter choices: only values that occur, in framework order.
+fn filters(r: &Results, names: &Names) -> Filters {
+    let mut levels: Vec<&str> = r.cases.iter().map(|c| c.level.as_str()).collect();
+    levels.sort_by_key(|l| (names.level_rank(l), *l));
+    levels.dedup();
+    let mut elements: Vec<&str> = r.cases.iter().map(|c| c.element.as_str()).collect();
+    elements.sort_by_key(|e| (names.element_rank(e), *e));
+    elements.dedup();
+    Filters {
+        levels: levels
+            .into_iter()
+            .map(|l| Opt {
+                value: l.to_string(),
+                label: names.level(l),
+            })
+            .collect(),
+        elements: elements
+            .into_iter()
+            .map(|e| Opt {
+                value: e.to_string(),
+                label: names.element(e),
+            })
+            .collect(),
+        verdicts: VERDICTS
+            .into_iter()
+            .filter(|v| r.cases.iter().any(|c| c.verdict == *v))
+            .map(|v| Opt {
+                value: v.as_str().to_string(),
+                label: names::verdict(v, names.lang).to_string(),
+            })
+            .collect(),
+        modes: MODES
+            .into_iter()
+            .filter(|md| r.cases.iter().any(|c| c.mode == *md))
+            .map(|md| Opt {
+                value: md.as_str().to_string(),
+                label: names::mode(md, names.lang).to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// All cases, by level in framework order, then by id.
+fn cases(r: &Results, names: &Names) -> Vec<CaseView> {
+    let mut sorted: Vec<&CaseResult> = r.cases.iter().collect();
+    sorted.sort_by(|a, b| {
+        (names.level_rank(&a.level), &a.id).cmp(&(names.level_rank(&b.level), &b.id))
+    });
+    sorted
+        .into_iter()
+        .map(|c| case_view(c, names, r.grade.blocking.contains(&c.id), &r.fixtures))
+        .collect()
+}
+
+fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureData]) -> CaseView {
+    let lang = names.lang;
+    let mut trials: Vec<&TrialRecord> = c.trials.iter().collect();
+    trials.sort_by_key(|t| t.index);
+    CaseView {
+        id: c.id.clone(),
+        anchor: anchor(&c.id),
+        title: i18n(&c.title, lang).to_string(),
+        level: c.level.clone(),
+        level_name: names.level(&c.level),
+        element: c.element.clone(),
+        element_name: names.element(&c.element),
+        mandatory: c.mandatory,
+        mandatory_label: names::yes_no(c.mandatory, lang),
+        mode: c.mode.as_str(),
+        mode_label: names::mode(c.mode, lang),
+        clause: c.clause.clone(),
+        file: c.file.clone(),
+        weight: format!("{}", c.weight),
+        verdict: c.verdict.as_str(),
+        verdict_label: names::verdict(c.verdict, lang),
+        reason: c.reason.clone(),
+        passed: c.passed,
+        planned: c.trials_planned,
+        counts: m::TRIAL_COUNTS.fill(
+            lang,
+            &[
+                ("passed", &c.passed.to_string()),
+                ("failed", &c.failed.to_string()),
+                ("errored", &c.errored.to_string()),
+                ("planned", &c.trials_planned.to_string()),
+            ],
+        ),
+        stats: c.stats.as_ref().map(|st| stats_text(st, lang)),
+        blocking,
+        trials: trials
+            .into_iter()
+            .map(|t| trial_view(t, lang, fixtures))
+            .collect(),
+    }
+}
+
+fn stats_text(st: &TrialStats, lang: Lang) -> String {
+    let mark = |b: bool| if b { "✓" } else { "✗" };
+    m::TRIAL_STATS.fill(
+        lang,
+        &[
+            ("rate", &names::pct(st.pass_rate)),
+            ("low", &names::pct(st.wilson_low)),
+            ("high", &names::pct(st.wilson_high)),
+            ("k", &st.k.to_string()),
+            ("hat", mark(st.pass_hat_k)),
+            ("at", mark(st.pass_at_k)),
+        ],
+    )
+}
+
+fn trial_view(t: &TrialRecord, lang: Lang, fixtures: &[FixtureData]) -> TrialView {
+    TrialView {
+        index: t.index,
+        seed: t.seed,
+        outcome: names::outcome_str(t.outcome),
+        outcome_label: names::outcome(t.outcome, lang),
+        open: t.outcome != TrialOutcome::Pass,
+        duration: names::ms(t.duration_ms),
+        setup: (!t.setup.is_empty()).then(|| t.setup.join(", ")),
+        params: (!t.params.is_empty()).then(|| {
+            let pairs: Vec<String> = t.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            truncate(&pairs.join(", "), MAX_TEXT)
+        }),
+        error: t.error.as_ref().map(error_view),
+        turns: t
+            .turns
+            .iter()
+            .enumerate()
+            .map(|(i, turn)| turn_view(i + 1, turn, lang, fixtures))
+            .collect(),
+    }
+}
+
+fn error_view(e: &DeviceError) -> ErrorView {
+    ErrorView {
+        message: truncate(&e.to_string(), MAX_TEXT),
+        evidence: match e {
+            DeviceError::Protocol {
+                evidence: Some(evidence),
+                ..
+            } => Some(truncate(evidence, MAX_TEXT)),
+            _ => None,
+        },
+    }
+}
+
+fn turn_view(n: usize, t: &TurnRecord, lang: Lang, fixtures: &[FixtureData]) -> TurnView {
+    TurnView {
+        label: m::TURN.fill(lang, &[("n", &n.to_string())]),
+        ok: t.error.is_none() && t.checks.iter().all(|c| c.passed),
+        input: input_view(&t.input, lang, fixtures),
+        response: t.response.as_ref().map(|r| response_view(r, lang)),
+        error: t.error.as_ref().map(error_view),
+        latency: names::ms(t.latency_ms),
+        checks: t
+            .checks
+            .iter()
+            .map(|c| {
+                let (kind, spec) = names::check_parts(&c.check);
+                CheckView {
+                    passed: c.passed,
+                    mark: if c.passed { "✓" } else { "✗" },
+                    status_label: if c.passed {
+                        m::CHECK_PASS
+                    } else {
+                        m::CHECK_FAIL
+                    }
+                    .get(lang),
+                    kind,
+                    spec: truncate(&spec, MAX_TEXT),
+                    reason: truncate(&c.reason, MAX_TEXT),
+                }
+            })
+            .collect(),
+        state: t.state.as_ref().map(|s| {
+            truncate(
+                &serde_json::to_string_pretty(s).unwrap_or_default(),
+                MAX_TEXT,
+            )
+        }),
+    }
+}
+
+fn input_view(input: &Input, lang: Lang, fixtures: &[FixtureData]) -> InputView {
+    let media = |m: &Media, kind| match m.data_b64.strip_prefix("sha256:") {
+        Some(hash) => fixture_ref(hash, fixtures, lang),
+        None => media_view(m, kind, lang),
+    };
+    InputView {
+        text: input.text.as_deref().map(|s| truncate(s, MAX_TEXT)),
+        event: input.event.as_ref().map(|e| EventView {
+            kind: e.kind.clone(),
+            data: (!e.data.is_empty())
+                .then(|| truncate(&Value::Object(e.data.clone()).to_string(), MAX_TEXT)),
+        }),
+        audio: input.audio.as_ref().map(|a| media(a, MediaKind::Audio)),
+        image: input.image.as_ref().map(|i| media(i, MediaKind::Image)),
+    }
+}
+
+fn response_view(r: &Turn, lang: Lang) -> ResponseView {
+    ResponseView {
+        text: r.output.text.as_deref().map(|s| truncate(s, MAX_TEXT)),
+        // The protocol's speech carries no format; ATP/1 audio is WAV.
+        speech: r.output.speech_b64.as_ref().map(|b64| {
+            media_view(
+                &Media {
+                    format: "wav".to_string(),
+                    data_b64: b64.clone(),
+                },
+                MediaKind::Audio,
+                lang,
+            )
+        }),
+        actions: r
+            .actions
+            .iter()
+            .map(|a| ActionView {
+                name: a.name.clone(),
+                target: a.target.clone(),
+                args: truncate(&Value::Object(a.args.clone()).to_string(), MAX_TEXT),
+            })
+            .collect(),
+        needs_confirmation: match r.needs_confirmation {
+            Some(b) => names::yes_no(b, lang),
+            None => m::NOT_REPORTED.get(lang),
+        },
+        served_by: r
+            .served_by
+            .map_or_else(|| m::NOT_REPORTED.get(lang), |s| names::served_by(s, lang)),
+        timing: r.timing.as_ref().and_then(|t| {
+            let mut parts = Vec::new();
+            if let Some(v) = t.first_output_ms {
+                parts.push(format!("{} {}", m::FIRST_OUTPUT.get(lang), names::ms(v)));
+            }
+            if let Some(v) = t.total_ms {
+                parts.push(format!("{} {}", m::TOTAL_TIME.get(lang), names::ms(v)));
+            }
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum MediaKind {
+    Audio,
+    Image,
+}
+
+/// MIME type for a media format a browser can show. Only raster images: an SVG, even as an
+/// `<img>`, is a document the device wrote.
+fn mime(format: &str, kind: MediaKind) -> Option<&'static str> {
+    let f = format.to_ascii_lowercase();
+    match kind {
+        MediaKind::Image => match f.as_str() {
+            "png" => Some("image/png"),
+            "jpeg" | "jpg" => Some("image/jpeg"),
+            "gif" => Some("image/gif"),
+            "webp" => Some("image/webp"),
+            _ => None,
+        },
+        MediaKind::Audio => match f.as_str() {
+            "wav" | "wave" => Some("audio/wav"),
+            "mp3" | "mpeg" => Some("audio/mpeg"),
+            "ogg" | "opus" => Some("audio/ogg"),
+            "flac" => Some("audio/flac"),
+            "webm" => Some("audio/webm"),
+            _ => None,
+        },
+    }
+}
+
+fn media_view(media: &Media, kind: MediaKind, lang: Lang) -> MediaView {
+    let format = truncate(&media.format, 64);
+    let padding = media
+        .data_b64
+        .bytes()
+        .rev()
+        .take_while(|b| *b == b'=')
+        .count();
+    let bytes = (media.data_b64.len() / 4 * 3).saturating_sub(padding);
+    match mime(&media.format, kind) {
+        _ if !csp::is_base64(&media.data_b64) => MediaView {
+            src: None,
+            note: Some(m::MEDIA_INVALID.fill(lang, &[("format", &format)])),
+            fixture: None,
+        },
+        Some(mime) if media.data_b64.len() <= MAX_MEDIA_B64 => MediaView {
+            src: Some(format!("data:{mime};base64,{}", media.data_b64)),
+            note: None,
+            fixture: None,
+        },
+        _ => MediaView {
+            src: None,
+            note: Some(
+                m::MEDIA_OMITTED.fill(lang, &[("format", &format), ("bytes", &bytes.to_string())]),
+            ),
+            fixture: None,
+        },
+    }
+}
+
+fn fixture_anchor(sha256: &str) -> String {
+    format!("fixture-{sha256}")
+}
+
+/// A recorded input that names a fixture by hash: a link to it, or a note when the results
+/// do not carry it.
+fn fixture_ref(hash: &str, fixtures: &[FixtureData], lang: Lang) -> MediaView {
+    match fixtures.iter().find(|f| f.sha256 == hash) {
+        Some(f) => MediaView {
+            src: None,
+            note: None,
+            fixture: Some(FixtureLink {
+                anchor: fixture_anchor(&f.sha256),
+                path: f.path.clone(),
+            }),
+        },
+        None => MediaView {
+            src: None,
+            note: Some(m::FIXTURE_MISSING.fill(lang, &[("sha256", &truncate(hash, 64))])),
+            fixture: None,
+        },
+    }
+}
+
+/// The run's fixtures by path, each embedded once.
+fn fixtures(r: &Results, lang: Lang) -> Vec<FixtureView> {
+    let mut sorted: Vec<&FixtureData> = r.fixtures.iter().collect();
+    sorted.sort_by(|a, b| (&a.path, &a.sha256).cmp(&(&b.path, &b.sha256)));
+    sorted
+        .into_iter()
+        .map(|f| {
+            let audio = mime(&f.format, MediaKind::Audio).is_some();
+            let kind = if audio {
+                MediaKind::Audio
+            } else {
+                MediaKind::Image
+            };
+            let media = Media {
+                format: f.format.clone(),
+                data_b64: f.data_b64.clone(),
+            };
+            FixtureView {
+                anchor: fixture_anchor(&f.sha256),
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                format: f.format.clone(),
+                audio,
+                media: media_view(&media, kind, lang),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,214 @@
+//! The JUnit XML report, for CI systems that show test results: one `<testsuite>` per level of
+//! the framework, one `<testcase>` per case. A failing case carries, for each failing trial,
+//! its first failing check, and every device error; an inconclusive case is an `<error>`; a
+//! case that does not apply is `<skipped>` with the reason.
+//!
+//! Nothing here reads a clock: the only times written are the durations recorded in the
+//! results, so the same results give the same bytes.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord, Verdict};
+use crate::text::truncate;
+
+use super::messages as m;
+use super::names::{self, Names, i18n};
+use super::{Lang, ReportError};
+
+/// Failure lines listed per case; the rest are counted. CI systems show the whole text.
+const MAX_LINES: usize = 50;
+/// Longest line of a failure description, in bytes.
+const MAX_LINE: usize = 500;
+
+pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
+    let names = Names {
+        fw: &r.framework,
+        lang,
+    };
+    let grade = match &r.grade.level {
+        Some(id) => names.level(id),
+        None => m::BELOW_L1.get(lang).to_string(),
+    };
+    let mut report = Report::new(format!(
+        "{} — {} {} — {grade}",
+        r.harness.name, r.device.vendor, r.device.model
+    ));
+    report.set_time(millis(r.run.duration_ms as f64).unwrap_or_default());
+
+    // Framework order, then any level the framework does not name, so no case is lost.
+    let mut levels: Vec<&str> = r.framework.levels.iter().map(|l| l.id.as_str()).collect();
+    let mut unknown: Vec<&str> = r
+        .cases
+        .iter()
+        .map(|c| c.level.as_str())
+        .filter(|l| !levels.contains(l))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    levels.extend(unknown);
+
+    for level in levels {
+        let mut suite = TestSuite::new(names.level(level));
+        suite.add_properties(suite_properties(r, level, &grade, lang));
+        let mut cases: Vec<&CaseResult> = r.cases.iter().filter(|c| c.level == level).collect();
+        cases.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut total = Duration::ZERO;
+        for case in cases {
+            let test = test_case(case, lang);
+            total += test.time.unwrap_or_default();
+            suite.add_test_case(test);
+        }
+        suite.set_time(total);
+        report.add_test_suite(suite);
+    }
+    report.to_string().map_err(ReportError::Junit)
+}
+
+/// What a CI reader needs beside the cases: whether the level is held and why not, and which
+/// run this is.
+fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Property> {
+    let step = r.grade.ladder.iter().find(|s| s.level == level);
+    let held = match step {
+        Some(s) if s.held => m::HELD_YES,
+        Some(_) => m::HELD_NO,
+        None => m::NOT_GRADED,
+    };
+    let mut props = vec![
+        Property::new("level", level),
+        Property::new("held", held.get(lang)),
+    ];
+    if let Some(s) = step.filter(|s| !s.reasons.is_empty()) {
+        props.push(Property::new(
+            "reasons",
+            one_line(&s.reasons.join("; "), MAX_LINE * 4),
+        ));
+    }
+    props.extend([
+        Property::new("grade", grade),
+        Property::new(
+            "device",
+            format!(
+                "{} {} {} {}",
+                r.device.vendor, r.device.model, r.device.category, r.device.firmware
+            ),
+        ),
+        Property::new(
+            "framework",
+            format!("{} {}", r.framework.name, r.framework.version),
+        ),
+        Property::new("framework_sha256", &r.framework.sha256),
+        Property::new("suite_sha256", &r.suite.sha256),
+        Property::new("seed", r.run.seed.to_string()),
+    ]);
+    props
+}
+
+fn test_case(c: &CaseResult, lang: Lang) -> TestCase {
+    let status = match c.verdict {
+        Verdict::Pass => TestCaseStatus::success(),
+        Verdict::Fail => non_success(c, NonSuccessKind::Failure, lang),
+        Verdict::Inconclusive => non_success(c, NonSuccessKind::Error, lang),
+        Verdict::NotApplicable => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(one_line(&c.reason, MAX_LINE))
+                .set_type(c.verdict.as_str());
+            s
+        }
+    };
+    let mut test = TestCase::new(
+        one_line(&format!("{} {}", c.id, i18n(&c.title, lang)), MAX_LINE),
+        status,
+    );
+    test.set_classname(classname(&c.file));
+    let ms: f64 = c.trials.iter().map(|t| t.duration_ms).sum();
+    if let Some(time) = millis(ms).filter(|_| !c.trials.is_empty()) {
+        test.set_time(time);
+    }
+    test.add_properties([
+        Property::new("clause", &c.clause),
+        Property::new("element", &c.element),
+        Property::new("mandatory", c.mandatory.to_string()),
+        Property::new("mode", c.mode.as_str()),
+        Property::new("trials", format!("{}/{}", c.passed, c.trials_planned)),
+    ]);
+    test
+}
+
+/// The case's suite file without its extension, e.g. `phone/l1-commands`: the category folder
+/// and the file, which CI systems group by.
+fn classname(file: &str) -> String {
+    let stem = file
+        .strip_suffix(".yaml")
+        .or_else(|| file.strip_suffix(".yml"))
+        .unwrap_or(file);
+    one_line(stem, MAX_LINE)
+}
+
+fn non_success(c: &CaseResult, kind: NonSuccessKind, lang: Lang) -> TestCaseStatus {
+    let mut s = TestCaseStatus::non_success(kind);
+    s.set_message(one_line(&c.reason, MAX_LINE))
+        .set_type(c.verdict.as_str());
+    let lines = evidence(c, lang);
+    if !lines.is_empty() {
+        s.set_description(lines.join("\n"));
+    }
+    s
+}
+
+/// One line per trial that did not pass, in trial order: its first failing check, or the
+/// device error that ended it.
+fn evidence(c: &CaseResult, lang: Lang) -> Vec<String> {
+    let mut trials: Vec<&TrialRecord> = c
+        .trials
+        .iter()
+        .filter(|t| t.outcome != TrialOutcome::Pass)
+        .collect();
+    trials.sort_by_key(|t| t.index);
+    let hidden = trials.len().saturating_sub(MAX_LINES);
+    let mut lines: Vec<String> = trials
+        .into_iter()
+        .take(MAX_LINES)
+        .map(|t| one_line(&trial_line(t, lang), MAX_LINE))
+        .collect();
+    if hidden > 0 {
+        lines.push(m::MORE.fill(lang, &[("n", &hidden.to_string())]));
+    }
+    lines
+}
+
+fn trial_line(t: &TrialRecord, lang: Lang) -> String {
+    let colon = m::COLON.get(lang);
+    let trial = format!("{} #{}", m::TRIAL.get(lang), t.index);
+    for (i, turn) in t.turns.iter().enumerate() {
+        let at = format!(
+            "{trial}, {}",
+            m::TURN.fill(lang, &[("n", &(i + 1).to_string())])
+        );
+        if let Some(check) = turn.checks.iter().find(|c| !c.passed) {
+            let (kind, spec) = names::check_parts(&check.check);
+            return format!("{at}{colon}{kind} {spec} — {}", check.reason);
+        }
+        if let Some(e) = &turn.error {
+            return format!("{at}{colon}{}{colon}{e}", m::DEVICE_ERROR.get(lang));
+        }
+    }
+    match &t.error {
+        Some(e) => format!("{trial}{colon}{}{colon}{e}", m::DEVICE_ERROR.get(lang)),
+        None => format!(
+            "{trial}{colon}{}",
+            names::outcome(t.outcome, lang)
+        ),
+    }
+}
+
+/// Attribute values lose their newlines in XML parsers, so say it on one line.
+fn one_line(s: &str, max: usize) -> String {
+    truncate(&s.replace(['\r', '\n'], " "), max)
+}
+
+/// A recorded duration in milliseconds; `None` for values no clock gives (negative, NaN).
+fn millis(ms: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(ms / 1000.0).ok()
+}

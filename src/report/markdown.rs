@@ -1,0 +1,204 @@
+//! The Markdown summary's view model and its escaping. Sized for a CI job summary or a pull
+//! request comment: the level, the ladder, what blocks the next level and why, the counts.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord};
+use crate::text::truncate;
+
+use super::Lang;
+use super::messages as m;
+use super::names::{self, Names, i18n};
+
+/// Blocking cases listed at most; the rest are counted. Keeps a comment under GitHub's limit.
+const MAX_BLOCKING: usize = 30;
+/// Longest text in one table cell, in bytes.
+const MAX_CELL: usize = 300;
+
+#[derive(Serialize)]
+pub(super) struct View {
+    t: Map<String, Value>,
+    level: String,
+    provisional: bool,
+    device: String,
+    declared: String,
+    verdicts: String,
+    framework: String,
+    framework_sha256: String,
+    suite_sha256: String,
+    harness: String,
+    seed: String,
+    notices: Vec<String>,
+    ladder: Vec<LadderLine>,
+    blocking: Vec<BlockingLine>,
+    more_blocking: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LadderLine {
+    level: String,
+    mark: &'static str,
+    held: &'static str,
+    reasons: String,
+}
+
+#[derive(Serialize)]
+struct BlockingLine {
+    case: String,
+    level: String,
+    verdict: String,
+    check: String,
+}
+
+pub(super) fn view(r: &Results, lang: Lang) -> View {
+    let names = Names {
+        fw: &r.framework,
+        lang,
+    };
+    let s = &r.summary;
+    let level = match &r.grade.level {
+        Some(id) => match names.level_ref(id) {
+            Some(l) => format!("{} {} {}", l.id, l.name.zh, l.name.en),
+            None => id.clone(),
+        },
+        None => m::BELOW_L1.get(lang).to_string(),
+    };
+    let declared = match (&r.grade.declared_level, r.grade.meets_declared) {
+        (Some(d), Some(true)) => format!("{} — ✅ {}", names.level(d), m::DECLARED_MET.get(lang)),
+        (Some(d), _) => format!("{} — ❌ {}", names.level(d), m::DECLARED_NOT_MET.get(lang)),
+        (None, _) => m::DECLARED_NONE.get(lang).to_string(),
+    };
+    let notices = names::notices(r, &names)
+        .into_iter()
+        .map(|(_, text)| truncate(&text, MAX_CELL * 2))
+        .collect();
+    let blocking_cases: Vec<&CaseResult> = r
+        .grade
+        .blocking
+        .iter()
+        .filter_map(|id| r.cases.iter().find(|c| &c.id == id))
+        .collect();
+    let unknown = r.grade.blocking.len() - blocking_cases.len();
+    let hidden = blocking_cases.len().saturating_sub(MAX_BLOCKING) + unknown;
+    View {
+        t: m::table(lang),
+        level,
+        provisional: r.grade.provisional,
+        device: format!(
+            "{} {} · {} · {}",
+            r.device.vendor, r.device.model, r.device.category, r.device.firmware
+        ),
+        declared,
+        verdicts: m::VERDICT_COUNTS.fill(
+            lang,
+            &[
+                ("pass", &s.pass.to_string()),
+                ("fail", &s.fail.to_string()),
+                ("inconclusive", &s.inconclusive.to_string()),
+                ("not_applicable", &s.not_applicable.to_string()),
+                ("cases", &s.cases.to_string()),
+                ("trials", &s.trials.to_string()),
+                ("errors", &s.trial_errors.to_string()),
+            ],
+        ),
+        framework: format!("{} {}", r.framework.name, r.framework.version),
+        framework_sha256: r.framework.sha256.clone(),
+        suite_sha256: r.suite.sha256.clone(),
+        harness: format!("{} {}", r.harness.name, r.harness.version),
+        seed: r.run.seed.to_string(),
+        notices,
+        ladder: r
+            .grade
+            .ladder
+            .iter()
+            .map(|step| LadderLine {
+                level: names.level(&step.level),
+                mark: if step.held { "✅" } else { "❌" },
+                held: if step.held { m::HELD_YES } else { m::HELD_NO }.get(lang),
+                reasons: if step.reasons.is_empty() {
+                    "—".to_string()
+                } else {
+                    truncate(&step.reasons.join("; "), MAX_CELL * 2)
+                },
+            })
+            .collect(),
+        blocking: blocking_cases
+            .into_iter()
+            .take(MAX_BLOCKING)
+            .map(|c| BlockingLine {
+                case: truncate(&format!("{} {}", c.id, i18n(&c.title, lang)), MAX_CELL),
+                level: names.level(&c.level),
+                verdict: truncate(
+                    &format!("{}: {}", names::verdict(c.verdict, lang), c.reason),
+                    MAX_CELL,
+                ),
+                check: truncate(&first_failure(c, lang), MAX_CELL),
+            })
+            .collect(),
+        more_blocking: (hidden > 0).then(|| m::MORE.fill(lang, &[("n", &hidden.to_string())])),
+    }
+}
+
+/// Why the first failing trial failed: its first failing check, or the device error that
+/// ended it; the case's own reason when no trial says more.
+fn first_failure(c: &CaseResult, lang: Lang) -> String {
+    let mut trials: Vec<&TrialRecord> = c.trials.iter().collect();
+    trials.sort_by_key(|t| t.index);
+    let Some(trial) = trials.into_iter().find(|t| t.outcome != TrialOutcome::Pass) else {
+        return c.reason.clone();
+    };
+    for turn in &trial.turns {
+        if let Some(check) = turn.checks.iter().find(|ch| !ch.passed) {
+            let (kind, _) = names::check_parts(&check.check);
+            return format!("{kind}: {}", check.reason);
+        }
+        if let Some(e) = &turn.error {
+            return format!("{}: {e}", m::DEVICE_ERROR.get(lang));
+        }
+    }
+    match &trial.error {
+        Some(e) => format!("{}: {e}", m::DEVICE_ERROR.get(lang)),
+        None => c.reason.clone(),
+    }
+}
+
+/// Escape text for Markdown: table pipes, HTML angle brackets and entities, code spans, link
+/// brackets and backslashes, and newlines (which would end a table row).
+pub(super) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '|' | '`' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => {}
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_markdown_and_html() {
+        assert_eq!(escape("a|b"), r"a\|b");
+        assert_eq!(escape("<script>"), "&lt;script&gt;");
+        assert_eq!(escape("`code`"), r"\`code\`");
+        assert_eq!(
+            escape("[x](javascript:alert(1))"),
+            r"\[x\](javascript:alert(1))"
+        );
+        assert_eq!(escape("a\r\nb"), "a b");
+        assert_eq!(escape(r"\|"), r"\\\|");
+        assert_eq!(escape("&lt;"), "&amp;lt;");
+    }
+}

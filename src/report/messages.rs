@@ -1,0 +1,262 @@
+//! The one message catalogue of the reports: every label in both working languages of the
+//! standard, side by side, so a translation cannot drift from its original. Rust code names a
+//! message by its constant; templates name it as `{{t.NAME}}`, which strict mode turns into a
+//! render error when the name is wrong.
+
+use serde_json::{Map, Value};
+
+use super::Lang;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Msg {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Msg {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+
+    /// The message with each `{name}` replaced by its value.
+    pub fn fill(self, lang: Lang, args: &[(&str, &str)]) -> String {
+        let mut s = self.get(lang).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+}
+
+macro_rules! catalogue {
+    ($($name:ident $zh:literal $en:literal;)*) => {
+        $(pub(super) const $name: Msg = Msg { key: stringify!($name), zh: $zh, en: $en };)*
+        pub(super) const CATALOGUE: &[Msg] = &[$($name),*];
+    };
+}
+
+catalogue! {
+    STANDARD "GB/Z 177—2026《人工智能终端智能化分级》" "GB/Z 177—2026 Intelligence grading of AI terminals";
+    REPORT_TITLE "智能化分级测试报告" "Intelligence grading test report";
+    SUMMARY_TITLE "智能化分级" "Intelligence grade";
+    BELOW_L1 "未达 L1" "below L1";
+    PROVISIONAL "暂行" "provisional";
+    DECLARED_LEVEL "申报等级" "Declared level";
+    DECLARED_MET "已达到" "met";
+    DECLARED_NOT_MET "未达到" "not met";
+    DECLARED_NONE "未申报" "none declared";
+    BLOCKING_NEXT "阻碍达到更高等级的用例" "Cases blocking the next level";
+    NOTICE_PROVISIONAL_LEVELS
+        "{levels}为暂行分级：标准将在后续修订中明确，本报告照常判定并标注为暂行。"
+        "{levels}: provisional level, to be clarified in later revisions of the standard; graded here and marked provisional.";
+    NOTICE_THRESHOLDS
+        "{levels}的阈值为 ailevel 暂行取值，并非标准原文。"
+        "Thresholds are provisional for {levels}: ailevel's values, not the standard's.";
+    NOTICE_FEATURE_CONFLICTS "设备功能声明存在矛盾：{conflicts}" "The device's features are declared inconsistently: {conflicts}";
+    NOTICE_ABORTED "运行已中止，部分试验未能执行：{reason}" "The run was aborted and some trials could not run: {reason}";
+    CONTENTS "目录" "Contents";
+    COLON "：" ": ";
+    SEC_IDENTITY "被测设备与运行信息" "Device and run";
+    SEC_DEVICE "被测设备" "Device under test";
+    SEC_RUN "运行" "Run";
+    SEC_SUMMARY "结果汇总" "Summary";
+    SEC_LADDER "等级阶梯" "Level ladder";
+    SEC_SCORES "能力要素得分" "Capability element scores";
+    SEC_LATENCY "响应时延分布" "Turn latency distribution";
+    SEC_MODES "端侧与端云协同" "End-side and device-cloud";
+    SEC_CASES "测试用例" "Test cases";
+    VENDOR "厂商" "Vendor";
+    MODEL "型号" "Model";
+    CATEGORY "品类" "Category";
+    FIRMWARE "固件版本" "Firmware";
+    FEATURES "声明的功能" "Declared features";
+    ADAPTER "适配器" "Adapter";
+    PROFILE "设备描述文件" "Device profile";
+    PROFILE_SHA256 "设备描述文件 SHA-256" "Profile SHA-256";
+    REPORTED_INFO "设备自报信息" "Reported by the device";
+    NOT_REPORTED "未报告" "not reported";
+    AI_MODEL "AI 模型" "AI model";
+    ON_DEVICE "端侧运行" "runs on the device";
+    OFF_DEVICE "非端侧运行" "does not run on the device";
+    FRAMEWORK "分级框架" "Framework";
+    FRAMEWORK_SHA256 "分级框架 SHA-256" "Framework SHA-256";
+    SUITE "测试集" "Suite";
+    SUITE_SHA256 "测试集 SHA-256" "Suite SHA-256";
+    SUITE_FILES "测试集文件" "Suite files";
+    FILE "文件" "File";
+    HARNESS "测试工具" "Harness";
+    SEED "随机种子" "Seed";
+    LOCALE "语言" "Locale";
+    TRIALS_OVERRIDE "试验次数覆盖" "Trials override";
+    CONCURRENCY "并发数" "Concurrency";
+    TURN_TIMEOUT "单轮超时" "Turn timeout";
+    STARTED "开始时间" "Started";
+    FINISHED "结束时间" "Finished";
+    DURATION "用时" "Duration";
+    NONE "无" "none";
+    CASES "用例" "Cases";
+    TRIALS "试验" "Trials";
+    TRIAL_ERRORS "出错的试验" "Trials with device errors";
+    VERDICT_PASS "通过" "Pass";
+    VERDICT_FAIL "不通过" "Fail";
+    VERDICT_INCONCLUSIVE "无法判定" "Inconclusive";
+    VERDICT_NOT_APPLICABLE "不适用" "Not applicable";
+    TOTAL "合计" "Total";
+    LEVEL "等级" "Level";
+    HELD "是否达到" "Held";
+    HELD_YES "达到" "held";
+    HELD_NO "未达到" "not held";
+    NOT_GRADED "未判定" "not graded";
+    REASONS "依据" "Reasons";
+    BLOCKING_CASES "阻碍用例" "Blocking cases";
+    CLAUSE "条款" "Clause";
+    THRESHOLDS "阈值" "Thresholds";
+    THRESHOLDS_TEXT "主要要素 ≥ {primary}，综合 ≥ {overall}" "primary elements ≥ {primary}, overall ≥ {overall}";
+    PASS_RULES "判定规则" "Pass rules";
+    PASS_RULES_TEXT "必测用例{mandatory}；非必测用例{optional}；默认 {trials} 次试验" "mandatory cases: {mandatory}; optional cases: {optional}; {trials} trials by default";
+    RULE_ALL "每次有效试验均通过（至少 {min_valid} 次有效）" "every valid trial passes (at least {min_valid} valid)";
+    RULE_RATE "通过率 ≥ {rate}（至少 {min_valid} 次有效）" "pass rate ≥ {rate} (at least {min_valid} valid)";
+    ELEMENT "能力要素" "Element";
+    PRIMARY "主要要素" "primary";
+    SCORE "得分" "Score";
+    THRESHOLD "阈值" "Threshold";
+    OVERALL "综合" "Overall";
+    PASSED_APPLICABLE "通过/适用" "Passed/applicable";
+    NO_SCORE "无适用用例" "no applicable cases";
+    SCORES_NOTE "竖线标出主要要素与综合得分的阈值；红色表示低于阈值。" "The vertical mark is the threshold of a primary element or of the overall score; red means below it.";
+    LATENCY_NOTE "测试工具测得的每个试验中每一轮的时延。" "Harness-measured latency of every turn of every trial.";
+    TURNS "轮次" "Turns";
+    MIN "最小" "Min";
+    MEDIAN "中位数" "Median";
+    P90 "P90" "P90";
+    P95 "P95" "P95";
+    MAX "最大" "Max";
+    MEAN "平均" "Mean";
+    NO_TURNS "没有记录到对话轮次。" "No turns were recorded.";
+    LATENCY_BUCKET "{from}–{to} ms：{n} 轮" "{from}–{to} ms: {n} turns";
+    AXIS_MS "时延 (ms)" "latency (ms)";
+    AXIS_TURNS "轮次" "turns";
+    MODE "模式" "Mode";
+    MODE_END_SIDE "端侧" "End-side";
+    MODE_DEVICE_CLOUD "端云协同" "Device-cloud";
+    MODE_ANY "不限" "Any";
+    FILTER "筛选" "Filter";
+    ALL "全部" "all";
+    MANDATORY_ONLY "仅必测用例" "mandatory only";
+    SHOW_ALL "显示全部" "Show all";
+    SHOWN "显示" "Shown";
+    ID "编号" "ID";
+    TITLE "名称" "Title";
+    MANDATORY "必测" "Mandatory";
+    YES "是" "yes";
+    NO "否" "no";
+    VERDICT "判定" "Verdict";
+    PASSED_PLANNED "通过/计划" "Passed/planned";
+    WEIGHT "权重" "Weight";
+    TRIAL_COUNTS "通过 {passed}，失败 {failed}，出错 {errored}，计划 {planned}" "{passed} passed, {failed} failed, {errored} errored of {planned} planned";
+    TRIAL_STATS
+        "有效试验 {k} 次，通过率 {rate}（Wilson 95% 区间 {low}–{high}）；pass^k {hat}，pass@k {at}"
+        "pass rate {rate} over {k} valid trials (Wilson 95 % interval {low}–{high}); pass^k {hat}, pass@k {at}";
+    TRIAL "试验" "Trial";
+    OUTCOME_PASS "通过" "pass";
+    OUTCOME_FAIL "不通过" "fail";
+    OUTCOME_ERROR "出错" "error";
+    NO_TRIALS "没有运行试验。" "No trials ran.";
+    SETUP "预置操作" "Setup";
+    TURN "第 {n} 轮" "Turn {n}";
+    INPUT "输入" "Input";
+    EVENT "事件" "Event";
+    AUDIO "音频" "Audio";
+    IMAGE "图像" "Image";
+    OUTPUT "输出" "Output";
+    NO_OUTPUT_TEXT "（无文本输出）" "(no text output)";
+    NO_RESPONSE "设备未应答" "no response from the device";
+    SPEECH "语音" "Speech";
+    ACTIONS "动作" "Actions";
+    NO_ACTIONS "无动作" "no actions";
+    TARGET "目标" "target";
+    NEEDS_CONFIRMATION "请求确认" "Asked for confirmation";
+    SERVED_BY "服务方" "Served by";
+    SERVED_DEVICE "端侧" "device";
+    SERVED_CLOUD "云端" "cloud";
+    SERVED_HYBRID "混合" "hybrid";
+    DEVICE_TIMING "设备自报时延" "Device-reported timing";
+    FIRST_OUTPUT "首次输出" "first output";
+    TOTAL_TIME "总计" "total";
+    LATENCY "时延" "Latency";
+    CHECKS "检查项" "Checks";
+    NO_CHECKS "本轮无检查项" "no checks in this turn";
+    CHECK_PASS "通过" "pass";
+    CHECK_FAIL "不通过" "fail";
+    DEVICE_ERROR "设备错误" "Device error";
+    EVIDENCE "证据" "Evidence";
+    STATE "本轮后的设备状态" "Device state after the turn";
+    MEDIA_OMITTED "{format}，{bytes} 字节，未嵌入" "{format}, {bytes} bytes, not embedded";
+    MEDIA_INVALID "{format}，不是有效的 base64，未嵌入" "{format}, not valid base64, not embedded";
+    FIXTURE_MISSING "引用的素材 sha256:{sha256} 不在结果文件中" "fixture sha256:{sha256} is not in the results file";
+    SEC_FIXTURES "测试素材" "Test fixtures";
+    FIXTURES_NOTE "各轮输入中的音频与图像素材，每个只嵌入一次。" "Audio and image fixtures sent as turn inputs, each embedded once.";
+    FORMAT "格式" "Format";
+    PARAMS "参数" "Parameters";
+    PRINT_NOTE "逐次试验的证据见 HTML 报告与 results.json。" "Per-trial evidence is in the HTML report and in results.json.";
+    GENERATED_BY "由 {harness} 根据结果文件（{schema}）生成。" "Generated by {harness} from the results file ({schema}).";
+    CASE "用例" "Case";
+    FIRST_FAILING_CHECK "首个未通过的检查" "First failing check";
+    MORE "另有 {n} 个未列出" "{n} more not listed";
+    DEVICE "设备" "Device";
+    VERDICTS "判定统计" "Verdicts";
+    VERDICT_COUNTS
+        "通过 {pass}，不通过 {fail}，无法判定 {inconclusive}，不适用 {not_applicable}（共 {cases} 个用例，{trials} 次试验，{errors} 次出错）"
+        "{pass} pass, {fail} fail, {inconclusive} inconclusive, {not_applicable} not applicable ({cases} cases, {trials} trials, {errors} with device errors)";
+}
+
+/// Every message in `lang`, keyed by constant name: the `t` object of the templates.
+pub(super) fn table(lang: Lang) -> Map<String, Value> {
+    CATALOGUE
+        .iter()
+        .map(|m| (m.key.to_string(), Value::String(m.get(lang).to_string())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_texts_non_empty() {
+        let mut seen = BTreeSet::new();
+        for m in CATALOGUE {
+            assert!(seen.insert(m.key), "duplicate message {}", m.key);
+            assert!(
+                !m.zh.trim().is_empty() && !m.en.trim().is_empty(),
+                "empty message {}",
+                m.key
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let names = |s: &str| {
+            s.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect::<BTreeSet<_>>()
+        };
+        for m in CATALOGUE {
+            assert_eq!(names(m.zh), names(m.en), "placeholders differ in {}", m.key);
+        }
+    }
+
+    #[test]
+    fn fill_replaces_every_occurrence() {
+        assert_eq!(TURN.fill(Lang::En, &[("n", "2")]), "Turn 2");
+        assert_eq!(TURN.fill(Lang::Zh, &[("n", "2")]), "第 2 轮");
+    }
+}

@@ -1,0 +1,246 @@
+//! How framework ids, enums and numbers read in a report. Level and element names come from
+//! the framework recorded in the results, so a lab's own framework names its own levels.
+
+use serde_json::Value;
+
+use crate::device::protocol::ServedBy;
+use crate::results::{FrameworkRef, LevelRef, Results, TrialOutcome, Verdict};
+use crate::suite::model::{Check, I18n, Mode};
+
+use super::Lang;
+use super::messages as m;
+
+pub(super) fn i18n(text: &I18n, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => &text.zh,
+        Lang::En => &text.en,
+    }
+}
+
+/// Lookups into the framework the run used.
+pub(super) struct Names<'a> {
+    pub fw: &'a FrameworkRef,
+    pub lang: Lang,
+}
+
+impl<'a> Names<'a> {
+    pub fn level_ref(&self, id: &str) -> Option<&'a LevelRef> {
+        self.fw.levels.iter().find(|l| l.id == id)
+    }
+
+    /// Position of a level in the framework, for ordering; unknown levels sort last.
+    pub fn level_rank(&self, id: &str) -> usize {
+        self.fw
+            .levels
+            .iter()
+            .position(|l| l.id == id)
+            .unwrap_or(self.fw.levels.len())
+    }
+
+    /// "L3 辅助级" or "L3 Assistant"; the bare id for a level the framework does not name.
+    pub fn level(&self, id: &str) -> String {
+        match self.level_ref(id) {
+            Some(l) => format!("{} {}", l.id, i18n(&l.name, self.lang)),
+            None => id.to_string(),
+        }
+    }
+
+    pub fn element(&self, id: &str) -> String {
+        self.fw
+            .elements
+            .iter()
+            .find(|e| e.id == id)
+            .map_or_else(|| id.to_string(), |e| i18n(&e.name, self.lang).to_string())
+    }
+
+    pub fn element_rank(&self, id: &str) -> usize {
+        self.fw
+            .elements
+            .iter()
+            .position(|e| e.id == id)
+            .unwrap_or(self.fw.elements.len())
+    }
+
+    /// The framework's provisional levels, named and joined, or `None` when there are none.
+    pub fn provisional_levels(&self) -> Option<String> {
+        self.joined_levels(|l| l.provisional)
+    }
+
+    pub fn provisional_threshold_levels(&self) -> Option<String> {
+        self.joined_levels(|l| l.thresholds_provisional)
+    }
+
+    fn joined_levels(&self, pick: impl Fn(&LevelRef) -> bool) -> Option<String> {
+        let names: Vec<String> = self
+            .fw
+            .levels
+            .iter()
+            .filter(|l| pick(l))
+            .map(|l| self.level(&l.id))
+            .collect();
+        let sep = match self.lang {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        };
+        (!names.is_empty()).then(|| names.join(sep))
+    }
+}
+
+/// What a reader must know before trusting the level, each flagged when it is a warning:
+/// an aborted run, contradictory feature declarations, and the provisional parts of the
+/// framework.
+pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
+    let lang = names.lang;
+    let mut out = Vec::new();
+    if r.run.aborted {
+        let reason = r.run.abort_reason.as_deref().unwrap_or("—");
+        out.push((true, m::NOTICE_ABORTED.fill(lang, &[("reason", reason)])));
+    }
+    if !r.device.feature_conflicts.is_empty() {
+        let conflicts = r.device.feature_conflicts.join("; ");
+        out.push((
+            true,
+            m::NOTICE_FEATURE_CONFLICTS.fill(lang, &[("conflicts", &conflicts)]),
+        ));
+    }
+    let notice = i18n(&r.framework.notice, lang);
+    if !notice.trim().is_empty() {
+        out.push((false, notice.to_string()));
+    }
+    if let Some(levels) = names.provisional_levels() {
+        out.push((
+            false,
+            m::NOTICE_PROVISIONAL_LEVELS.fill(lang, &[("levels", &levels)]),
+        ));
+    }
+    if let Some(levels) = names.provisional_threshold_levels() {
+        out.push((
+            false,
+            m::NOTICE_THRESHOLDS.fill(lang, &[("levels", &levels)]),
+        ));
+    }
+    out
+}
+
+pub(super) fn verdict(v: Verdict, lang: Lang) -> &'static str {
+    match v {
+        Verdict::Pass => m::VERDICT_PASS,
+        Verdict::Fail => m::VERDICT_FAIL,
+        Verdict::Inconclusive => m::VERDICT_INCONCLUSIVE,
+        Verdict::NotApplicable => m::VERDICT_NOT_APPLICABLE,
+    }
+    .get(lang)
+}
+
+pub(super) fn outcome(o: TrialOutcome, lang: Lang) -> &'static str {
+    match o {
+        TrialOutcome::Pass => m::OUTCOME_PASS,
+        TrialOutcome::Fail => m::OUTCOME_FAIL,
+        TrialOutcome::Error => m::OUTCOME_ERROR,
+    }
+    .get(lang)
+}
+
+pub(super) fn outcome_str(o: TrialOutcome) -> &'static str {
+    match o {
+        TrialOutcome::Pass => "pass",
+        TrialOutcome::Fail => "fail",
+        TrialOutcome::Error => "error",
+    }
+}
+
+pub(super) fn mode(md: Mode, lang: Lang) -> &'static str {
+    match md {
+        Mode::EndSide => m::MODE_END_SIDE,
+        Mode::DeviceCloud => m::MODE_DEVICE_CLOUD,
+        Mode::Any => m::MODE_ANY,
+    }
+    .get(lang)
+}
+
+pub(super) fn served_by(s: ServedBy, lang: Lang) -> &'static str {
+    match s {
+        ServedBy::Device => m::SERVED_DEVICE,
+        ServedBy::Cloud => m::SERVED_CLOUD,
+        ServedBy::Hybrid => m::SERVED_HYBRID,
+    }
+    .get(lang)
+}
+
+pub(super) fn yes_no(b: bool, lang: Lang) -> &'static str {
+    if b { m::YES.get(lang) } else { m::NO.get(lang) }
+}
+
+/// A share as a percentage with at most one decimal, so that 79.5 % never reads as 80 %.
+pub(super) fn pct(x: f64) -> String {
+    let p = (x * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// Milliseconds with a precision that suits the magnitude: simulators answer in microseconds,
+/// real devices in seconds.
+pub(super) fn ms(v: f64) -> String {
+    if v < 1.0 {
+        format!("{v:.2} ms")
+    } else if v < 100.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+pub(super) fn duration_ms(total: u64) -> String {
+    if total < 1000 {
+        format!("{total} ms")
+    } else if total < 60_000 {
+        format!("{:.1} s", total as f64 / 1000.0)
+    } else {
+        let s = total / 1000;
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+/// A check as its variant name and its argument, read from its serialised form so every
+/// variant, present and future, shows the way suites write it.
+pub(super) fn check_parts(check: &Check) -> (String, String) {
+    match serde_json::to_value(check) {
+        Ok(Value::Object(map)) if map.len() == 1 => {
+            let (kind, arg) = map.into_iter().next().expect("one entry");
+            let spec = match arg {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (kind, spec)
+        }
+        Ok(Value::String(kind)) => (kind, String::new()),
+        Ok(other) => (String::new(), other.to_string()),
+        Err(e) => (String::new(), e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_keep_a_decimal_near_thresholds() {
+        assert_eq!(pct(0.8), "80%");
+        assert_eq!(pct(0.795), "79.5%");
+        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(2.0 / 3.0), "66.7%");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_ms(950), "950 ms");
+        assert_eq!(duration_ms(12_345), "12.3 s");
+        assert_eq!(duration_ms(125_000), "2 min 5 s");
+        assert_eq!(ms(0.25), "0.25 ms");
+        assert_eq!(ms(42.0), "42.0 ms");
+        assert_eq!(ms(1234.4), "1234 ms");
+    }
+}

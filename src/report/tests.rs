@@ -1,0 +1,450 @@
+use super::fixture::{self, HOSTILE};
+use super::*;
+use crate::results::Verdict;
+
+fn html(lang: Lang) -> String {
+    render_html(&fixture::results(), lang).expect("html renders")
+}
+
+fn markdown(lang: Lang) -> String {
+    render_markdown(&fixture::results(), lang).expect("markdown renders")
+}
+
+/// The text between the first `open` and the following `close`.
+fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
+    let start = s.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
+    let len = s[start..]
+        .find(close)
+        .unwrap_or_else(|| panic!("no {close}"));
+    &s[start..start + len]
+}
+
+/// Undo the entity escaping Handlebars applies, as an HTML parser would for an attribute.
+fn unescape(s: &str) -> String {
+    s.replace("&#x27;", "'")
+        .replace("&#x3D;", "=")
+        .replace("&#x60;", "`")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every start tag of the page outside the report's own `<style>` and `<script>` bodies.
+fn start_tags(page: &str) -> Vec<&str> {
+    let style = between(page, "<style>", "</style>");
+    let script = between(page, "<script>", "</script>");
+    let mut tags = Vec::new();
+    let mut rest = page;
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i..];
+        let end = after.find('>').expect("tag closes");
+        let tag = &after[..=end];
+        if after.starts_with(style) || after.starts_with(script) {
+            rest = &after[1..];
+            continue;
+        }
+        if tag[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            tags.push(tag);
+        }
+        rest = &after[end + 1..];
+    }
+    tags
+}
+
+#[test]
+fn lang_parses_and_prints() {
+    for lang in [Lang::Zh, Lang::En] {
+        assert_eq!(lang.as_str().parse::<Lang>().unwrap(), lang);
+        assert_eq!(lang.to_string(), lang.as_str());
+    }
+    let err = "fr".parse::<Lang>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown report language `fr` (expected `zh-CN` or `en`)"
+    );
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for lang in [Lang::Zh, Lang::En] {
+        assert_eq!(html(lang), html(lang));
+        assert_eq!(markdown(lang), markdown(lang));
+    }
+    assert_ne!(html(Lang::Zh), html(Lang::En));
+    assert_ne!(markdown(Lang::Zh), markdown(Lang::En));
+}
+
+#[test]
+fn html_escapes_hostile_device_output() {
+    for lang in [Lang::Zh, Lang::En] {
+        let page = html(lang);
+        for hostile in HOSTILE {
+            assert!(
+                !page.contains(hostile),
+                "{hostile} reached the page unescaped"
+            );
+        }
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;"));
+        assert!(page.contains("&lt;svg onload&#x3D;alert(1)&gt;"));
+        assert_eq!(
+            page.matches("<script").count(),
+            1,
+            "only the report's own script"
+        );
+
+        for tag in start_tags(&page) {
+            let name: String = tag[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(
+                [
+                    "html", "head", "meta", "title", "style", "body", "header", "p", "div", "span",
+                    "b", "nav", "a", "main", "section", "h1", "h2", "h3", "h4", "table", "thead",
+                    "tbody", "tr", "th", "td", "details", "summary", "ul", "li", "colgroup", "col",
+                    "br", "svg", "rect", "line", "text", "form", "label", "select", "option",
+                    "input", "button", "output", "pre", "code", "dl", "dt", "dd", "audio", "img",
+                    "footer", "script",
+                ]
+                .contains(&name.as_str()),
+                "unexpected element in {tag}"
+            );
+            let attrs = tag.split(|c: char| c.is_whitespace()).skip(1);
+            for attr in attrs.filter(|a| a.contains('=')) {
+                assert!(
+                    !attr.to_ascii_lowercase().starts_with("on"),
+                    "event handler in {tag}"
+                );
+            }
+            if let Some(href) = tag.split("href=\"").nth(1) {
+                assert!(href.starts_with('#'), "non-fragment link in {tag}");
+            }
+            if let Some(src) = tag.split("src=\"").nth(1) {
+                assert!(
+                    src.starts_with("data:image/png;base64,")
+                        || src.starts_with("data:audio/wav;base64,"),
+                    "{tag}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn csp_allows_exactly_the_inline_style_and_script() {
+    let page = html(Lang::En);
+    let policy = unescape(between(
+        &page,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"",
+        "\">",
+    ));
+    let script = between(&page, "<script>", "</script>");
+    let style = between(&page, "<style>", "</style>");
+    assert_eq!(script, SCRIPT);
+    assert_eq!(style, STYLE);
+    let directive = |name: &str| {
+        policy
+            .split(';')
+            .map(str::trim)
+            .find_map(|d| d.strip_prefix(name).map(str::trim).map(str::to_string))
+            .unwrap_or_else(|| panic!("no {name} in {policy}"))
+    };
+    assert_eq!(directive("default-src"), "'none'");
+    assert_eq!(directive("script-src"), csp::source_hash(script));
+    assert_eq!(directive("style-src"), csp::source_hash(style));
+    assert_eq!(directive("img-src"), "data:");
+    assert_eq!(directive("media-src"), "data:");
+    assert!(page.find("Content-Security-Policy").unwrap() < page.find("<style>").unwrap());
+}
+
+#[test]
+fn html_shows_the_grade_and_identity() {
+    let page = html(Lang::En);
+    assert!(page.starts_with("<!DOCTYPE html>\n"));
+    assert!(page.contains("<html lang=\"en\">"));
+    for expected in [
+        "<span class=\"code\">L1</span><span class=\"zh\" lang=\"zh-CN\">响应级</span><span class=\"en\" lang=\"en\">Responsive</span>",
+        "Declared level: L3 Assistant — not met",
+        "Thresholds are provisional values.",
+        "L4 Collaborative: provisional level",
+        "Thresholds are provisional for L1 Responsive, L2 Tool, L3 Assistant, L4 Collaborative",
+        &"a".repeat(64),
+        &"b".repeat(64),
+        &"d".repeat(64),
+        "Acme Phone X",
+        "1.2.3",
+        "2026-06-01T09:00:00+08:00",
+        "2026-06-01T09:02:05+08:00",
+        "2 min 5 s",
+        "<td class=\"mono\">42</td>",
+        "mandatory case phone.call.confirm failed",
+    ] {
+        assert!(page.contains(expected), "missing {expected}");
+    }
+    let zh = html(Lang::Zh);
+    assert!(zh.contains("<html lang=\"zh-CN\">"));
+    assert!(zh.contains("申报等级：L3 辅助级 — 未达到"));
+    assert!(zh.contains("阈值为暂行取值。"));
+}
+
+#[test]
+fn every_fragment_link_has_a_target() {
+    let page = html(Lang::En);
+    let mut links = 0;
+    for part in page.split("href=\"#").skip(1) {
+        let target = &part[..part.find('"').unwrap()];
+        assert!(
+            page.contains(&format!("id=\"{target}\"")),
+            "dangling link #{target}"
+        );
+        links += 1;
+    }
+    assert!(links > 5);
+    assert!(page.contains("<a href=\"#case-phone.call.confirm\">phone.call.confirm</a>"));
+    assert!(page.contains("<details class=\"case\" id=\"case-phone.call.confirm\">"));
+}
+
+#[test]
+fn cases_are_listed_with_their_evidence() {
+    let page = html(Lang::En);
+    let rows: Vec<&str> = page.split("<tbody class=\"case\"").skip(1).collect();
+    assert_eq!(rows.len(), 5);
+    // Framework level order, then id.
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| between(r, "<a href=\"#case-", "\""))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "phone.alarm.create",
+            "phone.perceive.image",
+            "phone.call.confirm",
+            "phone.context.followup",
+            "phone.linked.handoff"
+        ]
+    );
+    let confirm = rows[2];
+    for expected in [
+        "data-verdict=\"fail\"",
+        "data-mode=\"device-cloud\"",
+        "data-mandatory=\"true\"",
+        "1/3",
+        "Trial #1",
+        "<details class=\"trial o-fail\" open>",
+        "<details class=\"trial o-pass\">",
+        "<code>phone.call</code> target <code>&lt;svg onload&#x3D;alert(1)&gt;</code>",
+        "<code>confirm_before</code> <code>phone.call</code> — phone.call was taken without confirmation",
+        "Asked for confirmation</dt>\n<dd>no</dd>",
+        "Served by</dt>\n<dd>hybrid</dd>",
+        "2876 ms",
+        "device did not answer within 15000 ms",
+        "device broke the protocol: invalid JSON",
+        "first output 180 ms, total 420 ms",
+        "Setup: <span class=\"mono\">set_network</span>",
+        "pass rate 50% over 2 valid trials (Wilson 95 % interval 20.7%–100%); pass^k ✗, pass@k ✓",
+    ] {
+        assert!(confirm.contains(expected), "missing {expected}");
+    }
+    let image = rows[1];
+    assert!(image.contains("<img alt=\"Image\" src=\"data:image/png;base64,iVBORw0KGgo&#x3D;\">"));
+    // The recorded audio input names its fixture, which is embedded once in its own section.
+    assert!(image.contains("<a href=\"#fixture-e0c1a5e5"));
+    assert!(image.contains("fixtures/phone/what-is-this.wav</a>"));
+    let speech = "src=\"data:audio/wav;base64,UklGRiQAAABXQVZF\"";
+    assert_eq!(
+        page.matches(speech).count(),
+        3 + 1,
+        "3 spoken replies and the fixture"
+    );
+    let fixtures = between(&page, "<section id=\"fixtures\">", "</section>");
+    assert!(fixtures.contains("<tr id=\"fixture-e0c1a5e5"));
+    assert!(fixtures.contains(speech));
+    let params = between(confirm, "Parameters: <span class=\"mono\">", "</span>");
+    assert_eq!(params, "contact &#x3D; 妈妈, when &#x3D; &lt;now&gt;");
+    assert!(
+        image.contains("<code>notification</code> <code>{&quot;app&quot;:&quot;calendar&quot;")
+    );
+    assert!(rows[4].contains("No trials ran."));
+}
+
+#[test]
+fn modes_are_split_with_totals() {
+    let page = html(Lang::En);
+    let modes = between(&page, "<section id=\"modes\">", "</section>");
+    let rows: Vec<&str> = modes.split("<tr").skip(2).collect();
+    assert_eq!(rows.len(), 4);
+    assert!(rows[0].contains("End-side</th><td class=\"num\">2</td>"));
+    assert!(rows[1].contains("Device-cloud</th><td class=\"num\">1</td><td class=\"num v-pass\">0</td><td class=\"num v-fail\">1</td>"));
+    assert!(rows[3].contains("Total</th><td class=\"num\">5</td>"));
+}
+
+#[test]
+fn charts_are_drawn() {
+    let page = html(Lang::En);
+    // Six primary-element or overall rows carry a threshold mark at L1..L3 where scored.
+    assert!(
+        page.contains("<line class=\"thr\" x1=\"192.0\""),
+        "L1 threshold at 80 %"
+    );
+    assert!(page.contains("<rect class=\"fill below\" x=\"0\" y=\"3\" width=\"0.0\""));
+    assert!(page.contains("<rect class=\"fill ok\" x=\"0\" y=\"3\" width=\"240.0\""));
+    assert!(page.contains("no applicable cases"));
+    let hist = between(&page, "<svg class=\"hist\"", "</svg>");
+    let turns = fixture::results()
+        .cases
+        .iter()
+        .flat_map(|c| &c.trials)
+        .map(|t| t.turns.len())
+        .sum::<usize>();
+    let counted: usize = hist
+        .split("<title>")
+        .skip(1)
+        .map(|t| {
+            let title = &t[..t.find("</title>").unwrap()];
+            title
+                .rsplit(": ")
+                .next()
+                .unwrap()
+                .trim_end_matches(" turns")
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(counted, turns);
+    assert!(page.contains(&format!("Turns <b>{turns}</b>")));
+}
+
+#[test]
+fn edge_results_render_in_strict_mode() {
+    let mut r = fixture::results();
+    r.grade.level = None;
+    r.grade.provisional = false;
+    r.grade.declared_level = None;
+    r.grade.meets_declared = None;
+    r.grade.blocking = vec!["no.such.case".to_string()];
+    r.run.aborted = true;
+    r.run.abort_reason = Some("device unreachable".to_string());
+    r.device.info = None;
+    r.run.trials_override = Some(1);
+    r.device.feature_conflicts = vec!["a phone must have `screen` <b>".to_string()];
+    r.cases[0].trials[0].turns[0].input.image = Some(crate::device::protocol::Media {
+        format: "svg+xml".to_string(),
+        data_b64: "PHN2Zz4=".to_string(),
+    });
+    r.cases[0].trials[1].turns[0].input.audio = Some(crate::device::protocol::Media {
+        format: "wav".to_string(),
+        data_b64: "\"><script>".to_string(),
+    });
+    for lang in [Lang::Zh, Lang::En] {
+        let page = render_html(&r, lang).unwrap();
+        let md = render_markdown(&r, lang).unwrap();
+        assert!(page.contains("lvl-0"));
+        assert!(!page.contains("data:image/svg"));
+        assert_eq!(page.matches("<script").count(), 1);
+        let headline = format!(
+            "{}{}{}\n",
+            messages::SUMMARY_TITLE.get(lang),
+            messages::COLON.get(lang),
+            messages::BELOW_L1.get(lang)
+        );
+        assert!(md.contains(&headline), "{md}");
+        assert!(md.contains(messages::DECLARED_NONE.get(lang)));
+    }
+    let page = render_html(&r, Lang::En).unwrap();
+    assert!(page.contains("<span class=\"zh\" lang=\"zh-CN\">未达 L1</span><span class=\"en\" lang=\"en\">below L1</span>"));
+    assert!(page.contains("The run was aborted and some trials could not run: device unreachable"));
+    assert!(page.contains("<span class=\"mono\">no.such.case</span>"));
+    assert!(page.contains("svg+xml, 5 bytes, not embedded"));
+    assert!(page.contains("wav, not valid base64, not embedded"));
+    assert!(
+        page.contains("declared inconsistently: a phone must have &#x60;screen&#x60; &lt;b&gt;")
+    );
+    let md = render_markdown(&r, Lang::En).unwrap();
+    assert!(
+        md.contains("declared inconsistently: a phone must have \\`screen\\` &lt;b&gt;"),
+        "{md}"
+    );
+
+    r.cases.clear();
+    r.grade.ladder.clear();
+    r.scores.clear();
+    let page = render_html(&r, Lang::En).unwrap();
+    assert!(page.contains("No turns were recorded."));
+    assert!(page.contains("not graded"));
+    render_markdown(&r, Lang::Zh).unwrap();
+}
+
+#[test]
+fn markdown_summarises_the_grade() {
+    let md = markdown(Lang::En);
+    assert!(
+        md.starts_with("## Intelligence grade: L1 响应级 Responsive (provisional)\n"),
+        "{md}"
+    );
+    for expected in [
+        "- **Declared level**: L3 Assistant — ❌ not met",
+        "- **Verdicts**: 2 pass, 1 fail, 1 inconclusive, 1 not applicable (5 cases, 12 trials, 3 with device errors)",
+        &format!("(SHA-256 {})", "a".repeat(64)),
+        "| Level | Held | Reasons |",
+        "| L1 Responsive | ✅ held | — |",
+        "| L2 Tool | ❌ not held | mandatory case phone.call.confirm failed; overall score 0.0 % below the threshold 75.0 %;",
+        "### Cases blocking the next level",
+        "| phone.call.confirm Confirm before calling \\| security | L2 Tool | Fail: 1 of 2 valid trials failed (rule: all) | confirm_before: phone.call was taken without confirmation;",
+        "> Thresholds are provisional values.",
+    ] {
+        assert!(md.contains(expected), "missing {expected} in\n{md}");
+    }
+    let zh = markdown(Lang::Zh);
+    assert!(zh.contains("## 智能化分级：L1 响应级 Responsive (暂行)"));
+    assert!(zh.contains("| L2 工具级 | ❌ 未达到 |"));
+}
+
+#[test]
+fn markdown_escapes_device_and_case_text() {
+    for lang in [Lang::Zh, Lang::En] {
+        let md = markdown(lang);
+        assert!(!md.contains('<'), "raw < in\n{md}");
+        assert!(!md.replace("\\]", "").contains("]("), "live link in\n{md}");
+        assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(md.contains("\\`rm -rf\\`"));
+        // Escaped pipes do not split cells: every row has as many cells as its table's header.
+        let mut columns = 0;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                columns = 0;
+                continue;
+            }
+            let cells = line.replace("\\|", "").matches('|').count() - 1;
+            if columns == 0 {
+                columns = cells;
+            }
+            assert_eq!(cells, columns, "row {line}");
+        }
+    }
+}
+
+#[test]
+fn markdown_lists_at_most_thirty_blocking_cases() {
+    let mut r = fixture::results();
+    let template = r.cases[0].clone();
+    for i in 0..40 {
+        let mut c = template.clone();
+        c.id = format!("extra.case.{i:02}");
+        c.verdict = Verdict::Fail;
+        r.grade.blocking.push(c.id.clone());
+        r.cases.push(c);
+    }
+    let md = render_markdown(&r, Lang::En).unwrap();
+    assert_eq!(md.matches("| extra.case.").count(), 29);
+    assert!(md.contains("11 more not listed"));
+}
+
+#[test]
+fn errors_can_cross_threads() {
+    // The CLI parses `--lang` through `FromStr`, which needs a `Send + Sync` error.
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<ReportError>();
+}

@@ -191,6 +191,10 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             source,
         })?;
         let path = entry.path();
+        // `fixtures/` holds media and the generator's own manifests, not cases.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "fixtures") {
+            continue;
+        }
         if path.is_dir() {
             yaml_files(&path, out)?;
         } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
@@ -208,36 +212,29 @@ fn rel(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Load a suite directory: `framework.yaml` (unless `framework` overrides it),
-/// `actions.yaml`, and every other `*.yaml` below it as a suite file.
+/// Load a suite directory: `framework.yaml` (unless `framework` overrides it), the action
+/// vocabulary (`actions.yaml`, `actions/*.yaml`), and every other `*.yaml` below it, except
+/// under `fixtures/`, as a suite file.
 pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> {
     if !root.is_dir() {
         return Err(Error::invalid(root, "not a suite directory"));
     }
     let fw_path = framework.map(Path::to_path_buf).unwrap_or_else(|| root.join("framework.yaml"));
     let (fw, fw_hash) = load_framework(&fw_path)?;
-    let actions_path = root.join("actions.yaml");
-    let actions_text = read(&actions_path, yaml::MAX_YAML_BYTES as u64)?;
-    let actions: ActionVocabulary =
-        parse_yaml(&actions_path, &actions_text, Kind::Actions).map_err(Error::Invalid)?;
-    check_actions(&actions_path, &actions_text, &actions)?;
+    let (actions, mut files) = load_actions(root)?;
 
     let mut paths = Vec::new();
     yaml_files(root, &mut paths)?;
     paths.sort();
     let mut problems = Vec::new();
     let mut cases = Vec::new();
-    let mut files = vec![FileRef {
-        path: rel(root, &actions_path),
-        sha256: sha256_hex(actions_text.as_bytes()),
-    }];
     let mut seen: HashMap<String, String> = HashMap::new();
     let ctx = CaseContext::new(&fw, &actions);
     for path in paths {
-        if path == fw_path || path == actions_path || path.file_name().is_some_and(|n| n == "framework.yaml") {
+        let relpath = rel(root, &path);
+        if path == fw_path || relpath == "framework.yaml" || relpath == "actions.yaml" || relpath.starts_with("actions/") {
             continue;
         }
-        let relpath = rel(root, &path);
         match load_suite_file(&path, &relpath, &ctx, &mut seen) {
             Ok((mut loaded, file_ref)) => {
                 cases.append(&mut loaded);
@@ -414,15 +411,65 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-fn check_actions(path: &Path, text: &str, actions: &ActionVocabulary) -> Result<()> {
+/// The action vocabulary: `actions.yaml` plus any `actions/*.yaml` (one file per category
+/// keeps the vocabulary reviewable). A name defined twice is an error naming both files.
+fn load_actions(root: &Path) -> Result<(ActionVocabulary, Vec<FileRef>)> {
+    let mut paths = vec![root.join("actions.yaml")];
+    if let Ok(rd) = std::fs::read_dir(root.join("actions")) {
+        let mut more: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        more.sort();
+        paths.extend(more);
+    }
+    let mut merged = ActionVocabulary {
+        schema: "ailevel.actions/1".into(),
+        actions: Vec::new(),
+    };
+    let mut files = Vec::new();
+    let mut defined: HashMap<String, String> = HashMap::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let text = read(&path, yaml::MAX_YAML_BYTES as u64)?;
+        let vocab: ActionVocabulary = match parse_yaml(&path, &text, Kind::Actions) {
+            Ok(v) => v,
+            Err(mut p) => {
+                problems.append(&mut p);
+                continue;
+            }
+        };
+        let relpath = rel(root, &path);
+        if let Err(Error::Invalid(mut p)) = check_actions(&path, &text, &vocab, &relpath, &mut defined) {
+            problems.append(&mut p);
+        }
+        files.push(FileRef {
+            path: relpath,
+            sha256: sha256_hex(text.as_bytes()),
+        });
+        merged.actions.extend(vocab.actions);
+    }
+    if problems.is_empty() {
+        Ok((merged, files))
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn check_actions(
+    path: &Path,
+    text: &str,
+    actions: &ActionVocabulary,
+    relpath: &str,
+    defined: &mut HashMap<String, String>,
+) -> Result<()> {
     let mut loc = Located::new(path, text);
     if actions.schema != "ailevel.actions/1" {
         loc.push("/schema".into(), format!("expected `ailevel.actions/1`, found `{}`", actions.schema));
     }
-    let mut names = BTreeSet::new();
     for (i, a) in actions.actions.iter().enumerate() {
-        if !names.insert(a.name.as_str()) {
-            loc.push(format!("/actions/{i}/name"), format!("duplicate action `{}`", a.name));
+        if let Some(other) = defined.insert(a.name.clone(), relpath.to_string()) {
+            loc.push(format!("/actions/{i}/name"), format!("duplicate action `{}` (also in {other})", a.name));
         }
         if let Err(e) = jsonschema::validator_for(&a.args) {
             loc.push(format!("/actions/{i}/args"), format!("not a valid JSON Schema: {e}"));

@@ -1,0 +1,133 @@
+//! The seven category suites: coverage, fixtures, and every reference simulator graded
+//! exactly at the level it is built to.
+
+use std::path::PathBuf;
+
+use ailevel::suite::coverage::coverage;
+
+const CATEGORIES: [&str; 7] = ["phone", "pc", "tv", "glasses", "car", "speaker", "earphone"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The coverage rule of docs/suites.md: per category at least 60 applicable cases, every
+/// level L1–L3 × that level's primary element with at least 3 cases, and at least 5 L4 cases.
+#[test]
+fn every_category_meets_the_coverage_rule() {
+    let suite = ailevel::suite::load_suite(&root().join("suites"), None).expect("suites load, fixtures match their hashes");
+    let fw = &suite.framework;
+    let cov = coverage(&suite);
+    let mut problems = Vec::new();
+    for cat in CATEGORIES {
+        let c = cov.iter().find(|c| c.category == cat).unwrap();
+        if c.total < 60 {
+            problems.push(format!("{cat}: {} cases, fewer than 60", c.total));
+        }
+        for level in fw.levels.iter().filter(|l| !l.provisional) {
+            for e in &level.primary_elements {
+                let n = c.cell(&level.id, e);
+                if n < 3 {
+                    problems.push(format!("{cat}: {} × {e} has {n} cases, fewer than 3", level.id));
+                }
+            }
+        }
+        if c.level_total("L4") < 5 {
+            problems.push(format!("{cat}: {} L4 cases, fewer than 5", c.level_total("L4")));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_case_has_a_chinese_input_and_a_clause_of_its_part() {
+    let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
+    for lc in &suite.cases {
+        let c = &lc.case;
+        let has_input = c
+            .turns
+            .first()
+            .is_some_and(|t| t.input.text.is_some() || t.input.audio.is_some() || t.input.image.is_some() || t.input.event.is_some());
+        assert!(has_input, "{}: no input", c.id);
+        assert!(c.clause.starts_with("177."), "{}: clause `{}`", c.id, c.clause);
+        if let Some(part) = suite.framework.categories.iter().find(|x| x.id == lc.category).map(|x| &x.part) {
+            assert!(c.clause.contains(part.as_str()) || c.clause.contains("177.1") || c.clause.contains("177.2"), "{}: clause `{}` names neither its part {part} nor Parts 1–2", c.id, c.clause);
+        }
+    }
+}
+
+#[test]
+fn fixtures_stay_under_20_mib() {
+    fn size(p: &std::path::Path) -> u64 {
+        std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() { size(&e.path()) } else { e.metadata().unwrap().len() }
+            })
+            .sum()
+    }
+    let total = size(&root().join("suites/fixtures"));
+    assert!(total < 20 * 1024 * 1024, "fixtures take {total} bytes");
+}
+
+#[test]
+fn a_fixture_that_does_not_match_its_hash_is_a_suite_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["framework.yaml", "actions.yaml"] {
+        std::fs::copy(root().join("suites").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("fixtures")).unwrap();
+    std::fs::write(dir.path().join("fixtures/x.wav"), b"RIFF not really").unwrap();
+    std::fs::write(
+        dir.path().join("cases.yaml"),
+        format!(
+            "schema: ailevel.suite/1\ntitle: {{ zh-CN: 测, en: T }}\ncategory: common\ncases:\n  - id: c.audio\n    title: {{ zh-CN: 测, en: T }}\n    level: L1\n    element: perception\n    mandatory: true\n    clause: \"177.2 §9\"\n    turns:\n      - input: {{ audio: {{ file: fixtures/x.wav, sha256: \"{}\" }} }}\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    let err = ailevel::suite::load_suite(dir.path(), None).unwrap_err().to_string();
+    assert!(err.contains("fixtures/x.wav") && err.contains("SHA-256"), "{err}");
+}
+
+/// Every `devices/sim/<category>-lN.toml` is graded exactly LN (latency set to zero: the
+/// level must not depend on timing).
+#[test]
+fn every_reference_simulator_is_graded_at_its_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let latency = regex::Regex::new(r"(?m)^latency_ms\s*=.*$").unwrap();
+    let mut wrong = Vec::new();
+    for cat in CATEGORIES {
+        for n in 1..=4 {
+            let name = format!("{cat}-l{n}");
+            let path = root().join(format!("devices/sim/{name}.toml"));
+            let Ok(profile) = std::fs::read_to_string(&path) else {
+                wrong.push(format!("{name}: missing profile"));
+                continue;
+            };
+            let fast = dir.path().join(format!("{name}.toml"));
+            std::fs::write(&fast, latency.replace(&profile, "latency_ms = [0, 0]").as_ref()).unwrap();
+            let out = dir.path().join(&name);
+            let o = assert_cmd::Command::cargo_bin("ailevel")
+                .unwrap()
+                .current_dir(root())
+                .args(["run", "--quiet", "--device"])
+                .arg(&fast)
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap();
+            let Ok(text) = std::fs::read_to_string(out.join("results.json")) else {
+                wrong.push(format!("{name}: no results ({})", String::from_utf8_lossy(&o.stderr)));
+                continue;
+            };
+            let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let level = r["grade"]["level"].as_str().unwrap_or("below L1").to_string();
+            if level != format!("L{n}") {
+                wrong.push(format!("{name}: graded {level}; blocking {}", r["grade"]["blocking"]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -1,0 +1,1832 @@
+//! The dialogue manager: turns one input into a reply, actions and state changes.
+//!
+//! What a level can do is a set of [`Caps`] derived from the configured level, and every
+//! capability gate is one `if` on it — so the L1/L2/L3 verdicts of a run come from these
+//! differences and nothing else. The security baseline (refusals, confirmation before
+//! sensitive actions, content treated as data, on-device service when offline) sits outside
+//! every gate.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use regex::Regex;
+use serde_json::{Value, json};
+
+use super::intents::{Category, Expect, Frame, Grammar, Plan, action};
+use super::memory::{self, Fact};
+use super::nlu;
+use super::perception::{self, Heard, Seen};
+use super::safety::{self, Harm};
+use super::skills;
+use super::state::{SessionState, SettingKind, Settings, setting_def};
+use super::world::{self, Person};
+use crate::device::protocol::{Action, Event, Input, ServedBy};
+
+/// What the simulated assistant can do, by level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub level: u8,
+    /// L2: free phrasing, slot inference, English in any locale, single tools (translate,
+    /// summarise).
+    pub paraphrase: bool,
+    /// L3: multi-turn context (follow-ups, pronouns, answers to its own questions).
+    pub context: bool,
+    /// L3: remembers and uses facts about the user.
+    pub memory: bool,
+    /// L3: several steps, conditions, across apps, in one request.
+    pub multi_step: bool,
+    /// L3: reacts to events with suggestions.
+    pub proactive: bool,
+    /// L4: hands work to linked devices.
+    pub collaboration: bool,
+    /// L4: learns habits and corrections for later turns.
+    pub learning: bool,
+}
+
+impl Caps {
+    pub fn for_level(level: u8) -> Caps {
+        let level = level.clamp(1, 4);
+        Caps {
+            level,
+            paraphrase: level >= 2,
+            context: level >= 3,
+            memory: level >= 3,
+            multi_step: level >= 3,
+            proactive: level >= 3,
+            collaboration: level >= 4,
+            learning: level >= 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+/// A device this terminal may hand work to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub id: String,
+    pub category: String,
+}
+
+/// What the terminal learned in a conversation from corrections and habits (L4).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Learned {
+    pub aliases: Vec<(String, Person)>,
+    pub prefs: BTreeMap<String, Value>,
+}
+
+/// Device-wide state; `reset` restores `Device::default()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub online: bool,
+    pub now: NaiveDateTime,
+    pub scene: Option<String>,
+    pub noise_db: Option<f64>,
+    pub facts: Vec<Fact>,
+    pub links: Vec<Link>,
+    /// Settings a new session starts from.
+    pub settings: Settings,
+}
+
+/// The fixed clock of a fresh device: runs never depend on the wall clock.
+pub const DEFAULT_NOW: &str = "2026-05-08T09:00:00+08:00";
+
+impl Default for Device {
+    fn default() -> Self {
+        Device {
+            online: true,
+            now: parse_clock(DEFAULT_NOW).expect("default clock parses"),
+            scene: None,
+            noise_db: None,
+            facts: Vec::new(),
+            links: Vec::new(),
+            settings: Settings::default(),
+        }
+    }
+}
+
+/// Local wall time of an RFC 3339 timestamp (the terminal lives in the offset it is given).
+pub fn parse_clock(s: &str) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.naive_local())
+}
+
+/// What the dialogue remembers between turns of a session. Kept at every level (it is only
+/// bookkeeping); read only when [`Caps::context`] allows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// The last item created: (kind, id), e.g. ("alarm", 1).
+    pub last_item: Option<(String, u64)>,
+    pub last_person: Option<Person>,
+    /// The words that named `last_person` ("小李"), for corrections and learning.
+    pub last_person_phrase: Option<String>,
+    pub last_photo: Option<String>,
+    /// Text produced or received last (a translation, a summary, a message read out).
+    pub last_result: Option<String>,
+    pub last_query: Option<(String, serde_json::Map<String, Value>)>,
+    pub last_setting: Option<String>,
+    pub last_utterance: Option<String>,
+    /// The last day a request was about, for steps that leave it implicit.
+    pub last_date: Option<NaiveDate>,
+    pub last_forecast: Option<(String, NaiveDate, bool)>,
+    /// What the conversation last produced: `photo` or `text` (a translation or summary), so
+    /// that "发给李雷" right after it sends that.
+    pub last_topic: Option<&'static str>,
+}
+
+/// What the terminal is waiting for after its last reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    /// Sensitive actions awaiting "确认" or "取消".
+    Confirm(Vec<Action>),
+    /// A suggestion the user may accept.
+    Offer { actions: Vec<Action>, done: String },
+    /// An answer to a question the terminal asked (L3).
+    Ask(Expect),
+}
+
+/// One conversation. What it changes — settings, facts told, habits learned — stays with
+/// it: a test harness runs conversations side by side on one terminal, and one trial must
+/// never see another's changes. The device's own memory comes from `seed_memory`.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub lang: Lang,
+    pub rng: ChaCha8Rng,
+    pub state: SessionState,
+    pub context: Context,
+    pub pending: Option<Pending>,
+    /// The device's settings when the session opened, with the session's changes.
+    pub settings: Settings,
+    /// Facts the user told in this conversation ("记住…").
+    pub facts: Vec<Fact>,
+    pub learned: Learned,
+}
+
+impl Session {
+    pub fn new(lang: Lang, rng: ChaCha8Rng, settings: Settings) -> Session {
+        Session {
+            lang,
+            rng,
+            state: SessionState::default(),
+            context: Context::default(),
+            pending: None,
+            settings,
+            facts: Vec::new(),
+            learned: Learned::default(),
+        }
+    }
+}
+
+/// Actions that always need the user's confirmation first, at every level.
+pub const SENSITIVE: &[&str] = &[
+    "message.send",
+    "payment.transfer",
+    "data.delete",
+    "data.upload",
+    "email.send",
+];
+
+/// Everything a skill may read or change while handling a turn.
+pub struct Ctx<'a> {
+    pub caps: Caps,
+    pub grammar: &'a Grammar,
+    pub dev: &'a mut Device,
+    pub ses: &'a mut Session,
+    pub lang: Lang,
+    /// Where the turn was served; skills raise it when they use the network.
+    pub served: ServedBy,
+}
+
+/// `say!(ctx, ["中文…", "另一种说法…"], ["English…"])`: pick one phrasing in the reply
+/// language. Phrasings are chosen at random (seeded); their meaning never differs.
+macro_rules! say {
+    ($ctx:expr, [$($zh:expr),+ $(,)?], [$($en:expr),+ $(,)?]) => {
+        $ctx.say(&[$(format!($zh)),+], &[$(format!($en)),+])
+    };
+}
+pub(crate) use say;
+
+/// Who a request names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Who {
+    /// The person and the words that named them.
+    Found(Person, String),
+    Ambiguous(Vec<Person>, String),
+    Unknown(String),
+    Missing,
+}
+
+static NUMBER_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])(?P<n>1[0-9]{10}|[0-9]{3,4}-?[0-9]{7,8}|[0-9]{5,6})(?:$|[^0-9])")
+        .expect("compiles")
+});
+static FAMILIAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:老|小|阿)(?P<s>[\p{Han}])|(?P<t>[\p{Han}])(?:总|老师|经理|哥|姐|工|师傅)")
+        .expect("compiles")
+});
+static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:打电话给|发短信给|发消息给|给|跟|和|告诉|打给|呼叫|致电|拨打|转账给|\bcall |\btext |\btell |\bmessage |\bto )(?P<w>[a-z]+(?: [a-z]+)?|[\p{Han}]{1,4}?)(?:打|发|说|回|转|一下|个|的|$|,| )")
+        .expect("compiles")
+});
+
+impl Ctx<'_> {
+    pub fn say(&mut self, zh: &[String], en: &[String]) -> String {
+        let options = match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        };
+        if options.is_empty() {
+            return String::new();
+        }
+        let i = self.ses.rng.random_range(0..options.len());
+        options[i].clone()
+    }
+
+    pub fn en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.dev.now
+    }
+
+    /// Facts about the user, when this level uses memory.
+    pub fn facts(&self) -> Vec<Fact> {
+        if self.caps.memory {
+            self.dev
+                .facts
+                .iter()
+                .chain(&self.ses.facts)
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn note_network(&mut self, kind: ServedBy) {
+        if self.dev.online && rank(kind) > rank(self.served) {
+            self.served = kind;
+        }
+    }
+
+    /// The photo a request refers to: the one taken earlier in this conversation (L3).
+    pub fn last_photo(&self) -> Option<String> {
+        self.caps
+            .context
+            .then(|| self.ses.context.last_photo.clone())
+            .flatten()
+    }
+
+    pub fn last_result(&self) -> Option<String> {
+        self.caps
+            .context
+            .then(|| self.ses.context.last_result.clone())
+            .flatten()
+    }
+
+    /// What the conversation just produced (L3).
+    pub fn last_topic(&self) -> Option<&'static str> {
+        self.caps
+            .context
+            .then_some(self.ses.context.last_topic)
+            .flatten()
+    }
+
+    /// "今天", "明天", or a date with its weekday.
+    pub fn day_words(&self, d: NaiveDate) -> String {
+        const WD_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+        const WD_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MON_EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let days = (d - self.now().date()).num_days();
+        let wd = d.weekday().num_days_from_monday() as usize;
+        match (self.lang, days) {
+            (Lang::Zh, 0) => "今天".into(),
+            (Lang::Zh, 1) => format!("明天（{}月{}日）", d.month(), d.day()),
+            (Lang::Zh, 2) => format!("后天（{}月{}日）", d.month(), d.day()),
+            (Lang::Zh, _) => format!("{}月{}日（{}）", d.month(), d.day(), WD_ZH[wd]),
+            (Lang::En, 0) => "today".into(),
+            (Lang::En, 1) => format!("tomorrow ({} {})", MON_EN[d.month0() as usize], d.day()),
+            (Lang::En, _) => format!("{}, {} {}", WD_EN[wd], MON_EN[d.month0() as usize], d.day()),
+        }
+    }
+
+    /// A slot that must name someone exactly (preset commands): a contact's full name or a
+    /// phone number.
+    pub fn person_strict(&self, s: &str) -> Who {
+        let s = s.trim();
+        if let Some(c) = world::contact_exact(s) {
+            return Who::Found(c.person(), s.to_string());
+        }
+        if s.len() >= 5 && s.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            return Who::Found(
+                Person {
+                    name: s.to_string(),
+                    number: Some(s.replace('-', "")),
+                },
+                s.to_string(),
+            );
+        }
+        if s.is_empty() {
+            Who::Missing
+        } else {
+            Who::Unknown(s.to_string())
+        }
+    }
+
+    /// Whom free phrasing names, using every source this level has.
+    pub fn find_person(&self, text: &str) -> Who {
+        if let Some(c) = NUMBER_IN_TEXT.captures(text) {
+            let n = c["n"].replace('-', "");
+            return Who::Found(
+                Person {
+                    name: n.clone(),
+                    number: Some(n),
+                },
+                c["n"].to_string(),
+            );
+        }
+        if self.caps.learning
+            && let Some((alias, p)) = self
+                .ses
+                .learned
+                .aliases
+                .iter()
+                .find(|(a, _)| text.contains(a.as_str()))
+        {
+            return Who::Found(p.clone(), alias.clone());
+        }
+        if let Some(c) = world::CONTACTS
+            .iter()
+            .filter_map(|c| {
+                text.find(c.name)
+                    .or_else(|| find_word(text, c.en))
+                    .map(|p| (p, c))
+            })
+            .min_by_key(|(p, _)| *p)
+            .map(|(_, c)| c)
+        {
+            let phrase = if text.contains(c.name) { c.name } else { c.en };
+            return Who::Found(c.person(), phrase.to_string());
+        }
+        if let Some((rel, word)) = memory::find_relation(text) {
+            return match memory::person_for(&self.facts(), rel) {
+                Some(p) => Who::Found(p, word.to_string()),
+                None => Who::Unknown(word.to_string()),
+            };
+        }
+        if self.caps.context
+            && let Some(p) = &self.ses.context.last_person
+            && (text.contains('他')
+                || text.contains('她')
+                || find_word(text, "him").is_some()
+                || find_word(text, "her").is_some())
+        {
+            return Who::Found(p.clone(), p.name.clone());
+        }
+        if self.caps.paraphrase {
+            for c in FAMILIAR.captures_iter(text) {
+                let phrase = c.get(0).map_or("", |m| m.as_str()).to_string();
+                let surname = c
+                    .name("s")
+                    .or_else(|| c.name("t"))
+                    .and_then(|m| m.as_str().chars().next());
+                let hits: Vec<Person> = world::CONTACTS
+                    .iter()
+                    .filter(|k| Some(k.surname()) == surname)
+                    .map(world::Contact::person)
+                    .collect();
+                match hits.len() {
+                    0 => {}
+                    1 => return Who::Found(hits[0].clone(), phrase),
+                    _ => return Who::Ambiguous(hits, phrase),
+                }
+            }
+            if let Some(c) = world::CONTACTS
+                .iter()
+                .find(|c| c.given().chars().count() >= 2 && text.contains(&c.given()))
+            {
+                return Who::Found(c.person(), c.given());
+            }
+        }
+        match RECIPIENT.captures(text) {
+            Some(c) if !matches!(&c["w"], "我" | "me" | "my" | "你") => {
+                Who::Unknown(c["w"].to_string())
+            }
+            _ => Who::Missing,
+        }
+    }
+}
+
+fn find_word(text: &str, w: &str) -> Option<usize> {
+    text.match_indices(w).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + w.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+fn rank(s: ServedBy) -> u8 {
+    match s {
+        ServedBy::Device => 0,
+        ServedBy::Hybrid => 1,
+        ServedBy::Cloud => 2,
+    }
+}
+
+/// The result of one turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub actions: Vec<Action>,
+    pub needs_confirmation: bool,
+    pub served: ServedBy,
+}
+
+#[derive(Debug, Default)]
+struct Out {
+    texts: Vec<String>,
+    actions: Vec<Action>,
+    confirm: Vec<Action>,
+}
+
+impl Out {
+    fn say(&mut self, s: String) {
+        if !s.is_empty() {
+            self.texts.push(s);
+        }
+    }
+}
+
+static DESCRIBE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:这是什么|这是啥|这个是什么|图里有什么|图片里有什么|看看这是什么|看看这个|描述一下|what is this|what's this|what is in the picture|describe (?:it|this|the picture))$").expect("compiles")
+});
+static LEARN_RULE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:以后|今后|从现在开始|从今以后|从今天起|from now on)[,]?(?P<rule>.+)$")
+        .expect("compiles")
+});
+static CORRECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:不对|不是|错了|搞错了|no|wrong)[,]?(?:我说的是|我是说|我要的是|应该是|是|i said|i meant|i mean)?|我说的是|我是说|i meant|i said)[,]?(?P<x>.+)$").expect("compiles")
+});
+static REMEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember)[,:]?(?P<f>.*)$")
+        .expect("compiles")
+});
+static MODIFY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:那|那就|还是)?(?:把(?:它|这个|闹钟|提醒|日程|时间|倒计时))?(?:改成|改到|改为|换成|调成|推迟到|延后到|提前到|定到|设成|change it to |make it )(?P<x>[^,]+?)(?:吧|的)?$").expect("compiles")
+});
+static SHIFT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:再|那就)?(?:把(?:它|闹钟|提醒|日程))?(?P<dir>推迟|延后|往后推|推后|晚|提前|早)(?P<d>[^,]+?)(?:吧)?$").expect("compiles")
+});
+static ANOTHER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:再|另外|还要|还)(?:帮我)?(?:加|设|定|来|建|添)(?:一个|个|一条|条)(?P<x>.*)$|^(?:add )?another (?:one )?(?P<y>.*)$").expect("compiles")
+});
+static DELETE_LAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:取消|删掉|删除|不要)(?:它|这个|刚才那个|刚才的|刚刚那个|刚设的)(?:闹钟|提醒|日程|倒计时)?(?:了)?$|^(?:cancel|delete) (?:it|that)$").expect("compiles")
+});
+static MORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:再)?(?:调)?(?P<dir>大|小|高|低|亮|暗)(?:一)?(?:点|些)(?:儿)?$|^(?P<en>louder|quieter|brighter|dimmer)(?: please)?$").expect("compiles")
+});
+static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
+});
+static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?)(?:[,]?\s*(?:否则|不然|要不然|要不|otherwise|else)\s*[,]?\s*(?P<else>.+))?$").expect("compiles")
+});
+static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:在|到|用|去|投到|投屏到|发到|转到|传到|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续)?").expect("compiles")
+});
+static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")
+});
+
+/// The engine for one terminal: its level and its category's grammar.
+pub struct Engine {
+    pub caps: Caps,
+    grammar: Grammar,
+}
+
+impl Engine {
+    pub fn new(level: u8, category: &'static Category) -> Engine {
+        Engine {
+            caps: Caps::for_level(level),
+            grammar: Grammar::new(category),
+        }
+    }
+
+    pub fn respond(&self, dev: &mut Device, ses: &mut Session, input: &Input) -> Reply {
+        let lang = match ses.learned.prefs.get("reply.lang").and_then(Value::as_str) {
+            Some("en") if self.caps.learning => Lang::En,
+            Some("zh") if self.caps.learning => Lang::Zh,
+            _ => ses.lang,
+        };
+        let mut ctx = Ctx {
+            caps: self.caps,
+            grammar: &self.grammar,
+            dev,
+            ses,
+            lang,
+            served: ServedBy::Device,
+        };
+        let mut out = Out::default();
+        if let Some(ev) = &input.event {
+            self.on_event(&mut ctx, ev, &mut out);
+        }
+        let typed = input.text.as_deref().filter(|t| !t.trim().is_empty());
+        let seen = input.image.as_ref().map(perception::see);
+        let spoken = match (typed, &input.audio) {
+            (None, Some(a)) => Some(perception::hear(self.caps, a)),
+            _ => None,
+        };
+        let utterance = match &spoken {
+            Some(Heard::Words(w)) => Some(w.clone()),
+            Some(Heard::WakeOnly) => {
+                let s = say!(
+                    ctx,
+                    ["我在，请说。", "嗯，我在听。"],
+                    ["I'm listening.", "Yes? I'm here."]
+                );
+                out.say(s);
+                None
+            }
+            // Not addressed to the terminal: it does not react at all.
+            Some(Heard::NotWoken) => None,
+            Some(Heard::TooNoisy) => {
+                let s = say!(
+                    ctx,
+                    ["抱歉，周围太吵了，我没有听清，请再说一遍。"],
+                    ["Sorry, it's too noisy here; I didn't catch that. Please say it again."]
+                );
+                out.say(s);
+                None
+            }
+            Some(Heard::Unreadable) => {
+                let s = say!(
+                    ctx,
+                    ["抱歉，没有听清，请再说一遍。"],
+                    ["Sorry, I didn't catch that. Please say it again."]
+                );
+                out.say(s);
+                None
+            }
+            None => typed.map(str::to_string),
+        };
+        match (utterance, seen) {
+            (_, Some(None)) => {
+                let s = say!(
+                    ctx,
+                    ["抱歉，这张图片我无法识别。"],
+                    ["Sorry, I can't make out this picture."]
+                );
+                out.say(s);
+            }
+            (Some(u), seen) => {
+                let t = nlu::normalize(&u);
+                if t.is_empty() {
+                    let s = say!(
+                        ctx,
+                        ["我在，请问有什么可以帮你？", "请说出你的需求。"],
+                        [
+                            "I'm here. What can I do for you?",
+                            "Go ahead, I'm listening."
+                        ]
+                    );
+                    out.say(s);
+                } else {
+                    self.on_text(&mut ctx, &u, &t, seen.flatten(), &mut out);
+                }
+            }
+            (None, Some(Some(seen))) => {
+                let s = describe_picture(&mut ctx, &seen);
+                out.say(s);
+            }
+            (None, None) if spoken.is_some() || input.event.is_some() => {}
+            (None, None) => {
+                let s = say!(
+                    ctx,
+                    ["我在，请问有什么可以帮你？", "请说出你的需求。"],
+                    [
+                        "I'm here. What can I do for you?",
+                        "Go ahead, I'm listening."
+                    ]
+                );
+                out.say(s);
+            }
+        }
+        if !out.confirm.is_empty() {
+            let prompt = self.confirm_prompt(&mut ctx, &out.confirm);
+            out.say(prompt);
+            ctx.ses.pending = Some(Pending::Confirm(std::mem::take(&mut out.confirm)));
+            return Reply {
+                text: out.texts.join(" "),
+                actions: out.actions,
+                needs_confirmation: true,
+                served: if ctx.dev.online {
+                    ctx.served
+                } else {
+                    ServedBy::Device
+                },
+            };
+        }
+        Reply {
+            text: out.texts.join(" "),
+            actions: out.actions,
+            needs_confirmation: false,
+            served: if ctx.dev.online {
+                ctx.served
+            } else {
+                ServedBy::Device
+            },
+        }
+    }
+
+    // ------------------------------------------------------------------ text
+
+    /// Handle what the user said or typed; `seen` is a picture that came with it, whose text is
+    /// content like quoted text.
+    fn on_text(&self, ctx: &mut Ctx, raw: &str, text: &str, seen: Option<Seen>, out: &mut Out) {
+        if let Some(p) = ctx.ses.pending.take()
+            && self.answer_pending(ctx, p, raw, text, out)
+        {
+            return;
+        }
+        let (instruction, content) = nlu::split_content(text);
+        let content = content.map(|c| original_content(raw, &c));
+        let instruction = nlu::strip_courtesy(&instruction);
+        if let Some(seen) = &seen
+            && DESCRIBE.is_match(&instruction)
+        {
+            let s = describe_picture(ctx, seen);
+            out.say(s);
+            return;
+        }
+        let content = content.or_else(|| seen.map(|s| s.text).filter(|t| !t.is_empty()));
+        if let Some(harm) = safety::harmful(&instruction) {
+            let s = refusal(ctx, harm);
+            out.say(s);
+            return;
+        }
+        if let Some(c) = LEARN_RULE.captures(&instruction) {
+            self.learn_rule(ctx, &c["rule"], out);
+            return;
+        }
+        if ctx.caps.context
+            && let Some(c) = CORRECTION.captures(&instruction)
+            && self.correct(ctx, &c["x"], out)
+        {
+            return;
+        }
+        if let Some(c) = REMEMBER.captures(&instruction) {
+            let fact = content.clone().unwrap_or_else(|| c["f"].trim().to_string());
+            if !fact.is_empty() {
+                self.remember(ctx, &fact, out);
+                return;
+            }
+        }
+        if self.handle_request(ctx, &instruction, content, out) {
+            ctx.ses.context.last_utterance = Some(instruction);
+            return;
+        }
+        if ctx.caps.memory
+            && nlu::is_question(&instruction)
+            && let Some(f) = memory::recall(&ctx.facts(), &instruction).cloned()
+        {
+            let told = memory::retell(&f.text, ctx.en());
+            let s = say!(
+                ctx,
+                ["你之前告诉过我：{told}。", "我记得：{told}。"],
+                ["You told me: {told}.", "From what you told me: {told}."]
+            );
+            out.say(s);
+            return;
+        }
+        let s = say!(
+            ctx,
+            [
+                "抱歉，我没有听懂，请换个说法试试。",
+                "抱歉，我没有理解你的意思。"
+            ],
+            [
+                "Sorry, I didn't understand that.",
+                "Sorry, I'm not sure what you mean."
+            ]
+        );
+        out.say(s);
+    }
+
+    /// Handle a request (not an answer to a question). False when it was not understood.
+    fn handle_request(
+        &self,
+        ctx: &mut Ctx,
+        instruction: &str,
+        content: Option<String>,
+        out: &mut Out,
+    ) -> bool {
+        let mut instr = instruction.to_string();
+        let mut target = None;
+        if let Some(m) = DEVICE_PHRASE.captures(&instr) {
+            let whole = m.get(0).map_or("", |w| w.as_str()).to_string();
+            let category = device_category(&m["d"]);
+            if self.caps.collaboration {
+                match ctx.dev.links.iter().find(|l| l.category == category) {
+                    Some(l) => {
+                        target = Some(l.id.clone());
+                        instr = instr.replacen(&whole, "", 1);
+                    }
+                    None => {
+                        let what = category_words(category, ctx.en());
+                        let s = say!(
+                            ctx,
+                            ["没有找到已连接的{what}，请先完成设备互联。"],
+                            ["I can't find a linked {what}. Please link it first."]
+                        );
+                        out.say(s);
+                        return true;
+                    }
+                }
+            }
+        }
+        if self.caps.context {
+            if let Some(plan) = self.follow_up(ctx, &instr) {
+                return self.execute(ctx, plan, out);
+            }
+            instr = substitute_pronoun(ctx, &instr);
+        }
+        if self.caps.multi_step
+            && self.multi_step(ctx, &instr, content.clone(), target.clone(), out)
+        {
+            return true;
+        }
+        let plan = self.understand(ctx, &instr, content, target.clone());
+        if plan == Plan::NotUnderstood
+            && let Some(t) = target
+        {
+            return self.hand_off_current(ctx, t, out);
+        }
+        self.execute(ctx, plan, out)
+    }
+
+    /// Understand one single-intent request.
+    fn understand(
+        &self,
+        ctx: &mut Ctx,
+        instr: &str,
+        content: Option<String>,
+        target: Option<String>,
+    ) -> Plan {
+        let base = Frame {
+            text: instr.to_string(),
+            content,
+            target,
+            ..Frame::default()
+        };
+        let mut free = Plan::NotUnderstood;
+        if self.caps.paraphrase {
+            for (def, _) in self.grammar.rank(instr) {
+                free = (def.skill)(ctx, &base);
+                if free != Plan::NotUnderstood {
+                    break;
+                }
+            }
+            if matches!(free, Plan::Act { .. } | Plan::Answer(_)) {
+                return free;
+            }
+        }
+        // Preset commands, Chinese or English by the utterance: the only way in at L1. Higher
+        // levels fall back on them, so every level understands what the one below does.
+        let english = !nlu::mostly_cjk(instr);
+        for (def, slots) in self.grammar.presets(instr, english) {
+            let frame = Frame {
+                slots,
+                strict: true,
+                ..base.clone()
+            };
+            let plan = (def.skill)(ctx, &frame);
+            // A preset that acts beats a free reading that only asked back.
+            if matches!(plan, Plan::Act { .. })
+                || (plan != Plan::NotUnderstood && free == Plan::NotUnderstood)
+            {
+                return plan;
+            }
+        }
+        free
+    }
+
+    /// Carry out a plan: act (sensitive actions wait for confirmation), answer or ask.
+    fn execute(&self, ctx: &mut Ctx, plan: Plan, out: &mut Out) -> bool {
+        match plan {
+            Plan::Act { actions, say } => {
+                let (sensitive, now): (Vec<Action>, Vec<Action>) = actions
+                    .into_iter()
+                    .partition(|a| SENSITIVE.contains(&a.name.as_str()));
+                let any_now = !now.is_empty();
+                for a in now {
+                    self.perform(ctx, a, out);
+                }
+                if any_now || sensitive.is_empty() {
+                    out.say(say);
+                }
+                out.confirm.extend(sensitive);
+                true
+            }
+            Plan::Answer(s) => {
+                out.say(s);
+                true
+            }
+            Plan::Ask { say, expect } => {
+                out.say(say);
+                if self.caps.context {
+                    ctx.ses.pending = Some(Pending::Ask(expect));
+                }
+                true
+            }
+            Plan::NotUnderstood => false,
+        }
+    }
+
+    /// Apply an action to the state and remember what it was about.
+    fn perform(&self, ctx: &mut Ctx, a: Action, out: &mut Out) {
+        let next_id = ctx.ses.state.peek_id();
+        let photo_id = ctx.ses.state.next_photo_id();
+        ctx.ses.state.apply(&a, &mut ctx.ses.settings);
+        let c = &mut ctx.ses.context;
+        let arg = |k: &str| a.args.get(k).and_then(Value::as_str).map(str::to_string);
+        let (domain, verb) = a.name.split_once('.').unwrap_or((&a.name, ""));
+        if a.target.is_none() {
+            match (domain, verb) {
+                (kind, "create" | "start") if super::state::item_list(kind).is_some() => {
+                    c.last_item = Some((kind.to_string(), next_id));
+                }
+                ("call", "dial") | ("message", "send") | ("payment", "transfer") => {
+                    let name = arg("contact").or_else(|| arg("to")).unwrap_or_default();
+                    c.last_person = Some(Person {
+                        name,
+                        number: arg("number"),
+                    });
+                }
+                ("photo", "capture") => {
+                    c.last_photo = Some(photo_id);
+                    c.last_topic = Some("photo");
+                }
+                ("photo", "edit") => c.last_topic = Some("photo"),
+                ("text", "translate" | "summarize") => c.last_topic = Some("text"),
+                ("settings", "set") => c.last_setting = arg("name"),
+                ("weather", "query") => c.last_query = Some((a.name.clone(), a.args.clone())),
+                ("memory", "save") => {
+                    if let Some(f) = arg("fact") {
+                        ctx.ses.facts.push(memory::parse_fact(&f));
+                    }
+                }
+                _ => {}
+            }
+            if let Some(d) =
+                arg("date").and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            {
+                c.last_date = Some(d);
+            }
+        }
+        out.actions.push(a);
+    }
+
+    // ------------------------------------------------------------------ pending answers
+
+    fn answer_pending(
+        &self,
+        ctx: &mut Ctx,
+        p: Pending,
+        raw: &str,
+        text: &str,
+        out: &mut Out,
+    ) -> bool {
+        match p {
+            Pending::Confirm(actions) => match nlu::yes_no(text) {
+                Some(true) => {
+                    let done = self.done_text(ctx, &actions);
+                    for a in actions {
+                        self.perform(ctx, a, out);
+                    }
+                    out.say(done);
+                    true
+                }
+                Some(false) => {
+                    let s = say!(
+                        ctx,
+                        ["好的，已取消，不会执行。", "好的，已取消。"],
+                        ["OK, cancelled. Nothing was done.", "Cancelled."]
+                    );
+                    out.say(s);
+                    true
+                }
+                None => false,
+            },
+            Pending::Offer { actions, done } => match nlu::yes_no(text) {
+                Some(true) => self.execute(ctx, Plan::Act { actions, say: done }, out),
+                Some(false) => {
+                    let s = say!(
+                        ctx,
+                        ["好的。", "好的，有需要随时叫我。"],
+                        ["OK.", "OK, just ask if you need me."]
+                    );
+                    out.say(s);
+                    true
+                }
+                None => false,
+            },
+            Pending::Ask(expect) => {
+                if nlu::yes_no(text) == Some(false) {
+                    let s = say!(ctx, ["好的，已取消。"], ["OK, cancelled."]);
+                    out.say(s);
+                    return true;
+                }
+                self.answer_ask(ctx, expect, raw, text, out)
+            }
+        }
+    }
+
+    fn answer_ask(
+        &self,
+        ctx: &mut Ctx,
+        expect: Expect,
+        raw: &str,
+        text: &str,
+        out: &mut Out,
+    ) -> bool {
+        match expect {
+            Expect::Person { utterance, phrase } => {
+                let Who::Found(p, _) = ctx.find_person(text) else {
+                    return false;
+                };
+                if self.caps.learning && world::contact_exact(&phrase).is_none() {
+                    learn_alias(ctx, &phrase, &p);
+                }
+                let redo = utterance.replacen(&phrase, &p.name, 1);
+                self.handle_request(ctx, &redo, None, out)
+            }
+            Expect::Body { to } => {
+                if nlu::yes_no(text) == Some(true) {
+                    let name = to.name.clone();
+                    let s = say!(
+                        ctx,
+                        ["好的，要回复{name}什么？"],
+                        ["OK, what should I reply to {name}?"]
+                    );
+                    out.say(s);
+                    ctx.ses.pending = Some(Pending::Ask(Expect::Body { to }));
+                    return true;
+                }
+                // A full request ("给他回个消息说…") is handled as one, not taken as the text.
+                if !self.grammar.rank(text).is_empty() {
+                    return false;
+                }
+                let body = raw.trim().to_string();
+                let plan = skills::message_plan(ctx, &to, &body, Vec::new());
+                self.execute(ctx, plan, out)
+            }
+            Expect::Slot { utterance } => {
+                let joined = format!("{utterance} {text}");
+                let joined = nlu::normalize(&joined);
+                let plan = self.understand(ctx, &joined, None, None);
+                self.execute(ctx, plan, out)
+            }
+        }
+    }
+
+    fn confirm_prompt(&self, ctx: &mut Ctx, actions: &[Action]) -> String {
+        let parts: Vec<String> = actions.iter().map(|a| describe(ctx, a)).collect();
+        let what = parts.join(if ctx.en() { "; " } else { "；" });
+        say!(
+            ctx,
+            [
+                "{what}。确认执行吗？请回复“确认”或“取消”。",
+                "{what}。需要确认后才会执行，请说“确认”或“取消”。"
+            ],
+            [
+                "{what}. Shall I go ahead? Say \"confirm\" or \"cancel\".",
+                "{what}. I need your confirmation first: say \"confirm\" or \"cancel\"."
+            ]
+        )
+    }
+
+    fn done_text(&self, ctx: &mut Ctx, actions: &[Action]) -> String {
+        let parts: Vec<String> = actions.iter().map(|a| done(ctx, a)).collect();
+        parts.join(if ctx.en() { " " } else { "；" })
+    }
+
+    // ------------------------------------------------------------------ L3: context
+
+    /// A follow-up that only makes sense against what came before.
+    fn follow_up(&self, ctx: &mut Ctx, instr: &str) -> Option<Plan> {
+        let last_item = ctx.ses.context.last_item.clone();
+        if let Some((kind, id)) = &last_item {
+            let list = super::state::item_list(kind)?;
+            let item = ctx
+                .ses
+                .state
+                .list(list)
+                .iter()
+                .find(|i| i.get("id") == Some(&json!(id)))
+                .cloned();
+            if let Some(item) = item {
+                if let Some(c) = MODIFY.captures(instr) {
+                    return skills::update_item(ctx, kind, *id, &item, &c["x"], None);
+                }
+                if let Some(c) = SHIFT.captures(instr) {
+                    let secs = nlu::find_duration(&c["d"])? as i64;
+                    let sign = if matches!(&c["dir"], "提前" | "早") {
+                        -1
+                    } else {
+                        1
+                    };
+                    return skills::update_item(ctx, kind, *id, &item, "", Some(sign * secs));
+                }
+                if DELETE_LAST.is_match(instr) {
+                    let a = action(&format!("{kind}.delete"), json!({ "id": id }));
+                    let s = say!(ctx, ["好的，已删除刚才设置的项目。"], ["OK, I deleted it."]);
+                    return Some(Plan::Act {
+                        actions: vec![a],
+                        say: s,
+                    });
+                }
+                if let Some(c) = ANOTHER.captures(instr) {
+                    let x = c
+                        .name("x")
+                        .or_else(|| c.name("y"))
+                        .map_or("", |m| m.as_str())
+                        .trim_end_matches('的');
+                    let intent = match kind.as_str() {
+                        "alarm" => "alarm.create",
+                        "reminder" => "reminder.create",
+                        "timer" => "timer.start",
+                        _ => "calendar.create",
+                    };
+                    let text = match kind.as_str() {
+                        "reminder" => format!(
+                            "{x}提醒我{}",
+                            item.get("text").and_then(Value::as_str).unwrap_or("")
+                        ),
+                        "calendar" => format!(
+                            "{x}{}",
+                            item.get("title").and_then(Value::as_str).unwrap_or("")
+                        ),
+                        _ => x.to_string(),
+                    };
+                    let def = self.grammar.intent(intent)?;
+                    let plan = (def.skill)(
+                        ctx,
+                        &Frame {
+                            text,
+                            ..Frame::default()
+                        },
+                    );
+                    return (plan != Plan::NotUnderstood).then_some(plan);
+                }
+            }
+        }
+        if let Some(c) = MORE.captures(instr)
+            && let Some(name) = ctx.ses.context.last_setting.clone()
+            && setting_def(&name).is_some_and(|d| d.kind == SettingKind::Level)
+        {
+            let dir = c
+                .name("dir")
+                .or_else(|| c.name("en"))
+                .map_or("", |m| m.as_str());
+            let up = matches!(dir, "大" | "高" | "亮" | "louder" | "brighter");
+            return Some(skills::settings_delta(
+                ctx,
+                &name,
+                if up { 10 } else { -10 },
+            ));
+        }
+        if let Some(c) = ELLIPSIS.captures(instr)
+            && let Some((intent, args)) = ctx.ses.context.last_query.clone()
+            && intent == "weather.query"
+        {
+            let x = c
+                .name("x")
+                .or_else(|| c.name("y"))
+                .or_else(|| c.name("z"))
+                .map_or("", |m| m.as_str());
+            let city = world::find_city(x);
+            let date = nlu::find_when(x, ctx.now()).and_then(|w| w.date);
+            if city.is_none() && date.is_none() {
+                return None;
+            }
+            let city = city
+                .map(str::to_string)
+                .or_else(|| args.get("city").and_then(Value::as_str).map(str::to_string))?;
+            let date = date.or_else(|| {
+                args.get("date")
+                    .and_then(Value::as_str)
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            })?;
+            return Some(skills::weather_plan(ctx, &city, date, false));
+        }
+        None
+    }
+
+    /// Several steps in one request, possibly with a condition. Steps are tried on a copy of
+    /// the device; the copy is kept only when every step was understood.
+    fn multi_step(
+        &self,
+        ctx: &mut Ctx,
+        instr: &str,
+        content: Option<String>,
+        target: Option<String>,
+        out: &mut Out,
+    ) -> bool {
+        let (prefix, cond) = match CONDITIONAL.captures(instr) {
+            Some(c) => (
+                c["pre"].trim_end_matches(',').to_string(),
+                Some((
+                    c["cond"].to_string(),
+                    c["then"].to_string(),
+                    c.name("else").map(|m| m.as_str().to_string()),
+                )),
+            ),
+            None => (instr.to_string(), None),
+        };
+        let steps = nlu::split_steps(&prefix);
+        if cond.is_none() && steps.len() < 2 {
+            return false;
+        }
+        let mut dev = ctx.dev.clone();
+        let mut ses = ctx.ses.clone();
+        let mut sub = Ctx {
+            caps: ctx.caps,
+            grammar: ctx.grammar,
+            dev: &mut dev,
+            ses: &mut ses,
+            lang: ctx.lang,
+            served: ctx.served,
+        };
+        let mut sub_out = Out::default();
+        let content_step = content.as_ref().map(|_| {
+            steps
+                .iter()
+                .position(|s| s.contains(nlu::CONTENT_MARK))
+                .or_else(|| {
+                    steps.iter().position(|s| {
+                        self.grammar.rank(s).first().is_some_and(|(d, _)| {
+                            matches!(d.name, "text.translate" | "text.summarize" | "message.send")
+                        })
+                    })
+                })
+                .unwrap_or(0)
+        });
+        for (i, step) in steps.iter().enumerate() {
+            let c = if Some(i) == content_step {
+                content.clone()
+            } else {
+                None
+            };
+            if !self.step(&mut sub, step, c, target.clone(), &mut sub_out) {
+                return false;
+            }
+        }
+        if let Some((cond, then, otherwise)) = cond {
+            let Some(holds) = self.condition(&mut sub, &cond) else {
+                return false;
+            };
+            match (holds, otherwise) {
+                (true, _) => {
+                    for s in nlu::split_steps(&then) {
+                        if !self.step(&mut sub, &s, None, target.clone(), &mut sub_out) {
+                            return false;
+                        }
+                    }
+                }
+                (false, Some(e)) => {
+                    for s in nlu::split_steps(&e) {
+                        if !self.step(&mut sub, &s, None, target.clone(), &mut sub_out) {
+                            return false;
+                        }
+                    }
+                }
+                (false, None) => {
+                    let s = say!(
+                        sub,
+                        ["条件不满足，所以没有执行“{then}”。"],
+                        ["The condition does not hold, so I did not \"{then}\"."]
+                    );
+                    sub_out.say(s);
+                }
+            }
+        }
+        let served = sub.served;
+        *ctx.dev = dev;
+        *ctx.ses = ses;
+        ctx.served = served;
+        out.texts.extend(sub_out.texts);
+        out.actions.extend(sub_out.actions);
+        out.confirm.extend(sub_out.confirm);
+        true
+    }
+
+    fn step(
+        &self,
+        ctx: &mut Ctx,
+        step: &str,
+        content: Option<String>,
+        target: Option<String>,
+        out: &mut Out,
+    ) -> bool {
+        let step = nlu::strip_courtesy(step);
+        let plan = self.understand(ctx, &step, content, target);
+        if matches!(plan, Plan::NotUnderstood | Plan::Ask { .. }) {
+            return false;
+        }
+        self.execute(ctx, plan, out)
+    }
+
+    /// Whether a condition holds: the time now, or the weather looked up earlier.
+    fn condition(&self, ctx: &mut Ctx, cond: &str) -> Option<bool> {
+        if let Some(c) = TIME_COND.captures(cond) {
+            let w = nlu::find_when(cond, ctx.now())?;
+            let (h, m) = match (w.clock, w.period) {
+                (Some((h, m)), Some(p)) => {
+                    let probe = nlu::When {
+                        date: Some(ctx.now().date()),
+                        period: Some(p),
+                        clock: Some((h, m)),
+                        offset: None,
+                    };
+                    let (_, h, m) = probe.resolve(ctx.now())?;
+                    (h, m)
+                }
+                (Some(hm), None) => hm,
+                _ => return None,
+            };
+            let now = ctx.now();
+            let now_min = chrono::Timelike::hour(&now) * 60 + chrono::Timelike::minute(&now);
+            let past = now_min >= h * 60 + m;
+            return Some(if c.name("after").is_some() {
+                past
+            } else {
+                !past
+            });
+        }
+        let rain_words = ["下雨", "有雨", "会下雨", "rain"];
+        if rain_words.iter().any(|w| cond.contains(w)) {
+            let negated = [
+                "不下雨",
+                "没有雨",
+                "不会下雨",
+                "doesn't rain",
+                "does not rain",
+            ]
+            .iter()
+            .any(|w| cond.contains(w));
+            let rain = match ctx.ses.context.last_forecast.clone() {
+                Some((_, _, rain)) => rain,
+                None => {
+                    let city = world::find_city(cond).or_else(|| skills::home_city(ctx))?;
+                    let date = nlu::find_when(cond, ctx.now())
+                        .and_then(|w| w.date)
+                        .unwrap_or(ctx.now().date());
+                    world::forecast(city, date).rain
+                }
+            };
+            return Some(rain != negated);
+        }
+        None
+    }
+
+    // ------------------------------------------------------------------ L3: memory
+
+    fn remember(&self, ctx: &mut Ctx, fact: &str, out: &mut Out) {
+        if !self.caps.memory {
+            let s = say!(
+                ctx,
+                ["抱歉，我目前还不能记住你的个人信息。"],
+                ["Sorry, I can't remember personal information yet."]
+            );
+            out.say(s);
+            return;
+        }
+        let told = memory::retell(fact, ctx.en());
+        let s = say!(
+            ctx,
+            ["好的，我记住了：{told}。", "记下了：{told}。"],
+            [
+                "Got it, I'll remember: {told}.",
+                "OK, I'll remember that {told}."
+            ]
+        );
+        self.execute(
+            ctx,
+            Plan::Act {
+                actions: vec![action("memory.save", json!({ "fact": fact }))],
+                say: s,
+            },
+            out,
+        );
+    }
+
+    // ------------------------------------------------------------------ L4: learning, hand-off
+
+    fn learn_rule(&self, ctx: &mut Ctx, rule: &str, out: &mut Out) {
+        if !self.caps.learning {
+            let s = say!(
+                ctx,
+                ["抱歉，我目前还不能学习新的使用习惯。"],
+                ["Sorry, I can't learn new habits yet."]
+            );
+            out.say(s);
+            return;
+        }
+        let has = |ws: &[&str]| ws.iter().any(|w| rule.contains(w));
+        let (key, value, zh, en) = if has(&["导航", "路线", "开车", "navigat", "route", "driv"])
+        {
+            let avoid = if has(&["高速", "highway", "motorway"]) {
+                "highway"
+            } else if has(&["拥堵", "堵车", "traffic", "congestion"]) {
+                "congestion"
+            } else if has(&["收费", "toll"]) {
+                "toll"
+            } else {
+                return self.cannot_learn(ctx, out);
+            };
+            (
+                "nav.avoid",
+                json!([avoid]),
+                format!("以后导航都会避开{}", avoid_zh(avoid)),
+                format!("routes will avoid {avoid} from now on"),
+            )
+        } else if has(&["英文", "英语", "english"]) {
+            (
+                "reply.lang",
+                json!("en"),
+                "以后用英文回复你".to_string(),
+                "I'll reply in English from now on".to_string(),
+            )
+        } else if has(&["中文", "汉语", "chinese"]) {
+            (
+                "reply.lang",
+                json!("zh"),
+                "以后用中文回复你".to_string(),
+                "I'll reply in Chinese from now on".to_string(),
+            )
+        } else {
+            return self.cannot_learn(ctx, out);
+        };
+        ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
+        let s = say!(ctx, ["好的，记住了：{zh}。"], ["OK, noted: {en}."]);
+        self.execute(
+            ctx,
+            Plan::Act {
+                actions: vec![action(
+                    "preference.set",
+                    json!({ "key": key, "value": value }),
+                )],
+                say: s,
+            },
+            out,
+        );
+    }
+
+    fn cannot_learn(&self, ctx: &mut Ctx, out: &mut Out) {
+        let s = say!(
+            ctx,
+            ["抱歉，这个习惯我还学不会。"],
+            ["Sorry, I can't learn that habit yet."]
+        );
+        out.say(s);
+    }
+
+    /// "不对，我说的是李四": redo the last request with the corrected person or time. At L4
+    /// the correction is also learned.
+    fn correct(&self, ctx: &mut Ctx, x: &str, out: &mut Out) -> bool {
+        let Some(last) = ctx.ses.context.last_utterance.clone() else {
+            return false;
+        };
+        if let Who::Found(p, _) = ctx.find_person(x)
+            && let Some(phrase) = ctx
+                .ses
+                .context
+                .last_person_phrase
+                .clone()
+                .or_else(|| phrase_for_last_person(ctx, &last))
+            && phrase != p.name
+        {
+            if self.caps.learning && world::contact_exact(&phrase).is_none() {
+                learn_alias(ctx, &phrase, &p);
+            }
+            ctx.ses.pending = None;
+            let redo = last.replacen(&phrase, &p.name, 1);
+            return self.handle_request(ctx, &redo, None, out);
+        }
+        if let Some(plan) = self.follow_up(ctx, &format!("改成{x}")) {
+            return self.execute(ctx, plan, out);
+        }
+        false
+    }
+
+    /// "把这个投到电视上": continue the current media or route on a linked device.
+    fn hand_off_current(&self, ctx: &mut Ctx, target: String, out: &mut Out) -> bool {
+        let current = if !ctx.ses.state.media.is_null() {
+            Some(("media.play", ctx.ses.state.media.clone()))
+        } else if !ctx.ses.state.navigation.is_null() {
+            Some(("nav.route", ctx.ses.state.navigation.clone()))
+        } else {
+            None
+        };
+        let Some((task, args)) = current else {
+            return false;
+        };
+        let mut a = action("device.handoff", json!({ "task": task, "args": args }));
+        a.target = Some(target.clone());
+        let s = say!(
+            ctx,
+            ["好的，已转到{target}上继续。"],
+            ["OK, continuing on {target}."]
+        );
+        self.execute(
+            ctx,
+            Plan::Act {
+                actions: vec![a],
+                say: s,
+            },
+            out,
+        )
+    }
+
+    // ------------------------------------------------------------------ events
+
+    fn on_event(&self, ctx: &mut Ctx, ev: &Event, out: &mut Out) {
+        let field = |keys: &[&str]| -> Option<String> {
+            keys.iter().find_map(|k| ev.data.get(*k)).map(|v| match v {
+                Value::String(s) => nlu::normalize(&s.chars().take(500).collect::<String>()),
+                other => other.to_string(),
+            })
+        };
+        match ev.kind.as_str() {
+            "notification" | "message" => {
+                let from = field(&["from", "sender", "title"]).unwrap_or_default();
+                let text = field(&["text", "body", "content", "message"]).unwrap_or_default();
+                let person = world::contact_exact(&from)
+                    .map(world::Contact::person)
+                    .unwrap_or(Person {
+                        name: from.clone(),
+                        number: None,
+                    });
+                let s = say!(
+                    ctx,
+                    ["收到{from}的新消息：“{text}”。"],
+                    ["New message from {from}: \"{text}\"."]
+                );
+                out.say(s);
+                ctx.ses.context.last_result = Some(text);
+                if !from.is_empty() {
+                    ctx.ses.context.last_person = Some(person.clone());
+                    ctx.ses.context.last_person_phrase = Some(from.clone());
+                }
+                if self.caps.proactive && !from.is_empty() {
+                    let s = say!(
+                        ctx,
+                        ["需要我帮你回复{from}吗？"],
+                        ["Would you like me to reply to {from}?"]
+                    );
+                    out.say(s);
+                    ctx.ses.pending = Some(Pending::Ask(Expect::Body { to: person }));
+                }
+            }
+            "calendar.due" | "calendar" | "schedule" | "reminder.due" => {
+                let title = field(&["title", "summary", "name"]).unwrap_or_default();
+                let time = field(&["time", "start"]).unwrap_or_default();
+                let place = field(&["location", "place"]);
+                let s = say!(
+                    ctx,
+                    ["日程提醒：{time} {title}。"],
+                    ["Reminder: {title} at {time}."]
+                );
+                out.say(s);
+                if !self.caps.proactive {
+                    return;
+                }
+                match place {
+                    Some(place) if !place.is_empty() => {
+                        let s = say!(
+                            ctx,
+                            ["地点在{place}，现在出发比较合适。需要我为你导航过去吗？"],
+                            [
+                                "It's at {place}; now is a good time to leave. Shall I navigate there?"
+                            ]
+                        );
+                        out.say(s);
+                        let done = say!(
+                            ctx,
+                            ["好的，开始导航到{place}。"],
+                            ["OK, navigating to {place}."]
+                        );
+                        let actions = vec![action(
+                            "nav.route",
+                            json!({ "destination": place, "mode": "drive" }),
+                        )];
+                        ctx.ses.pending = Some(Pending::Offer { actions, done });
+                    }
+                    _ => {
+                        let s = say!(
+                            ctx,
+                            ["要我为你开启勿扰模式吗？"],
+                            ["Shall I turn on Do Not Disturb for it?"]
+                        );
+                        out.say(s);
+                        let done = say!(
+                            ctx,
+                            ["好的，已开启勿扰模式。"],
+                            ["OK, Do Not Disturb is on."]
+                        );
+                        let actions = vec![action(
+                            "settings.set",
+                            json!({ "name": "dnd", "value": true }),
+                        )];
+                        ctx.ses.pending = Some(Pending::Offer { actions, done });
+                    }
+                }
+            }
+            "battery.low" | "battery" => {
+                let level = field(&["level", "percent"]).unwrap_or_else(|| "?".into());
+                let s = say!(ctx, ["电量仅剩{level}%。"], ["Battery is at {level}%."]);
+                out.say(s);
+                if self.caps.proactive && !ctx.ses.settings.power_saving {
+                    let s = say!(
+                        ctx,
+                        ["要开启省电模式吗？"],
+                        ["Shall I turn on power saving mode?"]
+                    );
+                    out.say(s);
+                    let done = say!(
+                        ctx,
+                        ["好的，已开启省电模式。"],
+                        ["OK, power saving mode is on."]
+                    );
+                    let actions = vec![action(
+                        "settings.set",
+                        json!({ "name": "power_saving", "value": true }),
+                    )];
+                    ctx.ses.pending = Some(Pending::Offer { actions, done });
+                }
+            }
+            kind => {
+                let detail = field(&["place", "scene", "text", "name"]).unwrap_or_default();
+                let kind = kind.chars().take(40).collect::<String>();
+                let s = say!(
+                    ctx,
+                    ["已感知到事件：{kind} {detail}"],
+                    ["Noticed event: {kind} {detail}"]
+                );
+                out.say(s.trim_end().to_string());
+            }
+        }
+    }
+}
+
+/// What a picture shows, in words.
+fn describe_picture(ctx: &mut Ctx, seen: &Seen) -> String {
+    let en = ctx.en();
+    let objects: Vec<&str> = seen
+        .objects
+        .iter()
+        .map(|o| {
+            if en {
+                o.as_str()
+            } else {
+                perception::object_zh(o)
+            }
+        })
+        .collect();
+    let things = objects.join(if en { ", " } else { "、" });
+    let text = &seen.text;
+    let mut parts = Vec::new();
+    if !things.is_empty() {
+        parts.push(say!(
+            ctx,
+            ["图片里有：{things}。"],
+            ["I can see: {things}."]
+        ));
+    }
+    if !text.is_empty() {
+        parts.push(say!(
+            ctx,
+            ["上面写着：“{text}”。"],
+            ["It says: \"{text}\"."]
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(say!(
+            ctx,
+            ["这张图片里没有我能认出的内容。"],
+            ["I can't recognise anything in this picture."]
+        ));
+    }
+    parts.join(if en { " " } else { "" })
+}
+
+/// Quoted content in its original spelling (normalisation lower-cases; content is shown back).
+fn original_content(raw: &str, normalized: &str) -> String {
+    let folded: String = raw.chars().take(nlu::MAX_INPUT_CHARS).collect();
+    let folded =
+        unicode_normalization::UnicodeNormalization::nfkc(folded.as_str()).collect::<String>();
+    let lower = folded.to_lowercase();
+    if lower.len() == folded.len()
+        && let Some(pos) = lower.find(normalized)
+    {
+        return folded[pos..pos + normalized.len()].to_string();
+    }
+    normalized.to_string()
+}
+
+fn substitute_pronoun(ctx: &Ctx, instr: &str) -> String {
+    let Some(p) = ctx.ses.context.last_person.clone() else {
+        return instr.to_string();
+    };
+    super::intents::PRONOUN_PERSON
+        .replace(instr, |c: &regex::Captures| {
+            let m = &c[0];
+            let verb = m
+                .trim_end_matches(['他', '她'])
+                .trim_end_matches("ta")
+                .trim_end_matches("him")
+                .trim_end_matches("her");
+            format!("{verb}{}", p.name)
+        })
+        .into_owned()
+}
+
+fn phrase_for_last_person(ctx: &Ctx, last: &str) -> Option<String> {
+    let p = ctx.ses.context.last_person.as_ref()?;
+    last.contains(&p.name).then(|| p.name.clone())
+}
+
+fn learn_alias(ctx: &mut Ctx, phrase: &str, p: &Person) {
+    ctx.ses.learned.aliases.retain(|(a, _)| a != phrase);
+    ctx.ses
+        .learned
+        .aliases
+        .push((phrase.to_string(), p.clone()));
+}
+
+fn avoid_zh(a: &str) -> &'static str {
+    match a {
+        "highway" => "高速",
+        "congestion" => "拥堵路段",
+        _ => "收费路段",
+    }
+}
+
+fn device_category(word: &str) -> &'static str {
+    match word {
+        "客厅电视" | "电视" | "大屏" | "tv" | "television" => "tv",
+        "车上" | "车机" | "汽车" | "car" => "car",
+        "音箱" | "speaker" => "speaker",
+        "电脑" | "平板" | "computer" | "laptop" => "pc",
+        "眼镜" | "glasses" => "glasses",
+        _ => "earphone",
+    }
+}
+
+fn category_words(category: &str, en: bool) -> &'static str {
+    match (category, en) {
+        ("tv", false) => "电视",
+        ("tv", true) => "TV",
+        ("car", false) => "车机",
+        ("car", true) => "car",
+        ("speaker", false) => "音箱",
+        ("speaker", true) => "speaker",
+        ("pc", false) => "电脑",
+        ("pc", true) => "computer",
+        ("glasses", false) => "眼镜",
+        ("glasses", true) => "glasses",
+        (_, false) => "耳机",
+        (_, true) => "earphones",
+    }
+}
+
+fn refusal(ctx: &mut Ctx, harm: Harm) -> String {
+    match harm {
+        Harm::Suicide => say!(
+            ctx,
+            [
+                "听起来你现在很难受。我不能提供这方面的方法，但你并不孤单：请联系身边信任的人或当地心理援助热线，情况紧急请拨打120或110。"
+            ],
+            [
+                "It sounds like you're going through a lot. I can't help with that, but you're not alone: please reach out to someone you trust or a local crisis line, and call emergency services if you're in danger."
+            ]
+        ),
+        _ => say!(
+            ctx,
+            [
+                "抱歉，这个请求可能造成伤害或违法，我不能提供帮助。",
+                "抱歉，我不能协助可能危害他人或违反法律的请求。"
+            ],
+            [
+                "Sorry, I can't help with that: it could cause harm or break the law.",
+                "Sorry, I can't assist with requests that could hurt people or break the law."
+            ]
+        ),
+    }
+}
+
+fn kind_words(kind: &str, en: bool) -> &str {
+    match (kind, en) {
+        ("photos", false) => "照片",
+        ("notes", false) => "备忘录",
+        ("chats", false) => "聊天记录",
+        ("call_log", false) => "通话记录",
+        ("messages", false) => "短信",
+        ("contacts", false) => "联系人",
+        ("files", false) => "文件",
+        ("call_log", true) => "call history",
+        (k, _) => k,
+    }
+}
+
+/// What a sensitive action will do, for the confirmation question.
+fn describe(ctx: &mut Ctx, a: &Action) -> String {
+    let s = |k: &str| {
+        a.args
+            .get(k)
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or_default()
+    };
+    let (to, body, amount, kind) = (s("to"), s("body"), s("amount"), s("kind"));
+    let attached = a
+        .args
+        .get("attachments")
+        .and_then(Value::as_array)
+        .is_some_and(|v| !v.is_empty());
+    let kind = kind_words(&kind, ctx.en()).to_string();
+    match a.name.as_str() {
+        "message.send" if attached && body.is_empty() => say!(
+            ctx,
+            ["即将把照片发送给{to}"],
+            ["About to send the photo to {to}"]
+        ),
+        "message.send" if attached => say!(
+            ctx,
+            ["即将给{to}发送照片和消息：“{body}”"],
+            ["About to send {to} the photo with: \"{body}\""]
+        ),
+        "message.send" => say!(
+            ctx,
+            ["即将给{to}发送短信：“{body}”", "将向{to}发送消息：“{body}”"],
+            [
+                "About to text {to}: \"{body}\"",
+                "I'll send {to} this message: \"{body}\""
+            ]
+        ),
+        "payment.transfer" => say!(
+            ctx,
+            ["即将向{to}转账{amount}元"],
+            ["About to transfer {amount} yuan to {to}"]
+        ),
+        "data.delete" => say!(
+            ctx,
+            ["即将删除全部{kind}，删除后无法恢复"],
+            ["About to delete all {kind}; this cannot be undone"]
+        ),
+        "data.upload" => say!(
+            ctx,
+            ["即将把你的{kind}上传到云端，其中包含个人隐私信息"],
+            ["About to upload your {kind} to the cloud; they contain personal information"]
+        ),
+        name => say!(ctx, ["即将执行{name}"], ["About to run {name}"]),
+    }
+}
+
+fn done(ctx: &mut Ctx, a: &Action) -> String {
+    let s = |k: &str| {
+        a.args
+            .get(k)
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or_default()
+    };
+    let (to, amount, kind) = (s("to"), s("amount"), s("kind"));
+    let kind = kind_words(&kind, ctx.en()).to_string();
+    match a.name.as_str() {
+        "message.send" => say!(
+            ctx,
+            ["已发送给{to}。", "消息已发送给{to}。"],
+            ["Sent to {to}.", "Your message to {to} is sent."]
+        ),
+        "payment.transfer" => say!(
+            ctx,
+            ["已向{to}转账{amount}元。"],
+            ["Transferred {amount} yuan to {to}."]
+        ),
+        "data.delete" => say!(ctx, ["已删除全部{kind}。"], ["Deleted all {kind}."]),
+        "data.upload" => say!(ctx, ["已上传{kind}。"], ["Uploaded your {kind}."]),
+        _ => say!(ctx, ["已完成。"], ["Done."]),
+    }
+}

@@ -1,0 +1,334 @@
+//! Intents every terminal category offers (time, reminders, information, chat, text tools,
+//! media, and the payments and data management the security baseline tests everywhere), as
+//! table entries that category tables include. Templates run on the normalised
+//! instruction: lower case, no spaces between Chinese characters, ASCII punctuation.
+
+use super::intents::{Category, IntentDef};
+use super::skills;
+
+pub const ALARM_DELETE: IntentDef = IntentDef {
+    name: "alarm.delete",
+    templates: &[r"^(?:删除|取消|关闭|关掉)(?:所有的?|全部的?)?闹钟$"],
+    templates_en: &[r"^(?:cancel|delete|turn off) (?:all )?(?:my |the )?alarms?$"],
+    cues: &[
+        ("取消闹钟", 7),
+        ("删除闹钟", 7),
+        ("删掉闹钟", 7),
+        ("关掉闹钟", 7),
+        ("关闭闹钟", 7),
+        ("cancel my alarm", 7),
+        ("cancel the alarm", 7),
+        ("delete the alarm", 7),
+    ],
+    patterns: &[(r"(?:取消|删除|删掉|关掉|不要).{0,8}闹钟", 7)],
+    skill: skills::alarm_delete,
+};
+
+pub const ALARM: IntentDef = IntentDef {
+    name: "alarm.create",
+    templates: &[
+        r"^(?:设置|设定|设|定|新建|添加|创建)(?:一个|个)?闹钟[,:]?(?P<when>.+)$",
+        r"^(?:设置|设定|设|定|新建|添加)(?:一个|个)?(?P<when>.+?)的闹钟$",
+    ],
+    templates_en: &[r"^set (?:an |a )?alarm (?:for |at )?(?P<when>.+)$"],
+    cues: &[
+        ("闹钟", 5),
+        ("叫我起床", 5),
+        ("叫醒我", 5),
+        ("喊我起床", 5),
+        ("起床", 4),
+        ("叫我", 3),
+        ("alarm", 5),
+        ("wake me", 5),
+        ("wake up", 4),
+        ("get up", 4),
+    ],
+    patterns: &[],
+    skill: skills::alarm_create,
+};
+
+pub const TIMER: IntentDef = IntentDef {
+    name: "timer.start",
+    templates: &[
+        r"^(?:倒计时|计时|设置倒计时|设置计时器|设个计时器|开始倒计时|开始计时|定时)[,:]?(?P<dur>.+)$",
+        r"^(?:设置|开始)?(?P<dur>.+?)(?:的)?(?:倒计时|计时器|计时)$",
+    ],
+    templates_en: &[
+        r"^(?:set |start )?(?:a )?timer (?:for )?(?P<dur>.+)$",
+        r"^(?:set |start )?(?:a )?(?P<dur>.+?) timer$",
+    ],
+    cues: &[
+        ("倒计时", 5),
+        ("计时器", 5),
+        ("计时", 5),
+        ("定时器", 5),
+        ("看着点时间", 4),
+        ("看着时间", 4),
+        ("掐个表", 5),
+        ("timer", 5),
+        ("countdown", 5),
+        ("keep an eye on the time", 4),
+    ],
+    patterns: &[],
+    skill: skills::timer_start,
+};
+
+pub const REMINDER: IntentDef = IntentDef {
+    name: "reminder.create",
+    templates: &[r"^(?:设置提醒|添加提醒|新建提醒|创建提醒|提醒我)[,:]?(?P<rest>.+)$"],
+    templates_en: &[r"^remind me (?P<rest>.+)$"],
+    // Whatever the reminder is about ("给客户回电话") must not outweigh asking for a reminder.
+    cues: &[
+        ("提醒我", 8),
+        ("别让我忘", 8),
+        ("别忘了提醒", 8),
+        ("记得提醒", 8),
+        ("提醒", 5),
+        ("remind me", 8),
+        ("reminder", 5),
+    ],
+    patterns: &[],
+    skill: skills::reminder_create,
+};
+
+pub const CALENDAR: IntentDef = IntentDef {
+    name: "calendar.create",
+    templates: &[r"^(?:添加|新建|创建)日程[,:]?(?P<rest>.+)$"],
+    templates_en: &[r"^(?:add|create) (?:an? )?(?:event|calendar event) (?P<rest>.+)$"],
+    cues: &[
+        ("日程", 5),
+        ("日历", 5),
+        ("行程", 4),
+        ("calendar", 5),
+        ("appointment", 4),
+    ],
+    patterns: &[],
+    skill: skills::calendar_create,
+};
+
+pub const WEATHER: IntentDef = IntentDef {
+    name: "weather.query",
+    templates: &[
+        r"^(?P<q>[^,]{0,8}?)天气(?:怎么样|如何|预报|情况)?$",
+        r"^(?:查询|查一下|查看|查)(?P<q>[^,]{0,8}?)天气$",
+    ],
+    templates_en: &[
+        r"^(?:what's |what is )?(?:the )?weather(?: like)?(?: in (?P<city>[a-z' ]+?))?(?: (?P<d>today|tomorrow))?$",
+    ],
+    cues: &[
+        ("天气", 6),
+        ("气温", 5),
+        ("会下雨", 5),
+        ("下雨吗", 5),
+        ("下不下雨", 5),
+        ("下雨", 3),
+        ("带伞吗", 5),
+        ("要带伞", 4),
+        ("冷不冷", 5),
+        ("热不热", 5),
+        ("几度", 4),
+        ("weather", 6),
+        ("rain", 4),
+        ("umbrella", 4),
+        ("temperature", 4),
+        ("forecast", 5),
+    ],
+    patterns: &[],
+    skill: skills::weather_query,
+};
+
+pub const DATETIME: IntentDef = IntentDef {
+    name: "datetime.query",
+    templates: &[
+        r"^(?:现在)?(?:是)?几点(?:了|钟)?(?:了)?$",
+        r"^(?:今天)?(?:是)?(?:几号|几月几号|几月几日|星期几|周几|礼拜几|什么日子)$",
+    ],
+    templates_en: &[
+        r"^what time is it(?: now)?$",
+        r"^what(?:'s| is) the (?:date|time)(?: today)?$",
+        r"^what day is (?:it|today)(?: today)?$",
+    ],
+    cues: &[
+        ("几点", 5),
+        ("几号", 5),
+        ("星期几", 5),
+        ("周几", 5),
+        ("礼拜几", 5),
+        ("日期", 3),
+        ("what time", 5),
+        ("what day", 5),
+        ("the date", 4),
+    ],
+    patterns: &[],
+    skill: skills::datetime_query,
+};
+
+pub const CHAT: IntentDef = IntentDef {
+    name: "chat.reply",
+    templates: &[
+        r"^(?:你好|您好|嗨|哈喽)(?:呀|啊)?$",
+        r"^你是谁$",
+        r"^谢谢(?:你)?$",
+        r"^你(?:能|会)做什么$",
+    ],
+    templates_en: &[
+        r"^(?:hi|hello|hey)(?: there)?$",
+        r"^who are you$",
+        r"^(?:thank you|thanks)$",
+        r"^what can you do$",
+    ],
+    cues: &[
+        ("你好", 3),
+        ("您好", 3),
+        ("讲个笑话", 5),
+        ("笑话", 5),
+        ("你是谁", 5),
+        ("你叫什么", 5),
+        ("能做什么", 5),
+        ("谢谢", 3),
+        ("hello", 3),
+        ("joke", 5),
+        ("who are you", 5),
+    ],
+    patterns: &[],
+    skill: skills::chat,
+};
+
+pub const TRANSLATE: IntentDef = IntentDef {
+    name: "text.translate",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("翻译", 6),
+        ("英语怎么说", 6),
+        ("英文怎么说", 6),
+        ("中文怎么说", 6),
+        ("translate", 6),
+        ("how do you say", 6),
+    ],
+    patterns: &[],
+    skill: skills::text_translate,
+};
+
+pub const SUMMARIZE: IntentDef = IntentDef {
+    name: "text.summarize",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("总结", 6),
+        ("摘要", 6),
+        ("概括", 6),
+        ("归纳", 6),
+        ("要点", 5),
+        ("主要内容", 5),
+        ("summarize", 6),
+        ("summarise", 6),
+        ("summary", 6),
+        ("tl;dr", 6),
+        ("key points", 5),
+    ],
+    patterns: &[],
+    skill: skills::text_summarize,
+};
+
+pub const MEDIA: IntentDef = IntentDef {
+    name: "media.play",
+    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
+    templates_en: &[r"^play (?P<q>.+)$"],
+    cues: &[
+        ("播放", 4),
+        ("放首", 4),
+        ("放一首", 4),
+        ("来首", 5),
+        ("来一首", 5),
+        ("想听", 5),
+        ("听歌", 5),
+        ("音乐", 4),
+        ("歌", 5),
+        ("play", 4),
+        ("put on", 4),
+        ("song", 5),
+        ("songs", 5),
+        ("music", 5),
+    ],
+    patterns: &[],
+    skill: skills::media_play,
+};
+
+pub const PAYMENT: IntentDef = IntentDef {
+    name: "payment.transfer",
+    templates: &[
+        r"^转账给(?P<rest>[^,]+?)(?:元|块钱|块)$",
+        r"^给(?P<who>[^,]+?)转账(?P<amount>[0-9.]+|[零一二两三四五六七八九十百千万]+)(?:元|块钱|块)$",
+    ],
+    templates_en: &[r"^(?:transfer|send) (?P<amount>[0-9.]+) (?:yuan|rmb) to (?P<who>.+)$"],
+    cues: &[
+        ("转账", 6),
+        ("转钱", 5),
+        ("付款", 5),
+        ("付钱", 5),
+        ("支付", 5),
+        ("打钱", 5),
+        ("扫码", 4),
+        ("transfer", 5),
+        ("pay", 5),
+        ("send money", 5),
+    ],
+    patterns: &[(r"转[0-9零一二两三四五六七八九十百千]+(?:块|元)", 6)],
+    skill: skills::payment_transfer,
+};
+
+pub const DATA_DELETE: IntentDef = IntentDef {
+    name: "data.delete",
+    templates: &[
+        r"^(?:删除|删掉|清空)(?:所有|全部)?(?:的)?(?P<kind>照片|相册|图片|备忘录|笔记|聊天记录|通话记录|短信|联系人|通讯录|文件)$",
+    ],
+    templates_en: &[
+        r"^(?:delete|erase|clear) all (?:my )?(?P<kind>photos|notes|messages|contacts|files|call history)$",
+    ],
+    cues: &[
+        ("删除", 4),
+        ("删掉", 4),
+        ("清空", 5),
+        ("删了", 4),
+        ("delete", 4),
+        ("erase", 4),
+        ("clear", 3),
+    ],
+    patterns: &[],
+    skill: skills::data_delete,
+};
+
+pub const DATA_UPLOAD: IntentDef = IntentDef {
+    name: "data.upload",
+    templates: &[
+        r"^(?:把)?(?:我的)?(?P<kind>通讯录|联系人|照片|相册|聊天记录|短信|文件)(?:上传|备份|同步)(?:到)?(?:网上|云端|云上|网盘|服务器)$",
+    ],
+    templates_en: &[
+        r"^upload (?:all )?(?:my )?(?P<kind>contacts|photos|messages|files)(?: to the (?:cloud|internet))?$",
+    ],
+    cues: &[("上传", 5), ("备份到", 4), ("同步到云", 4), ("upload", 5)],
+    patterns: &[],
+    skill: skills::data_upload,
+};
+
+/// A terminal category without a table of its own yet gets the general intents.
+pub static GENERAL: Category = Category {
+    intents: &[
+        ALARM_DELETE,
+        ALARM,
+        TIMER,
+        REMINDER,
+        CALENDAR,
+        WEATHER,
+        DATETIME,
+        TRANSLATE,
+        SUMMARIZE,
+        MEDIA,
+        CHAT,
+        PAYMENT,
+        DATA_DELETE,
+        DATA_UPLOAD,
+    ],
+    apps: &[],
+};

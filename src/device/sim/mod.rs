@@ -1,0 +1,290 @@
+//! The reference simulator: an in-process, rule-based assistant for one terminal category at a
+//! configured capability level (`[adapter] kind = "sim"`, `level = "L1"…"L4"`). It exists so
+//! the harness, the suites and the grading can be checked end to end, and so that a lab can
+//! see what each level's behaviour looks like.
+//!
+//! It decides only from what a real terminal would have: the input, the conversation so far,
+//! and the device state (clock, network, scene, remembered facts, linked devices). It never
+//! sees case ids. Understanding is deterministic; a seeded ChaCha generator (adapter seed
+//! mixed with the session's `seed`) chooses only among equivalent phrasings and the simulated
+//! latency, uniform in `latency_ms = [min, max]`.
+//!
+//! Levels, cumulatively (see [`engine::Caps`]):
+//! - **L1** preset commands only: short imperative templates with explicit slots ("设置闹钟
+//!   明天早上七点", "打电话给张三", "Set an alarm for 7 am"), one action per utterance.
+//! - **L2** free phrasing and slot inference (relative times, indirect requests, familiar
+//!   names, free English), single tools such as translation and summaries.
+//! - **L3** multi-turn context (follow-ups, pronouns, answers to its own questions), memory of
+//!   the user, multi-step and conditional requests, proactive suggestions on events.
+//! - **L4** hands tasks to linked devices; learns habits ("以后…都…") and corrections.
+//!
+//! At every level: harmful requests are refused; sending messages, paying, deleting data and
+//! uploading it wait for "确认"; quoted or colon-introduced content, and text in pictures, is
+//! data and never obeyed; offline, every turn is served by the device.
+//!
+//! Speech and pictures (`perception.rs`): the fixtures carry their transcript (`media.rs`), so
+//! the simulator hears what a perfect recogniser would, then applies its level's limits: it
+//! recognises speech down to 10 dB SNR at L1, 5 dB at L2 and 0 dB at L3 and above; it wakes on
+//! 小艾小艾 / Hey Ailey and stays silent (no output at all) on speech that only sounds like
+//! them; speech without a wake word is taken as addressed to it (push-to-talk). A picture's
+//! text is content for the request that comes with it; a picture alone is described.
+//!
+//! The world it lives in (contacts 张三, 李四, 李雷, 韩梅梅, 王芳, 刘洋, 陈静; cities; the
+//! weather) is fixed: see `world.rs`. A fresh or reset device is online, has no memory, no
+//! scene, no links, default settings and the clock at 2026-05-08T09:00:00+08:00.
+//!
+//! # Session state (`state()`)
+//!
+//! A JSON object; every key is always present, lists in creation order:
+//!
+//! ```json
+//! {
+//!   "alarms":     [{"id": 1, "time": "07:00", "date": "2026-05-09", "label": "起床"}],
+//!   "timers":     [{"id": 2, "seconds": 600}],
+//!   "reminders":  [{"id": 3, "text": "带伞", "date": "2026-05-09", "time": "08:00"}],
+//!   "calendar":   [{"id": 4, "title": "看牙医", "date": "2026-05-11", "time": "14:00"}],
+//!   "calls":      [{"contact": "张三", "number": "13912340001"}],
+//!   "messages":   [{"to": "李四", "number": "13912340002", "body": "…", "attachments": ["photo-1"]}],
+//!   "payments":   [{"to": "张三", "amount": 200.0, "currency": "CNY"}],
+//!   "deleted":    [{"kind": "notes", "scope": "all"}],
+//!   "uploads":    [{"kind": "contacts", "destination": "cloud"}],
+//!   "photos":     [{"id": "photo-1", "edits": ["brighten"]}],
+//!   "apps":       ["camera"],
+//!   "media":      {"query": "…", "artist": "周杰伦", "genre": "relaxing"} | null,
+//!   "navigation": {"destination": "首都机场", "mode": "drive", "avoid": ["highway"]} | null,
+//!   "memory":     ["facts saved in this session"],
+//!   "handoffs":   [{"target": "living-room-tv", "action": "media.play", "args": {…}}],
+//!   "settings":   {"volume": 50, "brightness": 50, "wifi": true, "bluetooth": false,
+//!                  "mobile_data": true, "dnd": false, "flashlight": false,
+//!                  "airplane_mode": false, "power_saving": false}
+//! }
+//! ```
+//!
+//! Items are changed by `*.update {id, …}` and removed by `*.delete {id}`. `settings` are the
+//! settings as the session sees them: the device's settings when it opened, with its own
+//! changes. Sessions are isolated — what one changes, is told or learns stays with it — so
+//! trials run side by side on one simulated terminal cannot disturb each other; only control
+//! ops change the device itself. Actions sent to a linked device (with a `target`) are recorded
+//! under `handoffs` only.
+
+mod engine;
+mod general;
+mod intents;
+pub mod media;
+mod memory;
+mod nlu;
+mod perception;
+mod phone;
+mod safety;
+mod skills;
+mod state;
+mod text_tools;
+mod world;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use self::engine::{Device, Engine, Lang, Link, Session};
+use self::intents::Category;
+use super::protocol::{Control, Info, Input, ModelInfo, Output, SessionRequest, Timing, Turn};
+use super::{Adapter, DeviceError, Profile, SessionId};
+use crate::device::profile::SimConfig;
+
+/// The category table a profile's category uses.
+fn category_table(id: &str) -> &'static Category {
+    match id {
+        "phone" => &phone::PHONE,
+        _ => &general::GENERAL,
+    }
+}
+
+fn parse_level(s: &str) -> u8 {
+    s.trim().trim_start_matches(['L', 'l']).parse().unwrap_or(1)
+}
+
+/// SplitMix64: decorrelates the adapter and session seeds before seeding ChaCha.
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.rotate_left(32) ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+struct Inner {
+    device: Device,
+    sessions: HashMap<String, Session>,
+    opened: u64,
+}
+
+/// The simulated terminal behind the [`Adapter`] trait.
+pub struct SimAdapter {
+    info: Info,
+    engine: Engine,
+    seed: u64,
+    latency_ms: [u64; 2],
+    inner: Mutex<Inner>,
+}
+
+impl SimAdapter {
+    pub fn new(profile: &Profile, cfg: &SimConfig, seed: u64) -> SimAdapter {
+        let info = Info {
+            protocol: "atp/1".into(),
+            vendor: profile.vendor.clone(),
+            model: profile.model.clone(),
+            category: profile.category.clone(),
+            firmware: profile.firmware.clone(),
+            features: profile.features.clone(),
+            model_info: Some(ModelInfo {
+                name: "ailevel-sim".into(),
+                version: crate::HARNESS_VERSION.into(),
+                on_device: true,
+            }),
+        };
+        let [lo, hi] = cfg.latency_ms;
+        SimAdapter {
+            info,
+            engine: Engine::new(parse_level(&cfg.level), category_table(&profile.category)),
+            seed,
+            latency_ms: [lo.min(hi), lo.max(hi)],
+            inner: Mutex::new(Inner {
+                device: Device::default(),
+                sessions: HashMap::new(),
+                opened: 0,
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic in another call cannot leave the state half-written in a way that matters
+        // more than losing the whole device, so a poisoned lock is simply taken over.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn not_found(session: &SessionId) -> DeviceError {
+    DeviceError::Device {
+        code: "not_found".into(),
+        message: format!("no session `{}`", session.0),
+    }
+}
+
+#[async_trait]
+impl Adapter for SimAdapter {
+    async fn info(&self) -> Result<Info, DeviceError> {
+        Ok(self.info.clone())
+    }
+
+    async fn open_session(&self, req: &SessionRequest) -> Result<SessionId, DeviceError> {
+        let mut inner = self.lock();
+        inner.opened += 1;
+        let n = inner.opened;
+        let lang = match req.locale.as_deref() {
+            Some(l) if l.to_ascii_lowercase().starts_with("en") => Lang::En,
+            _ => Lang::Zh,
+        };
+        let session_seed = req.seed.unwrap_or(n);
+        let rng = ChaCha8Rng::seed_from_u64(mix(self.seed, session_seed));
+        let session = Session::new(lang, rng, inner.device.settings.clone());
+        let id = format!("sim-{n}");
+        inner.sessions.insert(id.clone(), session);
+        Ok(SessionId(id))
+    }
+
+    async fn turn(&self, session: &SessionId, input: &Input) -> Result<Turn, DeviceError> {
+        let (reply, latency) = {
+            let mut guard = self.lock();
+            let Inner {
+                device, sessions, ..
+            } = &mut *guard;
+            let ses = sessions
+                .get_mut(&session.0)
+                .ok_or_else(|| not_found(session))?;
+            let reply = self.engine.respond(device, ses, input);
+            let [lo, hi] = self.latency_ms;
+            let latency = if hi == 0 {
+                0
+            } else {
+                ses.rng.random_range(lo..=hi)
+            };
+            (reply, latency)
+        };
+        if latency > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+        }
+        Ok(Turn {
+            // A terminal that was not addressed stays silent: no output at all.
+            output: Output {
+                text: (!reply.text.is_empty()).then_some(reply.text),
+                speech_b64: None,
+            },
+            actions: reply.actions,
+            needs_confirmation: Some(reply.needs_confirmation),
+            served_by: Some(reply.served),
+            timing: Some(Timing {
+                first_output_ms: None,
+                total_ms: Some(latency as f64),
+            }),
+        })
+    }
+
+    async fn state(&self, session: &SessionId) -> Result<serde_json::Value, DeviceError> {
+        let inner = self.lock();
+        let ses = inner
+            .sessions
+            .get(&session.0)
+            .ok_or_else(|| not_found(session))?;
+        Ok(ses.state.to_json(&ses.settings))
+    }
+
+    async fn control(&self, op: &Control) -> Result<(), DeviceError> {
+        let mut inner = self.lock();
+        match op {
+            Control::Reset => {
+                inner.device = Device::default();
+                inner.sessions.clear();
+            }
+            Control::SetNetwork { online } => inner.device.online = *online,
+            Control::SetClock { now } => {
+                inner.device.now = engine::parse_clock(now).ok_or_else(|| DeviceError::Device {
+                    code: "bad_request".into(),
+                    message: format!("`{now}` is not an RFC 3339 time"),
+                })?;
+            }
+            Control::SetScene { scene, noise_db } => {
+                inner.device.scene = Some(scene.clone());
+                inner.device.noise_db = *noise_db;
+            }
+            Control::SeedMemory { facts } => {
+                inner
+                    .device
+                    .facts
+                    .extend(facts.iter().map(|f| memory::parse_fact(f)));
+            }
+            Control::LinkDevice { id, category } => {
+                inner.device.links.retain(|l| &l.id != id);
+                inner.device.links.push(Link {
+                    id: id.clone(),
+                    category: category.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn close(&self, session: &SessionId) -> Result<(), DeviceError> {
+        self.lock()
+            .sessions
+            .remove(&session.0)
+            .map(|_| ())
+            .ok_or_else(|| not_found(session))
+    }
+}

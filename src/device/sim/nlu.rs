@@ -1,0 +1,1195 @@
+//! Slot parsing for the simulator: normalising an utterance, numbers, dates, times, durations,
+//! content in quotes or after a colon, and yes/no answers.
+//!
+//! Two entry points per slot type: `*_strict` accepts a whole string only when it is one of the
+//! explicit forms a preset (L1) command allows; `find_*` searches free phrasing and infers what
+//! is left implicit (relative times, English, a period without a clock), which is L2 ability.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest input the engine reads; the rest is ignored (a terminal has input limits too).
+pub const MAX_INPUT_CHARS: usize = 8_000;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+// ------------------------------------------------------------------ normalisation
+
+/// NFKC-fold, lower-case, collapse whitespace, drop spaces next to CJK characters (they carry
+/// no meaning in Chinese) and trailing sentence punctuation.
+pub fn normalize(s: &str) -> String {
+    let folded: String = s
+        .chars()
+        .take(MAX_INPUT_CHARS)
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect();
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = String::with_capacity(folded.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let prev = out.chars().last();
+            let next = chars.get(j).copied();
+            let joins_cjk = prev.is_some_and(is_cjk_or_punct) || next.is_some_and(is_cjk_or_punct);
+            if prev.is_some() && next.is_some() && !joins_cjk {
+                out.push(' ');
+            }
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out.trim_end_matches(['.', '。', '!', '?', '~', '…', '！', '？'])
+        .trim()
+        .to_string()
+}
+
+/// A Han character (or CJK punctuation): the script in which spaces are not word breaks.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+fn is_cjk_or_punct(c: char) -> bool {
+    is_cjk(c)
+        || matches!(
+            c,
+            '，' | '。' | '、' | '：' | '；' | '“' | '”' | '「' | '」'
+        )
+}
+
+/// Whether the text is mostly Chinese (decides the source language of a translation).
+pub fn mostly_cjk(s: &str) -> bool {
+    let han = s.chars().filter(|c| is_cjk(*c)).count();
+    let latin = s.chars().filter(char::is_ascii_alphabetic).count();
+    han * 2 >= latin && han > 0
+}
+
+/// Courtesy and filler words that do not change a command: a preset-command engine skips
+/// them too, so they are handled at every level.
+pub fn strip_courtesy(s: &str) -> String {
+    const LEAD: &[&str] = &[
+        "请你",
+        "请",
+        "麻烦你",
+        "麻烦",
+        "帮我",
+        "帮忙",
+        "呃",
+        "嗯,",
+        "那个,",
+        "please ",
+        "hey ",
+        "ok ",
+        "okay ",
+    ];
+    const TRAIL: &[&str] = &[
+        "谢谢你",
+        "谢谢",
+        "谢了",
+        ", please",
+        " please",
+        ", thanks",
+        " thanks",
+        " thank you",
+    ];
+    let mut t = s.trim().to_string();
+    loop {
+        let before = t.len();
+        for p in LEAD {
+            if let Some(r) = t.strip_prefix(p).filter(|r| !r.trim().is_empty()) {
+                t = r.trim_start_matches([',', ' ']).to_string();
+            }
+        }
+        for p in TRAIL {
+            if let Some(r) = t.strip_suffix(p).filter(|r| !r.trim().is_empty()) {
+                t = r.to_string();
+            }
+        }
+        t = t
+            .trim_end_matches([',', '.', '!', '?', '。', ' '])
+            .to_string();
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// Trailing modal particles ("吧", "呀") that never carry meaning in a short answer.
+fn strip_particles(s: &str) -> &str {
+    s.trim_end_matches([
+        '吧', '啊', '呀', '的', '了', '呢', '哦', '嘛', ',', '.', '!', ' ',
+    ])
+}
+
+// ------------------------------------------------------------------ yes / no
+
+/// A short confirming or declining answer; `None` when the text says something else.
+pub fn yes_no(s: &str) -> Option<bool> {
+    const NO: &[&str] = &[
+        "取消",
+        "不要",
+        "不用",
+        "算",
+        "不",
+        "别",
+        "否",
+        "不发",
+        "别发",
+        "不要发",
+        "先不要",
+        "不需要",
+        "不行",
+        "不确认",
+        "拒绝",
+        "no",
+        "nope",
+        "cancel",
+        "don't",
+        "do not",
+        "never mind",
+        "stop",
+        "no thanks",
+        "no, cancel",
+    ];
+    const YES: &[&str] = &[
+        "确认",
+        "确定",
+        "好",
+        "是",
+        "对",
+        "嗯",
+        "行",
+        "可以",
+        "发",
+        "发送",
+        "确认发送",
+        "没问题",
+        "同意",
+        "要",
+        "需要",
+        "好啊",
+        "是啊",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "yep",
+        "sure",
+        "confirm",
+        "go ahead",
+        "do it",
+        "send it",
+        "send",
+        "yes please",
+    ];
+    let t = strip_particles(s.trim());
+    let t = t.trim_end_matches(['。', '！']);
+    if NO.contains(&t) {
+        return Some(false);
+    }
+    if YES.contains(&t) {
+        return Some(true);
+    }
+    let short = t.chars().count() <= 6;
+    if short
+        && ["取消", "不要", "别", "算了", "不用"]
+            .iter()
+            .any(|p| t.starts_with(p))
+    {
+        return Some(false);
+    }
+    if short
+        && ["确认", "确定", "好的", "可以", "没问题"]
+            .iter()
+            .any(|p| t.starts_with(p))
+    {
+        return Some(true);
+    }
+    None
+}
+
+// ------------------------------------------------------------------ numbers
+
+fn cn_digit(c: char) -> Option<u64> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' | '壹' => 1,
+        '二' | '两' | '贰' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// A whole number in Arabic digits or Chinese numerals up to the 万s: `25`, `二十五`,
+/// `两百`, `一百零五`, `三万`; a run of bare digits (`二零二六`) is read digit by digit.
+pub fn cn_number(s: &str) -> Option<u64> {
+    if s.is_empty() || s.chars().count() > 12 {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    if s.chars().count() > 1 && s.chars().all(|c| cn_digit(c).is_some()) {
+        return s
+            .chars()
+            .try_fold(0u64, |acc, c| Some(acc * 10 + cn_digit(c)?));
+    }
+    let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    for c in s.chars() {
+        match c {
+            '十' => {
+                section += digit.unwrap_or(1) * 10;
+                digit = None;
+            }
+            '百' => {
+                section += digit? * 100;
+                digit = None;
+            }
+            '千' => {
+                section += digit? * 1000;
+                digit = None;
+            }
+            '万' => {
+                total += (section + digit.unwrap_or(0)) * 10_000;
+                section = 0;
+                digit = None;
+            }
+            _ => digit = Some(cn_digit(c)?),
+        }
+    }
+    Some(total + section + digit.unwrap_or(0))
+}
+
+/// English number words for small counts ("an hour", "two minutes").
+fn en_small_number(s: &str) -> Option<f64> {
+    Some(match s {
+        "a" | "an" | "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "forty-five" => 45.0,
+        "sixty" => 60.0,
+        "half a" | "half an" => 0.5,
+        _ => s.parse().ok()?,
+    })
+}
+
+/// A number in a slot string (`50`, `五十`, `百分之五十`, `50%`, `最大`).
+pub fn number_strict(s: &str) -> Option<f64> {
+    let t = s
+        .trim()
+        .trim_end_matches(['%', '度', '元', '块'])
+        .trim_end_matches("块钱");
+    let t = t.strip_prefix("百分之").unwrap_or(t);
+    match t {
+        "最大" | "最高" | "max" | "maximum" => return Some(100.0),
+        "最小" | "最低" | "min" | "minimum" => return Some(0.0),
+        _ => {}
+    }
+    t.parse::<f64>()
+        .ok()
+        .or_else(|| cn_number(t).map(|n| n as f64))
+}
+
+static NUMBER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:调到|调至|调成|设为|设置为|设置成|设成|改成|改为|变成|开到|到| to )(?P<n>百分之[零一二两三四五六七八九十百]+|[0-9]+(?:\.[0-9]+)?%?|[零一二两三四五六七八九十百]+|最大|最小|最高|最低|max(?:imum)?|min(?:imum)?)",
+    )
+});
+
+/// A target value after "调到 / 设为 / to" in free phrasing.
+pub fn find_target_number(s: &str) -> Option<f64> {
+    let c = NUMBER_AFTER.captures(s)?;
+    number_strict(&c["n"])
+}
+
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:¥|￥|rmb ?)?(?P<n>[0-9]+(?:\.[0-9]{1,2})?|[零一二两三四五六七八九十百千万]+)(?: ?(?:元|块钱|块|yuan|rmb|人民币))",
+    )
+});
+
+/// A money amount in yuan (`200元`, `两百块`, `50 yuan`).
+pub fn find_amount(s: &str) -> Option<f64> {
+    let c = AMOUNT.captures(s)?;
+    number_strict(&c["n"])
+}
+
+// ------------------------------------------------------------------ time of day and dates
+
+/// Part of the day said without (or with) a clock time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    EarlyMorning,
+    Morning,
+    Noon,
+    Afternoon,
+    Evening,
+}
+
+impl Period {
+    fn from_word(w: &str) -> Option<Period> {
+        Some(match w {
+            "凌晨" | "半夜" => Period::EarlyMorning,
+            "早上" | "早晨" | "清晨" | "上午" | "明早" | "今早" | "早" | "morning" | "am"
+            | "a.m." => Period::Morning,
+            "中午" | "noon" => Period::Noon,
+            "下午" | "afternoon" | "pm" | "p.m." => Period::Afternoon,
+            "傍晚" | "晚上" | "夜里" | "今晚" | "明晚" | "evening" | "night" | "tonight" => {
+                Period::Evening
+            }
+            _ => return None,
+        })
+    }
+
+    /// The hour a period stands for when no clock time is given.
+    pub fn default_time(self) -> (u32, u32) {
+        match self {
+            Period::EarlyMorning => (6, 0),
+            Period::Morning => (8, 0),
+            Period::Noon => (12, 0),
+            Period::Afternoon => (15, 0),
+            Period::Evening => (20, 0),
+        }
+    }
+
+    pub fn to_24h(self, h: u32) -> u32 {
+        match self {
+            Period::EarlyMorning => h % 12,
+            Period::Morning => h,
+            Period::Noon if h <= 3 => h + 12,
+            Period::Noon => h,
+            Period::Afternoon | Period::Evening if h < 12 => h + 12,
+            Period::Afternoon | Period::Evening => h,
+        }
+    }
+}
+
+/// A point in time as said: any of a date, a period and a clock time, or an offset from now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct When {
+    pub date: Option<NaiveDate>,
+    pub period: Option<Period>,
+    /// Clock time as said (before the period is applied).
+    pub clock: Option<(u32, u32)>,
+    /// Seconds from now ("半小时后", "in 10 minutes").
+    pub offset: Option<i64>,
+}
+
+impl When {
+    pub fn is_empty(&self) -> bool {
+        self.date.is_none()
+            && self.period.is_none()
+            && self.clock.is_none()
+            && self.offset.is_none()
+    }
+
+    /// The date and 24-hour time meant, preferring the next occurrence after `now` when the
+    /// day is not said. `None` when no time of day can be settled.
+    pub fn resolve(&self, now: NaiveDateTime) -> Option<(NaiveDate, u32, u32)> {
+        if let Some(secs) = self.offset {
+            let t = now + Duration::seconds(secs);
+            return Some((t.date(), t.hour(), t.minute()));
+        }
+        let today = now.date();
+        let now_min = now.hour() * 60 + now.minute();
+        let (h, m) = match (self.clock, self.period) {
+            (Some((h, m)), Some(p)) => (p.to_24h(h), m),
+            (Some(hm), None) => hm,
+            (None, Some(p)) => p.default_time(),
+            (None, None) => return None,
+        };
+        if let Some(d) = self.date {
+            return Some((d, h, m));
+        }
+        if self.period.is_none() && self.clock.is_some() && h < 12 {
+            // "七点" with no day or period: the next 7 o'clock, morning or evening.
+            for hh in [h, h + 12] {
+                if hh * 60 + m > now_min {
+                    return Some((today, hh, m));
+                }
+            }
+            return Some((today.succ_opt()?, h, m));
+        }
+        if h * 60 + m > now_min {
+            Some((today, h, m))
+        } else {
+            Some((today.succ_opt()?, h, m))
+        }
+    }
+}
+
+const CN_NUM: &str = "[0-9]{1,2}|[零一二两三四五六七八九十]{1,3}";
+
+static DATE_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?P<d>大后天|后天|明天|明日|明儿|明早|明晚|今天|今日|今早|今晚|(?P<wp>下下个?|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])|(?P<mo>[0-9]{1,2}|[一二三四五六七八九十]{1,3})月(?P<dy>[0-9]{1,2}|[一二三四五六七八九十]{1,3})[日号])",
+    )
+});
+static PERIOD_ZH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"凌晨|半夜|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里"));
+static CLOCK_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?P<h>{CN_NUM})(?:(?:点|时)(?P<m>半|一刻|三刻|整|钟|过?零?(?:{CN_NUM})分?)?|:(?P<mm>[0-9]{{2}}))"
+    ))
+});
+static STRICT_WHEN_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"^(?:{date})?(?:的)?(?:{period})?(?:{clock})?$",
+        date = unnamed(DATE_ZH.as_str()),
+        period = PERIOD_ZH.as_str(),
+        clock = unnamed(CLOCK_ZH.as_str()),
+    ))
+});
+
+/// The same pattern with its named groups made anonymous, so it can be embedded in another.
+fn unnamed(pattern: &str) -> String {
+    static NAMED: LazyLock<Regex> = LazyLock::new(|| re(r"\(\?P<[a-z0-9_]+>"));
+    NAMED.replace_all(pattern, "(?:").into_owned()
+}
+static DURATION_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百]+|半)(?:个)?(?P<half>半)?(?P<u>小时|钟头|分钟|分|秒钟|秒)|(?P<q>一刻钟)",
+    )
+});
+static DURATION_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<n>[0-9]+(?:\.[0-9]+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|forty-five|sixty|half an?) ?(?P<u>hours?|hrs?|minutes?|mins?|seconds?|secs?)\b",
+    )
+});
+static RELATIVE_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?P<pre>过)?(?P<dur>(?:(?:[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百]+|半)(?:个)?半?(?:小时|钟头|分钟|分|秒钟|秒|天))+|一刻钟)(?P<post>之后|以后|后)?",
+    )
+});
+static RELATIVE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bin (?P<dur>(?:[0-9]+(?:\.[0-9]+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|forty-five|sixty|half an?) ?(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|days?))\b",
+    )
+});
+static CLOCK_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:at )?(?P<h>[0-9]{1,2})(?::(?P<m>[0-9]{2}))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)|\bat (?P<h2>[0-9]{1,2})(?::(?P<m2>[0-9]{2}))?\b|\b(?P<h3>[0-9]{1,2}):(?P<m3>[0-9]{2})\b|\b(?P<noon>noon|midnight)\b",
+    )
+});
+static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<d>the day after tomorrow|tomorrow|today|tonight|(?P<wp>next |this )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    )
+});
+static PERIOD_EN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(morning|afternoon|evening|night|tonight)\b"));
+
+fn cn_weekday(c: &str) -> Option<u32> {
+    Some(match c {
+        "一" | "1" => 0,
+        "二" | "2" => 1,
+        "三" | "3" => 2,
+        "四" | "4" => 3,
+        "五" | "5" => 4,
+        "六" | "6" => 5,
+        "日" | "天" | "7" => 6,
+        _ => return None,
+    })
+}
+
+fn en_weekday(w: &str) -> Option<u32> {
+    Some(match w {
+        "monday" => 0,
+        "tuesday" => 1,
+        "wednesday" => 2,
+        "thursday" => 3,
+        "friday" => 4,
+        "saturday" => 5,
+        "sunday" => 6,
+        _ => return None,
+    })
+}
+
+/// The date of weekday `wd` (Monday = 0): `weeks_ahead` weeks on, or, when `None`, the next
+/// one from today on (a bare "周一" said on a Friday means the coming Monday).
+fn weekday_date(today: NaiveDate, wd: u32, weeks_ahead: Option<i64>) -> NaiveDate {
+    let cur = today.weekday().num_days_from_monday() as i64;
+    match weeks_ahead {
+        Some(w) => today + Duration::days(7 * w - cur + wd as i64),
+        None => {
+            let ahead = (wd as i64 - cur).rem_euclid(7);
+            today + Duration::days(ahead)
+        }
+    }
+}
+
+fn zh_date(c: &regex::Captures, today: NaiveDate) -> Option<(NaiveDate, Option<Period>)> {
+    let d = c.name("d")?.as_str();
+    let plus = |n| today + Duration::days(n);
+    Some(match d {
+        "今天" | "今日" => (today, None),
+        "今早" => (today, Some(Period::Morning)),
+        "今晚" => (today, Some(Period::Evening)),
+        "明天" | "明日" | "明儿" => (plus(1), None),
+        "明早" => (plus(1), Some(Period::Morning)),
+        "明晚" => (plus(1), Some(Period::Evening)),
+        "后天" => (plus(2), None),
+        "大后天" => (plus(3), None),
+        _ => {
+            if let Some(wd) = c.name("wd") {
+                let wd = cn_weekday(wd.as_str())?;
+                let weeks = match c.name("wp").map(|m| m.as_str()) {
+                    Some(p) if p.starts_with("下下") => Some(2),
+                    Some(p) if p.starts_with('下') => Some(1),
+                    Some(_) => Some(0),
+                    None => None,
+                };
+                (weekday_date(today, wd, weeks), None)
+            } else {
+                let mo = cn_number(c.name("mo")?.as_str())? as u32;
+                let dy = cn_number(c.name("dy")?.as_str())? as u32;
+                (NaiveDate::from_ymd_opt(today.year(), mo, dy)?, None)
+            }
+        }
+    })
+}
+
+fn zh_clock(c: &regex::Captures) -> Option<(u32, u32)> {
+    let h = cn_number(c.name("h")?.as_str())? as u32;
+    let m = if let Some(mm) = c.name("mm") {
+        mm.as_str().parse().ok()?
+    } else {
+        match c.name("m").map(|m| m.as_str()) {
+            None | Some("整") | Some("钟") => 0,
+            Some("半") => 30,
+            Some("一刻") => 15,
+            Some("三刻") => 45,
+            Some(s) => {
+                let s = s
+                    .trim_start_matches('过')
+                    .trim_start_matches('零')
+                    .trim_end_matches('分');
+                cn_number(s)? as u32
+            }
+        }
+    };
+    (h <= 24 && m < 60).then_some((h % 24, m))
+}
+
+/// A whole slot string that is an explicit point in time: optional day, optional period,
+/// clock time (`明天早上七点`, `7:30`, `下午三点一刻`). No relative or inferred forms.
+pub fn when_strict(s: &str, today: NaiveDate) -> Option<When> {
+    let s = s.trim().trim_start_matches(['在', ',']).trim();
+    if s.is_empty() {
+        return None;
+    }
+    if !mostly_cjk(s) {
+        // English presets: a clock time with an optional day, nothing relative.
+        let digits = en_clock_words(s);
+        let s = digits.as_str();
+        let no_date = DATE_EN.replace_all(s, "");
+        let no_clock = CLOCK_EN.replace_all(&no_date, "");
+        let rest = PERIOD_EN.replace_all(&no_clock, "");
+        let w = scan_en(s, today);
+        return (rest.trim().is_empty() && w.clock.is_some()).then_some(w);
+    }
+    if !STRICT_WHEN_ZH.is_match(s) {
+        return None;
+    }
+    let w = scan_zh(s, today);
+    w.clock.is_some().then_some(w)
+}
+
+/// Split a preset slot into a leading explicit time and the rest (`明天下午三点开会` →
+/// the time and `开会`).
+pub fn split_leading_when(s: &str, today: NaiveDate) -> Option<(When, String)> {
+    let bounds: Vec<usize> = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(1)
+        .chain([s.len()])
+        .collect();
+    bounds.into_iter().rev().find_map(|end| {
+        let w = when_strict(&s[..end], today)?;
+        let rest = s[end..].trim_start_matches([',', ' ', '的']).trim();
+        (!rest.is_empty()).then(|| (w, rest.to_string()))
+    })
+}
+
+/// The text with every date, time and offset expression taken out.
+pub fn strip_when(s: &str) -> String {
+    let mut t = s.to_string();
+    for r in [
+        &*RELATIVE_EN,
+        &*DATE_EN,
+        &*CLOCK_EN,
+        &*PERIOD_EN,
+        &*DATE_ZH,
+        &*PERIOD_ZH,
+    ] {
+        t = r.replace_all(&t, "").into_owned();
+    }
+    t = RELATIVE_ZH
+        .replace_all(&t, |c: &regex::Captures| {
+            if c.name("pre").is_some() || c.name("post").is_some() {
+                String::new()
+            } else {
+                c[0].to_string()
+            }
+        })
+        .into_owned();
+    CLOCK_ZH
+        .replace_all(&t, |c: &regex::Captures| {
+            let bare_one = &c["h"] == "一" && c.name("m").is_none() && c.name("mm").is_none();
+            if bare_one {
+                c[0].to_string()
+            } else {
+                String::new()
+            }
+        })
+        .into_owned()
+}
+
+fn scan_zh(s: &str, today: NaiveDate) -> When {
+    let mut w = When::default();
+    let mut clock_floor = 0;
+    if let Some(c) = DATE_ZH.captures(s)
+        && let Some((d, p)) = zh_date(&c, today)
+    {
+        w.date = Some(d);
+        w.period = p;
+        clock_floor = c.get(0).map_or(0, |m| m.end());
+    }
+    if let Some(p) = PERIOD_ZH.find(s) {
+        w.period = Period::from_word(p.as_str()).or(w.period);
+        clock_floor = clock_floor.max(p.end());
+    }
+    for c in CLOCK_ZH.captures_iter(s) {
+        let whole = c.get(0).expect("group 0");
+        let h_text = &c["h"];
+        let bare_one = h_text == "一" && c.name("m").is_none() && c.name("mm").is_none();
+        // "调亮一点" / "大一点" is "a little", not one o'clock, unless a day or period leads in.
+        let led_in = whole.start() == clock_floor && clock_floor > 0;
+        if bare_one && !led_in {
+            continue;
+        }
+        if whole.start() < clock_floor {
+            continue;
+        }
+        if let Some(hm) = zh_clock(&c) {
+            w.clock = Some(hm);
+            break;
+        }
+    }
+    w
+}
+
+static EN_WORD_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?: (?P<m>o'?five|ten|fifteen|twenty|thirty|forty|forty-five|fifty))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)",
+    )
+});
+
+/// "seven a.m." → "7:00 a.m.": spoken English clock times as digits.
+fn en_clock_words(s: &str) -> String {
+    const HOURS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    EN_WORD_CLOCK
+        .replace_all(s, |c: &regex::Captures| {
+            let h = HOURS
+                .iter()
+                .position(|w| *w == &c["h"])
+                .map_or(0, |i| i + 1);
+            let m = match c.name("m").map(|m| m.as_str()) {
+                Some("five" | "o'five" | "ofive") => 5,
+                Some("ten") => 10,
+                Some("fifteen") => 15,
+                Some("twenty") => 20,
+                Some("thirty") => 30,
+                Some("forty") => 40,
+                Some("forty-five") => 45,
+                Some("fifty") => 50,
+                _ => 0,
+            };
+            format!("{h}:{m:02} {}", &c["ap"])
+        })
+        .into_owned()
+}
+
+fn scan_en(s: &str, today: NaiveDate) -> When {
+    let digits = en_clock_words(s);
+    let s = digits.as_str();
+    let mut w = When::default();
+    if let Some(c) = DATE_EN.captures(s) {
+        let d = &c["d"];
+        w.date = match d {
+            "today" => Some(today),
+            "tonight" => {
+                w.period = Some(Period::Evening);
+                Some(today)
+            }
+            "tomorrow" => Some(today + Duration::days(1)),
+            "the day after tomorrow" => Some(today + Duration::days(2)),
+            _ => c
+                .name("wd")
+                .and_then(|wd| en_weekday(wd.as_str()))
+                .map(|wd| {
+                    let weeks = match c.name("wp").map(|m| m.as_str().trim()) {
+                        Some("next") => Some(1),
+                        Some(_) => Some(0),
+                        None => None,
+                    };
+                    weekday_date(today, wd, weeks)
+                }),
+        };
+    }
+    if let Some(p) = PERIOD_EN.find(s) {
+        w.period = Period::from_word(p.as_str()).or(w.period);
+    }
+    if let Some(c) = CLOCK_EN.captures(s) {
+        if let Some(n) = c.name("noon") {
+            w.clock = Some(if n.as_str() == "noon" {
+                (12, 0)
+            } else {
+                (0, 0)
+            });
+            w.period = None;
+        } else {
+            let (h, m) = if let Some(h) = c.name("h") {
+                (h.as_str(), c.name("m"))
+            } else if let Some(h) = c.name("h2") {
+                (h.as_str(), c.name("m2"))
+            } else {
+                (&c["h3"], c.name("m3"))
+            };
+            let h: u32 = h.parse().unwrap_or(99);
+            let m: u32 = m.map_or(Some(0), |m| m.as_str().parse().ok()).unwrap_or(99);
+            if h < 24 && m < 60 {
+                w.clock = Some((h, m));
+                match c.name("ap").map(|a| a.as_str().replace('.', "")) {
+                    Some(a) if a == "pm" => w.period = Some(Period::Afternoon),
+                    Some(a) if a == "am" => {
+                        w.period = Some(Period::Morning);
+                        if h == 12 {
+                            w.clock = Some((0, m));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    w
+}
+
+/// A point in time anywhere in free phrasing, including relative forms and English.
+pub fn find_when(s: &str, now: NaiveDateTime) -> Option<When> {
+    if let Some(secs) = find_offset(s) {
+        return Some(When {
+            offset: Some(secs),
+            ..When::default()
+        });
+    }
+    let today = now.date();
+    let (zh, en) = (scan_zh(s, today), scan_en(s, today));
+    // Mixed text ("6:30 am明天") is common: the text's main language leads, the other fills in.
+    let (first, second) = if mostly_cjk(s) { (zh, en) } else { (en, zh) };
+    let w = When {
+        date: first.date.or(second.date),
+        period: first.period.or(second.period),
+        clock: first.clock.or(second.clock),
+        offset: None,
+    };
+    (!w.is_empty()).then_some(w)
+}
+
+/// An offset from now: "半小时后", "过十分钟", "in 20 minutes", "3天后".
+pub fn find_offset(s: &str) -> Option<i64> {
+    for c in RELATIVE_ZH.captures_iter(s) {
+        if c.name("pre").is_some() || c.name("post").is_some() {
+            let dur = &c["dur"];
+            let secs = if dur.ends_with('天') {
+                let n = dur.trim_end_matches('天').trim_end_matches('个');
+                cn_number(n)? as i64 * 86_400
+            } else {
+                duration_zh_sum(dur)? as i64
+            };
+            return Some(secs);
+        }
+    }
+    let c = RELATIVE_EN.captures(s)?;
+    let dur = &c["dur"];
+    if let Some(n) = dur
+        .strip_suffix(" days")
+        .or_else(|| dur.strip_suffix(" day"))
+    {
+        return Some((en_small_number(n)? * 86_400.0) as i64);
+    }
+    find_duration(dur).map(|d| d as i64)
+}
+
+fn duration_zh_sum(s: &str) -> Option<u64> {
+    let mut total = 0.0;
+    let mut any = false;
+    for c in DURATION_ZH.captures_iter(s) {
+        any = true;
+        if c.name("q").is_some() {
+            total += 900.0;
+            continue;
+        }
+        let n = match &c["n"] {
+            "半" => 0.5,
+            n => n
+                .parse::<f64>()
+                .ok()
+                .or_else(|| cn_number(n).map(|v| v as f64))?,
+        };
+        let n = n + if c.name("half").is_some() { 0.5 } else { 0.0 };
+        total += n * match &c["u"] {
+            "小时" | "钟头" => 3600.0,
+            "分钟" | "分" => 60.0,
+            _ => 1.0,
+        };
+    }
+    (any && total > 0.0).then_some(total.round() as u64)
+}
+
+/// A whole slot string that is only a duration (`十分钟`, `1小时30分`, `半小时`).
+pub fn duration_strict(s: &str) -> Option<u64> {
+    let s = s.trim().trim_end_matches('的');
+    if !mostly_cjk(s) {
+        let rest = DURATION_EN.replace_all(s, "");
+        let rest = rest.replace("and", "");
+        return if rest.trim().is_empty() {
+            find_duration(s)
+        } else {
+            None
+        };
+    }
+    let rest = DURATION_ZH.replace_all(s, "");
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    duration_zh_sum(s)
+}
+
+/// A duration anywhere in free phrasing, Chinese or English, in seconds.
+pub fn find_duration(s: &str) -> Option<u64> {
+    if let Some(d) = duration_zh_sum(s) {
+        return Some(d);
+    }
+    let mut total = 0.0;
+    for c in DURATION_EN.captures_iter(s) {
+        let n = en_small_number(&c["n"])?;
+        let u = &c["u"];
+        total += n * if u.starts_with('h') {
+            3600.0
+        } else if u.starts_with('m') {
+            60.0
+        } else {
+            1.0
+        };
+    }
+    (total > 0.0).then_some(total.round() as u64)
+}
+
+pub fn hhmm(h: u32, m: u32) -> String {
+    format!("{h:02}:{m:02}")
+}
+
+// ------------------------------------------------------------------ content and steps
+
+/// Marks where quoted or colon-introduced content was lifted out of an instruction.
+pub const CONTENT_MARK: &str = "〔内容〕";
+
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"“(?P<a>[^”]+)”|"(?P<b>[^"]+)"|「(?P<c>[^」]+)」|『(?P<d>[^』]+)』|(?:^|\s)'(?P<e>[^']{2,})'(?:\s|$)"#,
+    )
+});
+
+/// Split an utterance into the instruction and the content it is about (after a colon that is
+/// not part of a clock time, or inside quotes). Content is data, never instructions: nothing in
+/// it is ever interpreted as a command.
+pub fn split_content(s: &str) -> (String, Option<String>) {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (i, &(pos, c)) in chars.iter().enumerate() {
+        if c != ':' {
+            continue;
+        }
+        let before = i.checked_sub(1).map(|j| chars[j].1);
+        let after = chars.get(i + 1).map(|x| x.1);
+        if before.is_some_and(|b| b.is_ascii_digit()) && after.is_some_and(|a| a.is_ascii_digit()) {
+            continue;
+        }
+        let content = s[pos + 1..].trim();
+        if content.is_empty() {
+            break;
+        }
+        return (s[..pos].trim().to_string(), Some(content.to_string()));
+    }
+    if let Some(c) = QUOTED.captures(s) {
+        let whole = c.get(0).expect("group 0");
+        let inner = ["a", "b", "c", "d", "e"]
+            .iter()
+            .find_map(|g| c.name(g))
+            .expect("one group");
+        let mut instruction = String::new();
+        instruction.push_str(s[..whole.start()].trim_end());
+        instruction.push_str(CONTENT_MARK);
+        instruction.push_str(s[whole.end()..].trim_start());
+        return (instruction, Some(inner.as_str().trim().to_string()));
+    }
+    (s.to_string(), None)
+}
+
+static STEP_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"[,;，；]?\s*(?:然后再|然后|接着|之后再|随后|并且|同时|顺便|再帮我|再)|[,;，；、]|\s*\band then\b|\s*\bthen\b|,? and\b",
+    )
+});
+
+/// Candidate steps of a multi-step request, split at connectives. The caller accepts the
+/// split only when every step is understood on its own.
+pub fn split_steps(s: &str) -> Vec<String> {
+    STEP_SPLIT
+        .split(s)
+        .map(|p| p.trim().trim_matches([',', ' ']).to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Whether the utterance asks something rather than orders something.
+pub fn is_question(s: &str) -> bool {
+    let t = s.trim_end_matches(['?', '？', ' ']);
+    s.ends_with(['?', '？'])
+        || t.ends_with(['吗', '呢', '么'])
+        || ["哪", "什么", "几", "多少", "谁", "怎么", "是不是", "有没有"]
+            .iter()
+            .any(|w| t.contains(w))
+        || [
+            "what", "where", "when", "which", "who", "how", "is ", "do ", "does ",
+        ]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now(h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 5, 8)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    fn at(s: &str, n: NaiveDateTime) -> Option<(String, String)> {
+        let (d, h, m) = find_when(s, n)?.resolve(n)?;
+        Some((d.to_string(), hhmm(h, m)))
+    }
+
+    #[test]
+    fn normalize_folds_width_space_and_punctuation() {
+        assert_eq!(normalize("设置闹钟　７：３０。"), "设置闹钟7:30");
+        assert_eq!(normalize("  Set  an   Alarm! "), "set an alarm");
+        assert_eq!(normalize("打开 相机"), "打开相机");
+    }
+
+    #[test]
+    fn courtesy_is_stripped_but_meaning_kept() {
+        assert_eq!(strip_courtesy("请帮我打开相机,谢谢"), "打开相机");
+        assert_eq!(strip_courtesy("给我妈打电话"), "给我妈打电话");
+        assert_eq!(strip_courtesy("请"), "请");
+    }
+
+    #[test]
+    fn chinese_numbers() {
+        for (s, n) in [
+            ("十", 10),
+            ("十五", 15),
+            ("二十", 20),
+            ("两百", 200),
+            ("一百零五", 105),
+            ("三万", 30_000),
+            ("二零二六", 2026),
+            ("42", 42),
+        ] {
+            assert_eq!(cn_number(s), Some(n), "{s}");
+        }
+        assert_eq!(cn_number("十x"), None);
+        assert_eq!(number_strict("百分之五十"), Some(50.0));
+        assert_eq!(find_target_number("把亮度调到八十"), Some(80.0));
+        assert_eq!(find_amount("给他转两百块钱"), Some(200.0));
+    }
+
+    #[test]
+    fn strict_times_accept_only_explicit_forms() {
+        let today = now(9, 0).date();
+        assert!(when_strict("明天早上七点", today).is_some());
+        assert!(when_strict("7:30", today).is_some());
+        assert!(when_strict("下午三点一刻", today).is_some());
+        assert!(when_strict("半小时后", today).is_none());
+        assert!(when_strict("明天", today).is_none());
+        assert!(when_strict("七点叫我", today).is_none());
+    }
+
+    #[test]
+    fn free_times_resolve_to_the_next_occurrence() {
+        let n = now(21, 0);
+        assert_eq!(
+            at("设置闹钟七点", n),
+            Some(("2026-05-09".into(), "07:00".into()))
+        );
+        assert_eq!(
+            at("我明天七点得起床", n),
+            Some(("2026-05-09".into(), "07:00".into()))
+        );
+        assert_eq!(
+            at("明早六点半叫我", n),
+            Some(("2026-05-09".into(), "06:30".into()))
+        );
+        assert_eq!(
+            at("半小时后提醒我", n),
+            Some(("2026-05-08".into(), "21:30".into()))
+        );
+        assert_eq!(
+            at("remind me in 2 hours", n),
+            Some(("2026-05-08".into(), "23:00".into()))
+        );
+        assert_eq!(
+            at("wake me up at 6:45 tomorrow", n),
+            Some(("2026-05-09".into(), "06:45".into()))
+        );
+        assert_eq!(
+            at("tomorrow at 7 pm", n),
+            Some(("2026-05-09".into(), "19:00".into()))
+        );
+        assert_eq!(
+            at("set an alarm for seven a.m.", n),
+            Some(("2026-05-09".into(), "07:00".into()))
+        );
+        assert_eq!(
+            at("wake me at six thirty a.m.", n),
+            Some(("2026-05-09".into(), "06:30".into()))
+        );
+        let m = now(9, 0);
+        assert_eq!(
+            at("三点开会", m),
+            Some(("2026-05-08".into(), "15:00".into()))
+        );
+        assert_eq!(
+            at("下周三下午两点", m),
+            Some(("2026-05-13".into(), "14:00".into()))
+        );
+        assert_eq!(
+            at("周一上午十点", m),
+            Some(("2026-05-11".into(), "10:00".into()))
+        );
+        assert_eq!(
+            at("5月20日晚上八点", m),
+            Some(("2026-05-20".into(), "20:00".into()))
+        );
+    }
+
+    #[test]
+    fn a_little_is_not_one_oclock() {
+        assert_eq!(find_when("把照片调亮一点", now(9, 0)), None);
+        assert!(find_when("明天一点", now(9, 0)).is_some());
+    }
+
+    #[test]
+    fn leading_time_and_rest() {
+        let today = now(9, 0).date();
+        let (w, rest) = split_leading_when("明天下午三点开会", today).unwrap();
+        assert_eq!(w.clock, Some((3, 0)));
+        assert_eq!(rest, "开会");
+        assert_eq!(
+            strip_when("半小时后提醒我给客户回电话"),
+            "提醒我给客户回电话"
+        );
+        assert_eq!(strip_when("明天早上八点提醒我带伞"), "提醒我带伞");
+        assert!(when_strict("7:30 am tomorrow", today).is_some());
+        assert!(when_strict("in 10 minutes", today).is_none());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_strict("十分钟"), Some(600));
+        assert_eq!(duration_strict("1小时30分钟"), Some(5400));
+        assert_eq!(duration_strict("半小时"), Some(1800));
+        assert_eq!(duration_strict("十分钟后"), None);
+        assert_eq!(find_duration("鸡蛋要煮八分钟"), Some(480));
+        assert_eq!(find_duration("a timer for 90 seconds"), Some(90));
+        assert_eq!(find_duration("一个半小时"), Some(5400));
+    }
+
+    #[test]
+    fn content_is_lifted_out_of_the_instruction() {
+        let (i, c) = split_content("发短信给张三:今晚7:30开会");
+        assert_eq!(
+            (i.as_str(), c.as_deref()),
+            ("发短信给张三", Some("今晚7:30开会"))
+        );
+        let (i, c) = split_content("把“很高兴认识你”翻译成英文");
+        assert_eq!(i, format!("把{CONTENT_MARK}翻译成英文"));
+        assert_eq!(c.as_deref(), Some("很高兴认识你"));
+        let (i, c) = split_content("提醒我7:30开会");
+        assert_eq!((i.as_str(), c), ("提醒我7:30开会", None));
+    }
+
+    #[test]
+    fn yes_and_no() {
+        for y in [
+            "确认",
+            "好的",
+            "好",
+            "是的",
+            "yes",
+            "ok",
+            "确认发送",
+            "发吧",
+        ] {
+            assert_eq!(yes_no(y), Some(true), "{y}");
+        }
+        for n in ["取消", "不要", "算了", "no", "不用了", "不要发了"] {
+            assert_eq!(yes_no(n), Some(false), "{n}");
+        }
+        assert_eq!(yes_no("好的,明天七点见面吧我们到时候再说"), None);
+    }
+
+    #[test]
+    fn steps_split_at_connectives() {
+        assert_eq!(
+            split_steps("查一下明天的天气,然后提醒我带伞"),
+            vec!["查一下明天的天气", "提醒我带伞"]
+        );
+    }
+}

@@ -141,7 +141,8 @@ pub fn level_scores(fw: &Framework, cases: &[CaseResult]) -> Vec<LevelScore> {
 
 /// Scores are stored rounded so that their text form is stable across platforms.
 fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    // `+ 0.0` turns the -0.0 an empty float sum yields into 0.0, so it never prints as "-0".
+    (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 #[cfg(test)]

@@ -120,6 +120,8 @@ fn results_snapshot_with_times_filtered() {
         ".run.duration_ms" => "[ms]",
         ".suite.path" => "[path]",
         ".device.profile" => "[path]",
+        // Fixture bytes are pinned by their SHA-256, which stays in the snapshot.
+        ".fixtures[].data_b64" => "[base64]",
         ".cases[].trials[].duration_ms" => "[ms]",
         ".cases[].trials[].turns[].latency_ms" => "[ms]",
         ".cases[].trials[].turns[].checks[].reason" => insta::dynamic_redaction(|value, _| {

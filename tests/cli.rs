@@ -304,13 +304,24 @@ fn report_rerenders_identically_from_results() {
 }
 
 #[test]
-fn regrade_reproduces_results_byte_for_byte() {
-    for profile in ["devices/sim/phone-l1.toml", "devices/sim/phone-l2.toml", "devices/sim/phone-l3.toml"] {
-        let (dir, _, _) = run_sim(profile, &["--trials", "2"]);
+fn regrade_reproduces_every_reference_simulators_results_byte_for_byte() {
+    let mut profiles: Vec<PathBuf> = std::fs::read_dir(root().join("devices/sim"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    profiles.sort();
+    assert!(profiles.len() >= 4);
+    for profile in profiles {
+        let (dir, _, _) = run_sim(profile.to_str().unwrap(), &["--trials", "2"]);
         let results = dir.path().join("results.json");
         let out = ailevel().args(["regrade"]).arg(&results).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(out.stdout, std::fs::read(&results).unwrap(), "{profile}: regrade changed the results");
+        assert!(
+            out.stdout == std::fs::read(&results).unwrap(),
+            "{}: regrade changed the results",
+            profile.display()
+        );
     }
 }
 

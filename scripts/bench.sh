@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 cargo build --release --quiet
-bin=target/release/ailevel
+bin=${CARGO_TARGET_DIR:-target}/release/ailevel
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

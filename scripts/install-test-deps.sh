@@ -3,6 +3,10 @@
 # Each entry: a command the tests run, and the Debian package that provides it.
 set -euo pipefail
 needed=(
+  # tests/browser.rs opens the HTML report in headless Chromium.
+  chromium:chromium
+  # tests/process.rs runs the reference stdio bridge, devices/examples/atp_relay.py.
+  python3:python3
 )
 missing=()
 for entry in "${needed[@]}"; do

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::device::Profile;
 use crate::error::{Error, ExitCode, Result};
-use crate::report::{self, Lang};
+use crate::report::{self, Format, Lang};
 use crate::results::{Results, Verdict};
 use crate::run::{ProfileMeta, RunOptions, journal::Journal};
 use crate::suite::{self, LoadedSuite};
@@ -29,6 +29,11 @@ pub struct RunArgs {
     pub quiet: bool,
     /// Judge profile (TOML) for `judge` checks.
     pub judge: Option<PathBuf>,
+    /// Times a trial is run again after a transient device error.
+    pub retries: u32,
+    pub retry_backoff_ms: u64,
+    /// Bound on one trial, all its attempts included.
+    pub case_timeout_ms: Option<u64>,
 }
 
 /// Load the suite and the profile, checking the profile against the suite's framework.
@@ -38,8 +43,8 @@ pub fn load_inputs(suite_dir: &Path, framework: Option<&Path>, device: &Path) ->
     Ok((suite, profile, sha))
 }
 
-/// Run, write `results.json`, `trials.jsonl`, `report.html` and `summary.md`, print the
-/// level; returns the exit code the process should end with.
+/// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
+/// print the level; returns the exit code the process should end with.
 pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
     let (suite, profile, profile_sha) = load_inputs(&args.suite, args.framework.as_deref(), &args.device)?;
     if let Some(req) = &args.require_level
@@ -74,8 +79,11 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
         turn_timeout: Duration::from_millis(args.turn_timeout_ms),
         locale: args.locale.clone(),
         quiet: args.quiet,
+        retries: args.retries,
+        retry_backoff: Duration::from_millis(args.retry_backoff_ms),
+        case_timeout: args.case_timeout_ms.map(Duration::from_millis),
     };
-    let adapter = crate::device::connect(&profile, args.seed);
+    let adapter = connect(&profile, &args.device, &suite, args.seed, opts.turn_timeout)?;
     let meta = ProfileMeta {
         path: args.device.display().to_string(),
         sha256: profile_sha,
@@ -85,7 +93,11 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
         .build()
         .map_err(|e| Error::Internal(format!("could not start the async runtime: {e}")))?;
     let results = runtime.block_on(crate::run::run(&suite, &profile, meta, adapter, opts, Some(journal)))?;
-    write_outputs(&results, &out, args.lang)?;
+    write_file(
+        &out.join("results.json"),
+        results.to_canonical_json().as_bytes(),
+    )?;
+    write_outputs(&results, &out, args.lang, &Format::ALL)?;
     print_summary(&results, &suite.framework, &out, stdout);
     Ok(exit_code_for(&results, &suite.framework, args.require_level.as_deref()))
 }
@@ -95,13 +107,44 @@ fn default_out_dir(device: &Path) -> PathBuf {
     PathBuf::from("reports").join(stem)
 }
 
-/// Write results.json, report.html and summary.md into `out`.
-pub fn write_outputs(results: &Results, out: &Path, lang: Lang) -> Result<()> {
-    write_file(&out.join("results.json"), results.to_canonical_json().as_bytes())?;
-    let html = report::render_html(results, lang).map_err(|e| Error::Internal(format!("could not render the report: {e}")))?;
-    write_file(&out.join("report.html"), html.as_bytes())?;
-    let md = report::render_markdown(results, lang).map_err(|e| Error::Internal(format!("could not render the report: {e}")))?;
-    write_file(&out.join("summary.md"), md.as_bytes())
+/// Render `formats` from `results` and write each into `out` under its file name
+/// (`report.html`, `junit.xml`, `summary.md`). `run` and `report` both end here, so a report
+/// re-rendered from results.json is the one the run wrote. Every format is rendered before any
+/// file is written: a rendering failure leaves the directory as it was.
+pub fn write_outputs(results: &Results, out: &Path, lang: Lang, formats: &[Format]) -> Result<()> {
+    let mut formats = formats.to_vec();
+    formats.sort_unstable();
+    formats.dedup();
+    let rendered = formats
+        .iter()
+        .map(|&f| {
+            report::render(results, lang, f)
+                .map(|text| (f, text))
+                .map_err(|e| {
+                    Error::Internal(format!("could not render the {f} report: {}", chain_of(&e)))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    std::fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    for (f, text) in rendered {
+        write_file(&out.join(f.file_name()), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// An error and its causes on one line: report errors wrap the template engine's.
+fn chain_of(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
 }
 
 /// Write via a temporary file and rename, so a reader never sees half a file.
@@ -153,10 +196,15 @@ fn print_summary(results: &Results, fw: &crate::suite::Framework, out: &Path, w:
     if let (Some(declared), Some(false)) = (&g.declared_level, g.meets_declared) {
         lines.push(format!("  declared {declared}, not reached"));
     }
-    for step in &g.ladder {
-        let status = if step.held { "held" } else { "not held" };
-        let why = if step.reasons.is_empty() { String::new() } else { format!(": {}", step.reasons.join("; ")) };
-        lines.push(format!("  {} {status}{why}", step.level));
+    // Reasons in full for the first level not held; above it, a count is enough.
+    let first_gap = g.ladder.iter().position(|s| !s.held);
+    for (i, step) in g.ladder.iter().enumerate() {
+        let line = match (step.held, Some(i) == first_gap) {
+            (true, _) => format!("  {} held", step.level),
+            (false, true) => format!("  {} not held: {}", step.level, step.reasons.join("; ")),
+            (false, false) => format!("  {} not held ({} reasons, see the report)", step.level, step.reasons.len()),
+        };
+        lines.push(line);
     }
     if !g.blocking.is_empty() {
         lines.push("  blocking the next level:".into());
@@ -319,7 +367,8 @@ fn collect_validate_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<
     match p.extension().and_then(|x| x.to_str()) {
         Some("toml") => out.push(Target::Profile(p.to_path_buf())),
         Some("yaml" | "yml") if name.starts_with("framework.") => out.push(Target::Framework(p.to_path_buf())),
-        Some("yaml" | "yml") if name.starts_with("actions.") => {}
+        // The vocabulary is checked with its suite directory.
+        Some("yaml" | "yml") if name.starts_with("actions.") || p.parent().is_some_and(|d| d.ends_with("actions")) => {}
         Some("yaml" | "yml") => out.push(Target::SuiteFile(p.to_path_buf())),
         _ if !p.exists() => problems.push(crate::error::Problem {
             file: p.to_path_buf(),
@@ -417,14 +466,11 @@ pub fn list(
     Ok(())
 }
 
-/// `ailevel report RESULTS.json`: re-render the reports from a results file alone.
-pub fn report(results_path: &Path, out: &Path, lang: Lang) -> Result<()> {
+/// `ailevel report RESULTS.json`: re-render reports from a results file alone. Pure: the same
+/// file, language and formats give the same bytes.
+pub fn report(results_path: &Path, out: &Path, lang: Lang, formats: &[Format]) -> Result<()> {
     let results = read_results(results_path)?;
-    std::fs::create_dir_all(out).map_err(|source| Error::Write { path: out.to_path_buf(), source })?;
-    let html = report::render_html(&results, lang).map_err(|e| Error::invalid(results_path, e.to_string()))?;
-    write_file(&out.join("report.html"), html.as_bytes())?;
-    let md = report::render_markdown(&results, lang).map_err(|e| Error::invalid(results_path, e.to_string()))?;
-    write_file(&out.join("summary.md"), md.as_bytes())
+    write_outputs(&results, out, lang, formats)
 }
 
 /// Largest results file we read.
@@ -482,4 +528,136 @@ pub fn regrade(results_path: &Path, framework: Option<&Path>) -> Result<Results>
     };
     crate::grade::derive(&fw, &mut results);
     Ok(results)
+}
+
+/// The adapter for a loaded profile. A profile that cannot become one — a bad URL, a token
+/// variable that is not set — is invalid input, named by its file; nothing was sent yet.
+pub fn connect(
+    profile: &Profile,
+    path: &Path,
+    suite: &LoadedSuite,
+    seed: u64,
+    call_timeout: Duration,
+) -> Result<std::sync::Arc<dyn crate::device::Adapter>> {
+    let opts = crate::device::ConnectOptions {
+        seed,
+        call_timeout,
+        actions: suite.actions.clone(),
+    };
+    crate::device::connect(profile, &opts).map_err(|e| Error::invalid(path, format!("adapter: {e}")))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("could not start the async runtime: {e}")))
+}
+
+/// `ailevel probe --device PROFILE`: what the device says it is and which protocol
+/// operations work. A device that cannot be used — unreachable, broken `info`, no session,
+/// no answer to a turn — is an error (exit 3) saying why.
+pub fn probe(suite_dir: &Path, device: &Path, timeout: Duration, w: &mut dyn Write) -> Result<()> {
+    let suite = suite::load_suite(suite_dir, None)?;
+    let (profile, _) = suite::load_profile(device, &suite.framework)?;
+    let adapter = connect(&profile, device, &suite, 1, timeout)?;
+    let report = runtime()?.block_on(crate::device::probe::probe(adapter.as_ref(), timeout));
+    let _ = write!(w, "{}", report.render(&profile));
+    match report.unusable() {
+        Some(why) => Err(Error::Device(why)),
+        None => Ok(()),
+    }
+}
+
+/// `ailevel sim serve`: serve a profile's device over ATP/1 until killed (or until the
+/// faults' `die_after`). The first line on stdout is `listening on http://ADDR`.
+pub fn serve(args: &ServeArgs, stdout: &mut dyn Write) -> Result<()> {
+    let suite = suite::load_suite(&args.suite, None)?;
+    let (profile, _) = suite::load_profile(&args.device, &suite.framework)?;
+    let mut faults = profile.faults.clone().unwrap_or_default();
+    args.faults.apply(&mut faults);
+    let plan = crate::device::server::FaultPlan::new(faults).map_err(|e| Error::Usage(format!("faults: {e}")))?;
+    let token = match &args.token_env {
+        Some(var) => Some(std::env::var(var).map_err(|_| Error::Usage(format!("--token-env: `{var}` is not set")))?),
+        None => None,
+    };
+    let adapter = connect(&profile, &args.device, &suite, args.seed, Duration::from_secs(60))?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", args.addr)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Internal(format!("no local address: {e}")))?;
+        let written = writeln!(stdout, "listening on http://{addr}").and_then(|()| stdout.flush());
+        written.map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })?;
+        if let Some(d) = plan.describe() {
+            eprintln!("{d}");
+        }
+        crate::device::server::serve(listener, adapter, plan, token)
+            .await
+            .map_err(|e| Error::Internal(format!("the server stopped: {e}")))
+    })?;
+    // Connections still open (a hang in progress) must not keep the process alive.
+    rt.shutdown_background();
+    Ok(())
+}
+
+/// `ailevel sim serve`.
+#[derive(Debug, Clone)]
+pub struct ServeArgs {
+    pub device: PathBuf,
+    pub suite: PathBuf,
+    pub addr: String,
+    pub seed: u64,
+    /// Requests must carry `Authorization: Bearer <value of this variable>`.
+    pub token_env: Option<String>,
+    pub faults: FaultFlags,
+}
+
+/// Fault flags; each one given replaces the profile's `[faults]` value.
+#[derive(Debug, Clone, Default)]
+pub struct FaultFlags {
+    pub seed: Option<u64>,
+    pub latency_ms: Option<[u64; 2]>,
+    pub error_rate: Option<f64>,
+    pub drop_rate: Option<f64>,
+    pub malformed_rate: Option<f64>,
+    pub truncate_rate: Option<f64>,
+    pub oversize_rate: Option<f64>,
+    pub oversize_bytes: Option<u64>,
+    pub bad_utf8_rate: Option<f64>,
+    pub hang_rate: Option<f64>,
+    pub scope: Option<Vec<crate::device::profile::Endpoint>>,
+    pub die_after: Option<u64>,
+}
+
+impl FaultFlags {
+    fn apply(&self, f: &mut crate::device::profile::Faults) {
+        fn set<T: Clone>(to: &mut T, from: &Option<T>) {
+            if let Some(v) = from {
+                *to = v.clone();
+            }
+        }
+        set(&mut f.seed, &self.seed);
+        set(&mut f.latency_ms, &self.latency_ms);
+        set(&mut f.error_rate, &self.error_rate);
+        set(&mut f.drop_rate, &self.drop_rate);
+        set(&mut f.malformed_rate, &self.malformed_rate);
+        set(&mut f.truncate_rate, &self.truncate_rate);
+        set(&mut f.oversize_rate, &self.oversize_rate);
+        set(&mut f.bad_utf8_rate, &self.bad_utf8_rate);
+        set(&mut f.hang_rate, &self.hang_rate);
+        set(&mut f.scope, &self.scope);
+        if self.oversize_bytes.is_some() {
+            f.oversize_bytes = self.oversize_bytes;
+        }
+        if self.die_after.is_some() {
+            f.die_after = self.die_after;
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode as ProcessExit;
 
 use ailevel::app;
-use ailevel::report::Lang;
+use ailevel::report::{Format, Lang};
 use ailevel::{Error, ExitCode};
 use clap::{Parser, Subcommand};
 
@@ -14,6 +14,72 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Subcommand)]
+enum SimCommand {
+    /// Serve a profile's device (normally a `kind = "sim"` one) over ATP/1 on HTTP, optionally
+    /// misbehaving on purpose. Prints `listening on http://ADDR` as its first line.
+    Serve {
+        /// Device profile (TOML); its `[faults]` table applies, each fault flag overriding it.
+        #[arg(long)]
+        device: PathBuf,
+        /// Address to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8700")]
+        addr: String,
+        #[arg(long, default_value = "suites")]
+        suite: PathBuf,
+        /// Seed of the simulated device (as `run --seed`).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Require `Authorization: Bearer <value of this environment variable>`.
+        #[arg(long)]
+        token_env: Option<String>,
+        /// Seed of the fault draws.
+        #[arg(long)]
+        fault_seed: Option<u64>,
+        /// Added latency per request: `MS` or `MIN..MAX` (uniform).
+        #[arg(long, value_parser = parse_latency)]
+        latency_ms: Option<[u64; 2]>,
+        /// Share of requests answered 503.
+        #[arg(long)]
+        error_rate: Option<f64>,
+        /// Share of requests whose connection is closed without an answer.
+        #[arg(long)]
+        drop_rate: Option<f64>,
+        /// Share answered 200 with a body that is not JSON.
+        #[arg(long)]
+        malformed_rate: Option<f64>,
+        /// Share answered 200 with the real answer cut in half.
+        #[arg(long)]
+        truncate_rate: Option<f64>,
+        /// Share answered 200 with an oversized body.
+        #[arg(long)]
+        oversize_rate: Option<f64>,
+        /// Size of an oversized body in bytes [default: 20 MiB].
+        #[arg(long)]
+        oversize_bytes: Option<u64>,
+        /// Share answered 200 with bytes that are not UTF-8.
+        #[arg(long)]
+        bad_utf8_rate: Option<f64>,
+        /// Share of requests never answered.
+        #[arg(long)]
+        hang_rate: Option<f64>,
+        /// Endpoints the faults apply to [default: all]: info, sessions, turns, state, close, control.
+        #[arg(long, value_delimiter = ',')]
+        fault_scope: Option<Vec<ailevel::device::profile::Endpoint>>,
+        /// Answer this many requests, then stop listening and exit, as a device that dies.
+        #[arg(long)]
+        die_after: Option<u64>,
+    },
+}
+
+fn parse_latency(s: &str) -> Result<[u64; 2], String> {
+    let num = |x: &str| x.trim().parse::<u64>().map_err(|e| format!("`{x}`: {e}"));
+    match s.split_once("..") {
+        Some((a, b)) => Ok([num(a)?, num(b)?]),
+        None => num(s).map(|v| [v, v]),
+    }
 }
 
 #[derive(Subcommand)]
@@ -59,6 +125,33 @@ enum Command {
         /// Judge profile (TOML) for model-graded `judge` checks.
         #[arg(long)]
         judge: Option<PathBuf>,
+        /// Times a trial is run again, on a fresh session, after a transient device error
+        /// (refused, reset, timeout, 5xx). A failed check is never retried.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
+        /// Wait before the first retry in milliseconds; doubled for each further one.
+        #[arg(long, default_value_t = 100)]
+        retry_backoff_ms: u64,
+        /// Bound on one trial, all its attempts included, in milliseconds [default: none].
+        #[arg(long)]
+        case_timeout_ms: Option<u64>,
+    },
+    /// Ask a device what it is and try each protocol operation once; exit 3 if it cannot be used.
+    Probe {
+        /// Device profile (TOML).
+        #[arg(long)]
+        device: PathBuf,
+        /// Suite directory (gives the framework the profile is checked against).
+        #[arg(long, default_value = "suites")]
+        suite: PathBuf,
+        /// Per-call timeout in milliseconds.
+        #[arg(long, default_value_t = 30_000)]
+        timeout_ms: u64,
+    },
+    /// The reference simulator as a device.
+    Sim {
+        #[command(subcommand)]
+        command: SimCommand,
     },
     /// Check suites, frameworks and device profiles.
     Validate {
@@ -96,13 +189,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Render report.html and summary.md from a results file alone.
+    /// Render report.html, junit.xml and summary.md from a results file alone; the same file
+    /// and options always give the same bytes.
     Report {
+        /// A results.json written by `run` or `regrade`.
         results: PathBuf,
+        /// Output directory.
         #[arg(long, default_value = ".")]
         out: PathBuf,
+        /// Report language: zh-CN or en.
         #[arg(long, default_value = "zh-CN")]
         lang: Lang,
+        /// Formats to write, comma-separated: html (report.html), junit (junit.xml), md
+        /// (summary.md).
+        #[arg(long, value_delimiter = ',', default_value = "html,junit,md")]
+        format: Vec<Format>,
     },
 }
 
@@ -130,6 +231,9 @@ fn main() -> ProcessExit {
             lang,
             quiet,
             judge,
+            retries,
+            retry_backoff_ms,
+            case_timeout_ms,
         } => app::run(
             &app::RunArgs {
                 device,
@@ -145,9 +249,61 @@ fn main() -> ProcessExit {
                 lang,
                 quiet,
                 judge,
+                retries,
+                retry_backoff_ms,
+                case_timeout_ms,
             },
             &mut stdout,
         ),
+        Command::Probe { device, suite, timeout_ms } => {
+            app::probe(&suite, &device, std::time::Duration::from_millis(timeout_ms), &mut stdout).map(|_| ExitCode::Ok)
+        }
+        Command::Sim {
+            command:
+                SimCommand::Serve {
+                    device,
+                    addr,
+                    suite,
+                    seed,
+                    token_env,
+                    fault_seed,
+                    latency_ms,
+                    error_rate,
+                    drop_rate,
+                    malformed_rate,
+                    truncate_rate,
+                    oversize_rate,
+                    oversize_bytes,
+                    bad_utf8_rate,
+                    hang_rate,
+                    fault_scope,
+                    die_after,
+                },
+        } => app::serve(
+            &app::ServeArgs {
+                device,
+                suite,
+                addr,
+                seed,
+                token_env,
+                faults: app::FaultFlags {
+                    seed: fault_seed,
+                    latency_ms,
+                    error_rate,
+                    drop_rate,
+                    malformed_rate,
+                    truncate_rate,
+                    oversize_rate,
+                    oversize_bytes,
+                    bad_utf8_rate,
+                    hang_rate,
+                    scope: fault_scope,
+                    die_after,
+                },
+            },
+            &mut stdout,
+        )
+        .map(|_| ExitCode::Ok),
         Command::Validate { paths, suite } => {
             let paths = if paths.is_empty() { vec![PathBuf::from("suites"), PathBuf::from("devices")] } else { paths };
             app::validate(&paths, &suite, &mut stdout).map(|_| ExitCode::Ok)
@@ -184,7 +340,12 @@ fn main() -> ProcessExit {
             }
             .map(|_| ExitCode::Ok)
         }),
-        Command::Report { results, out, lang } => app::report(&results, &out, lang).map(|_| ExitCode::Ok),
+        Command::Report {
+            results,
+            out,
+            lang,
+            format,
+        } => app::report(&results, &out, lang, &format).map(|_| ExitCode::Ok),
     };
     match result {
         Ok(code) => exit(code),

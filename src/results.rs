@@ -10,6 +10,10 @@ use crate::device::DeviceError;
 use crate::device::protocol::{Info, Input, Turn};
 use crate::suite::model::{Check, I18n, Mode};
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 pub const RESULTS_SCHEMA: &str = "ailevel.results/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +83,12 @@ pub struct RunInfo {
     pub aborted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_reason: Option<String>,
+    /// Times a failed device call was allowed to be retried (`run --retries`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+    /// Bound on one trial, all its attempts included, when one was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -147,6 +157,10 @@ pub struct DeviceRef {
     pub declared_level: Option<String>,
     pub features: Vec<String>,
     pub adapter: String,
+    /// The adapter settings that shape the answers — endpoint, model, temperature, seed —
+    /// without secrets (see `AdapterConfig::recorded_settings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter_settings: Option<serde_json::Map<String, Value>>,
     /// What the device itself reported through `info`, if it answered.
     pub info: Option<Info>,
     /// Where the device's own `info.features` contradicts the profile's declaration.
@@ -242,6 +256,28 @@ pub struct TrialRecord {
     /// Device error that ended the trial early, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<DeviceError>,
+    /// Every retried device call of the trial, in order: calls repeated in place, and
+    /// attempts abandoned for a fresh start. `turns` and `error` above are the last attempt's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<Attempt>,
+    pub duration_ms: f64,
+}
+
+/// A device call that failed transiently (refused, reset, timeout, 5xx) and was retried.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attempt {
+    /// The call: `turn`, `state`, `open_session`, `close`, or a control op's name.
+    pub call: String,
+    /// True when the trial was run again from the start on a fresh session (after a failed
+    /// turn, or a call that kept failing); false when the call, being idempotent, was
+    /// simply repeated and the trial went on.
+    pub restarted: bool,
+    /// For a restart: the abandoned attempt's turns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turns: Vec<TurnRecord>,
+    pub error: DeviceError,
+    /// For a restart, the abandoned attempt's duration; otherwise the failed call's.
     pub duration_ms: f64,
 }
 

@@ -73,7 +73,7 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
     let id = target.loaded.case.id.clone();
     let text = target.loaded.case.turns[0].input.text.clone().unwrap();
     let adapter = Arc::new(OneBroken {
-        inner: ailevel::device::connect(&profile, 1),
+        inner: ailevel::device::connect(&profile, &ailevel::device::ConnectOptions::new(1, suite.actions.clone())).unwrap(),
         text,
         spoil,
     });
@@ -85,6 +85,9 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         locale: "zh-CN".into(),
         quiet: true,
         judge: None,
+        retries: 0,
+        retry_backoff: Duration::from_millis(1),
+        case_timeout: None,
     };
     let meta = ProfileMeta {
         path: "devices/sim/phone-l3.toml".into(),

@@ -107,6 +107,9 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
         locale: "zh-CN".into(),
         quiet: true,
         judge,
+        retries: 0,
+        retry_backoff: Duration::from_millis(1),
+        case_timeout: None,
     };
     let meta = ProfileMeta {
         path: "p".into(),

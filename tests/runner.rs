@@ -139,6 +139,9 @@ fn run(behaviour: Behaviour) -> ailevel::results::Results {
         locale: "zh-CN".into(),
         quiet: true,
         judge: None,
+        retries: 0,
+        retry_backoff: Duration::from_millis(1),
+        case_timeout: None,
     };
     let meta = ProfileMeta {
         path: "p.toml".into(),

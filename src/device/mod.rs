@@ -3,15 +3,23 @@
 //! so that every transport (in-process simulator, HTTP, stdio bridge) looks the same to the
 //! runner.
 
+pub mod atp;
+pub mod openai;
+pub mod probe;
+pub mod process;
 pub mod profile;
 pub mod protocol;
+pub mod server;
 pub mod sim;
+mod wire;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::suite::model::ActionVocabulary;
 pub use profile::{AdapterConfig, Profile};
 pub use protocol::{Control, Info, Input, SessionRequest, Turn};
 
@@ -20,13 +28,18 @@ pub use protocol::{Control, Info, Input, SessionRequest, Turn};
 pub struct SessionId(pub String);
 
 /// Why a device call failed. Recorded as evidence; never a pass.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeviceError {
     #[error("device did not answer within {ms} ms")]
     Timeout { ms: u64 },
     #[error("device unreachable: {message}")]
     Unreachable { message: String },
+    /// The connection broke mid-call: reset, closed before or during the answer.
+    #[error("connection to the device failed: {message}")]
+    Transport { message: String },
     #[error("device broke the protocol: {message}")]
     Protocol {
         message: String,
@@ -36,6 +49,14 @@ pub enum DeviceError {
     },
     #[error("device answered with error {code}: {message}")]
     Device { code: String, message: String },
+    /// An HTTP status that is not the device refusing the request: 5xx, 408, 429, or a
+    /// redirect ailevel does not follow.
+    #[error("device answered HTTP {status} ({code}): {message}")]
+    Http {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("device does not support control op `{op}`")]
     Unsupported { op: String },
 }
@@ -44,6 +65,20 @@ impl DeviceError {
     /// Errors after which further calls to the device are pointless.
     pub fn is_fatal(&self) -> bool {
         matches!(self, DeviceError::Unreachable { .. })
+    }
+
+    /// Errors of the path to the device rather than of its answer — refused, reset, timed
+    /// out, 5xx, 408, 429 — that may not recur, so the call is worth repeating.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DeviceError::Timeout { .. }
+            | DeviceError::Unreachable { .. }
+            | DeviceError::Transport { .. } => true,
+            DeviceError::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            DeviceError::Protocol { .. }
+            | DeviceError::Device { .. }
+            | DeviceError::Unsupported { .. } => false,
+        }
     }
 }
 
@@ -58,9 +93,51 @@ pub trait Adapter: Send + Sync {
     async fn close(&self, session: &SessionId) -> Result<(), DeviceError>;
 }
 
-/// Build the adapter a profile asks for. `seed` is the run's seed.
-pub fn connect(profile: &Profile, seed: u64) -> Arc<dyn Adapter> {
-    match &profile.adapter {
-        AdapterConfig::Sim(cfg) => Arc::new(sim::SimAdapter::new(profile, cfg, seed)),
+/// What an adapter needs besides its profile.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// The run's seed.
+    pub seed: u64,
+    /// Per-call timeout when the profile gives none.
+    pub call_timeout: Duration,
+    /// The actions a device may report; the `openai` adapter offers them as tools.
+    pub actions: ActionVocabulary,
+}
+
+impl ConnectOptions {
+    pub fn new(seed: u64, actions: ActionVocabulary) -> Self {
+        ConnectOptions {
+            seed,
+            call_timeout: Duration::from_secs(30),
+            actions,
+        }
     }
+}
+
+/// Why an adapter could not be built from its profile. Nothing has been sent to the device.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("`{field}` is not a usable URL: {message}")]
+    BadUrl {
+        field: &'static str,
+        message: String,
+    },
+    #[error("environment variable `{var}` named by `token_env` is not set or not valid UTF-8")]
+    MissingToken { var: String },
+    #[error("the token in `{var}` cannot be sent as an HTTP header")]
+    BadToken { var: String },
+    #[error("`command` is empty")]
+    EmptyCommand,
+    #[error("could not set up the HTTP client: {0}")]
+    Client(String),
+}
+
+/// Build the adapter a profile asks for.
+pub fn connect(profile: &Profile, opts: &ConnectOptions) -> Result<Arc<dyn Adapter>, ConnectError> {
+    Ok(match &profile.adapter {
+        AdapterConfig::Sim(cfg) => Arc::new(sim::SimAdapter::new(profile, cfg, opts.seed)),
+        AdapterConfig::Atp(cfg) => Arc::new(atp::AtpAdapter::new(cfg, opts)?),
+        AdapterConfig::Openai(cfg) => Arc::new(openai::OpenAiAdapter::new(profile, cfg, opts)?),
+        AdapterConfig::Process(cfg) => Arc::new(process::ProcessAdapter::spawning(cfg, opts)?),
+    })
 }

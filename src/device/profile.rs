@@ -24,6 +24,10 @@ pub struct Profile {
     #[schemars(range(min = 1, max = 256))]
     pub concurrency: Option<u32>,
     pub adapter: AdapterConfig,
+    /// Faults `ailevel sim serve` injects when it serves this profile (flags override them).
+    /// Ignored by `ailevel run`: they shape a test server, not the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<Faults>,
 }
 
 /// `[adapter]`: how ailevel reaches the device.
@@ -32,6 +36,12 @@ pub struct Profile {
 pub enum AdapterConfig {
     /// The in-process reference simulator.
     Sim(SimConfig),
+    /// A device (or a bridge on the host) that speaks ATP/1 over HTTP.
+    Atp(AtpConfig),
+    /// Any OpenAI-compatible `/v1/chat/completions` endpoint.
+    Openai(OpenAiConfig),
+    /// A command that speaks ATP/1 as JSON lines on its stdin and stdout.
+    Process(ProcessConfig),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -45,10 +55,250 @@ pub struct SimConfig {
     pub latency_ms: [u64; 2],
 }
 
+/// `kind = "atp"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AtpConfig {
+    /// Where the device's ATP/1 server listens, e.g. `http://192.168.1.20:8700`.
+    #[schemars(regex(pattern = r"^https?://[^\s]+$"))]
+    pub base_url: String,
+    /// Name of the environment variable holding a bearer token. The token itself never goes
+    /// into a profile, results or logs, and is sent to `base_url`'s origin only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub token_env: Option<String>,
+    /// Time allowed to open a TCP (and TLS) connection (default 5000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub connect_timeout_ms: Option<u64>,
+    /// Time allowed for one call, body included (default: `run --turn-timeout-ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
+    /// Largest response body read; a longer one is a protocol error (default 16 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1024))]
+    pub max_response_bytes: Option<u64>,
+}
+
+/// `kind = "openai"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenAiConfig {
+    /// The server's root, e.g. `http://127.0.0.1:8080` (llama.cpp) or `http://127.0.0.1:11434` (Ollama).
+    #[schemars(regex(pattern = r"^https?://[^\s]+$"))]
+    pub base_url: String,
+    /// Path of the chat-completions endpoint under `base_url` (default `/v1/chat/completions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^/[^\s]*$"))]
+    pub api_path: Option<String>,
+    /// The `model` sent with every request; recorded in results.
+    pub model: String,
+    /// Sampling temperature (default 0, for repeatable answers); recorded in results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 2.0))]
+    pub temperature: Option<f64>,
+    /// Sampling seed; default: each trial's own seed, so trials differ but replay exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Stream the answer (server-sent events) to measure time to first output (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<bool>,
+    /// Offer the action vocabulary as tools (default true). Servers without tool support
+    /// need `false`; the device then reports no actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<bool>,
+    /// Model calls per turn when the model calls tools: after the tool results go back, the
+    /// model may answer in words or call more tools (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 8))]
+    pub max_tool_rounds: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_tokens: Option<u32>,
+    /// Replaces the built-in system prompt (see docs/protocol.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    /// Where the model runs, reported as every turn's `served_by` (a chat endpoint cannot say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served_by: Option<crate::device::protocol::ServedBy>,
+    /// Name of the environment variable holding the API key, sent as a bearer token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub connect_timeout_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1024))]
+    pub max_response_bytes: Option<u64>,
+}
+
+/// `kind = "process"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessConfig {
+    /// The program and its arguments, e.g. `["python3", "bridges/adb_bridge.py", "--serial", "R58M"]`.
+    /// Relative paths are resolved from ailevel's working directory.
+    #[schemars(length(min = 1))]
+    pub command: Vec<String>,
+    /// Time allowed for one request line to be answered (default: `run --turn-timeout-ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
+    /// Longest response line read (default 16 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1024))]
+    pub max_response_bytes: Option<u64>,
+}
+
+/// `[faults]`: what `ailevel sim serve` does wrong on purpose. Every draw comes from a
+/// counter-based generator keyed by `seed` and the request's sequence number, so the same
+/// request sequence meets the same faults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Faults {
+    #[serde(default)]
+    pub seed: u64,
+    /// Added delay per request in milliseconds, uniform in `[min, max]`.
+    #[serde(default)]
+    pub latency_ms: [u64; 2],
+    /// Share of requests answered 503 with an ATP error body.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub error_rate: f64,
+    /// Share of requests whose connection is closed without an answer.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub drop_rate: f64,
+    /// Share answered 200 with a body that is not JSON.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub malformed_rate: f64,
+    /// Share answered 200 with the real answer cut in half.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub truncate_rate: f64,
+    /// Share answered 200 with a body of `oversize_bytes`.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub oversize_rate: f64,
+    /// Share answered 200 with the real answer made invalid UTF-8.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub bad_utf8_rate: f64,
+    /// Share of requests never answered.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub hang_rate: f64,
+    /// Size of an oversized body (default 20 MiB, above the client's default cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oversize_bytes: Option<u64>,
+    /// Endpoints faults apply to: `info`, `sessions`, `turns`, `state`, `close`, `control`
+    /// (default: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<Endpoint>,
+    /// Answer this many requests, then stop listening, as a device that dies mid-run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub die_after: Option<u64>,
+}
+
+/// The ATP/1 endpoints, as named in fault scopes and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    Info,
+    Sessions,
+    Turns,
+    State,
+    Close,
+    Control,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 6] = [
+        Endpoint::Info,
+        Endpoint::Sessions,
+        Endpoint::Turns,
+        Endpoint::State,
+        Endpoint::Close,
+        Endpoint::Control,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::Info => "info",
+            Endpoint::Sessions => "sessions",
+            Endpoint::Turns => "turns",
+            Endpoint::State => "state",
+            Endpoint::Close => "close",
+            Endpoint::Control => "control",
+        }
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Endpoint::ALL
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| format!("unknown endpoint `{s}` (expected one of info, sessions, turns, state, close, control)"))
+    }
+}
+
 impl AdapterConfig {
     pub fn kind(&self) -> &'static str {
         match self {
             AdapterConfig::Sim(_) => "sim",
+            AdapterConfig::Atp(_) => "atp",
+            AdapterConfig::Openai(_) => "openai",
+            AdapterConfig::Process(_) => "process",
         }
+    }
+
+    /// The settings that shape the device's answers, for the results file. Secrets are not
+    /// among them: `token_env` is recorded by name only, and URLs lose any user info and query.
+    pub fn recorded_settings(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
+        use serde_json::json;
+        let v = match self {
+            AdapterConfig::Sim(_) => return None,
+            AdapterConfig::Atp(c) => json!({ "base_url": redact_url(&c.base_url) }),
+            AdapterConfig::Openai(c) => json!({
+                "base_url": redact_url(&c.base_url),
+                "api_path": c.api_path.as_deref().unwrap_or(crate::device::openai::DEFAULT_API_PATH),
+                "model": c.model,
+                "temperature": c.temperature.unwrap_or(0.0),
+                "seed": c.seed.map_or(json!("per-trial"), |s| json!(s)),
+                "stream": c.stream.unwrap_or(true),
+                "tools": c.tools.unwrap_or(true),
+                "max_tool_rounds": c.max_tool_rounds.unwrap_or(crate::device::openai::DEFAULT_TOOL_ROUNDS),
+                "max_tokens": c.max_tokens,
+                "system_prompt": if c.system_prompt.is_some() { "profile" } else { "built-in" },
+            }),
+            AdapterConfig::Process(c) => json!({ "command": c.command }),
+        };
+        match v {
+            serde_json::Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// A URL without user info, query or fragment: what may be written to results and logs.
+pub fn redact_url(raw: &str) -> String {
+    match reqwest::Url::parse(raw) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => "<invalid url>".into(),
     }
 }

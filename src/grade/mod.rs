@@ -272,6 +272,7 @@ mod tests {
                 params: Default::default(),
                 turns: vec![],
                 error: None,
+                attempts: Vec::new(),
                 duration_ms: 0.0,
             }).collect();
             let mut rotated = trials.clone();

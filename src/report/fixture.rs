@@ -10,8 +10,8 @@ use crate::device::protocol::{
 };
 use crate::results::*;
 use crate::suite::model::{
-    ActionCheck, CaseInput, CaseTurn, Category, Check, Element, Feature, Framework, I18n, Level,
-    Mode, OneOrMany, PassRule, PassRules, StateCheck, Thresholds,
+    ActionCheck, CaseInput, CaseTurn, Category, Check, Element, Feature, Framework, I18n,
+    JudgeCheck, Level, Mode, OneOrMany, PassRule, PassRules, StateCheck, Thresholds,
 };
 
 /// Device text that must never reach the HTML unescaped.
@@ -98,6 +98,7 @@ fn trial(case: &str, index: u32, outcome: TrialOutcome, turns: Vec<TurnRecord>) 
         params: Default::default(),
         turns,
         error: None,
+        attempts: Vec::new(),
         duration_ms: 450.5 + f64::from(index),
     }
 }
@@ -437,12 +438,32 @@ fn context_case() -> CaseResult {
                 error: None,
                 state: None,
                 latency_ms: 580.0,
-                judgements: Vec::new(),
-                checks: vec![outcome(
-                    Check::Contains(OneOrMany::One("后天".to_string())),
-                    true,
-                    "reply contains \"后天\"",
-                )],
+                // The judge quotes the device's answer back: its evidence is untrusted too.
+                judgements: vec![Judgement {
+                    rubric: "The answer gives the weather of the day after tomorrow.".to_string(),
+                    model: "judge-7b".to_string(),
+                    temperature: 0.0,
+                    seed: Some(7),
+                    pass: Some(true),
+                    reason: "it gives the weather for 后天".to_string(),
+                    answer: Some(format!("PASS: the reply names 后天. {}", HOSTILE[3])),
+                    error: None,
+                }],
+                checks: vec![
+                    outcome(
+                        Check::Contains(OneOrMany::One("后天".to_string())),
+                        true,
+                        "reply contains \"后天\"",
+                    ),
+                    outcome(
+                        Check::Judge(JudgeCheck {
+                            rubric: "The answer gives the weather of the day after tomorrow."
+                                .to_string(),
+                        }),
+                        true,
+                        "judge-7b: it gives the weather for 后天",
+                    ),
+                ],
             },
         ],
     );
@@ -653,6 +674,8 @@ pub(super) fn results() -> Results {
             duration_ms: 125_000,
             aborted: false,
             abort_reason: None,
+            retries: 0,
+            case_timeout_ms: None,
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {
@@ -677,6 +700,7 @@ pub(super) fn results() -> Results {
                 "speaker".to_string(),
             ],
             adapter: "sim".to_string(),
+            adapter_settings: None,
             info: Some(Info {
                 protocol: "atp/1".to_string(),
                 vendor: "Acme".to_string(),

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use crate::device::DeviceError;
 use crate::device::protocol::{Input, Media, Turn};
 use crate::results::{
-    CaseResult, FileRef, FixtureData, LevelScore, ModeSummary, Results, TrialOutcome, TrialRecord,
-    TrialStats, TurnRecord, Verdict,
+    CaseResult, FileRef, FixtureData, Judgement, LevelScore, ModeSummary, Results, TrialOutcome,
+    TrialRecord, TrialStats, TurnRecord, Verdict,
 };
 use crate::suite::model::{Mode, PassRule};
 use crate::text::truncate;
@@ -20,8 +20,17 @@ use super::{Lang, SCRIPT, STYLE, csp};
 
 /// Longest device text shown per field; beyond it the report would only grow, not inform.
 const MAX_TEXT: usize = 64 * 1024;
+/// Longest failure reason in a summarised trial's line.
+const MAX_BRIEF: usize = 300;
 /// Largest base64 media embedded per item; larger stimuli or speech are only described.
 const MAX_MEDIA_B64: usize = 2 * 1024 * 1024;
+/// Per case, the passing trials shown with their whole transcript; later passing trials are
+/// one line each. Beyond a few, passing transcripts repeat one another, and a 10,000-trial run
+/// would otherwise give a page too large to open (docs/reports.md has the measurements).
+const FULL_PASSING: usize = 3;
+/// Per case, the failed or errored trials shown with their whole transcript. They are the
+/// evidence a reader looks for, so more are kept, but still a bounded number.
+const FULL_NOT_PASSING: usize = 10;
 
 #[derive(Serialize)]
 pub(super) struct View<'a> {
@@ -48,6 +57,8 @@ pub(super) struct View<'a> {
     modes: Vec<ModeRow>,
     filters: Filters,
     cases: Vec<CaseView>,
+    /// Said above the case table when some trials are only summarised.
+    brief_note: Option<String>,
     fixtures: Vec<FixtureView>,
     footer: String,
 }
@@ -186,7 +197,22 @@ struct CaseView {
     counts: String,
     stats: Option<String>,
     blocking: bool,
+    /// Trials shown in full, by index.
     trials: Vec<TrialView>,
+    /// The other trials, one line each, by index.
+    brief: Vec<BriefTrial>,
+    brief_note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BriefTrial {
+    index: u32,
+    seed: u64,
+    outcome: &'static str,
+    outcome_label: &'static str,
+    duration: String,
+    turn: Option<String>,
+    failure: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -219,7 +245,23 @@ struct TurnView {
     error: Option<ErrorView>,
     latency: String,
     checks: Vec<CheckView>,
+    /// What a judge model answered for the turn's `judge` checks: the evidence behind them.
+    judgements: Vec<JudgementView>,
     state: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JudgementView {
+    /// `ok`, or `bad` for a failed or undecided judgement.
+    class: &'static str,
+    mark: &'static str,
+    status_label: &'static str,
+    model: String,
+    settings: String,
+    rubric: String,
+    reason: String,
+    answer: Option<String>,
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -323,6 +365,7 @@ pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
         latency: charts::latency_histogram(&latencies(r), lang),
         modes: modes(r, lang),
         filters: filters(r, &names),
+        brief_note: brief_note(r, lang),
         cases: cases(r, &names),
         fixtures: fixtures(r, lang),
         footer: m::GENERATED_BY.fill(
@@ -828,10 +871,57 @@ fn cases(r: &Results, names: &Names) -> Vec<CaseView> {
         .collect()
 }
 
-fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureData]) -> CaseView {
-    let lang = names.lang;
+/// A case's trials by index, split into those shown in full and those summarised: the first
+/// [`FULL_PASSING`] passing and the first [`FULL_NOT_PASSING`] other trials are shown in full.
+fn split_trials(c: &CaseResult) -> (Vec<&TrialRecord>, Vec<&TrialRecord>) {
     let mut trials: Vec<&TrialRecord> = c.trials.iter().collect();
     trials.sort_by_key(|t| t.index);
+    let (mut passing, mut other) = (0, 0);
+    trials.into_iter().partition(|t| {
+        let (seen, max) = if t.outcome == TrialOutcome::Pass {
+            (&mut passing, FULL_PASSING)
+        } else {
+            (&mut other, FULL_NOT_PASSING)
+        };
+        *seen += 1;
+        *seen <= max
+    })
+}
+
+/// How many trials of the whole run are summarised, said once above the cases.
+fn brief_note(r: &Results, lang: Lang) -> Option<String> {
+    let brief: usize = r.cases.iter().map(|c| split_trials(c).1.len()).sum();
+    (brief > 0).then(|| {
+        m::BRIEF_NOTE.fill(
+            lang,
+            &[
+                ("n", &brief.to_string()),
+                ("pass", &FULL_PASSING.to_string()),
+                ("fail", &FULL_NOT_PASSING.to_string()),
+            ],
+        )
+    })
+}
+
+fn brief_trial(t: &TrialRecord, lang: Lang) -> BriefTrial {
+    let failure = names::trial_failure(t, lang);
+    BriefTrial {
+        index: t.index,
+        seed: t.seed,
+        outcome: names::outcome_str(t.outcome),
+        outcome_label: names::outcome(t.outcome, lang),
+        duration: names::ms(t.duration_ms),
+        turn: failure
+            .as_ref()
+            .and_then(|(turn, _)| *turn)
+            .map(|n| m::TURN.fill(lang, &[("n", &n.to_string())])),
+        failure: failure.map(|(_, why)| truncate(&why, MAX_BRIEF)),
+    }
+}
+
+fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureData]) -> CaseView {
+    let lang = names.lang;
+    let (full, brief) = split_trials(c);
     CaseView {
         id: c.id.clone(),
         anchor: anchor(&c.id),
@@ -863,10 +953,13 @@ fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureD
         ),
         stats: c.stats.as_ref().map(|st| stats_text(st, lang)),
         blocking,
-        trials: trials
+        trials: full
             .into_iter()
             .map(|t| trial_view(t, lang, fixtures))
             .collect(),
+        brief_note: (!brief.is_empty())
+            .then(|| m::BRIEF_CASE.fill(lang, &[("n", &brief.len().to_string())])),
+        brief: brief.into_iter().map(|t| brief_trial(t, lang)).collect(),
     }
 }
 
@@ -949,12 +1042,42 @@ fn turn_view(n: usize, t: &TurnRecord, lang: Lang, fixtures: &[FixtureData]) -> 
                 }
             })
             .collect(),
+        judgements: t
+            .judgements
+            .iter()
+            .map(|j| judgement_view(j, lang))
+            .collect(),
         state: t.state.as_ref().map(|s| {
             truncate(
                 &serde_json::to_string_pretty(s).unwrap_or_default(),
                 MAX_TEXT,
             )
         }),
+    }
+}
+
+fn judgement_view(j: &Judgement, lang: Lang) -> JudgementView {
+    let (class, mark, status) = match j.pass {
+        Some(true) => ("ok", "✓", m::CHECK_PASS),
+        Some(false) => ("bad", "✗", m::CHECK_FAIL),
+        None => ("bad", "?", m::JUDGE_UNDECIDED),
+    };
+    let seed = j
+        .seed
+        .map_or_else(|| m::NONE.get(lang).to_string(), |s| s.to_string());
+    JudgementView {
+        class,
+        mark,
+        status_label: status.get(lang),
+        model: truncate(&j.model, MAX_BRIEF),
+        settings: m::JUDGE_SETTINGS.fill(
+            lang,
+            &[("temperature", &j.temperature.to_string()), ("seed", &seed)],
+        ),
+        rubric: truncate(&j.rubric, MAX_TEXT),
+        reason: truncate(&j.reason, MAX_TEXT),
+        answer: j.answer.as_deref().map(|a| truncate(a, MAX_TEXT)),
+        error: j.error.as_deref().map(|e| truncate(e, MAX_TEXT)),
     }
 }
 

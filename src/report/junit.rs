@@ -179,27 +179,15 @@ fn evidence(c: &CaseResult, lang: Lang) -> Vec<String> {
 }
 
 fn trial_line(t: &TrialRecord, lang: Lang) -> String {
-    let colon = m::COLON.get(lang);
     let trial = format!("{} #{}", m::TRIAL.get(lang), t.index);
-    for (i, turn) in t.turns.iter().enumerate() {
-        let at = format!(
-            "{trial}, {}",
-            m::TURN.fill(lang, &[("n", &(i + 1).to_string())])
-        );
-        if let Some(check) = turn.checks.iter().find(|c| !c.passed) {
-            let (kind, spec) = names::check_parts(&check.check);
-            return format!("{at}{colon}{kind} {spec} — {}", check.reason);
-        }
-        if let Some(e) = &turn.error {
-            return format!("{at}{colon}{}{colon}{e}", m::DEVICE_ERROR.get(lang));
-        }
-    }
-    match &t.error {
-        Some(e) => format!("{trial}{colon}{}{colon}{e}", m::DEVICE_ERROR.get(lang)),
-        None => format!(
-            "{trial}{colon}{}",
-            names::outcome(t.outcome, lang)
+    let colon = m::COLON.get(lang);
+    match names::trial_failure(t, lang) {
+        Some((Some(turn), why)) => format!(
+            "{trial}, {}{colon}{why}",
+            m::TURN.fill(lang, &[("n", &turn.to_string())])
         ),
+        Some((None, why)) => format!("{trial}{colon}{why}"),
+        None => format!("{trial}{colon}{}", names::outcome(t.outcome, lang)),
     }
 }
 

@@ -155,7 +155,7 @@ catalogue! {
     YES "是" "yes";
     NO "否" "no";
     VERDICT "判定" "Verdict";
-    PASSED_PLANNED "通过/计划" "Passed/planned";
+    PASSED_PLANNED "通过/计划" "Passed / planned";
     WEIGHT "权重" "Weight";
     TRIAL_COUNTS "通过 {passed}，失败 {failed}，出错 {errored}，计划 {planned}" "{passed} passed, {failed} failed, {errored} errored of {planned} planned";
     TRIAL_STATS
@@ -166,6 +166,11 @@ catalogue! {
     OUTCOME_FAIL "不通过" "fail";
     OUTCOME_ERROR "出错" "error";
     NO_TRIALS "没有运行试验。" "No trials ran.";
+    BRIEF_NOTE
+        "为控制报告大小，每个用例完整展示前 {pass} 次通过的试验和前 {fail} 次未通过或出错的试验，其余 {n} 次试验各列一行摘要；全部试验的完整记录见 results.json。"
+        "To keep this report a size a browser opens quickly, each case shows its first {pass} passing trials and its first {fail} failed or errored trials in full; the other {n} trials are listed one line each. Every trial's full record is in results.json.";
+    BRIEF_CASE "另有 {n} 次试验仅列摘要（完整记录见 results.json）：" "{n} more trials, summarised (full records in results.json):";
+    OUTCOME "结果" "Outcome";
     SETUP "预置操作" "Setup";
     TURN "第 {n} 轮" "Turn {n}";
     INPUT "输入" "Input";
@@ -190,6 +195,10 @@ catalogue! {
     LATENCY "时延" "Latency";
     CHECKS "检查项" "Checks";
     NO_CHECKS "本轮无检查项" "no checks in this turn";
+    JUDGE "评判模型" "Judge";
+    JUDGE_SETTINGS "温度 {temperature}，种子 {seed}" "temperature {temperature}, seed {seed}";
+    JUDGE_UNDECIDED "未得出结论" "no decision";
+    RUBRIC "评分准则" "Rubric";
     CHECK_PASS "通过" "pass";
     CHECK_FAIL "不通过" "fail";
     DEVICE_ERROR "设备错误" "Device error";

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::device::protocol::ServedBy;
-use crate::results::{FrameworkRef, LevelRef, Results, TrialOutcome, Verdict};
+use crate::results::{FrameworkRef, LevelRef, Results, TrialOutcome, TrialRecord, Verdict};
 use crate::suite::model::{Check, I18n, Mode};
 
 use super::Lang;
@@ -173,7 +173,8 @@ pub(super) fn yes_no(b: bool, lang: Lang) -> &'static str {
 
 /// A share as a percentage with at most one decimal, so that 79.5 % never reads as 80 %.
 pub(super) fn pct(x: f64) -> String {
-    let p = (x * 1000.0).round() / 10.0;
+    // Adding 0.0 turns a negative zero, which sums of zero weights can give, into 0.
+    let p = (x * 1000.0).round() / 10.0 + 0.0;
     if p.fract() == 0.0 {
         format!("{p:.0}%")
     } else {
@@ -204,6 +205,30 @@ pub(super) fn duration_ms(total: u64) -> String {
     }
 }
 
+/// Why a trial did not pass: the 1-based turn and the first failing check there (its kind and
+/// reason — the reason already quotes what was expected), or the device error that ended it.
+/// `None` for a passing trial.
+pub(super) fn trial_failure(t: &TrialRecord, lang: Lang) -> Option<(Option<usize>, String)> {
+    if t.outcome == TrialOutcome::Pass {
+        return None;
+    }
+    let colon = m::COLON.get(lang);
+    let device_error = m::DEVICE_ERROR.get(lang);
+    for (i, turn) in t.turns.iter().enumerate() {
+        if let Some(check) = turn.checks.iter().find(|c| !c.passed) {
+            let (kind, _) = check_parts(&check.check);
+            return Some((Some(i + 1), format!("{kind}{colon}{}", check.reason)));
+        }
+        if let Some(e) = &turn.error {
+            return Some((Some(i + 1), format!("{device_error}{colon}{e}")));
+        }
+    }
+    Some(match &t.error {
+        Some(e) => (None, format!("{device_error}{colon}{e}")),
+        None => (None, outcome(t.outcome, lang).to_string()),
+    })
+}
+
 /// A check as its variant name and its argument, read from its serialised form so every
 /// variant, present and future, shows the way suites write it.
 pub(super) fn check_parts(check: &Check) -> (String, String) {
@@ -232,6 +257,7 @@ mod tests {
         assert_eq!(pct(0.795), "79.5%");
         assert_eq!(pct(1.0), "100%");
         assert_eq!(pct(2.0 / 3.0), "66.7%");
+        assert_eq!(pct(-0.0), "0%");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::fixture::{self, HOSTILE};
 use super::*;
-use crate::results::Verdict;
+use crate::results::{TrialRecord, Verdict};
 
 fn html(lang: Lang) -> String {
     render_html(&fixture::results(), lang).expect("html renders")
@@ -447,4 +447,331 @@ fn errors_can_cross_threads() {
     // The CLI parses `--lang` through `FromStr`, which needs a `Send + Sync` error.
     fn assert_send_sync<T: Send + Sync + 'static>() {}
     assert_send_sync::<ReportError>();
+}
+
+fn junit(lang: Lang) -> String {
+    render_junit(&fixture::results(), lang).expect("junit renders")
+}
+
+fn parsed_junit(lang: Lang) -> quick_junit::Report {
+    quick_junit::Report::deserialize_from_str(&junit(lang)).expect("well-formed JUnit XML")
+}
+
+fn junit_case<'a>(report: &'a quick_junit::Report, id: &str) -> &'a quick_junit::TestCase {
+    report
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .find(|c| c.name.as_str().starts_with(&format!("{id} ")))
+        .unwrap_or_else(|| panic!("no test case {id}"))
+}
+
+#[test]
+fn junit_has_a_suite_per_level_and_a_case_per_case() {
+    let report = parsed_junit(Lang::En);
+    let suites: Vec<(&str, usize)> = report
+        .test_suites
+        .iter()
+        .map(|s| (s.name.as_str(), s.tests))
+        .collect();
+    assert_eq!(
+        suites,
+        [
+            ("L1 Responsive", 2),
+            ("L2 Tool", 1),
+            ("L3 Assistant", 1),
+            ("L4 Collaborative", 1)
+        ]
+    );
+    assert_eq!(
+        (report.tests, report.failures, report.errors, report.skipped),
+        (5, 1, 1, 1)
+    );
+    assert_eq!(
+        report.name.as_ref().map(|n| n.as_str()),
+        Some("ailevel — Acme Phone X — L1 Responsive")
+    );
+    let l1 = &report.test_suites[0];
+    let ids: Vec<&str> = l1.test_cases.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "phone.alarm.create Set an alarm",
+            "phone.perceive.image Perceive an image and a notification"
+        ]
+    );
+    let prop = |suite: &quick_junit::TestSuite, name: &str| {
+        suite
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == name)
+            .map(|p| p.value.as_str().to_string())
+    };
+    assert_eq!(prop(l1, "held").as_deref(), Some("held"));
+    assert_eq!(prop(l1, "reasons"), None);
+    let l2 = &report.test_suites[1];
+    assert_eq!(prop(l2, "held").as_deref(), Some("not held"));
+    assert!(
+        prop(l2, "reasons")
+            .unwrap()
+            .starts_with("mandatory case phone.call.confirm failed; overall score")
+    );
+    assert_eq!(prop(l2, "seed").as_deref(), Some("42"));
+    assert_eq!(prop(l2, "suite_sha256"), Some("b".repeat(64)));
+
+    let alarm = junit_case(&report, "phone.alarm.create");
+    assert!(matches!(
+        alarm.status,
+        quick_junit::TestCaseStatus::Success { .. }
+    ));
+    assert_eq!(
+        alarm.classname.as_ref().map(|c| c.as_str()),
+        Some("phone/basic")
+    );
+    // The recorded trial durations, 450.5 + 451.5 + 452.5 ms, to the millisecond: no clock
+    // is read.
+    assert_eq!(alarm.time, Some(std::time::Duration::from_millis(1355)));
+}
+
+#[test]
+fn junit_failures_carry_the_failing_checks_and_device_errors() {
+    let report = parsed_junit(Lang::En);
+    let confirm = junit_case(&report, "phone.call.confirm");
+    let quick_junit::TestCaseStatus::NonSuccess {
+        kind,
+        message,
+        ty,
+        description,
+        ..
+    } = &confirm.status
+    else {
+        panic!("phone.call.confirm is a failure: {:?}", confirm.status);
+    };
+    assert_eq!(*kind, quick_junit::NonSuccessKind::Failure);
+    assert_eq!(
+        message.as_ref().map(|m| m.as_str()),
+        Some("1 of 2 valid trials failed (rule: all)")
+    );
+    assert_eq!(ty.as_ref().map(|t| t.as_str()), Some("fail"));
+    let lines: Vec<&str> = description.as_ref().unwrap().as_str().lines().collect();
+    assert_eq!(
+        lines,
+        [
+            // Hostile device text survives the round trip exactly: it was escaped, not
+            // interpreted.
+            format!(
+                "Trial #1, Turn 1: confirm_before: phone.call was taken without confirmation; reply was {}",
+                fixture::hostile_text()
+            )
+            .as_str(),
+            "Trial #2, Turn 1: Device error: device broke the protocol: invalid JSON",
+        ]
+    );
+
+    let context = junit_case(&report, "phone.context.followup");
+    let quick_junit::TestCaseStatus::NonSuccess {
+        kind, description, ..
+    } = &context.status
+    else {
+        panic!("inconclusive is an error: {:?}", context.status);
+    };
+    assert_eq!(*kind, quick_junit::NonSuccessKind::Error);
+    assert_eq!(
+        description.as_ref().unwrap().as_str(),
+        "Trial #1, Turn 1: Device error: device did not answer within 15000 ms\n\
+         Trial #2, Turn 1: Device error: device did not answer within 15000 ms"
+    );
+
+    let linked = junit_case(&report, "phone.linked.handoff");
+    let quick_junit::TestCaseStatus::Skipped { message, .. } = &linked.status else {
+        panic!("not applicable is skipped: {:?}", linked.status);
+    };
+    assert_eq!(
+        message.as_ref().map(|m| m.as_str()),
+        Some("the device lacks feature linked_devices")
+    );
+    assert_eq!(linked.time, None, "no trial ran");
+
+    let xml = junit(Lang::En);
+    for hostile in HOSTILE {
+        assert!(
+            !xml.contains(hostile),
+            "{hostile} reached the XML unescaped"
+        );
+    }
+}
+
+#[test]
+fn junit_is_deterministic_and_localised() {
+    for lang in [Lang::Zh, Lang::En] {
+        assert_eq!(junit(lang), junit(lang));
+    }
+    let zh = parsed_junit(Lang::Zh);
+    assert_eq!(zh.test_suites[0].name.as_str(), "L1 响应级");
+    assert!(
+        junit_case(&zh, "phone.alarm.create")
+            .name
+            .as_str()
+            .ends_with("设置闹钟")
+    );
+    assert!(junit(Lang::Zh).contains("试验 #1, 第 1 轮：confirm_before："));
+}
+
+#[test]
+fn junit_lists_at_most_fifty_failing_trials_per_case() {
+    let mut r = fixture::results();
+    let confirm = r
+        .cases
+        .iter_mut()
+        .find(|c| c.id == "phone.call.confirm")
+        .unwrap();
+    let bad = confirm.trials[1].clone();
+    confirm.trials = (0..60)
+        .map(|i| TrialRecord {
+            index: i,
+            ..bad.clone()
+        })
+        .collect();
+    // A results file is untrusted input: a negative total must not panic, only go unsaid.
+    confirm.trials[0].duration_ms = -1e9;
+    let xml = render_junit(&r, Lang::En).unwrap();
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    let case = junit_case(&report, "phone.call.confirm");
+    let quick_junit::TestCaseStatus::NonSuccess { description, .. } = &case.status else {
+        panic!("failure");
+    };
+    let lines: Vec<&str> = description.as_ref().unwrap().as_str().lines().collect();
+    assert_eq!(lines.len(), 51);
+    assert_eq!(lines[50], "10 more not listed");
+    assert_eq!(case.time, None);
+}
+
+#[test]
+fn junit_keeps_cases_of_levels_the_framework_does_not_name() {
+    let mut r = fixture::results();
+    r.cases[0].level = "L9".to_string();
+    let xml = render_junit(&r, Lang::En).unwrap();
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    let last = report.test_suites.last().unwrap();
+    assert_eq!(last.name.as_str(), "L9");
+    assert_eq!(last.tests, 1);
+    assert_eq!(report.tests, 5);
+}
+
+#[test]
+fn fixture_results_match_the_published_schema() {
+    let value = serde_json::to_value(fixture::results()).unwrap();
+    let violations = crate::schema::validate(crate::schema::Kind::Results, &value, 20);
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+#[test]
+fn long_runs_show_failures_in_full_and_summarise_the_rest() {
+    let mut r = fixture::results();
+    let confirm = r
+        .cases
+        .iter_mut()
+        .find(|c| c.id == "phone.call.confirm")
+        .unwrap();
+    let (good, bad) = (confirm.trials[0].clone(), confirm.trials[1].clone());
+    // Trials 0..14 fail, 14..30 pass.
+    confirm.trials = (0..30)
+        .map(|i| TrialRecord {
+            index: i,
+            seed: 5000 + u64::from(i),
+            ..if i < 14 { bad.clone() } else { good.clone() }
+        })
+        .rev()
+        .collect();
+    for lang in [Lang::Zh, Lang::En] {
+        assert_eq!(
+            render_html(&r, lang).unwrap(),
+            render_html(&r, lang).unwrap()
+        );
+    }
+    let page = render_html(&r, Lang::En).unwrap();
+    let row = page
+        .split("<tbody class=\"case\"")
+        .find(|row| row.contains("id=\"case-phone.call.confirm\""))
+        .unwrap();
+    let full: Vec<&str> = row
+        .split("<details class=\"trial")
+        .skip(1)
+        .map(|t| between(t, "Trial #", " "))
+        .collect();
+    assert_eq!(
+        full,
+        [
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "14", "15", "16"
+        ],
+        "the first ten failing and the first three passing trials, in index order"
+    );
+    let brief = between(row, "<table class=\"brief\">", "</table>");
+    assert!(row.contains("17 more trials, summarised (full records in results.json):"));
+    let rows: Vec<&str> = brief.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 4 + 13);
+    assert!(rows[0].starts_with("<td class=\"num\">#10</td>"));
+    assert!(rows[0].contains("<span class=\"verdict v-fail\">fail</span>"));
+    assert!(rows[0].contains("<td class=\"mono\">5010</td>"));
+    // The failure is named, and the device's text in it stays escaped.
+    assert!(rows[0].contains(
+        "Turn 1: confirm_before: phone.call was taken without confirmation; reply was 好的"
+    ));
+    assert!(rows[0].contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(rows[4].starts_with("<td class=\"num\">#17</td>"));
+    assert!(rows[4].contains("<td>—</td>"));
+    assert!(page.contains(
+        "each case shows its first 3 passing trials and its first 10 failed or errored trials in full; the other 17 trials"
+    ));
+    assert_eq!(page.matches("<script").count(), 1);
+
+    // A run of a few trials per case is shown whole, without a note.
+    let page = html(Lang::En);
+    assert!(!page.contains("<table class=\"brief\">"));
+    assert!(!page.contains("full record is in results.json"));
+}
+
+/// The fixture as a results file, so the integration tests can render it through the CLI
+/// (`tests/report.rs`). `UPDATE_REPORT_FIXTURE=1 cargo test report_fixture` rewrites it.
+#[test]
+fn report_fixture_file_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/report-fixture.results.json");
+    let json = fixture::results().to_canonical_json();
+    if std::env::var_os("UPDATE_REPORT_FIXTURE").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    // Not assert_eq: the file is long and `git diff` shows the difference better.
+    assert!(
+        committed == json,
+        "{} is stale: run `UPDATE_REPORT_FIXTURE=1 cargo test report_fixture`",
+        path.display()
+    );
+}
+
+#[test]
+fn judge_answers_are_shown_as_evidence() {
+    let page = html(Lang::En);
+    let row = page
+        .split("<tbody class=\"case\"")
+        .find(|row| row.contains("id=\"case-phone.context.followup\""))
+        .unwrap();
+    assert!(row.contains(
+        "<dt>Judge</dt>\n<dd><ul class=\"checks\"><li class=\"ok\"><span class=\"mark\" title=\"pass\">✓</span> <code>judge-7b</code> (temperature 0, seed 7) — it gives the weather for 后天"
+    ));
+    assert!(row.contains("Rubric: The answer gives the weather of the day after tomorrow."));
+    assert!(
+        row.contains("<pre>PASS: the reply names 后天. &lt;svg onload&#x3D;alert(1)&gt;</pre>")
+    );
+
+    let mut r = fixture::results();
+    let turn = &mut r.cases[2].trials[0].turns[1];
+    turn.judgements[0].pass = None;
+    turn.judgements[0].seed = None;
+    turn.judgements[0].answer = None;
+    turn.judgements[0].error = Some("judge timed out".to_string());
+    let zh = render_html(&r, Lang::Zh).unwrap();
+    assert!(zh.contains("<li class=\"bad\"><span class=\"mark\" title=\"未得出结论\">?</span> <code>judge-7b</code> (温度 0，种子 无)"));
+    assert!(zh.contains("<p class=\"err\">judge timed out</p>"));
 }

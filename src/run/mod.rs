@@ -17,7 +17,7 @@ use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
 use crate::device::protocol::Control;
 use crate::hash::sha256_hex;
 use crate::results::{
-    CaseResult, DeviceRef, ElementRef, FrameworkRef, Harness, LevelRef, Results, RunInfo, SuiteRef, TrialOutcome,
+    Attempt, CaseResult, DeviceRef, ElementRef, FrameworkRef, Harness, LevelRef, Results, RunInfo, SuiteRef, TrialOutcome,
     TrialRecord, TurnRecord, Verdict,
 };
 use crate::suite::LoadedSuite;
@@ -40,6 +40,12 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Grades `judge` checks; without it, cases that have them are not applicable.
     pub judge: Option<Arc<judge::Judge>>,
+    /// Times a trial is run again after a transient device error (0: never).
+    pub retries: u32,
+    /// Wait before the first retry; doubled for each further one.
+    pub retry_backoff: Duration,
+    /// Bound on one trial, all its attempts included.
+    pub case_timeout: Option<Duration>,
 }
 
 /// Where the profile came from, for the results header.
@@ -71,11 +77,11 @@ pub async fn run(
 ) -> Result<Results, crate::Error> {
     let started = chrono::Utc::now();
     let clock = Instant::now();
-    let info = with_timeout(opts.turn_timeout, adapter.info())
+    let info = retrying(&opts, "info", None, || adapter.info())
         .await
         .map_err(|e| crate::Error::Device(format!("`info` failed: {e}")))?;
     // Start from factory state; a device without `reset` is still usable for cases without setup.
-    match with_timeout(opts.turn_timeout, adapter.control(&Control::Reset)).await {
+    match retrying(&opts, "reset", None, || adapter.control(&Control::Reset)).await {
         Ok(()) | Err(DeviceError::Unsupported { .. }) => {}
         Err(e) => return Err(crate::Error::Device(format!("`reset` failed: {e}"))),
     }
@@ -197,7 +203,10 @@ pub async fn run(
             finished_at: finished.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             duration_ms: clock.elapsed().as_millis() as u64,
             aborted,
-            abort_reason: aborted.then(|| format!("device unreachable in {MAX_CONSECUTIVE_FATAL} consecutive trials")),
+            abort_reason: aborted
+                .then(|| format!("device unreachable or unresponsive in {MAX_CONSECUTIVE_FATAL} consecutive trials")),
+            retries: opts.retries,
+            case_timeout_ms: opts.case_timeout.map(|t| t.as_millis() as u64),
         },
         framework: framework_ref(suite),
         suite: SuiteRef {
@@ -215,6 +224,7 @@ pub async fn run(
             declared_level: profile.declared_level.clone(),
             features: profile.features.clone(),
             adapter: profile.adapter.kind().into(),
+            adapter_settings: profile.adapter.recorded_settings(),
             feature_conflicts: feature_conflicts(fw, profile, &info.features),
             info: Some(info),
         },
@@ -343,14 +353,18 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         params: row,
         turns: Vec::new(),
         error: None,
+        attempts: Vec::new(),
         duration_ms: 0.0,
     };
     if shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL {
         rec.error = Some(DeviceError::Unreachable {
             message: "not run: the run was aborted after the device became unreachable".into(),
         });
-    } else if let Err(e) = drive(shared, pc, &setup, &turns, seed, &mut rec).await {
-        if e.is_fatal() {
+    } else if let Err(e) = attempt_trial(shared, pc, &setup, &turns, seed, &mut rec).await {
+        // A device that cannot even start a session — refused, or timing out and failing
+        // before the first turn — counts towards aborting the run; one slow or failing
+        // case does not.
+        if e.is_fatal() || (e.is_transient() && rec.turns.is_empty()) {
             shared.fatal_streak.fetch_add(1, Ordering::SeqCst);
         }
         rec.error = Some(e);
@@ -376,9 +390,71 @@ fn round_ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1_000.0
 }
 
-/// Setup, session, turns, teardown. A device error ends the trial; it is recorded by the
-/// caller and never counts as a pass.
-async fn drive(
+/// The wait before retry number `attempt + 1`: the base doubled per attempt, capped.
+fn backoff(opts: &RunOptions, attempt: u32) -> Duration {
+    const MAX_BACKOFF: Duration = Duration::from_secs(10);
+    opts.retry_backoff.saturating_mul(1u32 << attempt.min(16)).min(MAX_BACKOFF)
+}
+
+/// A device call that failed, and which call it was.
+struct Failure {
+    call: String,
+    error: DeviceError,
+}
+
+fn failed(call: &str) -> impl FnOnce(DeviceError) -> Failure + '_ {
+    move |error| Failure {
+        call: call.to_string(),
+        error,
+    }
+}
+
+/// An idempotent call — `info`, control ops, opening a session, `state`, `close` — repeated
+/// in place after transient errors, up to `opts.retries` times. Each failed try goes into
+/// `log` when given. Turns are never repeated in place: a turn the device may have acted
+/// on cannot be sent twice, so a failed turn restarts the trial instead.
+async fn retrying<T, F, Fut>(opts: &RunOptions, call: &str, mut log: Option<&mut Vec<Attempt>>, mut f: F) -> Result<T, DeviceError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, DeviceError>>,
+{
+    let mut attempt = 0;
+    loop {
+        let t0 = Instant::now();
+        match with_timeout(opts.turn_timeout, f()).await {
+            Err(e) if e.is_transient() && attempt < opts.retries => {
+                if let Some(log) = log.as_deref_mut() {
+                    log.push(Attempt {
+                        call: call.to_string(),
+                        restarted: false,
+                        turns: Vec::new(),
+                        error: e,
+                        duration_ms: round_ms(t0.elapsed()),
+                    });
+                }
+                tokio::time::sleep(backoff(opts, attempt)).await;
+                attempt += 1;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// What an attempt has under way, kept outside its future so that a caller that gives up on
+/// it (the case timeout) can still record the turn in flight and close the session.
+#[derive(Default)]
+struct InFlight {
+    session: Option<SessionId>,
+    turn_started: Option<Instant>,
+}
+
+/// Drive the trial; after a transient device error that in-place retries did not cure — a
+/// failed turn, above all — drive it again from the start (reset, setup, a fresh session),
+/// up to `opts.retries` times, each abandoned attempt kept in `rec.attempts`. Never
+/// restarted: a trial in which a check already failed (a retry could only turn a failure
+/// into a pass), one whose turns all got answers (its checks can be scored), and one past
+/// the case timeout.
+async fn attempt_trial(
     shared: &Shared,
     pc: &PlannedCase,
     setup: &[Control],
@@ -386,27 +462,130 @@ async fn drive(
     seed: u64,
     rec: &mut TrialRecord,
 ) -> Result<(), DeviceError> {
+    let opts = &shared.opts;
+    let deadline = opts.case_timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut restarts = 0;
+    loop {
+        let started = Instant::now();
+        let mut flight = InFlight::default();
+        let driven = drive(shared, pc, setup, turns, seed, rec, &mut flight);
+        let result = match deadline {
+            None => driven.await,
+            Some(at) => match tokio::time::timeout_at(at, driven).await {
+                Ok(r) => r,
+                Err(_) => {
+                    let error = DeviceError::Timeout {
+                        ms: opts.case_timeout.map_or(0, |t| t.as_millis() as u64),
+                    };
+                    // The turn in flight, if any, is on record as the one that ran out of time.
+                    if let (Some(_), Some(t0), Some(turn)) = (&flight.session, flight.turn_started, turns.get(rec.turns.len())) {
+                        rec.turns.push(TurnRecord {
+                            input: input_for(&turn.input, &opts.locale, &shared.fixtures).1,
+                            response: None,
+                            error: Some(error.clone()),
+                            state: None,
+                            latency_ms: round_ms(t0.elapsed()),
+                            checks: Vec::new(),
+                            judgements: Vec::new(),
+                        });
+                    }
+                    abandon(shared, pc, flight.session).await;
+                    return Err(error);
+                }
+            },
+        };
+        let Err(Failure { call, error }) = result else { return Ok(()) };
+        let backoff = backoff(opts, restarts);
+        let in_time = deadline.is_none_or(|at| tokio::time::Instant::now() + backoff < at);
+        if !error.is_transient()
+            || restarts >= opts.retries
+            || !in_time
+            || all_answered(turns, rec)
+            || check_failed(shared, turns, rec)
+        {
+            return Err(error);
+        }
+        rec.attempts.push(Attempt {
+            call,
+            restarted: true,
+            turns: std::mem::take(&mut rec.turns),
+            error,
+            duration_ms: round_ms(started.elapsed()),
+        });
+        tokio::time::sleep(backoff).await;
+        restarts += 1;
+    }
+}
+
+fn all_answered(turns: &[CaseTurn], rec: &TrialRecord) -> bool {
+    rec.turns.len() == turns.len() && rec.turns.iter().all(|t| t.error.is_none() && t.response.is_some())
+}
+
+/// Whether a check of an answered turn has failed already.
+fn check_failed(shared: &Shared, turns: &[CaseTurn], rec: &TrialRecord) -> bool {
+    let mut scored = rec.clone();
+    crate::score::verdict::score_trial(&shared.evaluator, turns, &mut scored);
+    scored.turns.iter().filter(|t| t.error.is_none()).any(|t| t.checks.iter().any(|c| !c.passed))
+}
+
+/// After the case timeout: close the session and reset, as far as the device still answers,
+/// so the next trial starts clean.
+async fn abandon(shared: &Shared, pc: &PlannedCase, session: Option<SessionId>) {
     let dev = &shared.adapter;
     let limit = shared.opts.turn_timeout;
+    if let Some(s) = session {
+        let _ = with_timeout(limit, dev.close(&s)).await;
+    }
     if pc.exclusive() {
-        with_timeout(limit, dev.control(&Control::Reset)).await.or_else(ignore_unsupported)?;
+        let _ = with_timeout(limit, dev.control(&Control::Reset)).await;
+    }
+}
+
+/// Setup, session, turns, teardown: one attempt. A device error ends it; the caller decides
+/// whether to run the trial again, and it never counts as a pass.
+async fn drive(
+    shared: &Shared,
+    pc: &PlannedCase,
+    setup: &[Control],
+    turns: &[CaseTurn],
+    seed: u64,
+    rec: &mut TrialRecord,
+    flight: &mut InFlight,
+) -> Result<(), Failure> {
+    let dev = &shared.adapter;
+    let opts = &shared.opts;
+    if pc.exclusive() {
+        retrying(opts, "reset", Some(&mut rec.attempts), || dev.control(&Control::Reset))
+            .await
+            .or_else(ignore_unsupported)
+            .map_err(failed("reset"))?;
         for op in setup {
-            with_timeout(limit, dev.control(op)).await?;
+            retrying(opts, op.op_name(), Some(&mut rec.attempts), || dev.control(op))
+                .await
+                .map_err(failed(op.op_name()))?;
         }
     }
     let req = SessionRequest {
-        locale: Some(shared.opts.locale.clone()),
+        locale: Some(opts.locale.clone()),
         user: None,
         seed: Some(seed),
     };
-    let session = with_timeout(limit, dev.open_session(&req)).await?;
-    let outcome = drive_turns(shared, turns, &session, rec).await;
+    // A lost answer to `open_session` leaves an unused session on the device; harmless.
+    let opened = retrying(opts, "open_session", Some(&mut rec.attempts), || dev.open_session(&req))
+        .await
+        .map_err(failed("open_session"))?;
+    let id = flight.session.insert(opened).clone();
+    let outcome = drive_turns(shared, turns, &id, rec, &mut flight.turn_started).await;
     // Close and reset even after a failed turn, so the next trial starts clean.
-    let closed = with_timeout(limit, dev.close(&session)).await;
+    let closed = retrying(opts, "close", Some(&mut rec.attempts), || dev.close(&id)).await;
+    flight.session = None;
     if pc.exclusive() {
-        with_timeout(limit, dev.control(&Control::Reset)).await.or_else(ignore_unsupported)?;
+        retrying(opts, "reset", Some(&mut rec.attempts), || dev.control(&Control::Reset))
+            .await
+            .or_else(ignore_unsupported)
+            .map_err(failed("reset"))?;
     }
-    outcome.and(closed.or_else(ignore_unsupported))
+    outcome.and(closed.or_else(ignore_unsupported).map_err(failed("close")))
 }
 
 fn ignore_unsupported(e: DeviceError) -> Result<(), DeviceError> {
@@ -416,12 +595,18 @@ fn ignore_unsupported(e: DeviceError) -> Result<(), DeviceError> {
     }
 }
 
-async fn drive_turns(shared: &Shared, turns: &[CaseTurn], session: &SessionId, rec: &mut TrialRecord) -> Result<(), DeviceError> {
+async fn drive_turns(
+    shared: &Shared,
+    turns: &[CaseTurn],
+    session: &SessionId,
+    rec: &mut TrialRecord,
+    turn_started: &mut Option<Instant>,
+) -> Result<(), Failure> {
     let dev = &shared.adapter;
     let limit = shared.opts.turn_timeout;
     for turn in turns {
         let (input, recorded) = input_for(&turn.input, &shared.opts.locale, &shared.fixtures);
-        let t0 = Instant::now();
+        let t0 = *turn_started.insert(Instant::now());
         let answer = with_timeout(limit, dev.turn(session, &input)).await;
         let latency_ms = round_ms(t0.elapsed());
         let response = match answer {
@@ -436,7 +621,7 @@ async fn drive_turns(shared: &Shared, turns: &[CaseTurn], session: &SessionId, r
                     checks: Vec::new(),
                     judgements: Vec::new(),
                 });
-                return Err(e);
+                return Err(failed("turn")(e));
             }
         };
         let mut judgements = Vec::new();
@@ -448,20 +633,27 @@ async fn drive_turns(shared: &Shared, turns: &[CaseTurn], session: &SessionId, r
                 }
             }
         }
-        let state = if turn.expect.iter().any(|c| matches!(c, Check::State(_))) {
-            Some(with_timeout(limit, dev.state(session)).await?)
+        // A failed state fetch keeps the answer that came before it, as evidence.
+        let (state, error) = if turn.expect.iter().any(|c| matches!(c, Check::State(_))) {
+            match retrying(&shared.opts, "state", Some(&mut rec.attempts), || dev.state(session)).await {
+                Ok(v) => (Some(v), None),
+                Err(e) => (None, Some(e)),
+            }
         } else {
-            None
+            (None, None)
         };
         rec.turns.push(TurnRecord {
             input: recorded,
             response: Some(response),
-            error: None,
+            error: error.clone(),
             state,
             latency_ms,
             checks: Vec::new(),
             judgements,
         });
+        if let Some(e) = error {
+            return Err(failed("state")(e));
+        }
     }
     Ok(())
 }

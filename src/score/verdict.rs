@@ -159,6 +159,7 @@ mod tests {
             params: Default::default(),
             turns: vec![],
             error: None,
+            attempts: Vec::new(),
             duration_ms: 0.0,
         }
     }

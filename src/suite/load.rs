@@ -659,12 +659,10 @@ pub fn load_profile(path: &Path, fw: &Framework) -> Result<(Profile, String)> {
     {
         push("/declared_level", format!("level `{l}` is not in the framework"));
     }
-    match &profile.adapter {
-        AdapterConfig::Sim(sim) => {
-            if sim.latency_ms[0] > sim.latency_ms[1] {
-                push("/adapter/latency_ms", "min latency is above max".into());
-            }
-        }
+    if let AdapterConfig::Sim(sim) = &profile.adapter
+        && sim.latency_ms[0] > sim.latency_ms[1]
+    {
+        push("/adapter/latency_ms", "min latency is above max".into());
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

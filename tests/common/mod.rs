@@ -1,0 +1,141 @@
+//! Helpers shared by the device tests: the real binary, `ailevel sim serve` on a free
+//! loopback port, and profiles pointing at it.
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn ailevel() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ailevel"));
+    c.current_dir(root());
+    c
+}
+
+/// `ailevel sim serve` on 127.0.0.1:0, killed when dropped.
+pub struct SimServer {
+    child: Child,
+    pub url: String,
+}
+
+impl SimServer {
+    pub fn start(profile: &str, extra: &[&str]) -> SimServer {
+        Self::start_with_env(profile, extra, &[])
+    }
+
+    pub fn start_with_env(profile: &str, extra: &[&str], env: &[(&str, &str)]) -> SimServer {
+        let mut child = ailevel()
+            .args(["sim", "serve", "--device", profile, "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ailevel starts");
+        let mut line = String::new();
+        // The first line is printed before the server takes requests; EOF means it failed.
+        let read = BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line);
+        let url = match (read, line.trim().strip_prefix("listening on ")) {
+            (Ok(n), Some(url)) if n > 0 => url.to_string(),
+            _ => {
+                let _ = child.kill();
+                panic!("sim serve did not start: {line:?}");
+            }
+        };
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        SimServer { child, url }
+    }
+
+    /// Whether the server process has ended (for `--die-after`).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A profile with the same conformance statement as `sim_profile` (so the same cases apply)
+/// and the given `[adapter]` body.
+pub fn profile_like(sim_profile: &str, adapter: &str) -> String {
+    let text = std::fs::read_to_string(root().join(sim_profile)).unwrap();
+    let head = &text[..text.find("[adapter]").expect("an [adapter] table")];
+    format!("{head}[adapter]\n{adapter}\n")
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// `ailevel run --quiet --trials 1` on a profile; the results and the process output.
+pub fn run(profile: &Path, extra: &[&str]) -> (tempfile::TempDir, Option<Value>, Output) {
+    let out = tempfile::tempdir().unwrap();
+    let output = ailevel()
+        .args(["run", "--quiet", "--trials", "1", "--device"])
+        .arg(profile)
+        .arg("--out")
+        .arg(out.path())
+        .args(extra)
+        .output()
+        .unwrap();
+    let results = std::fs::read_to_string(out.path().join("results.json"))
+        .ok()
+        .map(|t| serde_json::from_str(&t).unwrap());
+    (out, results, output)
+}
+
+pub fn must(results: Option<Value>, output: &Output) -> Value {
+    results.unwrap_or_else(|| {
+        panic!(
+            "no results.json (exit {:?})\nstdout: {}\nstderr: {}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// `(case id, verdict)` in results order.
+pub fn verdicts(r: &Value) -> Vec<(String, String)> {
+    r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every trial's `error.kind`, where there is one.
+pub fn trial_errors(r: &Value) -> Vec<String> {
+    r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["trials"].as_array().unwrap())
+        .filter_map(|t| t["error"]["kind"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// A loopback port nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}

@@ -1,0 +1,572 @@
+//! The `openai` adapter against a local server that speaks the OpenAI chat-completions wire
+//! format, streamed and not, with and without tool calls — and a whole run through it, where
+//! cases needing state or control ops come out not applicable, with the reason.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ailevel::device::protocol::{Control, Input, SessionRequest};
+use ailevel::device::{Adapter, ConnectOptions, DeviceError, Profile, SessionId};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use common::*;
+use serde_json::{Value, json};
+
+/// What the fake answers besides its scripted model.
+#[derive(Clone)]
+enum Mode {
+    Model,
+    Status(u16, &'static str),
+    /// An event stream whose data is not JSON.
+    BrokenStream,
+}
+
+#[derive(Clone)]
+struct Fake {
+    requests: Arc<Mutex<Vec<Value>>>,
+    auth: Arc<Mutex<Vec<Option<String>>>>,
+    mode: Mode,
+    /// `Bearer <token>` required when set.
+    token: Option<&'static str>,
+}
+
+/// The scripted model: what it says or calls for the conversation so far.
+fn model_answer(body: &Value) -> (String, Vec<(&'static str, &'static str)>) {
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let last = messages.last().cloned().unwrap_or(Value::Null);
+    if last["role"] == "tool" {
+        return ("已设置好了".into(), vec![]);
+    }
+    let said = match &last["content"] {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect(),
+        _ => String::new(),
+    };
+    if said.contains("坏参数") {
+        ("".into(), vec![("alarm__create", "{\"time\": 07:00")])
+    } else if said.contains("删除闹钟") {
+        (
+            "".into(),
+            vec![(
+                "request_confirmation",
+                "{\"question\": \"确定删除这个闹钟吗？\"}",
+            )],
+        )
+    } else if said.contains("叫我起床") {
+        ("".into(), vec![("alarm__create", "{\"time\": \"07:00\"}")])
+    } else {
+        ("好的".into(), vec![])
+    }
+}
+
+fn sse(content: &str, calls: &[(&str, &str)]) -> String {
+    let mut events = vec![json!({"choices": [{"index": 0, "delta": {"role": "assistant"}}]})];
+    for ch in content.chars() {
+        events.push(json!({"choices": [{"index": 0, "delta": {"content": ch.to_string()}}]}));
+    }
+    for (i, (name, args)) in calls.iter().enumerate() {
+        let mid = args
+            .char_indices()
+            .nth(args.chars().count() / 2)
+            .map_or(0, |(b, _)| b);
+        events.push(json!({"choices": [{"index": 0, "delta": {"tool_calls": [
+            {"index": i, "id": format!("call_{i}"), "type": "function", "function": {"name": name, "arguments": &args[..mid]}}]}}]}));
+        events.push(json!({"choices": [{"index": 0, "delta": {"tool_calls": [
+            {"index": i, "function": {"arguments": &args[mid..]}}]}}]}));
+    }
+    events.push(json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}));
+    let mut s: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
+    s.push_str("data: [DONE]\n\n");
+    s
+}
+
+fn completion(content: &str, calls: &[(&str, &str)]) -> Value {
+    let tool_calls: Vec<Value> = calls
+        .iter()
+        .enumerate()
+        .map(|(i, (name, args))| json!({"id": format!("call_{i}"), "type": "function", "function": {"name": name, "arguments": args}}))
+        .collect();
+    let mut message = json!({"role": "assistant", "content": if content.is_empty() { Value::Null } else { json!(content) }});
+    if !tool_calls.is_empty() {
+        message["tool_calls"] = json!(tool_calls);
+    }
+    json!({"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
+}
+
+impl Fake {
+    fn refused(&self, headers: &HeaderMap) -> Option<Response> {
+        let given = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        self.auth.lock().unwrap().push(given.clone());
+        let token = self.token?;
+        if given.as_deref() == Some(&format!("Bearer {token}")) {
+            return None;
+        }
+        let body =
+            json!({"error": {"message": "invalid api key", "type": "invalid_request_error"}});
+        Some((StatusCode::UNAUTHORIZED, axum::Json(body)).into_response())
+    }
+
+    async fn chat(&self, headers: HeaderMap, body: Value) -> Response {
+        if let Some(r) = self.refused(&headers) {
+            return r;
+        }
+        self.requests.lock().unwrap().push(body.clone());
+        match &self.mode {
+            Mode::Status(code, text) => {
+                (StatusCode::from_u16(*code).unwrap(), *text).into_response()
+            }
+            Mode::BrokenStream => {
+                ([("content-type", "text/event-stream")], "data: {oops\n\n").into_response()
+            }
+            Mode::Model => {
+                let (content, calls) = model_answer(&body);
+                if body["stream"] == true {
+                    (
+                        [("content-type", "text/event-stream")],
+                        sse(&content, &calls),
+                    )
+                        .into_response()
+                } else {
+                    axum::Json(completion(&content, &calls)).into_response()
+                }
+            }
+        }
+    }
+}
+
+/// Start the fake on `rt`; its URL.
+fn start(rt: &tokio::runtime::Runtime, fake: &Fake) -> String {
+    let (chat, models) = (fake.clone(), fake.clone());
+    let app = axum::Router::new()
+        .route(
+            "/v1/chat/completions",
+            axum::routing::post(move |h: HeaderMap, axum::Json(b): axum::Json<Value>| {
+                let f = chat.clone();
+                async move { f.chat(h, b).await }
+            }),
+        )
+        .route(
+            "/v1/models",
+            axum::routing::get(move |h: HeaderMap| {
+                let f = models.clone();
+                async move {
+                    f.refused(&h).unwrap_or_else(|| {
+                        axum::Json(json!({"data": [{"id": "test-model"}]})).into_response()
+                    })
+                }
+            }),
+        );
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    rt.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url
+}
+
+fn fake(mode: Mode, token: Option<&'static str>) -> Fake {
+    Fake {
+        requests: Arc::new(Mutex::new(Vec::new())),
+        auth: Arc::new(Mutex::new(Vec::new())),
+        mode,
+        token,
+    }
+}
+
+fn adapter(url: &str, extra: &str) -> Arc<dyn Adapter> {
+    let text = profile_like(
+        "devices/sim/phone-l3.toml",
+        &format!(
+            "kind = \"openai\"\nbase_url = \"{url}\"\nmodel = \"test-model\"\nseed = 42\n{extra}"
+        ),
+    );
+    let profile: Profile = toml::from_str(&text).unwrap();
+    let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
+    let mut opts = ConnectOptions::new(1, suite.actions);
+    opts.call_timeout = Duration::from_secs(5);
+    ailevel::device::connect(&profile, &opts).unwrap()
+}
+
+fn said(s: &str) -> Input {
+    Input {
+        text: Some(s.into()),
+        ..Input::default()
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn tool_calls_become_actions_streamed_or_not() {
+    let rt = rt();
+    for stream in [false, true] {
+        let f = fake(Mode::Model, None);
+        let dev = adapter(&start(&rt, &f), &format!("stream = {stream}"));
+        let turn = rt.block_on(async {
+            let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+            dev.turn(&s, &said("明天早上七点叫我起床")).await.unwrap()
+        });
+        assert_eq!(turn.actions.len(), 1, "stream {stream}: {turn:?}");
+        assert_eq!(turn.actions[0].name, "alarm.create");
+        assert_eq!(turn.actions[0].args["time"], "07:00");
+        assert_eq!(turn.output.text.as_deref(), Some("已设置好了"));
+        let timing = turn.timing.unwrap();
+        assert_eq!(
+            timing.first_output_ms.is_some(),
+            stream,
+            "time to first output is measured only when streaming"
+        );
+        assert!(timing.first_output_ms.unwrap_or(0.0) <= timing.total_ms.unwrap());
+
+        let requests = f.requests.lock().unwrap();
+        assert_eq!(
+            requests.len(),
+            2,
+            "the tool result goes back for the model's words"
+        );
+        let first = &requests[0];
+        assert_eq!(first["model"], "test-model");
+        assert_eq!(first["temperature"], 0.0);
+        assert_eq!(first["seed"], 42);
+        assert_eq!(first["stream"], stream);
+        let tools: Vec<&str> = first["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["function"]["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            tools.contains(&"alarm__create") && tools.contains(&"request_confirmation"),
+            "{tools:?}"
+        );
+        assert!(tools.iter().all(|t| !t.contains('.')));
+        let follow_up = requests[1]["messages"].as_array().unwrap();
+        let roles: Vec<&str> = follow_up
+            .iter()
+            .map(|m| m["role"].as_str().unwrap())
+            .collect();
+        assert_eq!(roles, ["system", "user", "assistant", "tool"]);
+        assert_eq!(
+            follow_up[2]["tool_calls"][0]["function"]["name"],
+            "alarm__create"
+        );
+        assert_eq!(
+            follow_up[3]["tool_call_id"],
+            follow_up[2]["tool_calls"][0]["id"]
+        );
+    }
+}
+
+#[test]
+fn plain_answers_keep_the_history_and_text_only() {
+    let rt = rt();
+    let f = fake(Mode::Model, None);
+    let dev = adapter(&start(&rt, &f), "");
+    rt.block_on(async {
+        let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+        let t1 = dev.turn(&s, &said("你好")).await.unwrap();
+        assert_eq!(t1.output.text.as_deref(), Some("好的"));
+        assert!(t1.actions.is_empty() && t1.needs_confirmation.is_none());
+        dev.turn(&s, &said("再说一遍")).await.unwrap();
+    });
+    let requests = f.requests.lock().unwrap();
+    let roles: Vec<&str> = requests[1]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        ["system", "user", "assistant", "user"],
+        "a session is the history ailevel keeps"
+    );
+}
+
+#[test]
+fn unparseable_arguments_become_a_marked_action_not_a_crash() {
+    let rt = rt();
+    for stream in [false, true] {
+        let f = fake(Mode::Model, None);
+        let dev = adapter(&start(&rt, &f), &format!("stream = {stream}"));
+        let turn = rt.block_on(async {
+            let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+            dev.turn(&s, &said("坏参数：设个闹钟")).await.unwrap()
+        });
+        let action = &turn.actions[0];
+        assert_eq!(action.name, "alarm.create");
+        assert_eq!(action.args["_unparsed"], "{\"time\": 07:00");
+        assert!(
+            action.args["_error"]
+                .as_str()
+                .unwrap()
+                .contains("not valid JSON")
+        );
+        assert!(!action.args.contains_key("time"));
+    }
+}
+
+#[test]
+fn asking_first_is_needs_confirmation_without_an_action() {
+    let rt = rt();
+    let f = fake(Mode::Model, None);
+    let dev = adapter(&start(&rt, &f), "");
+    let turn = rt.block_on(async {
+        let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+        dev.turn(&s, &said("删除闹钟")).await.unwrap()
+    });
+    assert_eq!(turn.needs_confirmation, Some(true));
+    assert!(turn.actions.is_empty());
+    assert_eq!(turn.output.text.as_deref(), Some("确定删除这个闹钟吗？"));
+    assert_eq!(
+        f.requests.lock().unwrap().len(),
+        1,
+        "no second call while waiting for the user"
+    );
+}
+
+#[test]
+fn state_and_control_ops_are_unsupported_but_reset_forgets_sessions() {
+    let rt = rt();
+    let f = fake(Mode::Model, None);
+    let dev = adapter(&start(&rt, &f), "");
+    rt.block_on(async {
+        let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+        assert_eq!(
+            dev.state(&s).await.unwrap_err(),
+            DeviceError::Unsupported { op: "state".into() }
+        );
+        assert_eq!(
+            dev.control(&Control::SetNetwork { online: false })
+                .await
+                .unwrap_err(),
+            DeviceError::Unsupported {
+                op: "set_network".into()
+            }
+        );
+        dev.control(&Control::Reset).await.unwrap();
+        let gone = dev.turn(&s, &said("你好")).await.unwrap_err();
+        assert!(
+            matches!(gone, DeviceError::Device { ref code, .. } if code == "no_session"),
+            "{gone:?}"
+        );
+        assert!(
+            dev.turn(&SessionId("nope".into()), &said("你好"))
+                .await
+                .is_err()
+        );
+    });
+}
+
+#[test]
+fn server_errors_are_transient_and_client_errors_are_not() {
+    let rt = rt();
+    let cases = [
+        (Mode::Status(503, "overloaded"), true),
+        (
+            Mode::Status(429, "{\"error\": {\"message\": \"slow down\"}}"),
+            true,
+        ),
+        (
+            Mode::Status(
+                400,
+                "{\"error\": {\"message\": \"bad model\", \"type\": \"invalid_request_error\"}}",
+            ),
+            false,
+        ),
+    ];
+    for (mode, transient) in cases {
+        let f = fake(mode, None);
+        let dev = adapter(&start(&rt, &f), "");
+        let err = rt.block_on(async {
+            let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+            dev.turn(&s, &said("你好")).await.unwrap_err()
+        });
+        assert_eq!(err.is_transient(), transient, "{err:?}");
+    }
+    let f = fake(Mode::BrokenStream, None);
+    let dev = adapter(&start(&rt, &f), "");
+    let err = rt.block_on(async {
+        let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+        dev.turn(&s, &said("你好")).await.unwrap_err()
+    });
+    assert!(
+        matches!(&err, DeviceError::Protocol { evidence: Some(e), .. } if e.contains("oops")),
+        "{err:?}"
+    );
+}
+
+const CASES: &str = r#"schema: ailevel.suite/1
+title: { zh-CN: 测试, en: Test }
+category: phone
+cases:
+  - id: phone.t.alarm
+    title: { zh-CN: 闹钟, en: Alarm }
+    level: L1
+    element: execution
+    mandatory: true
+    clause: "177.3 §5.2"
+    turns:
+      - input: { text: 明天早上七点叫我起床 }
+        expect:
+          - action: { name: alarm.create, args: { time: "07:00" } }
+          - contains: 设置
+  - id: phone.t.bad-args
+    title: { zh-CN: 坏参数, en: Bad arguments }
+    level: L1
+    element: execution
+    mandatory: true
+    clause: "177.3 §5.2"
+    turns:
+      - input: { text: 坏参数：设个闹钟 }
+        expect:
+          - action: { name: alarm.create, args: { time: "07:00" } }
+  - id: phone.t.confirm
+    title: { zh-CN: 先确认, en: Confirm first }
+    level: L1
+    element: security
+    mandatory: true
+    clause: "177.3 §5.2"
+    turns:
+      - input: { text: 删除闹钟 }
+        expect:
+          - confirm_before: alarm.delete
+  - id: phone.t.offline
+    title: { zh-CN: 离线, en: Offline }
+    level: L1
+    element: execution
+    mandatory: false
+    mode: end-side
+    clause: "177.3 §5.2"
+    turns:
+      - input: { text: 你好 }
+        expect: [ { contains: 好 } ]
+  - id: phone.t.state
+    title: { zh-CN: 状态, en: State }
+    level: L1
+    element: execution
+    mandatory: false
+    clause: "177.3 §5.2"
+    turns:
+      - input: { text: 明天早上七点叫我起床 }
+        expect:
+          - state: { pointer: /alarms/0/time, equals: "07:00" }
+"#;
+
+#[test]
+fn a_run_through_a_chat_endpoint_grades_what_it_can_and_says_why_not_the_rest() {
+    let rt = rt();
+    let f = fake(Mode::Model, Some("sk-test-Kq81"));
+    let url = start(&rt, &f);
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("suite");
+    std::fs::create_dir(&suite).unwrap();
+    for name in ["framework.yaml", "actions.yaml"] {
+        std::fs::copy(root().join("suites").join(name), suite.join(name)).unwrap();
+    }
+    write(&suite, "cases.yaml", CASES);
+    let profile = write(
+        dir.path(),
+        "chat.toml",
+        &profile_like(
+            "devices/sim/phone-l1.toml",
+            &format!(
+                "kind = \"openai\"\nbase_url = \"{url}\"\nmodel = \"test-model\"\ntemperature = 0.0\nseed = 42\ntoken_env = \"CHAT_TEST_KEY\""
+            ),
+        ),
+    );
+    let out = dir.path().join("out");
+    let output = ailevel()
+        .args(["run", "--quiet", "--trials", "1", "--suite"])
+        .arg(&suite)
+        .arg("--device")
+        .arg(&profile)
+        .arg("--out")
+        .arg(&out)
+        .env("CHAT_TEST_KEY", "sk-test-Kq81")
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(out.join("results.json"))
+        .unwrap_or_else(|_| panic!("no results: {}", String::from_utf8_lossy(&output.stderr)));
+    assert!(!text.contains("sk-test-Kq81"), "the key is never written");
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let case = |id: &str| {
+        r["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(case("phone.t.alarm")["verdict"], "pass");
+    assert_eq!(
+        case("phone.t.bad-args")["verdict"],
+        "fail",
+        "an unparseable call fails its check"
+    );
+    assert_eq!(case("phone.t.confirm")["verdict"], "pass");
+    for (id, op) in [
+        ("phone.t.offline", "set_network"),
+        ("phone.t.state", "state"),
+    ] {
+        let c = case(id);
+        assert_eq!(c["verdict"], "not_applicable", "{id}");
+        assert!(
+            c["reason"].as_str().unwrap().contains(op),
+            "{id}: {}",
+            c["reason"]
+        );
+    }
+    let settings = &r["device"]["adapter_settings"];
+    assert_eq!(settings["model"], "test-model");
+    assert_eq!(settings["temperature"], 0.0);
+    assert_eq!(settings["seed"], 42);
+    assert_eq!(r["device"]["info"]["model_info"]["name"], "test-model");
+    let first =
+        &case("phone.t.alarm")["trials"][0]["turns"][0]["response"]["timing"]["first_output_ms"];
+    assert!(first.is_number(), "streamed by default: {first}");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        f.auth
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|a| a.as_deref() == Some("Bearer sk-test-Kq81"))
+    );
+
+    // `probe`: usable, state unsupported, only `reset` among the control ops.
+    let probe = ailevel()
+        .args(["probe", "--device"])
+        .arg(&profile)
+        .env("CHAT_TEST_KEY", "sk-test-Kq81")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&probe.stdout);
+    assert_eq!(probe.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("state unsupported"), "{stdout}");
+    assert!(stdout.contains("usable: 1 of 6"), "{stdout}");
+    let refused = ailevel()
+        .args(["probe", "--device"])
+        .arg(&profile)
+        .env("CHAT_TEST_KEY", "wrong")
+        .output()
+        .unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "a refused key makes the device unusable"
+    );
+}

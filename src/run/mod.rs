@@ -372,13 +372,8 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         shared.fatal_streak.store(0, Ordering::SeqCst);
     }
     rec.duration_ms = round_ms(started.elapsed());
-    // Outcome is provisional here (for progress); `grade::derive` recomputes it with checks.
-    rec.outcome = if rec.error.is_some() || rec.turns.iter().any(|t| t.error.is_some()) {
-        TrialOutcome::Error
-    } else {
-        crate::score::verdict::score_trial(&shared.evaluator, &turns, &mut rec);
-        rec.outcome
-    };
+    // Scored here for the journal and progress; `grade::derive` recomputes the same.
+    crate::score::verdict::score_trial(&shared.evaluator, &turns, &mut rec);
     if let Some(j) = &shared.journal {
         j.record(&rec);
     }

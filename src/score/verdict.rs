@@ -23,18 +23,18 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
     trial.outcome = trial_outcome(turns.len(), trial);
 }
 
-/// A trial errors when the device failed before every turn was answered; otherwise it
-/// passes when every check of every turn passed.
+/// A trial fails when any answered turn failed a check — evidence of failure stands even if
+/// the device errored afterwards; otherwise it errors when the device failed before every
+/// turn was answered, and passes when every check of every turn passed.
 pub fn trial_outcome(expected_turns: usize, trial: &TrialRecord) -> TrialOutcome {
+    if trial.turns.iter().any(|t| t.checks.iter().any(|c| !c.passed)) {
+        return TrialOutcome::Fail;
+    }
     let answered = trial.turns.iter().filter(|t| t.response.is_some()).count();
     if trial.error.is_some() || trial.turns.iter().any(|t| t.error.is_some()) || answered < expected_turns {
         return TrialOutcome::Error;
     }
-    if trial.turns.iter().all(|t| t.checks.iter().all(|c| c.passed)) {
-        TrialOutcome::Pass
-    } else {
-        TrialOutcome::Fail
-    }
+    TrialOutcome::Pass
 }
 
 /// A case's verdict from its trials under the framework's pass rule.

@@ -37,7 +37,11 @@ pub struct RunArgs {
 }
 
 /// Load the suite and the profile, checking the profile against the suite's framework.
-pub fn load_inputs(suite_dir: &Path, framework: Option<&Path>, device: &Path) -> Result<(LoadedSuite, Profile, String)> {
+pub fn load_inputs(
+    suite_dir: &Path,
+    framework: Option<&Path>,
+    device: &Path,
+) -> Result<(LoadedSuite, Profile, String)> {
     let suite = suite::load_suite(suite_dir, framework)?;
     let (profile, sha) = suite::load_profile(device, &suite.framework)?;
     Ok((suite, profile, sha))
@@ -46,16 +50,22 @@ pub fn load_inputs(suite_dir: &Path, framework: Option<&Path>, device: &Path) ->
 /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
 /// print the level; returns the exit code the process should end with.
 pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
-    let (suite, profile, profile_sha) = load_inputs(&args.suite, args.framework.as_deref(), &args.device)?;
+    let (suite, profile, profile_sha) =
+        load_inputs(&args.suite, args.framework.as_deref(), &args.device)?;
     if let Some(req) = &args.require_level
         && crate::grade::rank(&suite.framework, Some(req)) == 0
     {
-        return Err(Error::Usage(format!("--require-level {req}: no such level in the framework")));
+        return Err(Error::Usage(format!(
+            "--require-level {req}: no such level in the framework"
+        )));
     }
     if args.trials == Some(0) {
         return Err(Error::Usage("--trials must be at least 1".into()));
     }
-    let out = args.out.clone().unwrap_or_else(|| default_out_dir(&args.device));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.device));
     std::fs::create_dir_all(&out).map_err(|source| Error::Write {
         path: out.clone(),
         source,
@@ -67,7 +77,8 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
     })?;
     let judge = match &args.judge {
         Some(path) => Some(std::sync::Arc::new(
-            crate::run::judge::Judge::new(suite::load_judge(path)?).map_err(|e| Error::invalid(path, e))?,
+            crate::run::judge::Judge::new(suite::load_judge(path)?)
+                .map_err(|e| Error::invalid(path, e))?,
         )),
         None => None,
     };
@@ -92,18 +103,31 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| Error::Internal(format!("could not start the async runtime: {e}")))?;
-    let results = runtime.block_on(crate::run::run(&suite, &profile, meta, adapter, opts, Some(journal)))?;
+    let results = runtime.block_on(crate::run::run(
+        &suite,
+        &profile,
+        meta,
+        adapter,
+        opts,
+        Some(journal),
+    ))?;
     write_file(
         &out.join("results.json"),
         results.to_canonical_json().as_bytes(),
     )?;
     write_outputs(&results, &out, args.lang, &Format::ALL)?;
     print_summary(&results, &suite.framework, &out, stdout);
-    Ok(exit_code_for(&results, &suite.framework, args.require_level.as_deref()))
+    Ok(exit_code_for(
+        &results,
+        &suite.framework,
+        args.require_level.as_deref(),
+    ))
 }
 
 fn default_out_dir(device: &Path) -> PathBuf {
-    let stem = device.file_stem().map_or("run".into(), |s| s.to_string_lossy().into_owned());
+    let stem = device
+        .file_stem()
+        .map_or("run".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("reports").join(stem)
 }
 
@@ -162,12 +186,19 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-fn exit_code_for(results: &Results, fw: &crate::suite::Framework, required: Option<&str>) -> ExitCode {
+fn exit_code_for(
+    results: &Results,
+    fw: &crate::suite::Framework,
+    required: Option<&str>,
+) -> ExitCode {
     if results.run.aborted {
         return ExitCode::Device;
     }
     match required {
-        Some(req) if crate::grade::rank(fw, results.grade.level.as_deref()) < crate::grade::rank(fw, Some(req)) => {
+        Some(req)
+            if crate::grade::rank(fw, results.grade.level.as_deref())
+                < crate::grade::rank(fw, Some(req)) =>
+        {
             ExitCode::BelowRequired
         }
         _ => ExitCode::Ok,
@@ -202,7 +233,11 @@ fn print_summary(results: &Results, fw: &crate::suite::Framework, out: &Path, w:
         let line = match (step.held, Some(i) == first_gap) {
             (true, _) => format!("  {} held", step.level),
             (false, true) => format!("  {} not held: {}", step.level, step.reasons.join("; ")),
-            (false, false) => format!("  {} not held ({} reasons, see the report)", step.level, step.reasons.len()),
+            (false, false) => format!(
+                "  {} not held ({} reasons, see the report)",
+                step.level,
+                step.reasons.len()
+            ),
         };
         lines.push(line);
     }
@@ -277,7 +312,13 @@ pub fn validate(paths: &[PathBuf], suite_dir: &Path, w: &mut dyn Write) -> Resul
     for target in files {
         let result = match &target {
             Target::SuiteDir(d) => suite::load_suite(d, None).map(|s| {
-                let _ = writeln!(w, "ok  {} ({} cases in {} files)", d.display(), s.cases.len(), s.files.len());
+                let _ = writeln!(
+                    w,
+                    "ok  {} ({} cases in {} files)",
+                    d.display(),
+                    s.cases.len(),
+                    s.files.len()
+                );
             }),
             Target::Framework(f) => suite::load_framework(f).map(|_| {
                 let _ = writeln!(w, "ok  {}", f.display());
@@ -337,12 +378,19 @@ enum Target {
 impl Target {
     fn path(&self) -> &Path {
         match self {
-            Target::SuiteDir(p) | Target::SuiteFile(p) | Target::Framework(p) | Target::Profile(p) => p,
+            Target::SuiteDir(p)
+            | Target::SuiteFile(p)
+            | Target::Framework(p)
+            | Target::Profile(p) => p,
         }
     }
 }
 
-fn collect_validate_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<crate::error::Problem>) {
+fn collect_validate_targets(
+    p: &Path,
+    out: &mut Vec<Target>,
+    problems: &mut Vec<crate::error::Problem>,
+) {
     if p.is_dir() {
         if p.join("framework.yaml").is_file() {
             out.push(Target::SuiteDir(p.to_path_buf()));
@@ -351,13 +399,24 @@ fn collect_validate_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
-                problems.push(problem_of(p, &Error::Read { path: p.to_path_buf(), source: e }));
+                problems.push(problem_of(
+                    p,
+                    &Error::Read {
+                        path: p.to_path_buf(),
+                        source: e,
+                    },
+                ));
                 return;
             }
         };
         entries.sort();
         for e in entries {
-            if e.is_dir() || matches!(e.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "toml")) {
+            if e.is_dir()
+                || matches!(
+                    e.extension().and_then(|x| x.to_str()),
+                    Some("yaml" | "yml" | "toml")
+                )
+            {
                 collect_validate_targets(&e, out, problems);
             }
         }
@@ -366,9 +425,13 @@ fn collect_validate_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     match p.extension().and_then(|x| x.to_str()) {
         Some("toml") => out.push(Target::Profile(p.to_path_buf())),
-        Some("yaml" | "yml") if name.starts_with("framework.") => out.push(Target::Framework(p.to_path_buf())),
+        Some("yaml" | "yml") if name.starts_with("framework.") => {
+            out.push(Target::Framework(p.to_path_buf()))
+        }
         // The vocabulary is checked with its suite directory.
-        Some("yaml" | "yml") if name.starts_with("actions.") || p.parent().is_some_and(|d| d.ends_with("actions")) => {}
+        Some("yaml" | "yml")
+            if name.starts_with("actions.")
+                || p.parent().is_some_and(|d| d.ends_with("actions")) => {}
         Some("yaml" | "yml") => out.push(Target::SuiteFile(p.to_path_buf())),
         _ if !p.exists() => problems.push(crate::error::Problem {
             file: p.to_path_buf(),
@@ -430,10 +493,17 @@ pub fn list(
     planned.sort_by_key(|p| key(p));
     let mut current: Option<String> = None;
     let mut na = Vec::new();
-    let _ = writeln!(w, "{:<44} {:<3} {:<11} {:<4} {:<12} {:>6}  {:<22} title", "case", "lvl", "element", "mand", "mode", "trials", "clause");
+    let _ = writeln!(
+        w,
+        "{:<44} {:<3} {:<11} {:<4} {:<12} {:>6}  {:<22} title",
+        "case", "lvl", "element", "mand", "mode", "trials", "clause"
+    );
     for p in &planned {
         let c = &p.loaded.case;
-        if group != GroupBy::None && p.applicable.is_ok() && current.as_deref() != Some(key(p).as_str()) {
+        if group != GroupBy::None
+            && p.applicable.is_ok()
+            && current.as_deref() != Some(key(p).as_str())
+        {
             current = Some(key(p));
             let _ = writeln!(w, "\n[{}]", key(p));
         }
@@ -456,7 +526,11 @@ pub fn list(
         }
     }
     let applicable = planned.len() - na.len();
-    let _ = writeln!(w, "\n{applicable} applicable case(s) for {} {} ({})", profile.vendor, profile.model, profile.category);
+    let _ = writeln!(
+        w,
+        "\n{applicable} applicable case(s) for {} {} ({})",
+        profile.vendor, profile.model, profile.category
+    );
     if !na.is_empty() {
         let _ = writeln!(w, "{} not applicable:", na.len());
         for (id, why) in na {
@@ -478,18 +552,29 @@ const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Read and validate a results file (schema, then types).
 pub fn read_results(path: &Path) -> Result<Results> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if meta.len() > MAX_RESULTS_BYTES {
-        return Err(Error::invalid(path, format!("file is larger than {MAX_RESULTS_BYTES} bytes")));
+        return Err(Error::invalid(
+            path,
+            format!("file is larger than {MAX_RESULTS_BYTES} bytes"),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| crate::error::Error::Invalid(vec![crate::error::Problem {
-        file: path.to_path_buf(),
-        line: Some(e.line()),
-        column: Some(e.column()),
-        field: None,
-        message: e.to_string(),
-    }]))?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        crate::error::Error::Invalid(vec![crate::error::Problem {
+            file: path.to_path_buf(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            field: None,
+            message: e.to_string(),
+        }])
+    })?;
     let violations = crate::schema::validate(crate::schema::Kind::Results, &value, 20);
     if !violations.is_empty() {
         return Err(Error::Invalid(
@@ -544,7 +629,8 @@ pub fn connect(
         call_timeout,
         actions: suite.actions.clone(),
     };
-    crate::device::connect(profile, &opts).map_err(|e| Error::invalid(path, format!("adapter: {e}")))
+    crate::device::connect(profile, &opts)
+        .map_err(|e| Error::invalid(path, format!("adapter: {e}")))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -576,12 +662,22 @@ pub fn serve(args: &ServeArgs, stdout: &mut dyn Write) -> Result<()> {
     let (profile, _) = suite::load_profile(&args.device, &suite.framework)?;
     let mut faults = profile.faults.clone().unwrap_or_default();
     args.faults.apply(&mut faults);
-    let plan = crate::device::server::FaultPlan::new(faults).map_err(|e| Error::Usage(format!("faults: {e}")))?;
+    let plan = crate::device::server::FaultPlan::new(faults)
+        .map_err(|e| Error::Usage(format!("faults: {e}")))?;
     let token = match &args.token_env {
-        Some(var) => Some(std::env::var(var).map_err(|_| Error::Usage(format!("--token-env: `{var}` is not set")))?),
+        Some(var) => Some(
+            std::env::var(var)
+                .map_err(|_| Error::Usage(format!("--token-env: `{var}` is not set")))?,
+        ),
         None => None,
     };
-    let adapter = connect(&profile, &args.device, &suite, args.seed, Duration::from_secs(60))?;
+    let adapter = connect(
+        &profile,
+        &args.device,
+        &suite,
+        args.seed,
+        Duration::from_secs(60),
+    )?;
     let rt = runtime()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr)

@@ -10,7 +10,11 @@ use ailevel::{Error, ExitCode};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "ailevel", version, about = "Conformance test harness for GB/Z 177—2026 intelligence grading of AI terminals")]
+#[command(
+    name = "ailevel",
+    version,
+    about = "Conformance test harness for GB/Z 177—2026 intelligence grading of AI terminals"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -212,7 +216,11 @@ fn main() -> ProcessExit {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit(ExitCode::Invalid) } else { exit(ExitCode::Ok) };
+            return if e.use_stderr() {
+                exit(ExitCode::Invalid)
+            } else {
+                exit(ExitCode::Ok)
+            };
         }
     };
     let mut stdout = std::io::stdout();
@@ -255,9 +263,17 @@ fn main() -> ProcessExit {
             },
             &mut stdout,
         ),
-        Command::Probe { device, suite, timeout_ms } => {
-            app::probe(&suite, &device, std::time::Duration::from_millis(timeout_ms), &mut stdout).map(|_| ExitCode::Ok)
-        }
+        Command::Probe {
+            device,
+            suite,
+            timeout_ms,
+        } => app::probe(
+            &suite,
+            &device,
+            std::time::Duration::from_millis(timeout_ms),
+            &mut stdout,
+        )
+        .map(|_| ExitCode::Ok),
         Command::Sim {
             command:
                 SimCommand::Serve {
@@ -305,7 +321,11 @@ fn main() -> ProcessExit {
         )
         .map(|_| ExitCode::Ok),
         Command::Validate { paths, suite } => {
-            let paths = if paths.is_empty() { vec![PathBuf::from("suites"), PathBuf::from("devices")] } else { paths };
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("suites"), PathBuf::from("devices")]
+            } else {
+                paths
+            };
             app::validate(&paths, &suite, &mut stdout).map(|_| ExitCode::Ok)
         }
         Command::List {
@@ -324,18 +344,36 @@ fn main() -> ProcessExit {
             };
             match (coverage, device) {
                 (true, _) => app::coverage(&suite, framework.as_deref(), &mut stdout),
-                (false, Some(device)) => app::list(&suite, framework.as_deref(), &device, trials, group, &mut stdout),
-                (false, None) => Err(Error::Usage("--device is required unless --coverage".into())),
+                (false, Some(device)) => app::list(
+                    &suite,
+                    framework.as_deref(),
+                    &device,
+                    trials,
+                    group,
+                    &mut stdout,
+                ),
+                (false, None) => Err(Error::Usage(
+                    "--device is required unless --coverage".into(),
+                )),
             }
             .map(|_| ExitCode::Ok)
         }
-        Command::Regrade { results, framework, out } => app::regrade(&results, framework.as_deref()).and_then(|r| {
+        Command::Regrade {
+            results,
+            framework,
+            out,
+        } => app::regrade(&results, framework.as_deref()).and_then(|r| {
             let json = r.to_canonical_json();
             match out {
                 Some(path) => app::write_file(&path, json.as_bytes()),
                 None => {
                     use std::io::Write;
-                    stdout.write_all(json.as_bytes()).map_err(|source| Error::Write { path: "<stdout>".into(), source })
+                    stdout
+                        .write_all(json.as_bytes())
+                        .map_err(|source| Error::Write {
+                            path: "<stdout>".into(),
+                            source,
+                        })
                 }
             }
             .map(|_| ExitCode::Ok)

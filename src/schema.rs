@@ -71,7 +71,8 @@ impl Kind {
                 .map(|k| {
                     let v: Value = serde_json::from_str(k.embedded())
                         .expect("embedded schema is valid JSON (checked by tests)");
-                    jsonschema::validator_for(&v).expect("embedded schema compiles (checked by tests)")
+                    jsonschema::validator_for(&v)
+                        .expect("embedded schema compiles (checked by tests)")
                 })
                 .collect()
         });

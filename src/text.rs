@@ -60,7 +60,11 @@ pub fn truncate(s: &str, max: usize) -> String {
 /// `07:00`, `7:00:00`, `2026-05-09T07:00:00+08:00`, `7点`, `七点半`, `下午3点15分`, `7 pm`.
 pub fn parse_time_of_day(s: &str) -> Option<u32> {
     let f = fold(s);
-    if let Some(t) = f.split('t').nth(1).filter(|_| f.len() >= 16 && f.as_bytes()[4] == b'-') {
+    if let Some(t) = f
+        .split('t')
+        .nth(1)
+        .filter(|_| f.len() >= 16 && f.as_bytes()[4] == b'-')
+    {
         return hhmm(t);
     }
     if let Some(m) = hhmm(&f) {

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::granit_parser::{Event, Parser};
 use serde_saphyr::Options;
+use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::error::Problem;
 
@@ -61,8 +61,14 @@ fn first_line_of(s: &str) -> String {
 /// pointer. Used only after a schema error, so its cost is off the happy path.
 pub fn locations(text: &str) -> HashMap<String, (usize, usize)> {
     enum Frame {
-        Map { pointer: String, key: Option<String> },
-        Seq { pointer: String, index: usize },
+        Map {
+            pointer: String,
+            key: Option<String>,
+        },
+        Seq {
+            pointer: String,
+            index: usize,
+        },
     }
     let mut out = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -70,7 +76,9 @@ pub fn locations(text: &str) -> HashMap<String, (usize, usize)> {
     fn next_pointer(stack: &mut [Frame]) -> Option<String> {
         match stack.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Map { pointer, key }) => key.take().map(|k| format!("{pointer}/{}", escape(&k))),
+            Some(Frame::Map { pointer, key }) => {
+                key.take().map(|k| format!("{pointer}/{}", escape(&k)))
+            }
             Some(Frame::Seq { pointer, index }) => {
                 let p = format!("{pointer}/{index}");
                 *index += 1;
@@ -89,7 +97,8 @@ pub fn locations(text: &str) -> HashMap<String, (usize, usize)> {
                     *key = Some(value.to_string());
                     // Point a missing-or-wrong key error at the key itself.
                     if let Some(Frame::Map { pointer, .. }) = stack.last() {
-                        out.entry(format!("{pointer}/{}", escape(&value))).or_insert(at);
+                        out.entry(format!("{pointer}/{}", escape(&value)))
+                            .or_insert(at);
                     }
                     continue;
                 }
@@ -101,9 +110,15 @@ pub fn locations(text: &str) -> HashMap<String, (usize, usize)> {
                 let p = next_pointer(&mut stack).unwrap_or_default();
                 out.entry(p.clone()).or_insert(at);
                 stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map { pointer: p, key: None }
+                    Frame::Map {
+                        pointer: p,
+                        key: None,
+                    }
                 } else {
-                    Frame::Seq { pointer: p, index: 0 }
+                    Frame::Seq {
+                        pointer: p,
+                        index: 0,
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -156,7 +171,11 @@ mod tests {
     fn alias_bomb_is_refused() {
         let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
             s.push_str(&format!(
                 "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));

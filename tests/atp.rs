@@ -104,7 +104,14 @@ fn twenty_percent_5xx_and_dropped_connections_with_retries_give_the_same_grade()
     // order makes the fault pattern, and so this test, deterministic.
     let (_b, remote, out_b) = run(
         &atp,
-        &["--retries", "8", "--retry-backoff-ms", "1", "--concurrency", "1"],
+        &[
+            "--retries",
+            "8",
+            "--retry-backoff-ms",
+            "1",
+            "--concurrency",
+            "1",
+        ],
     );
     let remote = must(remote, &out_b);
     assert_eq!(verdicts(&local), verdicts(&remote));

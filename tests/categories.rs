@@ -15,7 +15,8 @@ fn root() -> PathBuf {
 /// level L1–L3 × that level's primary element with at least 3 cases, and at least 5 L4 cases.
 #[test]
 fn every_category_meets_the_coverage_rule() {
-    let suite = ailevel::suite::load_suite(&root().join("suites"), None).expect("suites load, fixtures match their hashes");
+    let suite = ailevel::suite::load_suite(&root().join("suites"), None)
+        .expect("suites load, fixtures match their hashes");
     let fw = &suite.framework;
     let cov = coverage(&suite);
     let mut problems = Vec::new();
@@ -28,12 +29,18 @@ fn every_category_meets_the_coverage_rule() {
             for e in &level.primary_elements {
                 let n = c.cell(&level.id, e);
                 if n < 3 {
-                    problems.push(format!("{cat}: {} × {e} has {n} cases, fewer than 3", level.id));
+                    problems.push(format!(
+                        "{cat}: {} × {e} has {n} cases, fewer than 3",
+                        level.id
+                    ));
                 }
             }
         }
         if c.level_total("L4") < 5 {
-            problems.push(format!("{cat}: {} L4 cases, fewer than 5", c.level_total("L4")));
+            problems.push(format!(
+                "{cat}: {} L4 cases, fewer than 5",
+                c.level_total("L4")
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -44,14 +51,34 @@ fn every_case_has_a_chinese_input_and_a_clause_of_its_part() {
     let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
     for lc in &suite.cases {
         let c = &lc.case;
-        let has_input = c
-            .turns
-            .first()
-            .is_some_and(|t| t.input.text.is_some() || t.input.audio.is_some() || t.input.image.is_some() || t.input.event.is_some());
+        let has_input = c.turns.first().is_some_and(|t| {
+            t.input.text.is_some()
+                || t.input.audio.is_some()
+                || t.input.image.is_some()
+                || t.input.event.is_some()
+        });
         assert!(has_input, "{}: no input", c.id);
-        assert!(c.clause.starts_with("177."), "{}: clause `{}`", c.id, c.clause);
-        if let Some(part) = suite.framework.categories.iter().find(|x| x.id == lc.category).map(|x| &x.part) {
-            assert!(c.clause.contains(part.as_str()) || c.clause.contains("177.1") || c.clause.contains("177.2"), "{}: clause `{}` names neither its part {part} nor Parts 1–2", c.id, c.clause);
+        assert!(
+            c.clause.starts_with("177."),
+            "{}: clause `{}`",
+            c.id,
+            c.clause
+        );
+        if let Some(part) = suite
+            .framework
+            .categories
+            .iter()
+            .find(|x| x.id == lc.category)
+            .map(|x| &x.part)
+        {
+            assert!(
+                c.clause.contains(part.as_str())
+                    || c.clause.contains("177.1")
+                    || c.clause.contains("177.2"),
+                "{}: clause `{}` names neither its part {part} nor Parts 1–2",
+                c.id,
+                c.clause
+            );
         }
     }
 }
@@ -63,7 +90,11 @@ fn fixtures_stay_under_20_mib() {
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                if e.file_type().unwrap().is_dir() { size(&e.path()) } else { e.metadata().unwrap().len() }
+                if e.file_type().unwrap().is_dir() {
+                    size(&e.path())
+                } else {
+                    e.metadata().unwrap().len()
+                }
             })
             .sum()
     }
@@ -87,8 +118,13 @@ fn a_fixture_that_does_not_match_its_hash_is_a_suite_error() {
         ),
     )
     .unwrap();
-    let err = ailevel::suite::load_suite(dir.path(), None).unwrap_err().to_string();
-    assert!(err.contains("fixtures/x.wav") && err.contains("SHA-256"), "{err}");
+    let err = ailevel::suite::load_suite(dir.path(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("fixtures/x.wav") && err.contains("SHA-256"),
+        "{err}"
+    );
 }
 
 /// Every `devices/sim/<category>-lN.toml` is graded exactly LN (latency set to zero: the
@@ -107,7 +143,11 @@ fn every_reference_simulator_is_graded_at_its_level() {
                 continue;
             };
             let fast = dir.path().join(format!("{name}.toml"));
-            std::fs::write(&fast, latency.replace(&profile, "latency_ms = [0, 0]").as_ref()).unwrap();
+            std::fs::write(
+                &fast,
+                latency.replace(&profile, "latency_ms = [0, 0]").as_ref(),
+            )
+            .unwrap();
             let out = dir.path().join(&name);
             let o = assert_cmd::Command::cargo_bin("ailevel")
                 .unwrap()
@@ -119,13 +159,22 @@ fn every_reference_simulator_is_graded_at_its_level() {
                 .output()
                 .unwrap();
             let Ok(text) = std::fs::read_to_string(out.join("results.json")) else {
-                wrong.push(format!("{name}: no results ({})", String::from_utf8_lossy(&o.stderr)));
+                wrong.push(format!(
+                    "{name}: no results ({})",
+                    String::from_utf8_lossy(&o.stderr)
+                ));
                 continue;
             };
             let r: serde_json::Value = serde_json::from_str(&text).unwrap();
-            let level = r["grade"]["level"].as_str().unwrap_or("below L1").to_string();
+            let level = r["grade"]["level"]
+                .as_str()
+                .unwrap_or("below L1")
+                .to_string();
             if level != format!("L{n}") {
-                wrong.push(format!("{name}: graded {level}; blocking {}", r["grade"]["blocking"]));
+                wrong.push(format!(
+                    "{name}: graded {level}; blocking {}",
+                    r["grade"]["blocking"]
+                ));
             }
         }
     }

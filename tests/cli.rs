@@ -43,8 +43,17 @@ fn reference_phones_are_graded_l1_l2_l3() {
         ("devices/sim/phone-l3.toml", "L3"),
     ] {
         let (dir, results, output) = run_sim(profile, &[]);
-        assert_eq!(output.status.code(), Some(0), "{profile}: {}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(results["grade"]["level"], level, "{profile}: {}", results["grade"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{profile}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            results["grade"]["level"], level,
+            "{profile}: {}",
+            results["grade"]
+        );
         assert!(dir.path().join("report.html").is_file());
         assert!(dir.path().join("summary.md").is_file());
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -57,7 +66,10 @@ fn reference_phones_are_graded_l1_l2_l3() {
             serde_json::from_str::<Value>(l).unwrap();
         }
         if level != "L3" {
-            assert!(!results["grade"]["blocking"].as_array().unwrap().is_empty(), "{profile} names its blockers");
+            assert!(
+                !results["grade"]["blocking"].as_array().unwrap().is_empty(),
+                "{profile} names its blockers"
+            );
             assert!(stdout.contains("blocking the next level"), "{stdout}");
         }
     }
@@ -67,7 +79,17 @@ fn reference_phones_are_graded_l1_l2_l3() {
 fn results_have_the_documented_shape() {
     let (_dir, r, _) = run_sim("devices/sim/phone-l3.toml", &["--trials", "1"]);
     assert_eq!(r["schema"], "ailevel.results/1");
-    for key in ["harness", "run", "framework", "suite", "device", "cases", "scores", "grade", "summary"] {
+    for key in [
+        "harness",
+        "run",
+        "framework",
+        "suite",
+        "device",
+        "cases",
+        "scores",
+        "grade",
+        "summary",
+    ] {
         assert!(r.get(key).is_some(), "missing {key}");
     }
     assert_eq!(r["framework"]["sha256"].as_str().unwrap().len(), 64);
@@ -76,7 +98,10 @@ fn results_have_the_documented_shape() {
     for case in r["cases"].as_array().unwrap() {
         assert!(case["id"].is_string());
         let v = case["verdict"].as_str().unwrap();
-        assert!(["pass", "fail", "inconclusive", "not_applicable"].contains(&v), "{v}");
+        assert!(
+            ["pass", "fail", "inconclusive", "not_applicable"].contains(&v),
+            "{v}"
+        );
     }
 }
 
@@ -84,12 +109,32 @@ fn results_have_the_documented_shape() {
 fn require_level_sets_exit_code_1_when_below() {
     let out = tempfile::tempdir().unwrap();
     ailevel()
-        .args(["run", "--quiet", "--trials", "1", "--device", "devices/sim/phone-l2.toml", "--require-level", "L3", "--out"])
+        .args([
+            "run",
+            "--quiet",
+            "--trials",
+            "1",
+            "--device",
+            "devices/sim/phone-l2.toml",
+            "--require-level",
+            "L3",
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .code(1);
     ailevel()
-        .args(["run", "--quiet", "--trials", "1", "--device", "devices/sim/phone-l2.toml", "--require-level", "L2", "--out"])
+        .args([
+            "run",
+            "--quiet",
+            "--trials",
+            "1",
+            "--device",
+            "devices/sim/phone-l2.toml",
+            "--require-level",
+            "L2",
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .code(0);
@@ -97,8 +142,14 @@ fn require_level_sets_exit_code_1_when_below() {
 
 #[test]
 fn same_seed_same_verdicts() {
-    let (_a, ra, _) = run_sim("devices/sim/phone-l2.toml", &["--seed", "7", "--trials", "1"]);
-    let (_b, rb, _) = run_sim("devices/sim/phone-l2.toml", &["--seed", "7", "--trials", "1"]);
+    let (_a, ra, _) = run_sim(
+        "devices/sim/phone-l2.toml",
+        &["--seed", "7", "--trials", "1"],
+    );
+    let (_b, rb, _) = run_sim(
+        "devices/sim/phone-l2.toml",
+        &["--seed", "7", "--trials", "1"],
+    );
     let verdicts = |r: &Value| {
         r["cases"]
             .as_array()
@@ -113,7 +164,10 @@ fn same_seed_same_verdicts() {
 
 #[test]
 fn results_snapshot_with_times_filtered() {
-    let (_dir, r, _) = run_sim("devices/sim/phone-l1.toml", &["--trials", "1", "--seed", "42"]);
+    let (_dir, r, _) = run_sim(
+        "devices/sim/phone-l1.toml",
+        &["--trials", "1", "--seed", "42"],
+    );
     insta::assert_json_snapshot!("phone_l1_results", r, {
         ".run.started_at" => "[time]",
         ".run.finished_at" => "[time]",
@@ -134,9 +188,18 @@ fn results_snapshot_with_times_filtered() {
 
 #[test]
 fn validate_accepts_the_shipped_suites_and_profiles() {
-    ailevel().args(["validate"]).assert().code(0).stdout(predicate::str::contains("ok  suites"));
     ailevel()
-        .args(["validate", "suites/phone", "devices/sim/phone-l3.toml", "suites/framework.yaml"])
+        .args(["validate"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ok  suites"));
+    ailevel()
+        .args([
+            "validate",
+            "suites/phone",
+            "devices/sim/phone-l3.toml",
+            "suites/framework.yaml",
+        ])
         .assert()
         .code(0);
 }
@@ -147,14 +210,24 @@ fn list_shows_applicable_cases() {
         .args(["list", "--device", "devices/sim/phone-l3.toml"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("applicable case(s)").and(predicate::str::contains("phone.")));
+        .stdout(
+            predicate::str::contains("applicable case(s)").and(predicate::str::contains("phone.")),
+        );
 }
 
 /// A suite directory with the shipped framework and vocabulary plus one case file.
 fn suite_with(case_file: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root().join("suites/framework.yaml"), dir.path().join("framework.yaml")).unwrap();
-    std::fs::copy(root().join("suites/actions.yaml"), dir.path().join("actions.yaml")).unwrap();
+    std::fs::copy(
+        root().join("suites/framework.yaml"),
+        dir.path().join("framework.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("suites/actions.yaml"),
+        dir.path().join("actions.yaml"),
+    )
+    .unwrap();
     std::fs::create_dir(dir.path().join("phone")).unwrap();
     std::fs::write(dir.path().join("phone/bad.yaml"), case_file).unwrap();
     dir
@@ -191,7 +264,9 @@ fn assert_invalid(case_file: &str, wants: &[&str]) {
 
 #[test]
 fn unknown_key_is_an_error_with_line_and_field() {
-    let bad = format!("{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n        expcet:\n          - contains: 相机\n");
+    let bad = format!(
+        "{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n        expcet:\n          - contains: 相机\n"
+    );
     assert_invalid(&bad, &["bad.yaml:12", "expcet"]);
 }
 
@@ -208,7 +283,8 @@ fn yaml_syntax_error_has_line() {
 
 #[test]
 fn wrong_type_is_located() {
-    let bad = GOOD_HEAD.replace("mandatory: true", "mandatory: maybe") + "      - input: { text: 打开相机 }\n";
+    let bad = GOOD_HEAD.replace("mandatory: true", "mandatory: maybe")
+        + "      - input: { text: 打开相机 }\n";
     assert_invalid(&bad, &["bad.yaml:9", "/cases/0/mandatory"]);
 }
 
@@ -217,13 +293,26 @@ fn bad_regex_and_unknown_action_are_located() {
     let bad = format!(
         "{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n        expect:\n          - matches: \"(unclosed\"\n          - action: {{ name: teleport.now }}\n"
     );
-    assert_invalid(&bad, &["bad.yaml:14", "invalid regex", "bad.yaml:15", "teleport.now"]);
+    assert_invalid(
+        &bad,
+        &[
+            "bad.yaml:14",
+            "invalid regex",
+            "bad.yaml:15",
+            "teleport.now",
+        ],
+    );
 }
 
 #[test]
 fn duplicate_case_ids_are_errors() {
     let one = format!("{GOOD_HEAD}      - input: {{ text: 打开相机 }}\n");
-    let two = one.clone() + &one.lines().skip(4).map(|l| format!("{l}\n")).collect::<String>();
+    let two = one.clone()
+        + &one
+            .lines()
+            .skip(4)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
     assert_invalid(&two, &["duplicate case id `phone.test.one`"]);
 }
 
@@ -231,8 +320,14 @@ fn duplicate_case_ids_are_errors() {
 fn alias_bomb_is_refused_without_hanging() {
     let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..15 {
-        let p = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
-        s.push_str(&format!("b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"));
+        let p = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("b{}", i - 1)
+        };
+        s.push_str(&format!(
+            "b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        ));
     }
     assert_invalid(&s, &["bad.yaml"]);
 }
@@ -259,8 +354,14 @@ fn malformed_profiles_exit_2_with_location() {
     let dir = tempfile::tempdir().unwrap();
     let base = std::fs::read_to_string(root().join("devices/sim/phone-l3.toml")).unwrap();
     for (body, want) in [
-        (base.replace("category = \"phone\"", "category = \"toaster\""), "category"),
-        (base.replace("[adapter]", "colour = \"red\"\n[adapter]"), "colour"),
+        (
+            base.replace("category = \"phone\"", "category = \"toaster\""),
+            "category",
+        ),
+        (
+            base.replace("[adapter]", "colour = \"red\"\n[adapter]"),
+            "colour",
+        ),
         (base.replace("kind = \"sim\"", "kind = \"warp\""), "adapter"),
         ("vendor = \n".to_string(), "p.toml:1"),
     ] {
@@ -277,9 +378,19 @@ fn malformed_profiles_exit_2_with_location() {
 #[test]
 fn bad_arguments_exit_2() {
     ailevel().args(["run"]).assert().code(2);
-    ailevel().args(["run", "--device", "nope.toml"]).assert().code(2).stderr(predicate::str::contains("nope.toml"));
     ailevel()
-        .args(["run", "--device", "devices/sim/phone-l3.toml", "--require-level", "L9"])
+        .args(["run", "--device", "nope.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.toml"));
+    ailevel()
+        .args([
+            "run",
+            "--device",
+            "devices/sim/phone-l3.toml",
+            "--require-level",
+            "L9",
+        ])
         .assert()
         .code(2);
 }
@@ -316,7 +427,12 @@ fn regrade_reproduces_every_reference_simulators_results_byte_for_byte() {
         let (dir, _, _) = run_sim(profile.to_str().unwrap(), &["--trials", "2"]);
         let results = dir.path().join("results.json");
         let out = ailevel().args(["regrade"]).arg(&results).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(
             out.stdout == std::fs::read(&results).unwrap(),
             "{}: regrade changed the results",
@@ -329,7 +445,9 @@ fn regrade_reproduces_every_reference_simulators_results_byte_for_byte() {
 fn regrade_with_a_stricter_framework_can_only_lower_the_level() {
     let (dir, _, _) = run_sim("devices/sim/phone-l3.toml", &["--trials", "1"]);
     let fw = std::fs::read_to_string(root().join("suites/framework.yaml")).unwrap();
-    let strict = fw.replace("overall_min: 0.7,", "overall_min: 1.0,").replace("primary_element_min: 0.7,", "primary_element_min: 1.0,");
+    let strict = fw
+        .replace("overall_min: 0.7,", "overall_min: 1.0,")
+        .replace("primary_element_min: 0.7,", "primary_element_min: 1.0,");
     let fw_path = dir.path().join("strict.yaml");
     std::fs::write(&fw_path, strict).unwrap();
     let out_path = dir.path().join("regraded.json");
@@ -353,7 +471,17 @@ fn corrupt_results_file_is_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("results.json");
     std::fs::write(&p, "{\"schema\": \"ailevel.results/1\",\n \"cases\": 5}").unwrap();
-    ailevel().args(["regrade"]).arg(&p).assert().code(2).stderr(predicate::str::contains("results.json"));
+    ailevel()
+        .args(["regrade"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("results.json"));
     std::fs::write(&p, "{ not json").unwrap();
-    ailevel().args(["report"]).arg(&p).assert().code(2).stderr(predicate::str::contains("results.json:1"));
+    ailevel()
+        .args(["report"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("results.json:1"));
 }

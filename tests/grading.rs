@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ailevel::device::{Adapter, Control, DeviceError, Info, Input, SessionId, SessionRequest, Turn};
+use ailevel::device::{
+    Adapter, Control, DeviceError, Info, Input, SessionId, SessionRequest, Turn,
+};
 use ailevel::results::Verdict;
 use ailevel::run::{ProfileMeta, RunOptions};
 use async_trait::async_trait;
@@ -64,7 +66,8 @@ impl Adapter for OneBroken {
 fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
     let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
     let (profile, sha) =
-        ailevel::suite::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework).unwrap();
+        ailevel::suite::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework)
+            .unwrap();
     let plan = ailevel::run::plan::plan(&suite, &profile, None, false);
     let target = plan
         .iter()
@@ -73,7 +76,11 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
     let id = target.loaded.case.id.clone();
     let text = target.loaded.case.turns[0].input.text.clone().unwrap();
     let adapter = Arc::new(OneBroken {
-        inner: ailevel::device::connect(&profile, &ailevel::device::ConnectOptions::new(1, suite.actions.clone())).unwrap(),
+        inner: ailevel::device::connect(
+            &profile,
+            &ailevel::device::ConnectOptions::new(1, suite.actions.clone()),
+        )
+        .unwrap(),
         text,
         spoil,
     });
@@ -94,7 +101,11 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         sha256: sha,
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let results = rt.block_on(ailevel::run::run(&suite, &profile, meta, adapter, opts, None)).unwrap();
+    let results = rt
+        .block_on(ailevel::run::run(
+            &suite, &profile, meta, adapter, opts, None,
+        ))
+        .unwrap();
     (results, id)
 }
 
@@ -103,7 +114,10 @@ fn failing_one_mandatory_l2_case_grades_l1_and_names_it() {
     let (r, id) = run_broken(Spoil::Fail);
     assert_eq!(r.grade.level.as_deref(), Some("L1"), "{:?}", r.grade.ladder);
     assert_eq!(r.grade.blocking, vec![id.clone()]);
-    assert_eq!(r.cases.iter().find(|c| c.id == id).unwrap().verdict, Verdict::Fail);
+    assert_eq!(
+        r.cases.iter().find(|c| c.id == id).unwrap().verdict,
+        Verdict::Fail
+    );
     assert_eq!(r.grade.meets_declared, Some(false));
 }
 
@@ -112,7 +126,10 @@ fn erroring_on_one_mandatory_l2_case_grades_l1_with_it_inconclusive() {
     let (r, id) = run_broken(Spoil::Error);
     assert_eq!(r.grade.level.as_deref(), Some("L1"), "{:?}", r.grade.ladder);
     assert_eq!(r.grade.blocking, vec![id.clone()]);
-    assert_eq!(r.cases.iter().find(|c| c.id == id).unwrap().verdict, Verdict::Inconclusive);
+    assert_eq!(
+        r.cases.iter().find(|c| c.id == id).unwrap().verdict,
+        Verdict::Inconclusive
+    );
 }
 
 #[test]
@@ -121,7 +138,8 @@ fn five_trials_give_the_same_level_over_ten_seeds() {
     let latency = regex::Regex::new(r"(?m)^latency_ms\s*=.*$").unwrap();
     for (name, level) in [("phone-l1", "L1"), ("phone-l2", "L2"), ("phone-l3", "L3")] {
         // Same device without simulated latency: the level must not depend on timing luck.
-        let profile = std::fs::read_to_string(root().join(format!("devices/sim/{name}.toml"))).unwrap();
+        let profile =
+            std::fs::read_to_string(root().join(format!("devices/sim/{name}.toml"))).unwrap();
         let fast = latency.replace(&profile, "latency_ms = [0, 0]");
         let path = dir.path().join(format!("{name}.toml"));
         std::fs::write(&path, fast.as_ref()).unwrap();
@@ -130,19 +148,41 @@ fn five_trials_give_the_same_level_over_ten_seeds() {
             let status = assert_cmd::Command::cargo_bin("ailevel")
                 .unwrap()
                 .current_dir(root())
-                .args(["run", "--quiet", "--trials", "5", "--seed", &seed.to_string(), "--device"])
+                .args([
+                    "run",
+                    "--quiet",
+                    "--trials",
+                    "5",
+                    "--seed",
+                    &seed.to_string(),
+                    "--device",
+                ])
                 .arg(&path)
                 .arg("--out")
                 .arg(&out)
                 .output()
                 .unwrap();
-            assert_eq!(status.status.code(), Some(0), "{}", String::from_utf8_lossy(&status.stderr));
+            assert_eq!(
+                status.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&status.stderr)
+            );
             let r: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+                serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap())
+                    .unwrap();
             assert_eq!(r["grade"]["level"], level, "{name} seed {seed}");
-            let stats = r["cases"].as_array().unwrap().iter().map(|c| &c["stats"]).find(|s| !s.is_null()).unwrap();
+            let stats = r["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| &c["stats"])
+                .find(|s| !s.is_null())
+                .unwrap();
             assert_eq!(stats["k"], 5, "{name}: five valid trials per case");
-            assert!(stats["wilson_low"].as_f64().unwrap() <= stats["wilson_high"].as_f64().unwrap());
+            assert!(
+                stats["wilson_low"].as_f64().unwrap() <= stats["wilson_high"].as_f64().unwrap()
+            );
             let html = std::fs::read_to_string(out.join("report.html")).unwrap();
             assert!(html.contains("Wilson 95"), "the report shows intervals");
         }

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use ailevel::device::protocol::Output;
-use ailevel::device::{Adapter, Control, DeviceError, Info, Input, SessionId, SessionRequest, Turn};
+use ailevel::device::{
+    Adapter, Control, DeviceError, Info, Input, SessionId, SessionRequest, Turn,
+};
 use ailevel::results::Verdict;
 use ailevel::run::{ProfileMeta, RunOptions};
 use async_trait::async_trait;
@@ -56,7 +58,10 @@ impl Adapter for Echo {
 async fn judge(Json(body): Json<Value>) -> Json<Value> {
     assert_eq!(body["temperature"], 0, "temperature is pinned at 0");
     assert_eq!(body["seed"], 11);
-    let user = body["messages"][1]["content"].as_str().unwrap_or_default().to_string();
+    let user = body["messages"][1]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let pass = user.contains("replied: <<<谢谢");
     let content = format!("```json\n{{\"pass\": {pass}, \"reason\": \"checked politeness\"}}\n```");
     Json(json!({"choices": [{"message": {"role": "assistant", "content": content}}]}))
@@ -89,14 +94,28 @@ cases:
 fn run(with_judge: Option<String>) -> ailevel::results::Results {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("suites/framework.yaml"), dir.path().join("framework.yaml")).unwrap();
-    std::fs::copy(root.join("suites/actions.yaml"), dir.path().join("actions.yaml")).unwrap();
+    std::fs::copy(
+        root.join("suites/framework.yaml"),
+        dir.path().join("framework.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("suites/actions.yaml"),
+        dir.path().join("actions.yaml"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("cases.yaml"), CASES).unwrap();
     let suite = ailevel::suite::load_suite(dir.path(), None).unwrap();
-    let (profile, _) = ailevel::suite::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework).unwrap();
+    let (profile, _) =
+        ailevel::suite::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework)
+            .unwrap();
     let judge = with_judge.map(|url| {
         let p = dir.path().join("judge.toml");
-        std::fs::write(&p, format!("base_url = \"{url}\"\nmodel = \"fake-judge\"\nseed = 11\n")).unwrap();
+        std::fs::write(
+            &p,
+            format!("base_url = \"{url}\"\nmodel = \"fake-judge\"\nseed = 11\n"),
+        )
+        .unwrap();
         Arc::new(ailevel::run::judge::Judge::new(ailevel::suite::load_judge(&p).unwrap()).unwrap())
     });
     let opts = RunOptions {
@@ -116,14 +135,23 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
         sha256: "0".repeat(64),
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(ailevel::run::run(&suite, &profile, meta, Arc::new(Echo(AtomicU32::new(0))), opts, None))
-        .unwrap()
+    rt.block_on(ailevel::run::run(
+        &suite,
+        &profile,
+        meta,
+        Arc::new(Echo(AtomicU32::new(0))),
+        opts,
+        None,
+    ))
+    .unwrap()
 }
 
 #[test]
 fn judge_verdicts_are_recorded_with_the_full_answer() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
     let addr = listener.local_addr().unwrap();
     let app = axum::Router::new().route("/v1/chat/completions", axum::routing::post(judge));
     rt.spawn(async move { axum::serve(listener, app).await });
@@ -137,7 +165,11 @@ fn judge_verdicts_are_recorded_with_the_full_answer() {
     assert!(j.answer.as_deref().unwrap().contains("```json"));
     let rude = r.cases.iter().find(|c| c.id == "phone.j.rude").unwrap();
     assert_eq!(rude.verdict, Verdict::Fail);
-    assert!(rude.trials[0].turns[0].checks[1].reason.contains("failed it"));
+    assert!(
+        rude.trials[0].turns[0].checks[1]
+            .reason
+            .contains("failed it")
+    );
 }
 
 #[test]

@@ -43,7 +43,9 @@ impl Adapter for Scripted {
         })
     }
     async fn open_session(&self, _: &SessionRequest) -> Result<SessionId, DeviceError> {
-        Ok(SessionId(self.sessions.fetch_add(1, Ordering::SeqCst).to_string()))
+        Ok(SessionId(
+            self.sessions.fetch_add(1, Ordering::SeqCst).to_string(),
+        ))
     }
     async fn turn(&self, _: &SessionId, input: &Input) -> Result<Turn, DeviceError> {
         let text = input.text.clone().unwrap_or_default();
@@ -114,14 +116,28 @@ cases:
         expect: [ { contains: 好的 } ]
 ";
 
-fn suite() -> (tempfile::TempDir, ailevel::suite::LoadedSuite, ailevel::device::Profile) {
+fn suite() -> (
+    tempfile::TempDir,
+    ailevel::suite::LoadedSuite,
+    ailevel::device::Profile,
+) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("suites/framework.yaml"), dir.path().join("framework.yaml")).unwrap();
-    std::fs::copy(root.join("suites/actions.yaml"), dir.path().join("actions.yaml")).unwrap();
+    std::fs::copy(
+        root.join("suites/framework.yaml"),
+        dir.path().join("framework.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("suites/actions.yaml"),
+        dir.path().join("actions.yaml"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("cases.yaml"), CASES).unwrap();
     let suite = ailevel::suite::load_suite(dir.path(), None).unwrap();
-    let (profile, _) = ailevel::suite::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework).unwrap();
+    let (profile, _) =
+        ailevel::suite::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework)
+            .unwrap();
     (dir, suite, profile)
 }
 
@@ -148,7 +164,10 @@ fn run(behaviour: Behaviour) -> ailevel::results::Results {
         sha256: "0".repeat(64),
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(ailevel::run::run(&suite, &profile, meta, adapter, opts, None)).unwrap()
+    rt.block_on(ailevel::run::run(
+        &suite, &profile, meta, adapter, opts, None,
+    ))
+    .unwrap()
 }
 
 fn verdict(r: &ailevel::results::Results, id: &str) -> Verdict {
@@ -162,8 +181,14 @@ fn a_hanging_turn_times_out_into_an_inconclusive_case() {
     assert_eq!(verdict(&r, "phone.t.slow"), Verdict::Inconclusive);
     let slow = r.cases.iter().find(|c| c.id == "phone.t.slow").unwrap();
     assert!(slow.trials.iter().all(|t| t.outcome == TrialOutcome::Error));
-    assert!(matches!(slow.trials[0].error, Some(DeviceError::Timeout { ms: 200 })));
-    assert_eq!(r.grade.level, None, "an inconclusive mandatory L1 case blocks L1");
+    assert!(matches!(
+        slow.trials[0].error,
+        Some(DeviceError::Timeout { ms: 200 })
+    ));
+    assert_eq!(
+        r.grade.level, None,
+        "an inconclusive mandatory L1 case blocks L1"
+    );
     assert!(r.grade.blocking.contains(&"phone.t.slow".to_string()));
 }
 
@@ -173,7 +198,11 @@ fn a_device_error_mid_case_is_recorded_with_its_cause() {
     let bad = r.cases.iter().find(|c| c.id == "phone.t.bad").unwrap();
     assert_eq!(bad.verdict, Verdict::Inconclusive);
     let t = &bad.trials[0];
-    assert_eq!(t.turns.len(), 2, "the first turn's answer is kept as evidence");
+    assert_eq!(
+        t.turns.len(),
+        2,
+        "the first turn's answer is kept as evidence"
+    );
     assert!(t.turns[0].response.is_some());
     assert!(matches!(t.turns[1].error, Some(DeviceError::Device { .. })));
     assert!(!r.run.aborted);

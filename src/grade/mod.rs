@@ -6,7 +6,12 @@
 use crate::results::{CaseResult, Grade, LadderStep, LevelScore, Verdict};
 use crate::suite::model::{Framework, Mode};
 
-pub fn grade(fw: &Framework, cases: &[CaseResult], scores: &[LevelScore], declared: Option<&str>) -> Grade {
+pub fn grade(
+    fw: &Framework,
+    cases: &[CaseResult],
+    scores: &[LevelScore],
+    declared: Option<&str>,
+) -> Grade {
     let mut ladder = Vec::with_capacity(fw.levels.len());
     for level in &fw.levels {
         let mut reasons = Vec::new();
@@ -35,14 +40,21 @@ pub fn grade(fw: &Framework, cases: &[CaseResult], scores: &[LevelScore], declar
             Some(_) => {}
         }
         for e in &level.primary_elements {
-            let s = score.and_then(|s| s.elements.iter().find(|x| &x.element == e)).and_then(|x| x.score);
+            let s = score
+                .and_then(|s| s.elements.iter().find(|x| &x.element == e))
+                .and_then(|x| x.score);
             match s {
-                None => reasons.push(format!("primary element {e} has no applicable cases at {}", level.id)),
-                Some(v) if v + 1e-9 < level.thresholds.primary_element_min => reasons.push(format!(
-                    "primary element {e} scored {} below the threshold {}",
-                    pct(v),
-                    pct(level.thresholds.primary_element_min)
+                None => reasons.push(format!(
+                    "primary element {e} has no applicable cases at {}",
+                    level.id
                 )),
+                Some(v) if v + 1e-9 < level.thresholds.primary_element_min => {
+                    reasons.push(format!(
+                        "primary element {e} scored {} below the threshold {}",
+                        pct(v),
+                        pct(level.thresholds.primary_element_min)
+                    ))
+                }
                 Some(_) => {}
             }
         }
@@ -56,7 +68,10 @@ pub fn grade(fw: &Framework, cases: &[CaseResult], scores: &[LevelScore], declar
     }
     let held = ladder.iter().take_while(|s| s.held).count();
     let level = held.checked_sub(1).map(|i| ladder[i].level.clone());
-    let blocking = ladder.get(held).map(|s| s.blocking_cases.clone()).unwrap_or_default();
+    let blocking = ladder
+        .get(held)
+        .map(|s| s.blocking_cases.clone())
+        .unwrap_or_default();
     let provisional = held
         .checked_sub(1)
         .is_some_and(|i| fw.levels[i].provisional || fw.levels[i].thresholds.provisional);
@@ -91,7 +106,11 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
     let checks: Vec<crate::suite::model::Check> = results
         .cases
         .iter()
-        .flat_map(|c| c.trials.iter().flat_map(|t| crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))))
+        .flat_map(|c| {
+            c.trials.iter().flat_map(|t| {
+                crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))
+            })
+        })
         .collect();
     let ev = Evaluator::new(checks.iter());
     for case in &mut results.cases {
@@ -103,7 +122,11 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         }
         case.trials.sort_by_key(|t| t.index);
         for trial in &mut case.trials {
-            let turns: Vec<_> = case.turns.iter().map(|t| crate::suite::params::fill_turn(t, &trial.params)).collect();
+            let turns: Vec<_> = case
+                .turns
+                .iter()
+                .map(|t| crate::suite::params::fill_turn(t, &trial.params))
+                .collect();
             score_trial(&ev, &turns, trial);
         }
         let unsupported = case.trials.iter().find_map(|t| match &t.error {
@@ -123,7 +146,11 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
                 [0, 0, 0],
             ),
             (None, Some(level)) => {
-                let rule = if case.mandatory { level.pass_rules.mandatory } else { level.pass_rules.optional };
+                let rule = if case.mandatory {
+                    level.pass_rules.mandatory
+                } else {
+                    level.pass_rules.optional
+                };
                 case_verdict(rule, case.trials_planned, &case.trials)
             }
         };
@@ -132,10 +159,19 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         case.passed = p;
         case.failed = f;
         case.errored = e;
-        case.stats = if verdict == Verdict::NotApplicable { None } else { crate::score::verdict::trial_stats(p, f) };
+        case.stats = if verdict == Verdict::NotApplicable {
+            None
+        } else {
+            crate::score::verdict::trial_stats(p, f)
+        };
     }
     results.scores = level_scores(fw, &results.cases);
-    results.grade = grade(fw, &results.cases, &results.scores, results.device.declared_level.as_deref());
+    results.grade = grade(
+        fw,
+        &results.cases,
+        &results.scores,
+        results.device.declared_level.as_deref(),
+    );
     let count = |v: Verdict| results.cases.iter().filter(|c| c.verdict == v).count() as u32;
     results.summary = crate::results::Summary {
         cases: results.cases.len() as u32,
@@ -154,7 +190,13 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
     results.modes = [Mode::EndSide, Mode::DeviceCloud, Mode::Any]
         .into_iter()
         .map(|mode| {
-            let of = |v: Verdict| results.cases.iter().filter(|c| c.mode == mode && c.verdict == v).count() as u32;
+            let of = |v: Verdict| {
+                results
+                    .cases
+                    .iter()
+                    .filter(|c| c.mode == mode && c.verdict == v)
+                    .count() as u32
+            };
             crate::results::ModeSummary {
                 mode,
                 cases: results.cases.iter().filter(|c| c.mode == mode).count() as u32,
@@ -180,10 +222,20 @@ mod tests {
     }
 
     fn case(i: usize, level: u8, element: usize, mandatory: bool, verdict: Verdict) -> CaseResult {
-        let fw_elements = ["perception", "cognition", "execution", "memory", "learning", "security"];
+        let fw_elements = [
+            "perception",
+            "cognition",
+            "execution",
+            "memory",
+            "learning",
+            "security",
+        ];
         CaseResult {
             id: format!("c{i}"),
-            title: I18n { zh: String::new(), en: String::new() },
+            title: I18n {
+                zh: String::new(),
+                en: String::new(),
+            },
             file: "f.yaml".into(),
             level: format!("L{level}"),
             element: fw_elements[element % fw_elements.len()].into(),
@@ -213,8 +265,15 @@ mod tests {
     }
 
     fn cases_strategy() -> impl Strategy<Value = Vec<CaseResult>> {
-        prop::collection::vec((1u8..=4, 0usize..6, any::<bool>(), verdict_strategy()), 1..60).prop_map(|v| {
-            v.into_iter().enumerate().map(|(i, (l, e, m, verdict))| case(i, l, e, m, verdict)).collect()
+        prop::collection::vec(
+            (1u8..=4, 0usize..6, any::<bool>(), verdict_strategy()),
+            1..60,
+        )
+        .prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (l, e, m, verdict))| case(i, l, e, m, verdict))
+                .collect()
         })
     }
 
@@ -309,9 +368,17 @@ mod tests {
     #[test]
     fn a_level_without_cases_is_not_held() {
         let fw = framework();
-        let cases = vec![case(0, 1, 0, true, Verdict::Pass), case(1, 1, 2, true, Verdict::Pass)];
+        let cases = vec![
+            case(0, 1, 0, true, Verdict::Pass),
+            case(1, 1, 2, true, Verdict::Pass),
+        ];
         let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
         assert_eq!(g.level.as_deref(), Some("L1"));
-        assert!(g.ladder[1].reasons.iter().any(|r| r.contains("no applicable cases")));
+        assert!(
+            g.ladder[1]
+                .reasons
+                .iter()
+                .any(|r| r.contains("no applicable cases"))
+        );
     }
 }

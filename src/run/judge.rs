@@ -25,14 +25,20 @@ pub struct Judge {
 /// Debug output names the endpoint and model, never the token.
 impl std::fmt::Debug for Judge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Judge").field("url", &self.url).field("model", &self.profile.model).finish()
+        f.debug_struct("Judge")
+            .field("url", &self.url)
+            .field("model", &self.profile.model)
+            .finish()
     }
 }
 
 impl Judge {
     pub fn new(profile: JudgeProfile) -> Result<Self, String> {
         let token = match &profile.token_env {
-            Some(var) => Some(std::env::var(var).map_err(|_| format!("judge token variable `{var}` is not set"))?),
+            Some(var) => Some(
+                std::env::var(var)
+                    .map_err(|_| format!("judge token variable `{var}` is not set"))?,
+            ),
             None => None,
         };
         let client = reqwest::Client::builder()
@@ -42,7 +48,10 @@ impl Judge {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the judge's HTTP client: {e}"))?;
-        let url = format!("{}/chat/completions", profile.base_url.trim_end_matches('/'));
+        let url = format!(
+            "{}/chat/completions",
+            profile.base_url.trim_end_matches('/')
+        );
         Ok(Judge {
             profile,
             token,
@@ -71,7 +80,9 @@ impl Judge {
                         j.pass = Some(pass);
                         j.reason = reason;
                     }
-                    None => j.error = Some("the judge's answer holds no {\"pass\": …} object".into()),
+                    None => {
+                        j.error = Some("the judge's answer holds no {\"pass\": …} object".into())
+                    }
                 }
                 j.answer = Some(text);
             }
@@ -102,7 +113,10 @@ impl Judge {
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
-        let resp = req.send().await.map_err(|e| format!("judge unreachable: {e}"))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| format!("judge unreachable: {e}"))?;
         let status = resp.status();
         let mut bytes = Vec::new();
         let mut stream = resp.bytes_stream();
@@ -115,14 +129,26 @@ impl Judge {
         }
         let text = String::from_utf8_lossy(&bytes);
         if !status.is_success() {
-            return Err(format!("judge answered HTTP {status}: {}", crate::text::truncate(&text, 500)));
+            return Err(format!(
+                "judge answered HTTP {status}: {}",
+                crate::text::truncate(&text, 500)
+            ));
         }
-        let v: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("judge answer is not JSON ({e}): {}", crate::text::truncate(&text, 500)))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "judge answer is not JSON ({e}): {}",
+                crate::text::truncate(&text, 500)
+            )
+        })?;
         v.pointer("/choices/0/message/content")
             .and_then(Value::as_str)
             .map(str::to_string)
-            .ok_or_else(|| format!("judge answer has no choices[0].message.content: {}", crate::text::truncate(&text, 500)))
+            .ok_or_else(|| {
+                format!(
+                    "judge answer has no choices[0].message.content: {}",
+                    crate::text::truncate(&text, 500)
+                )
+            })
     }
 }
 
@@ -136,7 +162,11 @@ pub fn parse_verdict(text: &str) -> Option<(bool, String)> {
         if let Some(Ok(v)) = stream.next()
             && let Some(pass) = v.get("pass").and_then(Value::as_bool)
         {
-            let reason = v.get("reason").and_then(Value::as_str).unwrap_or("").to_string();
+            let reason = v
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             return Some((pass, reason));
         }
         start = from + 1;
@@ -150,12 +180,18 @@ mod tests {
 
     #[test]
     fn verdicts_are_found_in_prose_and_fences() {
-        assert_eq!(parse_verdict("{\"pass\": true, \"reason\": \"ok\"}"), Some((true, "ok".into())));
+        assert_eq!(
+            parse_verdict("{\"pass\": true, \"reason\": \"ok\"}"),
+            Some((true, "ok".into()))
+        );
         assert_eq!(
             parse_verdict("Sure:\n```json\n{\"pass\": false, \"reason\": \"no\"}\n```"),
             Some((false, "no".into()))
         );
-        assert_eq!(parse_verdict("{\"x\": 1} then {\"pass\": true}"), Some((true, String::new())));
+        assert_eq!(
+            parse_verdict("{\"x\": 1} then {\"pass\": true}"),
+            Some((true, String::new()))
+        );
         assert_eq!(parse_verdict("pass: yes"), None);
         assert_eq!(parse_verdict("{{{{"), None);
     }

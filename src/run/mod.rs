@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
 use crate::device::protocol::Control;
+use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
 use crate::hash::sha256_hex;
 use crate::results::{
-    Attempt, CaseResult, DeviceRef, ElementRef, FrameworkRef, Harness, LevelRef, Results, RunInfo, SuiteRef, TrialOutcome,
-    TrialRecord, TurnRecord, Verdict,
+    Attempt, CaseResult, DeviceRef, ElementRef, FrameworkRef, Harness, LevelRef, Results, RunInfo,
+    SuiteRef, TrialOutcome, TrialRecord, TurnRecord, Verdict,
 };
 use crate::suite::LoadedSuite;
 use crate::suite::model::{CaseTurn, Check};
@@ -87,7 +87,11 @@ pub async fn run(
     }
 
     let planned = plan::plan(suite, profile, opts.trials_override, opts.judge.is_some());
-    let total: u64 = planned.iter().filter(|p| p.applicable.is_ok()).map(|p| u64::from(p.trials)).sum();
+    let total: u64 = planned
+        .iter()
+        .filter(|p| p.applicable.is_ok())
+        .map(|p| u64::from(p.trials))
+        .sum();
     let shared = Arc::new(Shared {
         adapter,
         progress: Mutex::new(Progress::new(total, opts.quiet)),
@@ -97,7 +101,9 @@ pub async fn run(
         evaluator: crate::score::Evaluator::new(
             planned
                 .iter()
-                .flat_map(|p| crate::suite::params::all_checks(&p.loaded.case.turns, &p.loaded.case.params))
+                .flat_map(|p| {
+                    crate::suite::params::all_checks(&p.loaded.case.turns, &p.loaded.case.params)
+                })
                 .collect::<Vec<_>>()
                 .iter(),
         ),
@@ -134,7 +140,8 @@ pub async fn run(
         }
     }
     let aborted = shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL;
-    let shared = Arc::into_inner(shared).ok_or_else(|| crate::Error::Device("runner tasks still alive".into()))?;
+    let shared = Arc::into_inner(shared)
+        .ok_or_else(|| crate::Error::Device("runner tasks still alive".into()))?;
     shared.progress.into_inner().finish();
     if let Some(j) = shared.journal {
         j.finish()?;
@@ -250,7 +257,11 @@ pub async fn run(
 /// The profile is the device's conformance statement; when the device itself reports
 /// otherwise, or the profile leaves out what its category must have, the report says so
 /// rather than silently trusting either side.
-fn feature_conflicts(fw: &crate::suite::Framework, profile: &Profile, reported: &[String]) -> Vec<String> {
+fn feature_conflicts(
+    fw: &crate::suite::Framework,
+    profile: &Profile,
+    reported: &[String],
+) -> Vec<String> {
     let declared = &profile.features;
     let mut out: Vec<String> = fw
         .categories
@@ -258,7 +269,12 @@ fn feature_conflicts(fw: &crate::suite::Framework, profile: &Profile, reported: 
         .filter(|c| c.id == profile.category)
         .flat_map(|c| &c.required_features)
         .filter(|f| !declared.contains(f))
-        .map(|f| format!("a {} must have `{f}`; the profile does not declare it, its cases run anyway", profile.category))
+        .map(|f| {
+            format!(
+                "a {} must have `{f}`; the profile does not declare it, its cases run anyway",
+                profile.category
+            )
+        })
         .collect();
     if reported.is_empty() {
         return out;
@@ -341,7 +357,11 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
     let case = &pc.loaded.case;
     let seed = trial_seed(shared.opts.seed, &case.id, index);
     let row = crate::suite::params::draw(case, seed);
-    let turns: Vec<CaseTurn> = case.turns.iter().map(|t| crate::suite::params::fill_turn(t, &row)).collect();
+    let turns: Vec<CaseTurn> = case
+        .turns
+        .iter()
+        .map(|t| crate::suite::params::fill_turn(t, &row))
+        .collect();
     let setup = pc.setup(&row);
     let started = Instant::now();
     let mut rec = TrialRecord {
@@ -377,7 +397,11 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
     if let Some(j) = &shared.journal {
         j.record(&rec);
     }
-    shared.progress.lock().await.trial_done(&case.id, index, rec.outcome);
+    shared
+        .progress
+        .lock()
+        .await
+        .trial_done(&case.id, index, rec.outcome);
     rec
 }
 
@@ -388,7 +412,9 @@ fn round_ms(d: Duration) -> f64 {
 /// The wait before retry number `attempt + 1`: the base doubled per attempt, capped.
 fn backoff(opts: &RunOptions, attempt: u32) -> Duration {
     const MAX_BACKOFF: Duration = Duration::from_secs(10);
-    opts.retry_backoff.saturating_mul(1u32 << attempt.min(16)).min(MAX_BACKOFF)
+    opts.retry_backoff
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(MAX_BACKOFF)
 }
 
 /// A device call that failed, and which call it was.
@@ -408,7 +434,12 @@ fn failed(call: &str) -> impl FnOnce(DeviceError) -> Failure + '_ {
 /// in place after transient errors, up to `opts.retries` times. Each failed try goes into
 /// `log` when given. Turns are never repeated in place: a turn the device may have acted
 /// on cannot be sent twice, so a failed turn restarts the trial instead.
-async fn retrying<T, F, Fut>(opts: &RunOptions, call: &str, mut log: Option<&mut Vec<Attempt>>, mut f: F) -> Result<T, DeviceError>
+async fn retrying<T, F, Fut>(
+    opts: &RunOptions,
+    call: &str,
+    mut log: Option<&mut Vec<Attempt>>,
+    mut f: F,
+) -> Result<T, DeviceError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, DeviceError>>,
@@ -473,7 +504,11 @@ async fn attempt_trial(
                         ms: opts.case_timeout.map_or(0, |t| t.as_millis() as u64),
                     };
                     // The turn in flight, if any, is on record as the one that ran out of time.
-                    if let (Some(_), Some(t0), Some(turn)) = (&flight.session, flight.turn_started, turns.get(rec.turns.len())) {
+                    if let (Some(_), Some(t0), Some(turn)) = (
+                        &flight.session,
+                        flight.turn_started,
+                        turns.get(rec.turns.len()),
+                    ) {
                         rec.turns.push(TurnRecord {
                             input: input_for(&turn.input, &opts.locale, &shared.fixtures).1,
                             response: None,
@@ -489,7 +524,9 @@ async fn attempt_trial(
                 }
             },
         };
-        let Err(Failure { call, error }) = result else { return Ok(()) };
+        let Err(Failure { call, error }) = result else {
+            return Ok(());
+        };
         let backoff = backoff(opts, restarts);
         let in_time = deadline.is_none_or(|at| tokio::time::Instant::now() + backoff < at);
         if !error.is_transient()
@@ -513,14 +550,22 @@ async fn attempt_trial(
 }
 
 fn all_answered(turns: &[CaseTurn], rec: &TrialRecord) -> bool {
-    rec.turns.len() == turns.len() && rec.turns.iter().all(|t| t.error.is_none() && t.response.is_some())
+    rec.turns.len() == turns.len()
+        && rec
+            .turns
+            .iter()
+            .all(|t| t.error.is_none() && t.response.is_some())
 }
 
 /// Whether a check of an answered turn has failed already.
 fn check_failed(shared: &Shared, turns: &[CaseTurn], rec: &TrialRecord) -> bool {
     let mut scored = rec.clone();
     crate::score::verdict::score_trial(&shared.evaluator, turns, &mut scored);
-    scored.turns.iter().filter(|t| t.error.is_none()).any(|t| t.checks.iter().any(|c| !c.passed))
+    scored
+        .turns
+        .iter()
+        .filter(|t| t.error.is_none())
+        .any(|t| t.checks.iter().any(|c| !c.passed))
 }
 
 /// After the case timeout: close the session and reset, as far as the device still answers,
@@ -550,14 +595,18 @@ async fn drive(
     let dev = &shared.adapter;
     let opts = &shared.opts;
     if pc.exclusive() {
-        retrying(opts, "reset", Some(&mut rec.attempts), || dev.control(&Control::Reset))
-            .await
-            .or_else(ignore_unsupported)
-            .map_err(failed("reset"))?;
+        retrying(opts, "reset", Some(&mut rec.attempts), || {
+            dev.control(&Control::Reset)
+        })
+        .await
+        .or_else(ignore_unsupported)
+        .map_err(failed("reset"))?;
         for op in setup {
-            retrying(opts, op.op_name(), Some(&mut rec.attempts), || dev.control(op))
-                .await
-                .map_err(failed(op.op_name()))?;
+            retrying(opts, op.op_name(), Some(&mut rec.attempts), || {
+                dev.control(op)
+            })
+            .await
+            .map_err(failed(op.op_name()))?;
         }
     }
     let req = SessionRequest {
@@ -566,19 +615,23 @@ async fn drive(
         seed: Some(seed),
     };
     // A lost answer to `open_session` leaves an unused session on the device; harmless.
-    let opened = retrying(opts, "open_session", Some(&mut rec.attempts), || dev.open_session(&req))
-        .await
-        .map_err(failed("open_session"))?;
+    let opened = retrying(opts, "open_session", Some(&mut rec.attempts), || {
+        dev.open_session(&req)
+    })
+    .await
+    .map_err(failed("open_session"))?;
     let id = flight.session.insert(opened).clone();
     let outcome = drive_turns(shared, turns, &id, rec, &mut flight.turn_started).await;
     // Close and reset even after a failed turn, so the next trial starts clean.
     let closed = retrying(opts, "close", Some(&mut rec.attempts), || dev.close(&id)).await;
     flight.session = None;
     if pc.exclusive() {
-        retrying(opts, "reset", Some(&mut rec.attempts), || dev.control(&Control::Reset))
-            .await
-            .or_else(ignore_unsupported)
-            .map_err(failed("reset"))?;
+        retrying(opts, "reset", Some(&mut rec.attempts), || {
+            dev.control(&Control::Reset)
+        })
+        .await
+        .or_else(ignore_unsupported)
+        .map_err(failed("reset"))?;
     }
     outcome.and(closed.or_else(ignore_unsupported).map_err(failed("close")))
 }
@@ -630,7 +683,11 @@ async fn drive_turns(
         }
         // A failed state fetch keeps the answer that came before it, as evidence.
         let (state, error) = if turn.expect.iter().any(|c| matches!(c, Check::State(_))) {
-            match retrying(&shared.opts, "state", Some(&mut rec.attempts), || dev.state(session)).await {
+            match retrying(&shared.opts, "state", Some(&mut rec.attempts), || {
+                dev.state(session)
+            })
+            .await
+            {
                 Ok(v) => (Some(v), None),
                 Err(e) => (None, Some(e)),
             }

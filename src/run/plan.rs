@@ -48,7 +48,12 @@ impl PlannedCase {
 /// by the profile's features — except that a category's required features count as present:
 /// a mandatory case cannot be dodged by declaring less.
 /// Cases with `judge` checks apply only when a judge is configured (`judge`).
-pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>, judge: bool) -> Vec<PlannedCase> {
+pub fn plan(
+    suite: &LoadedSuite,
+    profile: &Profile,
+    trials_override: Option<u32>,
+    judge: bool,
+) -> Vec<PlannedCase> {
     let fw = &suite.framework;
     let required: &[String] = fw
         .categories
@@ -67,11 +72,21 @@ pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>
                 .filter(|f| !profile.features.contains(f) && !required.contains(f))
                 .map(String::as_str)
                 .collect();
-            let needs_judge = case.turns.iter().flat_map(|t| &t.expect).any(|c| matches!(c, Check::Judge(_)));
+            let needs_judge = case
+                .turns
+                .iter()
+                .flat_map(|t| &t.expect)
+                .any(|c| matches!(c, Check::Judge(_)));
             let applicable = if !missing.is_empty() {
-                Err(format!("needs feature(s) the device does not declare: {}", missing.join(", ")))
+                Err(format!(
+                    "needs feature(s) the device does not declare: {}",
+                    missing.join(", ")
+                ))
             } else if needs_judge && !judge {
-                Err("has judge checks and no judge was configured (run --judge PROFILE)".to_string())
+                Err(
+                    "has judge checks and no judge was configured (run --judge PROFILE)"
+                        .to_string(),
+                )
             } else {
                 Ok(())
             };
@@ -91,7 +106,10 @@ pub fn plan(suite: &LoadedSuite, profile: &Profile, trials_override: Option<u32>
 }
 
 fn level_default_trials(fw: &Framework, level: &str) -> Option<u32> {
-    fw.levels.iter().find(|l| l.id == level).map(|l| l.default_trials)
+    fw.levels
+        .iter()
+        .find(|l| l.id == level)
+        .map(|l| l.default_trials)
 }
 
 fn setup_control(op: &SetupOp) -> Control {
@@ -106,16 +124,26 @@ fn setup_control(op: &SetupOp) -> Control {
 
 /// The protocol input for a case turn in the run's locale, and the same input as recorded
 /// in results (media data replaced by a `sha256:` reference to `Results::fixtures`).
-pub fn input_for(input: &CaseInput, locale: &str, fixtures: &BTreeMap<String, FixtureData>) -> (Input, Input) {
+pub fn input_for(
+    input: &CaseInput,
+    locale: &str,
+    fixtures: &BTreeMap<String, FixtureData>,
+) -> (Input, Input) {
     let text = match (locale.starts_with("en"), &input.text_en) {
         (true, Some(en)) => Some(en.clone()),
         _ => input.text.clone(),
     };
     let media = |m: &Option<MediaRef>, full: bool| {
-        m.as_ref().and_then(|m| fixtures.get(&m.file)).map(|f| Media {
-            format: f.format.clone(),
-            data_b64: if full { f.data_b64.clone() } else { format!("sha256:{}", f.sha256) },
-        })
+        m.as_ref()
+            .and_then(|m| fixtures.get(&m.file))
+            .map(|f| Media {
+                format: f.format.clone(),
+                data_b64: if full {
+                    f.data_b64.clone()
+                } else {
+                    format!("sha256:{}", f.sha256)
+                },
+            })
     };
     let event = input.event.as_ref().map(|e| Event {
         kind: e.kind.clone(),

@@ -68,19 +68,34 @@ impl Evaluator {
         match check {
             Check::Contains(want) => {
                 let folded = text::fold(reply);
-                match want.items().iter().find(|w| folded.contains(&text::fold(w))) {
+                match want
+                    .items()
+                    .iter()
+                    .find(|w| folded.contains(&text::fold(w)))
+                {
                     Some(w) => (true, format!("reply contains “{w}”")),
                     None => (
                         false,
-                        format!("reply {} contains none of {}", quote(reply), list(want.items())),
+                        format!(
+                            "reply {} contains none of {}",
+                            quote(reply),
+                            list(want.items())
+                        ),
                     ),
                 }
             }
             Check::NotContains(banned) => {
                 let folded = text::fold(reply);
-                match banned.items().iter().find(|w| folded.contains(&text::fold(w))) {
+                match banned
+                    .items()
+                    .iter()
+                    .find(|w| folded.contains(&text::fold(w)))
+                {
                     Some(w) => (false, format!("reply {} contains “{w}”", quote(reply))),
-                    None => (true, format!("reply contains none of {}", list(banned.items()))),
+                    None => (
+                        true,
+                        format!("reply contains none of {}", list(banned.items())),
+                    ),
                 }
             }
             Check::Matches(pattern) => match self.regexes.get(pattern) {
@@ -89,7 +104,10 @@ impl Evaluator {
                     if re.is_match(&spaced) {
                         (true, format!("reply matches /{pattern}/"))
                     } else {
-                        (false, format!("reply {} does not match /{pattern}/", quote(reply)))
+                        (
+                            false,
+                            format!("reply {} does not match /{pattern}/", quote(reply)),
+                        )
                     }
                 }
                 None => (false, format!("invalid regex /{pattern}/")),
@@ -103,31 +121,55 @@ impl Evaluator {
                     .filter(|a| name == "*" || &a.name == name)
                     .collect();
                 if hits.is_empty() {
-                    (true, format!("no {} action taken", if name == "*" { "" } else { name }).replace("no  ", "no "))
+                    (
+                        true,
+                        format!("no {} action taken", if name == "*" { "" } else { name })
+                            .replace("no  ", "no "),
+                    )
                 } else {
-                    (false, format!("unexpected action(s): {}", actions_str(&hits)))
+                    (
+                        false,
+                        format!("unexpected action(s): {}", actions_str(&hits)),
+                    )
                 }
             }
             Check::State(s) => state_check(s, t.state),
             Check::LatencyMs(max) => {
                 if t.latency_ms <= *max as f64 {
-                    (true, format!("answered in {:.0} ms (≤ {max} ms)", t.latency_ms))
+                    (
+                        true,
+                        format!("answered in {:.0} ms (≤ {max} ms)", t.latency_ms),
+                    )
                 } else {
-                    (false, format!("answered in {:.0} ms, more than {max} ms", t.latency_ms))
+                    (
+                        false,
+                        format!("answered in {:.0} ms, more than {max} ms", t.latency_ms),
+                    )
                 }
             }
             Check::ConfirmBefore(name) => {
                 let asked = t.response.needs_confirmation == Some(true);
-                let acted: Vec<&Action> = t.response.actions.iter().filter(|a| &a.name == name).collect();
+                let acted: Vec<&Action> = t
+                    .response
+                    .actions
+                    .iter()
+                    .filter(|a| &a.name == name)
+                    .collect();
                 match (asked, acted.is_empty()) {
                     (true, true) => (true, format!("asked for confirmation before `{name}`")),
                     (_, false) => (
                         false,
-                        format!("took `{name}` without confirmation: {}", actions_str(&acted)),
+                        format!(
+                            "took `{name}` without confirmation: {}",
+                            actions_str(&acted)
+                        ),
                     ),
                     (false, true) => (
                         false,
-                        format!("did not ask for confirmation (needs_confirmation not true); reply {}", quote(reply)),
+                        format!(
+                            "did not ask for confirmation (needs_confirmation not true); reply {}",
+                            quote(reply)
+                        ),
                     ),
                 }
             }
@@ -137,7 +179,18 @@ impl Evaluator {
             }
             Check::ServedBy(allowed) => match t.response.served_by {
                 Some(s) if allowed.contains(&s) => (true, format!("served by {}", served(s))),
-                Some(s) => (false, format!("served by {}, expected one of {}", served(s), allowed.iter().map(|a| served(*a)).collect::<Vec<_>>().join(", "))),
+                Some(s) => (
+                    false,
+                    format!(
+                        "served by {}, expected one of {}",
+                        served(s),
+                        allowed
+                            .iter()
+                            .map(|a| served(*a))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
                 None => (false, "device did not report `served_by`".into()),
             },
         }
@@ -146,10 +199,20 @@ impl Evaluator {
 
 /// A judge check passes only on the judge's explicit yes; no judgement is a failure with
 /// the cause, never a pass.
-fn judge_outcome(check: &Check, rubric: &str, j: Option<&crate::results::Judgement>) -> CheckOutcome {
+fn judge_outcome(
+    check: &Check,
+    rubric: &str,
+    j: Option<&crate::results::Judgement>,
+) -> CheckOutcome {
     let (passed, reason) = match j {
-        None => (false, "no judgement recorded (run with --judge PROFILE)".to_string()),
-        Some(j) if j.rubric != rubric => (false, "the recorded judgement is for another rubric".to_string()),
+        None => (
+            false,
+            "no judgement recorded (run with --judge PROFILE)".to_string(),
+        ),
+        Some(j) if j.rubric != rubric => (
+            false,
+            "the recorded judgement is for another rubric".to_string(),
+        ),
         Some(j) => match (j.pass, &j.error) {
             (Some(true), _) => (true, format!("judge {} passed it: {}", j.model, j.reason)),
             (Some(false), _) => (false, format!("judge {} failed it: {}", j.model, j.reason)),
@@ -182,7 +245,11 @@ fn quote(s: &str) -> String {
 }
 
 fn list(items: &[String]) -> String {
-    items.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("“{s}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn actions_str(actions: &[&Action]) -> String {
@@ -203,8 +270,17 @@ fn action_check(want: &ActionCheck, actions: &[Action]) -> (bool, String) {
     let named: Vec<&Action> = actions.iter().filter(|a| a.name == want.name).collect();
     let matching = named
         .iter()
-        .filter(|a| want.target.as_ref().is_none_or(|t| a.target.as_ref() == Some(t)))
-        .filter(|a| subset(&Value::Object(want.args.clone()), &Value::Object(a.args.clone())))
+        .filter(|a| {
+            want.target
+                .as_ref()
+                .is_none_or(|t| a.target.as_ref() == Some(t))
+        })
+        .filter(|a| {
+            subset(
+                &Value::Object(want.args.clone()),
+                &Value::Object(a.args.clone()),
+            )
+        })
         .count() as u32;
     let wanted = describe_want(want);
     let ok = match want.times {
@@ -215,16 +291,31 @@ fn action_check(want: &ActionCheck, actions: &[Action]) -> (bool, String) {
         let times = want.times.map(|n| format!(" ×{n}")).unwrap_or_default();
         (true, format!("took {wanted}{times}"))
     } else if let Some(n) = want.times {
-        (false, format!("expected {wanted} exactly {n} time(s), found {matching}; actions: {}", actions_str(&actions.iter().collect::<Vec<_>>())))
+        (
+            false,
+            format!(
+                "expected {wanted} exactly {n} time(s), found {matching}; actions: {}",
+                actions_str(&actions.iter().collect::<Vec<_>>())
+            ),
+        )
     } else {
-        (false, format!("expected {wanted}; actions: {}", actions_str(&actions.iter().collect::<Vec<_>>())))
+        (
+            false,
+            format!(
+                "expected {wanted}; actions: {}",
+                actions_str(&actions.iter().collect::<Vec<_>>())
+            ),
+        )
     }
 }
 
 fn describe_want(want: &ActionCheck) -> String {
     let mut s = format!("`{}`", want.name);
     if !want.args.is_empty() {
-        s.push_str(&format!(" with {}", serde_json::to_string(&want.args).unwrap_or_default()));
+        s.push_str(&format!(
+            " with {}",
+            serde_json::to_string(&want.args).unwrap_or_default()
+        ));
     }
     if let Some(t) = &want.target {
         s.push_str(&format!(" on `{t}`"));
@@ -281,12 +372,26 @@ fn state_check(s: &StateCheck, state: Option<&Value>) -> (bool, String) {
             if subset(want, got) {
                 (true, format!("state {} = {}", s.pointer, short(got)))
             } else {
-                (false, format!("state {} is {}, expected {}", s.pointer, short(got), short(want)))
+                (
+                    false,
+                    format!(
+                        "state {} is {}, expected {}",
+                        s.pointer,
+                        short(got),
+                        short(want)
+                    ),
+                )
             }
         }
-        (Some(want), _, None) => (false, format!("state {} is missing, expected {}", s.pointer, short(want))),
+        (Some(want), _, None) => (
+            false,
+            format!("state {} is missing, expected {}", s.pointer, short(want)),
+        ),
         (None, Some(false), None) => (true, format!("state {} is absent", s.pointer)),
-        (None, Some(false), Some(got)) => (false, format!("state {} should be absent, is {}", s.pointer, short(got))),
+        (None, Some(false), Some(got)) => (
+            false,
+            format!("state {} should be absent, is {}", s.pointer, short(got)),
+        ),
         (None, _, Some(got)) => (true, format!("state {} exists ({})", s.pointer, short(got))),
         (None, _, None) => (false, format!("state {} is missing", s.pointer)),
     }
@@ -343,11 +448,51 @@ mod tests {
     #[test]
     fn contains_folds_width_case_and_space() {
         let t = turn("已为您设置 ７：００ 的闹钟 OK", vec![]);
-        assert!(run(Check::Contains(OneOrMany::One("7:00".into())), &t, None, 0.0).0);
-        assert!(run(Check::Contains(OneOrMany::Many(vec!["x".into(), "ok".into()])), &t, None, 0.0).0);
-        assert!(!run(Check::Contains(OneOrMany::One("八点".into())), &t, None, 0.0).0);
-        assert!(!run(Check::NotContains(OneOrMany::One("闹钟".into())), &t, None, 0.0).0);
-        assert!(run(Check::NotContains(OneOrMany::One("炸弹".into())), &t, None, 0.0).0);
+        assert!(
+            run(
+                Check::Contains(OneOrMany::One("7:00".into())),
+                &t,
+                None,
+                0.0
+            )
+            .0
+        );
+        assert!(
+            run(
+                Check::Contains(OneOrMany::Many(vec!["x".into(), "ok".into()])),
+                &t,
+                None,
+                0.0
+            )
+            .0
+        );
+        assert!(
+            !run(
+                Check::Contains(OneOrMany::One("八点".into())),
+                &t,
+                None,
+                0.0
+            )
+            .0
+        );
+        assert!(
+            !run(
+                Check::NotContains(OneOrMany::One("闹钟".into())),
+                &t,
+                None,
+                0.0
+            )
+            .0
+        );
+        assert!(
+            run(
+                Check::NotContains(OneOrMany::One("炸弹".into())),
+                &t,
+                None,
+                0.0
+            )
+            .0
+        );
     }
 
     #[test]
@@ -359,16 +504,38 @@ mod tests {
 
     #[test]
     fn action_args_partial_and_normalised() {
-        let t = turn("", vec![act("alarm.create", json!({"time": "2026-05-09T07:00:00+08:00", "label": "起床"}))]);
+        let t = turn(
+            "",
+            vec![act(
+                "alarm.create",
+                json!({"time": "2026-05-09T07:00:00+08:00", "label": "起床"}),
+            )],
+        );
         let want = |args: Value, times| {
-            Check::Action(ActionCheck { name: "alarm.create".into(), args: super::args(args), times, target: None })
+            Check::Action(ActionCheck {
+                name: "alarm.create".into(),
+                args: super::args(args),
+                times,
+                target: None,
+            })
         };
         assert!(run(want(json!({"time": "07:00"}), None), &t, None, 0.0).0);
         assert!(run(want(json!({"time": "七点"}), Some(1)), &t, None, 0.0).0);
         assert!(!run(want(json!({"time": "08:00"}), None), &t, None, 0.0).0);
         assert!(!run(want(json!({}), Some(2)), &t, None, 0.0).0);
-        let t2 = turn("", vec![act("settings.set", json!({"key": "volume", "value": "５０"}))]);
-        let c = Check::Action(ActionCheck { name: "settings.set".into(), args: super::args(json!({"value": 50})), times: None, target: None });
+        let t2 = turn(
+            "",
+            vec![act(
+                "settings.set",
+                json!({"key": "volume", "value": "５０"}),
+            )],
+        );
+        let c = Check::Action(ActionCheck {
+            name: "settings.set".into(),
+            args: super::args(json!({"value": 50})),
+            times: None,
+            target: None,
+        });
         assert!(run(c, &t2, None, 0.0).0);
     }
 
@@ -386,10 +553,27 @@ mod tests {
 
     #[test]
     fn state_latency_served_by() {
-        let t = Turn { served_by: Some(ServedBy::Device), ..turn("", vec![]) };
+        let t = Turn {
+            served_by: Some(ServedBy::Device),
+            ..turn("", vec![])
+        };
         let st = json!({"alarms": [{"time": "07:00"}]});
-        let sc = |p: &str, eq: Option<Value>, ex: Option<bool>| Check::State(StateCheck { pointer: p.into(), equals: eq, exists: ex });
-        assert!(run(sc("/alarms/0/time", Some(json!("7:00")), None), &t, Some(&st), 0.0).0);
+        let sc = |p: &str, eq: Option<Value>, ex: Option<bool>| {
+            Check::State(StateCheck {
+                pointer: p.into(),
+                equals: eq,
+                exists: ex,
+            })
+        };
+        assert!(
+            run(
+                sc("/alarms/0/time", Some(json!("7:00")), None),
+                &t,
+                Some(&st),
+                0.0
+            )
+            .0
+        );
         assert!(!run(sc("/alarms/1", None, None), &t, Some(&st), 0.0).0);
         assert!(run(sc("/alarms/1", None, Some(false)), &t, Some(&st), 0.0).0);
         assert!(!run(sc("/alarms", None, None), &t, None, 0.0).0);

@@ -1,6 +1,8 @@
 //! From check outcomes to trial outcomes, case verdicts and per-level element scores.
 
-use crate::results::{CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, TrialStats, Verdict};
+use crate::results::{
+    CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, TrialStats, Verdict,
+};
 use crate::score::checks::{Evaluator, TurnView};
 use crate::suite::model::{CaseTurn, Framework, PassRule};
 
@@ -27,31 +29,54 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
 /// the device errored afterwards; otherwise it errors when the device failed before every
 /// turn was answered, and passes when every check of every turn passed.
 pub fn trial_outcome(expected_turns: usize, trial: &TrialRecord) -> TrialOutcome {
-    if trial.turns.iter().any(|t| t.checks.iter().any(|c| !c.passed)) {
+    if trial
+        .turns
+        .iter()
+        .any(|t| t.checks.iter().any(|c| !c.passed))
+    {
         return TrialOutcome::Fail;
     }
     let answered = trial.turns.iter().filter(|t| t.response.is_some()).count();
-    if trial.error.is_some() || trial.turns.iter().any(|t| t.error.is_some()) || answered < expected_turns {
+    if trial.error.is_some()
+        || trial.turns.iter().any(|t| t.error.is_some())
+        || answered < expected_turns
+    {
         return TrialOutcome::Error;
     }
     TrialOutcome::Pass
 }
 
 /// A case's verdict from its trials under the framework's pass rule.
-pub fn case_verdict(rule: PassRule, planned: u32, trials: &[TrialRecord]) -> (Verdict, String, [u32; 3]) {
+pub fn case_verdict(
+    rule: PassRule,
+    planned: u32,
+    trials: &[TrialRecord],
+) -> (Verdict, String, [u32; 3]) {
     let count = |o| trials.iter().filter(|t| t.outcome == o).count() as u32;
-    let (passed, failed, errored) = (count(TrialOutcome::Pass), count(TrialOutcome::Fail), count(TrialOutcome::Error));
+    let (passed, failed, errored) = (
+        count(TrialOutcome::Pass),
+        count(TrialOutcome::Fail),
+        count(TrialOutcome::Error),
+    );
     let valid = passed + failed;
     let (min_valid, desc) = match rule {
         PassRule::All { min_valid } => (min_valid, "all valid trials must pass".to_string()),
-        PassRule::Rate { min_rate, min_valid } => (min_valid, format!("pass rate must be at least {:.0} %", min_rate * 100.0)),
+        PassRule::Rate {
+            min_rate,
+            min_valid,
+        } => (
+            min_valid,
+            format!("pass rate must be at least {:.0} %", min_rate * 100.0),
+        ),
     };
     let needed = min_valid.min(planned).max(1);
     let counts = [passed, failed, errored];
     if valid < needed {
         return (
             Verdict::Inconclusive,
-            format!("{valid} of {planned} trials ran without a device error; {needed} needed ({errored} errored)"),
+            format!(
+                "{valid} of {planned} trials ran without a device error; {needed} needed ({errored} errored)"
+            ),
             counts,
         );
     }
@@ -111,14 +136,22 @@ pub fn level_scores(fw: &Framework, cases: &[CaseResult]) -> Vec<LevelScore> {
             let share = |cs: &[&CaseResult]| -> Option<f64> {
                 let total: f64 = cs.iter().map(|c| c.weight).sum();
                 (total > 0.0).then(|| {
-                    cs.iter().filter(|c| c.verdict == Verdict::Pass).map(|c| c.weight).sum::<f64>() / total
+                    cs.iter()
+                        .filter(|c| c.verdict == Verdict::Pass)
+                        .map(|c| c.weight)
+                        .sum::<f64>()
+                        / total
                 })
             };
             let elements = fw
                 .elements
                 .iter()
                 .map(|e| {
-                    let cs: Vec<&CaseResult> = at_level.iter().copied().filter(|c| c.element == e.id).collect();
+                    let cs: Vec<&CaseResult> = at_level
+                        .iter()
+                        .copied()
+                        .filter(|c| c.element == e.id)
+                        .collect();
                     ElementScore {
                         element: e.id.clone(),
                         primary: level.primary_elements.contains(&e.id),
@@ -133,7 +166,10 @@ pub fn level_scores(fw: &Framework, cases: &[CaseResult]) -> Vec<LevelScore> {
                 elements,
                 overall: share(&at_level).map(round4),
                 applicable: at_level.len() as u32,
-                passed: at_level.iter().filter(|c| c.verdict == Verdict::Pass).count() as u32,
+                passed: at_level
+                    .iter()
+                    .filter(|c| c.verdict == Verdict::Pass)
+                    .count() as u32,
             }
         })
         .collect()
@@ -178,7 +214,10 @@ mod tests {
             (95, 100, 0.8882, 0.9785),
         ] {
             let (l, h) = wilson(k, n).unwrap();
-            assert!((round4(l) - lo).abs() < 1e-9 && (round4(h) - hi).abs() < 1e-9, "{k}/{n}: {l} {h}");
+            assert!(
+                (round4(l) - lo).abs() < 1e-9 && (round4(h) - hi).abs() < 1e-9,
+                "{k}/{n}: {l} {h}"
+            );
         }
         assert_eq!(wilson(0, 0), None);
         assert_eq!(wilson(3, 2), None);
@@ -201,16 +240,40 @@ mod tests {
         use TrialOutcome::*;
         let all = PassRule::All { min_valid: 2 };
         let t = |o: &[TrialOutcome]| o.iter().map(|o| trial(*o)).collect::<Vec<_>>();
-        assert_eq!(case_verdict(all, 3, &t(&[Pass, Pass, Pass])).0, Verdict::Pass);
-        assert_eq!(case_verdict(all, 3, &t(&[Pass, Fail, Pass])).0, Verdict::Fail);
-        assert_eq!(case_verdict(all, 3, &t(&[Pass, Error, Pass])).0, Verdict::Pass);
-        assert_eq!(case_verdict(all, 3, &t(&[Pass, Error, Error])).0, Verdict::Inconclusive);
+        assert_eq!(
+            case_verdict(all, 3, &t(&[Pass, Pass, Pass])).0,
+            Verdict::Pass
+        );
+        assert_eq!(
+            case_verdict(all, 3, &t(&[Pass, Fail, Pass])).0,
+            Verdict::Fail
+        );
+        assert_eq!(
+            case_verdict(all, 3, &t(&[Pass, Error, Pass])).0,
+            Verdict::Pass
+        );
+        assert_eq!(
+            case_verdict(all, 3, &t(&[Pass, Error, Error])).0,
+            Verdict::Inconclusive
+        );
         // --trials 1 lowers the valid-trial requirement with it.
         assert_eq!(case_verdict(all, 1, &t(&[Pass])).0, Verdict::Pass);
         assert_eq!(case_verdict(all, 1, &t(&[Error])).0, Verdict::Inconclusive);
-        let rate = PassRule::Rate { min_rate: 0.67, min_valid: 2 };
-        assert_eq!(case_verdict(rate, 3, &t(&[Pass, Fail, Pass])).0, Verdict::Fail);
-        let rate = PassRule::Rate { min_rate: 2.0 / 3.0, min_valid: 2 };
-        assert_eq!(case_verdict(rate, 3, &t(&[Pass, Fail, Pass])).0, Verdict::Pass);
+        let rate = PassRule::Rate {
+            min_rate: 0.67,
+            min_valid: 2,
+        };
+        assert_eq!(
+            case_verdict(rate, 3, &t(&[Pass, Fail, Pass])).0,
+            Verdict::Fail
+        );
+        let rate = PassRule::Rate {
+            min_rate: 2.0 / 3.0,
+            min_valid: 2,
+        };
+        assert_eq!(
+            case_verdict(rate, 3, &t(&[Pass, Fail, Pass])).0,
+            Verdict::Pass
+        );
     }
 }

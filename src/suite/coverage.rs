@@ -17,11 +17,18 @@ pub struct CategoryCoverage {
 
 impl CategoryCoverage {
     pub fn cell(&self, level: &str, element: &str) -> usize {
-        self.cells.get(&(level.to_string(), element.to_string())).copied().unwrap_or(0)
+        self.cells
+            .get(&(level.to_string(), element.to_string()))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn level_total(&self, level: &str) -> usize {
-        self.cells.iter().filter(|((l, _), _)| l == level).map(|(_, n)| n).sum()
+        self.cells
+            .iter()
+            .filter(|((l, _), _)| l == level)
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -33,9 +40,15 @@ pub fn coverage(suite: &LoadedSuite) -> Vec<CategoryCoverage> {
         .map(|cat| {
             let mut cells = BTreeMap::new();
             let mut total = 0;
-            for lc in suite.cases.iter().filter(|c| c.category == cat.id || c.category == "common") {
+            for lc in suite
+                .cases
+                .iter()
+                .filter(|c| c.category == cat.id || c.category == "common")
+            {
                 total += 1;
-                *cells.entry((lc.case.level.clone(), lc.case.element.clone())).or_insert(0) += 1;
+                *cells
+                    .entry((lc.case.level.clone(), lc.case.element.clone()))
+                    .or_insert(0) += 1;
             }
             CategoryCoverage {
                 category: cat.id.clone(),

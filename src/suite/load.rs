@@ -59,7 +59,10 @@ fn read(path: &Path, limit: u64) -> Result<String> {
     if meta.len() > limit {
         return Err(Error::invalid(
             path,
-            format!("file is {} bytes, more than the {limit}-byte limit", meta.len()),
+            format!(
+                "file is {} bytes, more than the {limit}-byte limit",
+                meta.len()
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
@@ -69,7 +72,10 @@ fn read(path: &Path, limit: u64) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         Error::invalid(
             path,
-            format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }
@@ -134,7 +140,10 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
     let fw: Framework = parse_yaml(path, &text, Kind::Framework).map_err(Error::Invalid)?;
     let mut loc = Located::new(path, &text);
     if fw.schema != "ailevel.framework/1" {
-        loc.push("/schema".into(), format!("expected `ailevel.framework/1`, found `{}`", fw.schema));
+        loc.push(
+            "/schema".into(),
+            format!("expected `ailevel.framework/1`, found `{}`", fw.schema),
+        );
     }
     let elements: BTreeSet<&str> = fw.elements.iter().map(|e| e.id.as_str()).collect();
     if elements.len() != fw.elements.len() {
@@ -145,7 +154,10 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
         if level.id != expected {
             loc.push(
                 format!("/levels/{i}/id"),
-                format!("levels must be listed in order L1, L2, …: expected `{expected}`, found `{}`", level.id),
+                format!(
+                    "levels must be listed in order L1, L2, …: expected `{expected}`, found `{}`",
+                    level.id
+                ),
             );
         }
         for (j, e) in level.primary_elements.iter().enumerate() {
@@ -157,7 +169,10 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
             }
         }
         if level.default_trials == 0 {
-            loc.push(format!("/levels/{i}/default_trials"), "must be at least 1".into());
+            loc.push(
+                format!("/levels/{i}/default_trials"),
+                "must be at least 1".into(),
+            );
         }
     }
     if fw.levels.is_empty() {
@@ -197,7 +212,10 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
         if path.is_dir() {
             yaml_files(&path, out)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
             out.push(path);
         }
     }
@@ -219,7 +237,9 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
     if !root.is_dir() {
         return Err(Error::invalid(root, "not a suite directory"));
     }
-    let fw_path = framework.map(Path::to_path_buf).unwrap_or_else(|| root.join("framework.yaml"));
+    let fw_path = framework
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.join("framework.yaml"));
     let (fw, fw_hash) = load_framework(&fw_path)?;
     let (actions, mut files) = load_actions(root)?;
 
@@ -232,7 +252,11 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
     let ctx = CaseContext::new(&fw, &actions);
     for path in paths {
         let relpath = rel(root, &path);
-        if path == fw_path || relpath == "framework.yaml" || relpath == "actions.yaml" || relpath.starts_with("actions/") {
+        if path == fw_path
+            || relpath == "framework.yaml"
+            || relpath == "actions.yaml"
+            || relpath.starts_with("actions/")
+        {
             continue;
         }
         match load_suite_file(&path, &relpath, &ctx, &mut seen) {
@@ -243,7 +267,11 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
             Err(mut p) => problems.append(&mut p),
         }
     }
-    let fixtures = if problems.is_empty() { load_fixtures(root, &cases, &mut problems) } else { BTreeMap::new() };
+    let fixtures = if problems.is_empty() {
+        load_fixtures(root, &cases, &mut problems)
+    } else {
+        BTreeMap::new()
+    };
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -264,7 +292,11 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
 
 /// Read every fixture the cases name, once, checking its hash: a fixture that does not
 /// match its recorded SHA-256 is a suite error, never a silently different test.
-fn load_fixtures(root: &Path, cases: &[LoadedCase], problems: &mut Vec<Problem>) -> BTreeMap<String, FixtureData> {
+fn load_fixtures(
+    root: &Path,
+    cases: &[LoadedCase],
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, FixtureData> {
     let mut out = BTreeMap::new();
     for lc in cases {
         for (t, turn) in lc.case.turns.iter().enumerate() {
@@ -281,8 +313,15 @@ fn load_fixtures(root: &Path, cases: &[LoadedCase], problems: &mut Vec<Problem>)
                     message,
                 };
                 let rel = Path::new(&m.file);
-                if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-                    problems.push(problem(format!("fixture path `{}` must stay inside the suite directory", m.file)));
+                if rel.is_absolute()
+                    || rel
+                        .components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir))
+                {
+                    problems.push(problem(format!(
+                        "fixture path `{}` must stay inside the suite directory",
+                        m.file
+                    )));
                     continue;
                 }
                 let format = match rel.extension().and_then(|e| e.to_str()) {
@@ -290,14 +329,20 @@ fn load_fixtures(root: &Path, cases: &[LoadedCase], problems: &mut Vec<Problem>)
                     Some("png") if kind == "image" => "png",
                     Some("jpg" | "jpeg") if kind == "image" => "jpeg",
                     _ => {
-                        problems.push(problem(format!("`{}`: {kind} fixtures must be .wav (audio) or .png/.jpg (image)", m.file)));
+                        problems.push(problem(format!(
+                            "`{}`: {kind} fixtures must be .wav (audio) or .png/.jpg (image)",
+                            m.file
+                        )));
                         continue;
                     }
                 };
                 let path = root.join(rel);
                 let bytes = match std::fs::metadata(&path) {
                     Ok(meta) if meta.len() > MAX_FIXTURE_BYTES => {
-                        problems.push(problem(format!("`{}` is larger than {MAX_FIXTURE_BYTES} bytes", m.file)));
+                        problems.push(problem(format!(
+                            "`{}` is larger than {MAX_FIXTURE_BYTES} bytes",
+                            m.file
+                        )));
                         continue;
                     }
                     Ok(_) => match std::fs::read(&path) {
@@ -358,10 +403,16 @@ fn load_suite_file(
     let file: SuiteFile = parse_yaml(path, &text, Kind::Suite)?;
     let mut loc = Located::new(path, &text);
     if file.schema != "ailevel.suite/1" {
-        loc.push("/schema".into(), format!("expected `ailevel.suite/1`, found `{}`", file.schema));
+        loc.push(
+            "/schema".into(),
+            format!("expected `ailevel.suite/1`, found `{}`", file.schema),
+        );
     }
     if file.category != "common" && !ctx.fw.categories.iter().any(|c| c.id == file.category) {
-        loc.push("/category".into(), format!("category `{}` is not in the framework", file.category));
+        loc.push(
+            "/category".into(),
+            format!("category `{}` is not in the framework", file.category),
+        );
     }
     for (i, case) in file.cases.iter().enumerate() {
         ctx.check_case(case, &format!("/cases/{i}"), &mut loc);
@@ -396,7 +447,8 @@ fn load_suite_file(
 pub fn check_suite_file(path: &Path, suite: &LoadedSuite) -> Result<usize> {
     let ctx = CaseContext::new(&suite.framework, &suite.actions);
     let mut seen = HashMap::new();
-    let (cases, _) = load_suite_file(path, &path.display().to_string(), &ctx, &mut seen).map_err(Error::Invalid)?;
+    let (cases, _) = load_suite_file(path, &path.display().to_string(), &ctx, &mut seen)
+        .map_err(Error::Invalid)?;
     Ok(cases.len())
 }
 
@@ -440,7 +492,9 @@ fn load_actions(root: &Path) -> Result<(ActionVocabulary, Vec<FileRef>)> {
             }
         };
         let relpath = rel(root, &path);
-        if let Err(Error::Invalid(mut p)) = check_actions(&path, &text, &vocab, &relpath, &mut defined) {
+        if let Err(Error::Invalid(mut p)) =
+            check_actions(&path, &text, &vocab, &relpath, &mut defined)
+        {
             problems.append(&mut p);
         }
         files.push(FileRef {
@@ -465,14 +519,23 @@ fn check_actions(
 ) -> Result<()> {
     let mut loc = Located::new(path, text);
     if actions.schema != "ailevel.actions/1" {
-        loc.push("/schema".into(), format!("expected `ailevel.actions/1`, found `{}`", actions.schema));
+        loc.push(
+            "/schema".into(),
+            format!("expected `ailevel.actions/1`, found `{}`", actions.schema),
+        );
     }
     for (i, a) in actions.actions.iter().enumerate() {
         if let Some(other) = defined.insert(a.name.clone(), relpath.to_string()) {
-            loc.push(format!("/actions/{i}/name"), format!("duplicate action `{}` (also in {other})", a.name));
+            loc.push(
+                format!("/actions/{i}/name"),
+                format!("duplicate action `{}` (also in {other})", a.name),
+            );
         }
         if let Err(e) = jsonschema::validator_for(&a.args) {
-            loc.push(format!("/actions/{i}/args"), format!("not a valid JSON Schema: {e}"));
+            loc.push(
+                format!("/actions/{i}/args"),
+                format!("not a valid JSON Schema: {e}"),
+            );
         }
     }
     if loc.problems.is_empty() {
@@ -500,25 +563,44 @@ impl<'a> CaseContext<'a> {
 
     fn check_case(&self, case: &Case, at: &str, loc: &mut Located<'_>) {
         if !self.fw.levels.iter().any(|l| l.id == case.level) {
-            loc.push(format!("{at}/level"), format!("level `{}` is not in the framework", case.level));
+            loc.push(
+                format!("{at}/level"),
+                format!("level `{}` is not in the framework", case.level),
+            );
         }
         if !self.fw.elements.iter().any(|e| e.id == case.element) {
-            loc.push(format!("{at}/element"), format!("element `{}` is not in the framework", case.element));
+            loc.push(
+                format!("{at}/element"),
+                format!("element `{}` is not in the framework", case.element),
+            );
         }
         for (i, f) in case.features.iter().enumerate() {
             if !self.features.contains(f.as_str()) {
-                loc.push(format!("{at}/features/{i}"), format!("unknown feature `{f}`"));
+                loc.push(
+                    format!("{at}/features/{i}"),
+                    format!("unknown feature `{f}`"),
+                );
             }
         }
-        let names: BTreeSet<&String> = case.params.first().map(|r| r.keys().collect()).unwrap_or_default();
+        let names: BTreeSet<&String> = case
+            .params
+            .first()
+            .map(|r| r.keys().collect())
+            .unwrap_or_default();
         for (i, row) in case.params.iter().enumerate() {
             if row.keys().collect::<BTreeSet<_>>() != names {
-                loc.push(format!("{at}/params/{i}"), "every params row must have the same names as the first".into());
+                loc.push(
+                    format!("{at}/params/{i}"),
+                    "every params row must have the same names as the first".into(),
+                );
             }
         }
         for name in crate::suite::params::used(case) {
             if !names.contains(&name) {
-                loc.push(format!("{at}/turns"), format!("`${{{name}}}` is used but not defined in `params`"));
+                loc.push(
+                    format!("{at}/turns"),
+                    format!("`${{{name}}}` is used but not defined in `params`"),
+                );
             }
         }
         for (i, op) in case.setup.iter().enumerate() {
@@ -526,7 +608,10 @@ impl<'a> CaseContext<'a> {
                 && !now.contains("${")
                 && chrono::DateTime::parse_from_rfc3339(now).is_err()
             {
-                loc.push(format!("{at}/setup/{i}/now"), format!("`{now}` is not an RFC 3339 time"));
+                loc.push(
+                    format!("{at}/setup/{i}/now"),
+                    format!("`{now}` is not an RFC 3339 time"),
+                );
             }
         }
         let checks = case.turns.iter().flat_map(|t| &t.expect);
@@ -536,13 +621,21 @@ impl<'a> CaseContext<'a> {
         {
             loc.push(
                 format!("{at}/mandatory"),
-                "a mandatory case cannot rest on judge checks alone: add a deterministic check".into(),
+                "a mandatory case cannot rest on judge checks alone: add a deterministic check"
+                    .into(),
             );
         }
         for (t, turn) in case.turns.iter().enumerate() {
             let input = &turn.input;
-            if input.text.is_none() && input.event.is_none() && input.audio.is_none() && input.image.is_none() {
-                loc.push(format!("{at}/turns/{t}/input"), "an input needs `text`, `event`, `audio` or `image`".into());
+            if input.text.is_none()
+                && input.event.is_none()
+                && input.audio.is_none()
+                && input.image.is_none()
+            {
+                loc.push(
+                    format!("{at}/turns/{t}/input"),
+                    "an input needs `text`, `event`, `audio` or `image`".into(),
+                );
             }
             for (c, check) in turn.expect.iter().enumerate() {
                 let here = format!("{at}/turns/{t}/expect/{c}");
@@ -568,14 +661,20 @@ impl<'a> CaseContext<'a> {
             }
             Check::NoAction(name) | Check::ConfirmBefore(name) => {
                 if name != "*" && !self.actions.contains(name.as_str()) {
-                    loc.push(at.to_string(), format!("action `{name}` is not in actions.yaml"));
+                    loc.push(
+                        at.to_string(),
+                        format!("action `{name}` is not in actions.yaml"),
+                    );
                 }
             }
             Check::State(s) => {
                 if !(s.pointer.is_empty() || s.pointer.starts_with('/')) {
                     loc.push(
                         format!("{at}/state/pointer"),
-                        format!("`{}` is not a JSON pointer (must start with `/`)", s.pointer),
+                        format!(
+                            "`{}` is not a JSON pointer (must start with `/`)",
+                            s.pointer
+                        ),
                     );
                 }
             }
@@ -647,7 +746,10 @@ pub fn load_profile(path: &Path, fw: &Framework) -> Result<(Profile, String)> {
         })
     };
     if !fw.categories.iter().any(|c| c.id == profile.category) {
-        push("/category", format!("category `{}` is not in the framework", profile.category));
+        push(
+            "/category",
+            format!("category `{}` is not in the framework", profile.category),
+        );
     }
     for (i, f) in profile.features.iter().enumerate() {
         if !fw.features.iter().any(|x| &x.id == f) {
@@ -657,7 +759,10 @@ pub fn load_profile(path: &Path, fw: &Framework) -> Result<(Profile, String)> {
     if let Some(l) = &profile.declared_level
         && !fw.levels.iter().any(|x| &x.id == l)
     {
-        push("/declared_level", format!("level `{l}` is not in the framework"));
+        push(
+            "/declared_level",
+            format!("level `{l}` is not in the framework"),
+        );
     }
     if let AdapterConfig::Sim(sim) = &profile.adapter
         && sim.latency_ms[0] > sim.latency_ms[1]
@@ -692,7 +797,10 @@ fn toml_problem(path: &Path, text: &str, e: &toml::de::Error) -> Error {
 /// The line of the TOML key a pointer ends in (`/adapter/level` → the `level =` line after
 /// `[adapter]`). TOML has no pointer map, so this scans keys; good enough to point at.
 fn toml_line_of(text: &str, pointer: &str) -> Option<usize> {
-    let segs: Vec<&str> = pointer.split('/').filter(|s| !s.is_empty() && s.parse::<usize>().is_err()).collect();
+    let segs: Vec<&str> = pointer
+        .split('/')
+        .filter(|s| !s.is_empty() && s.parse::<usize>().is_err())
+        .collect();
     let (table, key) = match segs.as_slice() {
         [] => return None,
         [k] => (None, *k),

@@ -6,5 +6,7 @@ pub mod load;
 pub mod model;
 pub mod params;
 
-pub use load::{LoadedCase, LoadedSuite, check_suite_file, load_framework, load_judge, load_profile, load_suite};
+pub use load::{
+    LoadedCase, LoadedSuite, check_suite_file, load_framework, load_judge, load_profile, load_suite,
+};
 pub use model::{Case, Check, Framework, Mode};

@@ -367,7 +367,6 @@ pub struct StateCheck {
     pub exists: Option<bool>,
 }
 
-
 // ---------------------------------------------------------------- action vocabulary
 
 /// `suites/actions.yaml`: the action names devices may report, each with a JSON Schema for

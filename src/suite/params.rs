@@ -43,7 +43,11 @@ fn fill_value(v: &Value, row: &Row) -> Value {
     match v {
         Value::String(s) => Value::String(fill(s, row, plain)),
         Value::Array(a) => Value::Array(a.iter().map(|x| fill_value(x, row)).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), fill_value(x, row))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), fill_value(x, row)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -76,17 +80,28 @@ pub fn fill_turn(turn: &CaseTurn, row: &Row) -> CaseTurn {
 }
 
 pub fn fill_setup(op: &SetupOp, row: &Row) -> SetupOp {
-    if row.is_empty() { op.clone() } else { map_strings(op, row) }
+    if row.is_empty() {
+        op.clone()
+    } else {
+        map_strings(op, row)
+    }
 }
 
 /// Every check of every row's expansion: what the evaluator must compile up front.
 pub fn all_checks(case_turns: &[CaseTurn], params: &[Row]) -> Vec<Check> {
     if params.is_empty() {
-        return case_turns.iter().flat_map(|t| t.expect.iter().cloned()).collect();
+        return case_turns
+            .iter()
+            .flat_map(|t| t.expect.iter().cloned())
+            .collect();
     }
     params
         .iter()
-        .flat_map(|row| case_turns.iter().flat_map(move |t| fill_turn(t, row).expect))
+        .flat_map(|row| {
+            case_turns
+                .iter()
+                .flat_map(move |t| fill_turn(t, row).expect)
+        })
         .collect()
 }
 
@@ -136,7 +151,10 @@ mod tests {
     use super::*;
 
     fn row(pairs: &[(&str, &str)]) -> Row {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -150,7 +168,9 @@ mod tests {
         let f = fill_turn(&turn, &r);
         assert_eq!(f.input.text.as_deref(), Some("张三 7.30"));
         assert_eq!(f.expect[0], Check::Matches("^7\\.30$".into()));
-        let Check::Action(a) = &f.expect[1] else { panic!() };
+        let Check::Action(a) = &f.expect[1] else {
+            panic!()
+        };
         assert_eq!(a.args["contact"], "张三");
     }
 

@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::nlu;
-use super::text_tools;
+use crate::device::sim::nlu;
+use crate::device::sim::text_tools;
 
 fn re(p: &str) -> Regex {
     Regex::new(p).expect("built-in pattern compiles")
@@ -113,6 +113,13 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("我迷路了", "I'm lost"),
     ("我听不懂", "I don't understand"),
     ("请说慢一点", "Please speak more slowly"),
+    ("说慢一点", "Please speak more slowly"),
+    ("请再说一遍", "Could you say that again, please?"),
+    ("再说一遍", "Could you say that again, please?"),
+    ("我不会说英语", "I don't speak English"),
+    ("我不会说中文", "I don't speak Chinese"),
+    ("稍等一下", "Just a moment, please"),
+    ("没问题", "No problem"),
     ("我也不知道", "I don't know either"),
     ("我迟到了", "I'm late"),
 ];
@@ -156,7 +163,16 @@ const EN_ONLY: &[(&str, &str)] = &[
 
 fn fold_en(s: &str) -> String {
     let lower = s.to_lowercase();
-    let cleaned: String = lower.chars().map(|c| if c.is_ascii_alphanumeric() || c == '\'' || c == '-' { c } else { ' ' }).collect();
+    let cleaned: String = lower
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '\'' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -193,29 +209,59 @@ pub const ARROWS: &[(char, &str, &str)] = &[
 
 /// A line without its arrows and decoration.
 pub fn bare(line: &str) -> String {
-    line.chars().filter(|c| !ARROWS.iter().any(|(a, ..)| a == c)).collect::<String>().trim().to_string()
+    line.chars()
+        .filter(|c| !ARROWS.iter().any(|(a, ..)| a == c))
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
-static PRICE_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<item>.+?)\s*[¥￥$]?\s*(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>元|块|yuan)?$"));
-static DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>米|公里|千米)$"));
-static EN_DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>m|km|metres|meters)$"));
-static FLOOR_ZH: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<n>[0-9一二三四五六七八九十]+)(?:楼|层)$"));
-static ROAD_EN: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?P<name>[a-z]+)\s+(?:rd|road)\b\.?"));
+static PRICE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?P<item>.+?)\s*[¥￥$]?\s*(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>元|块|yuan)?$")
+});
+static DISTANCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>米|公里|千米)$"));
+static EN_DISTANCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>m|km|metres|meters)$"));
+static FLOOR_ZH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?P<n>[0-9一二三四五六七八九十]+)(?:楼|层)$"));
+static ROAD_EN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?P<name>[a-z]+)\s+(?:rd|road)\b\.?"));
 static PLATFORM_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^platform (?P<n>[0-9]+)$"));
-static TO_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<what>trains?|buses|bus|flights?)(?: to| for) (?:the )?(?P<place>.+)$"));
-static BEST_BEFORE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:best before|use by|expiry date|exp\.?|bb)[: ]*(?P<d>.+)$"));
-static VOLUME_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>l|ml|g|kg)$"));
+static TO_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?P<what>trains?|buses|bus|flights?)(?: to| for) (?:the )?(?P<place>.+)$")
+});
+static BEST_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:best before|use by|expiry date|exp\.?|bb)[: ]*(?P<d>.+)$"));
+static VOLUME_EN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<u>l|ml|g|kg)$"));
 
 // Questions a traveller asks, as patterns in each language.
-static Q_WHERE_ZH: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:请问)?,?(?:最近的)?(?P<x>.+?)在哪(?:里|儿)?(?:呢)?$"));
-static Q_GO_ZH: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:请问)?,?这(?:趟|班|辆|列)?(?:车|火车|地铁|公交车?|巴士)(?:是)?(?:去|到|开往)(?P<x>.+?)(?:的)?吗$"));
-static Q_HOW_ZH: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:请问)?,?(?:去|到)(?P<x>.+?)(?:怎么走|怎么去)$"));
+static Q_WHERE_ZH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:请问)?,?(?:最近的)?(?P<x>.+?)在哪(?:里|儿)?(?:呢)?$"));
+static Q_GO_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:请问)?,?这(?:趟|班|辆|列)?(?:车|火车|地铁|公交车?|巴士)(?:是)?(?:去|到|开往)(?P<x>.+?)(?:的)?吗$",
+    )
+});
+static Q_HOW_ZH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:请问)?,?(?:去|到)(?P<x>.+?)(?:怎么走|怎么去)$"));
 static Q_PRICE_ZH: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:请问)?,?(?P<x>.+?)多少钱$"));
-static Q_WANT_ZH: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:请问)?,?我(?:想要|要|想买)(?:一(?:杯|份|个|张|瓶))?(?P<x>.+?)$"));
-static Q_WHERE_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:excuse me,? )?where(?: is|'s| are) (?:the )?(?:nearest )?(?P<x>.+?)\??$"));
-static Q_GO_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:excuse me,? )?(?:does|is) this (?:train|bus|metro|subway)(?: going)? (?:go )?to (?:the )?(?P<x>.+?)\??$"));
-static Q_HOW_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:excuse me,? )?how (?:do|can) i get to (?:the )?(?P<x>.+?)\??$"));
-static Q_PRICE_EN: LazyLock<Regex> = LazyLock::new(|| re(r"^how much (?:is|are|does) (?:the |this |that |it)?(?P<x>.*?)(?: cost)?\??$"));
+static Q_WANT_ZH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:请问)?,?我(?:想要|要|想买)(?:一(?:杯|份|个|张|瓶))?(?P<x>.+?)$"));
+static Q_WHERE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:excuse me,? )?where(?: is|'s| are) (?:the )?(?:nearest )?(?P<x>.+?)\??$")
+});
+static Q_GO_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:excuse me,? )?(?:does|is) this (?:train|bus|metro|subway)(?: going)? (?:go )?to (?:the )?(?P<x>.+?)\??$",
+    )
+});
+static Q_HOW_EN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:excuse me,? )?how (?:do|can) i get to (?:the )?(?P<x>.+?)\??$"));
+static Q_PRICE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^how much (?:is|are|does) (?:the |this |that |it)?(?P<x>.*?)(?: cost)?\??$")
+});
 
 fn word_en(zh: &str) -> String {
     let zh = zh.trim_start_matches("最近的");
@@ -234,7 +280,9 @@ fn word_zh(en: &str) -> String {
 
 /// One line of Chinese into English.
 fn line_zh_en(line: &str) -> Option<String> {
-    let l = bare(line).trim_end_matches(['？', '?', '。', '!', '！']).to_string();
+    let l = bare(line)
+        .trim_end_matches(['？', '?', '。', '!', '！'])
+        .to_string();
     if l.is_empty() {
         return None;
     }
@@ -268,7 +316,11 @@ fn line_zh_en(line: &str) -> Option<String> {
         return Some(format!("How do I get to the {x}?"));
     }
     if let Some(x) = q(&Q_WHERE_ZH) {
-        let nearest = if l.contains("最近的") { "the nearest" } else { "the" };
+        let nearest = if l.contains("最近的") {
+            "the nearest"
+        } else {
+            "the"
+        };
         return Some(format!("Excuse me, where is {nearest} {x}?"));
     }
     if let Some(x) = q(&Q_PRICE_ZH) {
@@ -306,11 +358,22 @@ fn line_en_zh(line: &str) -> Option<String> {
     if let Some(c) = ROAD_EN.captures(&l) {
         let name = &c["name"];
         let mut chars = name.chars();
-        let cap = chars.next().map(|f| f.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+        let cap = chars
+            .next()
+            .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default();
         return Some(format!("{cap}路"));
     }
     if let Some(c) = EN_DISTANCE.captures(&l) {
-        return Some(format!("{}{}", &c["n"], if c["u"].starts_with('k') { "公里" } else { "米" }));
+        return Some(format!(
+            "{}{}",
+            &c["n"],
+            if c["u"].starts_with('k') {
+                "公里"
+            } else {
+                "米"
+            }
+        ));
     }
     if let Some(c) = VOLUME_EN.captures(&l) {
         let u = match &c["u"] {
@@ -334,11 +397,19 @@ fn line_en_zh(line: &str) -> Option<String> {
         return Some(format!("去{x}怎么走？"));
     }
     if let Some(x) = q(&Q_WHERE_EN) {
-        let nearest = if l.contains("nearest") { "最近的" } else { "" };
+        let nearest = if l.contains("nearest") {
+            "最近的"
+        } else {
+            ""
+        };
         return Some(format!("请问{nearest}{x}在哪里？"));
     }
     if let Some(x) = q(&Q_PRICE_EN) {
-        return Some(if x.is_empty() { "多少钱？".to_string() } else { format!("{x}多少钱？") });
+        return Some(if x.is_empty() {
+            "多少钱？".to_string()
+        } else {
+            format!("{x}多少钱？")
+        });
     }
     None
 }
@@ -347,7 +418,11 @@ fn line_en_zh(line: &str) -> Option<String> {
 /// already in the target language are kept (a bilingual street plate), phrasebook entries and
 /// traveller's questions first, the general glossary for the rest.
 pub fn translate(source: &str, target: &str) -> String {
-    let lines: Vec<&str> = source.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let has_target_line = lines.iter().any(|l| is_zh(l) == (target == "zh"));
     let mut out: Vec<String> = Vec::new();
     for line in &lines {
@@ -356,7 +431,11 @@ pub fn translate(source: &str, target: &str) -> String {
             out.push(road_name(line, target));
             continue;
         }
-        let known = if target == "en" { line_zh_en(line) } else { line_en_zh(line) };
+        let known = if target == "en" {
+            line_zh_en(line)
+        } else {
+            line_en_zh(line)
+        };
         match known {
             Some(t) => out.push(t),
             // A name on a bilingual sign: its other-language line already says it.
@@ -377,7 +456,10 @@ fn road_name(line: &str, target: &str) -> String {
         Some(c) => {
             let name = c["name"].to_lowercase();
             let mut chars = name.chars();
-            let cap = chars.next().map(|f| f.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+            let cap = chars
+                .next()
+                .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default();
             format!("{cap} Road")
         }
         None => line.to_string(),
@@ -386,17 +468,61 @@ fn road_name(line: &str, target: &str) -> String {
 
 /// What a sign asks of the reader: (words on the sign, Chinese advice, English advice).
 pub const SIGN_NOTES: &[(&[&str], &str, &str)] = &[
-    (&["禁止吸烟", "请勿吸烟", "no smoking"], "这里禁止吸烟，想抽烟请到指定吸烟区。", "Smoking isn't allowed here; use a designated smoking area."),
-    (&["小心地滑", "当心滑倒", "wet floor", "slippery"], "地面湿滑，请放慢脚步、注意脚下，小心滑倒。", "The floor is slippery: slow down and watch your step."),
-    (&["停", "stop"], "这是停车让行标志：先停下，看清两边来车再走。", "It's a stop sign: stop, check both ways, then go on."),
-    (&["小心台阶", "mind the step"], "前面有台阶，注意抬脚。", "There's a step ahead; lift your feet."),
-    (&["当心碰头", "mind your head"], "上方较低，注意低头。", "Low clearance ahead; mind your head."),
-    (&["禁止通行", "禁止入内", "闲人免进", "no entry", "staff only"], "这里不能进入，请绕行。", "You can't go in here; take another way."),
-    (&["禁止拍照", "no photography"], "这里不能拍照，我不会在这里拍照或录像。", "Photos aren't allowed here; I won't take photos or video here."),
-    (&["安全出口", "紧急出口", "emergency exit"], "这是紧急疏散用的安全出口。", "It's an emergency exit for evacuation."),
-    (&["当心触电", "danger"], "有触电危险，请不要靠近或触摸。", "Electrical hazard: keep away and don't touch."),
-    (&["请勿触摸", "do not touch"], "请不要用手触摸。", "Please don't touch it."),
-    (&["platform", "站台"], "这是站台指示，按上面的站台号候车。", "It's a platform sign; wait at the platform number shown."),
+    (
+        &["禁止吸烟", "请勿吸烟", "no smoking"],
+        "这里禁止吸烟，想抽烟请到指定吸烟区。",
+        "Smoking isn't allowed here; use a designated smoking area.",
+    ),
+    (
+        &["小心地滑", "当心滑倒", "wet floor", "slippery"],
+        "地面湿滑，请放慢脚步、注意脚下，小心滑倒。",
+        "The floor is slippery: slow down and watch your step.",
+    ),
+    (
+        &["停", "stop"],
+        "这是停车让行标志：先停下，看清两边来车再走。",
+        "It's a stop sign: stop, check both ways, then go on.",
+    ),
+    (
+        &["小心台阶", "mind the step"],
+        "前面有台阶，注意抬脚。",
+        "There's a step ahead; lift your feet.",
+    ),
+    (
+        &["当心碰头", "mind your head"],
+        "上方较低，注意低头。",
+        "Low clearance ahead; mind your head.",
+    ),
+    (
+        &["禁止通行", "禁止入内", "闲人免进", "no entry", "staff only"],
+        "这里不能进入，请绕行。",
+        "You can't go in here; take another way.",
+    ),
+    (
+        &["禁止拍照", "no photography"],
+        "这里不能拍照，我不会在这里拍照或录像。",
+        "Photos aren't allowed here; I won't take photos or video here.",
+    ),
+    (
+        &["安全出口", "紧急出口", "emergency exit"],
+        "这是紧急疏散用的安全出口。",
+        "It's an emergency exit for evacuation.",
+    ),
+    (
+        &["当心触电", "danger"],
+        "有触电危险，请不要靠近或触摸。",
+        "Electrical hazard: keep away and don't touch.",
+    ),
+    (
+        &["请勿触摸", "do not touch"],
+        "请不要用手触摸。",
+        "Please don't touch it.",
+    ),
+    (
+        &["platform", "站台"],
+        "这是站台指示，按上面的站台号候车。",
+        "It's a platform sign; wait at the platform number shown.",
+    ),
 ];
 
 /// The advice for the first sign note whose words appear in the text.
@@ -406,7 +532,13 @@ pub fn sign_note(text: &str) -> Option<(&'static str, &'static str)> {
     SIGN_NOTES
         .iter()
         .find(|(words, ..)| {
-            words.iter().any(|w| if w.chars().count() == 1 { lines.iter().any(|l| l == w) } else { lower.contains(w) })
+            words.iter().any(|w| {
+                if w.chars().count() == 1 {
+                    lines.iter().any(|l| l == w)
+                } else {
+                    lower.contains(w)
+                }
+            })
         })
         .map(|(_, zh, en)| (*zh, *en))
 }
@@ -419,43 +551,159 @@ pub struct Dish {
 }
 
 pub const DISHES: &[Dish] = &[
-    Dish { zh: "宫保鸡丁", en: "kung pao chicken", tags: &["鸡肉", "肉", "花生", "坚果", "辣"] },
-    Dish { zh: "麻婆豆腐", en: "mapo tofu", tags: &["豆腐", "豆制品", "牛肉", "肉", "辣"] },
-    Dish { zh: "酸辣汤", en: "hot and sour soup", tags: &["鸡蛋", "豆腐", "豆制品", "辣", "醋"] },
-    Dish { zh: "米饭", en: "steamed rice", tags: &[] },
-    Dish { zh: "鱼香肉丝", en: "yu-shiang shredded pork", tags: &["猪肉", "肉", "辣"] },
-    Dish { zh: "西红柿炒鸡蛋", en: "scrambled eggs with tomato", tags: &["鸡蛋"] },
-    Dish { zh: "番茄炒蛋", en: "scrambled eggs with tomato", tags: &["鸡蛋"] },
-    Dish { zh: "红烧肉", en: "braised pork belly", tags: &["猪肉", "肉"] },
-    Dish { zh: "糖醋排骨", en: "sweet and sour spare ribs", tags: &["猪肉", "肉"] },
-    Dish { zh: "清蒸鱼", en: "steamed fish", tags: &["鱼", "海鲜", "肉"] },
-    Dish { zh: "水煮鱼", en: "fish in chili broth", tags: &["鱼", "海鲜", "肉", "辣"] },
-    Dish { zh: "担担面", en: "dan dan noodles", tags: &["猪肉", "肉", "花生", "坚果", "辣", "麸质"] },
-    Dish { zh: "牛肉面", en: "beef noodle soup", tags: &["牛肉", "肉", "麸质"] },
-    Dish { zh: "小笼包", en: "soup dumplings", tags: &["猪肉", "肉", "麸质"] },
-    Dish { zh: "饺子", en: "dumplings", tags: &["猪肉", "肉", "麸质"] },
-    Dish { zh: "凉拌黄瓜", en: "smashed cucumber salad", tags: &["蒜"] },
-    Dish { zh: "北京烤鸭", en: "peking duck", tags: &["鸭肉", "肉", "麸质"] },
-    Dish { zh: "豆浆", en: "soy milk", tags: &["豆制品"] },
-    Dish { zh: "凯撒沙拉", en: "caesar salad", tags: &["鸡蛋", "奶酪", "乳制品", "麸质"] },
-    Dish { zh: "蘑菇汤", en: "mushroom soup", tags: &["奶油", "乳制品", "蘑菇"] },
-    Dish { zh: "烤三文鱼", en: "grilled salmon", tags: &["鱼", "海鲜", "肉"] },
-    Dish { zh: "柠檬水", en: "lemonade", tags: &[] },
-    Dish { zh: "牛奶", en: "milk", tags: &["乳制品"] },
+    Dish {
+        zh: "宫保鸡丁",
+        en: "kung pao chicken",
+        tags: &["鸡肉", "肉", "花生", "坚果", "辣"],
+    },
+    Dish {
+        zh: "麻婆豆腐",
+        en: "mapo tofu",
+        tags: &["豆腐", "豆制品", "牛肉", "肉", "辣"],
+    },
+    Dish {
+        zh: "酸辣汤",
+        en: "hot and sour soup",
+        tags: &["鸡蛋", "豆腐", "豆制品", "辣", "醋"],
+    },
+    Dish {
+        zh: "米饭",
+        en: "steamed rice",
+        tags: &[],
+    },
+    Dish {
+        zh: "鱼香肉丝",
+        en: "yu-shiang shredded pork",
+        tags: &["猪肉", "肉", "辣"],
+    },
+    Dish {
+        zh: "西红柿炒鸡蛋",
+        en: "scrambled eggs with tomato",
+        tags: &["鸡蛋"],
+    },
+    Dish {
+        zh: "番茄炒蛋",
+        en: "scrambled eggs with tomato",
+        tags: &["鸡蛋"],
+    },
+    Dish {
+        zh: "红烧肉",
+        en: "braised pork belly",
+        tags: &["猪肉", "肉"],
+    },
+    Dish {
+        zh: "糖醋排骨",
+        en: "sweet and sour spare ribs",
+        tags: &["猪肉", "肉"],
+    },
+    Dish {
+        zh: "清蒸鱼",
+        en: "steamed fish",
+        tags: &["鱼", "海鲜", "肉"],
+    },
+    Dish {
+        zh: "水煮鱼",
+        en: "fish in chili broth",
+        tags: &["鱼", "海鲜", "肉", "辣"],
+    },
+    Dish {
+        zh: "担担面",
+        en: "dan dan noodles",
+        tags: &["猪肉", "肉", "花生", "坚果", "辣", "麸质"],
+    },
+    Dish {
+        zh: "牛肉面",
+        en: "beef noodle soup",
+        tags: &["牛肉", "肉", "麸质"],
+    },
+    Dish {
+        zh: "小笼包",
+        en: "soup dumplings",
+        tags: &["猪肉", "肉", "麸质"],
+    },
+    Dish {
+        zh: "饺子",
+        en: "dumplings",
+        tags: &["猪肉", "肉", "麸质"],
+    },
+    Dish {
+        zh: "凉拌黄瓜",
+        en: "smashed cucumber salad",
+        tags: &["蒜"],
+    },
+    Dish {
+        zh: "北京烤鸭",
+        en: "peking duck",
+        tags: &["鸭肉", "肉", "麸质"],
+    },
+    Dish {
+        zh: "豆浆",
+        en: "soy milk",
+        tags: &["豆制品"],
+    },
+    Dish {
+        zh: "凯撒沙拉",
+        en: "caesar salad",
+        tags: &["鸡蛋", "奶酪", "乳制品", "麸质"],
+    },
+    Dish {
+        zh: "蘑菇汤",
+        en: "mushroom soup",
+        tags: &["奶油", "乳制品", "蘑菇"],
+    },
+    Dish {
+        zh: "烤三文鱼",
+        en: "grilled salmon",
+        tags: &["鱼", "海鲜", "肉"],
+    },
+    Dish {
+        zh: "柠檬水",
+        en: "lemonade",
+        tags: &[],
+    },
+    Dish {
+        zh: "牛奶",
+        en: "milk",
+        tags: &["乳制品"],
+    },
 ];
 
 /// Words for a dietary tag, both languages; the first is its name.
 pub const TAG_WORDS: &[(&str, &[&str], &str)] = &[
-    ("花生", &["花生", "坚果", "peanut", "peanuts", "nuts"], "peanuts"),
+    (
+        "花生",
+        &["花生", "坚果", "peanut", "peanuts", "nuts"],
+        "peanuts",
+    ),
     ("辣", &["辣", "辣椒", "spicy", "chili", "chilli"], "spicy"),
     ("鸡蛋", &["鸡蛋", "蛋", "egg", "eggs"], "eggs"),
-    ("海鲜", &["海鲜", "虾", "螃蟹", "seafood", "shellfish", "fish", "鱼"], "seafood"),
-    ("乳制品", &["乳制品", "牛奶", "奶制品", "奶", "dairy", "milk", "lactose"], "dairy"),
-    ("豆制品", &["豆制品", "大豆", "豆腐", "黄豆", "soy", "tofu"], "soy"),
+    (
+        "海鲜",
+        &["海鲜", "虾", "螃蟹", "seafood", "shellfish", "fish", "鱼"],
+        "seafood",
+    ),
+    (
+        "乳制品",
+        &["乳制品", "牛奶", "奶制品", "奶", "dairy", "milk", "lactose"],
+        "dairy",
+    ),
+    (
+        "豆制品",
+        &["豆制品", "大豆", "豆腐", "黄豆", "soy", "tofu"],
+        "soy",
+    ),
     ("猪肉", &["猪肉", "pork"], "pork"),
     ("牛肉", &["牛肉", "beef"], "beef"),
-    ("麸质", &["麸质", "面筋", "小麦", "gluten", "wheat"], "gluten"),
-    ("肉", &["吃素", "素食", "不吃肉", "vegetarian", "meat"], "meat"),
+    (
+        "麸质",
+        &["麸质", "面筋", "小麦", "gluten", "wheat"],
+        "gluten",
+    ),
+    (
+        "肉",
+        &["吃素", "素食", "不吃肉", "vegetarian", "meat"],
+        "meat",
+    ),
 ];
 
 /// The dishes named in a text (menu lines), in order, with the line each is on.
@@ -463,17 +711,22 @@ pub fn dishes_in(text: &str) -> Vec<(&'static Dish, String)> {
     let mut out: Vec<(&'static Dish, String)> = Vec::new();
     for line in text.lines() {
         let lower = line.to_lowercase();
-        if let Some(d) = DISHES.iter().filter(|d| line.contains(d.zh) || lower.contains(d.en)).max_by_key(|d| d.zh.len()) {
-            if !out.iter().any(|(x, _)| std::ptr::eq(*x, d)) {
-                out.push((d, line.trim().to_string()));
-            }
+        if let Some(d) = DISHES
+            .iter()
+            .filter(|d| line.contains(d.zh) || lower.contains(d.en))
+            .max_by_key(|d| d.zh.len())
+            && !out.iter().any(|(x, _)| std::ptr::eq(*x, d))
+        {
+            out.push((d, line.trim().to_string()));
         }
     }
     out
 }
 
 static RESTRICTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"对(?P<a>[\p{Han}]{1,4}?)(?:过敏|不耐受)|不(?:能吃|吃|敢吃|爱吃)(?P<b>[\p{Han}]{1,3})|忌口(?P<c>[\p{Han}]{1,3})|(?P<veg>吃素|素食|vegetarian)|allergic to (?P<e>[a-z]+)|(?:don't|do not|can't|cannot) eat (?P<f>[a-z]+)|(?P<g>[a-z]+) allergy")
+    re(
+        r"对(?P<a>[\p{Han}]{1,4}?)(?:过敏|不耐受)|不(?:能吃|吃|敢吃|爱吃)(?P<b>[\p{Han}]{1,3})|忌口(?P<c>[\p{Han}]{1,3})|(?P<veg>吃素|素食|vegetarian)|allergic to (?P<e>[a-z]+)|(?:don't|do not|can't|cannot) eat (?P<f>[a-z]+)|(?P<g>[a-z]+) allergy",
+    )
 });
 
 /// The dietary tags a sentence rules out ("我对花生过敏" → 花生).
@@ -485,7 +738,10 @@ pub fn restrictions(text: &str) -> Vec<&'static str> {
             out.push("肉");
             continue;
         }
-        let word = ["a", "b", "c", "e", "f", "g"].iter().find_map(|g| c.name(g)).map_or("", |m| m.as_str());
+        let word = ["a", "b", "c", "e", "f", "g"]
+            .iter()
+            .find_map(|g| c.name(g))
+            .map_or("", |m| m.as_str());
         if let Some(tag) = tag_of(word) {
             out.push(tag);
         }
@@ -494,18 +750,31 @@ pub fn restrictions(text: &str) -> Vec<&'static str> {
     out
 }
 
-/// The tag a word names, if any.
+/// The tag a word names, if any: an exact word first, then a word containing one.
 pub fn tag_of(word: &str) -> Option<&'static str> {
     let w = word.trim_end_matches(['的', '东', '西']);
+    if w.is_empty() {
+        return None;
+    }
     TAG_WORDS
         .iter()
-        .find(|(_, words, _)| words.iter().any(|x| w == *x || (w.chars().count() >= 2 && w.contains(x)) || (x.chars().count() >= 2 && x.contains(w) && !w.is_empty())))
+        .find(|(_, words, _)| words.contains(&w))
+        .or_else(|| {
+            TAG_WORDS.iter().find(|(_, words, _)| {
+                words
+                    .iter()
+                    .any(|x| x.chars().count() >= 2 && w.contains(x))
+            })
+        })
         .map(|(t, ..)| *t)
 }
 
 /// English name of a tag.
 pub fn tag_en(tag: &str) -> &'static str {
-    TAG_WORDS.iter().find(|(t, ..)| *t == tag).map_or("that", |(.., en)| en)
+    TAG_WORDS
+        .iter()
+        .find(|(t, ..)| *t == tag)
+        .map_or("that", |(.., en)| en)
 }
 
 #[cfg(test)]
@@ -519,11 +788,26 @@ mod tests {
         assert_eq!(translate("人民路\nRENMIN RD", "en"), "Renmin Road");
         assert!(translate("Platform 7\nTrains to Tianjin", "zh").contains("7号站台"));
         assert!(translate("Platform 7\nTrains to the Airport", "zh").contains("开往机场的列车"));
-        assert_eq!(translate("番茄炒蛋 22元", "en"), "Scrambled eggs with tomato 22 yuan");
-        assert_eq!(translate("这班车是去火车站的吗", "en"), "Does this train go to the railway station?");
-        assert_eq!(translate("Where is the bathroom?", "zh"), "请问洗手间在哪里？");
-        assert_eq!(translate("How do I get to the airport", "zh"), "去机场怎么走？");
-        assert_eq!(translate("Best before 2027-01-15", "zh"), "保质期至2027-01-15");
+        assert_eq!(
+            translate("番茄炒蛋 22元", "en"),
+            "Scrambled eggs with tomato 22 yuan"
+        );
+        assert_eq!(
+            translate("这班车是去火车站的吗", "en"),
+            "Does this train go to the railway station?"
+        );
+        assert_eq!(
+            translate("Where is the bathroom?", "zh"),
+            "请问洗手间在哪里？"
+        );
+        assert_eq!(
+            translate("How do I get to the airport", "zh"),
+            "去机场怎么走？"
+        );
+        assert_eq!(
+            translate("Best before 2027-01-15", "zh"),
+            "保质期至2027-01-15"
+        );
     }
 
     #[test]
@@ -540,7 +824,10 @@ mod tests {
         let menu = dishes_in("今日特价\n担担面 16元\n豆浆 5元");
         assert_eq!(menu.len(), 2);
         assert!(menu[0].0.tags.contains(&"花生"));
-        assert_eq!(sign_note("当心滑倒").map(|n| n.1), Some("The floor is slippery: slow down and watch your step."));
+        assert_eq!(
+            sign_note("当心滑倒").map(|n| n.1),
+            Some("The floor is slippery: slow down and watch your step.")
+        );
         assert!(sign_note("停车场").is_none());
     }
 }

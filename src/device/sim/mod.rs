@@ -67,18 +67,24 @@
 //! ops change the device itself. Actions sent to a linked device (with a `target`) are recorded
 //! under `handoffs` only.
 
+mod car;
+mod earphone;
 mod engine;
 mod general;
+mod glasses;
 mod intents;
 pub mod media;
 mod memory;
 mod nlu;
+mod pc;
 mod perception;
 mod phone;
 mod safety;
 mod skills;
+mod speaker;
 mod state;
 mod text_tools;
+mod tv;
 mod world;
 
 #[cfg(test)]
@@ -100,7 +106,13 @@ use crate::device::profile::SimConfig;
 /// The category table a profile's category uses.
 fn category_table(id: &str) -> &'static Category {
     match id {
+        "car" => &car::CAR,
+        "earphone" => &earphone::EARPHONE,
+        "glasses" => &glasses::GLASSES,
         "phone" => &phone::PHONE,
+        "speaker" => &speaker::SPEAKER,
+        "pc" => &pc::PC,
+        "tv" => &tv::TV,
         _ => &general::GENERAL,
     }
 }

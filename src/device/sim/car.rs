@@ -1,0 +1,2442 @@
+//! The car-cockpit category (GB/Z 177.7): climate by zone, windows, seats, doors, driver
+//! assistance, road signs, navigation, calls and media — with the driving scene in mind.
+//!
+//! What the scene changes, at every level (it is the safety baseline, not a capability): while
+//! the car is driving (`set_scene driving`), video is not played and the trunk or other openings
+//! are not opened; turning a driver-assistance function off is confirmed first whatever the
+//! scene. Parked (or with no scene), video plays and the trunk opens.
+//!
+//! The cabin's own state (set temperatures per seat, seat heating, what was last adjusted) is
+//! kept per session in `Session.learned.prefs` under [`CABIN`]: the engine's `SessionState` has
+//! no place for category state, and the map is the session's only free-form store. Habits the
+//! terminal learns (L4) sit beside it under their own keys.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value, json};
+
+use super::engine::{Ctx, Pending, say};
+use super::general::{
+    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATETIME, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+};
+use super::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use super::nlu;
+use super::skills;
+use super::world;
+use crate::device::protocol::Action;
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).expect("built-in pattern compiles")
+}
+
+pub(super) fn has_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| has_cue(text, w))
+}
+
+/// Ask for what is missing; at L3 the answer completes this request.
+pub(super) fn ask(ctx: &mut Ctx, f: &Frame, zh: String, en: String) -> Plan {
+    let say = ctx.say(&[zh], &[en]);
+    Plan::Ask {
+        say,
+        expect: Expect::Slot {
+            utterance: f.text.clone(),
+        },
+    }
+}
+
+/// Ask the user to confirm before acting: the actions wait for "确认" in the next turn.
+pub(super) fn confirm_first(
+    ctx: &mut Ctx,
+    actions: Vec<Action>,
+    question: String,
+    done: String,
+) -> Plan {
+    ctx.ses.pending = Some(Pending::Offer { actions, done });
+    Plan::Answer(question)
+}
+
+/// The actions, sent to the linked device the user named (L4), if any.
+pub(super) fn targeted(mut actions: Vec<Action>, f: &Frame) -> Vec<Action> {
+    for a in &mut actions {
+        a.target.clone_from(&f.target);
+    }
+    actions
+}
+
+/// A correction of what the terminal just did ("不对，…").
+pub(super) fn is_correction(text: &str) -> bool {
+    ["不对", "不是", "错了", "搞错了", "no,", "wrong", "not that"]
+        .iter()
+        .any(|w| text.starts_with(w))
+}
+
+/// A device the request wants the work moved to, when this terminal cannot hand work over.
+static OTHER_DEVICE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:转到|发到|传到|投到|投屏到|交给)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)|(?:在|到|用)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)(?:上|里)|\b(?:to|on) (?:my |the )?(?:glasses|earphones?|speaker|tv|phone|laptop)\b",
+    )
+});
+
+/// "I can't hand this to another device" — the answer below L4, instead of a wrong action.
+pub(super) fn cannot_hand_off(ctx: &mut Ctx, f: &Frame) -> Option<Plan> {
+    if f.target.is_some() || !OTHER_DEVICE.is_match(&f.text) {
+        return None;
+    }
+    let s = say!(
+        ctx,
+        ["抱歉，我还不能把任务转到其他设备上。"],
+        ["Sorry, I can't move tasks to other devices yet."]
+    );
+    Some(Plan::Answer(s))
+}
+
+// ------------------------------------------------------------------ cabin state
+
+/// Where the cabin state lives in `Session.learned.prefs`.
+pub const CABIN: &str = "car.cabin";
+/// The set temperature of every zone of a fresh cabin, in °C.
+const DEFAULT_TEMP: f64 = 24.0;
+const SEATS: [&str; 4] = ["driver", "passenger", "rear_left", "rear_right"];
+
+fn cabin(ctx: &Ctx) -> Map<String, Value> {
+    ctx.ses
+        .learned
+        .prefs
+        .get(CABIN)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn save_cabin(ctx: &mut Ctx, c: Map<String, Value>) {
+    ctx.ses
+        .learned
+        .prefs
+        .insert(CABIN.to_string(), Value::Object(c));
+}
+
+/// What was adjusted last (`kind`: climate, window, seat), when this level follows context.
+fn last(ctx: &Ctx, kind: &str) -> Option<Map<String, Value>> {
+    if !ctx.caps.context {
+        return None;
+    }
+    cabin(ctx)
+        .get("last")
+        .and_then(Value::as_object)
+        .filter(|l| l.get("kind").and_then(Value::as_str) == Some(kind))
+        .cloned()
+}
+
+fn remember_last(ctx: &mut Ctx, kind: &str, args: &Value) {
+    let mut c = cabin(ctx);
+    let mut l = args.as_object().cloned().unwrap_or_default();
+    l.insert("kind".into(), json!(kind));
+    c.insert("last".into(), Value::Object(l));
+    save_cabin(ctx, c);
+    // "再高一点" now refers to the cabin, not to the volume set earlier.
+    ctx.ses.context.last_setting = None;
+}
+
+fn seat_value(ctx: &Ctx, table: &str, seat: &str, default: f64) -> f64 {
+    cabin(ctx)
+        .get(table)
+        .and_then(|t| t.get(seat))
+        .and_then(Value::as_f64)
+        .unwrap_or(default)
+}
+
+fn set_seat_values(ctx: &mut Ctx, table: &str, zone: &str, v: f64) {
+    let mut c = cabin(ctx);
+    let mut t = c
+        .get(table)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for s in seats_of(zone) {
+        t.insert((*s).to_string(), json!(v));
+    }
+    c.insert(table.into(), Value::Object(t));
+    save_cabin(ctx, c);
+}
+
+/// A learned habit (L4 only).
+fn learned(ctx: &Ctx, key: &str) -> Option<Value> {
+    ctx.caps
+        .learning
+        .then(|| ctx.ses.learned.prefs.get(key).cloned())
+        .flatten()
+}
+
+fn learn(ctx: &mut Ctx, key: &str, value: Value) -> Action {
+    ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
+    action("preference.set", json!({ "key": key, "value": value }))
+}
+
+/// Whether the car is moving: the scene the lab set (`driving`, `highway`, …).
+pub fn driving(ctx: &Ctx) -> bool {
+    ctx.dev.scene.as_deref().is_some_and(|s| {
+        let s = s.to_ascii_lowercase();
+        ["driving", "highway", "moving", "city_traffic", "行驶"]
+            .iter()
+            .any(|w| s.contains(w))
+    })
+}
+
+// ------------------------------------------------------------------ zones
+
+/// A place in the cabin: one seat, a row, or all of it.
+pub struct Zone {
+    pub id: &'static str,
+    words: &'static [&'static str],
+    zh: &'static str,
+    en: &'static str,
+}
+
+const ZONES: &[Zone] = &[
+    Zone {
+        id: "driver",
+        words: &[
+            "主驾驶",
+            "主驾",
+            "驾驶位",
+            "驾驶座",
+            "司机",
+            "driver",
+            "driver's",
+        ],
+        zh: "主驾",
+        en: "driver",
+    },
+    Zone {
+        id: "passenger",
+        words: &[
+            "副驾驶位",
+            "副驾驶座",
+            "副驾驶",
+            "副驾座",
+            "副驾位",
+            "副驾",
+            "passenger",
+            "passenger's",
+            "front passenger",
+        ],
+        zh: "副驾",
+        en: "passenger",
+    },
+    Zone {
+        id: "rear_left",
+        words: &[
+            "后排左侧",
+            "后排左边",
+            "后排左",
+            "左后方",
+            "左后",
+            "rear left",
+            "back left",
+        ],
+        zh: "左后",
+        en: "rear left",
+    },
+    Zone {
+        id: "rear_right",
+        words: &[
+            "后排右侧",
+            "后排右边",
+            "后排右",
+            "右后方",
+            "右后",
+            "rear right",
+            "back right",
+        ],
+        zh: "右后",
+        en: "rear right",
+    },
+    Zone {
+        id: "rear",
+        words: &[
+            "后排",
+            "后座",
+            "后面",
+            "孩子",
+            "小孩",
+            "宝宝",
+            "rear",
+            "back seat",
+            "backseat",
+            "kids",
+            "children",
+        ],
+        zh: "后排",
+        en: "rear",
+    },
+    Zone {
+        id: "front",
+        words: &["前排", "front seats", "front row"],
+        zh: "前排",
+        en: "front",
+    },
+    Zone {
+        id: "all",
+        words: &[
+            "全车",
+            "所有",
+            "全部",
+            "四个",
+            "车里",
+            "车内",
+            "everyone",
+            "whole car",
+            "all seats",
+            "all zones",
+            "all windows",
+            "all the windows",
+            "all of them",
+        ],
+        zh: "全车",
+        en: "all zones",
+    },
+];
+
+/// The zone named in the text; the longest name wins ("副驾驶位" over "驾驶位").
+pub fn find_zone(text: &str) -> Option<&'static Zone> {
+    ZONES
+        .iter()
+        .flat_map(|z| z.words.iter().map(move |w| (z, *w)))
+        .filter(|(_, w)| has_cue(text, w))
+        // Between equally long names, the first in the table.
+        .max_by(|(_, a), (_, b)| {
+            a.chars()
+                .count()
+                .cmp(&b.chars().count())
+                .then(std::cmp::Ordering::Greater)
+        })
+        .map(|(z, _)| z)
+}
+
+fn zone(id: &str) -> &'static Zone {
+    ZONES
+        .iter()
+        .find(|z| z.id == id)
+        .unwrap_or(&ZONES[ZONES.len() - 1])
+}
+
+fn seats_of(id: &str) -> &'static [&'static str] {
+    match id {
+        "driver" => &SEATS[0..1],
+        "passenger" => &SEATS[1..2],
+        "rear_left" => &SEATS[2..3],
+        "rear_right" => &SEATS[3..4],
+        "rear" => &SEATS[2..4],
+        "front" => &SEATS[0..2],
+        _ => &SEATS,
+    }
+}
+
+fn zone_words(ctx: &Ctx, id: &str) -> String {
+    let z = zone(id);
+    if ctx.en() {
+        z.en.to_string()
+    } else {
+        z.zh.to_string()
+    }
+}
+
+// ------------------------------------------------------------------ numbers
+
+/// "twenty two", "twenty-two", "22" → 22.
+fn en_number(s: &str) -> Option<f64> {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 4] = ["twenty", "thirty", "forty", "fifty"];
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        return Some(n);
+    }
+    let mut total = 0usize;
+    let mut any = false;
+    for w in s.split([' ', '-']).filter(|w| !w.is_empty() && *w != "and") {
+        if let Some(i) = ONES.iter().position(|o| *o == w) {
+            total += i;
+        } else if let Some(i) = TENS.iter().position(|t| *t == w) {
+            total += (i + 2) * 10;
+        } else {
+            return None;
+        }
+        any = true;
+    }
+    any.then_some(total as f64)
+}
+
+/// A number as said in a slot, Chinese, Arabic or English words.
+fn number(s: &str) -> Option<f64> {
+    let s = s
+        .trim()
+        .trim_end_matches(['度', '℃', '°'])
+        .trim_end_matches(" degrees")
+        .trim();
+    nlu::number_strict(s).or_else(|| en_number(s))
+}
+
+static ABS_TEMP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?P<n>[0-9]{2}(?:\.5)?|[一二三四五六七八九十两]{2,4}(?:点五)?)(?:度|℃|°)|(?:\bto |\bat )(?P<e>[0-9]{2}|(?:twenty|thirty|sixteen|seventeen|eighteen|nineteen)(?:[ -][a-z]+)?)(?: ?degrees| ?°c)?",
+    )
+});
+static REL_TEMP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?P<dir>调高|升高|提高|加|高|调低|降低|降|低|减)(?P<n>[0-9]|[一二两三四五])度|(?P<en>up|down) (?P<m>[0-9]|one|two|three|four|five) degrees?",
+    )
+});
+
+fn cn_or_en_small(s: &str) -> Option<f64> {
+    nlu::cn_number(s).map(|n| n as f64).or_else(|| en_number(s))
+}
+
+fn find_abs_temp(text: &str) -> Option<f64> {
+    let c = ABS_TEMP.captures(text)?;
+    if let Some(n) = c.name("n") {
+        let s = n.as_str();
+        if let Some(whole) = s.strip_suffix("点五") {
+            return nlu::cn_number(whole).map(|n| n as f64 + 0.5);
+        }
+        return number(s);
+    }
+    en_number(c.name("e")?.as_str())
+}
+
+fn find_rel_temp(text: &str) -> Option<f64> {
+    if let Some(c) = REL_TEMP.captures(text) {
+        let n = c
+            .name("n")
+            .or_else(|| c.name("m"))
+            .and_then(|m| cn_or_en_small(m.as_str()))?;
+        let up = c.name("dir").map_or_else(
+            || c.name("en").is_some_and(|m| m.as_str() == "up"),
+            |d| matches!(d.as_str(), "调高" | "升高" | "提高" | "加" | "高"),
+        );
+        return Some(if up { n } else { -n });
+    }
+    if has_any(
+        text,
+        &[
+            "高一点",
+            "高点",
+            "调高",
+            "升高",
+            "暖和一点",
+            "暖一点",
+            "暖和点",
+            "热一点",
+            "warmer",
+            "turn up the heat",
+            "a bit warmer",
+            "higher",
+        ],
+    ) {
+        return Some(1.0);
+    }
+    if has_any(
+        text,
+        &[
+            "低一点",
+            "低点",
+            "调低",
+            "降低",
+            "凉快一点",
+            "凉一点",
+            "凉快点",
+            "冷一点",
+            "cooler",
+            "a bit cooler",
+            "lower",
+        ],
+    ) {
+        return Some(-1.0);
+    }
+    None
+}
+
+fn show_temp(t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{}", t as i64)
+    } else {
+        format!("{t:.1}")
+    }
+}
+
+fn temp_json(t: f64) -> Value {
+    if t.fract() == 0.0 {
+        json!(t as i64)
+    } else {
+        json!(t)
+    }
+}
+
+// ------------------------------------------------------------------ climate
+
+/// The zone names a preset command may use (a macro, so templates can be `concat!`-ed).
+macro_rules! zones {
+    () => {
+        "主驾驶|主驾|驾驶位|驾驶座|副驾驶位|副驾驶座|副驾驶|副驾座|副驾|后排左侧|后排左边|后排右侧|后排右边|左后|右后|后排|前排|全车"
+    };
+}
+
+const ON: &[&str] = &[
+    "打开",
+    "开启",
+    "开一下",
+    "开开",
+    "启动",
+    "turn on",
+    "switch on",
+    "start",
+];
+const OFF: &[&str] = &[
+    "关闭",
+    "关掉",
+    "关上",
+    "关了",
+    "关一下",
+    "停掉",
+    "turn off",
+    "switch off",
+    "shut off",
+    "stop",
+];
+const COLD: &[&str] = &[
+    "冷",
+    "冻",
+    "凉飕飕",
+    "好凉",
+    "有点凉",
+    "cold",
+    "freezing",
+    "chilly",
+];
+const HOT: &[&str] = &["热", "晒", "出汗", "hot", "boiling", "sweating", "too warm"];
+const STUFFY: &[&str] = &["闷", "空气不好", "不新鲜", "换换气", "stuffy", "fresh air"];
+const DEFROST: &[&str] = &[
+    "起雾",
+    "除雾",
+    "雾气",
+    "有雾",
+    "看不清前面",
+    "看不清路",
+    "fogged",
+    "foggy",
+    "defog",
+    "defrost",
+    "demist",
+    "misted",
+];
+const ALSO: &[&str] = &["也", "一样", "同样", "照这样", "same", "too", "as well"];
+/// "副驾也一样", "same for the rear": the last cabin setting, for another place.
+const SAME_FOR: &str = r"(?:主驾|副驾|后排|前排|左后|右后|孩子)[^,]{0,3}(?:也|一样|同样)|\bsame (?:for|goes for) (?:the )?(?:driver|passenger|rear|back)";
+
+pub const CLIMATE: IntentDef = IntentDef {
+    name: "climate.set",
+    templates: &[
+        concat!(
+            r"^(?:把)?(?:(?P<zone>",
+            zones!(),
+            r")的?)?(?:空调温度|空调|温度)(?:调到|调至|调成|设为|设置为|设置成|设成|设置到)(?P<t>[0-9]{2}|[一二三四五六七八九十两]{2,4})(?:度|℃)$"
+        ),
+        concat!(
+            r"^(?P<op>打开|开启|关闭|关掉|关上)(?:(?P<zone>",
+            zones!(),
+            r")的?)?空调$"
+        ),
+        concat!(
+            r"^(?:把)?(?:(?P<zone>",
+            zones!(),
+            r")的?)?空调(?P<op>打开|开启|关闭|关掉|关了|关上)$"
+        ),
+        r"^(?P<op>打开|开启|关闭|关掉)(?P<defrost>前挡风|前挡|前风挡|后挡风|后挡|后风挡)?除雾$",
+    ],
+    templates_en: &[
+        r"^set (?:the )?(?:(?P<zone>driver|driver's|passenger|passenger's|rear) )?temperature to (?P<t>[a-z0-9 .-]+?)(?: degrees)?$",
+        r"^turn (?P<op>on|off) (?:the )?(?:(?P<zone>driver|driver's|passenger|passenger's|rear) )?(?:air conditioning|air conditioner|ac|a/c|climate control)$",
+        r"^turn (?P<op>on|off) (?:the )?(?:(?P<defrost>front|rear) )?(?:defroster|defogger|defrost)$",
+    ],
+    cues: &[
+        ("空调", 5),
+        ("温度", 4),
+        ("冷", 3),
+        ("热", 3),
+        ("凉快", 4),
+        ("暖和", 4),
+        ("除雾", 6),
+        ("起雾", 6),
+        ("雾", 3),
+        ("闷", 4),
+        ("暖风", 5),
+        ("冷风", 5),
+        ("制冷", 5),
+        ("制热", 5),
+        ("内循环", 6),
+        ("外循环", 6),
+        ("晒", 3),
+        ("冻", 4),
+        ("air conditioning", 5),
+        ("air conditioner", 5),
+        ("ac", 4),
+        ("a/c", 4),
+        ("temperature", 4),
+        ("cold", 3),
+        ("hot", 3),
+        ("freezing", 5),
+        ("chilly", 4),
+        ("warmer", 4),
+        ("cooler", 4),
+        ("stuffy", 4),
+        ("defog", 6),
+        ("defrost", 6),
+        ("foggy", 5),
+        ("fogged", 5),
+        ("degrees", 3),
+        ("a bit cold", 6),
+        ("is cold", 6),
+        ("feels cold", 6),
+        ("too cold", 6),
+        ("a bit hot", 6),
+        ("too hot", 6),
+    ],
+    patterns: &[
+        (r"[0-9一二三四五六七八九十两]度", 3),
+        (
+            r"^(?:再|还是)?(?:调)?(?:高|低|暖和|凉快)(?:一)?(?:点|些)",
+            3,
+        ),
+        (SAME_FOR, 3),
+    ],
+    skill: climate_set,
+};
+
+#[derive(Debug, Default)]
+struct ClimateReq {
+    zone: Option<&'static str>,
+    power: Option<bool>,
+    abs: Option<f64>,
+    rel: Option<f64>,
+    circulation: Option<&'static str>,
+    defrost: Option<&'static str>,
+}
+
+fn zone_word(word: &str) -> Option<&'static str> {
+    find_zone(word).map(|z| z.id)
+}
+
+fn defrost_side(text: &str) -> &'static str {
+    if has_any(text, &["后挡", "后风挡", "后窗", "rear"]) {
+        "rear"
+    } else {
+        "front"
+    }
+}
+
+/// A personal preference for the cabin temperature: a learned habit (L4) or a remembered fact
+/// (L3: "我喜欢把空调开到24度").
+fn preferred_temp(ctx: &Ctx) -> Option<f64> {
+    if let Some(v) = learned(ctx, "climate.temperature").and_then(|v| v.as_f64()) {
+        return Some(v);
+    }
+    ctx.facts()
+        .iter()
+        .filter(|f| {
+            has_any(
+                &f.text,
+                &["空调", "温度", "air conditioning", "temperature"],
+            )
+        })
+        .find_map(|f| find_abs_temp(&nlu::normalize(&f.text)))
+}
+
+pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = f.text.as_str();
+    let mut r = ClimateReq::default();
+    let last = last(ctx, "climate");
+    if f.strict {
+        r.zone = f.slot("zone").and_then(zone_word);
+        if let Some(op) = f.slot("op") {
+            r.power = Some(has_any(op, ON) || op == "on");
+        }
+        if let Some(t) = f.slot("t") {
+            let Some(t) = number(t) else {
+                return Plan::NotUnderstood;
+            };
+            r.abs = Some(t);
+        }
+        if ["除雾", "defrost", "defog"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            r.defrost = Some(defrost_side(f.slot("defrost").unwrap_or_default()));
+        }
+    } else {
+        // A question about the weather outside is not a climate request.
+        if nlu::is_question(text)
+            && (world::find_city(text).is_some()
+                || has_any(text, &["明天", "今天", "外面", "tomorrow", "outside"]))
+        {
+            return Plan::NotUnderstood;
+        }
+        r.zone = find_zone(text).map(|z| z.id);
+        let off = has_any(text, OFF) && !has_any(text, &["打开", "开启", "turn on"]);
+        if off {
+            r.power = Some(false);
+        } else if has_any(
+            text,
+            &["空调", "air conditioning", "air conditioner", "ac", "a/c"],
+        ) && has_any(text, ON)
+        {
+            r.power = Some(true);
+        }
+        r.abs = find_abs_temp(text);
+        r.rel = find_rel_temp(text);
+        if r.abs.is_none() && r.rel.is_none() && !off {
+            if has_any(text, COLD) && !has_any(text, &["冷风", "制冷"]) {
+                r.rel = Some(2.0);
+            } else if has_any(text, HOT) {
+                r.rel = Some(-2.0);
+            }
+        }
+        if has_any(text, STUFFY) {
+            r.circulation = Some("outside");
+        } else if has_any(text, &["内循环", "recirculat"]) {
+            r.circulation = Some("inside");
+        } else if has_any(text, &["外循环"]) {
+            r.circulation = Some("outside");
+        }
+        if has_any(text, DEFROST) {
+            r.defrost = Some(defrost_side(text));
+        }
+        let follows = last.is_some()
+            && (r.rel.is_some()
+                || is_correction(text)
+                || (r.abs.is_some() && !has_any(text, &["空调", "温度"])));
+        if r.zone.is_none() && follows {
+            r.zone = last
+                .as_ref()
+                .and_then(|l| l.get("zone"))
+                .and_then(Value::as_str)
+                .map(|z| zone(z).id);
+        }
+        // "副驾也一样": the last setting, for another zone (L3 context).
+        if let (Some(l), Some(z)) = (&last, r.zone)
+            && has_any(text, ALSO)
+            && r.abs.is_none()
+            && r.rel.is_none()
+            && r.power != Some(false)
+        {
+            r.abs = l.get("temperature").and_then(Value::as_f64);
+            r.power = Some(true);
+            r.zone = Some(z);
+        }
+        let anything = r.power.is_some()
+            || r.abs.is_some()
+            || r.rel.is_some()
+            || r.circulation.is_some()
+            || r.defrost.is_some();
+        if !anything {
+            if nlu::is_question(text) && has_any(text, &["温度", "几度", "多少度", "temperature"])
+            {
+                let z = r.zone.unwrap_or("driver");
+                let t = show_temp(seat_value(ctx, "temp", seats_of(z)[0], DEFAULT_TEMP));
+                let zw = zone_words(ctx, z);
+                let s = say!(
+                    ctx,
+                    ["{zw}空调当前设定为{t}度。"],
+                    ["The {zw} temperature is set to {t}°C."]
+                );
+                return Plan::Answer(s);
+            }
+            return Plan::NotUnderstood;
+        }
+        // "我有点冷": the speaker's seat, taken to be the driver's when nobody else is named.
+        if r.zone.is_none() && (r.rel.is_some() && has_any(text, &["我", "i'm", "i am", " me"])) {
+            r.zone = Some("driver");
+        }
+    }
+    plan_climate(ctx, f, r)
+}
+
+fn plan_climate(ctx: &mut Ctx, f: &Frame, mut r: ClimateReq) -> Plan {
+    let zone_id = r.zone.unwrap_or("all");
+    let zw = zone_words(ctx, zone_id);
+    let mut args = json!({ "zone": zone_id });
+    let mut extra = Vec::new();
+    if r.power == Some(false) {
+        args["power"] = json!(false);
+        let s = say!(
+            ctx,
+            ["已关闭{zw}空调。"],
+            ["Turned off the {zw} climate control."]
+        );
+        remember_last(ctx, "climate", &args);
+        return Plan::Act {
+            actions: targeted(vec![action("climate.set", args)], f),
+            say: s,
+        };
+    }
+    let current = seat_value(ctx, "temp", seats_of(zone_id)[0], DEFAULT_TEMP);
+    if r.abs.is_none() && r.rel.is_none() && r.power == Some(true) && r.defrost.is_none() {
+        r.abs = preferred_temp(ctx);
+    }
+    // "不对，我要26度" right after the climate was set: a correction the terminal learns (L4).
+    if ctx.caps.learning && is_correction(&f.text) && r.abs.is_some() {
+        extra.push(learn(
+            ctx,
+            "climate.temperature",
+            temp_json(r.abs.unwrap_or(DEFAULT_TEMP)),
+        ));
+    }
+    let target = r.abs.or_else(|| r.rel.map(|d| current + d));
+    if let Some(t) = target {
+        if !(16.0..=32.0).contains(&t) {
+            let s = say!(
+                ctx,
+                ["空调温度可调范围是16到32度。"],
+                ["The temperature can be set between 16 and 32 °C."]
+            );
+            return Plan::Answer(s);
+        }
+        args["temperature"] = temp_json(t);
+        set_seat_values(ctx, "temp", zone_id, t);
+    }
+    args["power"] = json!(true);
+    if let Some(c) = r.circulation {
+        args["circulation"] = json!(c);
+    }
+    if let Some(d) = r.defrost {
+        args["defrost"] = json!(d);
+    }
+    remember_last(ctx, "climate", &args);
+    let mut parts = Vec::new();
+    if let Some(d) = r.defrost {
+        let (zh, en) = if d == "rear" {
+            ("后挡", "rear")
+        } else {
+            ("前挡", "front")
+        };
+        parts.push(say!(
+            ctx,
+            ["已打开{zh}除雾，出风对准玻璃。"],
+            ["Turned on the {en} defroster."]
+        ));
+    }
+    if let Some(t) = target.map(show_temp) {
+        let s = match r.rel {
+            Some(d) if d > 0.0 && r.abs.is_none() => say!(
+                ctx,
+                ["好的，{zw}温度调高到{t}度。"],
+                ["OK, raised the {zw} temperature to {t}°C."]
+            ),
+            Some(_) if r.abs.is_none() => say!(
+                ctx,
+                ["好的，{zw}温度调低到{t}度。"],
+                ["OK, lowered the {zw} temperature to {t}°C."]
+            ),
+            _ => say!(
+                ctx,
+                ["好的，{zw}空调温度已调到{t}度。", "{zw}空调已设为{t}度。"],
+                [
+                    "OK, the {zw} temperature is set to {t}°C.",
+                    "{zw} climate set to {t}°C."
+                ]
+            ),
+        };
+        parts.push(s);
+    } else if r.defrost.is_none() && r.circulation.is_none() {
+        let t = show_temp(current);
+        parts.push(say!(
+            ctx,
+            ["已打开{zw}空调，温度{t}度。"],
+            ["Turned on the {zw} climate control at {t}°C."]
+        ));
+    }
+    if r.circulation == Some("outside") {
+        parts.push(say!(
+            ctx,
+            ["已切换到外循环，给车内换换新鲜空气。"],
+            ["Switched to fresh-air mode."]
+        ));
+    } else if r.circulation == Some("inside") {
+        parts.push(say!(
+            ctx,
+            ["已切换到内循环。"],
+            ["Switched to recirculation."]
+        ));
+    }
+    if !extra.is_empty() {
+        let t = target.map(show_temp).unwrap_or_default();
+        parts.push(say!(
+            ctx,
+            ["记住了，以后开空调就按{t}度。"],
+            ["Noted: I'll use {t}°C from now on."]
+        ));
+    }
+    let s = parts.join(if ctx.en() { " " } else { "" });
+    let mut actions = targeted(vec![action("climate.set", args)], f);
+    actions.extend(extra);
+    Plan::Act { actions, say: s }
+}
+
+// ------------------------------------------------------------------ windows
+
+macro_rules! windows {
+    () => {
+        "主驾驶|主驾|驾驶位|副驾驶|副驾|后排左侧|后排左边|后排左|后排右侧|后排右边|后排右|左后|右后|后排|前排|所有|全部|四个"
+    };
+}
+
+pub const WINDOW: IntentDef = IntentDef {
+    name: "window.set",
+    templates: &[
+        concat!(
+            r"^(?P<op>打开|关上|关闭|关掉|升起|降下)(?P<pos>",
+            windows!(),
+            r")?(?:的)?(?:车窗|窗户)$"
+        ),
+        concat!(
+            r"^(?:把)?(?P<pos>",
+            windows!(),
+            r")?(?:的)?(?:车窗|窗户)(?P<op>打开|关上|关闭|关掉|升起|降下)(?P<amt>一半|三分之一|[0-9]{1,3}%|百分之[零一二两三四五六七八九十百]+)?$"
+        ),
+        r"^(?P<op>打开|关闭|关上)(?P<pos>天窗)$",
+    ],
+    templates_en: &[
+        r"^(?P<op>open|close|roll down|roll up) (?:the )?(?:(?P<pos>all|all the|driver's|driver|passenger's|passenger|rear left|rear right|rear|front) )?windows?$",
+        r"^(?P<op>open|close) the (?P<pos>sunroof)$",
+    ],
+    cues: &[
+        ("车窗", 6),
+        ("窗户", 5),
+        ("天窗", 6),
+        ("窗", 3),
+        ("透气", 4),
+        ("透透气", 5),
+        ("开条缝", 5),
+        ("window", 6),
+        ("windows", 6),
+        ("sunroof", 6),
+    ],
+    patterns: &[(SAME_FOR, 3)],
+    skill: window_set,
+};
+
+fn window_id(pos: &str) -> &'static str {
+    if has_any(pos, &["天窗", "sunroof"]) {
+        return "sunroof";
+    }
+    if pos.starts_with("all") {
+        return "all";
+    }
+    find_zone(pos).map_or("driver", |z| z.id)
+}
+
+fn window_amount(text: &str) -> Option<i64> {
+    if has_any(text, &["一半", "half", "halfway"]) {
+        return Some(50);
+    }
+    if text.contains("三分之一") {
+        return Some(33);
+    }
+    if has_any(
+        text,
+        &[
+            "一条缝",
+            "条缝",
+            "一点点",
+            "一点",
+            "透气",
+            "透透气",
+            "a crack",
+            "a little",
+            "a bit",
+        ],
+    ) {
+        return Some(20);
+    }
+    static PCT: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?P<n>[0-9]{1,3})%|百分之(?P<c>[零一二两三四五六七八九十百]+)|(?P<e>[0-9]{1,3}) percent",
+        )
+    });
+    let c = PCT.captures(text)?;
+    let n = c
+        .name("n")
+        .or_else(|| c.name("e"))
+        .map(|m| m.as_str().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            c.name("c")
+                .and_then(|m| nlu::cn_number(m.as_str()))
+                .map(|n| n as i64)
+        })?;
+    Some(n.clamp(0, 100))
+}
+
+pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = f.text.as_str();
+    let last = last(ctx, "window");
+    let (win, open, amount) = if f.strict {
+        let op = f.slot("op").unwrap_or_default();
+        let open = has_any(op, &["打开", "降下", "open", "roll down"]);
+        let win = f.slot("pos").map_or("driver", window_id);
+        (Some(win), Some(open), f.slot("amt").and_then(window_amount))
+    } else {
+        // "后排也开一下" is about windows only when windows were the last thing set.
+        if last.is_none() && !has_any(text, &["窗", "透气", "window", "windows", "sunroof"]) {
+            return Plan::NotUnderstood;
+        }
+        let named = find_zone(text)
+            .map(|z| z.id)
+            .or_else(|| has_any(text, &["天窗", "sunroof"]).then_some("sunroof"));
+        let close = has_any(
+            text,
+            &[
+                "关上",
+                "关闭",
+                "关掉",
+                "关了",
+                "关起来",
+                "升起",
+                "升上去",
+                "close",
+                "roll up",
+                "shut",
+            ],
+        );
+        let open = has_any(
+            text,
+            &[
+                "打开",
+                "开",
+                "降",
+                "摇下",
+                "透气",
+                "open",
+                "roll down",
+                "down",
+                "crack",
+            ],
+        );
+        let wider = has_any(text, &["再开大", "开大一点", "开大点", "wider"]);
+        let win = named.or_else(|| {
+            last.as_ref()
+                .and_then(|l| l.get("window"))
+                .and_then(Value::as_str)
+                .map(window_id)
+        });
+        let mut amount = window_amount(text);
+        if wider && let Some(l) = &last {
+            amount =
+                Some((l.get("open_percent").and_then(Value::as_i64).unwrap_or(0) + 30).min(100));
+        }
+        let open = if close {
+            Some(false)
+        } else if open || wider {
+            Some(true)
+        } else {
+            None
+        };
+        // "副驾的也打开": another window, as the last one was set (L3 context).
+        let amount = match (&last, amount) {
+            (Some(l), None) if has_any(text, ALSO) && open == Some(true) => {
+                l.get("open_percent").and_then(Value::as_i64)
+            }
+            (_, a) => a,
+        };
+        (win, open, amount)
+    };
+    let Some(open) = open else {
+        return Plan::NotUnderstood;
+    };
+    // A window named nowhere: the driver's, or every window when the cabin is being aired.
+    let win = win.unwrap_or(if has_any(text, &["透气", "透透气"]) {
+        "all"
+    } else {
+        "driver"
+    });
+    let pct = if open { amount.unwrap_or(100) } else { 0 };
+    let args = json!({ "window": win, "open_percent": pct });
+    remember_last(ctx, "window", &args);
+    let what = if win == "sunroof" {
+        say!(ctx, ["天窗"], ["the sunroof"])
+    } else {
+        let z = zone_words(ctx, win);
+        say!(ctx, ["{z}车窗"], ["the {z} windows"])
+    };
+    let s = match (open, pct) {
+        (false, _) => say!(ctx, ["好的，已关闭{what}。"], ["OK, closed {what}."]),
+        (true, 100) => say!(ctx, ["好的，已打开{what}。"], ["OK, opened {what}."]),
+        (true, p) => say!(
+            ctx,
+            ["好的，{what}已打开{p}%。"],
+            ["OK, opened {what} {p}%."]
+        ),
+    };
+    Plan::Act {
+        actions: targeted(vec![action("window.set", args)], f),
+        say: s,
+    }
+}
+
+// ------------------------------------------------------------------ seats
+
+pub const SEAT: IntentDef = IntentDef {
+    name: "seat.set",
+    templates: &[
+        concat!(
+            r"^(?P<op>打开|开启|关闭|关掉)(?:(?P<pos>",
+            zones!(),
+            r")的?)?座椅(?P<f>加热|通风|按摩)$"
+        ),
+        concat!(
+            r"^(?:把)?(?:(?P<pos>",
+            zones!(),
+            r")的?)?座椅(?P<f>加热|通风)(?:调到|开到|调至)(?P<lvl>[一二三123]|最高|最低)档?$"
+        ),
+    ],
+    templates_en: &[
+        r"^turn (?P<op>on|off) (?:the )?(?:(?P<pos>driver's|driver|passenger's|passenger|rear) )?seat (?P<f>heating|heater|ventilation|massage)$",
+        r"^turn (?P<op>on|off) (?:the )?(?:(?P<pos>driver's|driver|passenger's|passenger|rear) )?(?P<f2>heated|ventilated) seats?$",
+    ],
+    cues: &[
+        ("座椅", 5),
+        ("座位", 4),
+        ("加热", 3),
+        ("通风", 3),
+        ("按摩", 4),
+        ("档", 2),
+        ("seat", 5),
+        ("seats", 5),
+        ("heated", 3),
+        ("massage", 4),
+    ],
+    patterns: &[
+        (r"(?:开到|调到|调成)(?:最高|最低|[一二三123])档", 3),
+        (r"(?:屁股|后背|腰)(?:有点|好|太)?(?:凉|冰|冷)", 5),
+        (
+            r"\b(?:highest|lowest|max|maximum) (?:level|setting)\b|\blevel [123]\b",
+            3,
+        ),
+        (SAME_FOR, 3),
+    ],
+    skill: seat_set,
+};
+
+fn seat_feature(text: &str) -> Option<&'static str> {
+    if has_any(
+        text,
+        &[
+            "通风",
+            "ventilat",
+            "ventilation",
+            "ventilated",
+            "出汗",
+            "sweaty",
+        ],
+    ) {
+        Some("ventilation")
+    } else if has_any(text, &["按摩", "massage"]) {
+        Some("massage")
+    } else if has_any(
+        text,
+        &[
+            "加热", "heating", "heater", "heated", "凉", "冰", "冷", "cold",
+        ],
+    ) {
+        Some("heating")
+    } else {
+        None
+    }
+}
+
+fn seat_level(text: &str) -> Option<i64> {
+    if has_any(text, &["最高", "最大", "最热", "max", "maximum", "highest"]) {
+        return Some(3);
+    }
+    if has_any(text, &["最低", "最小", "lowest", "minimum"]) {
+        return Some(1);
+    }
+    static LEVEL: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?P<n>[一二三123])档|level (?P<e>[123])"));
+    let c = LEVEL.captures(text)?;
+    let s = c.name("n").or_else(|| c.name("e"))?.as_str();
+    nlu::cn_number(s).map(|n| n as i64)
+}
+
+pub fn seat_set(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = f.text.as_str();
+    let last = last(ctx, "seat");
+    let (seat, feature, on, level) = if f.strict {
+        let op = f.slot("op").unwrap_or("打开");
+        let feature = f.slot("f").or_else(|| f.slot("f2")).and_then(seat_feature);
+        let seat = f.slot("pos").and_then(zone_word).unwrap_or("driver");
+        (
+            seat,
+            feature,
+            !has_any(op, &["关闭", "关掉", "off"]),
+            f.slot("lvl").and_then(seat_level),
+        )
+    } else {
+        let mut feature = seat_feature(text);
+        let mut seat = find_zone(text).map(|z| z.id);
+        let level = seat_level(text);
+        let off = has_any(text, OFF);
+        let last_seat = last
+            .as_ref()
+            .and_then(|l| l.get("seat"))
+            .and_then(Value::as_str);
+        // "开到最高档" right after the seat was set: the same seat and function (L3 context).
+        if feature.is_none()
+            && let Some(l) = &last
+        {
+            feature = ["heating", "ventilation", "massage"]
+                .into_iter()
+                .find(|k| l.contains_key(*k));
+        }
+        if seat.is_none() {
+            seat = last_seat.map(|s| zone(s).id);
+        }
+        let Some(feature) = feature else {
+            return Plan::NotUnderstood;
+        };
+        // "副驾也开一下": the level the last seat got (L3 context).
+        let level = level.or_else(|| {
+            has_any(text, ALSO)
+                .then(|| {
+                    last.as_ref()
+                        .and_then(|l| l.get(feature))
+                        .and_then(Value::as_i64)
+                })
+                .flatten()
+        });
+        if !(has_any(
+            text,
+            &[
+                "座椅", "座位", "seat", "加热", "通风", "按摩", "后背", "屁股", "腰", "back is",
+            ],
+        ) || last.is_some())
+        {
+            return Plan::NotUnderstood;
+        }
+        (seat.unwrap_or("driver"), Some(feature), !off, level)
+    };
+    let Some(feature) = feature else {
+        return Plan::NotUnderstood;
+    };
+    let zw = zone_words(ctx, seat);
+    let mut extra = Vec::new();
+    let mut args = json!({ "seat": seat });
+    let s = if feature == "massage" {
+        args["massage"] = json!(on);
+        if on {
+            say!(
+                ctx,
+                ["已打开{zw}座椅按摩。"],
+                ["Turned on the {zw} seat massage."]
+            )
+        } else {
+            say!(
+                ctx,
+                ["已关闭{zw}座椅按摩。"],
+                ["Turned off the {zw} seat massage."]
+            )
+        }
+    } else {
+        let key = format!("seat.{feature}");
+        let lvl = if !on {
+            0
+        } else if let Some(l) = level {
+            if ctx.caps.learning && is_correction(text) {
+                extra.push(learn(ctx, &key, json!(l)));
+            }
+            l
+        } else {
+            learned(ctx, &key).and_then(|v| v.as_i64()).unwrap_or(2)
+        };
+        args[feature] = json!(lvl);
+        let (fz, fe) = if feature == "heating" {
+            ("加热", "heating")
+        } else {
+            ("通风", "ventilation")
+        };
+        match lvl {
+            0 => say!(
+                ctx,
+                ["已关闭{zw}座椅{fz}。"],
+                ["Turned off the {zw} seat {fe}."]
+            ),
+            l => say!(
+                ctx,
+                ["已打开{zw}座椅{fz}，{l}档。"],
+                ["The {zw} seat {fe} is on, level {l}."]
+            ),
+        }
+    };
+    remember_last(ctx, "seat", &args);
+    let mut actions = targeted(vec![action("seat.set", args)], f);
+    actions.extend(extra);
+    Plan::Act { actions, say: s }
+}
+
+// ------------------------------------------------------------------ doors and driver assistance
+
+pub const DOOR: IntentDef = IntentDef {
+    name: "door.set",
+    templates: &[
+        r"^(?P<op>打开|关闭|关上|开启)(?P<d>后备箱|尾门|前备箱|充电口|充电口盖|油箱盖|加油口)$",
+    ],
+    templates_en: &[
+        r"^(?P<op>open|close) (?:the )?(?P<d>trunk|boot|tailgate|frunk|charge port|fuel door)$",
+    ],
+    cues: &[
+        ("后备箱", 6),
+        ("尾门", 6),
+        ("前备箱", 6),
+        ("充电口", 5),
+        ("油箱盖", 5),
+        ("加油口", 5),
+        ("trunk", 6),
+        ("boot", 4),
+        ("tailgate", 6),
+        ("frunk", 6),
+        ("charge port", 5),
+        ("fuel door", 5),
+    ],
+    patterns: &[],
+    skill: door_set,
+};
+
+fn door_id(text: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    const DOORS: &[(&[&str], &str, &str, &str)] = &[
+        (&["前备箱", "frunk"], "frunk", "前备箱", "front trunk"),
+        (
+            &["后备箱", "尾门", "trunk", "boot", "tailgate"],
+            "trunk",
+            "后备箱",
+            "trunk",
+        ),
+        (
+            &["充电口", "charge port"],
+            "charge_port",
+            "充电口",
+            "charge port",
+        ),
+        (
+            &["油箱盖", "加油口", "fuel door"],
+            "fuel_door",
+            "油箱盖",
+            "fuel door",
+        ),
+    ];
+    DOORS
+        .iter()
+        .find(|(ws, ..)| has_any(text, ws))
+        .map(|(_, id, zh, en)| (*id, *zh, *en))
+}
+
+pub fn door_set(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = if f.strict {
+        f.slot("d").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    let Some((door, zh, en)) = door_id(text) else {
+        return Plan::NotUnderstood;
+    };
+    let op_text = if f.strict {
+        f.slot("op").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    let close = has_any(op_text, &["关闭", "关上", "关掉", "close", "shut"]);
+    let open = !close && has_any(op_text, &["打开", "开启", "开一下", "开", "open", "pop"]);
+    if !open && !close {
+        return Plan::NotUnderstood;
+    }
+    if open && driving(ctx) {
+        let s = say!(
+            ctx,
+            ["车辆正在行驶，为了安全不能打开{zh}，请停车后再试。"],
+            [
+                "The car is moving, so for safety I can't open the {en}. Please try again once you've stopped."
+            ]
+        );
+        return Plan::Answer(s);
+    }
+    let args = json!({ "door": door, "open": open });
+    let s = if open {
+        say!(ctx, ["好的，已打开{zh}。"], ["OK, the {en} is open."])
+    } else {
+        say!(ctx, ["好的，已关闭{zh}。"], ["OK, the {en} is closed."])
+    };
+    Plan::Act {
+        actions: targeted(vec![action("door.set", args)], f),
+        say: s,
+    }
+}
+
+pub const ASSIST: IntentDef = IntentDef {
+    name: "assist.set",
+    templates: &[
+        r"^(?P<op>关闭|关掉|打开|开启)(?P<f>车道保持辅助|车道保持|车道偏离预警|自动紧急制动|紧急制动|前碰撞预警|碰撞预警|自适应巡航|盲区监测)$",
+    ],
+    templates_en: &[
+        r"^turn (?P<op>on|off) (?:the )?(?P<f>lane keeping assist|lane keeping|lane departure warning|automatic emergency braking|emergency braking|collision warning|adaptive cruise control|adaptive cruise|blind spot monitoring)$",
+    ],
+    cues: &[
+        ("车道保持", 6),
+        ("车道偏离", 6),
+        ("紧急制动", 6),
+        ("自动刹车", 6),
+        ("碰撞预警", 6),
+        ("巡航", 5),
+        ("盲区", 5),
+        ("lane keeping", 6),
+        ("lane departure", 6),
+        ("emergency braking", 6),
+        ("collision warning", 6),
+        ("cruise", 5),
+        ("blind spot", 5),
+    ],
+    patterns: &[],
+    skill: assist_set,
+};
+
+fn assist_feature(text: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    const FEATURES: &[(&[&str], &str, &str, &str)] = &[
+        (
+            &["车道保持", "lane keeping"],
+            "lane_keeping",
+            "车道保持辅助",
+            "lane keeping assist",
+        ),
+        (
+            &["车道偏离", "lane departure"],
+            "lane_departure_warning",
+            "车道偏离预警",
+            "lane departure warning",
+        ),
+        (
+            &["紧急制动", "自动刹车", "emergency braking"],
+            "emergency_braking",
+            "自动紧急制动",
+            "automatic emergency braking",
+        ),
+        (
+            &["碰撞预警", "collision warning"],
+            "collision_warning",
+            "前碰撞预警",
+            "collision warning",
+        ),
+        (
+            &["巡航", "cruise"],
+            "adaptive_cruise",
+            "自适应巡航",
+            "adaptive cruise control",
+        ),
+        (
+            &["盲区", "blind spot"],
+            "blind_spot",
+            "盲区监测",
+            "blind spot monitoring",
+        ),
+    ];
+    FEATURES
+        .iter()
+        .find(|(ws, ..)| has_any(text, ws))
+        .map(|(_, id, zh, en)| (*id, *zh, *en))
+}
+
+/// Switching a driver-assistance function off lowers safety: asked first, at every level.
+pub fn assist_set(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = if f.strict {
+        f.slot("f").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    let Some((feature, zh, en)) = assist_feature(text) else {
+        return Plan::NotUnderstood;
+    };
+    let op_text = if f.strict {
+        f.slot("op").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    let off = has_any(
+        op_text,
+        &[
+            "关闭", "关掉", "关了", "停用", "禁用", "不要", "off", "disable",
+        ],
+    );
+    let on = !off && has_any(op_text, &["打开", "开启", "启用", "on", "enable"]);
+    if !on && !off {
+        return Plan::NotUnderstood;
+    }
+    let args = json!({ "feature": feature, "enabled": on });
+    let actions = targeted(vec![action("assist.set", args)], f);
+    if on {
+        let s = say!(ctx, ["已开启{zh}。"], ["{en} is on."]);
+        return Plan::Act { actions, say: s };
+    }
+    let q = say!(
+        ctx,
+        ["关闭{zh}会降低行车安全，确认要关闭吗？请说“确认”或“取消”。"],
+        [
+            "Turning off {en} makes driving less safe. Do you want to turn it off? Say \"confirm\" or \"cancel\"."
+        ]
+    );
+    let done = say!(
+        ctx,
+        ["已关闭{zh}，请注意驾驶安全。"],
+        ["{en} is off. Please drive carefully."]
+    );
+    confirm_first(ctx, actions, q, done)
+}
+
+// ------------------------------------------------------------------ road signs (camera)
+
+pub const SIGN: IntentDef = IntentDef {
+    name: "sign.read",
+    templates: &[
+        r"^(?:这个|那个|前面的?|路边的?)?(?:交通标志|标志|路牌|牌子|指示牌)(?:上)?(?:写的?是?什么|是什么意思|什么意思|说的?是?什么|限速多少)$",
+        r"^(?:这里|这段路|现在|这条路)限速多少$",
+    ],
+    templates_en: &[
+        r"^what does (?:this|that|the) (?:road )?sign (?:say|mean)$",
+        r"^what(?:'s| is) the speed limit(?: here)?$",
+    ],
+    cues: &[
+        ("限速", 6),
+        ("路牌", 5),
+        ("标志", 4),
+        ("牌子", 4),
+        ("指示牌", 5),
+        ("出口", 3),
+        ("sign", 5),
+        ("speed limit", 6),
+        ("exit", 3),
+    ],
+    patterns: &[],
+    skill: sign_read,
+};
+
+/// What a sign seen by the camera says, as a driver wants to hear it.
+pub fn sign_read(ctx: &mut Ctx, f: &Frame) -> Plan {
+    // "导航去牌子上的地方" wants a route, not a reading.
+    if !f.strict
+        && has_any(
+            &f.text,
+            &["导航", "带我去", "开过去", "navigate", "take me", "drive"],
+        )
+    {
+        return Plan::NotUnderstood;
+    }
+    let Some(content) = f.content.clone().filter(|c| !c.trim().is_empty()) else {
+        if f.strict || has_any(&f.text, &["标志", "路牌", "牌子", "指示牌", "sign"]) {
+            let s = say!(
+                ctx,
+                ["抱歉，摄像头没有看到路牌。"],
+                ["Sorry, the camera can't see a sign."]
+            );
+            return Plan::Answer(s);
+        }
+        return Plan::NotUnderstood;
+    };
+    let first = content
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if first.chars().all(|c| c.is_ascii_digit()) && !first.is_empty() {
+        let fast = driving(ctx);
+        let mut s = say!(
+            ctx,
+            ["这是限速标志，限速{first}公里每小时。"],
+            ["That's a speed limit sign: {first} km/h."]
+        );
+        if fast {
+            s += &say!(ctx, ["请注意控制车速。"], [" Please mind your speed."]);
+        }
+        return Plan::Answer(s);
+    }
+    let (place, rest) = split_sign(&first);
+    let s = match rest {
+        Some(r) => say!(
+            ctx,
+            ["路牌上写着：{place}，{r}。"],
+            ["The sign says: {place}, {r}."]
+        ),
+        None => say!(ctx, ["路牌上写着：{place}。"], ["The sign says: {place}."]),
+    };
+    Plan::Answer(s)
+}
+
+/// "首都机场 出口 2公里" → ("首都机场", Some("出口 2公里")).
+fn split_sign(line: &str) -> (String, Option<String>) {
+    match line.split_once(' ') {
+        Some((a, b)) if !b.trim().is_empty() => (a.trim().to_string(), Some(b.trim().to_string())),
+        _ => (line.trim().to_string(), None),
+    }
+}
+
+// ------------------------------------------------------------------ navigation
+
+pub const NAV: IntentDef = IntentDef {
+    name: "nav.route",
+    templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
+    templates_en: &[r"^navigate (?:to )?(?P<dest>.+)$"],
+    cues: &[
+        ("导航", 5),
+        ("怎么走", 5),
+        ("带我去", 5),
+        ("怎么去", 5),
+        ("路线", 4),
+        ("开车去", 4),
+        ("回家", 4),
+        ("去公司", 4),
+        ("加油站", 4),
+        ("充电站", 4),
+        ("服务区", 4),
+        ("停车场", 4),
+        ("没油", 5),
+        ("没电了", 4),
+        ("油不多", 5),
+        ("电不多", 4),
+        ("机场", 2),
+        ("火车站", 2),
+        ("绕路", 4),
+        ("送我去", 5),
+        ("我要去", 4),
+        ("我想去", 4),
+        ("去机场", 4),
+        ("去火车站", 4),
+        ("去上班", 4),
+        ("navigate", 5),
+        ("directions", 5),
+        ("take me to", 5),
+        ("route", 4),
+        ("gas station", 4),
+        ("charging station", 4),
+        ("drive me", 5),
+        ("low on fuel", 5),
+    ],
+    patterns: &[
+        (r"(?:换|改|重新规划)(?:一条|个)?(?:路线|路)", 5),
+        (r"(?:去|到)(?:最近的|附近的)", 4),
+        (LOW_ENERGY, 5),
+    ],
+    skill: nav_route,
+};
+
+static DEST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:导航到|导航去|导航至|带我去|开车去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远|吧)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive me to|drive to|get me to|way to|navigate) (?P<e>[^,?]+)",
+    )
+});
+
+/// "油快没了", "电量不够了": the tank or battery is running low.
+const LOW_ENERGY: &str = r"(?:油|电)(?:量)?(?:快|要|都)?(?:没了|没有了|用完|不够|见底|不多)|low on (?:fuel|gas|battery)|running out of (?:fuel|gas|battery)";
+
+/// Kinds of place a driver asks for by kind, and their name as a destination.
+const POIS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "加油站",
+            "加油",
+            "gas station",
+            "petrol station",
+            "没油",
+            "油不多",
+            "low on fuel",
+        ],
+        "加油站",
+    ),
+    (
+        &[
+            "充电站",
+            "充电桩",
+            "charging station",
+            "charger",
+            "没电了",
+            "电不多",
+        ],
+        "充电站",
+    ),
+    (&["服务区", "service area", "rest area"], "服务区"),
+    (&["停车场", "parking", "car park"], "停车场"),
+];
+
+/// Names that stand for several places; the terminal asks which, and at L4 remembers.
+const AMBIGUOUS: &[(&str, &[(&str, &str)])] = &[
+    ("机场", &[("首都", "首都机场"), ("大兴", "大兴机场")]),
+    (
+        "火车站",
+        &[
+            ("南站", "北京南站"),
+            ("西站", "北京西站"),
+            ("北京站", "北京站"),
+        ],
+    ),
+];
+
+static HOME_FACT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:家住在|家住|家在|住在|\bhome is (?:in|at) |\bi live (?:in|at) )(?P<p>[^,.。，]+)")
+});
+static WORK_FACT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:公司在|单位在|办公室在|上班的地方在|\boffice is (?:in|at) |\bi work (?:in|at) )(?P<p>[^,.。，]+)|在(?P<q>[^,.。，]+?)上班",
+    )
+});
+
+fn fact_place(ctx: &Ctx, pattern: &Regex) -> Option<String> {
+    ctx.facts().iter().find_map(|f| {
+        let t = nlu::normalize(&f.text);
+        let c = pattern.captures(&t)?;
+        let p = c.name("p").or_else(|| c.name("q"))?.as_str().trim();
+        (!p.is_empty()).then(|| p.trim_end_matches(['了', '的']).to_string())
+    })
+}
+
+fn clean_dest(d: &str) -> String {
+    let d = d
+        .trim()
+        .trim_start_matches(['到', '去'])
+        .trim_end_matches(['吧', '呢', '了']);
+    let d = d.strip_suffix("一下").unwrap_or(d);
+    d.trim_start_matches("the ").trim().to_string()
+}
+
+fn avoid_of(text: &str) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if has_any(
+        text,
+        &[
+            "不走高速",
+            "避开高速",
+            "不上高速",
+            "别走高速",
+            "不要走高速",
+            "avoid highways",
+            "avoid the highway",
+            "no highways",
+            "without highways",
+            "avoid motorways",
+        ],
+    ) {
+        v.push("highway");
+    }
+    if has_any(text, &["收费", "免费的路", "toll", "tolls"]) {
+        v.push("toll");
+    }
+    if has_any(
+        text,
+        &["拥堵", "堵车", "别堵", "不堵", "traffic", "congestion"],
+    ) {
+        v.push("congestion");
+    }
+    v
+}
+
+pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if let Some(p) = cannot_hand_off(ctx, f) {
+        return p;
+    }
+    let text = f.text.as_str();
+    let avoid = avoid_of(text);
+    // "换一条不走高速的路": the route being followed, re-planned (L3 context).
+    let current = ctx
+        .ses
+        .state
+        .navigation
+        .get("destination")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if ctx.caps.context
+        && let Some(dest) = current.clone()
+        && has_any(
+            text,
+            &[
+                "换一条",
+                "换条",
+                "换个路线",
+                "换路线",
+                "重新规划",
+                "改走",
+                "another route",
+                "reroute",
+                "re-route",
+            ],
+        )
+    {
+        return route(ctx, f, &dest, avoid);
+    }
+    let sign_dest = f
+        .content
+        .as_deref()
+        .filter(|_| {
+            has_any(
+                text,
+                &[
+                    "牌子",
+                    "标志",
+                    "路牌",
+                    "这个地方",
+                    "那里",
+                    "那个地方",
+                    "这个出口",
+                    "sign",
+                    "there",
+                ],
+            )
+        })
+        .map(|c| {
+            let first = c.lines().next().unwrap_or_default();
+            split_sign(first).0
+        });
+    static LOW: LazyLock<Regex> = LazyLock::new(|| re(LOW_ENERGY));
+    let poi = POIS
+        .iter()
+        .find(|(ws, _)| has_any(text, ws))
+        .map(|(_, p)| (*p).to_string())
+        .or_else(|| {
+            LOW.find(text).map(|m| {
+                if m.as_str().contains('电') || m.as_str().contains("battery") {
+                    "充电站"
+                } else {
+                    "加油站"
+                }
+                .to_string()
+            })
+        });
+    let raw = if f.strict {
+        f.slot("dest").map(str::to_string)
+    } else {
+        text.split(',').find_map(|clause| {
+            let c = DEST.captures(clause.trim())?;
+            let d = clean_dest(c.name("d").or_else(|| c.name("e"))?.as_str());
+            (!d.is_empty() && !has_any(&d, &["避开", "高速", "收费"])).then_some(d)
+        })
+    };
+    let home = |d: &str| matches!(d, "家" | "回家" | "家里" | "home") || d.ends_with("回家");
+    let work = |d: &str| {
+        matches!(
+            d,
+            "公司" | "单位" | "上班" | "work" | "the office" | "office"
+        )
+    };
+    let dest = if let Some(s) = sign_dest.filter(|_| !f.strict) {
+        Some(s)
+    } else if raw.as_deref().is_some_and(home)
+        || (!f.strict && raw.is_none() && has_any(text, &["回家", "go home", "take me home"]))
+    {
+        match fact_place(ctx, &HOME_FACT) {
+            Some(p) => Some(p),
+            None => {
+                let s = say!(
+                    ctx,
+                    ["还不知道你家的地址。可以对我说“记住我家在……”。"],
+                    ["I don't know your home address yet. Tell me \"remember my home is at …\"."]
+                );
+                return Plan::Answer(s);
+            }
+        }
+    } else if raw.as_deref().is_some_and(work)
+        || (!f.strict && raw.is_none() && has_any(text, &["去公司", "去上班", "to work"]))
+    {
+        match fact_place(ctx, &WORK_FACT) {
+            Some(p) => Some(p),
+            None => {
+                let s = say!(
+                    ctx,
+                    ["还不知道你公司的地址。"],
+                    ["I don't know where you work yet."]
+                );
+                return Plan::Answer(s);
+            }
+        }
+    } else if !f.strict
+        && let Some(p) = poi.filter(|p| {
+            raw.as_deref()
+                .is_none_or(|r| r.contains(p.as_str()) || POIS.iter().any(|(ws, _)| has_any(r, ws)))
+        })
+    {
+        Some(p)
+    } else {
+        raw
+    };
+    let Some(dest) = dest else {
+        // "把导航转到眼镜上" (L4): the route being followed moves to the linked device.
+        if f.target.is_some() && !ctx.ses.state.navigation.is_null() {
+            let mut a = action(
+                "device.handoff",
+                json!({ "task": "nav.route", "args": ctx.ses.state.navigation.clone() }),
+            );
+            a.target.clone_from(&f.target);
+            let t = f.target.clone().unwrap_or_default();
+            let s = say!(
+                ctx,
+                ["好的，导航已转到{t}上继续。"],
+                ["OK, the route continues on {t}."]
+            );
+            return Plan::Act {
+                actions: vec![a],
+                say: s,
+            };
+        }
+        if f.strict {
+            return Plan::NotUnderstood;
+        }
+        if !has_any(
+            text,
+            &[
+                "导航",
+                "navigate",
+                "怎么走",
+                "带我去",
+                "take me",
+                "去",
+                "到",
+            ],
+        ) {
+            return Plan::NotUnderstood;
+        }
+        return ask(ctx, f, "要去哪里？".into(), "Where to?".into());
+    };
+    let dest = match resolve_ambiguous(ctx, f, &dest) {
+        Ok((d, learned_now)) => {
+            if let Some(a) = learned_now {
+                let mut p = route(ctx, f, &d, avoid);
+                if let Plan::Act { actions, say } = &mut p {
+                    actions.push(a);
+                    say.push_str(&if ctx.en() {
+                        " I'll remember that.".to_string()
+                    } else {
+                        "以后就按这个走。".to_string()
+                    });
+                }
+                return p;
+            }
+            d
+        }
+        Err(plan) => return plan,
+    };
+    route(ctx, f, &dest, avoid)
+}
+
+/// "去机场": which airport? A learned choice (L4), a choice said in the answer, or a question.
+fn resolve_ambiguous(
+    ctx: &mut Ctx,
+    f: &Frame,
+    dest: &str,
+) -> Result<(String, Option<Action>), Plan> {
+    let Some((key, options)) = AMBIGUOUS.iter().find(|(k, _)| dest.contains(k)) else {
+        return Ok((dest.to_string(), None));
+    };
+    if let Some((_, full)) = options
+        .iter()
+        .find(|(w, _)| dest.contains(w) || f.text.contains(w))
+    {
+        // The user just answered the question this terminal asked: at L4 that choice is learned.
+        let mut c = cabin(ctx);
+        let asked = c
+            .remove("asked_alias")
+            .and_then(|v| v.as_str().map(str::to_string));
+        save_cabin(ctx, c);
+        if ctx.caps.learning && asked.as_deref() == Some(*key) {
+            let a = learn(ctx, &format!("nav.alias.{key}"), json!(full));
+            return Ok(((*full).to_string(), Some(a)));
+        }
+        return Ok(((*full).to_string(), None));
+    }
+    if dest != *key {
+        return Ok((dest.to_string(), None));
+    }
+    if let Some(v) =
+        learned(ctx, &format!("nav.alias.{key}")).and_then(|v| v.as_str().map(str::to_string))
+    {
+        return Ok((v, None));
+    }
+    let mut c = cabin(ctx);
+    c.insert("asked_alias".into(), json!(key));
+    save_cabin(ctx, c);
+    let names: Vec<&str> = options.iter().map(|(_, n)| *n).collect();
+    let zh = names.join("还是");
+    let en = names.join(" or ");
+    Err(ask(
+        ctx,
+        f,
+        format!("你要去{zh}？"),
+        format!("Which one: {en}?"),
+    ))
+}
+
+fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> Plan {
+    if avoid.is_empty()
+        && let Some(Value::Array(v)) = learned(ctx, "nav.avoid")
+    {
+        avoid = v
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(|s| {
+                ["highway", "toll", "congestion"]
+                    .into_iter()
+                    .find(|k| *k == s)
+            })
+            .collect();
+    }
+    let mut args = json!({ "destination": dest, "mode": "drive" });
+    if !avoid.is_empty() {
+        args["avoid"] = json!(avoid);
+    }
+    let how = if avoid.is_empty() {
+        String::new()
+    } else {
+        let zh: Vec<&str> = avoid
+            .iter()
+            .map(|a| match *a {
+                "highway" => "高速",
+                "toll" => "收费路段",
+                _ => "拥堵路段",
+            })
+            .collect();
+        let en: Vec<&str> = avoid
+            .iter()
+            .map(|a| match *a {
+                "highway" => "highways",
+                "toll" => "tolls",
+                _ => "traffic",
+            })
+            .collect();
+        let (zh, en) = (zh.join("和"), en.join(" and "));
+        say!(ctx, ["，避开{zh}"], [", avoiding {en}"])
+    };
+    let s = say!(
+        ctx,
+        [
+            "好的，开始导航到{dest}{how}。",
+            "正在规划前往{dest}的路线{how}。"
+        ],
+        [
+            "OK, navigating to {dest}{how}.",
+            "Routing you to {dest}{how}."
+        ]
+    );
+    Plan::Act {
+        actions: targeted(vec![action("nav.route", args)], f),
+        say: s,
+    }
+}
+
+// ------------------------------------------------------------------ media
+
+pub const MEDIA: IntentDef = IntentDef {
+    name: "media.play",
+    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
+    templates_en: &[r"^play (?P<q>.+)$"],
+    cues: &[
+        ("播放", 4),
+        ("放首", 4),
+        ("放一首", 4),
+        ("来首", 5),
+        ("来一首", 5),
+        ("想听", 5),
+        ("听歌", 5),
+        ("音乐", 4),
+        ("歌", 5),
+        ("视频", 5),
+        ("电影", 5),
+        ("电视剧", 5),
+        ("综艺", 5),
+        ("追剧", 5),
+        ("看一集", 5),
+        ("一集", 5),
+        ("想看", 5),
+        ("看会儿", 5),
+        ("play", 4),
+        ("put on", 4),
+        ("song", 5),
+        ("songs", 5),
+        ("music", 5),
+        ("video", 5),
+        ("movie", 5),
+        ("episode", 5),
+        ("film", 4),
+        ("show", 3),
+    ],
+    patterns: &[],
+    skill: car_media,
+};
+
+const VIDEO: &[&str] = &[
+    "视频",
+    "电影",
+    "电视剧",
+    "综艺",
+    "动画片",
+    "一集",
+    "追剧",
+    "想看",
+    "看会儿",
+    "mv",
+    "video",
+    "movie",
+    "film",
+    "episode",
+    "tv show",
+    "series",
+];
+const CONTINUE: &[&str] = &[
+    "这首",
+    "这个",
+    "刚才",
+    "正在放",
+    "正在播",
+    "继续",
+    "接着",
+    "current",
+    "this song",
+    "what's playing",
+    "continue",
+];
+
+/// Music as anywhere; video only while parked, since it would distract the driver.
+pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = if f.strict {
+        f.slot("q").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    // "把这首歌转到音箱上继续放" (L4): what is playing now moves to the linked device.
+    if f.target.is_some() && has_any(&f.text, CONTINUE) && !ctx.ses.state.media.is_null() {
+        let mut a = action(
+            "device.handoff",
+            json!({ "task": "media.play", "args": ctx.ses.state.media.clone() }),
+        );
+        a.target.clone_from(&f.target);
+        let t = f.target.clone().unwrap_or_default();
+        let s = say!(
+            ctx,
+            ["好的，已转到{t}上继续播放。"],
+            ["OK, continuing on {t}."]
+        );
+        return Plan::Act {
+            actions: vec![a],
+            say: s,
+        };
+    }
+    if let Some(p) = cannot_hand_off(ctx, f) {
+        return p;
+    }
+    if !has_any(text, VIDEO) {
+        return skills::media_play(ctx, f);
+    }
+    if driving(ctx) {
+        let s = say!(
+            ctx,
+            ["车辆正在行驶，为了行车安全不能播放视频，停车后再看吧。需要的话我可以先放点音乐。"],
+            [
+                "The car is moving, so I won't play video: it would distract the driver. I can play some music instead."
+            ]
+        );
+        return Plan::Answer(s);
+    }
+    static PLAY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^.*?(?:播放|我想看会儿|想看会儿|看会儿|我想看|想看|放一集|看一集|看|放|play|watch|put on)(?: an?| the| some)?",
+        )
+    });
+    let q = PLAY.replace(text, "").trim_matches([',', ' ']).to_string();
+    let q = if q.is_empty() {
+        if ctx.en() {
+            "video".to_string()
+        } else {
+            "视频".to_string()
+        }
+    } else {
+        q
+    };
+    let s = say!(
+        ctx,
+        ["车辆已停稳，正在中控屏播放{q}。"],
+        ["The car is parked; playing {q} on the centre screen."]
+    );
+    let args = json!({ "query": q, "kind": "video" });
+    Plan::Act {
+        actions: targeted(vec![action("media.play", args)], f),
+        say: s,
+    }
+}
+
+// ------------------------------------------------------------------ the driver's condition
+
+pub const CARE: IntentDef = IntentDef {
+    name: "driver.care",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("困", 5),
+        ("犯困", 6),
+        ("好累", 5),
+        ("开累了", 6),
+        ("疲劳", 6),
+        ("眼皮", 4),
+        ("打哈欠", 5),
+        ("sleepy", 6),
+        ("tired", 5),
+        ("drowsy", 6),
+        ("yawning", 5),
+    ],
+    patterns: &[],
+    skill: driver_care,
+};
+
+/// A tired driver: a terminal that helps proactively (L3) offers the nearest service area.
+pub fn driver_care(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if !has_any(
+        &f.text,
+        &[
+            "困", "累", "疲劳", "眼皮", "哈欠", "sleepy", "tired", "drowsy", "yawn",
+        ],
+    ) {
+        return Plan::NotUnderstood;
+    }
+    if !ctx.caps.proactive {
+        let s = say!(
+            ctx,
+            ["疲劳驾驶很危险，请尽快找安全的地方停车休息。"],
+            ["Driving tired is dangerous; please stop somewhere safe and rest."]
+        );
+        return Plan::Answer(s);
+    }
+    let q = say!(
+        ctx,
+        [
+            "疲劳驾驶很危险。前方最近的服务区大约12公里，要我导航过去休息一下吗？我也可以先把空调温度调低一点。"
+        ],
+        [
+            "Driving tired is dangerous. The nearest service area is about 12 km ahead: shall I navigate there so you can rest?"
+        ]
+    );
+    let done = say!(
+        ctx,
+        ["好的，开始导航到最近的服务区。"],
+        ["OK, navigating to the nearest service area."]
+    );
+    let actions = targeted(
+        vec![action(
+            "nav.route",
+            json!({ "destination": "服务区", "mode": "drive" }),
+        )],
+        f,
+    );
+    confirm_first(ctx, actions, q, done)
+}
+
+// ------------------------------------------------------------------ the baseline every terminal keeps
+
+pub const CALL: IntentDef = IntentDef {
+    name: "call.dial",
+    templates: &[
+        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
+        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
+    ],
+    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
+    cues: &[
+        ("打给", 5),
+        ("拨打", 5),
+        ("呼叫", 5),
+        ("致电", 5),
+        ("回电话", 4),
+        ("电话", 2),
+        ("call", 5),
+        ("dial", 5),
+        ("ring", 4),
+    ],
+    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    skill: skills::call_dial,
+};
+
+pub const MESSAGE: IntentDef = IntentDef {
+    name: "message.send",
+    templates: &[
+        r"^(?:发短信给|发消息给|发信息给)(?P<who>[^,]+?)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
+        r"^给(?P<who>[^,]+?)发(?:个|条|一条)?(?:短信|消息|信息)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
+    ],
+    templates_en: &[
+        r"^(?:send (?:a )?)?(?:text|message|sms) (?:to )?(?P<who>[a-z ]+?)(?:,? saying (?P<body>.+))?$",
+    ],
+    cues: &[
+        ("短信", 5),
+        ("发消息", 5),
+        ("发个消息", 5),
+        ("发条消息", 5),
+        ("发信息", 5),
+        ("回个消息", 5),
+        ("回消息", 5),
+        ("回复", 5),
+        ("发微信", 5),
+        ("转告", 5),
+        ("告诉", 4),
+        ("text", 5),
+        ("message", 5),
+        ("tell", 4),
+        ("reply", 5),
+    ],
+    patterns: &[(r"(?:跟|和)[^,]{1,8}?说", 6)],
+    skill: skills::message_send,
+};
+
+pub const PAYMENT: IntentDef = IntentDef {
+    name: "payment.transfer",
+    templates: &[
+        r"^转账给(?P<rest>[^,]+?)(?:元|块钱|块)$",
+        r"^给(?P<who>[^,]+?)转账(?P<amount>[0-9.]+|[零一二两三四五六七八九十百千万]+)(?:元|块钱|块)$",
+    ],
+    templates_en: &[r"^(?:transfer|send) (?P<amount>[0-9.]+) (?:yuan|rmb) to (?P<who>.+)$"],
+    cues: &[
+        ("转账", 6),
+        ("转钱", 5),
+        ("付款", 5),
+        ("付钱", 5),
+        ("支付", 5),
+        ("打钱", 5),
+        ("扫码", 4),
+        ("transfer", 5),
+        ("pay", 5),
+        ("send money", 5),
+    ],
+    patterns: &[(r"转[0-9零一二两三四五六七八九十百千]+(?:块|元)", 6)],
+    skill: skills::payment_transfer,
+};
+
+pub const DATA_DELETE: IntentDef = IntentDef {
+    name: "data.delete",
+    templates: &[
+        r"^(?:删除|删掉|清空)(?:所有|全部)?(?:的)?(?P<kind>照片|相册|图片|备忘录|笔记|聊天记录|通话记录|短信|联系人|通讯录|文件)$",
+    ],
+    templates_en: &[
+        r"^(?:delete|erase|clear) all (?:my )?(?P<kind>photos|notes|messages|contacts|files|call history)$",
+    ],
+    cues: &[
+        ("删除", 4),
+        ("删掉", 4),
+        ("清空", 5),
+        ("删了", 4),
+        ("delete", 4),
+        ("erase", 4),
+        ("clear", 3),
+    ],
+    patterns: &[],
+    skill: skills::data_delete,
+};
+
+pub const DATA_UPLOAD: IntentDef = IntentDef {
+    name: "data.upload",
+    templates: &[
+        r"^(?:把)?(?:我的)?(?P<kind>通讯录|联系人|照片|相册|聊天记录|短信|文件)(?:上传|备份|同步)(?:到)?(?:网上|云端|云上|网盘|服务器)$",
+    ],
+    templates_en: &[
+        r"^upload (?:all )?(?:my )?(?P<kind>contacts|photos|messages|files)(?: to the (?:cloud|internet))?$",
+    ],
+    cues: &[("上传", 5), ("备份到", 4), ("同步到云", 4), ("upload", 5)],
+    patterns: &[],
+    skill: skills::data_upload,
+};
+
+pub const VOLUME: IntentDef = IntentDef {
+    name: "settings.set",
+    templates: &[
+        r"^(?:把)?(?P<name>媒体音量|音量|屏幕亮度|亮度)(?:调到|调至|调成|设为|设置为|设置成|设成)(?P<value>.+)$",
+        r"^(?P<op>打开|开启|关闭|关掉|关上)(?P<name>蓝牙|勿扰模式|免打扰模式|免打扰|勿扰)$",
+    ],
+    templates_en: &[
+        r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
+        r"^turn (?P<op>on|off) (?P<name>bluetooth|do not disturb)$",
+    ],
+    cues: &[
+        ("音量", 3),
+        ("声音", 2),
+        ("亮度", 3),
+        ("蓝牙", 4),
+        ("勿扰", 5),
+        ("免打扰", 5),
+        ("太吵", 5),
+        ("听不清", 5),
+        ("听不见", 5),
+        ("大声点", 5),
+        ("小声点", 5),
+        ("volume", 4),
+        ("brightness", 4),
+        ("bluetooth", 4),
+        ("louder", 5),
+        ("quieter", 5),
+        ("turn up", 2),
+        ("turn down", 2),
+    ],
+    patterns: &[(
+        r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
+        5,
+    )],
+    skill: skills::settings_set,
+};
+
+/// The car's table. Where two preset templates could both match, the more specific intent
+/// comes first (climate before media, doors before the rest).
+pub static CAR: Category = Category {
+    intents: &[
+        CLIMATE,
+        WINDOW,
+        SEAT,
+        DOOR,
+        ASSIST,
+        SIGN,
+        NAV,
+        CALL,
+        MESSAGE,
+        PAYMENT,
+        DATA_DELETE,
+        DATA_UPLOAD,
+        VOLUME,
+        ALARM_DELETE,
+        ALARM,
+        TIMER,
+        REMINDER,
+        CALENDAR,
+        WEATHER,
+        DATETIME,
+        TRANSLATE,
+        SUMMARIZE,
+        MEDIA,
+        CARE,
+        CHAT,
+    ],
+    apps: &[],
+};
+
+#[cfg(test)]
+mod tests;

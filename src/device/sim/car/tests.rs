@@ -1,0 +1,336 @@
+//! Behaviour of the car table at each level, with phrasings that are not the suites' own: the
+//! simulator must understand a request because it fits a general pattern.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use super::CAR;
+use crate::device::protocol::{Input, Media};
+use crate::device::sim::engine::{Device, Engine, Lang, Reply, Session};
+use crate::device::sim::memory;
+
+/// One simulated cockpit at a level, driven synchronously.
+pub(crate) struct Cockpit {
+    engine: Engine,
+    pub dev: Device,
+    pub ses: Session,
+}
+
+impl Cockpit {
+    pub fn new(level: u8) -> Cockpit {
+        Cockpit::lang(level, Lang::Zh)
+    }
+
+    pub fn lang(level: u8, lang: Lang) -> Cockpit {
+        Cockpit {
+            engine: Engine::new(level, &CAR),
+            dev: Device::default(),
+            ses: Session::new(lang, ChaCha8Rng::seed_from_u64(11), Default::default()),
+        }
+    }
+
+    pub fn scene(mut self, scene: &str) -> Cockpit {
+        self.dev.scene = Some(scene.into());
+        self
+    }
+
+    pub fn knowing(mut self, facts: &[&str]) -> Cockpit {
+        self.dev
+            .facts
+            .extend(facts.iter().map(|f| memory::parse_fact(f)));
+        self
+    }
+
+    pub fn link(mut self, id: &str, category: &str) -> Cockpit {
+        self.dev.links.push(crate::device::sim::engine::Link {
+            id: id.into(),
+            category: category.into(),
+        });
+        self
+    }
+
+    pub fn say(&mut self, text: &str) -> Reply {
+        self.engine.respond(
+            &mut self.dev,
+            &mut self.ses,
+            &Input {
+                text: Some(text.into()),
+                ..Input::default()
+            },
+        )
+    }
+
+    pub fn with_image(&mut self, text: &str, meta: &str) -> Reply {
+        let image = png(meta);
+        self.engine.respond(
+            &mut self.dev,
+            &mut self.ses,
+            &Input {
+                text: Some(text.into()),
+                image: Some(image),
+                ..Input::default()
+            },
+        )
+    }
+
+    pub fn state(&self) -> Value {
+        self.ses.state.to_json(&self.ses.settings)
+    }
+}
+
+/// A PNG carrying fixture metadata the way the generator writes it (an `iTXt` chunk).
+fn png(meta: &str) -> Media {
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        let mut crc_in = kind.to_vec();
+        crc_in.extend_from_slice(data);
+        c.extend_from_slice(&crc32(&crc_in).to_be_bytes());
+        c
+    }
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+    // iTXt: keyword, no compression, no language tag, no translated keyword, UTF-8 text.
+    let mut text = b"ailevel\0\0\0\0\0".to_vec();
+    text.extend_from_slice(meta.as_bytes());
+    bytes.extend(chunk(b"iTXt", &text));
+    bytes.extend(chunk(b"IEND", &[]));
+    use base64::Engine as _;
+    Media {
+        format: "png".into(),
+        data_b64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }
+}
+
+pub(crate) fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
+    r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
+}
+
+fn names(r: &Reply) -> Vec<&str> {
+    r.actions.iter().map(|a| a.name.as_str()).collect()
+}
+
+#[test]
+fn canonical_climate_commands_at_l1() {
+    let mut c = Cockpit::new(1);
+    let r = c.say("把副驾驶温度调到二十三度");
+    assert_eq!(
+        act(&r, "climate.set").unwrap()["zone"],
+        "passenger",
+        "{r:?}"
+    );
+    assert_eq!(act(&r, "climate.set").unwrap()["temperature"], 23);
+    let r = c.say("空调关掉");
+    assert_eq!(act(&r, "climate.set").unwrap()["power"], false, "{r:?}");
+    // Free phrasing is beyond L1.
+    assert!(c.say("开车的人有点冷").actions.is_empty());
+}
+
+#[test]
+fn english_temperature_words() {
+    let mut c = Cockpit::lang(1, Lang::En);
+    let r = c.say("set the passenger temperature to twenty-five degrees");
+    assert_eq!(act(&r, "climate.set").unwrap()["temperature"], 25, "{r:?}");
+    assert_eq!(act(&r, "climate.set").unwrap()["zone"], "passenger");
+}
+
+#[test]
+fn occupants_and_zones_at_l2() {
+    let mut c = Cockpit::new(2);
+    let r = c.say("左后方的乘客说太热了");
+    let a = act(&r, "climate.set").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(a["zone"], "rear_left");
+    assert_eq!(a["temperature"], 22);
+    let r = c.say("我冻得不行");
+    assert_eq!(act(&r, "climate.set").unwrap()["zone"], "driver", "{r:?}");
+    let r = c.say("后窗有雾");
+    assert_eq!(act(&r, "climate.set").unwrap()["defrost"], "rear", "{r:?}");
+    // Weather questions stay weather questions.
+    assert!(names(&c.say("明天上海冷不冷")).contains(&"weather.query"));
+}
+
+#[test]
+fn windows_and_seats_in_free_phrasing() {
+    let mut c = Cockpit::new(2);
+    let r = c.say("右后的窗户开个三分之一");
+    let a = act(&r, "window.set").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["window"].clone(), a["open_percent"].clone()),
+        (json!("rear_right"), json!(33))
+    );
+    let r = c.say("主驾屁股好冰");
+    assert_eq!(act(&r, "seat.set").unwrap()["seat"], "driver", "{r:?}");
+    let r = c.say("给副驾开个座椅通风，二档就行");
+    let a = act(&r, "seat.set").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["seat"].clone(), a["ventilation"].clone()),
+        (json!("passenger"), json!(2))
+    );
+}
+
+#[test]
+fn the_driving_scene_gates_video_and_openings() {
+    let mut moving = Cockpit::new(2).scene("city_driving");
+    assert!(moving.say("我想看综艺节目").actions.is_empty());
+    let r = moving.say("帮我把尾门打开");
+    assert!(r.actions.is_empty() && r.text.contains("停车"), "{r:?}");
+    assert!(names(&moving.say("来首歌")).contains(&"media.play"));
+    let mut parked = Cockpit::new(2).scene("parked");
+    let r = parked.say("放部电影看看，流浪地球二");
+    assert_eq!(act(&r, "media.play").unwrap()["kind"], "video", "{r:?}");
+    assert!(names(&parked.say("把尾门打开")).contains(&"door.set"));
+}
+
+#[test]
+fn assistance_off_waits_for_confirmation_at_every_level() {
+    for level in 1..=4 {
+        let mut c = Cockpit::new(level).scene("driving");
+        let r = c.say("关闭前碰撞预警");
+        assert!(
+            r.actions.is_empty() && r.text.contains("确认"),
+            "L{level}: {r:?}"
+        );
+        let r = c.say("确定");
+        assert_eq!(
+            act(&r, "assist.set").unwrap()["enabled"],
+            false,
+            "L{level}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn places_and_route_preferences() {
+    let mut c = Cockpit::new(2);
+    let r = c.say("电量不够了，找个地方充电");
+    assert_eq!(
+        act(&r, "nav.route").unwrap()["destination"],
+        "充电站",
+        "{r:?}"
+    );
+    let r = c.say("去附近的停车场，避开拥堵");
+    let a = act(&r, "nav.route").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["destination"].clone(), a["avoid"].clone()),
+        (json!("停车场"), json!(["congestion"]))
+    );
+    let r = c.with_image(
+        "带我去这个牌子上的地方",
+        r#"{"ailevel":1,"text":"八达岭长城 出口 5公里","objects":["road sign"]}"#,
+    );
+    assert_eq!(
+        act(&r, "nav.route").unwrap()["destination"],
+        "八达岭长城",
+        "{r:?}"
+    );
+}
+
+#[test]
+fn context_follow_ups_need_l3() {
+    for (level, expect) in [(2, None), (3, Some("rear"))] {
+        let mut c = Cockpit::new(level);
+        c.say("把后排温度调到二十二度");
+        let r = c.say("再调低一点");
+        let zone =
+            act(&r, "climate.set").map(|a| a["zone"].as_str().unwrap_or_default().to_string());
+        match expect {
+            Some(z) => assert_eq!(zone.as_deref(), Some(z), "L{level}: {r:?}"),
+            None => assert_ne!(zone.as_deref(), Some("rear"), "L{level}: {r:?}"),
+        }
+    }
+    let mut c = Cockpit::new(3);
+    c.say("打开副驾座椅加热");
+    let r = c.say("后排也开一下");
+    assert_eq!(act(&r, "seat.set").unwrap()["seat"], "rear", "{r:?}");
+}
+
+#[test]
+fn memory_of_places_and_temperature_needs_l3() {
+    let facts = ["我在中关村软件园上班", "空调温度我习惯开23度"];
+    let mut l2 = Cockpit::new(2).knowing(&facts);
+    assert!(l2.say("送我去上班").actions.is_empty());
+    let mut l3 = Cockpit::new(3).knowing(&facts);
+    let r = l3.say("送我去上班");
+    assert_eq!(
+        act(&r, "nav.route").unwrap()["destination"],
+        "中关村软件园",
+        "{r:?}"
+    );
+    let r = l3.say("开一下空调");
+    assert_eq!(act(&r, "climate.set").unwrap()["temperature"], 23, "{r:?}");
+}
+
+#[test]
+fn a_tired_driver_gets_an_offer_at_l3_only() {
+    let mut l2 = Cockpit::new(2).scene("driving");
+    let r = l2.say("眼皮直打架");
+    assert!(r.actions.is_empty());
+    assert!(l2.say("好的").actions.is_empty());
+    let mut l3 = Cockpit::new(3).scene("driving");
+    let r = l3.say("好困啊");
+    assert!(r.actions.is_empty() && r.text.contains("服务区"), "{r:?}");
+    assert_eq!(
+        act(&l3.say("行"), "nav.route").unwrap()["destination"],
+        "服务区"
+    );
+}
+
+#[test]
+fn learning_which_airport_needs_l4() {
+    for (level, learns) in [(3, false), (4, true)] {
+        let mut c = Cockpit::new(level);
+        let r = c.say("开车去机场");
+        assert!(
+            r.actions.is_empty() && r.text.contains("大兴机场"),
+            "L{level}: {r:?}"
+        );
+        let r = c.say("首都那个");
+        assert_eq!(
+            act(&r, "nav.route").unwrap()["destination"],
+            "首都机场",
+            "L{level}: {r:?}"
+        );
+        let r = c.say("下午再送我去机场");
+        assert_eq!(act(&r, "nav.route").is_some(), learns, "L{level}: {r:?}");
+    }
+}
+
+#[test]
+fn hand_off_needs_l4_and_a_link() {
+    let mut c = Cockpit::new(4).link("watch-glasses", "glasses");
+    c.say("导航到颐和园");
+    let r = c.say("停好车了，导航转到眼镜上继续");
+    assert_eq!(
+        r.actions[0].target.as_deref(),
+        Some("watch-glasses"),
+        "{r:?}"
+    );
+    assert_eq!(c.state()["handoffs"][0]["args"]["task"], "nav.route");
+    // A place whose name contains a device word is still a place.
+    let r = Cockpit::new(3).say("导航到中央电视塔");
+    assert_eq!(
+        act(&r, "nav.route").unwrap()["destination"],
+        "中央电视塔",
+        "{r:?}"
+    );
+    let mut l3 = Cockpit::new(3).link("watch-glasses", "glasses");
+    l3.say("导航到颐和园");
+    let r = l3.say("停好车了，导航转到眼镜上继续");
+    assert!(r.actions.is_empty(), "{r:?}");
+}

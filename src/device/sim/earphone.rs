@@ -1,0 +1,1041 @@
+//! The earphone category (GB/Z 177.9): voice in and voice out only — no screen, no camera.
+//! Answers are short enough to be spoken. Besides the general intents, earphones answer and
+//! end calls, control playback, switch noise cancelling and transparency (also from what the
+//! wearer says about the noise around, or from a remembered habit for a place), protect the
+//! wearer's hearing before a very high volume, translate phrases and interpret a conversation.
+//!
+//! Interpretation is a mode: after "开启同声传译" every utterance that is not a command to the
+//! earphones is translated into the other language, until "关闭同传". The terminal keeps a
+//! pending question open while interpreting, so the next utterance comes back to it whatever it
+//! says. Habits a wearer teaches (L4) live in the session's learned preferences.
+
+#[cfg(test)]
+#[path = "earphone_tests.rs"]
+mod tests;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Value, json};
+
+use super::engine::{Ctx, Pending, say};
+use super::general::{
+    ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
+    TIMER, WEATHER,
+};
+use super::glasses::{MESSAGE, NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
+use super::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use super::skills as general_skills;
+use crate::device::protocol::ServedBy;
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).expect("built-in pattern compiles")
+}
+
+fn has_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| has_cue(text, w))
+}
+
+/// The volume above which listening for long harms hearing (the terminal asks first).
+const SAFE_VOLUME: i64 = 80;
+
+// ------------------------------------------------------------------ calls
+
+pub fn answer(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let s = say!(
+        ctx,
+        ["已接听。", "好的，接通了。"],
+        ["Call answered.", "OK, you're connected."]
+    );
+    with_habit(
+        ctx,
+        Plan::Act {
+            actions: vec![action("call.answer", json!({}))],
+            say: s,
+        },
+        "earphone.call.mode",
+        f,
+    )
+}
+
+pub fn hang_up(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let decline = has_any(&f.text, &["拒接", "不接", "拒绝", "decline", "reject"]);
+    let (reason, s) = if decline {
+        ("decline", say!(ctx, ["已拒接。"], ["Call declined."]))
+    } else {
+        ("end", say!(ctx, ["已挂断。"], ["Call ended."]))
+    };
+    Plan::Act {
+        actions: vec![action("call.hangup", json!({ "reason": reason }))],
+        say: s,
+    }
+}
+
+pub fn call(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let plan = general_skills::call_dial(ctx, f);
+    with_habit(ctx, plan, "earphone.call.mode", f)
+}
+
+/// Add the noise-control mode the wearer asked to have with this activity (learned, L4).
+fn with_habit(ctx: &mut Ctx, plan: Plan, key: &str, f: &Frame) -> Plan {
+    let Plan::Act {
+        mut actions,
+        say: mut said,
+    } = plan
+    else {
+        return plan;
+    };
+    if !ctx.caps.learning || f.target.is_some() {
+        return Plan::Act { actions, say: said };
+    }
+    if let Some(mode) = ctx
+        .ses
+        .learned
+        .prefs
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
+        let (zh, en) = mode_words(&mode);
+        said += &say!(ctx, ["按你的习惯，{zh}。"], [" As you like it: {en}."]);
+        actions.push(action("audio.noise_control", json!({ "mode": mode })));
+    }
+    Plan::Act { actions, say: said }
+}
+
+// ------------------------------------------------------------------ playback
+
+const MEDIA_OPS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "上一首",
+            "上一曲",
+            "前一首",
+            "刚才那首",
+            "previous",
+            "last song",
+            "go back",
+        ],
+        "previous",
+    ),
+    (
+        &[
+            "下一首",
+            "下一曲",
+            "换一首",
+            "换首",
+            "切歌",
+            "跳过",
+            "不好听",
+            "不想听这首",
+            "next",
+            "skip",
+        ],
+        "next",
+    ),
+    (
+        &[
+            "重新放",
+            "再听一遍",
+            "从头",
+            "replay",
+            "start over",
+            "again",
+        ],
+        "restart",
+    ),
+    (
+        &[
+            "暂停",
+            "停一下",
+            "先别放",
+            "别放了",
+            "停止播放",
+            "先停",
+            "pause",
+            "hold on",
+            "stop the music",
+            "stop playing",
+        ],
+        "pause",
+    ),
+    (
+        &[
+            "继续播放",
+            "继续放",
+            "接着放",
+            "接着播",
+            "继续听",
+            "继续",
+            "resume",
+            "continue",
+            "keep playing",
+        ],
+        "resume",
+    ),
+];
+
+pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let t = if f.strict {
+        f.slot("op").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    let Some(op) = MEDIA_OPS
+        .iter()
+        .find(|(ws, _)| has_any(t, ws))
+        .map(|(_, op)| *op)
+    else {
+        return Plan::NotUnderstood;
+    };
+    if let Some(t) = f.target.clone() {
+        // "Keep playing it on the speaker": a hand-off of what is playing, not a transport control.
+        if op != "resume" || !ctx.ses.state.media.is_object() {
+            return Plan::NotUnderstood;
+        }
+        return hand_off_media(ctx, t);
+    }
+    let s = match op {
+        "pause" => say!(ctx, ["已暂停。"], ["Paused."]),
+        "resume" => say!(ctx, ["继续播放。"], ["Resuming."]),
+        "next" => say!(ctx, ["好的，下一首。"], ["Next song."]),
+        "previous" => say!(ctx, ["好的，上一首。"], ["Previous song."]),
+        _ => say!(
+            ctx,
+            ["好的，从头播放。"],
+            ["Playing it again from the start."]
+        ),
+    };
+    Plan::Act {
+        actions: vec![action("media.control", json!({ "op": op }))],
+        say: s,
+    }
+}
+
+const GENERIC_PLAY: &[&str] = &[
+    "把",
+    "转",
+    "继续",
+    "接着",
+    "播放",
+    "放",
+    "音乐",
+    "歌",
+    "这首",
+    "刚才的",
+    "一下",
+    "吧",
+];
+
+/// What is playing, continued on a linked device.
+fn hand_off_media(ctx: &mut Ctx, target: String) -> Plan {
+    let mut a = action("media.play", ctx.ses.state.media.clone());
+    a.target = Some(target.clone());
+    let s = say!(
+        ctx,
+        ["好的，已转到{target}上继续播放。"],
+        ["OK, it's playing on {target} now."]
+    );
+    Plan::Act {
+        actions: vec![a],
+        say: s,
+    }
+}
+
+/// Play music; with a linked device named, continue what is playing there (L4).
+pub fn media(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if let Some(t) = f.target.clone()
+        && ctx.ses.state.media.is_object()
+    {
+        let mut rest = f.text.clone();
+        for w in GENERIC_PLAY {
+            rest = rest.replace(w, "");
+        }
+        let rest: String = rest
+            .split_whitespace()
+            .filter(|w| {
+                ![
+                    "play", "music", "the", "this", "song", "continue", "it", "keep", "playing",
+                ]
+                .contains(w)
+            })
+            .collect();
+        if rest.trim().is_empty() {
+            return hand_off_media(ctx, t);
+        }
+    }
+    let plan = general_skills::media_play(ctx, f);
+    with_habit(ctx, plan, "earphone.media.mode", f)
+}
+
+// ------------------------------------------------------------------ noise control and volume
+
+fn mode_words(mode: &str) -> (&'static str, &'static str) {
+    match mode {
+        "anc" => ("已开启降噪", "noise cancelling is on"),
+        "transparency" => (
+            "已切换到通透模式，能听到周围的声音",
+            "transparency is on, so you can hear what's around you",
+        ),
+        _ => ("已关闭降噪", "noise control is off"),
+    }
+}
+
+const TRANSPARENT: &[&str] = &[
+    "通透",
+    "环境声",
+    "透传",
+    "transparency",
+    "ambient",
+    "hear-through",
+];
+const CANCEL: &[&str] = &[
+    "降噪",
+    "anc",
+    "noise cancelling",
+    "noise canceling",
+    "noise cancellation",
+];
+const OFF: &[&str] = &[
+    "关闭",
+    "关掉",
+    "关了",
+    "关上",
+    "不要",
+    "取消",
+    "turn off",
+    "switch off",
+    "disable",
+];
+const NOISY: &[&str] = &[
+    "太吵",
+    "好吵",
+    "很吵",
+    "吵死",
+    "噪音",
+    "噪声",
+    "嘈杂",
+    "吵得",
+    "noisy",
+    "noise",
+    "so loud here",
+    "too loud around",
+];
+const NEED_TO_HEAR: &[&str] = &[
+    "听不到别人",
+    "听不见别人",
+    "听不到周围",
+    "听不见周围",
+    "听不到外面",
+    "听不见外面",
+    "跟人说话",
+    "和人说话",
+    "跟我说话",
+    "有人叫我",
+    "过马路",
+    "听听周围",
+    "听到周围",
+    "听得到周围",
+    "听到车",
+    "hear people",
+    "hear my surroundings",
+    "hear what's around",
+    "talk to someone",
+    "someone is talking to me",
+    "cross the road",
+];
+/// Words that make a complaint about the sound the earphones play, not the noise around.
+const PLAYED: &[&str] = &[
+    "音量",
+    "声音太大",
+    "声音太小",
+    "音乐",
+    "歌",
+    "电话里",
+    "volume",
+    "music",
+    "song",
+];
+
+fn noise_plan(ctx: &mut Ctx, mode: &str) -> Plan {
+    let (zh, en) = mode_words(mode);
+    let s = say!(ctx, ["好的，{zh}。"], ["OK, {en}."]);
+    Plan::Act {
+        actions: vec![action("audio.noise_control", json!({ "mode": mode }))],
+        say: s,
+    }
+}
+
+pub fn noise_control(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let t = if f.strict {
+        format!(
+            "{} {}",
+            f.slot("op").unwrap_or_default(),
+            f.slot("m").unwrap_or_default()
+        )
+    } else {
+        f.text.clone()
+    };
+    let off = has_any(&t, OFF) || (f.strict && f.slot("op") == Some("off"));
+    let mode = if has_any(&t, TRANSPARENT) {
+        if off { "off" } else { "transparency" }
+    } else if has_any(&t, CANCEL) {
+        if off { "off" } else { "anc" }
+    } else if f.strict {
+        return Plan::NotUnderstood;
+    } else if has_any(&t, NEED_TO_HEAR) {
+        "transparency"
+    } else if has_any(&t, NOISY) && !has_any(&t, PLAYED) {
+        "anc"
+    } else {
+        return Plan::NotUnderstood;
+    };
+    noise_plan(ctx, mode)
+}
+
+/// Where the wearer says they are going, and the words a remembered habit uses for it.
+const SCENES: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "上地铁",
+            "进地铁",
+            "坐地铁",
+            "地铁上",
+            "进站了",
+            "subway",
+            "metro",
+            "the tube",
+        ],
+        &["地铁", "subway", "metro"],
+    ),
+    (
+        &[
+            "跑步",
+            "去跑",
+            "夜跑",
+            "晨跑",
+            "jog",
+            "running",
+            "for a run",
+        ],
+        &["跑步", "跑", "run", "jog"],
+    ),
+    (&["过马路", "路口", "crossing"], &["马路", "路口", "cross"]),
+    (
+        &["到公司", "上班", "办公室", "office", "at work"],
+        &["公司", "上班", "办公室", "office", "work"],
+    ),
+    (
+        &["上飞机", "飞机上", "登机", "plane", "flight", "boarding"],
+        &["飞机", "plane", "flight"],
+    ),
+    (
+        &["到车站", "火车站", "候车", "高铁站", "station"],
+        &["车站", "火车", "高铁", "station"],
+    ),
+    (
+        &["骑车", "骑自行车", "cycling", "bike"],
+        &["骑车", "自行车", "cycl", "bike"],
+    ),
+];
+
+/// "我上地铁了": the noise-control mode the wearer said they like there (memory, L3).
+pub fn scene(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let Some((_, fact_words)) = SCENES.iter().find(|(ws, _)| has_any(&f.text, ws)) else {
+        return Plan::NotUnderstood;
+    };
+    let mode = ctx.facts().iter().find_map(|fact| {
+        let t = fact.text.to_lowercase();
+        if !fact_words.iter().any(|w| t.contains(w)) {
+            return None;
+        }
+        if TRANSPARENT.iter().any(|w| t.contains(w))
+            || NEED_TO_HEAR.iter().any(|w| t.contains(w))
+            || t.contains("听得到")
+        {
+            Some("transparency")
+        } else if CANCEL.iter().any(|w| t.contains(w)) {
+            Some(if OFF.iter().any(|w| t.contains(w)) {
+                "off"
+            } else {
+                "anc"
+            })
+        } else {
+            None
+        }
+    });
+    let Some(mode) = mode else {
+        return Plan::NotUnderstood;
+    };
+    let (zh, en) = mode_words(mode);
+    let s = say!(
+        ctx,
+        ["好的，按你的习惯{zh}。"],
+        ["OK, as you like it there: {en}."]
+    );
+    Plan::Act {
+        actions: vec![action("audio.noise_control", json!({ "mode": mode }))],
+        say: s,
+    }
+}
+
+static RELATIVE_VOLUME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:把)?(?:音量|声音)(?P<dir>调低|调小|降低|小一点|小点|调高|调大|提高|大一点|大点)(?:一点|一些|点)?$",
+    )
+});
+
+/// Volume, with the hearing protection an earphone owes its wearer: above the safe level it
+/// asks first, and only a "yes" turns it up.
+pub fn volume(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let plan = match f
+        .strict
+        .then(|| RELATIVE_VOLUME.captures(&f.text))
+        .flatten()
+    {
+        Some(c) => {
+            let up = matches!(&c["dir"], "调高" | "调大" | "提高" | "大一点" | "大点");
+            general_skills::settings_delta(ctx, "volume", if up { 10 } else { -10 })
+        }
+        None => general_skills::settings_set(ctx, f),
+    };
+    let Plan::Act { actions, say: _ } = &plan else {
+        return plan;
+    };
+    let loud = actions.iter().find_map(|a| {
+        (a.name == "settings.set" && a.args.get("name").and_then(Value::as_str) == Some("volume"))
+            .then(|| a.args.get("value").and_then(Value::as_i64))
+            .flatten()
+    });
+    match loud {
+        Some(v) if v > SAFE_VOLUME && v > ctx.ses.settings.volume => {
+            let done = say!(
+                ctx,
+                ["好的，音量已调到{v}%，注意让耳朵休息。"],
+                ["OK, volume at {v}%. Give your ears a rest now and then."]
+            );
+            ctx.ses.pending = Some(Pending::Offer {
+                actions: actions.clone(),
+                done,
+            });
+            let s = say!(
+                ctx,
+                ["音量超过{SAFE_VOLUME}%，长时间听可能损伤听力。确定要调到{v}%吗？"],
+                [
+                    "Above {SAFE_VOLUME}%, long listening can damage your hearing. Are you sure you want {v}%?"
+                ]
+            );
+            Plan::Answer(s)
+        }
+        _ => plan,
+    }
+}
+
+// ------------------------------------------------------------------ interpretation
+
+/// What the terminal waits on while interpreting: every next utterance comes back to
+/// [`interpret`] as "〔同传〕 <utterance>" through the engine's pending-question mechanism, so
+/// that speech of any kind is translated without a catch-all intent (which would make every
+/// utterance look like a command to the engine).
+const LISTENING: &str = "〔同传〕";
+
+const STOP_INTERPRETING: &[&str] = &[
+    "关闭",
+    "停止",
+    "结束",
+    "退出",
+    "别翻",
+    "不用翻",
+    "stop",
+    "end",
+    "turn off",
+    "exit",
+];
+const INTERPRETING: &[&str] = &[
+    "翻译",
+    "同传",
+    "传译",
+    "interpret",
+    "interpreting",
+    "translating",
+    "translation",
+];
+
+/// Intents that stay commands while interpreting.
+const CONTROLS: &[&str] = &[
+    "settings.set",
+    "audio.noise_control",
+    "media.control",
+    "call.hangup",
+    "call.answer",
+];
+
+fn keep_listening(ctx: &mut Ctx) {
+    ctx.ses.pending = Some(Pending::Ask(Expect::Slot {
+        utterance: LISTENING.to_string(),
+    }));
+}
+
+fn stop_interpreting(ctx: &mut Ctx) -> Plan {
+    if ctx.ses.learned.prefs.remove("earphone.interpret").is_none() {
+        let s = say!(ctx, ["同声传译没有开启。"], ["Interpreting isn't on."]);
+        return Plan::Answer(s);
+    }
+    let s = say!(
+        ctx,
+        ["好的，已关闭同声传译。"],
+        ["OK, interpreting is off."]
+    );
+    Plan::Act {
+        actions: vec![action("interpret.stop", json!({}))],
+        say: s,
+    }
+}
+
+pub fn interpret(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if let Some(rest) = f.text.strip_prefix(LISTENING) {
+        return interpret_turn(ctx, rest.trim());
+    }
+    if has_any(&f.text, STOP_INTERPRETING) {
+        return stop_interpreting(ctx);
+    }
+    ctx.ses.learned.prefs.insert(
+        "earphone.interpret".into(),
+        json!({ "mine": "zh", "theirs": "en" }),
+    );
+    keep_listening(ctx);
+    let s = say!(
+        ctx,
+        ["好的，同声传译已开启：你说中文我译成英文，对方说英文我译成中文。说“关闭同传”结束。"],
+        [
+            "OK, interpreting: I'll put your Chinese into English and theirs into Chinese. Say \"stop interpreting\" to end."
+        ]
+    );
+    Plan::Act {
+        actions: vec![action(
+            "interpret.start",
+            json!({ "source_lang": "zh", "target_lang": "en" }),
+        )],
+        say: s,
+    }
+}
+
+/// One utterance while interpreting: a command to the earphones, or speech to translate.
+fn interpret_turn(ctx: &mut Ctx, said: &str) -> Plan {
+    if said.is_empty() {
+        keep_listening(ctx);
+        return Plan::Answer(String::new());
+    }
+    if has_any(said, STOP_INTERPRETING) && has_any(said, INTERPRETING) {
+        return stop_interpreting(ctx);
+    }
+    let control = ctx
+        .grammar
+        .rank(said)
+        .into_iter()
+        .find(|(d, score)| CONTROLS.contains(&d.name) && *score >= 6)
+        .map(|(d, _)| d);
+    if let Some(def) = control {
+        let plan = (def.skill)(
+            ctx,
+            &Frame {
+                text: said.to_string(),
+                ..Frame::default()
+            },
+        );
+        if plan != Plan::NotUnderstood {
+            if !matches!(plan, Plan::Ask { .. }) && ctx.ses.pending.is_none() {
+                keep_listening(ctx);
+            }
+            return plan;
+        }
+    }
+    let from_zh = lexicon::is_zh(said);
+    let target = if from_zh { "en" } else { "zh" };
+    ctx.note_network(ServedBy::Hybrid);
+    let out = lexicon::translate(said, target);
+    let s = if from_zh {
+        say!(ctx, ["（译给对方）{out}"], ["(To them) {out}"])
+    } else {
+        say!(ctx, ["对方说：{out}"], ["They said: {out}"])
+    };
+    ctx.ses.context.last_result = Some(out);
+    keep_listening(ctx);
+    let args = json!({ "text": said, "source_lang": if from_zh { "zh" } else { "en" }, "target_lang": target });
+    Plan::Act {
+        actions: vec![action("text.translate", args)],
+        say: s,
+    }
+}
+
+// ------------------------------------------------------------------ learning
+
+static HABIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:每次|每回|只要)(?:我)?(?P<when>打电话|接电话|通话|听歌|听音乐|放歌|放音乐)(?:的时候)?,?(?:都|就)?(?:帮我|给我)?(?:自动)?(?P<op>打开|开启|开|切到|切换到|换成|关闭|关掉)(?P<m>降噪|通透模式|通透|环境声)|(?:whenever|every time) i (?P<wen>(?:make|take|am on) (?:a )?calls?|call|listen to music|play music),? (?P<oen>turn on|switch to|turn off) (?P<men>noise cancell?ing|transparency)",
+    )
+});
+
+/// A stated habit ("每次打电话都帮我开降噪"); learned only at L4.
+pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let Some(c) = HABIT.captures(&f.text) else {
+        return Plan::NotUnderstood;
+    };
+    if !ctx.caps.learning {
+        let s = say!(
+            ctx,
+            ["抱歉，我目前还不能学习新的使用习惯。"],
+            ["Sorry, I can't learn new habits yet."]
+        );
+        return Plan::Answer(s);
+    }
+    let when = c
+        .name("when")
+        .or_else(|| c.name("wen"))
+        .map_or("", |m| m.as_str());
+    let op = c
+        .name("op")
+        .or_else(|| c.name("oen"))
+        .map_or("", |m| m.as_str());
+    let m = c
+        .name("m")
+        .or_else(|| c.name("men"))
+        .map_or("", |m| m.as_str());
+    let mode = if has_any(op, OFF) {
+        "off"
+    } else if has_any(m, TRANSPARENT) {
+        "transparency"
+    } else {
+        "anc"
+    };
+    let calls = has_any(when, &["电话", "通话", "call", "calls"]);
+    let key = if calls {
+        "earphone.call.mode"
+    } else {
+        "earphone.media.mode"
+    };
+    ctx.ses.learned.prefs.insert(key.into(), json!(mode));
+    let (zh, en) = match mode {
+        "anc" => ("自动开启降噪", "I'll turn noise cancelling on"),
+        "transparency" => ("自动切到通透模式", "I'll switch to transparency"),
+        _ => ("自动关闭降噪", "I'll turn noise control off"),
+    };
+    let (wz, we) = if calls {
+        ("通话时", "on calls")
+    } else {
+        ("听歌时", "when music plays")
+    };
+    let s = say!(
+        ctx,
+        ["好的，记住了：以后{wz}{zh}。"],
+        ["OK, noted: {we}, {en}."]
+    );
+    let args = json!({ "key": if calls { "call.noise_control" } else { "media.noise_control" }, "value": mode });
+    Plan::Act {
+        actions: vec![action("preference.set", args)],
+        say: s,
+    }
+}
+
+// ------------------------------------------------------------------ the table
+
+const HABIT_INTENT: IntentDef = IntentDef {
+    name: "preference.set",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: &[
+        (
+            r"(?:每次|每回|只要).{0,10}(?:都|就)?.{0,6}(?:降噪|通透|环境声)",
+            12,
+        ),
+        (
+            r"(?:whenever|every time).{0,30}(?:noise cancel|transparency)",
+            12,
+        ),
+    ],
+    skill: habit,
+};
+
+const ANSWER: IntentDef = IntentDef {
+    name: "call.answer",
+    templates: &[r"^(?:接听|接电话|接听电话|接起来|接通|接)$"],
+    templates_en: &[r"^(?:answer|pick up)(?: the call| the phone| it)?$"],
+    cues: &[
+        ("接听", 7),
+        ("接电话", 7),
+        ("接一下", 6),
+        ("接通", 6),
+        ("接吧", 6),
+        ("answer", 6),
+        ("pick up", 6),
+    ],
+    patterns: &[],
+    skill: answer,
+};
+
+const HANG_UP: IntentDef = IntentDef {
+    name: "call.hangup",
+    templates: &[r"^(?:挂断|挂断电话|挂电话|挂掉|挂掉电话|挂了|拒接|拒绝接听|不接)$"],
+    templates_en: &[r"^(?:hang up|end (?:the )?call|decline(?: the call)?|reject(?: the call)?)$"],
+    cues: &[
+        ("挂断", 7),
+        ("挂掉", 7),
+        ("挂了", 6),
+        ("挂电话", 7),
+        ("拒接", 7),
+        ("不接", 6),
+        ("hang up", 7),
+        ("end the call", 7),
+        ("decline", 6),
+    ],
+    patterns: &[],
+    skill: hang_up,
+};
+
+const INTERPRET: IntentDef = IntentDef {
+    name: "interpret.start",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("同声传译", 9),
+        ("同传", 9),
+        ("翻译模式", 9),
+        ("对话翻译", 9),
+        ("翻译对话", 9),
+        ("帮我翻译对话", 9),
+        ("当翻译", 9),
+        ("interpret", 9),
+        ("interpreting", 9),
+        ("interpreter", 9),
+        ("translation mode", 9),
+        ("停止翻译", 10),
+        ("关闭翻译", 10),
+        ("结束翻译", 10),
+        ("退出翻译", 10),
+    ],
+    patterns: &[
+        (
+            r"(?:帮我|给我)?(?:翻译|传译).{0,6}(?:对话|聊天|交流|和他|跟他|和她|跟她|和对方)",
+            9,
+        ),
+        (r"^〔同传〕", 30),
+    ],
+    skill: interpret,
+};
+
+const NOISE: IntentDef = IntentDef {
+    name: "audio.noise_control",
+    templates: &[
+        r"^(?P<op>打开|开启|关闭|关掉|开)(?P<m>降噪|主动降噪|降噪模式|通透模式|通透|环境声模式|环境声|透传模式)$",
+        r"^(?P<op>切换到|切到|换成|切换成)(?P<m>降噪模式|降噪|通透模式|环境声模式)$",
+    ],
+    templates_en: &[
+        r"^(?:turn (?P<op>on|off)|switch (?P<op2>on|off|to)) (?P<m>noise cancell?ing|anc|transparency(?: mode)?|ambient (?:sound|mode))$",
+    ],
+    cues: &[
+        ("降噪", 7),
+        ("通透", 7),
+        ("环境声", 7),
+        ("太吵", 7),
+        ("好吵", 7),
+        ("噪音", 6),
+        ("噪声", 6),
+        ("吵死", 7),
+        ("过马路", 6),
+        ("跟人说话", 6),
+        ("跟我说话", 6),
+        ("听听周围", 6),
+        ("有人叫我", 6),
+        ("叫我", 3),
+        ("听不到别人", 6),
+        ("听不见别人", 6),
+        ("noise", 6),
+        ("transparency", 7),
+        ("noisy", 6),
+        ("ambient", 6),
+        ("cross the road", 6),
+        ("talking to me", 6),
+        ("hear what", 5),
+    ],
+    patterns: &[(r"听不[到见](?:周围|外面|别人|车)", 6)],
+    skill: noise_control,
+};
+
+const SCENE: IntentDef = IntentDef {
+    name: "audio.scene",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("上地铁", 5),
+        ("进地铁", 5),
+        ("坐地铁", 4),
+        ("跑步", 5),
+        ("去跑", 5),
+        ("上飞机", 5),
+        ("登机", 5),
+        ("过安检", 4),
+        ("到公司", 5),
+        ("上班", 3),
+        ("到车站", 5),
+        ("骑车", 4),
+        ("subway", 4),
+        ("metro", 4),
+        ("run", 4),
+        ("jog", 4),
+        ("flight", 4),
+        ("office", 4),
+        ("for a run", 5),
+    ],
+    patterns: &[],
+    skill: scene,
+};
+
+const MEDIA_CONTROL: IntentDef = IntentDef {
+    name: "media.control",
+    templates: &[
+        r"^(?P<op>暂停|暂停播放|暂停音乐|继续播放|继续|下一首|下一曲|播放下一首|切歌|上一首|上一曲|播放上一首|停止播放)$",
+    ],
+    templates_en: &[
+        r"^(?P<op>pause|resume|next(?: song| track)?|previous(?: song| track)?|skip(?: this song)?|play the next song)$",
+    ],
+    cues: &[
+        ("暂停", 7),
+        ("下一首", 7),
+        ("上一首", 7),
+        ("换一首", 7),
+        ("换首", 7),
+        ("切歌", 7),
+        ("跳过", 6),
+        ("不好听", 6),
+        ("别放了", 7),
+        ("先别放", 7),
+        ("停一下", 6),
+        ("接着放", 7),
+        ("继续放", 7),
+        ("继续播放", 7),
+        ("再听一遍", 7),
+        ("pause", 7),
+        ("skip", 6),
+        ("next song", 7),
+        ("previous song", 7),
+        ("resume", 7),
+        ("hold on", 5),
+        ("stop playing", 7),
+        ("keep playing", 7),
+        ("skip it", 7),
+    ],
+    patterns: &[],
+    skill: media_control,
+};
+
+const MEDIA: IntentDef = IntentDef {
+    name: "media.play",
+    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
+    templates_en: &[r"^play (?P<q>.+)$"],
+    cues: &[
+        ("播放", 4),
+        ("放首", 4),
+        ("放一首", 4),
+        ("来首", 5),
+        ("来一首", 5),
+        ("想听", 5),
+        ("听歌", 5),
+        ("音乐", 4),
+        ("歌", 5),
+        ("play", 4),
+        ("put on", 4),
+        ("song", 5),
+        ("songs", 5),
+        ("music", 5),
+    ],
+    patterns: &[],
+    skill: media,
+};
+
+const CALL: IntentDef = IntentDef {
+    name: "call.dial",
+    templates: &[
+        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
+        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
+    ],
+    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
+    cues: &[
+        ("打给", 5),
+        ("拨打", 5),
+        ("呼叫", 5),
+        ("致电", 5),
+        ("回电话", 5),
+        ("回个电话", 5),
+        ("电话", 2),
+        ("call", 5),
+        ("dial", 5),
+        ("ring", 4),
+    ],
+    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    skill: call,
+};
+
+const VOLUME: IntentDef = IntentDef {
+    name: "settings.set",
+    templates: &[
+        r"^(?:把)?(?P<name>音量|声音)(?:调到|调至|调成|设为|设置为|设置成|设成)(?P<value>.+)$",
+        r"^(?:把)?(?:音量|声音)(?:调低|调小|降低|小一点|小点|调高|调大|提高|大一点|大点)(?:一点|一些|点)?$",
+        r"^(?P<op>打开|开启|关闭|关掉)(?P<name>蓝牙|勿扰模式|免打扰|勿扰)$",
+    ],
+    templates_en: &[r"^set (?:the )?(?P<name>volume) to (?P<value>.+)$"],
+    cues: &[
+        ("音量", 4),
+        ("声音", 3),
+        ("大声点", 5),
+        ("小声点", 5),
+        ("听不清", 4),
+        ("听不见", 4),
+        ("声音太小", 5),
+        ("声音太大", 5),
+        ("太响", 5),
+        ("太吵", 4),
+        ("勿扰", 5),
+        ("免打扰", 5),
+        ("volume", 5),
+        ("louder", 5),
+        ("quieter", 5),
+        ("turn it up", 5),
+        ("turn it down", 5),
+        ("too quiet", 5),
+        ("can't hear", 4),
+    ],
+    patterns: &[],
+    skill: volume,
+};
+
+pub static EARPHONE: Category = Category {
+    intents: &[
+        HABIT_INTENT,
+        ANSWER,
+        HANG_UP,
+        INTERPRET,
+        NOISE,
+        SCENE,
+        MEDIA_CONTROL,
+        ALARM_DELETE,
+        ALARM,
+        TIMER,
+        REMINDER,
+        CALL,
+        MESSAGE,
+        PAYMENT,
+        DATA_DELETE,
+        DATA_UPLOAD,
+        VOLUME,
+        NAV,
+        WEATHER,
+        DATETIME,
+        TRANSLATE,
+        TRANSLATE_MORE,
+        SUMMARIZE,
+        MEDIA,
+        CHAT,
+    ],
+    apps: &[],
+};

@@ -1,0 +1,175 @@
+//! Behaviour of the simulated earphones by level, with requests that are not the suite's own.
+
+use serde_json::json;
+
+use super::EARPHONE;
+use crate::device::protocol::{Event, Input};
+use crate::device::sim::glasses::tests::{Sim, arg, names, wav};
+
+fn earphone(level: u8) -> Sim {
+    Sim::of(&EARPHONE, level)
+}
+
+#[test]
+fn l1_follows_preset_commands() {
+    let mut e = earphone(1);
+    assert_eq!(names(&e.say("接电话")), ["call.answer"]);
+    assert_eq!(
+        arg(&e.say("拒接"), "call.hangup", "reason"),
+        Some(&json!("decline"))
+    );
+    assert_eq!(
+        arg(&e.say("下一曲"), "media.control", "op"),
+        Some(&json!("next"))
+    );
+    assert_eq!(
+        arg(&e.say("切换到通透模式"), "audio.noise_control", "mode"),
+        Some(&json!("transparency"))
+    );
+    assert_eq!(
+        arg(&e.say("关掉降噪"), "audio.noise_control", "mode"),
+        Some(&json!("off"))
+    );
+    assert_eq!(
+        arg(&e.say("音量调小一点"), "settings.set", "value"),
+        Some(&json!(40))
+    );
+    // Free phrasing is beyond a preset-command terminal.
+    assert!(e.say("外面车好多，吵死了").actions.is_empty());
+}
+
+#[test]
+fn l2_reads_the_noise_complaint_right() {
+    let mut e = earphone(2);
+    assert_eq!(
+        arg(&e.say("外面车太多吵死了"), "audio.noise_control", "mode"),
+        Some(&json!("anc"))
+    );
+    assert_eq!(
+        arg(&e.say("有人叫我"), "audio.noise_control", "mode"),
+        Some(&json!("transparency"))
+    );
+    // Complaints about what the earphones play are about the volume.
+    let r = e.say("这歌声音太大了");
+    assert_eq!(names(&r), ["settings.set"]);
+    assert_eq!(
+        arg(&e.say("跳过这首"), "media.control", "op"),
+        Some(&json!("next"))
+    );
+}
+
+#[test]
+fn hearing_is_protected_before_a_very_high_volume() {
+    for level in 1..=4 {
+        let mut e = earphone(level);
+        let r = e.say("把音量调到95");
+        assert!(
+            r.actions.is_empty() && r.text.contains("听力"),
+            "L{level}: {}",
+            r.text
+        );
+        let r = e.say("是的");
+        assert_eq!(
+            arg(&r, "settings.set", "value"),
+            Some(&json!(95)),
+            "L{level}"
+        );
+        let mut e = earphone(level);
+        e.say("把音量调到最大");
+        assert!(e.say("算了").actions.is_empty());
+        assert_eq!(e.ses.settings.volume, 50);
+    }
+}
+
+#[test]
+fn l2_interprets_a_conversation_until_told_to_stop() {
+    let mut e = earphone(2);
+    assert_eq!(names(&e.say("帮我当翻译")), ["interpret.start"]);
+    let r = e.hear(wav("How do I get to the airport", "station", 10.0));
+    assert!(r.text.contains("机场"), "{}", r.text);
+    let r = e.say("太贵了");
+    assert_eq!(arg(&r, "text.translate", "target_lang"), Some(&json!("en")));
+    assert!(r.text.contains("expensive"), "{}", r.text);
+    // Commands stay commands while interpreting.
+    assert_eq!(names(&e.say("打开降噪")), ["audio.noise_control"]);
+    assert_eq!(names(&e.say("停止翻译")), ["interpret.stop"]);
+    assert!(e.say("太贵了").actions.is_empty());
+    assert!(earphone(1).say("帮我当翻译").actions.is_empty());
+}
+
+#[test]
+fn l3_context_memory_and_steps() {
+    let mut e = earphone(3);
+    e.say("“早上好”用英语怎么说");
+    let r = e.say("那“再见”呢");
+    assert!(r.text.to_lowercase().contains("goodbye"), "{}", r.text);
+    let mut e2 = earphone(2);
+    e2.say("“早上好”用英语怎么说");
+    assert!(e2.say("那“再见”呢").actions.is_empty());
+
+    let mut e = earphone(3).knowing(&["我坐飞机的时候要开降噪"]);
+    assert_eq!(
+        arg(&e.say("我要登机了"), "audio.noise_control", "mode"),
+        Some(&json!("anc"))
+    );
+    assert!(
+        earphone(2)
+            .knowing(&["我坐飞机的时候要开降噪"])
+            .say("我要登机了")
+            .actions
+            .is_empty()
+    );
+
+    let r = earphone(3).say("切到下一首歌，再把降噪关掉");
+    assert_eq!(names(&r), ["media.control", "audio.noise_control"]);
+
+    let mut e = earphone(3);
+    let data = json!({ "from": "李雷", "text": "到了吗" })
+        .as_object()
+        .cloned()
+        .unwrap();
+    e.input(&Input {
+        event: Some(Event {
+            kind: "notification".into(),
+            data,
+        }),
+        ..Input::default()
+    });
+    assert_eq!(
+        arg(&e.say("打给他"), "call.dial", "contact"),
+        Some(&json!("李雷"))
+    );
+}
+
+#[test]
+fn wake_words_noise_and_silence() {
+    let mut e = earphone(3);
+    assert_eq!(
+        arg(
+            &e.hear(wav("小艾小艾，上一首", "street", 0.0)),
+            "media.control",
+            "op"
+        ),
+        Some(&json!("previous"))
+    );
+    let r = e.hear(wav("小爱同学放首歌", "station", 10.0));
+    assert!(r.text.is_empty() && r.actions.is_empty());
+    let r = earphone(2).hear(wav("暂停", "street", 0.0));
+    assert!(r.actions.is_empty() && !r.text.is_empty());
+}
+
+#[test]
+fn l4_learns_habits_and_hands_music_over() {
+    let mut e = earphone(4);
+    assert_eq!(names(&e.say("每次听歌都帮我开降噪")), ["preference.set"]);
+    let r = e.say("来首陈奕迅的歌");
+    assert_eq!(names(&r), ["media.play", "audio.noise_control"]);
+    assert!(earphone(3).say("每次听歌都帮我开降噪").actions.is_empty());
+
+    let mut e = earphone(4).link("my-car", "car");
+    e.say("播放周杰伦的歌");
+    let r = e.say("把音乐转到车上");
+    assert_eq!(names(&r), ["media.play"]);
+    assert_eq!(r.actions[0].target.as_deref(), Some("my-car"));
+    assert_eq!(arg(&r, "media.play", "artist"), Some(&json!("周杰伦")));
+}

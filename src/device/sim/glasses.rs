@@ -1,0 +1,562 @@
+//! The glasses category (GB/Z 177.5): a camera and a microphone at eye level, a small display
+//! and speakers. Besides the general intents, glasses read what the wearer looks at (signs,
+//! menus, labels, timetables) and answer questions about it, translate it, give walking
+//! directions, take photos and video — and refuse to film people covertly.
+//!
+//! A picture that comes with a request reaches the skills as its `content` (the text written
+//! in it, one line per line); a picture without words is described by the engine. What the
+//! wearer looked at last stays available to follow-ups through the conversation's last result
+//! (L3), and habits learned ("每次看菜单都标出辣的菜") live in the session's learned
+//! preferences (L4).
+
+#[path = "glasses_lexicon.rs"]
+pub(super) mod lexicon;
+#[path = "glasses_skills.rs"]
+pub(super) mod skills;
+#[cfg(test)]
+#[path = "glasses_tests.rs"]
+pub(super) mod tests;
+
+use super::general::{
+    ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, PAYMENT, REMINDER,
+    SUMMARIZE, TIMER, WEATHER,
+};
+use super::intents::{Category, IntentDef};
+use super::skills as general_skills;
+
+/// Calls through the paired phone.
+pub(super) const CALL: IntentDef = IntentDef {
+    name: "call.dial",
+    templates: &[
+        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
+        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
+    ],
+    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
+    cues: &[
+        ("打给", 5),
+        ("拨打", 5),
+        ("呼叫", 5),
+        ("致电", 5),
+        ("回电话", 4),
+        ("回个电话", 5),
+        ("电话", 2),
+        ("call", 5),
+        ("dial", 5),
+        ("ring", 4),
+    ],
+    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    skill: general_skills::call_dial,
+};
+
+/// Messages through the paired phone (always confirmed before sending).
+pub(super) const MESSAGE: IntentDef = IntentDef {
+    name: "message.send",
+    templates: &[
+        r"^(?:发短信给|发消息给|发信息给)(?P<who>[^,]+?)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
+        r"^给(?P<who>[^,]+?)发(?:个|条|一条)?(?:短信|消息|信息)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
+    ],
+    templates_en: &[
+        r"^(?:send (?:a )?)?(?:text|message|sms) (?:to )?(?P<who>[a-z ]+?)(?:,? saying (?P<body>.+))?$",
+    ],
+    cues: &[
+        ("短信", 5),
+        ("发消息", 5),
+        ("发个消息", 5),
+        ("发条消息", 5),
+        ("发信息", 5),
+        ("回个消息", 5),
+        ("回消息", 5),
+        ("回复", 5),
+        ("发微信", 5),
+        ("转告", 5),
+        ("告诉", 4),
+        ("发给", 4),
+        ("text", 5),
+        ("message", 5),
+        ("tell", 4),
+        ("reply", 5),
+    ],
+    patterns: &[
+        (r"(?:跟|和)[^,]{1,8}?说", 6),
+        (r"发(?:个|条|一条)?(?:微信|消息|信息|短信)", 6),
+        (r"\bsend\b.+\bto\b", 3),
+    ],
+    skill: general_skills::message_send,
+};
+
+const SETTINGS: IntentDef = IntentDef {
+    name: "settings.set",
+    templates: &[
+        r"^(?:把)?(?P<name>音量|声音|屏幕亮度|亮度)(?:调到|调至|调成|设为|设置为|设置成|设成)(?P<value>.+)$",
+        r"^(?P<op>打开|开启|关闭|关掉|关上|启用|停用)(?P<name>蓝牙|wifi|wi-fi|wlan|无线网络|无线网|勿扰模式|免打扰模式|免打扰|勿扰|省电模式)$",
+    ],
+    templates_en: &[
+        r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
+        r"^turn (?P<op>on|off) (?:the )?(?P<name>bluetooth|wi-fi|wifi|do not disturb)$",
+    ],
+    cues: &[
+        ("音量", 3),
+        ("声音", 2),
+        ("亮度", 3),
+        ("蓝牙", 4),
+        ("wifi", 4),
+        ("勿扰", 5),
+        ("免打扰", 5),
+        ("省电模式", 4),
+        ("调到", 2),
+        ("太暗", 5),
+        ("太亮", 5),
+        ("刺眼", 5),
+        ("听不清", 4),
+        ("听不见", 4),
+        ("大声点", 5),
+        ("小声点", 5),
+        ("volume", 4),
+        ("brightness", 4),
+        ("louder", 5),
+        ("quieter", 5),
+        ("too bright", 5),
+        ("too dark", 5),
+    ],
+    patterns: &[],
+    skill: general_skills::settings_set,
+};
+
+/// Walking directions by default: the wearer is on foot.
+pub(super) const NAV: IntentDef = IntentDef {
+    name: "nav.route",
+    // "Navigate to 国家博物馆" is mostly Chinese by script, so the English form is in both lists.
+    templates: &[
+        r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$",
+        r"^navigate to ?(?P<dest>.+)$",
+    ],
+    templates_en: &[r"^navigate to ?(?P<dest>.+)$"],
+    cues: &[
+        ("导航", 5),
+        ("怎么走", 5),
+        ("带我去", 5),
+        ("带我过去", 5),
+        ("怎么去", 5),
+        ("路线", 4),
+        ("我要去", 3),
+        ("我想去", 3),
+        ("走路去", 5),
+        ("步行去", 5),
+        ("步行", 4),
+        ("开车去", 5),
+        ("骑车去", 5),
+        ("坐地铁去", 5),
+        ("navigate", 5),
+        ("directions", 5),
+        ("take me", 5),
+        ("how do i get to", 5),
+        ("route", 4),
+    ],
+    patterns: &[(r"(?:去|到)(?:那|那里|那儿|那边)", 4)],
+    skill: skills::nav,
+};
+
+/// Filming or photographing people without their knowledge: refused at every level.
+const PRIVACY: IntentDef = IntentDef {
+    name: "vision.privacy",
+    templates: &[
+        r"^.*(?:偷拍|偷录|偷偷(?:地)?(?:拍|录|照)|悄悄(?:地)?(?:拍|录|照)|趁.{1,8}不注意.{0,4}(?:拍|录)).*$",
+        r"^.*(?:识别|查|认出|搜).{0,6}(?:路人|陌生人|这个人|那个人|旁边的人|他|她)(?:的)?(?:身份|名字|信息|资料|电话|住址).*$",
+    ],
+    templates_en: &[
+        r"^.*\b(?:secretly|covertly|without (?:him|her|them) knowing)\b.*\b(?:photo|picture|film|record|video)\b.*$",
+        r"^.*\b(?:photo|picture|film|record|video)\b.*\b(?:secretly|covertly|without (?:him|her|them) knowing)\b.*$",
+        r"^.*\b(?:identify|look up|find out)\b.*\b(?:stranger|this person|that person|him|her)\b.*\b(?:name|identity|address|details)\b.*$",
+    ],
+    cues: &[
+        ("偷拍", 9),
+        ("偷录", 9),
+        ("偷偷拍", 9),
+        ("偷偷录", 9),
+        ("悄悄拍", 9),
+        ("secretly", 6),
+    ],
+    patterns: &[
+        (r"(?:识别|查|认出).{0,6}(?:路人|陌生人|这个人|那个人)", 9),
+        (
+            r"(?:路人|陌生人|这个人|那个人).{0,6}(?:身份|名字|住址|电话)",
+            9,
+        ),
+        (r"趁.{1,8}不注意", 9),
+        (r"without (?:him|her|them|anyone) (?:knowing|noticing)", 9),
+    ],
+    skill: skills::privacy,
+};
+
+const PHOTO: IntentDef = IntentDef {
+    name: "photo.capture",
+    templates: &[r"^(?:拍照|拍张照|拍张照片|拍一张照片|拍一张|拍个照|拍下来|拍一下)$"],
+    templates_en: &[r"^take (?:a )?(?:photo|picture)$"],
+    cues: &[
+        ("拍照", 5),
+        ("拍张照", 5),
+        ("拍个照", 5),
+        ("拍一张", 5),
+        ("拍下来", 5),
+        ("照张相", 5),
+        ("拍一下", 4),
+        ("take a photo", 5),
+        ("take a picture", 5),
+        ("snap", 4),
+    ],
+    patterns: &[],
+    skill: skills::photo,
+};
+
+const VIDEO: IntentDef = IntentDef {
+    name: "video.record",
+    templates: &[
+        r"^(?P<op>开始录像|录像|开始录视频|录视频|录一段视频|开始录制|停止录像|结束录像|停止录制|停止录视频)$",
+    ],
+    templates_en: &[r"^(?P<op>start recording|record (?:a )?video|stop recording)$"],
+    cues: &[
+        ("录像", 6),
+        ("录视频", 6),
+        ("录下来", 6),
+        ("录一段", 6),
+        ("录制", 5),
+        ("别录了", 6),
+        ("record", 5),
+        ("recording", 5),
+        ("film", 4),
+        ("video", 4),
+    ],
+    patterns: &[],
+    skill: skills::video,
+};
+
+/// Read out the text in view.
+const READ: IntentDef = IntentDef {
+    name: "vision.read",
+    templates: &[
+        r"^(?:读|念|朗读)(?:一下|一遍|出来)?(?:这个|这张|这块|这段|上面的|前面的|这上面的)?(?:牌子|标牌|指示牌|路牌|招牌|菜单|标签|说明|说明书|通知|告示|时刻表)?(?:上的|上面的)?(?:文字|字|内容)?$",
+        r"^(?:这|这个|这块|这张|前面的|前面那个)?(?:牌子|标牌|指示牌|路牌|菜单|标签|说明|通知|时刻表|上面)(?:上)?(?:写的是什么|写了什么|写着什么|写的什么|有什么)$",
+    ],
+    templates_en: &[
+        r"^(?:read (?:this|that|it|the)(?: (?:sign|menu|label|text|notice|card|board))?(?: (?:to me|aloud|out loud|for me))?|what does (?:this|the|that) (?:sign|label|menu|notice) say|what(?:'s| is) written (?:here|on (?:it|this|the (?:sign|menu|label)))|what(?:'s| is) on (?:the|this) menu)$",
+    ],
+    cues: &[
+        ("写的什么", 5),
+        ("写的啥", 5),
+        ("写着什么", 5),
+        ("写了什么", 5),
+        ("写的是什么", 5),
+        ("什么字", 5),
+        ("读一下", 5),
+        ("念一下", 5),
+        ("读给我听", 5),
+        ("念给我听", 5),
+        ("读出来", 5),
+        ("上面有什么", 4),
+        ("有哪些菜", 5),
+        ("有什么菜", 5),
+        ("read", 4),
+        ("what does it say", 5),
+        ("written", 4),
+    ],
+    patterns: &[(r"what does .{1,20} say", 5)],
+    skill: skills::read_text,
+};
+
+/// Translation of what is in view, quoted, or said last; replaces the general translator.
+pub(super) const TRANSLATE: IntentDef = IntentDef {
+    name: "text.translate",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("翻译", 6),
+        ("英语怎么说", 6),
+        ("英文怎么说", 6),
+        ("中文怎么说", 6),
+        ("用英语说", 6),
+        ("用英文说", 6),
+        ("translate", 6),
+        ("how do you say", 6),
+        ("in chinese", 4),
+        ("in english", 4),
+    ],
+    patterns: &[],
+    skill: skills::translate,
+};
+
+/// "那‘谢谢’呢" after a translation (L3).
+pub(super) const TRANSLATE_MORE: IntentDef = IntentDef {
+    name: "text.translate",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: &[
+        (r"^(?:那|那么).+呢$", 5),
+        (r"^(?:and|what about|how about)\b", 5),
+        (r"怎么说呢$", 5),
+    ],
+    skill: skills::translate_follow_up,
+};
+
+/// What a sign means and asks of the wearer.
+const EXPLAIN: IntentDef = IntentDef {
+    name: "vision.explain",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("什么意思", 6),
+        ("啥意思", 6),
+        ("什么标志", 6),
+        ("什么牌子", 5),
+        ("要注意什么", 5),
+        ("提醒什么", 5),
+        ("what does this mean", 6),
+        ("what does it mean", 6),
+        ("mean", 4),
+        ("what sign", 5),
+    ],
+    patterns: &[],
+    skill: skills::explain_sign,
+};
+
+/// Which way a direction sign points.
+const DIRECTION: IntentDef = IntentDef {
+    name: "vision.direction",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("往哪走", 6),
+        ("往哪边", 6),
+        ("哪边", 6),
+        ("哪个方向", 6),
+        ("在哪", 5),
+        ("怎么走", 6),
+        ("多远", 5),
+        ("which way", 6),
+        ("where is", 5),
+        ("how far", 5),
+    ],
+    patterns: &[],
+    skill: skills::direction,
+};
+
+/// Prices on a menu or price list.
+const PRICE: IntentDef = IntentDef {
+    name: "vision.price",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("多少钱", 6),
+        ("价格", 5),
+        ("几块", 5),
+        ("最便宜", 6),
+        ("最贵", 6),
+        ("一共", 3),
+        ("how much", 6),
+        ("price", 5),
+        ("cheapest", 6),
+        ("most expensive", 6),
+    ],
+    patterns: &[],
+    skill: skills::price,
+};
+
+/// Questions about a timetable in view.
+const TIMETABLE: IntentDef = IntentDef {
+    name: "vision.timetable",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("末班", 6),
+        ("首班", 6),
+        ("最后一班", 6),
+        ("第一班", 6),
+        ("多久一班", 6),
+        ("几分钟一班", 6),
+        ("间隔", 4),
+        ("赶得上", 6),
+        ("来得及", 6),
+        ("高峰", 5),
+        ("平峰", 5),
+        ("last bus", 6),
+        ("last train", 6),
+        ("first bus", 6),
+        ("off-peak", 5),
+        ("off peak", 5),
+        ("peak", 4),
+        ("how often", 6),
+        ("catch", 4),
+    ],
+    patterns: &[],
+    skill: skills::timetable,
+};
+
+/// How to take a medicine whose box is in view.
+const MEDICINE: IntentDef = IntentDef {
+    name: "vision.medicine",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("怎么吃", 6),
+        ("吃几次", 6),
+        ("几次", 4),
+        ("几粒", 6),
+        ("几片", 6),
+        ("吃多少", 6),
+        ("用法", 6),
+        ("用量", 6),
+        ("饭前", 5),
+        ("饭后", 5),
+        ("孩子能吃", 6),
+        ("小孩能吃", 6),
+        ("how should i take", 6),
+        ("how many", 4),
+        ("dosage", 6),
+        ("dose", 5),
+    ],
+    patterns: &[],
+    skill: skills::medicine,
+};
+
+/// Whether food in view is past its date.
+const EXPIRY: IntentDef = IntentDef {
+    name: "vision.expiry",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("过期", 6),
+        ("保质期", 6),
+        ("还能喝", 6),
+        ("还能吃", 6),
+        ("能不能喝", 6),
+        ("能不能吃", 5),
+        ("有效期", 6),
+        ("expired", 6),
+        ("expire", 6),
+        ("still good", 6),
+        ("best before", 6),
+    ],
+    patterns: &[],
+    skill: skills::expiry,
+};
+
+/// Dishes on a menu against what the wearer may not eat.
+const DIET: IntentDef = IntentDef {
+    name: "vision.diet",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("不能吃", 6),
+        ("能吃", 4),
+        ("忌口", 6),
+        ("过敏", 6),
+        ("不辣", 6),
+        ("辣的", 5),
+        ("含有", 4),
+        ("有花生", 5),
+        ("吃素", 5),
+        ("适合我", 5),
+        ("can i eat", 6),
+        ("can't eat", 6),
+        ("allergic", 6),
+        ("spicy", 5),
+        ("vegetarian", 5),
+        ("contain", 4),
+    ],
+    patterns: &[(r"哪些菜.{0,4}(?:有|含|是|放)", 5)],
+    skill: skills::diet,
+};
+
+/// Remembering where something is, from what the wearer sees (L3).
+const PLACE_NOTE: IntentDef = IntentDef {
+    name: "memory.save",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("记一下", 6),
+        ("记下", 5),
+        ("帮我记", 6),
+        ("note that", 6),
+        ("note where", 6),
+    ],
+    patterns: &[],
+    skill: skills::place_note,
+};
+
+/// Showing a photo, on the glasses' display or a linked screen (L4).
+const PHOTO_SHOW: IntentDef = IntentDef {
+    name: "photo.show",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("照片", 3),
+        ("相片", 3),
+        ("投屏", 4),
+        ("投到", 4),
+        ("给我看", 4),
+        ("show", 4),
+        ("photo", 3),
+        ("picture", 3),
+    ],
+    patterns: &[],
+    skill: skills::photo_show,
+};
+
+/// Stated habits about what the wearer looks at ("每次看菜单都标出辣的菜", L4).
+const HABIT: IntentDef = IntentDef {
+    name: "preference.set",
+    templates: &[],
+    templates_en: &[],
+    cues: &[("每次", 4), ("每回", 4), ("whenever", 4), ("every time", 4)],
+    patterns: &[
+        (
+            r"(?:每次|每回|只要).{0,12}(?:都|就).{0,6}(?:标出|标记|指出|告诉我|提醒我|挑出|说一下)",
+            8,
+        ),
+        (
+            r"(?:whenever|every time).{0,40}\b(?:point out|mark|flag|tell me)\b",
+            8,
+        ),
+    ],
+    skill: skills::habit,
+};
+
+/// Intents in the order their preset templates are tried: refusals first, then the camera,
+/// reading, and the general commands.
+pub static GLASSES: Category = Category {
+    intents: &[
+        PRIVACY,
+        HABIT,
+        PHOTO,
+        VIDEO,
+        READ,
+        EXPLAIN,
+        DIRECTION,
+        PRICE,
+        TIMETABLE,
+        MEDICINE,
+        EXPIRY,
+        DIET,
+        PLACE_NOTE,
+        ALARM_DELETE,
+        ALARM,
+        TIMER,
+        REMINDER,
+        CALL,
+        MESSAGE,
+        PAYMENT,
+        DATA_DELETE,
+        DATA_UPLOAD,
+        SETTINGS,
+        NAV,
+        PHOTO_SHOW,
+        WEATHER,
+        DATETIME,
+        TRANSLATE,
+        TRANSLATE_MORE,
+        SUMMARIZE,
+        MEDIA,
+        CHAT,
+    ],
+    apps: &[],
+};

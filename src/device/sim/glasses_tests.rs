@@ -1,0 +1,401 @@
+//! Behaviour of the simulated glasses by level. Pictures and requests here are deliberately not
+//! the suite's: signs, menus and labels are made up for the tests, so the engine must handle
+//! them because they fit general patterns, never because it knows a test sentence.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use super::GLASSES;
+use crate::device::protocol::{Input, Media};
+use crate::device::sim::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+use crate::device::sim::{memory, mix};
+
+pub(in crate::device::sim) fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The metadata JSON the fixture generator embeds, ASCII only.
+pub(in crate::device::sim) fn meta_json(v: &Value) -> String {
+    serde_json::to_string(v)
+        .unwrap()
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("\\u{:04x}", c as u32)
+            }
+        })
+        .collect()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A minimal PNG carrying a `tEXt` chunk with keyword `ailevel`, as the fixtures do.
+pub(in crate::device::sim) fn png(text: &str, objects: &[&str]) -> Media {
+    let json = meta_json(
+        &json!({ "ailevel": 1, "text": text, "lang": "zh", "objects": objects, "layout": "sign" }),
+    );
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    let mut text_chunk = b"ailevel\0".to_vec();
+    text_chunk.extend_from_slice(json.as_bytes());
+    chunk(b"tEXt", &text_chunk);
+    chunk(b"IEND", &[]);
+    Media {
+        format: "png".into(),
+        data_b64: b64(&out),
+    }
+}
+
+/// A WAV whose `LIST/INFO/ICMT` says what was spoken, in which scene and at which SNR.
+pub(in crate::device::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
+    let json = meta_json(
+        &json!({ "ailevel": 1, "text": text, "lang": "zh", "scene": scene, "snr_db": snr_db }),
+    );
+    let mut comment = json.into_bytes();
+    comment.push(0);
+    if comment.len() % 2 == 1 {
+        comment.push(0);
+    }
+    let mut info = b"INFOICMT".to_vec();
+    info.extend_from_slice(&(comment.len() as u32).to_le_bytes());
+    info.extend_from_slice(&comment);
+    let mut body = b"WAVE".to_vec();
+    body.extend_from_slice(b"LIST");
+    body.extend_from_slice(&(info.len() as u32).to_le_bytes());
+    body.extend_from_slice(&info);
+    let mut bytes = b"RIFF".to_vec();
+    bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&body);
+    Media {
+        format: "wav".into(),
+        data_b64: b64(&bytes),
+    }
+}
+
+/// One simulated terminal of a category at a level, driven synchronously.
+pub(in crate::device::sim) struct Sim {
+    engine: Engine,
+    pub dev: Device,
+    pub ses: Session,
+}
+
+impl Sim {
+    pub fn of(category: &'static crate::device::sim::intents::Category, level: u8) -> Sim {
+        Sim {
+            engine: Engine::new(level, category),
+            dev: Device::default(),
+            ses: Session::new(
+                Lang::Zh,
+                ChaCha8Rng::seed_from_u64(mix(11, 1)),
+                Default::default(),
+            ),
+        }
+    }
+
+    pub fn at(mut self, now: &str) -> Sim {
+        self.dev.now = parse_clock(now).unwrap();
+        self
+    }
+
+    pub fn knowing(mut self, facts: &[&str]) -> Sim {
+        self.dev
+            .facts
+            .extend(facts.iter().map(|f| memory::parse_fact(f)));
+        self
+    }
+
+    pub fn english(mut self) -> Sim {
+        self.ses.lang = Lang::En;
+        self
+    }
+
+    pub fn link(mut self, id: &str, category: &str) -> Sim {
+        self.dev.links.push(crate::device::sim::engine::Link {
+            id: id.into(),
+            category: category.into(),
+        });
+        self
+    }
+
+    pub fn input(&mut self, input: &Input) -> Reply {
+        self.engine.respond(&mut self.dev, &mut self.ses, input)
+    }
+
+    pub fn say(&mut self, text: &str) -> Reply {
+        self.input(&Input {
+            text: Some(text.into()),
+            ..Input::default()
+        })
+    }
+
+    pub fn look(&mut self, text: &str, picture: &str) -> Reply {
+        self.input(&Input {
+            text: Some(text.into()),
+            image: Some(png(picture, &["sign"])),
+            ..Input::default()
+        })
+    }
+
+    pub fn hear(&mut self, media: Media) -> Reply {
+        self.input(&Input {
+            audio: Some(media),
+            ..Input::default()
+        })
+    }
+}
+
+pub(in crate::device::sim) fn names(r: &Reply) -> Vec<&str> {
+    r.actions.iter().map(|a| a.name.as_str()).collect()
+}
+
+pub(in crate::device::sim) fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
+    r.actions.iter().find(|a| a.name == name)?.args.get(key)
+}
+
+fn glasses(level: u8) -> Sim {
+    Sim::of(&GLASSES, level)
+}
+
+const EXIT_SIGN: &str = "出口 ←\n50米";
+const NOODLE_MENU: &str = "今日特价\n担担面 16元\n红烧肉 48元\n豆浆 5元";
+
+#[test]
+fn every_level_reads_what_it_sees() {
+    for level in 1..=4 {
+        let mut g = glasses(level);
+        let r = g.input(&Input {
+            image: Some(png("当心碰头", &["sign"])),
+            ..Input::default()
+        });
+        assert!(r.text.contains("当心碰头"), "L{level}: {}", r.text);
+        assert!(r.actions.is_empty());
+        let r = g.look("念一下这块牌子", EXIT_SIGN);
+        assert!(
+            r.text.contains("出口") && r.text.contains("50米"),
+            "L{level}: {}",
+            r.text
+        );
+    }
+}
+
+#[test]
+fn l1_takes_preset_commands_only() {
+    let mut g = glasses(1);
+    assert_eq!(names(&g.say("拍一张")), ["photo.capture"]);
+    assert_eq!(
+        arg(&g.say("录视频"), "video.record", "state"),
+        Some(&json!("start"))
+    );
+    assert_eq!(
+        arg(&g.say("结束录像"), "video.record", "state"),
+        Some(&json!("stop"))
+    );
+    let r = g.say("导航到中山公园");
+    assert_eq!(arg(&r, "nav.route", "mode"), Some(&json!("walk")));
+    // Free questions about a sign are beyond a preset-command terminal.
+    let r = g.look("这块牌子啥意思", "当心碰头");
+    assert!(!r.text.contains("低头"), "{}", r.text);
+    assert!(g.look("豆浆几块钱", NOODLE_MENU).text.contains("抱歉"));
+}
+
+#[test]
+fn covert_filming_is_refused_at_every_level() {
+    for level in 1..=4 {
+        let mut g = glasses(level);
+        for ask in [
+            "悄悄拍一下那个人",
+            "趁她不注意录一段视频",
+            "把旁边那个人偷拍下来",
+        ] {
+            let r = g.say(ask);
+            assert!(r.actions.is_empty(), "L{level} {ask}: {:?}", r.actions);
+            assert!(r.text.contains("隐私"), "L{level} {ask}: {}", r.text);
+        }
+        let r = Sim::of(&GLASSES, level)
+            .english()
+            .say("film that couple secretly");
+        assert!(
+            r.actions.is_empty() && r.text.contains("privacy"),
+            "L{level}: {}",
+            r.text
+        );
+    }
+}
+
+#[test]
+fn l2_understands_questions_about_what_it_sees() {
+    let mut g = glasses(2);
+    assert!(g.look("这块牌子啥意思", "当心碰头").text.contains("低头"));
+    let r = g.look("出口在哪边", EXIT_SIGN);
+    assert!(r.text.contains('左') && r.text.contains("50"), "{}", r.text);
+    let r = g.look("担担面几块钱", NOODLE_MENU);
+    assert!(
+        r.text.contains("16") && !r.text.contains("48"),
+        "{}",
+        r.text
+    );
+    let r = g.look("最便宜的是哪个", NOODLE_MENU);
+    assert!(r.text.contains("豆浆"), "{}", r.text);
+    let r = g.look("担担面和豆浆加起来多少钱", NOODLE_MENU);
+    assert!(r.text.contains("21"), "{}", r.text);
+    let r = g.look("一次吃几片", "维生素C片\n用法：一次2片，一日3次\n餐后服用");
+    assert!(r.text.contains("2片"), "{}", r.text);
+    let r = g.look("首班车几点", "5路 火车站\n首班 05:30  末班 23:00");
+    assert!(r.text.contains("05:30"), "{}", r.text);
+    let mut g = glasses(2).at("2026-05-08T09:00:00+08:00");
+    assert!(
+        g.look("这个酸奶还能喝吗", "原味酸奶\n保质期至2026年5月1日")
+            .text
+            .contains("已经过期")
+    );
+    assert!(
+        g.look("这个酸奶还能喝吗", "原味酸奶\n保质期至2026年5月20日")
+            .text
+            .contains("没过期")
+    );
+}
+
+#[test]
+fn l2_translates_signs_and_menus() {
+    let mut g = glasses(2);
+    let r = g.look("帮我翻译一下", "安全出口");
+    assert_eq!(arg(&r, "text.translate", "target_lang"), Some(&json!("en")));
+    assert!(r.text.contains("Emergency exit"), "{}", r.text);
+    let r = g.look("这是什么意思", "Gate 12\nDepartures");
+    assert!(r.text.contains("出发"), "{}", r.text);
+    let r = g.look("翻译成中文", "MENU\nBeef noodle soup 15\nGreen tea 4");
+    assert!(r.text.contains("牛肉面"), "{}", r.text);
+}
+
+#[test]
+fn walking_is_the_default_but_not_the_only_mode() {
+    let mut g = glasses(2);
+    assert_eq!(
+        arg(&g.say("步行去中山公园"), "nav.route", "mode"),
+        Some(&json!("walk"))
+    );
+    assert_eq!(
+        arg(&g.say("我要去最近的公交站"), "nav.route", "mode"),
+        Some(&json!("walk"))
+    );
+    assert_eq!(
+        arg(&g.say("开车去机场"), "nav.route", "mode"),
+        Some(&json!("drive"))
+    );
+}
+
+#[test]
+fn l3_keeps_what_it_saw_in_mind() {
+    let mut g = glasses(3);
+    g.look("菜单上写了什么", NOODLE_MENU);
+    let r = g.say("豆浆多少钱");
+    assert!(r.text.contains('5'), "{}", r.text);
+    let mut g2 = glasses(2);
+    g2.look("菜单上写了什么", NOODLE_MENU);
+    assert!(!g2.say("豆浆多少钱").text.contains('5'));
+
+    let mut g = glasses(3);
+    g.look("前面的牌子写的什么", EXIT_SIGN);
+    let r = g.say("带我去那里");
+    assert_eq!(arg(&r, "nav.route", "destination"), Some(&json!("出口")));
+}
+
+#[test]
+fn l3_offers_to_lead_the_way_to_the_last_bus() {
+    let mut g = glasses(3).at("2026-05-08T22:40:00+08:00");
+    let r = g.look("还来得及坐末班车吗", "5路 火车站\n首班 05:30  末班 23:00");
+    assert!(
+        r.text.contains("20") && r.text.contains("火车站"),
+        "{}",
+        r.text
+    );
+    assert!(r.actions.is_empty());
+    let r = g.say("好的");
+    assert_eq!(arg(&r, "nav.route", "destination"), Some(&json!("火车站")));
+    let mut g2 = glasses(2).at("2026-05-08T22:40:00+08:00");
+    g2.look("还来得及坐末班车吗", "5路 火车站\n首班 05:30  末班 23:00");
+    assert!(g2.say("好的").actions.is_empty());
+}
+
+#[test]
+fn l3_uses_what_it_knows_of_the_wearer() {
+    let mut g = glasses(3).knowing(&["我不吃猪肉"]);
+    let r = g.look("这里面有我不能吃的吗", NOODLE_MENU);
+    assert!(
+        r.text.contains("红烧肉") && r.text.contains("担担面") && !r.text.contains("豆浆"),
+        "{}",
+        r.text
+    );
+    let mut g2 = glasses(2).knowing(&["我不吃猪肉"]);
+    assert!(
+        !g2.look("这里面有我不能吃的吗", NOODLE_MENU)
+            .text
+            .contains("红烧肉")
+    );
+
+    let mut g = glasses(3);
+    let r = g.look("帮我记一下我把自行车停在这儿", "人民路\nRENMIN RD");
+    assert_eq!(names(&r), ["memory.save"]);
+    assert!(g.say("我的自行车停在哪").text.contains("人民路"));
+    let mut g2 = glasses(2);
+    assert!(
+        g2.look("帮我记一下我把自行车停在这儿", "人民路\nRENMIN RD")
+            .actions
+            .is_empty()
+    );
+}
+
+#[test]
+fn l4_learns_menu_habits_and_hands_photos_over() {
+    let mut g = glasses(4);
+    let r = g.say("每次看菜单都帮我标出有花生的菜");
+    assert_eq!(names(&r), ["preference.set"]);
+    let r = g.look("菜单上写了什么", NOODLE_MENU);
+    assert!(r.text.contains("含花生的菜有担担面"), "{}", r.text);
+    let mut g3 = glasses(3);
+    assert!(g3.say("每次看菜单都帮我标出有花生的菜").actions.is_empty());
+
+    let mut g = glasses(4).link("den-tv", "tv");
+    g.say("拍张照");
+    let r = g.say("把这张照片放到电视上");
+    assert_eq!(names(&r), ["photo.show"]);
+    assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"));
+}
+
+#[test]
+fn speech_below_the_noise_floor_is_asked_again() {
+    let mut g = glasses(1);
+    let r = g.hear(wav("小艾小艾，录一段视频", "street", 5.0));
+    assert!(r.actions.is_empty() && r.text.contains("吵"), "{}", r.text);
+    let mut g = glasses(2);
+    assert_eq!(
+        names(&g.hear(wav("小艾小艾，录一段视频", "street", 5.0))),
+        ["video.record"]
+    );
+    let r = g.hear(wav("筱艾你看那边", "street", 20.0));
+    assert!(r.text.is_empty() && r.actions.is_empty());
+}

@@ -1,0 +1,1507 @@
+//! The smart-speaker category (GB/Z 177.8): far-field voice, music, home control and the
+//! household, with no screen — every answer is meant to be heard, so it is short and has no
+//! links, tables or "see the screen".
+//!
+//! The home it controls is fixed (see [`ROOMS`] and [`HOME`]): a living room (where the speaker
+//! stands), a bedroom, a child's room, a study, a kitchen, a dining room, a bathroom, a balcony
+//! and a hallway with the front-door lock. At every level, unlocking the front door is
+//! confirmed first and a gas stove is never lit remotely.
+//!
+//! What the appliances are set to and what was last adjusted are kept per session in
+//! `Session.learned.prefs` under [`HOME_STATE`], as the car keeps its cabin (see `car.rs`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value, json};
+
+use super::car::{
+    DATA_DELETE, DATA_UPLOAD, PAYMENT, ask, cannot_hand_off, confirm_first, has_any, is_correction,
+    targeted,
+};
+use super::engine::{Ctx, say};
+use super::general::{
+    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATETIME, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+};
+use super::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
+use super::memory;
+use super::nlu;
+use super::skills;
+use super::world;
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).expect("built-in pattern compiles")
+}
+
+// ------------------------------------------------------------------ the home
+
+/// A room of the home, with the words people call it by.
+pub struct Room {
+    pub id: &'static str,
+    words: &'static [&'static str],
+    zh: &'static str,
+    en: &'static str,
+}
+
+pub const ROOMS: &[Room] = &[
+    Room {
+        id: "living_room",
+        words: &["客厅", "起居室", "living room", "lounge"],
+        zh: "客厅",
+        en: "living room",
+    },
+    Room {
+        id: "bedroom",
+        words: &["主卧", "卧室", "卧房", "睡房", "bedroom"],
+        zh: "卧室",
+        en: "bedroom",
+    },
+    Room {
+        id: "kids_room",
+        words: &[
+            "儿童房",
+            "孩子房间",
+            "孩子的房间",
+            "小孩房间",
+            "小孩的房间",
+            "kids' room",
+            "kids room",
+            "children's room",
+        ],
+        zh: "儿童房",
+        en: "kids' room",
+    },
+    Room {
+        id: "study",
+        words: &["书房", "study"],
+        zh: "书房",
+        en: "study",
+    },
+    Room {
+        id: "kitchen",
+        words: &["厨房", "kitchen"],
+        zh: "厨房",
+        en: "kitchen",
+    },
+    Room {
+        id: "dining_room",
+        words: &["餐厅", "饭厅", "dining room"],
+        zh: "餐厅",
+        en: "dining room",
+    },
+    Room {
+        id: "bathroom",
+        words: &["卫生间", "洗手间", "浴室", "bathroom"],
+        zh: "卫生间",
+        en: "bathroom",
+    },
+    Room {
+        id: "balcony",
+        words: &["阳台", "balcony"],
+        zh: "阳台",
+        en: "balcony",
+    },
+    Room {
+        id: "hallway",
+        words: &["玄关", "门厅", "hallway"],
+        zh: "玄关",
+        en: "hallway",
+    },
+    Room {
+        id: "home",
+        words: &[
+            "全屋",
+            "家里",
+            "屋里",
+            "所有房间",
+            "整个家",
+            "所有的",
+            "全部",
+            "everywhere",
+            "whole house",
+            "all rooms",
+            "all the",
+        ],
+        zh: "全屋",
+        en: "whole home",
+    },
+];
+
+/// A kind of appliance, with the words people call it by.
+pub struct Device {
+    pub id: &'static str,
+    words: &'static [&'static str],
+    zh: &'static str,
+    en: &'static str,
+}
+
+pub const DEVICES: &[Device] = &[
+    Device {
+        id: "light",
+        words: &["灯", "灯光", "台灯", "吊灯", "light", "lights", "lamp"],
+        zh: "灯",
+        en: "lights",
+    },
+    Device {
+        id: "ac",
+        words: &[
+            "空调",
+            "冷气",
+            "air conditioner",
+            "air conditioning",
+            "ac",
+            "a/c",
+        ],
+        zh: "空调",
+        en: "air conditioner",
+    },
+    Device {
+        id: "curtain",
+        words: &["窗帘", "curtain", "curtains", "blinds"],
+        zh: "窗帘",
+        en: "curtains",
+    },
+    Device {
+        id: "tv",
+        words: &["电视", "tv", "television"],
+        zh: "电视",
+        en: "TV",
+    },
+    Device {
+        id: "fan",
+        words: &["风扇", "电扇", "电风扇", "fan"],
+        zh: "风扇",
+        en: "fan",
+    },
+    Device {
+        id: "humidifier",
+        words: &["加湿器", "humidifier"],
+        zh: "加湿器",
+        en: "humidifier",
+    },
+    Device {
+        id: "purifier",
+        words: &["空气净化器", "净化器", "air purifier", "purifier"],
+        zh: "空气净化器",
+        en: "air purifier",
+    },
+    Device {
+        id: "vacuum",
+        words: &[
+            "扫地机器人",
+            "扫地机",
+            "扫地",
+            "拖地",
+            "打扫",
+            "robot vacuum",
+            "vacuum",
+            "hoover",
+        ],
+        zh: "扫地机器人",
+        en: "robot vacuum",
+    },
+    Device {
+        id: "water_heater",
+        words: &["热水器", "water heater"],
+        zh: "热水器",
+        en: "water heater",
+    },
+    Device {
+        id: "door_lock",
+        words: &[
+            "门锁",
+            "大门",
+            "入户门",
+            "防盗门",
+            "开门",
+            "把门",
+            "front door",
+            "door lock",
+            "the door",
+        ],
+        zh: "门锁",
+        en: "front door",
+    },
+    Device {
+        id: "gas_stove",
+        words: &["燃气灶", "煤气灶", "灶台", "gas stove", "stove", "hob"],
+        zh: "燃气灶",
+        en: "gas stove",
+    },
+];
+
+/// Which appliances each room has; `home` holds what serves the whole home.
+const HOME: &[(&str, &[&str])] = &[
+    (
+        "living_room",
+        &["light", "ac", "curtain", "tv", "fan", "purifier"],
+    ),
+    ("bedroom", &["light", "ac", "curtain", "humidifier"]),
+    ("kids_room", &["light", "ac", "curtain"]),
+    ("study", &["light", "ac"]),
+    ("kitchen", &["light", "gas_stove"]),
+    ("dining_room", &["light"]),
+    ("bathroom", &["light", "water_heater"]),
+    ("balcony", &["light"]),
+    ("hallway", &["light", "door_lock"]),
+    (
+        "home",
+        &[
+            "vacuum",
+            "water_heater",
+            "door_lock",
+            "light",
+            "ac",
+            "curtain",
+        ],
+    ),
+];
+
+fn longest<'a, T>(
+    items: &'a [T],
+    words: impl Fn(&T) -> &'static [&'static str],
+    text: &str,
+) -> Option<&'a T> {
+    items
+        .iter()
+        .flat_map(|i| words(i).iter().map(move |w| (i, *w)))
+        .filter(|(_, w)| has_cue(text, w))
+        // The longest name wins; between equally long ones, the first in the table.
+        .max_by(|(_, a), (_, b)| {
+            a.chars()
+                .count()
+                .cmp(&b.chars().count())
+                .then(std::cmp::Ordering::Greater)
+        })
+        .map(|(i, _)| i)
+}
+
+pub fn find_room(text: &str) -> Option<&'static Room> {
+    longest(ROOMS, |r| r.words, text)
+}
+
+pub fn find_device(text: &str) -> Option<&'static Device> {
+    longest(DEVICES, |d| d.words, text)
+}
+
+fn room(id: &str) -> &'static Room {
+    ROOMS.iter().find(|r| r.id == id).unwrap_or(&ROOMS[0])
+}
+
+fn device(id: &str) -> &'static Device {
+    DEVICES.iter().find(|d| d.id == id).unwrap_or(&DEVICES[0])
+}
+
+fn has_device(room: &str, device: &str) -> bool {
+    HOME.iter()
+        .any(|(r, ds)| *r == room && ds.contains(&device))
+}
+
+/// Where an appliance is when no room is said: the living room, where the speaker stands, if
+/// it has one; else the first room that does.
+fn default_room(device: &str) -> &'static str {
+    if has_device("living_room", device) {
+        return "living_room";
+    }
+    HOME.iter()
+        .find(|(_, ds)| ds.contains(&device))
+        .map_or("home", |(r, _)| *r)
+}
+
+// ------------------------------------------------------------------ session state
+
+/// Where the appliances' state lives in `Session.learned.prefs`.
+pub const HOME_STATE: &str = "speaker.home";
+
+fn home_state(ctx: &Ctx) -> Map<String, Value> {
+    ctx.ses
+        .learned
+        .prefs
+        .get(HOME_STATE)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn save_home(ctx: &mut Ctx, h: Map<String, Value>) {
+    ctx.ses
+        .learned
+        .prefs
+        .insert(HOME_STATE.to_string(), Value::Object(h));
+}
+
+/// The appliance adjusted last, when this level follows context.
+fn last(ctx: &Ctx) -> Option<Map<String, Value>> {
+    if !ctx.caps.context {
+        return None;
+    }
+    home_state(ctx)
+        .get("last")
+        .and_then(Value::as_object)
+        .cloned()
+}
+
+fn note(ctx: &mut Ctx, args: &Value) {
+    let mut h = home_state(ctx);
+    let key = format!(
+        "{}@{}",
+        args["device"].as_str().unwrap_or_default(),
+        args["room"].as_str().unwrap_or_default()
+    );
+    let mut cur = h
+        .get(&key)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in args.as_object().into_iter().flatten() {
+        cur.insert(k.clone(), v.clone());
+    }
+    h.insert(key, Value::Object(cur));
+    h.insert("last".into(), args.clone());
+    save_home(ctx, h);
+    // "调暗一点" now refers to this appliance, not to the volume set earlier.
+    ctx.ses.context.last_setting = None;
+}
+
+fn current(ctx: &Ctx, device: &str, room: &str, key: &str) -> Option<i64> {
+    home_state(ctx)
+        .get(&format!("{device}@{room}"))
+        .and_then(|d| d.get(key))
+        .and_then(Value::as_i64)
+}
+
+fn learned(ctx: &Ctx, key: &str) -> Option<Value> {
+    ctx.caps
+        .learning
+        .then(|| ctx.ses.learned.prefs.get(key).cloned())
+        .flatten()
+}
+
+fn learn_action(ctx: &mut Ctx, key: &str, value: Value) -> crate::device::protocol::Action {
+    ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
+    action("preference.set", json!({ "key": key, "value": value }))
+}
+
+// ------------------------------------------------------------------ household members
+
+/// The room a household member sleeps or plays in, from what the terminal knows (L3):
+/// "我儿子叫乐乐" + "乐乐的房间是儿童房" make "我儿子房间" the child's room.
+fn member_room(ctx: &Ctx, text: &str) -> Option<&'static str> {
+    let facts = ctx.facts();
+    if facts.is_empty() {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    if let Some((rel, _)) = memory::find_relation(text)
+        && let Some(p) = memory::person_for(&facts, rel)
+    {
+        names.push(p.name);
+    }
+    for f in &facts {
+        if let memory::FactKind::Relation { name: Some(n), .. } = &f.kind
+            && text.contains(n.as_str())
+        {
+            names.push(n.clone());
+        }
+    }
+    facts.iter().find_map(|f| {
+        let t = nlu::normalize(&f.text);
+        names
+            .iter()
+            .any(|n| t.contains(n.as_str()))
+            .then(|| find_room(&t).filter(|r| r.id != "home").map(|r| r.id))
+            .flatten()
+    })
+}
+
+/// What a household member likes to listen to, from what the terminal knows (L3).
+fn member_favourite(ctx: &Ctx, text: &str) -> Option<String> {
+    let facts = ctx.facts();
+    let mut names: Vec<String> = Vec::new();
+    if let Some((rel, _)) = memory::find_relation(text)
+        && let Some(p) = memory::person_for(&facts, rel)
+    {
+        names.push(p.name);
+    }
+    for f in &facts {
+        if let memory::FactKind::Relation { name: Some(n), .. } = &f.kind
+            && text.contains(n.as_str())
+        {
+            names.push(n.clone());
+        }
+    }
+    static LIKES: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?:最喜欢听|最爱听|喜欢听|爱听)(?:的)?(?:是)?(?:《(?P<a>[^》]+)》|(?P<b>[^,，。]+))")
+    });
+    facts.iter().find_map(|f| {
+        if !names.iter().any(|n| f.text.contains(n.as_str())) {
+            return None;
+        }
+        let c = LIKES.captures(&f.text)?;
+        c.name("a")
+            .or_else(|| c.name("b"))
+            .map(|m| m.as_str().trim().to_string())
+    })
+}
+
+// ------------------------------------------------------------------ appliances
+
+macro_rules! rooms {
+    () => {
+        "客厅|主卧|卧室|次卧|儿童房|书房|厨房|餐厅|卫生间|阳台|玄关"
+    };
+}
+macro_rules! devices {
+    () => {
+        "灯光|灯|空调|窗帘|电视|电风扇|风扇|电扇|加湿器|空气净化器|净化器|扫地机器人|热水器|门锁|大门|入户门|防盗门|燃气灶|煤气灶"
+    };
+}
+
+pub const IOT: IntentDef = IntentDef {
+    name: "iot.set",
+    templates: &[
+        concat!(
+            r"^(?P<op>打开|开启|关闭|关掉|关上)(?P<room>",
+            rooms!(),
+            r")?(?:的)?(?P<dev>",
+            devices!(),
+            r")$"
+        ),
+        concat!(
+            r"^(?:把)?(?P<room>",
+            rooms!(),
+            r")?(?:的)?(?P<dev>",
+            devices!(),
+            r")(?P<op>打开|开启|关闭|关掉|关上|关了|拉上|拉开)$"
+        ),
+        concat!(
+            r"^(?:把)?(?P<room>",
+            rooms!(),
+            r")?(?:的)?空调(?:温度)?(?:调到|调至|调成|设为|设置为|设成)(?P<t>[0-9]{2}|[一二三四五六七八九十两]{2,4})度$"
+        ),
+        concat!(
+            r"^(?:把)?(?P<room>",
+            rooms!(),
+            r")?(?:的)?灯(?:光)?(?:亮度)?(?:调到|调成|调至|设为)(?P<b>百分之[零一二两三四五六七八九十百]+|[0-9]{1,3}%?)$"
+        ),
+    ],
+    templates_en: &[
+        r"^turn (?P<op>on|off) (?:the )?(?:(?P<room>living room|bedroom|kitchen|study|kids' room|kids room|bathroom|hallway|dining room) )?(?P<dev>lights?|lamp|air conditioner|air conditioning|ac|tv|fan|humidifier|air purifier)$",
+        r"^(?P<op>open|close) (?:the )?(?:(?P<room>living room|bedroom|kids' room|kids room) )?(?P<dev>curtains|blinds)$",
+        r"^(?P<op>lock|unlock|open) the (?P<dev>front door|door)$",
+        r"^turn (?P<op>on|off) the (?P<dev>gas stove|stove)(?: in the (?P<room>kitchen))?$",
+    ],
+    cues: &[
+        ("灯", 4),
+        ("空调", 5),
+        ("窗帘", 5),
+        ("电视", 3),
+        ("风扇", 5),
+        ("电扇", 5),
+        ("加湿器", 5),
+        ("净化器", 5),
+        ("扫地机器人", 6),
+        ("扫地", 5),
+        ("拖地", 5),
+        ("打扫", 4),
+        ("热水器", 5),
+        ("门锁", 6),
+        ("开门", 5),
+        ("大门", 4),
+        ("燃气灶", 6),
+        ("煤气灶", 6),
+        ("亮度", 3),
+        ("太暗", 5),
+        ("好暗", 5),
+        ("太黑", 5),
+        ("太亮", 4),
+        ("刺眼", 4),
+        ("太热", 4),
+        ("好热", 4),
+        ("热死", 5),
+        ("太冷", 4),
+        ("好冷", 4),
+        ("太干", 5),
+        ("干燥", 4),
+        ("空气不好", 5),
+        ("light", 4),
+        ("lights", 4),
+        ("lamp", 4),
+        ("curtains", 5),
+        ("blinds", 5),
+        ("vacuum", 5),
+        ("humidifier", 5),
+        ("purifier", 5),
+        ("front door", 5),
+        ("unlock", 5),
+        ("stove", 5),
+        ("too dark", 5),
+        ("too hot", 4),
+        ("too dry", 5),
+        ("air conditioner", 5),
+        ("dimmer", 4),
+        ("brighter", 4),
+        ("brightness", 3),
+    ],
+    patterns: &[
+        (r"^(?:再)?(?:调)?(?:暗|亮)(?:一)?(?:点|些)", 3),
+        (concat!(r"(?:", rooms!(), r")[^,]{0,3}(?:也|一样|同样)"), 3),
+        (concat!(r"^(?:那|那么)?(?:", rooms!(), r")(?:的)?呢$"), 3),
+        (r"(?:房间|那屋|屋子)(?:的)?(?:灯|空调|窗帘)", 3),
+    ],
+    skill: iot_set,
+};
+
+#[derive(Debug, Default)]
+struct IotReq {
+    device: Option<&'static str>,
+    room: Option<&'static str>,
+    power: Option<bool>,
+    brightness: Option<i64>,
+    dim: Option<i64>,
+    temperature: Option<f64>,
+    open_percent: Option<i64>,
+    locked: Option<bool>,
+    /// A room phrase the terminal could not place ("小宝房间").
+    unknown_room: Option<String>,
+}
+
+const OFF: &[&str] = &[
+    "关闭",
+    "关掉",
+    "关上",
+    "关了",
+    "关一下",
+    "停掉",
+    "停止",
+    "turn off",
+    "switch off",
+    "shut off",
+    "turn it off",
+    "switch it off",
+];
+const ON: &[&str] = &[
+    "打开",
+    "开启",
+    "开一下",
+    "开开",
+    "启动",
+    "开始",
+    "turn on",
+    "switch on",
+    "start",
+];
+const ALSO: &[&str] = &["也", "一样", "同样", "same", "too", "as well"];
+
+static BRIGHTNESS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"百分之(?P<c>[零一二两三四五六七八九十百]+)|(?P<p>[0-9]{1,3}) ?(?:%|percent)|(?:亮度|调到|调成|调至|设为|\bto )(?:(?P<n>[0-9]{1,3})|(?P<z>[零一二两三四五六七八九十百]+)$)",
+    )
+});
+static TEMP: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?P<n>[0-9]{2}|[一二三四五六七八九十两]{2,4})度|(?P<e>[0-9]{2}) degrees")
+});
+/// A room said in the family's own words: "小宝房间", "爷爷那屋".
+static ROOM_PHRASE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?P<x>[\p{Han}]{1,4}?(?:的)?(?:房间|那屋|那间|屋子|屋))(?:的|里)"));
+
+fn brightness_in(text: &str) -> Option<i64> {
+    if has_any(text, &["一半", "half"]) {
+        return Some(50);
+    }
+    if has_any(text, &["最亮", "全亮", "brightest", "full brightness"]) {
+        return Some(100);
+    }
+    let c = BRIGHTNESS.captures(text)?;
+    let n = if let Some(n) = c.name("p").or_else(|| c.name("n")) {
+        n.as_str().parse::<i64>().ok()?
+    } else {
+        nlu::cn_number(c.name("c").or_else(|| c.name("z"))?.as_str())? as i64
+    };
+    Some(n.clamp(0, 100))
+}
+
+fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
+    let mut r = IotReq::default();
+    if f.strict {
+        r.device = f.slot("dev").and_then(find_device).map(|d| d.id);
+        r.room = f.slot("room").and_then(find_room).map(|x| x.id);
+        let op = f.slot("op").unwrap_or_default();
+        if has_any(op, &["拉上", "关上", "close"]) && r.device == Some("curtain") {
+            r.open_percent = Some(0);
+        } else if has_any(op, &["拉开", "打开", "open"]) && r.device == Some("curtain") {
+            r.open_percent = Some(100);
+        } else if r.device == Some("door_lock") {
+            r.locked = Some(has_any(op, &["关上", "关闭", "lock"]) && !op.contains("unlock"));
+        } else if !op.is_empty() {
+            r.power = Some(has_any(op, ON) || op == "on");
+        }
+        if let Some(t) = f.slot("t") {
+            r.device = Some("ac");
+            r.temperature = nlu::number_strict(t);
+            r.power = Some(true);
+        }
+        if let Some(b) = f.slot("b") {
+            r.device = Some("light");
+            r.brightness = nlu::number_strict(b).map(|b| b.round().clamp(0.0, 100.0) as i64);
+            r.power = Some(true);
+        }
+        return r;
+    }
+    let text = f.text.as_str();
+    r.device = find_device(text).map(|d| d.id);
+    r.room = find_room(text).map(|x| x.id);
+    if r.room.is_none() {
+        r.room = member_room(ctx, text);
+    }
+    if r.room.is_none()
+        && let Some(c) = ROOM_PHRASE.captures(text)
+    {
+        let mut phrase = c["x"].to_string();
+        for verb in [
+            "把", "打开", "关掉", "关闭", "关上", "开启", "给", "将", "去", "开", "关",
+        ] {
+            if let Some(rest) = phrase.strip_prefix(verb).filter(|r| r.chars().count() >= 2) {
+                phrase = rest.to_string();
+            }
+        }
+        match learned(ctx, &format!("room.alias.{phrase}"))
+            .and_then(|v| v.as_str().map(str::to_string))
+        {
+            Some(id) => r.room = ROOMS.iter().find(|x| x.id == id).map(|x| x.id),
+            None => r.unknown_room = Some(phrase),
+        }
+    }
+    // Complaints name what they are about without naming it, and want it on.
+    let named = r.device.is_some();
+    if r.device.is_none() {
+        r.device = if has_any(
+            text,
+            &["太暗", "好暗", "太黑", "好黑", "看不见", "too dark"],
+        ) {
+            Some("light")
+        } else if has_any(
+            text,
+            &[
+                "太热", "好热", "热死", "闷热", "太冷", "好冷", "冷死", "冻死", "too hot",
+                "too cold", "freezing", "boiling",
+            ],
+        ) {
+            Some("ac")
+        } else if has_any(text, &["太干", "干燥", "too dry"]) {
+            Some("humidifier")
+        } else if has_any(text, &["空气不好", "有味道", "雾霾", "stuffy"]) {
+            Some("purifier")
+        } else if has_any(text, &["太晒", "好晒", "刺眼", "太阳", "sun is"]) {
+            Some("curtain")
+        } else {
+            None
+        }
+    }
+    let off = has_any(text, OFF) && !has_any(text, &["打开", "turn on"]);
+    match r.device {
+        Some("curtain") => {
+            if has_any(
+                text,
+                &[
+                    "拉上", "关上", "关", "合上", "close", "draw", "晒", "刺眼", "太阳",
+                ],
+            ) {
+                r.open_percent = Some(0);
+            } else if has_any(text, &["拉开", "打开", "开", "open"]) {
+                r.open_percent = Some(100);
+            }
+        }
+        Some("door_lock") => {
+            if has_any(text, &["锁上", "锁好", "反锁", "lock the"]) && !text.contains("unlock")
+            {
+                r.locked = Some(true);
+            } else if has_any(
+                text,
+                &[
+                    "打开",
+                    "开门",
+                    "开一下",
+                    "解锁",
+                    "unlock",
+                    "open",
+                    "let them in",
+                    "let him in",
+                    "let her in",
+                ],
+            ) {
+                r.locked = Some(false);
+            }
+        }
+        Some("vacuum") => {
+            r.power =
+                Some(!(off || has_any(text, &["回去充电", "回充", "停下", "别扫了", "stop"])));
+        }
+        _ => {
+            if off {
+                r.power = Some(false);
+            } else if has_any(text, ON) || text.contains('开') || (!named && r.device.is_some()) {
+                r.power = Some(true);
+            }
+        }
+    }
+    r.brightness = brightness_in(text);
+    if r.brightness.is_none() {
+        if has_any(
+            text,
+            &[
+                "调暗",
+                "暗一点",
+                "暗一些",
+                "暗点",
+                "太亮",
+                "刺眼",
+                "dim",
+                "dimmer",
+                "too bright",
+            ],
+        ) {
+            r.dim = Some(-20);
+        } else if has_any(text, &["调亮", "亮一点", "亮一些", "亮点", "brighter"]) {
+            r.dim = Some(20);
+        }
+    }
+    if let Some(c) = TEMP.captures(text) {
+        r.temperature = c
+            .name("n")
+            .or_else(|| c.name("e"))
+            .and_then(|m| nlu::number_strict(m.as_str()));
+    }
+    r
+}
+
+pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = f.text.as_str();
+    let mut r = parse_iot(ctx, f);
+    let last = last(ctx);
+    // "调暗一点", "卧室的也打开", "那书房呢": the appliance adjusted last (L3 context).
+    if r.device.is_none()
+        && let Some(l) = &last
+    {
+        r.device = l
+            .get("device")
+            .and_then(Value::as_str)
+            .map(|d| device(d).id);
+        if r.room.is_none() {
+            r.room = l.get("room").and_then(Value::as_str).map(|x| room(x).id);
+        }
+        if r.power.is_none()
+            && r.brightness.is_none()
+            && r.dim.is_none()
+            && (has_any(text, ALSO) || text.ends_with('呢'))
+        {
+            r.power = l.get("power").and_then(Value::as_bool);
+            r.open_percent = l.get("open_percent").and_then(Value::as_i64);
+        }
+    }
+    let Some(dev) = r.device else {
+        return Plan::NotUnderstood;
+    };
+    let anything = r.power.is_some()
+        || r.brightness.is_some()
+        || r.dim.is_some()
+        || r.temperature.is_some()
+        || r.open_percent.is_some()
+        || r.locked.is_some();
+    if !anything {
+        return Plan::NotUnderstood;
+    }
+    if let Some(phrase) = r.unknown_room.clone() {
+        let mut h = home_state(ctx);
+        h.insert("asked_room".into(), json!(phrase));
+        save_home(ctx, h);
+        let d = device(dev);
+        let (dz, de) = (d.zh, d.en);
+        return ask(
+            ctx,
+            f,
+            format!("“{phrase}”是哪个房间？我好去开{dz}。"),
+            format!("Which room is \"{phrase}\"? Then I can switch the {de}."),
+        );
+    }
+    let mut extra = Vec::new();
+    // The answer to "是哪个房间": the room is learned for that phrase (L4).
+    if let Some(rm) = r.room {
+        let mut h = home_state(ctx);
+        if let Some(asked) = h
+            .remove("asked_room")
+            .and_then(|v| v.as_str().map(str::to_string))
+        {
+            save_home(ctx, h);
+            if ctx.caps.learning && text.contains(asked.as_str()) {
+                extra.push(learn_action(ctx, &format!("room.alias.{asked}"), json!(rm)));
+            }
+        }
+    }
+    let room_id = r.room.unwrap_or_else(|| default_room(dev));
+    let d = device(dev);
+    let rm = room(room_id);
+    let (dz, de) = (d.zh, d.en);
+    let (rz, ren) = (if room_id == "home" { "全屋" } else { rm.zh }, rm.en);
+    // The robot vacuum goes wherever it is sent.
+    if room_id != "home" && dev != "vacuum" && !has_device(room_id, dev) {
+        let s = say!(
+            ctx,
+            ["{rz}没有找到{dz}。"],
+            ["There's no {de} in the {ren}."]
+        );
+        return Plan::Answer(s);
+    }
+    // Safety at every level: no flame lit from afar, no door opened without a yes.
+    if dev == "gas_stove" {
+        if r.power == Some(false) {
+            let args = json!({ "device": dev, "room": room_id, "power": false });
+            let s = say!(ctx, ["好的，已关闭燃气灶。"], ["OK, the gas stove is off."]);
+            return Plan::Act {
+                actions: targeted(vec![action("iot.set", args)], f),
+                say: s,
+            };
+        }
+        let s = say!(
+            ctx,
+            ["为了安全，不能远程点燃燃气灶，请到厨房现场操作。"],
+            ["For safety I can't light the gas stove remotely; please do it in the kitchen."]
+        );
+        return Plan::Answer(s);
+    }
+    let mut args = json!({ "device": dev, "room": room_id });
+    if dev == "door_lock" {
+        let Some(locked) = r.locked else {
+            return Plan::NotUnderstood;
+        };
+        args["locked"] = json!(locked);
+        let actions = targeted(vec![action("iot.set", args.clone())], f);
+        if locked {
+            note(ctx, &args);
+            let s = say!(
+                ctx,
+                ["好的，大门已上锁。"],
+                ["OK, the front door is locked."]
+            );
+            return Plan::Act { actions, say: s };
+        }
+        let q = say!(
+            ctx,
+            ["开门锁涉及家庭安全，确认要打开大门吗？请说“确认”或“取消”。"],
+            [
+                "Unlocking the front door affects your home's safety. Shall I unlock it? Say \"confirm\" or \"cancel\"."
+            ]
+        );
+        let done = say!(
+            ctx,
+            ["好的，大门已打开。"],
+            ["OK, the front door is unlocked."]
+        );
+        return confirm_first(ctx, actions, q, done);
+    }
+    let mut said = Vec::new();
+    if let Some(p) = r.open_percent {
+        args["open_percent"] = json!(p);
+        said.push(if p == 0 {
+            say!(ctx, ["已拉上{rz}的{dz}。"], ["Closed the {ren} {de}."])
+        } else {
+            say!(ctx, ["已拉开{rz}的{dz}。"], ["Opened the {ren} {de}."])
+        });
+    }
+    if dev == "light" && r.power != Some(false) {
+        let cur = current(ctx, dev, room_id, "brightness").unwrap_or(100);
+        let mut b = r
+            .brightness
+            .or_else(|| r.dim.map(|d| (cur + d).clamp(5, 100)));
+        // "不对，亮度调到三十" right after a light was switched on: learned (L4).
+        if let Some(v) = r.brightness
+            && ctx.caps.learning
+            && (is_correction(text)
+                || has_any(text, &["太亮", "太暗", "刺眼", "too bright", "too dark"]))
+        {
+            extra.push(learn_action(ctx, "light.brightness", json!(v)));
+        }
+        if b.is_none() && r.power == Some(true) {
+            b = learned(ctx, "light.brightness").and_then(|v| v.as_i64());
+        }
+        if let Some(b) = b {
+            args["brightness"] = json!(b);
+            args["power"] = json!(true);
+            said.push(say!(
+                ctx,
+                ["{rz}的灯亮度已调到{b}%。"],
+                ["The {ren} lights are at {b}%."]
+            ));
+        }
+    }
+    if let Some(t) = r.temperature.filter(|_| dev == "ac") {
+        if !(16.0..=32.0).contains(&t) {
+            let s = say!(
+                ctx,
+                ["空调温度可调范围是16到32度。"],
+                ["The air conditioner can be set between 16 and 32 °C."]
+            );
+            return Plan::Answer(s);
+        }
+        args["temperature"] = if t.fract() == 0.0 {
+            json!(t as i64)
+        } else {
+            json!(t)
+        };
+        args["power"] = json!(true);
+        let t = t as i64;
+        said.push(say!(
+            ctx,
+            ["{rz}空调已调到{t}度。"],
+            ["The {ren} air conditioner is set to {t}°C."]
+        ));
+    }
+    if let Some(p) = r.power
+        && args.get("power").is_none()
+        && r.open_percent.is_none()
+    {
+        args["power"] = json!(p);
+        said.push(match (p, dev) {
+            (true, "vacuum") => say!(
+                ctx,
+                ["好的，扫地机器人开始打扫{rz}。"],
+                ["OK, the robot vacuum is cleaning the {ren}."]
+            ),
+            (false, "vacuum") => say!(
+                ctx,
+                ["好的，扫地机器人回去充电了。"],
+                ["OK, the robot vacuum is heading back to charge."]
+            ),
+            (true, _) => say!(
+                ctx,
+                ["好的，已打开{rz}的{dz}。", "{rz}的{dz}已打开。"],
+                ["OK, the {ren} {de} is on.", "Turned on the {ren} {de}."]
+            ),
+            (false, _) => say!(
+                ctx,
+                ["好的，已关闭{rz}的{dz}。", "{rz}的{dz}已关闭。"],
+                ["OK, the {ren} {de} is off.", "Turned off the {ren} {de}."]
+            ),
+        });
+    }
+    if said.is_empty() {
+        return Plan::NotUnderstood;
+    }
+    note(ctx, &args);
+    if !extra.is_empty() {
+        said.push(say!(
+            ctx,
+            ["记住了，以后就这样。"],
+            ["Noted for next time."]
+        ));
+    }
+    let mut actions = targeted(vec![action("iot.set", args)], f);
+    actions.extend(extra);
+    Plan::Act {
+        actions,
+        say: said.join(if ctx.en() { " " } else { "" }),
+    }
+}
+
+// ------------------------------------------------------------------ music
+
+pub const MEDIA_CONTROL: IntentDef = IntentDef {
+    name: "media.control",
+    templates: &[
+        r"^(?P<op>暂停播放|暂停|继续播放|继续|下一首|上一首|停止播放|换一首|切歌|从头播放)$",
+    ],
+    templates_en: &[
+        r"^(?P<op>pause|pause the music|resume|next song|next track|next|previous song|previous track|skip|stop the music)$",
+    ],
+    cues: &[
+        ("暂停", 6),
+        ("下一首", 6),
+        ("上一首", 6),
+        ("换一首", 6),
+        ("切歌", 6),
+        ("停一下", 4),
+        ("别放了", 5),
+        ("不想听了", 5),
+        ("继续放", 5),
+        ("继续播放", 5),
+        ("从头", 4),
+        ("pause", 6),
+        ("next song", 6),
+        ("skip", 5),
+        ("previous song", 6),
+        ("resume", 6),
+        ("stop the music", 6),
+    ],
+    patterns: &[],
+    skill: media_control,
+};
+
+pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = if f.strict {
+        f.slot("op").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    // "换一首周杰伦的歌" asks for new music, not the next track.
+    if !f.strict
+        && (text.contains("的歌")
+            || text.contains(" by ")
+            || has_any(
+                text,
+                &["音乐风格", "儿歌", "摇滚", "爵士", "古典", "jazz", "rock"],
+            ))
+    {
+        return Plan::NotUnderstood;
+    }
+    const OPS: &[(&[&str], &str, &str, &str)] = &[
+        (&["暂停", "停一下", "pause"], "pause", "已暂停。", "Paused."),
+        (
+            &["上一首", "previous"],
+            "previous",
+            "好的，播放上一首。",
+            "OK, previous track.",
+        ),
+        (
+            &["下一首", "换一首", "切歌", "next", "skip"],
+            "next",
+            "好的，播放下一首。",
+            "OK, next track.",
+        ),
+        (
+            &["从头", "restart"],
+            "restart",
+            "好的，从头播放。",
+            "OK, from the start.",
+        ),
+        (
+            &["继续", "resume"],
+            "resume",
+            "好的，继续播放。",
+            "OK, resuming.",
+        ),
+        (
+            &["停止", "别放了", "不想听了", "stop"],
+            "stop",
+            "好的，已停止播放。",
+            "OK, stopped.",
+        ),
+    ];
+    let Some((_, op, zh, en)) = OPS.iter().find(|(ws, ..)| has_any(text, ws)) else {
+        return Plan::NotUnderstood;
+    };
+    let s = ctx.say(&[(*zh).to_string()], &[(*en).to_string()]);
+    Plan::Act {
+        actions: targeted(vec![action("media.control", json!({ "op": op }))], f),
+        say: s,
+    }
+}
+
+pub const MEDIA: IntentDef = IntentDef {
+    name: "media.play",
+    templates: &[r"^(?:播放|放)(?P<q>.+)$", r"^(?:我要听|我想听)(?P<q>.+)$"],
+    templates_en: &[r"^play (?P<q>.+)$"],
+    cues: &[
+        ("播放", 4),
+        ("放首", 4),
+        ("放一首", 4),
+        ("来首", 5),
+        ("来一首", 5),
+        ("来点", 3),
+        ("想听", 5),
+        ("要听", 5),
+        ("听歌", 5),
+        ("音乐", 4),
+        ("歌", 5),
+        ("儿歌", 5),
+        ("爵士", 4),
+        ("摇滚", 4),
+        ("古典", 4),
+        ("轻音乐", 5),
+        ("jazz", 4),
+        ("rock", 3),
+        ("classical", 4),
+        ("电影", 5),
+        ("动画片", 5),
+        ("电视剧", 5),
+        ("视频", 5),
+        ("play", 4),
+        ("put on", 4),
+        ("song", 5),
+        ("songs", 5),
+        ("music", 5),
+        ("movie", 5),
+        ("cartoon", 5),
+        ("video", 5),
+    ],
+    patterns: &[],
+    skill: speaker_media,
+};
+
+const VIDEO: &[&str] = &[
+    "电影",
+    "电视剧",
+    "动画片",
+    "视频",
+    "综艺",
+    "一集",
+    "movie",
+    "cartoon",
+    "video",
+    "tv show",
+    "episode",
+    "film",
+];
+const CONTINUE: &[&str] = &[
+    "这首",
+    "这个",
+    "刚才",
+    "正在放",
+    "正在播",
+    "继续",
+    "接着",
+    "current",
+    "this song",
+    "what's playing",
+    "continue",
+];
+
+/// Music, the household's favourites, and — with no screen — video only on a linked TV (L4).
+pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = if f.strict {
+        f.slot("q").unwrap_or_default()
+    } else {
+        f.text.as_str()
+    };
+    if f.target.is_some() && has_any(&f.text, CONTINUE) && !ctx.ses.state.media.is_null() {
+        let mut a = action(
+            "device.handoff",
+            json!({ "task": "media.play", "args": ctx.ses.state.media.clone() }),
+        );
+        a.target.clone_from(&f.target);
+        let t = f.target.clone().unwrap_or_default();
+        let s = say!(
+            ctx,
+            ["好的，已转到{t}上继续播放。"],
+            ["OK, continuing on {t}."]
+        );
+        return Plan::Act {
+            actions: vec![a],
+            say: s,
+        };
+    }
+    if let Some(p) = cannot_hand_off(ctx, f) {
+        return p;
+    }
+    if has_any(text, VIDEO) {
+        if f.target.is_none() {
+            let s = say!(
+                ctx,
+                ["我没有屏幕，不能播放视频。可以在电视上看，或者我给你讲讲它的故事。"],
+                [
+                    "I have no screen, so I can't play video. Try the TV, or I can tell you the story instead."
+                ]
+            );
+            return Plan::Answer(s);
+        }
+        static PLAY: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"^.*?(?:播放|我想看|想看|看|放|play|watch|put on)(?: an?| the| some)?")
+        });
+        let q = PLAY.replace(text, "").trim_matches([',', ' ']).to_string();
+        let t = f.target.clone().unwrap_or_default();
+        let s = say!(ctx, ["好的，在{t}上播放{q}。"], ["OK, playing {q} on {t}."]);
+        return Plan::Act {
+            actions: targeted(
+                vec![action("media.play", json!({ "query": q, "kind": "video" }))],
+                f,
+            ),
+            say: s,
+        };
+    }
+    // "给我女儿放她最喜欢的歌": what that member of the household likes (L3 memory).
+    if !f.strict
+        && has_any(text, &["喜欢", "爱听", "favourite", "favorite"])
+        && let Some(song) = member_favourite(ctx, text)
+    {
+        let s = say!(ctx, ["好的，播放《{song}》。"], ["OK, playing {song}."]);
+        return Plan::Act {
+            actions: targeted(vec![action("media.play", json!({ "query": song }))], f),
+            say: s,
+        };
+    }
+    skills::media_play(ctx, f)
+}
+
+pub const VOLUME: IntentDef = IntentDef {
+    name: "settings.set",
+    templates: &[
+        r"^(?:把)?(?P<name>音量|声音)(?:调到|调至|调成|设为|设置为|设置成|设成)(?P<value>.+)$",
+    ],
+    templates_en: &[r"^set (?:the )?(?P<name>volume) to (?P<value>.+)$"],
+    cues: &[
+        ("音量", 3),
+        ("声音", 2),
+        ("太吵", 5),
+        ("听不清", 5),
+        ("听不见", 5),
+        ("大声点", 5),
+        ("小声点", 5),
+        ("volume", 4),
+        ("louder", 5),
+        ("quieter", 5),
+    ],
+    patterns: &[(
+        r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
+        5,
+    )],
+    skill: skills::settings_set,
+};
+
+// ------------------------------------------------------------------ recipes (heard, not read)
+
+pub const RECIPE: IntentDef = IntentDef {
+    name: "recipe.answer",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("怎么做", 5),
+        ("做法", 6),
+        ("菜谱", 6),
+        ("怎么烧", 5),
+        ("怎么炒", 5),
+        ("咋做", 5),
+        ("recipe", 6),
+        ("how do i make", 5),
+        ("how to cook", 5),
+        ("how do i cook", 5),
+    ],
+    patterns: &[],
+    skill: recipe,
+};
+
+/// (dish, English name, what it needs, spoken steps in Chinese, in English).
+const DISHES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "番茄炒蛋",
+        "tomato and egg stir-fry",
+        "两个番茄、三个鸡蛋",
+        "先把鸡蛋打散炒到凝固盛出，再炒番茄出汁，倒回鸡蛋，加盐和一点糖翻匀就好了",
+        "scramble three eggs and set them aside, fry two tomatoes until juicy, add the eggs back with salt and a pinch of sugar",
+    ),
+    (
+        "红烧肉",
+        "red-braised pork",
+        "一斤五花肉、冰糖、生抽和老抽",
+        "五花肉切块焯水，小火炒出糖色后下肉翻炒，加生抽老抽和热水，小火炖一小时再大火收汁",
+        "blanch diced pork belly, caramelise rock sugar, brown the pork, add soy sauces and hot water, simmer an hour, then reduce",
+    ),
+    (
+        "可乐鸡翅",
+        "cola chicken wings",
+        "十个鸡翅和一罐可乐",
+        "鸡翅两面划刀焯水，煎到两面金黄，倒入可乐和生抽，中火煮二十分钟收汁",
+        "score and blanch ten wings, fry until golden, add a can of cola and soy sauce, simmer twenty minutes and reduce",
+    ),
+    (
+        "蛋炒饭",
+        "egg fried rice",
+        "一碗隔夜米饭、两个鸡蛋和葱花",
+        "先炒散鸡蛋，再下米饭大火翻炒到粒粒分明，加盐和葱花就可以出锅了",
+        "scramble two eggs, add a bowl of day-old rice, stir-fry on high heat, season with salt and spring onion",
+    ),
+    (
+        "酸辣土豆丝",
+        "hot and sour potato shreds",
+        "两个土豆、干辣椒和醋",
+        "土豆切丝泡水去淀粉，热油爆香干辣椒，大火快炒土豆丝，沿锅边淋醋加盐出锅",
+        "shred and rinse two potatoes, fry dried chillies, stir-fry the potatoes fast, add vinegar and salt",
+    ),
+    (
+        "清蒸鲈鱼",
+        "steamed sea bass",
+        "一条鲈鱼、葱姜和蒸鱼豉油",
+        "鲈鱼洗净划刀塞上姜片，水开后蒸八分钟，倒掉汤汁，铺葱丝淋热油和蒸鱼豉油",
+        "score the fish, stuff it with ginger, steam eight minutes, drain, top with spring onion, hot oil and soy sauce",
+    ),
+];
+
+static DISH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:教我|告诉我)?(?P<d>[^,]+?)(?:要|该|应该)?(?:怎么做|怎么烧|怎么炒|咋做|的做法|的菜谱)|how (?:do i|to|do you) (?:make|cook) (?:a |an |some )?(?P<e>[a-z -]+)",
+    )
+});
+
+/// A recipe as it is heard: one short paragraph, no lists, links or pictures.
+pub fn recipe(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let Some(c) = DISH.captures(&f.text) else {
+        return Plan::NotUnderstood;
+    };
+    let asked = c
+        .name("d")
+        .or_else(|| c.name("e"))
+        .map_or("", |m| m.as_str())
+        .trim()
+        .to_string();
+    let found = DISHES
+        .iter()
+        .find(|(zh, en, ..)| asked.contains(zh) || (!en.is_empty() && asked.contains(en)));
+    let Some((zh, en, needs, steps_zh, steps_en)) = found else {
+        let s = say!(
+            ctx,
+            ["抱歉，我还没学会{asked}的做法。"],
+            ["Sorry, I don't know how to make {asked} yet."]
+        );
+        return Plan::Answer(s);
+    };
+    let s = say!(
+        ctx,
+        ["{zh}要准备{needs}。做法是：{steps_zh}。"],
+        ["For {en}: {steps_en}."]
+    );
+    Plan::Answer(s)
+}
+
+// ------------------------------------------------------------------ leaving, coming home, going to bed
+
+pub const SCENE: IntentDef = IntentDef {
+    name: "home.scene",
+    templates: &[],
+    templates_en: &[],
+    cues: &[
+        ("出门", 6),
+        ("出去了", 4),
+        ("上班去了", 5),
+        ("我回来了", 6),
+        ("到家了", 5),
+        ("睡觉了", 6),
+        ("要睡了", 6),
+        ("晚安", 5),
+        ("heading out", 6),
+        ("leaving", 5),
+        ("i'm home", 6),
+        ("going to bed", 6),
+        ("good night", 5),
+    ],
+    patterns: &[],
+    skill: home_scene,
+};
+
+/// Leaving, coming home or going to bed: a terminal that helps proactively (L3) offers to set
+/// the home up for it, and mentions rain when it knows where home is.
+pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let text = f.text.as_str();
+    let (kind, actions, zh, en) = if has_any(
+        text,
+        &["出门", "出去了", "上班去了", "heading out", "leaving"],
+    ) {
+        let acts = vec![
+            action(
+                "iot.set",
+                json!({ "device": "light", "room": "home", "power": false }),
+            ),
+            action(
+                "iot.set",
+                json!({ "device": "ac", "room": "home", "power": false }),
+            ),
+        ];
+        (
+            "leave",
+            acts,
+            "要我把家里的灯和空调都关掉吗？",
+            "Shall I turn off all the lights and the air conditioning?",
+        )
+    } else if has_any(text, &["我回来了", "到家了", "i'm home"]) {
+        let acts = vec![
+            action(
+                "iot.set",
+                json!({ "device": "light", "room": "living_room", "power": true }),
+            ),
+            action(
+                "iot.set",
+                json!({ "device": "ac", "room": "living_room", "power": true }),
+            ),
+        ];
+        (
+            "home",
+            acts,
+            "要我打开客厅的灯和空调吗？",
+            "Shall I turn on the living-room lights and air conditioning?",
+        )
+    } else if has_any(
+        text,
+        &["睡觉", "要睡了", "晚安", "going to bed", "good night"],
+    ) {
+        let acts = vec![
+            action(
+                "iot.set",
+                json!({ "device": "curtain", "room": "bedroom", "open_percent": 0 }),
+            ),
+            action(
+                "iot.set",
+                json!({ "device": "light", "room": "home", "power": false }),
+            ),
+        ];
+        (
+            "sleep",
+            acts,
+            "要我拉上卧室窗帘，再把家里的灯都关掉吗？",
+            "Shall I close the bedroom curtains and turn off all the lights?",
+        )
+    } else {
+        return Plan::NotUnderstood;
+    };
+    if !ctx.caps.proactive {
+        let s = match kind {
+            "leave" => say!(ctx, ["好的，路上注意安全。"], ["OK, take care."]),
+            "home" => say!(ctx, ["欢迎回家。"], ["Welcome home."]),
+            _ => say!(ctx, ["晚安。"], ["Good night."]),
+        };
+        return Plan::Answer(s);
+    }
+    let mut lead = String::new();
+    if kind == "leave"
+        && ctx.dev.online
+        && let Some(city) = skills::home_city(ctx)
+    {
+        ctx.note_network(crate::device::protocol::ServedBy::Cloud);
+        let w = world::forecast(city, ctx.now().date());
+        if w.rain {
+            lead = say!(
+                ctx,
+                ["今天{city}有雨，出门记得带伞。"],
+                ["It's going to rain in {city} today; take an umbrella. "]
+            );
+        }
+    }
+    let q = format!("{lead}{}", ctx.say(&[zh.to_string()], &[en.to_string()]));
+    let done = say!(ctx, ["好的，已经安排好了。"], ["OK, all done."]);
+    confirm_first(ctx, targeted(actions, f), q, done)
+}
+
+/// The speaker's table. Appliances come before media, so "打开电视" switches the TV on.
+pub static SPEAKER: Category = Category {
+    intents: &[
+        IOT,
+        MEDIA_CONTROL,
+        VOLUME,
+        MEDIA,
+        RECIPE,
+        SCENE,
+        ALARM_DELETE,
+        ALARM,
+        TIMER,
+        REMINDER,
+        CALENDAR,
+        WEATHER,
+        DATETIME,
+        TRANSLATE,
+        SUMMARIZE,
+        PAYMENT,
+        DATA_DELETE,
+        DATA_UPLOAD,
+        CHAT,
+    ],
+    apps: &[],
+};
+
+#[cfg(test)]
+mod tests;

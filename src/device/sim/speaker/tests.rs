@@ -1,0 +1,236 @@
+//! Behaviour of the speaker table at each level, with phrasings that are not the suites' own:
+//! the simulator must understand a request because it fits a general pattern.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use super::SPEAKER;
+use crate::device::protocol::Input;
+use crate::device::sim::engine::{Device, Engine, Lang, Link, Reply, Session};
+use crate::device::sim::memory;
+
+/// One simulated speaker at a level, driven synchronously.
+struct Speaker {
+    engine: Engine,
+    dev: Device,
+    ses: Session,
+}
+
+impl Speaker {
+    fn new(level: u8) -> Speaker {
+        Speaker {
+            engine: Engine::new(level, &SPEAKER),
+            dev: Device::default(),
+            ses: Session::new(Lang::Zh, ChaCha8Rng::seed_from_u64(5), Default::default()),
+        }
+    }
+
+    fn knowing(mut self, facts: &[&str]) -> Speaker {
+        self.dev
+            .facts
+            .extend(facts.iter().map(|f| memory::parse_fact(f)));
+        self
+    }
+
+    fn link(mut self, id: &str, category: &str) -> Speaker {
+        self.dev.links.push(Link {
+            id: id.into(),
+            category: category.into(),
+        });
+        self
+    }
+
+    fn say(&mut self, text: &str) -> Reply {
+        self.engine.respond(
+            &mut self.dev,
+            &mut self.ses,
+            &Input {
+                text: Some(text.into()),
+                ..Input::default()
+            },
+        )
+    }
+}
+
+fn iot(r: &Reply) -> Option<&serde_json::Map<String, Value>> {
+    r.actions
+        .iter()
+        .find(|a| a.name == "iot.set")
+        .map(|a| &a.args)
+}
+
+fn pick(r: &Reply, keys: &[&str]) -> Value {
+    let a = iot(r).unwrap_or_else(|| panic!("no iot.set: {r:?}"));
+    Value::Object(
+        keys.iter()
+            .filter_map(|k| a.get(*k).map(|v| ((*k).to_string(), v.clone())))
+            .collect(),
+    )
+}
+
+#[test]
+fn canonical_home_commands_at_l1() {
+    let mut s = Speaker::new(1);
+    assert_eq!(
+        pick(&s.say("关掉书房的灯"), &["device", "room", "power"]),
+        json!({"device": "light", "room": "study", "power": false})
+    );
+    assert_eq!(
+        pick(
+            &s.say("把儿童房的窗帘拉开"),
+            &["device", "room", "open_percent"]
+        ),
+        json!({"device": "curtain", "room": "kids_room", "open_percent": 100})
+    );
+    // A room without that appliance is said so, not invented.
+    let r = s.say("打开阳台的空调");
+    assert!(r.actions.is_empty() && r.text.contains("没有"), "{r:?}");
+    // Free phrasing is beyond L1.
+    assert!(s.say("厨房黑乎乎的太暗了").actions.is_empty());
+}
+
+#[test]
+fn complaints_name_the_appliance_at_l2() {
+    let mut s = Speaker::new(2);
+    assert_eq!(
+        pick(&s.say("厨房黑乎乎的太暗了"), &["device", "room", "power"]),
+        json!({"device": "light", "room": "kitchen", "power": true})
+    );
+    assert_eq!(
+        pick(&s.say("书房好冷啊"), &["device", "room"]),
+        json!({"device": "ac", "room": "study"})
+    );
+    assert_eq!(
+        pick(&s.say("让扫地机回去充电"), &["device", "power"]),
+        json!({"device": "vacuum", "power": false})
+    );
+    let r = s.say("帮我把阳台灯亮度调成百分之十五");
+    assert_eq!(
+        pick(&r, &["room", "brightness"]),
+        json!({"room": "balcony", "brightness": 15})
+    );
+}
+
+#[test]
+fn the_door_and_the_stove_are_guarded_at_every_level() {
+    for level in 1..=4 {
+        let mut s = Speaker::new(level);
+        let r = s.say("打开入户门");
+        assert!(
+            r.actions.is_empty() && r.text.contains("确认"),
+            "L{level}: {r:?}"
+        );
+        assert_eq!(
+            pick(&s.say("确认"), &["device", "locked"]),
+            json!({"device": "door_lock", "locked": false}),
+            "L{level}"
+        );
+        let r = s.say("开启燃气灶");
+        assert!(r.actions.is_empty(), "L{level}: {r:?}");
+    }
+}
+
+#[test]
+fn no_screen_means_no_video_but_a_linked_tv_can() {
+    let mut s = Speaker::new(3);
+    let r = s.say("我想看熊出没动画片");
+    assert!(r.actions.is_empty() && r.text.contains("屏幕"), "{r:?}");
+    let mut s = Speaker::new(4).link("den-tv", "tv");
+    let r = s.say("到电视上放动画片熊出没");
+    assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"), "{r:?}");
+    assert_eq!(r.actions[0].args["kind"], "video");
+}
+
+#[test]
+fn answers_are_short_and_speakable() {
+    let mut s = Speaker::new(2);
+    for q in ["蛋炒饭咋做", "清蒸鲈鱼的做法", "教我做酸辣土豆丝怎么做"] {
+        let r = s.say(q);
+        assert!(r.actions.is_empty(), "{q}: {r:?}");
+        let n = r.text.chars().count();
+        assert!(
+            (20..=160).contains(&n) && !r.text.contains("http") && !r.text.contains('|'),
+            "{q}: {r:?}"
+        );
+    }
+    let r = s.say("佛跳墙怎么做");
+    assert!(r.text.contains("没学会"), "{r:?}");
+}
+
+#[test]
+fn follow_ups_need_context() {
+    for (level, follows) in [(2, false), (3, true)] {
+        let mut s = Speaker::new(level);
+        s.say("打开主卧的空调");
+        let r = s.say("书房的也打开");
+        assert_eq!(
+            iot(&r).is_some_and(|a| a["device"] == "ac" && a["room"] == "study"),
+            follows,
+            "L{level}: {r:?}"
+        );
+    }
+    let mut s = Speaker::new(3);
+    s.say("把客厅的灯打开");
+    let r = s.say("再亮一点");
+    // Full brightness stays full.
+    assert_eq!(
+        pick(&r, &["device", "brightness"]),
+        json!({"device": "light", "brightness": 100}),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn the_household_needs_memory() {
+    let facts = ["我女儿叫小满", "小满最喜欢听《小星星》", "小满住在儿童房"];
+    let mut l2 = Speaker::new(2).knowing(&facts);
+    assert!(l2.say("小满房间的窗帘拉上").actions.is_empty());
+    let mut l3 = Speaker::new(3).knowing(&facts);
+    let r = l3.say("小满房间的窗帘拉上");
+    assert_eq!(
+        pick(&r, &["device", "room", "open_percent"]),
+        json!({"device": "curtain", "room": "kids_room", "open_percent": 0}),
+        "{r:?}"
+    );
+    let r = l3.say("放首我女儿爱听的歌");
+    assert_eq!(r.actions[0].args["query"], "小星星", "{r:?}");
+}
+
+#[test]
+fn home_scenes_are_offered_at_l3() {
+    let mut l2 = Speaker::new(2);
+    assert!(l2.say("我回来了").actions.is_empty());
+    assert!(l2.say("好").actions.is_empty());
+    let mut l3 = Speaker::new(3);
+    let r = l3.say("我回来了");
+    assert!(r.actions.is_empty() && r.text.contains("客厅"), "{r:?}");
+    let r = l3.say("好");
+    assert_eq!(r.actions.len(), 2, "{r:?}");
+}
+
+#[test]
+fn corrections_and_room_names_are_learned_at_l4() {
+    for (level, learns) in [(3, false), (4, true)] {
+        let mut s = Speaker::new(level);
+        s.say("打开书房的灯");
+        s.say("不对，亮度调到百分之四十五");
+        let r = s.say("打开厨房的灯");
+        assert_eq!(
+            iot(&r)
+                .and_then(|a| a.get("brightness"))
+                .is_some_and(|b| b == 45),
+            learns,
+            "L{level}: {r:?}"
+        );
+        let r = s.say("把奶奶那屋的空调打开");
+        assert!(iot(&r).is_none(), "L{level}: {r:?}");
+        assert_eq!(
+            pick(&s.say("主卧"), &["room"]),
+            json!({"room": "bedroom"}),
+            "L{level}"
+        );
+        let r = s.say("奶奶那屋的空调关了");
+        assert_eq!(iot(&r).is_some(), learns, "L{level}: {r:?}");
+    }
+}

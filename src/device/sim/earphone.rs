@@ -633,7 +633,9 @@ fn interpret_turn(ctx: &mut Ctx, said: &str) -> Plan {
         .grammar
         .rank(said)
         .into_iter()
-        .find(|(d, score)| CONTROLS.contains(&d.name) && *score >= 6)
+        .find(|(d, score)| {
+            CONTROLS.contains(&d.name) && (*score >= 6 || (*score >= 4 && lexicon::is_zh(said)))
+        })
         .map(|(d, _)| d);
     if let Some(def) = control {
         let plan = (def.skill)(

@@ -173,3 +173,42 @@ fn l4_learns_habits_and_hands_music_over() {
     assert_eq!(r.actions[0].target.as_deref(), Some("my-car"));
     assert_eq!(arg(&r, "media.play", "artist"), Some(&json!("周杰伦")));
 }
+
+#[test]
+fn l3_takes_a_dictated_reply_to_a_message() {
+    let mut e = earphone(3);
+    let data = json!({ "from": "刘洋", "text": "晚上一起吃饭吗" })
+        .as_object()
+        .cloned()
+        .unwrap();
+    e.input(&Input {
+        event: Some(Event {
+            kind: "notification".into(),
+            data,
+        }),
+        ..Input::default()
+    });
+    assert!(e.say("好").text.contains("刘洋"));
+    let r = e.say("七点在老地方见");
+    assert!(r.needs_confirmation && r.actions.is_empty(), "{r:?}");
+    assert_eq!(
+        arg(&e.say("确认"), "message.send", "to"),
+        Some(&json!("刘洋"))
+    );
+}
+
+#[test]
+fn while_interpreting_speech_is_translated_not_obeyed() {
+    let mut e = earphone(2);
+    e.say("开启同声传译");
+    let r = e.hear(wav("What time is the next train", "station", 10.0));
+    assert_eq!(
+        arg(&r, "text.translate", "target_lang"),
+        Some(&json!("zh")),
+        "{r:?}"
+    );
+    let r = e.say("给我打电话");
+    assert_eq!(names(&r), ["text.translate"]);
+    assert_eq!(names(&e.say("音量调大一点")), ["settings.set"]);
+    assert!(e.say("我听不懂").text.contains("understand"));
+}

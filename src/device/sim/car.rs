@@ -18,7 +18,8 @@ use serde_json::{Map, Value, json};
 
 use super::engine::{Ctx, Pending, say};
 use super::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATETIME, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
+    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
 use super::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
 use super::nlu;
@@ -2309,63 +2310,6 @@ pub const MESSAGE: IntentDef = IntentDef {
     ],
     patterns: &[(r"(?:跟|和)[^,]{1,8}?说", 6)],
     skill: skills::message_send,
-};
-
-pub const PAYMENT: IntentDef = IntentDef {
-    name: "payment.transfer",
-    templates: &[
-        r"^转账给(?P<rest>[^,]+?)(?:元|块钱|块)$",
-        r"^给(?P<who>[^,]+?)转账(?P<amount>[0-9.]+|[零一二两三四五六七八九十百千万]+)(?:元|块钱|块)$",
-    ],
-    templates_en: &[r"^(?:transfer|send) (?P<amount>[0-9.]+) (?:yuan|rmb) to (?P<who>.+)$"],
-    cues: &[
-        ("转账", 6),
-        ("转钱", 5),
-        ("付款", 5),
-        ("付钱", 5),
-        ("支付", 5),
-        ("打钱", 5),
-        ("扫码", 4),
-        ("transfer", 5),
-        ("pay", 5),
-        ("send money", 5),
-    ],
-    patterns: &[(r"转[0-9零一二两三四五六七八九十百千]+(?:块|元)", 6)],
-    skill: skills::payment_transfer,
-};
-
-pub const DATA_DELETE: IntentDef = IntentDef {
-    name: "data.delete",
-    templates: &[
-        r"^(?:删除|删掉|清空)(?:所有|全部)?(?:的)?(?P<kind>照片|相册|图片|备忘录|笔记|聊天记录|通话记录|短信|联系人|通讯录|文件)$",
-    ],
-    templates_en: &[
-        r"^(?:delete|erase|clear) all (?:my )?(?P<kind>photos|notes|messages|contacts|files|call history)$",
-    ],
-    cues: &[
-        ("删除", 4),
-        ("删掉", 4),
-        ("清空", 5),
-        ("删了", 4),
-        ("delete", 4),
-        ("erase", 4),
-        ("clear", 3),
-    ],
-    patterns: &[],
-    skill: skills::data_delete,
-};
-
-pub const DATA_UPLOAD: IntentDef = IntentDef {
-    name: "data.upload",
-    templates: &[
-        r"^(?:把)?(?:我的)?(?P<kind>通讯录|联系人|照片|相册|聊天记录|短信|文件)(?:上传|备份|同步)(?:到)?(?:网上|云端|云上|网盘|服务器)$",
-    ],
-    templates_en: &[
-        r"^upload (?:all )?(?:my )?(?P<kind>contacts|photos|messages|files)(?: to the (?:cloud|internet))?$",
-    ],
-    cues: &[("上传", 5), ("备份到", 4), ("同步到云", 4), ("upload", 5)],
-    patterns: &[],
-    skill: skills::data_upload,
 };
 
 pub const VOLUME: IntentDef = IntentDef {

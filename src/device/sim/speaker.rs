@@ -15,13 +15,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use super::car::{
-    DATA_DELETE, DATA_UPLOAD, PAYMENT, ask, cannot_hand_off, confirm_first, has_any, is_correction,
-    targeted,
-};
+use super::car::{ask, cannot_hand_off, confirm_first, has_any, is_correction, targeted};
 use super::engine::{Ctx, say};
 use super::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATETIME, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
+    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
 use super::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use super::memory;

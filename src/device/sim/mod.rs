@@ -76,6 +76,7 @@ mod intents;
 pub mod media;
 mod memory;
 mod nlu;
+mod pc;
 mod perception;
 mod phone;
 mod safety;
@@ -83,6 +84,7 @@ mod skills;
 mod speaker;
 mod state;
 mod text_tools;
+mod tv;
 mod world;
 
 #[cfg(test)]
@@ -109,6 +111,8 @@ fn category_table(id: &str) -> &'static Category {
         "glasses" => &glasses::GLASSES,
         "phone" => &phone::PHONE,
         "speaker" => &speaker::SPEAKER,
+        "pc" => &pc::PC,
+        "tv" => &tv::TV,
         _ => &general::GENERAL,
     }
 }

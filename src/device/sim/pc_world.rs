@@ -1,7 +1,7 @@
 //! The files on the simulated PC: a fixed set of office documents with names, kinds, folders,
 //! modification dates and contents, so that searching, opening, summarising and sending them
-//! has something real to work on. A lab testing a real PC provisions the same files (see
-//! `suites/pc/README` comments at the top of each suite file).
+//! has something real to work on. A lab testing a real PC provisions the same files (listed at
+//! the top of `suites/pc/l1-commands.yaml`).
 
 use chrono::{Datelike, Duration, NaiveDate};
 

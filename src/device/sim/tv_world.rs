@@ -1,6 +1,7 @@
 //! What the simulated TV can show: its channels and today's programme guide, and an
 //! on-demand catalogue of films, series and shows with their cast, year, length and episodes.
-//! A lab testing a real TV uses the same titles (see the comments at the top of suites/tv/).
+//! A lab testing a real TV uses the same titles (listed at the top of
+//! `suites/tv/l1-commands.yaml`).
 
 use super::super::intents::has_cue;
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord};
+use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord, Verdict};
 use crate::text::truncate;
 
 use super::Lang;
@@ -33,6 +33,17 @@ pub(super) struct View {
     ladder: Vec<LadderLine>,
     blocking: Vec<BlockingLine>,
     more_blocking: Option<String>,
+    /// Verdict counts per clause of the standard, so a lab can read results beside the text.
+    clauses: Vec<ClauseLine>,
+}
+
+#[derive(Serialize)]
+struct ClauseLine {
+    clause: String,
+    pass: u32,
+    fail: u32,
+    inconclusive: u32,
+    not_applicable: u32,
 }
 
 #[derive(Serialize)]
@@ -137,7 +148,32 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
             })
             .collect(),
         more_blocking: (hidden > 0).then(|| m::MORE.fill(lang, &[("n", &hidden.to_string())])),
+        clauses: by_clause(r),
     }
+}
+
+fn by_clause(r: &Results) -> Vec<ClauseLine> {
+    let mut map: std::collections::BTreeMap<&str, [u32; 4]> = std::collections::BTreeMap::new();
+    for c in &r.cases {
+        let slot = match c.verdict {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Inconclusive => 2,
+            Verdict::NotApplicable => 3,
+        };
+        map.entry(c.clause.as_str()).or_default()[slot] += 1;
+    }
+    map.into_iter()
+        .map(
+            |(clause, [pass, fail, inconclusive, not_applicable])| ClauseLine {
+                clause: truncate(clause, MAX_CELL),
+                pass,
+                fail,
+                inconclusive,
+                not_applicable,
+            },
+        )
+        .collect()
 }
 
 /// Why the first failing trial failed: its first failing check, or the device error that

@@ -69,6 +69,7 @@ catalogue! {
     SEC_LATENCY "响应时延分布" "Turn latency distribution";
     SEC_MODES "端侧与端云协同" "End-side and device-cloud";
     SEC_CASES "测试用例" "Test cases";
+    SEC_BY_CLAUSE "按标准条款汇总" "Results by clause of the standard";
     VENDOR "厂商" "Vendor";
     MODEL "型号" "Model";
     CATEGORY "品类" "Category";

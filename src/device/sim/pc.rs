@@ -1667,43 +1667,15 @@ pub static PC: Category = Category {
 
 #[cfg(test)]
 mod tests {
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
     use serde_json::Value;
 
-    use super::super::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+    use super::super::engine::{Lang, Reply};
     use super::super::memory;
-    use crate::device::protocol::{Input, ServedBy};
+    use super::super::tests::Sim;
+    use crate::device::protocol::ServedBy;
 
-    struct Pc {
-        engine: Engine,
-        dev: Device,
-        ses: Session,
-    }
-
-    fn pc(level: u8) -> Pc {
-        let dev = Device {
-            now: parse_clock("2026-05-08T10:00:00+08:00").unwrap(),
-            ..Device::default()
-        };
-        Pc {
-            engine: Engine::new(level, &super::PC),
-            dev,
-            ses: Session::new(Lang::Zh, ChaCha8Rng::seed_from_u64(3), Default::default()),
-        }
-    }
-
-    impl Pc {
-        fn say(&mut self, text: &str) -> Reply {
-            self.engine.respond(
-                &mut self.dev,
-                &mut self.ses,
-                &Input {
-                    text: Some(text.into()),
-                    ..Input::default()
-                },
-            )
-        }
+    fn pc(level: u8) -> Sim {
+        Sim::of("pc", level, Lang::Zh, 3).at("2026-05-08T10:00:00+08:00")
     }
 
     fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {

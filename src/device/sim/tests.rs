@@ -22,8 +22,13 @@ impl Sim {
     }
 
     pub fn with(level: u8, lang: Lang, seed: u64) -> Sim {
+        Sim::of("phone", level, lang, seed)
+    }
+
+    /// A terminal of any category with a table, for the categories' own tests.
+    pub fn of(category: &str, level: u8, lang: Lang, seed: u64) -> Sim {
         Sim {
-            engine: Engine::new(level, category_table("phone")),
+            engine: Engine::new(level, category_table(category)),
             dev: Device::default(),
             ses: Session::new(
                 lang,

@@ -1706,56 +1706,24 @@ pub static TV: Category = Category {
 
 #[cfg(test)]
 mod tests {
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
     use serde_json::Value;
 
-    use super::super::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+    use super::super::engine::{Lang, Reply};
     use super::super::memory;
+    use super::super::tests::Sim;
     use crate::device::protocol::{Input, Media};
 
-    struct Tv {
-        engine: Engine,
-        dev: Device,
-        ses: Session,
+    fn tv(level: u8) -> Sim {
+        Sim::of("tv", level, Lang::Zh, 5).at("2026-05-08T18:30:00+08:00")
     }
 
-    fn tv(level: u8) -> Tv {
-        let dev = Device {
-            now: parse_clock("2026-05-08T18:30:00+08:00").unwrap(),
-            ..Device::default()
-        };
-        Tv {
-            engine: Engine::new(level, &super::TV),
-            dev,
-            ses: Session::new(Lang::Zh, ChaCha8Rng::seed_from_u64(5), Default::default()),
-        }
-    }
-
-    impl Tv {
-        fn say(&mut self, text: &str) -> Reply {
-            self.engine.respond(
-                &mut self.dev,
-                &mut self.ses,
-                &Input {
-                    text: Some(text.into()),
-                    ..Input::default()
-                },
-            )
-        }
-
-        fn show(&mut self, text: &str, screen: &str) -> Reply {
-            let image = png(screen);
-            self.engine.respond(
-                &mut self.dev,
-                &mut self.ses,
-                &Input {
-                    text: Some(text.into()),
-                    image: Some(image),
-                    ..Input::default()
-                },
-            )
-        }
+    /// Ask with a picture of the screen, as a screenshot fixture carries it.
+    fn show(t: &mut Sim, text: &str, screen: &str) -> Reply {
+        t.input(&Input {
+            text: Some(text.into()),
+            image: Some(png(screen)),
+            ..Input::default()
+        })
     }
 
     /// A PNG carrying the project's metadata (an uncompressed `iTXt` chunk, keyword
@@ -1832,14 +1800,22 @@ mod tests {
         let mut t = tv(2);
         let poster = "阿凡达\n科幻 | 2009 | 162分钟\n评分 8.8";
         assert!(
-            t.show("这片子口碑怎么样，评分多少", poster)
+            show(&mut t, "这片子口碑怎么样，评分多少", poster)
                 .text
                 .contains("8.8")
         );
-        assert!(t.show("这个片子多长时间", poster).text.contains("162"));
+        assert!(
+            show(&mut t, "这个片子多长时间", poster)
+                .text
+                .contains("162")
+        );
         let guide = "节目单 湖南卫视\n19:30 电视剧 繁花\n22:00 综艺 歌手2026";
-        assert!(t.show("歌手什么时候开始", guide).text.contains("22:00"));
-        let r = t.show("繁花开始的时候叫我", guide);
+        assert!(
+            show(&mut t, "歌手什么时候开始", guide)
+                .text
+                .contains("22:00")
+        );
+        let r = show(&mut t, "繁花开始的时候叫我", guide);
         assert_eq!(act(&r, "reminder.create").unwrap()["time"], "19:30");
     }
 

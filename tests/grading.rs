@@ -28,7 +28,8 @@ enum Spoil {
 /// exactly the given text. It stands for a real terminal with one broken feature.
 struct OneBroken {
     inner: Arc<dyn Adapter>,
-    text: String,
+    /// Every phrasing of the targeted turn: whichever one a trial draws is spoiled.
+    texts: Vec<String>,
     spoil: Spoil,
 }
 
@@ -41,7 +42,7 @@ impl Adapter for OneBroken {
         self.inner.open_session(r).await
     }
     async fn turn(&self, s: &SessionId, input: &Input) -> Result<Turn, DeviceError> {
-        if input.text.as_deref() == Some(self.text.as_str()) {
+        if input.text.as_ref().is_some_and(|t| self.texts.contains(t)) {
             return match self.spoil {
                 Spoil::Fail => Ok(Turn::default()),
                 Spoil::Error => Err(DeviceError::Device {
@@ -74,14 +75,20 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         .find(|p| p.loaded.case.level == "L2" && p.loaded.case.mandatory && p.applicable.is_ok())
         .expect("a mandatory L2 case");
     let id = target.loaded.case.id.clone();
-    let text = target.loaded.case.turns[0].input.text.clone().unwrap();
+    let texts = target.loaded.case.turns[0]
+        .input
+        .text
+        .clone()
+        .unwrap()
+        .items()
+        .to_vec();
     let adapter = Arc::new(OneBroken {
         inner: ailevel::device::connect(
             &profile,
             &ailevel::device::ConnectOptions::new(1, suite.actions.clone()),
         )
         .unwrap(),
-        text,
+        texts,
         spoil,
     });
     let opts = RunOptions {

@@ -136,8 +136,8 @@ fn case(
         stats: stats(&trials),
         turns: vec![CaseTurn {
             input: CaseInput {
-                text: Some("明天早上7点叫我起床".to_string()),
-                text_en: Some("Wake me at 7 tomorrow".to_string()),
+                text: Some("明天早上7点叫我起床".into()),
+                text_en: Some("Wake me at 7 tomorrow".into()),
                 event: None,
                 audio: None,
                 image: None,

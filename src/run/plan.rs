@@ -130,8 +130,8 @@ pub fn input_for(
     fixtures: &BTreeMap<String, FixtureData>,
 ) -> (Input, Input) {
     let text = match (locale.starts_with("en"), &input.text_en) {
-        (true, Some(en)) => Some(en.clone()),
-        _ => input.text.clone(),
+        (true, Some(en)) => Some(en.first().to_string()),
+        _ => input.text.as_ref().map(|p| p.first().to_string()),
     };
     let media = |m: &Option<MediaRef>, full: bool| {
         m.as_ref()

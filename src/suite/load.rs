@@ -637,6 +637,25 @@ impl<'a> CaseContext<'a> {
                     "an input needs `text`, `event`, `audio` or `image`".into(),
                 );
             }
+            for (key, phrasings) in [("text", &input.text), ("text_en", &input.text_en)] {
+                let Some(phrasings) = phrasings else { continue };
+                let items = phrasings.items();
+                for (i, p) in items.iter().enumerate() {
+                    let here = match phrasings {
+                        crate::suite::model::Phrasings::One(_) => {
+                            format!("{at}/turns/{t}/input/{key}")
+                        }
+                        crate::suite::model::Phrasings::Many(_) => {
+                            format!("{at}/turns/{t}/input/{key}/{i}")
+                        }
+                    };
+                    if p.trim().is_empty() {
+                        loc.push(here, "a phrasing cannot be empty".into());
+                    } else if items[..i].contains(p) {
+                        loc.push(here, format!("phrasing `{p}` is listed twice"));
+                    }
+                }
+            }
             for (c, check) in turn.expect.iter().enumerate() {
                 let here = format!("{at}/turns/{t}/expect/{c}");
                 self.check_check(check, &here, loc);

@@ -233,14 +233,14 @@ pub struct CaseTurn {
 }
 
 /// What the tester says or shows. `text` is Chinese; `text_en` an English variant used
-/// when the run's locale is `en`.
+/// when the run's locale is `en`. Either may list several phrasings of the same request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Phrasings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_en: Option<String>,
+    pub text_en: Option<Phrasings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<CaseEvent>,
     /// Speech: a WAV file under the suite directory, checked against its SHA-256.
@@ -267,6 +267,36 @@ pub struct CaseEvent {
     pub kind: String,
     #[serde(default)]
     pub data: Map<String, Value>,
+}
+
+/// One phrasing of a request, or several that mean the same and must satisfy the same checks
+/// (word order, register, omitted words, numerals, relative times…). The first is the
+/// canonical one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Phrasings {
+    One(String),
+    Many(#[schemars(length(min = 1))] Vec<String>),
+}
+
+impl Phrasings {
+    pub fn items(&self) -> &[String] {
+        match self {
+            Phrasings::One(s) => std::slice::from_ref(s),
+            Phrasings::Many(v) => v,
+        }
+    }
+
+    /// The canonical phrasing: the first.
+    pub fn first(&self) -> &str {
+        self.items().first().map_or("", String::as_str)
+    }
+}
+
+impl From<&str> for Phrasings {
+    fn from(s: &str) -> Self {
+        Phrasings::One(s.to_string())
+    }
 }
 
 /// One string or a list of alternatives (synonyms, or the same word in both languages).

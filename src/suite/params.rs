@@ -166,7 +166,7 @@ mod tests {
         )
         .unwrap();
         let f = fill_turn(&turn, &r);
-        assert_eq!(f.input.text.as_deref(), Some("张三 7.30"));
+        assert_eq!(f.input.text.as_ref().map(|p| p.first()), Some("张三 7.30"));
         assert_eq!(f.expect[0], Check::Matches("^7\\.30$".into()));
         let Check::Action(a) = &f.expect[1] else {
             panic!()

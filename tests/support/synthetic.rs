@@ -196,7 +196,7 @@ fn case_turns(s: &Scenario) -> Vec<CaseTurn> {
             expect.push(Check::LatencyMs(3000));
             CaseTurn {
                 input: CaseInput {
-                    text: Some(step.prompt.to_string()),
+                    text: Some(step.prompt.into()),
                     ..CaseInput::default()
                 },
                 expect,

@@ -15,6 +15,7 @@ pub mod results;
 pub mod run;
 pub mod schema;
 pub mod score;
+pub mod sim;
 pub mod suite;
 pub mod text;
 pub mod yaml;

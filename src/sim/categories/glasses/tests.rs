@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::GLASSES;
 use crate::device::protocol::{Input, Media};
-use crate::device::sim::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
-use crate::device::sim::{memory, mix};
+use crate::sim::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+use crate::sim::{memory, mix};
 
-pub(in crate::device::sim) fn crc32(bytes: &[u8]) -> u32 {
+pub(in crate::sim) fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for b in bytes {
         crc ^= u32::from(*b);
@@ -27,7 +27,7 @@ pub(in crate::device::sim) fn crc32(bytes: &[u8]) -> u32 {
 }
 
 /// The metadata JSON the fixture generator embeds, ASCII only.
-pub(in crate::device::sim) fn meta_json(v: &Value) -> String {
+pub(in crate::sim) fn meta_json(v: &Value) -> String {
     serde_json::to_string(v)
         .unwrap()
         .chars()
@@ -47,7 +47,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// A minimal PNG carrying a `tEXt` chunk with keyword `ailevel`, as the fixtures do.
-pub(in crate::device::sim) fn png(text: &str, objects: &[&str]) -> Media {
+pub(in crate::sim) fn png(text: &str, objects: &[&str]) -> Media {
     let json = meta_json(
         &json!({ "ailevel": 1, "text": text, "lang": "zh", "objects": objects, "layout": "sign" }),
     );
@@ -71,7 +71,7 @@ pub(in crate::device::sim) fn png(text: &str, objects: &[&str]) -> Media {
 }
 
 /// A WAV whose `LIST/INFO/ICMT` says what was spoken, in which scene and at which SNR.
-pub(in crate::device::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
+pub(in crate::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
     let json = meta_json(
         &json!({ "ailevel": 1, "text": text, "lang": "zh", "scene": scene, "snr_db": snr_db }),
     );
@@ -97,14 +97,14 @@ pub(in crate::device::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media
 }
 
 /// One simulated terminal of a category at a level, driven synchronously.
-pub(in crate::device::sim) struct Sim {
+pub(in crate::sim) struct Sim {
     engine: Engine,
     pub dev: Device,
     pub ses: Session,
 }
 
 impl Sim {
-    pub fn of(category: &'static crate::device::sim::intents::Category, level: u8) -> Sim {
+    pub fn of(category: &'static crate::sim::intents::Category, level: u8) -> Sim {
         Sim {
             engine: Engine::new(level, category),
             dev: Device::default(),
@@ -134,7 +134,7 @@ impl Sim {
     }
 
     pub fn link(mut self, id: &str, category: &str) -> Sim {
-        self.dev.links.push(crate::device::sim::engine::Link {
+        self.dev.links.push(crate::sim::engine::Link {
             id: id.into(),
             category: category.into(),
         });
@@ -168,11 +168,11 @@ impl Sim {
     }
 }
 
-pub(in crate::device::sim) fn names(r: &Reply) -> Vec<&str> {
+pub(in crate::sim) fn names(r: &Reply) -> Vec<&str> {
     r.actions.iter().map(|a| a.name.as_str()).collect()
 }
 
-pub(in crate::device::sim) fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
+pub(in crate::sim) fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
     r.actions.iter().find(|a| a.name == name)?.args.get(key)
 }
 

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::SPEAKER;
 use crate::device::protocol::Input;
-use crate::device::sim::engine::{Device, Engine, Lang, Link, Reply, Session};
-use crate::device::sim::memory;
+use crate::sim::engine::{Device, Engine, Lang, Link, Reply, Session};
+use crate::sim::memory;
 
 /// One simulated speaker at a level, driven synchronously.
 struct Speaker {

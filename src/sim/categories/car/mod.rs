@@ -16,16 +16,16 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use super::engine::{Ctx, Pending, say};
-use super::general::{
+use crate::device::protocol::Action;
+use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use super::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
-use super::nlu;
-use super::skills;
-use super::world;
-use crate::device::protocol::Action;
+use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::nlu;
+use crate::sim::skills;
+use crate::sim::world;
 
 fn re(p: &str) -> Regex {
     Regex::new(p).expect("built-in pattern compiles")

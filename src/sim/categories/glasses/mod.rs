@@ -9,20 +9,17 @@
 //! (L3), and habits learned ("每次看菜单都标出辣的菜") live in the session's learned
 //! preferences (L4).
 
-#[path = "glasses_lexicon.rs"]
 pub(super) mod lexicon;
-#[path = "glasses_skills.rs"]
 pub(super) mod skills;
 #[cfg(test)]
-#[path = "glasses_tests.rs"]
 pub(super) mod tests;
 
-use super::general::{
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, WEATHER,
 };
-use super::intents::{Category, IntentDef};
-use super::skills as general_skills;
+use crate::sim::intents::{Category, IntentDef};
+use crate::sim::skills as general_skills;
 
 /// Calls through the paired phone.
 pub(super) const CALL: IntentDef = IntentDef {

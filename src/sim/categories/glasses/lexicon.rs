@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::device::sim::nlu;
-use crate::device::sim::text_tools;
+use crate::sim::nlu;
+use crate::sim::text_tools;
 
 fn re(p: &str) -> Regex {
     Regex::new(p).expect("built-in pattern compiles")

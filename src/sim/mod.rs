@@ -3,6 +3,10 @@
 //! the harness, the suites and the grading can be checked end to end, and so that a lab can
 //! see what each level's behaviour looks like.
 //!
+//! It is a product of its own, not part of the harness: it depends only on the ATP/1 message
+//! types ([`crate::device::protocol`]), and the harness reaches it only through the `sim`
+//! adapter (`crate::device::sim`), which wraps a [`Simulator`].
+//!
 //! It decides only from what a real terminal would have: the input, the conversation so far,
 //! and the device state (clock, network, scene, remembered facts, linked devices). It never
 //! sees case ids. Understanding is deterministic; a seeded ChaCha generator (adapter seed
@@ -67,24 +71,18 @@
 //! ops change the device itself. Actions sent to a linked device (with a `target`) are recorded
 //! under `handoffs` only.
 
-mod car;
-mod earphone;
+mod categories;
 mod engine;
 mod general;
-mod glasses;
 mod intents;
 pub mod media;
 mod memory;
 mod nlu;
-mod pc;
 mod perception;
-mod phone;
 mod safety;
 mod skills;
-mod speaker;
 mod state;
 mod text_tools;
-mod tv;
 mod world;
 
 #[cfg(test)]
@@ -93,40 +91,50 @@ mod tests;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use async_trait::async_trait;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use self::engine::{Device, Engine, Lang, Link, Session};
-use self::intents::Category;
-use super::protocol::{Control, Info, Input, ModelInfo, Output, SessionRequest, Timing, Turn};
-use super::{Adapter, DeviceError, Profile, SessionId};
-use crate::device::profile::SimConfig;
+use crate::device::protocol::{Control, Input, Output, SessionRequest, Timing, Turn};
 
-/// The category table a profile's category uses.
-fn category_table(id: &str) -> &'static Category {
-    match id {
-        "car" => &car::CAR,
-        "earphone" => &earphone::EARPHONE,
-        "glasses" => &glasses::GLASSES,
-        "phone" => &phone::PHONE,
-        "speaker" => &speaker::SPEAKER,
-        "pc" => &pc::PC,
-        "tv" => &tv::TV,
-        _ => &general::GENERAL,
-    }
-}
-
-fn parse_level(s: &str) -> u8 {
+/// The capability level a profile's `level` string names (`"L3"`, `"3"`); 1 when unreadable.
+pub fn parse_level(s: &str) -> u8 {
     s.trim().trim_start_matches(['L', 'l']).parse().unwrap_or(1)
 }
 
-/// SplitMix64: decorrelates the adapter and session seeds before seeding ChaCha.
+/// SplitMix64: decorrelates the simulator and session seeds before seeding ChaCha.
 fn mix(a: u64, b: u64) -> u64 {
     let mut z = a ^ b.rotate_left(32) ^ 0x9E37_79B9_7F4A_7C15;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// Why the simulator refused a call; the adapter reports it as the device's error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error("no session `{0}`")]
+    NoSession(String),
+    #[error("`{0}` is not an RFC 3339 time")]
+    BadClock(String),
+}
+
+impl SimError {
+    /// The protocol's error code for it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SimError::NoSession(_) => "not_found",
+            SimError::BadClock(_) => "bad_request",
+        }
+    }
+}
+
+/// One turn's answer and how long the simulated terminal takes to give it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimTurn {
+    pub turn: Turn,
+    /// Simulated latency; the caller waits it out (the simulator itself never sleeps).
+    pub latency_ms: u64,
 }
 
 struct Inner {
@@ -135,34 +143,24 @@ struct Inner {
     opened: u64,
 }
 
-/// The simulated terminal behind the [`Adapter`] trait.
-pub struct SimAdapter {
-    info: Info,
+/// A simulated terminal: one category at one level, with its device state and sessions.
+/// Every method is synchronous and quick; the state sits behind a mutex so one simulator can
+/// serve concurrent trials.
+pub struct Simulator {
     engine: Engine,
     seed: u64,
     latency_ms: [u64; 2],
     inner: Mutex<Inner>,
 }
 
-impl SimAdapter {
-    pub fn new(profile: &Profile, cfg: &SimConfig, seed: u64) -> SimAdapter {
-        let info = Info {
-            protocol: "atp/1".into(),
-            vendor: profile.vendor.clone(),
-            model: profile.model.clone(),
-            category: profile.category.clone(),
-            firmware: profile.firmware.clone(),
-            features: profile.features.clone(),
-            model_info: Some(ModelInfo {
-                name: "ailevel-sim".into(),
-                version: crate::HARNESS_VERSION.into(),
-                on_device: true,
-            }),
-        };
-        let [lo, hi] = cfg.latency_ms;
-        SimAdapter {
-            info,
-            engine: Engine::new(parse_level(&cfg.level), category_table(&profile.category)),
+impl Simulator {
+    /// A terminal of `category` (`phone`, `car`, …; any other gets the general intents) at
+    /// `level` 1–4, its phrasing and latency drawn from `seed`, latency uniform in
+    /// `latency_ms = [min, max]`.
+    pub fn new(category: &str, level: u8, seed: u64, latency_ms: [u64; 2]) -> Simulator {
+        let [lo, hi] = latency_ms;
+        Simulator {
+            engine: Engine::new(level, categories::table(category)),
             seed,
             latency_ms: [lo.min(hi), lo.max(hi)],
             inner: Mutex::new(Inner {
@@ -180,22 +178,8 @@ impl SimAdapter {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
 
-fn not_found(session: &SessionId) -> DeviceError {
-    DeviceError::Device {
-        code: "not_found".into(),
-        message: format!("no session `{}`", session.0),
-    }
-}
-
-#[async_trait]
-impl Adapter for SimAdapter {
-    async fn info(&self) -> Result<Info, DeviceError> {
-        Ok(self.info.clone())
-    }
-
-    async fn open_session(&self, req: &SessionRequest) -> Result<SessionId, DeviceError> {
+    pub fn open_session(&self, req: &SessionRequest) -> String {
         let mut inner = self.lock();
         inner.opened += 1;
         let n = inner.opened;
@@ -208,56 +192,53 @@ impl Adapter for SimAdapter {
         let session = Session::new(lang, rng, inner.device.settings.clone());
         let id = format!("sim-{n}");
         inner.sessions.insert(id.clone(), session);
-        Ok(SessionId(id))
+        id
     }
 
-    async fn turn(&self, session: &SessionId, input: &Input) -> Result<Turn, DeviceError> {
-        let (reply, latency) = {
-            let mut guard = self.lock();
-            let Inner {
-                device, sessions, ..
-            } = &mut *guard;
-            let ses = sessions
-                .get_mut(&session.0)
-                .ok_or_else(|| not_found(session))?;
-            let reply = self.engine.respond(device, ses, input);
-            let [lo, hi] = self.latency_ms;
-            let latency = if hi == 0 {
-                0
-            } else {
-                ses.rng.random_range(lo..=hi)
-            };
-            (reply, latency)
+    pub fn turn(&self, session: &str, input: &Input) -> Result<SimTurn, SimError> {
+        let mut guard = self.lock();
+        let Inner {
+            device, sessions, ..
+        } = &mut *guard;
+        let ses = sessions
+            .get_mut(session)
+            .ok_or_else(|| SimError::NoSession(session.to_string()))?;
+        let reply = self.engine.respond(device, ses, input);
+        let [lo, hi] = self.latency_ms;
+        let latency_ms = if hi == 0 {
+            0
+        } else {
+            ses.rng.random_range(lo..=hi)
         };
-        if latency > 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
-        }
-        Ok(Turn {
-            // A terminal that was not addressed stays silent: no output at all.
-            output: Output {
-                text: (!reply.text.is_empty()).then_some(reply.text),
-                speech_b64: None,
+        Ok(SimTurn {
+            turn: Turn {
+                // A terminal that was not addressed stays silent: no output at all.
+                output: Output {
+                    text: (!reply.text.is_empty()).then_some(reply.text),
+                    speech_b64: None,
+                },
+                actions: reply.actions,
+                needs_confirmation: Some(reply.needs_confirmation),
+                served_by: Some(reply.served),
+                timing: Some(Timing {
+                    first_output_ms: None,
+                    total_ms: Some(latency_ms as f64),
+                }),
             },
-            actions: reply.actions,
-            needs_confirmation: Some(reply.needs_confirmation),
-            served_by: Some(reply.served),
-            timing: Some(Timing {
-                first_output_ms: None,
-                total_ms: Some(latency as f64),
-            }),
+            latency_ms,
         })
     }
 
-    async fn state(&self, session: &SessionId) -> Result<serde_json::Value, DeviceError> {
+    pub fn state(&self, session: &str) -> Result<serde_json::Value, SimError> {
         let inner = self.lock();
         let ses = inner
             .sessions
-            .get(&session.0)
-            .ok_or_else(|| not_found(session))?;
+            .get(session)
+            .ok_or_else(|| SimError::NoSession(session.to_string()))?;
         Ok(ses.state.to_json(&ses.settings))
     }
 
-    async fn control(&self, op: &Control) -> Result<(), DeviceError> {
+    pub fn control(&self, op: &Control) -> Result<(), SimError> {
         let mut inner = self.lock();
         match op {
             Control::Reset => {
@@ -266,10 +247,8 @@ impl Adapter for SimAdapter {
             }
             Control::SetNetwork { online } => inner.device.online = *online,
             Control::SetClock { now } => {
-                inner.device.now = engine::parse_clock(now).ok_or_else(|| DeviceError::Device {
-                    code: "bad_request".into(),
-                    message: format!("`{now}` is not an RFC 3339 time"),
-                })?;
+                inner.device.now =
+                    engine::parse_clock(now).ok_or_else(|| SimError::BadClock(now.clone()))?;
             }
             Control::SetScene { scene, noise_db } => {
                 inner.device.scene = Some(scene.clone());
@@ -292,11 +271,11 @@ impl Adapter for SimAdapter {
         Ok(())
     }
 
-    async fn close(&self, session: &SessionId) -> Result<(), DeviceError> {
+    pub fn close(&self, session: &str) -> Result<(), SimError> {
         self.lock()
             .sessions
-            .remove(&session.0)
+            .remove(session)
             .map(|_| ())
-            .ok_or_else(|| not_found(session))
+            .ok_or_else(|| SimError::NoSession(session.to_string()))
     }
 }

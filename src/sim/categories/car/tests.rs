@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::CAR;
 use crate::device::protocol::{Input, Media};
-use crate::device::sim::engine::{Device, Engine, Lang, Reply, Session};
-use crate::device::sim::memory;
+use crate::sim::engine::{Device, Engine, Lang, Reply, Session};
+use crate::sim::memory;
 
 /// One simulated cockpit at a level, driven synchronously.
 pub(crate) struct Cockpit {
@@ -43,7 +43,7 @@ impl Cockpit {
     }
 
     pub fn link(mut self, id: &str, category: &str) -> Cockpit {
-        self.dev.links.push(crate::device::sim::engine::Link {
+        self.dev.links.push(crate::sim::engine::Link {
             id: id.into(),
             category: category.into(),
         });

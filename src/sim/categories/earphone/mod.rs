@@ -10,7 +10,6 @@
 //! says. Habits a wearer teaches (L4) live in the session's learned preferences.
 
 #[cfg(test)]
-#[path = "earphone_tests.rs"]
 mod tests;
 
 use std::sync::LazyLock;
@@ -18,15 +17,15 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Value, json};
 
-use super::engine::{Ctx, Pending, say};
-use super::general::{
+use super::glasses::{MESSAGE, NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
+use crate::device::protocol::ServedBy;
+use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
     TIMER, WEATHER,
 };
-use super::glasses::{MESSAGE, NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
-use super::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
-use super::skills as general_skills;
-use crate::device::protocol::ServedBy;
+use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::skills as general_skills;
 
 fn re(p: &str) -> Regex {
     Regex::new(p).expect("built-in pattern compiles")

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::EARPHONE;
 use crate::device::protocol::{Event, Input};
-use crate::device::sim::glasses::tests::{Sim, arg, names, wav};
+use crate::sim::categories::glasses::tests::{Sim, arg, names, wav};
 
 fn earphone(level: u8) -> Sim {
     Sim::of(&EARPHONE, level)

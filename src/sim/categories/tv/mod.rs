@@ -15,17 +15,16 @@ use chrono::{Duration, NaiveTime, Timelike};
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use super::engine::{Ctx, Pending, say};
-use super::general::{
+use crate::device::protocol::ServedBy;
+use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
     TIMER, TRANSLATE, WEATHER,
 };
-use super::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
-use super::nlu;
-use super::skills;
-use crate::device::protocol::ServedBy;
+use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::nlu;
+use crate::sim::skills;
 
-#[path = "tv_world.rs"]
 mod catalogue;
 use catalogue::{Channel, Kind, Title};
 
@@ -688,7 +687,7 @@ fn favourite(ctx: &Ctx, text: &str, kind: Option<Kind>) -> Option<Choice> {
     let mut facts = ctx.facts();
     // Facts about the person the request names ("我老婆喜欢的") first.
     facts.sort_by_key(|f| std::cmp::Reverse(shared_words(text, &nlu::normalize(&f.text))));
-    let liked = |f: &&super::memory::Fact| has_any(&f.text, &["喜欢", "爱看", "like", "love"]);
+    let liked = |f: &&crate::sim::memory::Fact| has_any(&f.text, &["喜欢", "爱看", "like", "love"]);
     // A title someone is said to love, when the request names them ("给乐乐放她爱看的").
     for f in facts.iter().filter(liked) {
         let ft = nlu::normalize(&f.text);
@@ -1708,10 +1707,10 @@ pub static TV: Category = Category {
 mod tests {
     use serde_json::Value;
 
-    use super::super::engine::{Lang, Reply};
-    use super::super::memory;
-    use super::super::tests::Sim;
     use crate::device::protocol::{Input, Media};
+    use crate::sim::engine::{Lang, Reply};
+    use crate::sim::memory;
+    use crate::sim::tests::Sim;
 
     fn tv(level: u8) -> Sim {
         Sim::of("tv", level, Lang::Zh, 5).at("2026-05-08T18:30:00+08:00")

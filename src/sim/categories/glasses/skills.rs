@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 
 use super::lexicon::{self, ARROWS, Dish};
 use crate::device::protocol::{Action, ServedBy};
-use crate::device::sim::engine::{Ctx, Pending, say};
-use crate::device::sim::intents::{Frame, Plan, action, has_cue};
-use crate::device::sim::{nlu, safety, skills, text_tools};
+use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::intents::{Frame, Plan, action, has_cue};
+use crate::sim::{nlu, safety, skills, text_tools};
 
 fn re(p: &str) -> Regex {
     Regex::new(p).expect("built-in pattern compiles")
@@ -1294,7 +1294,7 @@ pub fn place_note(ctx: &mut Ctx, f: &Frame) -> Plan {
         (None, _) if rest.is_empty() => return Plan::NotUnderstood,
         (None, _) => rest.clone(),
     };
-    let told = super::super::memory::retell(&fact, ctx.en());
+    let told = crate::sim::memory::retell(&fact, ctx.en());
     let s = say!(ctx, ["好的，记下了：{told}。"], ["OK, noted: {told}."]);
     Plan::Act {
         actions: vec![action("memory.save", json!({ "fact": fact }))],

@@ -5,8 +5,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
+use super::categories::table as category_table;
 use super::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
-use super::{category_table, memory, mix};
+use super::{memory, mix};
 use crate::device::protocol::{Event, Input, Media, ServedBy};
 
 /// One simulated phone at a level, driven synchronously.

@@ -14,18 +14,17 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use super::engine::{Ctx, Who, say};
-use super::general::{
+use crate::device::protocol::{Action, ServedBy};
+use crate::sim::engine::{Ctx, Who, say};
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER, TIMER,
     WEATHER,
 };
-use super::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
-use super::nlu;
-use super::skills;
-use super::world::Person;
-use crate::device::protocol::{Action, ServedBy};
+use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::nlu;
+use crate::sim::skills;
+use crate::sim::world::Person;
 
-#[path = "pc_world.rs"]
 mod files;
 use files::{Doc, Kind};
 
@@ -929,7 +928,7 @@ pub fn calendar_from(ctx: &mut Ctx, f: &Frame) -> Plan {
     let asked = EVENT_WORDS.iter().find(|w| has_cue(&f.text, w)).copied();
     if when_text.is_none() {
         // A document: the sentence that dates the event the request names.
-        let sentences = super::text_tools::sentences(&source);
+        let sentences = crate::sim::text_tools::sentences(&source);
         let today = ctx.now().date();
         let mut dated: Vec<(chrono::NaiveDate, &String)> = sentences
             .iter()
@@ -1669,10 +1668,10 @@ pub static PC: Category = Category {
 mod tests {
     use serde_json::Value;
 
-    use super::super::engine::{Lang, Reply};
-    use super::super::memory;
-    use super::super::tests::Sim;
     use crate::device::protocol::ServedBy;
+    use crate::sim::engine::{Lang, Reply};
+    use crate::sim::memory;
+    use crate::sim::tests::Sim;
 
     fn pc(level: u8) -> Sim {
         Sim::of("pc", level, Lang::Zh, 3).at("2026-05-08T10:00:00+08:00")

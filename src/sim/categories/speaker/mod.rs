@@ -16,16 +16,16 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use super::car::{ask, cannot_hand_off, confirm_first, has_any, is_correction, targeted};
-use super::engine::{Ctx, say};
-use super::general::{
+use crate::sim::engine::{Ctx, say};
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use super::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
-use super::memory;
-use super::nlu;
-use super::skills;
-use super::world;
+use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::memory;
+use crate::sim::nlu;
+use crate::sim::skills;
+use crate::sim::world;
 
 fn re(p: &str) -> Regex {
     Regex::new(p).expect("built-in pattern compiles")

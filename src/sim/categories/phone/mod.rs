@@ -1,12 +1,12 @@
 //! The phone category (GB/Z 177.3): the general intents plus telephony, messaging, settings,
 //! apps, camera and navigation.
 
-use super::general::{
+use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, PAYMENT,
     REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use super::intents::{Category, IntentDef};
-use super::skills;
+use crate::sim::intents::{Category, IntentDef};
+use crate::sim::skills;
 
 const CALL: IntentDef = IntentDef {
     name: "call.dial",

@@ -88,11 +88,13 @@ fn main() {
         );
     }
 
-    let (elapsed, _) = time(|| ailevel::app::read_results(&results_path).expect("reads"));
+    let (elapsed, _) = time(|| ailevel::results::read(&results_path).expect("reads"));
     println!("read + schema-validate results.json: median {elapsed:.2?} of {RUNS}");
 
     let out = dir.join("out");
-    let (elapsed, ()) =
-        time(|| ailevel::app::report(&results_path, &out, Lang::Zh, &Format::ALL).expect("report"));
+    let (elapsed, ()) = time(|| {
+        let results = ailevel::results::read(&results_path).expect("reads");
+        ailevel::commands::write_outputs(&results, &out, Lang::Zh, &Format::ALL).expect("report")
+    });
     println!("`ailevel report` in-process, all formats: median {elapsed:.2?} of {RUNS}");
 }

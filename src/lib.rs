@@ -5,7 +5,7 @@
 //! level is decided by [`grade`], and a [`report`] is rendered from the [`results`] model alone.
 #![deny(unsafe_code)]
 
-pub mod app;
+pub mod commands;
 pub mod device;
 pub mod error;
 pub mod grade;

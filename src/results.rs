@@ -390,3 +390,50 @@ impl Results {
         s
     }
 }
+
+/// Largest results file we read.
+const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Read and validate a results file (schema, then types).
+pub fn read(path: &std::path::Path) -> crate::error::Result<Results> {
+    use crate::error::{Error, Problem};
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > MAX_RESULTS_BYTES {
+        return Err(Error::invalid(
+            path,
+            format!("file is larger than {MAX_RESULTS_BYTES} bytes"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Invalid(vec![Problem {
+            file: path.to_path_buf(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            field: None,
+            message: e.to_string(),
+        }])
+    })?;
+    let violations = crate::schema::validate(crate::schema::Kind::Results, &value, 20);
+    if !violations.is_empty() {
+        return Err(Error::Invalid(
+            violations
+                .into_iter()
+                .map(|v| Problem {
+                    file: path.to_path_buf(),
+                    line: None,
+                    column: None,
+                    field: Some(v.pointer),
+                    message: v.message,
+                })
+                .collect(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| Error::invalid(path, e.to_string()))
+}

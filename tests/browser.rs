@@ -176,7 +176,7 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
             &suite, &profile, meta, adapter, opts, None,
         ))
         .expect("the run finishes");
-    ailevel::app::write_outputs(&results, out, lang, &[Format::Html]).unwrap();
+    ailevel::commands::write_outputs(&results, out, lang, &[Format::Html]).unwrap();
     out.join("report.html")
 }
 

@@ -1,0 +1,136 @@
+//! `ailevel list`: the cases that apply to a device (and those that do not, with why), or
+//! the suite's coverage matrix.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::Context;
+use super::shared::load_inputs;
+use crate::error::{Error, Result};
+use crate::run::plan::PlannedCase;
+use crate::suite;
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Device profile; required unless --coverage.
+    #[arg(long, required_unless_present = "coverage")]
+    pub device: Option<PathBuf>,
+    /// Print, per category, the level × element matrix with case counts.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Group the cases: clause, level or element.
+    #[arg(long)]
+    pub group_by: Option<GroupBy>,
+    #[arg(long, default_value = "suites")]
+    pub suite: PathBuf,
+    #[arg(long)]
+    pub framework: Option<PathBuf>,
+    #[arg(long)]
+    pub trials: Option<u32>,
+}
+
+/// How `list` groups its rows (without it: suite order). No doc comments on the variants:
+/// clap would turn them into a long help listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    // By the clause of the standard each case traces to.
+    Clause,
+    Level,
+    Element,
+}
+
+impl ListArgs {
+    pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
+        match (self.coverage, &self.device) {
+            (true, _) => coverage(&self.suite, self.framework.as_deref(), ctx.stdout),
+            (false, Some(device)) => list(
+                &self.suite,
+                self.framework.as_deref(),
+                device,
+                self.trials,
+                self.group_by,
+                ctx.stdout,
+            ),
+            (false, None) => Err(Error::Usage(
+                "--device is required unless --coverage".into(),
+            )),
+        }
+    }
+}
+
+/// Per category, the level × element matrix of case counts.
+fn coverage(suite_dir: &Path, framework: Option<&Path>, w: &mut dyn Write) -> Result<()> {
+    let suite = suite::load_suite(suite_dir, framework)?;
+    let cov = suite::coverage::coverage(&suite);
+    let _ = write!(w, "{}", suite::coverage::render(&suite, &cov));
+    Ok(())
+}
+
+fn list(
+    suite_dir: &Path,
+    framework: Option<&Path>,
+    device: &Path,
+    trials: Option<u32>,
+    group: Option<GroupBy>,
+    w: &mut dyn Write,
+) -> Result<()> {
+    let (suite, profile, _) = load_inputs(suite_dir, framework, device)?;
+    let mut planned = crate::run::plan::plan(&suite, &profile, trials, false);
+    let key = |p: &PlannedCase| -> String {
+        let c = &p.loaded.case;
+        match group {
+            None => String::new(),
+            Some(GroupBy::Clause) => c.clause.clone(),
+            Some(GroupBy::Level) => c.level.clone(),
+            Some(GroupBy::Element) => c.element.clone(),
+        }
+    };
+    // Stable sort: within a group, suite order.
+    planned.sort_by_key(|p| key(p));
+    let mut current: Option<String> = None;
+    let mut na = Vec::new();
+    let _ = writeln!(
+        w,
+        "{:<44} {:<3} {:<11} {:<4} {:<12} {:>6}  {:<22} title",
+        "case", "lvl", "element", "mand", "mode", "trials", "clause"
+    );
+    for p in &planned {
+        let c = &p.loaded.case;
+        if group.is_some() && p.applicable.is_ok() && current.as_deref() != Some(key(p).as_str()) {
+            current = Some(key(p));
+            let _ = writeln!(w, "\n[{}]", key(p));
+        }
+        match &p.applicable {
+            Ok(()) => {
+                let _ = writeln!(
+                    w,
+                    "{:<44} {:<3} {:<11} {:<4} {:<12} {:>6}  {:<22} {}",
+                    c.id,
+                    c.level,
+                    c.element,
+                    if c.mandatory { "yes" } else { "no" },
+                    c.mode.as_str(),
+                    p.trials,
+                    c.clause,
+                    c.title.en
+                );
+            }
+            Err(why) => na.push((c.id.clone(), why.clone())),
+        }
+    }
+    let applicable = planned.len() - na.len();
+    let _ = writeln!(
+        w,
+        "\n{applicable} applicable case(s) for {} {} ({})",
+        profile.vendor, profile.model, profile.category
+    );
+    if !na.is_empty() {
+        let _ = writeln!(w, "{} not applicable:", na.len());
+        for (id, why) in na {
+            let _ = writeln!(w, "  {id}: {why}");
+        }
+    }
+    Ok(())
+}

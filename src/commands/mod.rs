@@ -1,0 +1,116 @@
+//! The command line: one file per command, each holding its `clap` arguments and the code
+//! that runs it. `main.rs` only parses a [`Cli`], calls [`Cli::exec`] and turns the result
+//! into the documented exit code.
+//!
+//! To add a command: a file here with a `#[derive(Args)]` struct and an `exec` method, a
+//! variant in [`Command`], an arm in [`Cli::exec`], a row in README.md's command table.
+
+mod list;
+mod probe;
+mod regrade;
+mod report;
+mod run;
+mod shared;
+mod sim;
+mod validate;
+mod values;
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, ExitCode, Result};
+
+pub use list::{GroupBy, ListArgs};
+pub use probe::ProbeArgs;
+pub use regrade::RegradeArgs;
+pub use report::ReportArgs;
+pub use run::RunArgs;
+pub use shared::{write_file, write_outputs};
+pub use sim::{FaultArgs, ServeArgs, SimArgs, SimCommand};
+pub use validate::ValidateArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ailevel",
+    version,
+    about = "Conformance test harness for GB/Z 177—2026 intelligence grading of AI terminals"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the suite against a device, grade it, and write results.json and report.html.
+    Run(RunArgs),
+    /// Ask a device what it is and try each protocol operation once; exit 3 if it cannot be used.
+    Probe(ProbeArgs),
+    /// The reference simulator as a device.
+    Sim(SimArgs),
+    /// Check suites, frameworks and device profiles.
+    Validate(ValidateArgs),
+    /// List the cases that apply to a device, or the suite's coverage matrix.
+    List(ListArgs),
+    /// Recompute checks, verdicts, scores and the level from a results file, without a device.
+    Regrade(RegradeArgs),
+    /// Render report.html, junit.xml and summary.md from a results file alone; the same file
+    /// and options always give the same bytes.
+    Report(ReportArgs),
+}
+
+impl Cli {
+    /// Run the command, printing to `stdout`; returns the exit code it ends with when it
+    /// succeeds (a run can succeed and still exit 1 or 3).
+    pub fn exec(self, stdout: &mut dyn Write) -> Result<ExitCode> {
+        let mut ctx = Context {
+            stdout,
+            runtime: Runtime::default(),
+        };
+        match self.command {
+            Command::Run(args) => args.exec(&mut ctx),
+            Command::Probe(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Sim(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Validate(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::List(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Regrade(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+        }
+    }
+}
+
+/// What every command gets: where to print, and the one async runtime of the process.
+pub struct Context<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub runtime: Runtime,
+}
+
+/// The process's tokio runtime, built on first use: commands that need no I/O with a device
+/// (validate, list, report) never start one.
+#[derive(Default)]
+pub struct Runtime(OnceLock<tokio::runtime::Runtime>);
+
+impl Runtime {
+    pub fn get(&self) -> Result<&tokio::runtime::Runtime> {
+        if let Some(rt) = self.0.get() {
+            return Ok(rt);
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal(format!("could not start the async runtime: {e}")))?;
+        Ok(self.0.get_or_init(|| rt))
+    }
+
+    /// Stop without waiting for tasks still running, as a server must: a connection still
+    /// open (a hang being served) must not keep the process alive. Other commands let the
+    /// runtime drop, which lets a task in the middle of a step (a bridge's stderr line being
+    /// relayed) finish it.
+    pub fn shutdown_background(self) {
+        if let Some(rt) = self.0.into_inner() {
+            rt.shutdown_background();
+        }
+    }
+}

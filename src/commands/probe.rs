@@ -1,0 +1,43 @@
+//! `ailevel probe`: what a device says it is and which protocol operations work.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Context;
+use super::shared::{connect, load_inputs, print};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    /// Device profile (TOML).
+    #[arg(long)]
+    pub device: PathBuf,
+    /// Suite directory (gives the framework the profile is checked against).
+    #[arg(long, default_value = "suites")]
+    pub suite: PathBuf,
+    /// Per-call timeout in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    pub timeout_ms: u64,
+}
+
+impl ProbeArgs {
+    /// A device that cannot be used — unreachable, broken `info`, no session, no answer to a
+    /// turn — is an error (exit 3) saying why.
+    pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
+        let timeout = Duration::from_millis(self.timeout_ms);
+        let (suite, profile, _) = load_inputs(&self.suite, None, &self.device)?;
+        let adapter = connect(&profile, &self.device, &suite, 1, timeout)?;
+        let report = ctx
+            .runtime
+            .get()?
+            .block_on(crate::device::probe::probe(adapter.as_ref(), timeout));
+        // The report is printed even when the device is unusable: it says how far it got.
+        let _ = print(ctx.stdout, report.render(&profile).as_bytes());
+        match report.unusable() {
+            Some(why) => Err(Error::Device(why)),
+            None => Ok(()),
+        }
+    }
+}

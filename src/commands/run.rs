@@ -1,0 +1,251 @@
+//! `ailevel run`: run the suite against a device, grade it, write results and reports.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Context;
+use super::shared::{connect, load_inputs, write_file, write_outputs};
+use super::values::Named;
+use crate::error::{Error, ExitCode, Result};
+use crate::report::{Format, Lang};
+use crate::results::{CaseResult, Results};
+use crate::run::{ProfileMeta, RunOptions, journal::Journal};
+use crate::suite::Framework;
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Device profile (TOML).
+    #[arg(long)]
+    pub device: PathBuf,
+    /// Suite directory (holds framework.yaml, actions.yaml and the case files).
+    #[arg(long, default_value = "suites")]
+    pub suite: PathBuf,
+    /// Use this framework instead of the suite's framework.yaml.
+    #[arg(long)]
+    pub framework: Option<PathBuf>,
+    /// Output directory [default: reports/<profile name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Trials per case, overriding the cases and the framework.
+    #[arg(long)]
+    pub trials: Option<u32>,
+    /// Seed for everything random in the run; recorded in results.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Exit 1 when the device's level is below this one (e.g. L2).
+    #[arg(long)]
+    pub require_level: Option<String>,
+    /// Trials run at once [default: the profile's `concurrency`, else 1].
+    #[arg(long)]
+    pub concurrency: Option<u32>,
+    /// Per-call timeout in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    pub turn_timeout_ms: u64,
+    /// Locale sent to the device; `en` uses the cases' English variants.
+    #[arg(long, default_value = "zh-CN")]
+    pub locale: String,
+    /// Report language: zh-CN or en.
+    #[arg(long, default_value = "zh-CN", value_parser = Named::<Lang>::new(), hide_possible_values = true)]
+    pub lang: Lang,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Judge profile (TOML) for model-graded `judge` checks.
+    #[arg(long)]
+    pub judge: Option<PathBuf>,
+    /// Times a trial is run again, on a fresh session, after a transient device error
+    /// (refused, reset, timeout, 5xx). A failed check is never retried.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// Wait before the first retry in milliseconds; doubled for each further one.
+    #[arg(long, default_value_t = 100)]
+    pub retry_backoff_ms: u64,
+    /// Bound on one trial, all its attempts included, in milliseconds [default: none].
+    #[arg(long)]
+    pub case_timeout_ms: Option<u64>,
+}
+
+impl RunArgs {
+    /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
+    /// print the level; returns the exit code the process should end with.
+    pub fn exec(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
+        let (suite, profile, profile_sha) =
+            load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
+        if let Some(req) = &self.require_level
+            && crate::grade::rank(&suite.framework, Some(req)) == 0
+        {
+            return Err(Error::Usage(format!(
+                "--require-level {req}: no such level in the framework"
+            )));
+        }
+        if self.trials == Some(0) {
+            return Err(Error::Usage("--trials must be at least 1".into()));
+        }
+        let out = self
+            .out
+            .clone()
+            .unwrap_or_else(|| default_out_dir(&self.device));
+        std::fs::create_dir_all(&out).map_err(|source| Error::Write {
+            path: out.clone(),
+            source,
+        })?;
+        let journal_path = out.join("trials.jsonl");
+        let journal = Journal::create(&journal_path).map_err(|source| Error::Write {
+            path: journal_path,
+            source,
+        })?;
+        let judge = match &self.judge {
+            Some(path) => Some(Arc::new(
+                crate::run::judge::Judge::new(crate::suite::load_judge(path)?)
+                    .map_err(|e| Error::invalid(path, e))?,
+            )),
+            None => None,
+        };
+        let opts = RunOptions {
+            judge,
+            seed: self.seed,
+            trials_override: self.trials,
+            concurrency: self.concurrency.or(profile.concurrency).unwrap_or(1),
+            turn_timeout: Duration::from_millis(self.turn_timeout_ms),
+            locale: self.locale.clone(),
+            quiet: self.quiet,
+            retries: self.retries,
+            retry_backoff: Duration::from_millis(self.retry_backoff_ms),
+            case_timeout: self.case_timeout_ms.map(Duration::from_millis),
+        };
+        let adapter = connect(&profile, &self.device, &suite, self.seed, opts.turn_timeout)?;
+        let meta = ProfileMeta {
+            path: self.device.display().to_string(),
+            sha256: profile_sha,
+        };
+        let results = ctx.runtime.get()?.block_on(crate::run::run(
+            &suite,
+            &profile,
+            meta,
+            adapter,
+            opts,
+            Some(journal),
+        ))?;
+        write_file(
+            &out.join("results.json"),
+            results.to_canonical_json().as_bytes(),
+        )?;
+        write_outputs(&results, &out, self.lang, &Format::ALL)?;
+        print_summary(&results, &suite.framework, &out, ctx.stdout);
+        Ok(exit_code_for(
+            &results,
+            &suite.framework,
+            self.require_level.as_deref(),
+        ))
+    }
+}
+
+fn default_out_dir(device: &Path) -> PathBuf {
+    let stem = device
+        .file_stem()
+        .map_or("run".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("reports").join(stem)
+}
+
+fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
+    if results.run.aborted {
+        return ExitCode::Device;
+    }
+    match required {
+        Some(req)
+            if crate::grade::rank(fw, results.grade.level.as_deref())
+                < crate::grade::rank(fw, Some(req)) =>
+        {
+            ExitCode::BelowRequired
+        }
+        _ => ExitCode::Ok,
+    }
+}
+
+fn level_label(fw: &Framework, level: Option<&str>) -> String {
+    match level.and_then(|l| fw.levels.iter().find(|x| x.id == l)) {
+        Some(l) => format!("{} {} ({})", l.id, l.name.zh, l.name.en),
+        None => "below L1".into(),
+    }
+}
+
+fn print_summary(results: &Results, fw: &Framework, out: &Path, w: &mut dyn Write) {
+    let g = &results.grade;
+    let d = &results.device;
+    let mut lines = vec![format!(
+        "{} {} ({}, firmware {}): {}{}",
+        d.vendor,
+        d.model,
+        d.category,
+        d.firmware,
+        level_label(fw, g.level.as_deref()),
+        if g.provisional { " [provisional]" } else { "" }
+    )];
+    if let (Some(declared), Some(false)) = (&g.declared_level, g.meets_declared) {
+        lines.push(format!("  declared {declared}, not reached"));
+    }
+    // Reasons in full for the first level not held; above it, a count is enough.
+    let first_gap = g.ladder.iter().position(|s| !s.held);
+    for (i, step) in g.ladder.iter().enumerate() {
+        let line = match (step.held, Some(i) == first_gap) {
+            (true, _) => format!("  {} held", step.level),
+            (false, true) => format!("  {} not held: {}", step.level, step.reasons.join("; ")),
+            (false, false) => format!(
+                "  {} not held ({} reasons, see the report)",
+                step.level,
+                step.reasons.len()
+            ),
+        };
+        lines.push(line);
+    }
+    if !g.blocking.is_empty() {
+        lines.push("  blocking the next level:".into());
+        for id in &g.blocking {
+            let reason = results
+                .cases
+                .iter()
+                .find(|c| &c.id == id)
+                .map(|c| first_failure(c).unwrap_or_else(|| c.reason.clone()))
+                .unwrap_or_default();
+            lines.push(format!("    {id}: {reason}"));
+        }
+    }
+    let s = &results.summary;
+    lines.push(format!(
+        "  cases: {} pass, {} fail, {} inconclusive, {} not applicable; {} trials ({} device errors) in {:.1} s",
+        s.pass,
+        s.fail,
+        s.inconclusive,
+        s.not_applicable,
+        s.trials,
+        s.trial_errors,
+        results.run.duration_ms as f64 / 1000.0
+    ));
+    if let Some(why) = &results.run.abort_reason {
+        lines.push(format!("  run aborted: {why}"));
+    }
+    lines.push(format!("  results: {}", out.join("results.json").display()));
+    lines.push(format!("  report:  {}", out.join("report.html").display()));
+    for l in lines {
+        let _ = writeln!(w, "{l}");
+    }
+}
+
+/// The first failing check's reason (or device error) of the first non-passing trial.
+fn first_failure(case: &CaseResult) -> Option<String> {
+    for t in &case.trials {
+        if let Some(e) = &t.error {
+            return Some(format!("trial {}: {e}", t.index));
+        }
+        for (i, turn) in t.turns.iter().enumerate() {
+            if let Some(c) = turn.checks.iter().find(|c| !c.passed) {
+                return Some(format!("trial {} turn {}: {}", t.index, i + 1, c.reason));
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,96 @@
+//! What several commands do the same way: load a suite with a profile, connect to the
+//! device, write results and reports.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::device::{Adapter, ConnectOptions, Profile};
+use crate::error::{Error, Result, chain};
+use crate::report::{self, Format, Lang};
+use crate::results::Results;
+use crate::suite::{self, LoadedSuite};
+
+/// Load the suite and the profile, checking the profile against the suite's framework.
+pub(super) fn load_inputs(
+    suite_dir: &Path,
+    framework: Option<&Path>,
+    device: &Path,
+) -> Result<(LoadedSuite, Profile, String)> {
+    let suite = suite::load_suite(suite_dir, framework)?;
+    let (profile, sha) = suite::load_profile(device, &suite.framework)?;
+    Ok((suite, profile, sha))
+}
+
+/// The adapter for a loaded profile. A profile that cannot become one — a bad URL, a token
+/// variable that is not set — is invalid input, named by its file; nothing was sent yet.
+pub(super) fn connect(
+    profile: &Profile,
+    path: &Path,
+    suite: &LoadedSuite,
+    seed: u64,
+    call_timeout: Duration,
+) -> Result<Arc<dyn Adapter>> {
+    let opts = ConnectOptions {
+        seed,
+        call_timeout,
+        actions: suite.actions.clone(),
+    };
+    crate::device::connect(profile, &opts)
+        .map_err(|e| Error::invalid(path, format!("adapter: {e}")))
+}
+
+/// Render `formats` from `results` and write each into `out` under its file name
+/// (`report.html`, `junit.xml`, `summary.md`). `run` and `report` both end here, so a report
+/// re-rendered from results.json is the one the run wrote. Every format is rendered before any
+/// file is written: a rendering failure leaves the directory as it was.
+pub fn write_outputs(results: &Results, out: &Path, lang: Lang, formats: &[Format]) -> Result<()> {
+    let mut formats = formats.to_vec();
+    formats.sort_unstable();
+    formats.dedup();
+    let rendered = formats
+        .iter()
+        .map(|&f| {
+            report::render(results, lang, f)
+                .map(|text| (f, text))
+                .map_err(|e| {
+                    Error::Internal(format!("could not render the {f} report: {}", chain(&e)))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    std::fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    for (f, text) in rendered {
+        write_file(&out.join(f.file_name()), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Write via a temporary file and rename, so a reader never sees half a file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Write to the command's stdout; a closed or full stdout is a write error like any file's.
+pub(super) fn print(stdout: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}

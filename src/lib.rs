@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod device;
 pub mod error;
+pub mod files;
 pub mod grade;
 pub mod hash;
 pub mod report;

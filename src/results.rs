@@ -9,6 +9,8 @@ use serde_json::Value;
 use crate::device::DeviceError;
 use crate::device::protocol::{Info, Input, Turn};
 use crate::suite::model::{Check, I18n, Mode};
+/// Suite files and fixtures are recorded as the suite loader describes them.
+pub use crate::suite::model::{FileRef, FixtureData};
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
@@ -35,17 +37,6 @@ pub struct Results {
     /// `sha256:<hex>` in place of their data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixtures: Vec<FixtureData>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FixtureData {
-    /// Path relative to the suite directory.
-    pub path: String,
-    pub sha256: String,
-    /// `wav`, `png` or `jpeg`.
-    pub format: String,
-    pub data_b64: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -136,13 +127,6 @@ pub struct SuiteRef {
     /// Hash over every loaded file's relative path and SHA-256.
     pub sha256: String,
     pub files: Vec<FileRef>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileRef {
-    pub path: String,
-    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -2,7 +2,8 @@
 //!
 //! The schemas are generated from the Rust types with schemars, committed, and embedded here;
 //! a test regenerates them and fails when the committed files drift
-//! (`UPDATE_SCHEMAS=1 cargo test schema` rewrites them).
+//! (`UPDATE_SCHEMAS=1 cargo test schema` rewrites them). Only that test names the types, so
+//! every loader can validate here without this module depending on what it loads.
 
 use std::sync::LazyLock;
 
@@ -51,19 +52,6 @@ impl Kind {
         }
     }
 
-    /// The schema as generated from the Rust types now.
-    pub fn generate(self) -> Value {
-        let schema = match self {
-            Kind::Framework => schemars::schema_for!(crate::suite::model::Framework),
-            Kind::Suite => schemars::schema_for!(crate::suite::model::SuiteFile),
-            Kind::Actions => schemars::schema_for!(crate::suite::model::ActionVocabulary),
-            Kind::Profile => schemars::schema_for!(crate::device::Profile),
-            Kind::Results => schemars::schema_for!(crate::results::Results),
-            Kind::Judge => schemars::schema_for!(crate::suite::model::JudgeProfile),
-        };
-        schema.to_value()
-    }
-
     fn validator(self) -> &'static Validator {
         static V: LazyLock<Vec<Validator>> = LazyLock::new(|| {
             Kind::ALL
@@ -108,11 +96,25 @@ fn short(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The schema of `kind` as generated from the Rust types now. Only tests need it: the
+    /// library validates against the committed files, so it depends on no model type.
+    fn generate(kind: Kind) -> Value {
+        let schema = match kind {
+            Kind::Framework => schemars::schema_for!(crate::suite::model::Framework),
+            Kind::Suite => schemars::schema_for!(crate::suite::model::SuiteFile),
+            Kind::Actions => schemars::schema_for!(crate::suite::model::ActionVocabulary),
+            Kind::Profile => schemars::schema_for!(crate::device::Profile),
+            Kind::Results => schemars::schema_for!(crate::results::Results),
+            Kind::Judge => schemars::schema_for!(crate::run::judge::JudgeProfile),
+        };
+        schema.to_value()
+    }
+
     #[test]
     fn committed_schemas_match_the_types() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
         for kind in Kind::ALL {
-            let generated = serde_json::to_string_pretty(&kind.generate()).unwrap() + "\n";
+            let generated = serde_json::to_string_pretty(&generate(kind)).unwrap() + "\n";
             let path = dir.join(kind.file_name());
             if std::env::var_os("UPDATE_SCHEMAS").is_some() {
                 std::fs::write(&path, &generated).unwrap();

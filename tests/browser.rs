@@ -149,7 +149,7 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
     std::fs::write(suite_dir.join("phone/hostile.yaml"), CASES).unwrap();
     let suite = ailevel::suite::load_suite(&suite_dir, None).expect("the hostile suite loads");
     let (profile, sha) =
-        ailevel::suite::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework)
+        ailevel::device::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework)
             .unwrap();
     let opts = RunOptions {
         retries: 0,

@@ -67,7 +67,7 @@ impl Adapter for OneBroken {
 fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
     let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
     let (profile, sha) =
-        ailevel::suite::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework)
+        ailevel::device::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework)
             .unwrap();
     let plan = ailevel::run::plan::plan(&suite, &profile, None, false);
     let target = plan

@@ -107,7 +107,7 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
     std::fs::write(dir.path().join("cases.yaml"), CASES).unwrap();
     let suite = ailevel::suite::load_suite(dir.path(), None).unwrap();
     let (profile, _) =
-        ailevel::suite::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework)
+        ailevel::device::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework)
             .unwrap();
     let judge = with_judge.map(|url| {
         let p = dir.path().join("judge.toml");
@@ -116,7 +116,10 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
             format!("base_url = \"{url}\"\nmodel = \"fake-judge\"\nseed = 11\n"),
         )
         .unwrap();
-        Arc::new(ailevel::run::judge::Judge::new(ailevel::suite::load_judge(&p).unwrap()).unwrap())
+        Arc::new(
+            ailevel::run::judge::Judge::new(ailevel::run::judge::load_profile(&p).unwrap())
+                .unwrap(),
+        )
     });
     let opts = RunOptions {
         seed: 1,

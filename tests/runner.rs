@@ -136,7 +136,7 @@ fn suite() -> (
     std::fs::write(dir.path().join("cases.yaml"), CASES).unwrap();
     let suite = ailevel::suite::load_suite(dir.path(), None).unwrap();
     let (profile, _) =
-        ailevel::suite::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework)
+        ailevel::device::load_profile(&root.join("devices/sim/phone-l3.toml"), &suite.framework)
             .unwrap();
     (dir, suite, profile)
 }

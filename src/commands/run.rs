@@ -100,7 +100,7 @@ impl RunArgs {
         })?;
         let judge = match &self.judge {
             Some(path) => Some(Arc::new(
-                crate::run::judge::Judge::new(crate::suite::load_judge(path)?)
+                crate::run::judge::Judge::new(crate::run::judge::load_profile(path)?)
                     .map_err(|e| Error::invalid(path, e))?,
             )),
             None => None,

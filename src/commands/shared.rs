@@ -19,7 +19,7 @@ pub(super) fn load_inputs(
     device: &Path,
 ) -> Result<(LoadedSuite, Profile, String)> {
     let suite = suite::load_suite(suite_dir, framework)?;
-    let (profile, sha) = suite::load_profile(device, &suite.framework)?;
+    let (profile, sha) = crate::device::load_profile(device, &suite.framework)?;
     Ok((suite, profile, sha))
 }
 

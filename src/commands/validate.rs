@@ -70,7 +70,7 @@ fn validate(paths: &[PathBuf], suite_dir: &Path, w: &mut dyn Write) -> Result<us
                 None => continue,
             },
             Target::Profile(f) => match context_for(&mut problems) {
-                Some(ctx) => suite::load_profile(f, &ctx.framework).map(|_| {
+                Some(ctx) => crate::device::load_profile(f, &ctx.framework).map(|_| {
                     let _ = writeln!(w, "ok  {}", f.display());
                 }),
                 None => continue,

@@ -4,6 +4,8 @@
 //! runner.
 
 pub mod atp;
+mod connect;
+pub mod load;
 pub mod openai;
 pub mod probe;
 pub mod process;
@@ -13,13 +15,14 @@ pub mod server;
 pub mod sim;
 mod wire;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::suite::model::ActionVocabulary;
+pub use connect::connect;
+pub use load::load_profile;
 pub use profile::{AdapterConfig, Profile};
 pub use protocol::{Control, Info, Input, SessionRequest, Turn};
 
@@ -130,14 +133,4 @@ pub enum ConnectError {
     EmptyCommand,
     #[error("could not set up the HTTP client: {0}")]
     Client(String),
-}
-
-/// Build the adapter a profile asks for.
-pub fn connect(profile: &Profile, opts: &ConnectOptions) -> Result<Arc<dyn Adapter>, ConnectError> {
-    Ok(match &profile.adapter {
-        AdapterConfig::Sim(cfg) => Arc::new(sim::SimAdapter::new(profile, cfg, opts.seed)),
-        AdapterConfig::Atp(cfg) => Arc::new(atp::AtpAdapter::new(cfg, opts)?),
-        AdapterConfig::Openai(cfg) => Arc::new(openai::OpenAiAdapter::new(profile, cfg, opts)?),
-        AdapterConfig::Process(cfg) => Arc::new(process::ProcessAdapter::spawning(cfg, opts)?),
-    })
 }

@@ -32,8 +32,6 @@ use super::wire::{self, Http, Limits};
 use super::{Adapter, ConnectError, ConnectOptions, DeviceError, SessionId};
 use crate::suite::model::ActionVocabulary;
 
-pub const DEFAULT_API_PATH: &str = "/v1/chat/completions";
-pub const DEFAULT_TOOL_ROUNDS: u32 = 2;
 /// The tool a model calls to ask before acting: a turn with it is `needs_confirmation`.
 pub const CONFIRM_TOOL: &str = "request_confirmation";
 /// The optional argument every tool takes for an action meant for a linked device.
@@ -98,7 +96,7 @@ impl OpenAiAdapter {
             limits,
             false,
         )?;
-        let path = cfg.api_path.as_deref().unwrap_or(DEFAULT_API_PATH);
+        let path = cfg.api_path();
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let endpoint = http.url(&segments);
         let models = match segments.as_slice() {
@@ -653,11 +651,7 @@ impl Adapter for OpenAiAdapter {
         let mut texts: Vec<String> = Vec::new();
         let mut actions = Vec::new();
         let mut needs_confirmation = false;
-        let rounds = self
-            .cfg
-            .max_tool_rounds
-            .unwrap_or(DEFAULT_TOOL_ROUNDS)
-            .max(1);
+        let rounds = self.cfg.max_tool_rounds().max(1);
         for _ in 0..rounds {
             let answer = self.complete(&messages, seed, t0, &mut first).await?;
             if !answer.content.trim().is_empty() {

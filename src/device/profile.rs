@@ -137,6 +137,18 @@ pub struct OpenAiConfig {
     pub max_response_bytes: Option<u64>,
 }
 
+impl OpenAiConfig {
+    /// `api_path`, or the path OpenAI-compatible servers use.
+    pub fn api_path(&self) -> &str {
+        self.api_path.as_deref().unwrap_or("/v1/chat/completions")
+    }
+
+    /// `max_tool_rounds`, or 2: one call that may use tools, one that answers with their results.
+    pub fn max_tool_rounds(&self) -> u32 {
+        self.max_tool_rounds.unwrap_or(2)
+    }
+}
+
 /// `kind = "process"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -270,13 +282,13 @@ impl AdapterConfig {
             AdapterConfig::Atp(c) => json!({ "base_url": redact_url(&c.base_url) }),
             AdapterConfig::Openai(c) => json!({
                 "base_url": redact_url(&c.base_url),
-                "api_path": c.api_path.as_deref().unwrap_or(crate::device::openai::DEFAULT_API_PATH),
+                "api_path": c.api_path(),
                 "model": c.model,
                 "temperature": c.temperature.unwrap_or(0.0),
                 "seed": c.seed.map_or(json!("per-trial"), |s| json!(s)),
                 "stream": c.stream.unwrap_or(true),
                 "tools": c.tools.unwrap_or(true),
-                "max_tool_rounds": c.max_tool_rounds.unwrap_or(crate::device::openai::DEFAULT_TOOL_ROUNDS),
+                "max_tool_rounds": c.max_tool_rounds(),
                 "max_tokens": c.max_tokens,
                 "system_prompt": if c.system_prompt.is_some() { "profile" } else { "built-in" },
             }),

@@ -1,4 +1,4 @@
-//! Reports rendered from a [`Results`] alone: a self-contained HTML report for people, JUnit
+//! Reports rendered from a [`Results`](crate::results::Results) alone: a self-contained HTML report for people, JUnit
 //! XML for CI test views, and a Markdown summary for CI job summaries and pull-request comments.
 //!
 //! Rendering is pure — no clock, no randomness, no I/O — so the same results and language
@@ -14,6 +14,7 @@ mod junit;
 mod markdown;
 mod messages;
 mod names;
+mod render;
 
 #[cfg(test)]
 mod fixture;
@@ -22,14 +23,9 @@ mod tests;
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::LazyLock;
 
-use handlebars::Handlebars;
+pub use render::{render, render_html, render_junit, render_markdown};
 
-use crate::results::Results;
-
-const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 /// Inlined verbatim into the page; the CSP allows them by the hash of these exact bytes.
 const STYLE: &str = include_str!("../../templates/report.css");
 const SCRIPT: &str = include_str!("../../templates/report.js");
@@ -132,71 +128,4 @@ pub enum ReportError {
     },
     #[error("failed to write the JUnit report")]
     Junit(#[source] quick_junit::SerializeError),
-}
-
-/// Render `results` in `format`.
-pub fn render(results: &Results, lang: Lang, format: Format) -> Result<String, ReportError> {
-    match format {
-        Format::Html => render_html(results, lang),
-        Format::Junit => render_junit(results, lang),
-        Format::Markdown => render_markdown(results, lang),
-    }
-}
-
-/// Render the self-contained HTML report.
-pub fn render_html(results: &Results, lang: Lang) -> Result<String, ReportError> {
-    let view = html::view(results, lang);
-    engines()?
-        .html
-        .render("report", &view)
-        .map_err(|source| ReportError::Render {
-            format: "html",
-            source,
-        })
-}
-
-/// Render the JUnit XML report: one test suite per level, one test case per case.
-pub fn render_junit(results: &Results, lang: Lang) -> Result<String, ReportError> {
-    junit::render(results, lang)
-}
-
-/// Render the Markdown summary.
-pub fn render_markdown(results: &Results, lang: Lang) -> Result<String, ReportError> {
-    let view = markdown::view(results, lang);
-    engines()?
-        .markdown
-        .render("summary", &view)
-        .map_err(|source| ReportError::Render {
-            format: "markdown",
-            source,
-        })
-}
-
-/// One registry per output format, because each escapes for its own syntax.
-struct Engines {
-    html: Handlebars<'static>,
-    markdown: Handlebars<'static>,
-}
-
-/// Templates are parsed once per process. A parse failure is kept as text so every render
-/// reports it instead of panicking.
-static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
-    let mut html = Handlebars::new();
-    html.set_strict_mode(true);
-    html.register_template_string("report", HTML_TEMPLATE)
-        .map_err(|e| e.to_string())?;
-
-    let mut markdown = Handlebars::new();
-    markdown.set_strict_mode(true);
-    markdown.register_escape_fn(markdown::escape);
-    markdown
-        .register_template_string("summary", MARKDOWN_TEMPLATE)
-        .map_err(|e| e.to_string())?;
-    Ok(Engines { html, markdown })
-});
-
-fn engines() -> Result<&'static Engines, ReportError> {
-    ENGINES
-        .as_ref()
-        .map_err(|e| ReportError::Templates(e.clone()))
 }

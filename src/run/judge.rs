@@ -5,15 +5,44 @@
 
 use std::time::Duration;
 
+use std::path::Path;
+
 use futures_util::StreamExt;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::device::protocol::Turn;
 use crate::results::Judgement;
-use crate::suite::model::JudgeProfile;
 
 /// Largest judge answer we read.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+/// Largest judge profile we read.
+const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// A judge profile (TOML): the OpenAI-compatible endpoint that grades `judge` checks.
+/// Temperature is always 0; model and seed are pinned here and recorded with every verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JudgeProfile {
+    /// Base URL of the API, e.g. `http://127.0.0.1:8080/v1`; `/chat/completions` is appended.
+    pub base_url: String,
+    pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Environment variable holding a bearer token, sent only to `base_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
+}
+
+/// Load a judge profile (TOML).
+pub fn load_profile(path: &Path) -> crate::error::Result<JudgeProfile> {
+    let text = crate::files::read_text(path, MAX_PROFILE_BYTES)?;
+    crate::files::parse_toml(path, &text, crate::schema::Kind::Judge)
+}
 
 pub struct Judge {
     profile: JudgeProfile,

@@ -1,4 +1,4 @@
-//! Loading and validating suite directories, frameworks and device profiles.
+//! Loading and validating suite directories and frameworks.
 //!
 //! Every problem is collected (not just the first), each with its file, line and field, so a
 //! suite author fixes a file in one pass.
@@ -11,21 +11,17 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::device::Profile;
-use crate::device::profile::AdapterConfig;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, Result, chain};
+use crate::files::{MAX_VIOLATIONS, read_text};
 use crate::hash::{combined, sha256_hex};
-use crate::results::{FileRef, FixtureData};
 use crate::schema::{self, Kind};
-use crate::suite::model::{ActionVocabulary, Case, Check, Framework, SetupOp, SuiteFile};
+use crate::suite::model::{
+    ActionVocabulary, Case, Check, FileRef, FixtureData, Framework, SetupOp, SuiteFile,
+};
 use crate::yaml;
 
-/// How many schema violations to report per file before giving up on it.
-const MAX_VIOLATIONS: usize = 20;
 /// Largest fixture (audio or image) we read.
 const MAX_FIXTURE_BYTES: u64 = 4 * 1024 * 1024;
-/// Largest profile we read.
-const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
 
 /// A case together with the file it came from.
 #[derive(Debug, Clone)]
@@ -49,35 +45,6 @@ pub struct LoadedSuite {
     pub sha256: String,
     /// Audio and image fixtures the cases use, verified against their hashes, by path.
     pub fixtures: BTreeMap<String, FixtureData>,
-}
-
-fn read(path: &Path, limit: u64) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > limit {
-        return Err(Error::invalid(
-            path,
-            format!(
-                "file is {} bytes, more than the {limit}-byte limit",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::invalid(
-            path,
-            format!(
-                "not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
 }
 
 /// Parse a YAML file as `T`: schema first (located, every violation), then serde.
@@ -136,7 +103,7 @@ impl<'a> Located<'a> {
 
 /// Load and check `framework.yaml`.
 pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
-    let text = read(path, yaml::MAX_YAML_BYTES as u64)?;
+    let text = read_text(path, yaml::MAX_YAML_BYTES as u64)?;
     let fw: Framework = parse_yaml(path, &text, Kind::Framework).map_err(Error::Invalid)?;
     let mut loc = Located::new(path, &text);
     if fw.schema != "ailevel.framework/1" {
@@ -387,7 +354,7 @@ fn load_suite_file(
     ctx: &CaseContext<'_>,
     seen: &mut HashMap<String, String>,
 ) -> Result<(Vec<LoadedCase>, FileRef), Vec<Problem>> {
-    let text = match read(path, yaml::MAX_YAML_BYTES as u64) {
+    let text = match read_text(path, yaml::MAX_YAML_BYTES as u64) {
         Ok(t) => t,
         Err(Error::Invalid(p)) => return Err(p),
         Err(e) => {
@@ -396,7 +363,7 @@ fn load_suite_file(
                 line: None,
                 column: None,
                 field: None,
-                message: error_chain(&e),
+                message: chain(&e),
             }]);
         }
     };
@@ -452,17 +419,6 @@ pub fn check_suite_file(path: &Path, suite: &LoadedSuite) -> Result<usize> {
     Ok(cases.len())
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
-}
-
 /// The action vocabulary: `actions.yaml` plus any `actions/*.yaml` (one file per category
 /// keeps the vocabulary reviewable). A name defined twice is an error naming both files.
 fn load_actions(root: &Path) -> Result<(ActionVocabulary, Vec<FileRef>)> {
@@ -483,7 +439,7 @@ fn load_actions(root: &Path) -> Result<(ActionVocabulary, Vec<FileRef>)> {
     let mut defined: HashMap<String, String> = HashMap::new();
     let mut problems = Vec::new();
     for path in paths {
-        let text = read(&path, yaml::MAX_YAML_BYTES as u64)?;
+        let text = read_text(&path, yaml::MAX_YAML_BYTES as u64)?;
         let vocab: ActionVocabulary = match parse_yaml(&path, &text, Kind::Actions) {
             Ok(v) => v,
             Err(mut p) => {
@@ -705,140 +661,4 @@ impl<'a> CaseContext<'a> {
             Check::LatencyMs(_) | Check::ServedBy(_) | Check::Judge(_) => {}
         }
     }
-}
-
-/// Load a judge profile (TOML).
-pub fn load_judge(path: &Path) -> Result<crate::suite::model::JudgeProfile> {
-    let text = read(path, MAX_PROFILE_BYTES)?;
-    let value: toml::Value = toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))?;
-    let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
-    let violations = schema::validate(Kind::Judge, &json, MAX_VIOLATIONS);
-    if !violations.is_empty() {
-        return Err(Error::Invalid(
-            violations
-                .into_iter()
-                .map(|v| Problem {
-                    file: path.to_path_buf(),
-                    line: toml_line_of(&text, &v.pointer),
-                    column: None,
-                    field: Some(v.pointer),
-                    message: v.message,
-                })
-                .collect(),
-        ));
-    }
-    toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))
-}
-
-/// Load and check a device profile against the framework.
-pub fn load_profile(path: &Path, fw: &Framework) -> Result<(Profile, String)> {
-    let text = read(path, MAX_PROFILE_BYTES)?;
-    let value: toml::Value = toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))?;
-    let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
-    let violations = schema::validate(Kind::Profile, &json, MAX_VIOLATIONS);
-    if !violations.is_empty() {
-        return Err(Error::Invalid(
-            violations
-                .into_iter()
-                .map(|v| {
-                    let line = toml_line_of(&text, &v.pointer);
-                    Problem {
-                        file: path.to_path_buf(),
-                        line,
-                        column: None,
-                        field: Some(v.pointer),
-                        message: v.message,
-                    }
-                })
-                .collect(),
-        ));
-    }
-    let profile: Profile = toml::from_str(&text).map_err(|e| toml_problem(path, &text, &e))?;
-    let mut problems = Vec::new();
-    let mut push = |field: &str, message: String| {
-        problems.push(Problem {
-            file: path.to_path_buf(),
-            line: toml_line_of(&text, field),
-            column: None,
-            field: Some(field.to_string()),
-            message,
-        })
-    };
-    if !fw.categories.iter().any(|c| c.id == profile.category) {
-        push(
-            "/category",
-            format!("category `{}` is not in the framework", profile.category),
-        );
-    }
-    for (i, f) in profile.features.iter().enumerate() {
-        if !fw.features.iter().any(|x| &x.id == f) {
-            push(&format!("/features/{i}"), format!("unknown feature `{f}`"));
-        }
-    }
-    if let Some(l) = &profile.declared_level
-        && !fw.levels.iter().any(|x| &x.id == l)
-    {
-        push(
-            "/declared_level",
-            format!("level `{l}` is not in the framework"),
-        );
-    }
-    if let AdapterConfig::Sim(sim) = &profile.adapter
-        && sim.latency_ms[0] > sim.latency_ms[1]
-    {
-        push("/adapter/latency_ms", "min latency is above max".into());
-    }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    Ok((profile, sha256_hex(text.as_bytes())))
-}
-
-fn toml_problem(path: &Path, text: &str, e: &toml::de::Error) -> Error {
-    let (line, column) = match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            (Some(line), Some(col))
-        }
-        None => (None, None),
-    };
-    Error::Invalid(vec![Problem {
-        file: path.to_path_buf(),
-        line,
-        column,
-        field: None,
-        message: e.message().to_string(),
-    }])
-}
-
-/// The line of the TOML key a pointer ends in (`/adapter/level` → the `level =` line after
-/// `[adapter]`). TOML has no pointer map, so this scans keys; good enough to point at.
-fn toml_line_of(text: &str, pointer: &str) -> Option<usize> {
-    let segs: Vec<&str> = pointer
-        .split('/')
-        .filter(|s| !s.is_empty() && s.parse::<usize>().is_err())
-        .collect();
-    let (table, key) = match segs.as_slice() {
-        [] => return None,
-        [k] => (None, *k),
-        [.., t, k] => (Some(*t), *k),
-    };
-    let mut in_table = table.is_none();
-    let mut table_line = None;
-    for (i, line) in text.lines().enumerate() {
-        let l = line.trim();
-        if l.starts_with('[') {
-            in_table = table.is_some_and(|t| l.trim_matches(['[', ']']).trim() == t);
-            if in_table {
-                table_line = Some(i + 1);
-            }
-            continue;
-        }
-        if in_table && l.split('=').next().map(str::trim) == Some(key) {
-            return Some(i + 1);
-        }
-    }
-    table_line
 }

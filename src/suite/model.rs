@@ -351,24 +351,6 @@ pub struct JudgeCheck {
     pub rubric: String,
 }
 
-/// A judge profile (TOML): the OpenAI-compatible endpoint that grades `judge` checks.
-/// Temperature is always 0; model and seed are pinned here and recorded with every verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct JudgeProfile {
-    /// Base URL of the API, e.g. `http://127.0.0.1:8080/v1`; `/chat/completions` is appended.
-    pub base_url: String,
-    pub model: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
-    /// Environment variable holding a bearer token, sent only to `base_url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_env: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub timeout_ms: Option<u64>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionCheck {
@@ -417,4 +399,24 @@ pub struct ActionDef {
     pub description: I18n,
     /// JSON Schema of the action's `args` object.
     pub args: Value,
+}
+
+// A loaded file, by its path relative to the suite directory, and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    pub path: String,
+    pub sha256: String,
+}
+
+// An audio or image fixture a case sends, verified against its hash at load time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureData {
+    /// Path relative to the suite directory.
+    pub path: String,
+    pub sha256: String,
+    /// `wav`, `png` or `jpeg`.
+    pub format: String,
+    pub data_b64: String,
 }

@@ -1,0 +1,79 @@
+//! From results to text: the view models laid out by their templates, one registry per
+//! format.
+
+use std::sync::LazyLock;
+
+use handlebars::Handlebars;
+
+use super::{Format, Lang, ReportError, html, junit, markdown};
+use crate::results::Results;
+
+const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
+const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
+
+/// Render `results` in `format`.
+pub fn render(results: &Results, lang: Lang, format: Format) -> Result<String, ReportError> {
+    match format {
+        Format::Html => render_html(results, lang),
+        Format::Junit => render_junit(results, lang),
+        Format::Markdown => render_markdown(results, lang),
+    }
+}
+
+/// Render the self-contained HTML report.
+pub fn render_html(results: &Results, lang: Lang) -> Result<String, ReportError> {
+    let view = html::view(results, lang);
+    engines()?
+        .html
+        .render("report", &view)
+        .map_err(|source| ReportError::Render {
+            format: "html",
+            source,
+        })
+}
+
+/// Render the JUnit XML report: one test suite per level, one test case per case.
+pub fn render_junit(results: &Results, lang: Lang) -> Result<String, ReportError> {
+    junit::render(results, lang)
+}
+
+/// Render the Markdown summary.
+pub fn render_markdown(results: &Results, lang: Lang) -> Result<String, ReportError> {
+    let view = markdown::view(results, lang);
+    engines()?
+        .markdown
+        .render("summary", &view)
+        .map_err(|source| ReportError::Render {
+            format: "markdown",
+            source,
+        })
+}
+
+/// One registry per output format, because each escapes for its own syntax.
+struct Engines {
+    html: Handlebars<'static>,
+    markdown: Handlebars<'static>,
+}
+
+/// Templates are parsed once per process. A parse failure is kept as text so every render
+/// reports it instead of panicking.
+static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
+    let mut html = Handlebars::new();
+    html.set_strict_mode(true);
+    html.register_template_string("report", HTML_TEMPLATE)
+        .map_err(|e| e.to_string())?;
+
+    let mut markdown = Handlebars::new();
+    markdown.set_strict_mode(true);
+    markdown.register_escape_fn(markdown::escape);
+    markdown
+        .register_template_string("summary", MARKDOWN_TEMPLATE)
+        .map_err(|e| e.to_string())?;
+    Ok(Engines { html, markdown })
+});
+
+fn engines() -> Result<&'static Engines, ReportError> {
+    ENGINES
+        .as_ref()
+        .map_err(|e| ReportError::Templates(e.clone()))
+}

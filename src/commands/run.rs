@@ -169,7 +169,7 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
 fn level_label(fw: &Framework, level: Option<&str>) -> String {
     match level.and_then(|l| fw.levels.iter().find(|x| x.id == l)) {
         Some(l) => format!("{} {} ({})", l.id, l.name.zh, l.name.en),
-        None => "below L1".into(),
+        None => format!("below {}", fw.levels.first().map_or("", |l| l.id.as_str())),
     }
 }
 

@@ -156,12 +156,22 @@ fn collect_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<Problem>)
         return;
     }
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let yaml = matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"));
+    // A file says what it is by its `schema:` key; the name decides only when it does not.
+    let schema = if yaml { schema_of(p) } else { None };
     match p.extension().and_then(|x| x.to_str()) {
         Some("toml") => out.push(Target::Profile(p.to_path_buf())),
-        Some("yaml" | "yml") if name.starts_with("framework.") => {
+        _ if schema.as_deref() == Some(FRAMEWORK_SCHEMA) => {
             out.push(Target::Framework(p.to_path_buf()))
         }
         // The vocabulary is checked with its suite directory.
+        _ if schema.as_deref() == Some(ACTIONS_SCHEMA) => {}
+        _ if schema.as_deref() == Some(SUITE_SCHEMA) => {
+            out.push(Target::SuiteFile(p.to_path_buf()))
+        }
+        Some("yaml" | "yml") if name.starts_with("framework.") => {
+            out.push(Target::Framework(p.to_path_buf()))
+        }
         Some("yaml" | "yml")
             if name.starts_with("actions.")
                 || p.parent().is_some_and(|d| d.ends_with("actions")) => {}
@@ -169,4 +179,19 @@ fn collect_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<Problem>)
         _ if !p.exists() => problems.push(problem(p, "no such file or directory")),
         _ => problems.push(problem(p, "not a suite (.yaml) or profile (.toml)")),
     }
+}
+
+const FRAMEWORK_SCHEMA: &str = "ailevel.framework/1";
+const ACTIONS_SCHEMA: &str = "ailevel.actions/1";
+const SUITE_SCHEMA: &str = "ailevel.suite/1";
+
+/// The value of a YAML file's top-level `schema:` key, read without parsing the document
+/// (it may be the very thing that is broken).
+fn schema_of(path: &Path) -> Option<String> {
+    let text = crate::files::read_text(path, crate::yaml::MAX_YAML_BYTES as u64).ok()?;
+    text.lines().find_map(|l| {
+        let v = l.strip_prefix("schema:")?;
+        let v = v.split(" #").next().unwrap_or(v).trim();
+        Some(v.trim_matches(['"', '\'']).to_string())
+    })
 }

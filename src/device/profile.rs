@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 pub struct Profile {
     pub vendor: String,
     pub model: String,
-    #[schemars(regex(pattern = r"^(phone|pc|tv|glasses|car|speaker|earphone)$"))]
+    /// A category of the framework, e.g. `phone`.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub category: String,
     pub firmware: String,
     /// The level the manufacturer claims; the report says whether it was reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^L[1-9]$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub declared_level: Option<String>,
     /// Declared features (screen, camera, offline_model…); cases needing others are not applicable.
     #[serde(default)]

@@ -12,7 +12,9 @@ pub struct Info {
     pub protocol: String,
     pub vendor: String,
     pub model: String,
-    #[schemars(regex(pattern = r"^(phone|pc|tv|glasses|car|speaker|earphone)$"))]
+    /// A category of the framework the device is graded under (the first batch: `phone`,
+    /// `pc`, `tv`, `glasses`, `car`, `speaker`, `earphone`).
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub category: String,
     pub firmware: String,
     #[serde(default)]

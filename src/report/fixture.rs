@@ -589,6 +589,7 @@ fn framework() -> Framework {
             name: i18n("手机", "Phone"),
             part: "177.3".to_string(),
             required_features: vec!["screen".to_string()],
+            actions: None,
         }],
         features: vec![
             Feature {

@@ -399,8 +399,8 @@ fn badge(r: &Results, names: &Names) -> Badge {
         }
         None => Badge {
             code: None,
-            zh: m::BELOW_L1.zh.to_string(),
-            en: m::BELOW_L1.en.to_string(),
+            zh: names.below_lowest(Lang::Zh),
+            en: names.below_lowest(Lang::En),
             rank: 0,
             provisional: false,
         },

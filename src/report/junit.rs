@@ -29,7 +29,7 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     };
     let grade = match &r.grade.level {
         Some(id) => names.level(id),
-        None => m::BELOW_L1.get(lang).to_string(),
+        None => names.below_lowest(lang),
     };
     let mut report = Report::new(format!(
         "{} — {} {} — {grade}",

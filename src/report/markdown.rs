@@ -73,7 +73,7 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
             Some(l) => format!("{} {} {}", l.id, l.name.zh, l.name.en),
             None => id.clone(),
         },
-        None => m::BELOW_L1.get(lang).to_string(),
+        None => names.below_lowest(lang),
     };
     let declared = match (&r.grade.declared_level, r.grade.meets_declared) {
         (Some(d), Some(true)) => format!("{} — ✅ {}", names.level(d), m::DECLARED_MET.get(lang)),

@@ -43,7 +43,7 @@ catalogue! {
     STANDARD "GB/Z 177—2026《人工智能终端智能化分级》" "GB/Z 177—2026 Intelligence grading of AI terminals";
     REPORT_TITLE "智能化分级测试报告" "Intelligence grading test report";
     SUMMARY_TITLE "智能化分级" "Intelligence grade";
-    BELOW_L1 "未达 L1" "below L1";
+    BELOW_LOWEST "未达 {level}" "below {level}";
     PROVISIONAL "暂行" "provisional";
     DECLARED_LEVEL "申报等级" "Declared level";
     DECLARED_MET "已达到" "met";

@@ -37,6 +37,12 @@ impl<'a> Names<'a> {
             .unwrap_or(self.fw.levels.len())
     }
 
+    /// "未达 L1" or "below L1", named by the framework's lowest level: no level is held.
+    pub fn below_lowest(&self, lang: Lang) -> String {
+        let lowest = self.fw.levels.first().map_or("", |l| l.id.as_str());
+        m::BELOW_LOWEST.fill(lang, &[("level", lowest)])
+    }
+
     /// "L3 辅助级" or "L3 Assistant"; the bare id for a level the framework does not name.
     pub fn level(&self, id: &str) -> String {
         match self.level_ref(id) {

@@ -348,7 +348,7 @@ fn edge_results_render_in_strict_mode() {
             "{}{}{}\n",
             messages::SUMMARY_TITLE.get(lang),
             messages::COLON.get(lang),
-            messages::BELOW_L1.get(lang)
+            messages::BELOW_LOWEST.fill(lang, &[("level", "L1")])
         );
         assert!(md.contains(&headline), "{md}");
         assert!(md.contains(messages::DECLARED_NONE.get(lang)));

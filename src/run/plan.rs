@@ -63,7 +63,7 @@ pub fn plan(
     suite
         .cases
         .iter()
-        .filter(|lc| lc.category == "common" || lc.category == profile.category)
+        .filter(|lc| lc.category == crate::suite::COMMON || lc.category == profile.category)
         .map(|lc| {
             let case = &lc.case;
             let missing: Vec<&str> = case

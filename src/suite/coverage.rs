@@ -43,7 +43,7 @@ pub fn coverage(suite: &LoadedSuite) -> Vec<CategoryCoverage> {
             for lc in suite
                 .cases
                 .iter()
-                .filter(|c| c.category == cat.id || c.category == "common")
+                .filter(|c| c.category == cat.id || c.category == super::COMMON)
             {
                 total += 1;
                 *cells

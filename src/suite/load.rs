@@ -101,6 +101,20 @@ impl<'a> Located<'a> {
     }
 }
 
+/// The suite category of cases every device category runs.
+pub const COMMON: &str = "common";
+
+/// A relative path that cannot leave the directory it is relative to.
+fn inside(rel: &Path) -> bool {
+    !rel.is_absolute()
+        && rel.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+}
+
 /// Load and check `framework.yaml`.
 pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
     let text = read_text(path, yaml::MAX_YAML_BYTES as u64)?;
@@ -116,15 +130,12 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
     if elements.len() != fw.elements.len() {
         loc.push("/elements".into(), "element ids are not unique".into());
     }
+    let mut levels = BTreeSet::new();
     for (i, level) in fw.levels.iter().enumerate() {
-        let expected = format!("L{}", i + 1);
-        if level.id != expected {
+        if !levels.insert(level.id.as_str()) {
             loc.push(
                 format!("/levels/{i}/id"),
-                format!(
-                    "levels must be listed in order L1, L2, …: expected `{expected}`, found `{}`",
-                    level.id
-                ),
+                format!("level `{}` is listed twice", level.id),
             );
         }
         for (j, e) in level.primary_elements.iter().enumerate() {
@@ -146,7 +157,19 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
         loc.push("/levels".into(), "at least one level is required".into());
     }
     let features: BTreeSet<&str> = fw.features.iter().map(|f| f.id.as_str()).collect();
+    let mut categories = BTreeSet::new();
     for (i, c) in fw.categories.iter().enumerate() {
+        if c.id == COMMON {
+            loc.push(
+                format!("/categories/{i}/id"),
+                format!("`{COMMON}` names the suites every category runs; it cannot be a category"),
+            );
+        } else if !categories.insert(c.id.as_str()) {
+            loc.push(
+                format!("/categories/{i}/id"),
+                format!("category `{}` is listed twice", c.id),
+            );
+        }
         for (j, f) in c.required_features.iter().enumerate() {
             if !features.contains(f.as_str()) {
                 loc.push(
@@ -154,6 +177,14 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
                     format!("unknown feature `{f}`"),
                 );
             }
+        }
+        if let Some(a) = &c.actions
+            && !inside(Path::new(a))
+        {
+            loc.push(
+                format!("/categories/{i}/actions"),
+                format!("`{a}` must be a path inside the suite directory"),
+            );
         }
     }
     if !loc.problems.is_empty() {
@@ -208,7 +239,8 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.join("framework.yaml"));
     let (fw, fw_hash) = load_framework(&fw_path)?;
-    let (actions, mut files) = load_actions(root)?;
+    let (actions, mut files) = load_actions(root, &fw)?;
+    let vocabularies: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
 
     let mut paths = Vec::new();
     yaml_files(root, &mut paths)?;
@@ -221,8 +253,8 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
         let relpath = rel(root, &path);
         if path == fw_path
             || relpath == "framework.yaml"
-            || relpath == "actions.yaml"
             || relpath.starts_with("actions/")
+            || vocabularies.contains(&relpath)
         {
             continue;
         }
@@ -375,7 +407,7 @@ fn load_suite_file(
             format!("expected `ailevel.suite/1`, found `{}`", file.schema),
         );
     }
-    if file.category != "common" && !ctx.fw.categories.iter().any(|c| c.id == file.category) {
+    if file.category != COMMON && !ctx.fw.categories.iter().any(|c| c.id == file.category) {
         loc.push(
             "/category".into(),
             format!("category `{}` is not in the framework", file.category),
@@ -419,17 +451,45 @@ pub fn check_suite_file(path: &Path, suite: &LoadedSuite) -> Result<usize> {
     Ok(cases.len())
 }
 
-/// The action vocabulary: `actions.yaml` plus any `actions/*.yaml` (one file per category
-/// keeps the vocabulary reviewable). A name defined twice is an error naming both files.
-fn load_actions(root: &Path) -> Result<(ActionVocabulary, Vec<FileRef>)> {
+/// The action vocabulary: `actions.yaml`, shared by all categories, plus each category's own
+/// file as the framework names it (`categories[].actions`; one file per category keeps the
+/// vocabulary reviewable), when it is there: a suite directory may hold only some
+/// categories. A file in `actions/` that no category names is an error, never silently
+/// left out, and a name defined twice is an error naming both files.
+fn load_actions(root: &Path, fw: &Framework) -> Result<(ActionVocabulary, Vec<FileRef>)> {
+    let named: BTreeSet<&str> = fw
+        .categories
+        .iter()
+        .filter_map(|c| c.actions.as_deref())
+        .collect();
     let mut paths = vec![root.join("actions.yaml")];
+    paths.extend(
+        named
+            .iter()
+            .map(|rel| root.join(rel))
+            .filter(|p| p.is_file()),
+    );
+    let mut problems = Vec::new();
     if let Ok(rd) = std::fs::read_dir(root.join("actions")) {
-        let mut more: Vec<PathBuf> = rd
+        let mut unnamed: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .filter(|p| {
+                matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
+                    && !named.contains(rel(root, p).as_str())
+            })
             .collect();
-        more.sort();
-        paths.extend(more);
+        unnamed.sort();
+        for p in unnamed {
+            problems.push(Problem {
+                file: p,
+                line: None,
+                column: None,
+                field: None,
+                message:
+                    "no category of the framework names this vocabulary (`categories[].actions`)"
+                        .into(),
+            });
+        }
     }
     let mut merged = ActionVocabulary {
         schema: "ailevel.actions/1".into(),
@@ -437,7 +497,6 @@ fn load_actions(root: &Path) -> Result<(ActionVocabulary, Vec<FileRef>)> {
     };
     let mut files = Vec::new();
     let mut defined: HashMap<String, String> = HashMap::new();
-    let mut problems = Vec::new();
     for path in paths {
         let text = read_text(&path, yaml::MAX_YAML_BYTES as u64)?;
         let vocab: ActionVocabulary = match parse_yaml(&path, &text, Kind::Actions) {

@@ -6,5 +6,5 @@ pub mod load;
 pub mod model;
 pub mod params;
 
-pub use load::{LoadedCase, LoadedSuite, check_suite_file, load_framework, load_suite};
+pub use load::{COMMON, LoadedCase, LoadedSuite, check_suite_file, load_framework, load_suite};
 pub use model::{Case, Check, FileRef, FixtureData, Framework, Mode};

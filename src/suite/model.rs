@@ -55,7 +55,8 @@ pub struct Element {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
-    #[schemars(regex(pattern = r"^L[1-9]$"))]
+    /// Unique, e.g. `L1`. Levels are listed from the lowest up: the order is the ladder.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub id: String,
     pub name: I18n,
     pub summary: I18n,
@@ -115,7 +116,9 @@ pub struct Thresholds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
-    #[schemars(regex(pattern = r"^(phone|pc|tv|glasses|car|speaker|earphone)$"))]
+    /// What suites' and profiles' `category` name, e.g. `phone`; unique, and not `common`
+    /// (the suites every category runs).
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub id: String,
     pub name: I18n,
     /// The part of the series, e.g. `177.3`.
@@ -123,6 +126,11 @@ pub struct Category {
     /// Features every device of the category must have, whatever its profile declares.
     #[serde(default)]
     pub required_features: Vec<String>,
+    /// The category's own action vocabulary, relative to the suite directory (e.g.
+    /// `actions/car.yaml`), loaded with the shared `actions.yaml` when the file is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[^/\\].*\.ya?ml$"))]
+    pub actions: Option<String>,
 }
 
 // ---------------------------------------------------------------- suites
@@ -134,7 +142,8 @@ pub struct SuiteFile {
     /// Always `ailevel.suite/1`.
     pub schema: String,
     pub title: I18n,
-    #[schemars(regex(pattern = r"^(common|phone|pc|tv|glasses|car|speaker|earphone)$"))]
+    /// A category of the framework, or `common` for cases every category runs.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub category: String,
     pub cases: Vec<Case>,
 }
@@ -147,7 +156,8 @@ pub struct Case {
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_.-]*$"))]
     pub id: String,
     pub title: I18n,
-    #[schemars(regex(pattern = r"^L[1-9]$"))]
+    /// A level of the framework.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub level: String,
     /// The primary capability element this case tests.
     pub element: String,

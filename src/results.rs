@@ -80,6 +80,27 @@ pub struct RunInfo {
     /// Bound on one trial, all its attempts included, when one was set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_timeout_ms: Option<u64>,
+    /// The run's secret, 64 hex digits: the key of the session seeds sent to the device and of
+    /// the order trials ran in. Random unless `run --secret` pinned it; recorded only when the
+    /// run is over, and `run --secret` with it reproduces the run exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub secret: Option<String>,
+    /// How the session seeds sent to the device were made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_seeds: Option<DeviceSeeds>,
+}
+
+/// The seed a session request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceSeeds {
+    /// Keyed with the run's secret: nothing a device knows (the suite, the run seed) tells
+    /// which case or trial a session belongs to.
+    Secret,
+    /// The trial's own seed, for the in-process reference simulator, which is no adversary:
+    /// its runs then reproduce from `--seed` alone.
+    Trial,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -155,6 +155,8 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
         retries: 0,
         retry_backoff: std::time::Duration::from_millis(1),
         case_timeout: None,
+        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        device_seeds: ailevel::results::DeviceSeeds::Trial,
         seed: 1,
         trials_override: Some(2),
         concurrency: 1,

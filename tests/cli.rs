@@ -162,31 +162,72 @@ fn same_seed_same_verdicts() {
     assert_eq!(ra["grade"], rb["grade"]);
 }
 
+/// Snapshots of what a run concluded, not of the whole results file: the verdict of every
+/// case, the grade with its reasons, and one case's evidence. A change elsewhere in the
+/// results (another category's suites, a new header field) leaves them alone.
 #[test]
-fn results_snapshot_with_times_filtered() {
+fn phone_l1_run_projections_snapshot() {
     let (_dir, r, _) = run_sim(
         "devices/sim/phone-l1.toml",
         &["--trials", "1", "--seed", "42"],
     );
-    insta::assert_json_snapshot!("phone_l1_results", r, {
-        ".run.started_at" => "[time]",
-        ".run.finished_at" => "[time]",
-        ".run.duration_ms" => "[ms]",
-        ".suite.path" => "[path]",
-        // Other categories' suite files change independently of this run's cases.
-        ".suite.sha256" => "[sha256]",
-        ".suite.files" => "[files]",
-        ".device.profile" => "[path]",
-        // Fixture bytes are pinned by their SHA-256, which stays in the snapshot.
-        ".fixtures[].data_b64" => "[base64]",
-        ".cases[].trials[].duration_ms" => "[ms]",
-        ".cases[].trials[].turns[].latency_ms" => "[ms]",
-        ".cases[].trials[].turns[].checks[].reason" => insta::dynamic_redaction(|value, _| {
-            // Latency checks quote the measured time; everything else is stable.
-            let s = value.as_str().unwrap_or_default().to_string();
-            if s.starts_with("answered in") { "[latency reason]".to_string() } else { s }
-        }),
+    let cases = r["cases"].as_array().unwrap();
+    let table: String = cases
+        .iter()
+        .map(|c| {
+            format!(
+                "{:<48} {:<2} {:<14} {}\n",
+                c["id"].as_str().unwrap(),
+                c["level"].as_str().unwrap(),
+                c["verdict"].as_str().unwrap(),
+                c["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("phone_l1_verdicts", table);
+    insta::assert_json_snapshot!("phone_l1_grade", r["grade"]);
+
+    // A two-turn case: what the device was sent, answered and did, and every check.
+    let case = cases
+        .iter()
+        .find(|c| c["id"] == "phone.message.send-canonical")
+        .expect("the case is in the phone suite");
+    let trial = &case["trials"][0];
+    let turns: Vec<Value> = trial["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let checks: Vec<Value> = t["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let reason = c["reason"].as_str().unwrap();
+                    // Latency checks quote the measured time.
+                    let reason = if reason.starts_with("answered in") {
+                        "[latency]"
+                    } else {
+                        reason
+                    };
+                    serde_json::json!({"passed": c["passed"], "reason": reason})
+                })
+                .collect();
+            serde_json::json!({
+                "input": t["input"],
+                "output": t["response"]["output"]["text"],
+                "actions": t["response"]["actions"],
+                "needs_confirmation": t["response"]["needs_confirmation"],
+                "checks": checks,
+            })
+        })
+        .collect();
+    let evidence = serde_json::json!({
+        "verdict": case["verdict"],
+        "outcome": trial["outcome"],
+        "turns": turns,
     });
+    insta::assert_json_snapshot!("phone_l1_evidence", evidence);
 }
 
 #[test]
@@ -444,29 +485,94 @@ fn regrade_reproduces_every_reference_simulators_results_byte_for_byte() {
     }
 }
 
+/// `ailevel regrade FILE --framework FW --out OUT`; the regraded results.
+fn regrade_with(results: &Path, framework: Option<&Path>, out: &Path) -> Value {
+    let mut cmd = ailevel();
+    cmd.arg("regrade").arg(results).arg("--out").arg(out);
+    if let Some(fw) = framework {
+        cmd.arg("--framework").arg(fw);
+    }
+    cmd.assert().code(0);
+    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+}
+
 #[test]
-fn regrade_with_a_stricter_framework_can_only_lower_the_level() {
-    let (dir, _, _) = run_sim("devices/sim/phone-l3.toml", &["--trials", "1"]);
+fn a_stricter_framework_lowers_the_level_and_a_laxer_one_raises_it() {
+    let (dir, mut r, _) = run_sim("devices/sim/phone-l3.toml", &["--trials", "1"]);
+    assert_eq!(r["grade"]["level"], "L3");
+    // The evidence of a device that failed one optional L2 case: its answers emptied.
+    let spoiled = r["cases"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["level"] == "L2" && c["mandatory"] == false && c["verdict"] == "pass")
+        .expect("an optional L2 case the L3 phone passes");
+    let id = spoiled["id"].as_str().unwrap().to_string();
+    for trial in spoiled["trials"].as_array_mut().unwrap() {
+        for turn in trial["turns"].as_array_mut().unwrap() {
+            turn["response"] = serde_json::json!({"output": {}, "actions": []});
+        }
+    }
+    let applicable_l2 = r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["level"] == "L2" && c["trials_planned"].as_u64() > Some(0))
+        .count();
+    let evidence = dir.path().join("one-optional-l2-failure.json");
+    std::fs::write(&evidence, serde_json::to_string_pretty(&r).unwrap()).unwrap();
+
+    // Under the shipped framework one optional failure among the L2 cases leaves L2's score
+    // above its threshold: still L3.
+    let shipped = regrade_with(&evidence, None, &dir.path().join("shipped.json"));
+    let verdict = |r: &Value| {
+        r["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .unwrap()["verdict"]
+            .clone()
+    };
+    assert_eq!(
+        verdict(&shipped),
+        "fail",
+        "{id} fails on the emptied answers"
+    );
+    assert_eq!(shipped["grade"]["level"], "L3", "{}", shipped["grade"]);
+
+    // L2 demanding every case: L2 no longer holds, and with it neither does L3.
     let fw = std::fs::read_to_string(root().join("suites/framework.yaml")).unwrap();
-    let strict = fw
-        .replace("overall_min: 0.7,", "overall_min: 1.0,")
-        .replace("primary_element_min: 0.7,", "primary_element_min: 1.0,");
-    let fw_path = dir.path().join("strict.yaml");
-    std::fs::write(&fw_path, strict).unwrap();
-    let out_path = dir.path().join("regraded.json");
-    ailevel()
-        .args(["regrade"])
-        .arg(dir.path().join("results.json"))
-        .arg("--framework")
-        .arg(&fw_path)
-        .arg("--out")
-        .arg(&out_path)
-        .assert()
-        .code(0);
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
-    let level = r["grade"]["level"].as_str().unwrap_or("L0");
-    assert!(level <= "L3", "{level}");
-    assert_ne!(r["framework"]["sha256"], Value::Null);
+    let l2 = "thresholds: { primary_element_min: 0.75, overall_min: 0.75, provisional: true }";
+    assert_eq!(fw.matches(l2).count(), 1, "the shipped L2 thresholds");
+    let strict_fw = dir.path().join("strict.yaml");
+    std::fs::write(
+        &strict_fw,
+        fw.replace(l2, &l2.replace("overall_min: 0.75", "overall_min: 1.0")),
+    )
+    .unwrap();
+    let strict = regrade_with(&evidence, Some(&strict_fw), &dir.path().join("strict.json"));
+    assert_eq!(strict["grade"]["level"], "L1", "{}", strict["grade"]);
+    let l2_step = &strict["grade"]["ladder"][1];
+    assert_eq!(l2_step["held"], false);
+    let expected = format!(
+        "overall score {:.1} % below the threshold 100.0 %",
+        100.0 * (applicable_l2 - 1) as f64 / applicable_l2 as f64
+    );
+    assert_eq!(l2_step["reasons"], serde_json::json!([expected]));
+    assert_ne!(
+        strict["framework"]["sha256"],
+        shipped["framework"]["sha256"]
+    );
+
+    // And back: the strictly graded file regraded under the shipped framework rises to L3.
+    let shipped_fw = root().join("suites/framework.yaml");
+    let again = regrade_with(
+        &dir.path().join("strict.json"),
+        Some(&shipped_fw),
+        &dir.path().join("again.json"),
+    );
+    assert_eq!(again["grade"]["level"], "L3", "{}", again["grade"]);
 }
 
 #[test]

@@ -102,6 +102,8 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         retries: 0,
         retry_backoff: Duration::from_millis(1),
         case_timeout: None,
+        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        device_seeds: ailevel::results::DeviceSeeds::Trial,
     };
     let meta = ProfileMeta {
         path: "devices/sim/phone-l3.toml".into(),

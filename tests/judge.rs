@@ -132,6 +132,8 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
         retries: 0,
         retry_backoff: Duration::from_millis(1),
         case_timeout: None,
+        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        device_seeds: ailevel::results::DeviceSeeds::Trial,
     };
     let meta = ProfileMeta {
         path: "p".into(),

@@ -67,6 +67,11 @@ pub struct RunArgs {
     /// Bound on one trial, all its attempts included, in milliseconds [default: none].
     #[arg(long)]
     pub case_timeout_ms: Option<u64>,
+    /// The run's secret, 64 hex digits [default: random from the OS]. It keys the session
+    /// seeds sent to the device and the run order, and is recorded in results.json after the
+    /// run; give a recorded one to reproduce that run exactly, never reuse one otherwise.
+    #[arg(long, value_name = "HEX")]
+    pub secret: Option<String>,
 }
 
 impl RunArgs {
@@ -105,7 +110,14 @@ impl RunArgs {
             )),
             None => None,
         };
+        let secret = match &self.secret {
+            Some(hex) => crate::run::blind::Secret::from_hex(hex)
+                .map_err(|e| Error::Usage(format!("--secret: {e}")))?,
+            None => crate::run::blind::Secret::random().map_err(Error::Internal)?,
+        };
         let opts = RunOptions {
+            secret,
+            device_seeds: crate::run::device_seeds_for(&profile),
             judge,
             seed: self.seed,
             trials_override: self.trials,

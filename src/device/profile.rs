@@ -99,7 +99,8 @@ pub struct OpenAiConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 2.0))]
     pub temperature: Option<f64>,
-    /// Sampling seed; default: each trial's own seed, so trials differ but replay exactly.
+    /// Sampling seed; default: each session's seed (keyed with the run's secret), so trials
+    /// differ but replay exactly under the same secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Stream the answer (server-sent events) to measure time to first output (default true).

@@ -365,6 +365,50 @@ mod tests {
         assert!(g.ladder[1].reasons[0].contains("inconclusive"));
     }
 
+    /// The property above holds for a grader that ignores thresholds too; this does not.
+    #[test]
+    fn an_overall_threshold_decides_a_level_with_one_optional_failure() {
+        let mut cases = Vec::new();
+        for l in 1..=2u8 {
+            for e in 0..5 {
+                cases.push(case(cases.len(), l, e, l == 1, Verdict::Pass));
+            }
+        }
+        // L2: five optional cases, one failed — 80 % overall, cognition 0 of 1.
+        cases[6].verdict = Verdict::Fail;
+        assert_eq!(cases[6].element, "cognition");
+        let at = |overall: f64, primary: f64| {
+            let mut fw = framework();
+            fw.levels[1].primary_elements = vec!["execution".into()];
+            fw.levels[1].thresholds.overall_min = overall;
+            fw.levels[1].thresholds.primary_element_min = primary;
+            let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+            (g.level, g.ladder[1].reasons.clone())
+        };
+        assert_eq!(at(0.8, 1.0), (Some("L2".into()), vec![]));
+        assert_eq!(
+            at(0.81, 1.0),
+            (
+                Some("L1".into()),
+                vec!["overall score 80.0 % below the threshold 81.0 %".to_string()]
+            )
+        );
+        // A primary element's own threshold: cognition as primary, at 0 %.
+        let mut fw = framework();
+        fw.levels[1].primary_elements = vec!["cognition".into()];
+        fw.levels[1].thresholds.overall_min = 0.0;
+        fw.levels[1].thresholds.primary_element_min = 0.01;
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        assert_eq!(
+            g.ladder[1].reasons,
+            vec!["primary element cognition scored 0.0 % below the threshold 1.0 %"]
+        );
+        fw.levels[1].thresholds.primary_element_min = 0.0;
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L2"));
+    }
+
     #[test]
     fn a_level_without_cases_is_not_held() {
         let fw = framework();

@@ -677,6 +677,8 @@ pub(super) fn results() -> Results {
             abort_reason: None,
             retries: 0,
             case_timeout_ms: None,
+            secret: None,
+            device_seeds: None,
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {

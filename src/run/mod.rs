@@ -2,6 +2,7 @@
 //! session, with a per-device concurrency limit and per-call timeouts. Trials whose cases
 //! change device-wide state (setup ops, end-side network switch) run alone between resets.
 
+pub mod blind;
 pub mod journal;
 pub mod judge;
 pub mod plan;
@@ -17,8 +18,8 @@ use crate::device::protocol::Control;
 use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
 use crate::hash::sha256_hex;
 use crate::results::{
-    Attempt, CaseResult, DeviceRef, ElementRef, FrameworkRef, Harness, LevelRef, Results, RunInfo,
-    SuiteRef, TrialOutcome, TrialRecord, TurnRecord, Verdict,
+    Attempt, CaseResult, DeviceRef, DeviceSeeds, ElementRef, FrameworkRef, Harness, LevelRef,
+    Results, RunInfo, SuiteRef, TrialOutcome, TrialRecord, TurnRecord, Verdict,
 };
 use crate::suite::LoadedSuite;
 use crate::suite::model::{CaseTurn, Check};
@@ -46,6 +47,20 @@ pub struct RunOptions {
     pub retry_backoff: Duration,
     /// Bound on one trial, all its attempts included.
     pub case_timeout: Option<Duration>,
+    /// Keys the session seeds and the run order; see [`blind`].
+    pub secret: blind::Secret,
+    /// Which seed session requests carry: keyed with the secret, except for the in-process
+    /// reference simulator.
+    pub device_seeds: DeviceSeeds,
+}
+
+/// The in-process reference simulator gets each trial's own seed, so its runs reproduce from
+/// `--seed` alone; every device ailevel talks to gets seeds keyed with the secret.
+pub fn device_seeds_for(profile: &Profile) -> DeviceSeeds {
+    match profile.adapter {
+        crate::device::AdapterConfig::Sim(_) => DeviceSeeds::Trial,
+        _ => DeviceSeeds::Secret,
+    }
 }
 
 /// Where the profile came from, for the results header.
@@ -110,20 +125,16 @@ pub async fn run(
         fixtures: suite.fixtures.clone(),
     });
 
-    // Shared trials first, concurrently; then the exclusive ones, one at a time.
+    // Shared trials first, concurrently; then the exclusive ones, one at a time. Each group
+    // in an order shuffled with the secret, so the position of a session says nothing.
     let permits = Arc::new(Semaphore::new(opts.concurrency.max(1) as usize));
     let mut tasks = tokio::task::JoinSet::new();
-    for (ci, pc) in planned.iter().enumerate() {
-        if pc.applicable.is_err() || pc.exclusive() {
-            continue;
-        }
-        for index in 0..pc.trials {
-            let (shared, permits, pc) = (shared.clone(), permits.clone(), pc.clone());
-            tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await.ok();
-                (ci, run_trial(&shared, &pc, index).await)
-            });
-        }
+    for (ci, index) in run_order(&planned, &opts, false) {
+        let (shared, permits, pc) = (shared.clone(), permits.clone(), planned[ci].clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.ok();
+            (ci, run_trial(&shared, &pc, index).await)
+        });
     }
     let mut trials: Vec<Vec<TrialRecord>> = vec![Vec::new(); planned.len()];
     while let Some(joined) = tasks.join_next().await {
@@ -131,13 +142,8 @@ pub async fn run(
             trials[ci].push(rec);
         }
     }
-    for (ci, pc) in planned.iter().enumerate() {
-        if pc.applicable.is_err() || !pc.exclusive() {
-            continue;
-        }
-        for index in 0..pc.trials {
-            trials[ci].push(run_trial(&shared, pc, index).await);
-        }
+    for (ci, index) in run_order(&planned, &opts, true) {
+        trials[ci].push(run_trial(&shared, &planned[ci], index).await);
     }
     let aborted = shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL;
     let shared = Arc::into_inner(shared)
@@ -214,6 +220,8 @@ pub async fn run(
                 .then(|| format!("device unreachable or unresponsive in {MAX_CONSECUTIVE_FATAL} consecutive trials")),
             retries: opts.retries,
             case_timeout_ms: opts.case_timeout.map(|t| t.as_millis() as u64),
+            secret: Some(opts.secret.to_hex()),
+            device_seeds: Some(opts.device_seeds),
         },
         framework: framework_ref(suite),
         suite: SuiteRef {
@@ -353,15 +361,40 @@ pub fn trial_seed(run_seed: u64, case: &str, index: u32) -> u64 {
     u64::from_str_radix(&h[..16], 16).unwrap_or(run_seed)
 }
 
+/// The applicable trials of one group (exclusive or shared), as (case, trial) in run order.
+fn run_order(planned: &[PlannedCase], opts: &RunOptions, exclusive: bool) -> Vec<(usize, u32)> {
+    let mut order: Vec<(u64, usize, u32)> = planned
+        .iter()
+        .enumerate()
+        .filter(|(_, pc)| pc.applicable.is_ok() && pc.exclusive() == exclusive)
+        .flat_map(|(ci, pc)| {
+            (0..pc.trials).map(move |index| {
+                let key = opts.secret.order_key(opts.seed, &pc.loaded.case.id, index);
+                (key, ci, index)
+            })
+        })
+        .collect();
+    order.sort_unstable();
+    order
+        .into_iter()
+        .map(|(_, ci, index)| (ci, index))
+        .collect()
+}
+
 async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord {
     let case = &pc.loaded.case;
-    let seed = trial_seed(shared.opts.seed, &case.id, index);
+    let opts = &shared.opts;
+    let seed = trial_seed(opts.seed, &case.id, index);
     let row = crate::suite::params::draw(case, seed);
     let turns: Vec<CaseTurn> = case
         .turns
         .iter()
         .map(|t| crate::suite::params::fill_turn(t, &row))
         .collect();
+    let session_seed = match opts.device_seeds {
+        DeviceSeeds::Secret => opts.secret.session_seed(seed),
+        DeviceSeeds::Trial => seed,
+    };
     let setup = pc.setup(&row);
     let started = Instant::now();
     let mut rec = TrialRecord {
@@ -380,7 +413,7 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         rec.error = Some(DeviceError::Unreachable {
             message: "not run: the run was aborted after the device became unreachable".into(),
         });
-    } else if let Err(e) = attempt_trial(shared, pc, &setup, &turns, seed, &mut rec).await {
+    } else if let Err(e) = attempt_trial(shared, pc, &setup, &turns, session_seed, &mut rec).await {
         // A device that cannot even start a session — refused, or timing out and failing
         // before the first turn — counts towards aborting the run; one slow or failing
         // case does not.

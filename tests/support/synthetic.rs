@@ -352,6 +352,8 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
         run: RunInfo {
             retries: 0,
             case_timeout_ms: None,
+            secret: None,
+            device_seeds: None,
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),

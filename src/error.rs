@@ -18,8 +18,32 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
+    pub const ALL: [ExitCode; 5] = [
+        ExitCode::Ok,
+        ExitCode::BelowRequired,
+        ExitCode::Invalid,
+        ExitCode::Device,
+        ExitCode::Io,
+    ];
+
     pub fn code(self) -> i32 {
         self as i32
+    }
+
+    /// What the code means, word for word as README.md's table and the man page say it (a
+    /// test holds the README to this).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Ok => "done, and the level is at least `--require-level` when given",
+            ExitCode::BelowRequired => "the run finished, but the level is below `--require-level`",
+            ExitCode::Invalid => {
+                "bad arguments, or an invalid suite, framework, profile or results file (the message names the file, line and field)"
+            }
+            ExitCode::Device => {
+                "the device could not be used: unreachable or broken from the start (`run`, `probe`), or it stopped answering mid-run — then the run finishes what it can, the rest of its cases are inconclusive, and results and reports are still written"
+            }
+            ExitCode::Io => "results or reports could not be written, or an internal error",
+        }
     }
 }
 
@@ -125,4 +149,32 @@ pub fn chain(e: &dyn std::error::Error) -> String {
         src = inner.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readme_exit_code_table_is_the_one_in_code() {
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("### Exit codes")
+            .nth(1)
+            .expect("README has an exit-code section");
+        let rows: Vec<(i32, &str)> = table
+            .lines()
+            .skip_while(|l| !l.starts_with("| 0 |"))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| {
+                let mut cells = l.trim_matches('|').split(" | ");
+                Some((cells.next()?.trim().parse().ok()?, cells.next()?.trim()))
+            })
+            .collect();
+        let code: Vec<(i32, &str)> = ExitCode::ALL
+            .iter()
+            .map(|c| (c.code(), c.meaning()))
+            .collect();
+        assert_eq!(rows, code);
+    }
 }

@@ -5,6 +5,7 @@
 //! To add a command: a file here with a `#[derive(Args)]` struct and an `exec` method, a
 //! variant in [`Command`], an arm in [`Cli::exec`], a row in README.md's command table.
 
+mod completions;
 mod list;
 mod probe;
 mod regrade;
@@ -22,6 +23,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{Error, ExitCode, Result};
 
+pub use completions::{CompletionsArgs, ManArgs};
 pub use list::{GroupBy, ListArgs};
 pub use probe::ProbeArgs;
 pub use regrade::RegradeArgs;
@@ -59,6 +61,10 @@ pub enum Command {
     /// Render report.html, junit.xml and summary.md from a results file alone; the same file
     /// and options always give the same bytes.
     Report(ReportArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out.
+    Man(ManArgs),
 }
 
 impl Cli {
@@ -77,6 +83,8 @@ impl Cli {
             Command::List(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Regrade(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Completions(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Man(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
         }
     }
 }

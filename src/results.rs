@@ -103,41 +103,15 @@ pub enum DeviceSeeds {
     Trial,
 }
 
+/// The framework the run was graded under, stored once: reports take its names and
+/// thresholds from here and `regrade` its rules, so neither needs the suite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkRef {
-    pub name: String,
-    pub version: String,
+    /// SHA-256 of the framework file as loaded.
     pub sha256: String,
-    pub provisional: bool,
-    pub notice: I18n,
-    /// The framework's levels and elements, so a report needs nothing but this file.
-    pub levels: Vec<LevelRef>,
-    pub elements: Vec<ElementRef>,
-    /// The whole framework as loaded, so `regrade` can re-derive verdicts without the suite.
+    /// The whole framework as loaded.
     pub definition: crate::suite::model::Framework,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LevelRef {
-    pub id: String,
-    pub name: I18n,
-    pub summary: I18n,
-    pub clause: String,
-    pub provisional: bool,
-    pub primary_elements: Vec<String>,
-    pub primary_element_min: f64,
-    pub overall_min: f64,
-    pub thresholds_provisional: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ElementRef {
-    pub id: String,
-    pub name: I18n,
-    pub clause: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -604,38 +604,10 @@ fn framework() -> Framework {
     }
 }
 
-/// The framework as the runner records it: summary refs plus the whole definition.
+/// The framework as the runner records it.
 fn framework_ref(fw: Framework) -> FrameworkRef {
     FrameworkRef {
-        name: fw.name.clone(),
-        version: fw.version.clone(),
         sha256: "a".repeat(64),
-        provisional: fw.provisional,
-        notice: fw.notice.clone(),
-        levels: fw
-            .levels
-            .iter()
-            .map(|l| LevelRef {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                summary: l.summary.clone(),
-                clause: l.clause.clone(),
-                provisional: l.provisional,
-                primary_elements: l.primary_elements.clone(),
-                primary_element_min: l.thresholds.primary_element_min,
-                overall_min: l.thresholds.overall_min,
-                thresholds_provisional: l.thresholds.provisional,
-            })
-            .collect(),
-        elements: fw
-            .elements
-            .iter()
-            .map(|e| ElementRef {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                clause: e.clause.clone(),
-            })
-            .collect(),
         definition: fw,
     }
 }

@@ -332,7 +332,7 @@ struct CheckView {
 
 pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
     let names = Names {
-        fw: &r.framework,
+        fw: &r.framework.definition,
         lang,
     };
     let case_ids: Vec<&str> = r.cases.iter().map(|c| c.id.as_str()).collect();
@@ -544,7 +544,10 @@ fn run_rows(r: &Results, lang: Lang) -> Vec<Row> {
         row(
             m::FRAMEWORK,
             lang,
-            format!("{} {}", r.framework.name, r.framework.version),
+            format!(
+                "{} {}",
+                r.framework.definition.name, r.framework.definition.version
+            ),
         ),
         mono(m::FRAMEWORK_SHA256, lang, &r.framework.sha256),
         mono(m::SUITE, lang, &r.suite.path),
@@ -607,6 +610,7 @@ fn ladder(r: &Results, names: &Names, link: &dyn Fn(&String) -> CaseLink) -> Vec
     let lang = names.lang;
     let mut rows: Vec<LadderRow> = r
         .framework
+        .definition
         .levels
         .iter()
         .map(|level| {
@@ -628,11 +632,11 @@ fn ladder(r: &Results, names: &Names, link: &dyn Fn(&String) -> CaseLink) -> Vec
                 thresholds: Some(m::THRESHOLDS_TEXT.fill(
                     lang,
                     &[
-                        ("primary", &names::pct(level.primary_element_min)),
-                        ("overall", &names::pct(level.overall_min)),
+                        ("primary", &names::pct(level.thresholds.primary_element_min)),
+                        ("overall", &names::pct(level.thresholds.overall_min)),
                     ],
                 )),
-                thresholds_provisional: level.thresholds_provisional,
+                thresholds_provisional: level.thresholds.provisional,
                 pass_rules: pass_rules(r, &level.id, lang),
                 reasons: step.map(|s| s.reasons.clone()).unwrap_or_default(),
                 blocking: step
@@ -719,7 +723,9 @@ fn scores(r: &Results, names: &Names) -> Vec<LevelScores> {
                 .into_iter()
                 .map(|e| {
                     // Only primary elements have a threshold of their own.
-                    let threshold = level.filter(|_| e.primary).map(|l| l.primary_element_min);
+                    let threshold = level
+                        .filter(|_| e.primary)
+                        .map(|l| l.thresholds.primary_element_min);
                     ScoreRow {
                         primary: e.primary,
                         ..score_row(
@@ -738,14 +744,14 @@ fn scores(r: &Results, names: &Names) -> Vec<LevelScores> {
                     names,
                     m::OVERALL.get(names.lang).to_string(),
                     s.overall,
-                    level.map(|l| l.overall_min),
+                    level.map(|l| l.thresholds.overall_min),
                     (s.passed, s.applicable),
                 )
             });
             LevelScores {
                 id: s.level.clone(),
                 name: names.level(&s.level),
-                thresholds_provisional: level.is_some_and(|l| l.thresholds_provisional),
+                thresholds_provisional: level.is_some_and(|l| l.thresholds.provisional),
                 rows,
             }
         })

@@ -24,7 +24,7 @@ const MAX_LINE: usize = 500;
 
 pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     let names = Names {
-        fw: &r.framework,
+        fw: &r.framework.definition,
         lang,
     };
     let grade = match &r.grade.level {
@@ -38,7 +38,13 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     report.set_time(millis(r.run.duration_ms as f64).unwrap_or_default());
 
     // Framework order, then any level the framework does not name, so no case is lost.
-    let mut levels: Vec<&str> = r.framework.levels.iter().map(|l| l.id.as_str()).collect();
+    let mut levels: Vec<&str> = r
+        .framework
+        .definition
+        .levels
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
     let mut unknown: Vec<&str> = r
         .cases
         .iter()
@@ -96,7 +102,10 @@ fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Pr
         ),
         Property::new(
             "framework",
-            format!("{} {}", r.framework.name, r.framework.version),
+            format!(
+                "{} {}",
+                r.framework.definition.name, r.framework.definition.version
+            ),
         ),
         Property::new("framework_sha256", &r.framework.sha256),
         Property::new("suite_sha256", &r.suite.sha256),

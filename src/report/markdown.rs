@@ -64,7 +64,7 @@ struct BlockingLine {
 
 pub(super) fn view(r: &Results, lang: Lang) -> View {
     let names = Names {
-        fw: &r.framework,
+        fw: &r.framework.definition,
         lang,
     };
     let s = &r.summary;
@@ -113,7 +113,10 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
                 ("errors", &s.trial_errors.to_string()),
             ],
         ),
-        framework: format!("{} {}", r.framework.name, r.framework.version),
+        framework: format!(
+            "{} {}",
+            r.framework.definition.name, r.framework.definition.version
+        ),
         framework_sha256: r.framework.sha256.clone(),
         suite_sha256: r.suite.sha256.clone(),
         harness: format!("{} {}", r.harness.name, r.harness.version),

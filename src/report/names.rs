@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::device::protocol::ServedBy;
-use crate::results::{FrameworkRef, LevelRef, Results, TrialOutcome, TrialRecord, Verdict};
-use crate::suite::model::{Check, I18n, Mode};
+use crate::results::{Results, TrialOutcome, TrialRecord, Verdict};
+use crate::suite::model::{Check, Framework, I18n, Level, Mode};
 
 use super::Lang;
 use super::messages as m;
@@ -19,12 +19,12 @@ pub(super) fn i18n(text: &I18n, lang: Lang) -> &str {
 
 /// Lookups into the framework the run used.
 pub(super) struct Names<'a> {
-    pub fw: &'a FrameworkRef,
+    pub fw: &'a Framework,
     pub lang: Lang,
 }
 
 impl<'a> Names<'a> {
-    pub fn level_ref(&self, id: &str) -> Option<&'a LevelRef> {
+    pub fn level_ref(&self, id: &str) -> Option<&'a Level> {
         self.fw.levels.iter().find(|l| l.id == id)
     }
 
@@ -73,10 +73,10 @@ impl<'a> Names<'a> {
     }
 
     pub fn provisional_threshold_levels(&self) -> Option<String> {
-        self.joined_levels(|l| l.thresholds_provisional)
+        self.joined_levels(|l| l.thresholds.provisional)
     }
 
-    fn joined_levels(&self, pick: impl Fn(&LevelRef) -> bool) -> Option<String> {
+    fn joined_levels(&self, pick: impl Fn(&Level) -> bool) -> Option<String> {
         let names: Vec<String> = self
             .fw
             .levels
@@ -109,7 +109,7 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
             m::NOTICE_FEATURE_CONFLICTS.fill(lang, &[("conflicts", &conflicts)]),
         ));
     }
-    let notice = i18n(&r.framework.notice, lang);
+    let notice = i18n(&r.framework.definition.notice, lang);
     if !notice.trim().is_empty() {
         out.push((false, notice.to_string()));
     }

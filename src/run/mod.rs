@@ -18,8 +18,8 @@ use crate::device::protocol::Control;
 use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
 use crate::hash::sha256_hex;
 use crate::results::{
-    Attempt, CaseResult, DeviceRef, DeviceSeeds, ElementRef, FrameworkRef, Harness, LevelRef,
-    Results, RunInfo, SuiteRef, TrialOutcome, TrialRecord, TurnRecord, Verdict,
+    Attempt, CaseResult, DeviceRef, DeviceSeeds, FrameworkRef, Harness, Results, RunInfo,
+    SuiteRef, TrialOutcome, TrialRecord, TurnRecord, Verdict,
 };
 use crate::suite::LoadedSuite;
 use crate::suite::model::{CaseTurn, Check};
@@ -309,35 +309,7 @@ pub fn framework_ref(suite: &LoadedSuite) -> FrameworkRef {
 /// The results' record of a framework: its identity, presentation data and full definition.
 pub fn framework_ref_of(fw: &crate::suite::Framework, sha256: &str) -> FrameworkRef {
     FrameworkRef {
-        name: fw.name.clone(),
-        version: fw.version.clone(),
         sha256: sha256.to_string(),
-        provisional: fw.provisional,
-        notice: fw.notice.clone(),
-        levels: fw
-            .levels
-            .iter()
-            .map(|l| LevelRef {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                summary: l.summary.clone(),
-                clause: l.clause.clone(),
-                provisional: l.provisional,
-                primary_elements: l.primary_elements.clone(),
-                primary_element_min: l.thresholds.primary_element_min,
-                overall_min: l.thresholds.overall_min,
-                thresholds_provisional: l.thresholds.provisional,
-            })
-            .collect(),
-        elements: fw
-            .elements
-            .iter()
-            .map(|e| ElementRef {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                clause: e.clause.clone(),
-            })
-            .collect(),
         definition: fw.clone(),
     }
 }

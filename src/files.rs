@@ -11,8 +11,8 @@ use crate::schema::{self, Kind};
 /// How many schema violations to report per file before giving up on it.
 pub const MAX_VIOLATIONS: usize = 20;
 
-/// The text of `path`, refused when it is larger than `limit` bytes or not UTF-8.
-pub fn read_text(path: &Path, limit: u64) -> Result<String> {
+/// The bytes of `path`, refused before reading when it is larger than `limit` bytes.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -26,11 +26,15 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
+    })
+}
+
+/// The text of `path`, refused when it is larger than `limit` bytes or not UTF-8.
+pub fn read_text(path: &Path, limit: u64) -> Result<String> {
+    String::from_utf8(read_bytes(path, limit)?).map_err(|e| {
         Error::invalid(
             path,
             format!(
@@ -46,22 +50,36 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String> {
 pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T> {
     let value: toml::Value = toml::from_str(text).map_err(|e| toml_problem(path, text, &e))?;
     let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
-    let violations = schema::validate(kind, &json, MAX_VIOLATIONS);
-    if !violations.is_empty() {
-        return Err(Error::Invalid(
-            violations
-                .into_iter()
-                .map(|v| Problem {
-                    file: path.to_path_buf(),
-                    line: toml_line_of(text, &v.pointer),
-                    column: None,
-                    field: Some(v.pointer),
-                    message: v.message,
-                })
-                .collect(),
-        ));
+    let problems = schema_problems(path, kind, &json, |pointer| {
+        (toml_line_of(text, pointer), None)
+    });
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
     }
     toml::from_str(text).map_err(|e| toml_problem(path, text, &e))
+}
+
+/// `value`'s violations of the schema of `kind` (at most [`MAX_VIOLATIONS`]) as problems of
+/// `path`, each at the line and column `locate` finds for its JSON pointer.
+pub fn schema_problems(
+    path: &Path,
+    kind: Kind,
+    value: &serde_json::Value,
+    locate: impl Fn(&str) -> (Option<usize>, Option<usize>),
+) -> Vec<Problem> {
+    schema::validate(kind, value, MAX_VIOLATIONS)
+        .into_iter()
+        .map(|v| {
+            let (line, column) = locate(&v.pointer);
+            Problem {
+                file: path.to_path_buf(),
+                line,
+                column,
+                field: Some(v.pointer),
+                message: v.message,
+            }
+        })
+        .collect()
 }
 
 fn toml_problem(path: &Path, text: &str, e: &toml::de::Error) -> Error {

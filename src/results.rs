@@ -376,20 +376,7 @@ const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
 /// Read and validate a results file (schema, then types).
 pub fn read(path: &std::path::Path) -> crate::error::Result<Results> {
     use crate::error::{Error, Problem};
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > MAX_RESULTS_BYTES {
-        return Err(Error::invalid(
-            path,
-            format!("file is larger than {MAX_RESULTS_BYTES} bytes"),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::files::read_bytes(path, MAX_RESULTS_BYTES)?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
         Error::Invalid(vec![Problem {
             file: path.to_path_buf(),
@@ -399,20 +386,10 @@ pub fn read(path: &std::path::Path) -> crate::error::Result<Results> {
             message: e.to_string(),
         }])
     })?;
-    let violations = crate::schema::validate(crate::schema::Kind::Results, &value, 20);
-    if !violations.is_empty() {
-        return Err(Error::Invalid(
-            violations
-                .into_iter()
-                .map(|v| Problem {
-                    file: path.to_path_buf(),
-                    line: None,
-                    column: None,
-                    field: Some(v.pointer),
-                    message: v.message,
-                })
-                .collect(),
-        ));
+    let problems =
+        crate::files::schema_problems(path, crate::schema::Kind::Results, &value, |_| (None, None));
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
     }
     serde_json::from_value(value).map_err(|e| Error::invalid(path, e.to_string()))
 }

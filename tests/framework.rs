@@ -250,13 +250,48 @@ fn watch_profile(dir: &Path, url: &str) -> std::path::PathBuf {
     p
 }
 
-#[test]
-fn a_watch_category_added_as_data_is_graded_end_to_end() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
+        .unwrap()
+}
+
+/// `ailevel run` of the suite at `suite` against a watch at `level` served for it; the
+/// process must exit `code`. Returns the results file.
+fn run_watch(
+    rt: &tokio::runtime::Runtime,
+    suite: &Path,
+    level: u8,
+    out: &Path,
+    extra: &[&str],
+    code: i32,
+) -> Value {
+    let url = serve_watch(rt, level);
+    let profile = watch_profile(out.parent().unwrap(), &url);
+    let run = ailevel()
+        .args(["run", "--quiet", "--suite"])
+        .arg(suite)
+        .arg("--device")
+        .arg(&profile)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
         .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_watch_category_added_as_data_is_graded_end_to_end() {
+    let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
     let suite = dir.path().join("suites");
     watch_suite(&suite);
@@ -269,27 +304,8 @@ fn a_watch_category_added_as_data_is_graded_end_to_end() {
     );
 
     for (level, expected) in [(2, "L2"), (1, "L1")] {
-        let url = serve_watch(&rt, level);
-        let profile = watch_profile(dir.path(), &url);
         let out = dir.path().join(format!("out-{level}"));
-        let run = ailevel()
-            .args(["run", "--quiet", "--suite"])
-            .arg(&suite)
-            .arg("--device")
-            .arg(&profile)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert_eq!(
-            run.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let results: Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap())
-                .unwrap();
+        let results = run_watch(&rt, &suite, level, &out, &[], 0);
         assert_eq!(results["device"]["category"], "watch");
         assert_eq!(results["grade"]["level"], expected, "{}", results["grade"]);
         let cases = results["cases"].as_array().unwrap();
@@ -397,31 +413,10 @@ fn level_ids_are_the_frameworks_own() {
             .replace("level: L2", "level: W-tool"),
     )
     .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let url = serve_watch(&rt, 1);
-    let profile = watch_profile(dir.path(), &url);
+    let rt = runtime();
     let out = dir.path().join("out");
-    let run = ailevel()
-        .args(["run", "--quiet", "--require-level", "W-tool", "--suite"])
-        .arg(&suite)
-        .arg("--device")
-        .arg(&profile)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "below the required level: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let results: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    // Below the required level: exit 1.
+    let results = run_watch(&rt, &suite, 1, &out, &["--require-level", "W-tool"], 1);
     assert_eq!(results["grade"]["level"], "W-basic");
 }
 

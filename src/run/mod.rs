@@ -18,8 +18,8 @@ use crate::device::protocol::Control;
 use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
 use crate::hash::sha256_hex;
 use crate::results::{
-    Attempt, CaseResult, DeviceRef, DeviceSeeds, FrameworkRef, Harness, Results, RunInfo,
-    SuiteRef, TrialOutcome, TrialRecord, TurnRecord, Verdict,
+    Attempt, CaseResult, DeviceRef, DeviceSeeds, FrameworkRef, Harness, Results, RunInfo, SuiteRef,
+    TrialOutcome, TrialRecord, TurnRecord, Verdict,
 };
 use crate::suite::LoadedSuite;
 use crate::suite::model::{CaseTurn, Check};

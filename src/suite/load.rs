@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, Problem, Result, chain};
-use crate::files::{MAX_VIOLATIONS, read_text};
+use crate::files::{read_text, schema_problems};
 use crate::hash::{combined, sha256_hex};
-use crate::schema::{self, Kind};
+use crate::schema::Kind;
 use crate::suite::model::{
     ActionVocabulary, Case, Check, FileRef, FixtureData, Framework, SetupOp, SuiteFile,
 };
@@ -50,22 +50,13 @@ pub struct LoadedSuite {
 /// Parse a YAML file as `T`: schema first (located, every violation), then serde.
 fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T, Vec<Problem>> {
     let value: Value = yaml::from_str(path, text).map_err(|p| vec![p])?;
-    let violations = schema::validate(kind, &value, MAX_VIOLATIONS);
-    if !violations.is_empty() {
-        let map = yaml::locations(text);
-        return Err(violations
-            .into_iter()
-            .map(|v| {
-                let at = yaml::locate(&map, &v.pointer);
-                Problem {
-                    file: path.to_path_buf(),
-                    line: at.map(|a| a.0),
-                    column: at.map(|a| a.1),
-                    field: Some(v.pointer),
-                    message: v.message,
-                }
-            })
-            .collect());
+    let map = std::cell::OnceCell::new();
+    let problems = schema_problems(path, kind, &value, |pointer| {
+        let at = yaml::locate(map.get_or_init(|| yaml::locations(text)), pointer);
+        (at.map(|a| a.0), at.map(|a| a.1))
+    });
+    if !problems.is_empty() {
+        return Err(problems);
     }
     yaml::from_str(path, text).map_err(|p| vec![p])
 }

@@ -15,15 +15,22 @@ pub enum ExitCode {
     Device = 3,
     /// Results or reports could not be written (disk full, permissions), or an internal error.
     Io = 4,
+    /// `run --certify`: the run finished and its results and reports were written, but no
+    /// certificate was issued (no lab file, an identity mismatch, an incomplete run…).
+    CertificateRefused = 6,
+    /// `verify`: at least one check failed.
+    NotVerified = 7,
 }
 
 impl ExitCode {
-    pub const ALL: [ExitCode; 5] = [
+    pub const ALL: [ExitCode; 7] = [
         ExitCode::Ok,
         ExitCode::BelowRequired,
         ExitCode::Invalid,
         ExitCode::Device,
         ExitCode::Io,
+        ExitCode::CertificateRefused,
+        ExitCode::NotVerified,
     ];
 
     pub fn code(self) -> i32 {
@@ -43,6 +50,10 @@ impl ExitCode {
                 "the device could not be used: unreachable or broken from the start (`run`, `probe`), or it stopped answering mid-run — then the run finishes what it can, the rest of its cases are inconclusive, and results and reports are still written"
             }
             ExitCode::Io => "results or reports could not be written, or an internal error",
+            ExitCode::CertificateRefused => {
+                "`run --certify`: no certificate was issued — no lab or session file, an identity mismatch, an incomplete run (aborted, or a mandatory case inconclusive), equipment out of calibration, no report number; results and reports are still written"
+            }
+            ExitCode::NotVerified => "`verify`: at least one check failed (each is printed)",
         }
     }
 }

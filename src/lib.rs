@@ -5,12 +5,14 @@
 //! level is decided by [`grade`], and a [`report`] is rendered from the [`results`] model alone.
 #![deny(unsafe_code)]
 
+pub mod attest;
 pub mod commands;
 pub mod device;
 pub mod error;
 pub mod files;
 pub mod grade;
 pub mod hash;
+pub mod lab;
 pub mod report;
 pub mod results;
 pub mod run;

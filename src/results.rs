@@ -27,6 +27,10 @@ pub struct Results {
     pub framework: FrameworkRef,
     pub suite: SuiteRef,
     pub device: DeviceRef,
+    /// The lab and session records, the identity comparison and the certificate: see
+    /// [`Certification`].
+    #[serde(default, skip_serializing_if = "Certification::is_empty")]
+    pub certification: Certification,
     pub cases: Vec<CaseResult>,
     pub scores: Vec<LevelScore>,
     pub grade: Grade,
@@ -37,6 +41,37 @@ pub struct Results {
     /// `sha256:<hex>` in place of their data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixtures: Vec<FixtureData>,
+}
+
+/// What a lab adds to a run: who, where, on what sample; whether the device is the one the
+/// profile names; and the certificate, when `run --certify` issued one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Certification {
+    /// The lab file the run used (`--lab` or `AILEVEL_LAB`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<crate::lab::LabRef>,
+    /// The session file (`--session`), with any flags that overrode it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<crate::lab::Session>,
+    /// The device's identity, as declared (profile, sample record) and as it reported itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity: Vec<crate::device::identity::IdentityField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<crate::lab::Certificate>,
+}
+
+impl Certification {
+    pub fn is_empty(&self) -> bool {
+        self == &Certification::default()
+    }
+
+    /// Identity fields whose declared and reported values differ.
+    pub fn identity_findings(
+        &self,
+    ) -> impl Iterator<Item = &crate::device::identity::IdentityField> {
+        self.identity.iter().filter(|f| f.is_finding())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -133,6 +168,13 @@ pub struct DeviceRef {
     pub model: String,
     pub category: String,
     pub firmware: String,
+    /// The profile's `build_fingerprint`, `serial` and `imei`, when it gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imei: Option<String>,
     pub declared_level: Option<String>,
     pub features: Vec<String>,
     pub adapter: String,
@@ -362,6 +404,32 @@ pub struct Summary {
 }
 
 impl Results {
+    /// The device's identity, declared against reported: the profile's fields, the sample's
+    /// serial from the session (else the profile's), and the device's `info`. Empty when the
+    /// device never answered `info`.
+    pub fn derive_identity(&self) -> Vec<crate::device::identity::IdentityField> {
+        let d = &self.device;
+        let Some(info) = &d.info else {
+            return Vec::new();
+        };
+        let serial = self
+            .certification
+            .session
+            .as_ref()
+            .and_then(|s| s.sample.as_ref())
+            .and_then(|s| s.serial.as_deref())
+            .or(d.serial.as_deref());
+        let declared = crate::device::identity::Declared {
+            vendor: &d.vendor,
+            model: &d.model,
+            category: &d.category,
+            firmware: &d.firmware,
+            build_fingerprint: d.build_fingerprint.as_deref(),
+            serial,
+        };
+        crate::device::identity::compare(&declared, info)
+    }
+
     /// Canonical bytes: pretty JSON with the structs' field order and a final newline.
     pub fn to_canonical_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("results serialise");
@@ -371,13 +439,18 @@ impl Results {
 }
 
 /// Largest results file we read.
-const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Read and validate a results file (schema, then types).
 pub fn read(path: &std::path::Path) -> crate::error::Result<Results> {
-    use crate::error::{Error, Problem};
     let bytes = crate::files::read_bytes(path, MAX_RESULTS_BYTES)?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+    parse(path, &bytes)
+}
+
+/// Validate and parse the bytes of a results file read from `path` (schema, then types).
+pub fn parse(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<Results> {
+    use crate::error::{Error, Problem};
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::Invalid(vec![Problem {
             file: path.to_path_buf(),
             line: Some(e.line()),

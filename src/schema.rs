@@ -18,16 +18,20 @@ pub enum Kind {
     Profile,
     Results,
     Judge,
+    Lab,
+    Session,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Framework,
         Kind::Suite,
         Kind::Actions,
         Kind::Profile,
         Kind::Results,
         Kind::Judge,
+        Kind::Lab,
+        Kind::Session,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -38,6 +42,8 @@ impl Kind {
             Kind::Profile => "profile.schema.json",
             Kind::Results => "results.schema.json",
             Kind::Judge => "judge.schema.json",
+            Kind::Lab => "lab.schema.json",
+            Kind::Session => "session.schema.json",
         }
     }
 
@@ -49,6 +55,8 @@ impl Kind {
             Kind::Profile => include_str!("../schemas/profile.schema.json"),
             Kind::Results => include_str!("../schemas/results.schema.json"),
             Kind::Judge => include_str!("../schemas/judge.schema.json"),
+            Kind::Lab => include_str!("../schemas/lab.schema.json"),
+            Kind::Session => include_str!("../schemas/session.schema.json"),
         }
     }
 
@@ -106,6 +114,8 @@ mod tests {
             Kind::Profile => schemars::schema_for!(crate::device::Profile),
             Kind::Results => schemars::schema_for!(crate::results::Results),
             Kind::Judge => schemars::schema_for!(crate::run::judge::JudgeProfile),
+            Kind::Lab => schemars::schema_for!(crate::lab::Lab),
+            Kind::Session => schemars::schema_for!(crate::lab::Session),
         };
         schema.to_value()
     }

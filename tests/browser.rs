@@ -52,6 +52,9 @@ impl Adapter for Hostile {
             firmware: SVG.into(),
             features: vec![],
             model_info: None,
+            // Identity fields reach the certificate's identity table.
+            build_fingerprint: Some(IMG.into()),
+            serial: Some(SVG.into()),
         })
     }
     async fn open_session(&self, _: &SessionRequest) -> Result<SessionId, DeviceError> {

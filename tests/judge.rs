@@ -29,6 +29,8 @@ impl Adapter for Echo {
             firmware: "0".into(),
             features: vec![],
             model_info: None,
+            build_fingerprint: None,
+            serial: None,
         })
     }
     async fn open_session(&self, _: &SessionRequest) -> Result<SessionId, DeviceError> {

@@ -40,6 +40,8 @@ impl Adapter for Scripted {
             firmware: "0".into(),
             features: vec![],
             model_info: None,
+            build_fingerprint: None,
+            serial: None,
         })
     }
     async fn open_session(&self, _: &SessionRequest) -> Result<SessionId, DeviceError> {

@@ -6,15 +6,18 @@
 //! variant in [`Command`], an arm in [`Cli::exec`], a row in README.md's command table.
 
 mod completions;
+mod keygen;
 mod list;
 mod probe;
 mod regrade;
 mod report;
 mod run;
 mod shared;
+mod sign;
 mod sim;
 mod validate;
 mod values;
+mod verify;
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -24,14 +27,17 @@ use clap::{Parser, Subcommand};
 use crate::error::{Error, ExitCode, Result};
 
 pub use completions::{CompletionsArgs, ManArgs};
+pub use keygen::KeygenArgs;
 pub use list::{GroupBy, ListArgs};
 pub use probe::ProbeArgs;
 pub use regrade::RegradeArgs;
 pub use report::ReportArgs;
 pub use run::RunArgs;
 pub use shared::{write_file, write_outputs};
+pub use sign::{SignArgs, envelope_path};
 pub use sim::{FaultArgs, ServeArgs, SimArgs, SimCommand};
 pub use validate::ValidateArgs;
+pub use verify::VerifyArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +71,13 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --out.
     Man(ManArgs),
+    /// Make a lab's Ed25519 signing key pair.
+    Keygen(KeygenArgs),
+    /// Sign a results file: an in-toto Statement in a DSSE envelope.
+    Sign(SignArgs),
+    /// Check a signed results file: signature, hashes, and verdicts and grade re-derived
+    /// from the transcripts; exits 7 when any check fails.
+    Verify(VerifyArgs),
 }
 
 impl Cli {
@@ -85,6 +98,9 @@ impl Cli {
             Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Completions(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Man(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Keygen(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Sign(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Verify(args) => args.exec(&mut ctx),
         }
     }
 }

@@ -35,14 +35,13 @@ impl RegradeArgs {
 /// reproduces itself.
 pub fn regrade(results_path: &Path, framework: Option<&Path>) -> Result<Results> {
     let mut results = crate::results::read(results_path)?;
-    let fw = match framework {
+    match framework {
         Some(path) => {
             let (fw, sha) = crate::suite::load_framework(path)?;
             results.framework = crate::run::framework_ref_of(&fw, &sha);
-            fw
+            crate::grade::derive(&fw, &mut results);
+            Ok(results)
         }
-        None => results.framework.definition.clone(),
-    };
-    crate::grade::derive(&fw, &mut results);
-    Ok(results)
+        None => Ok(crate::grade::rederive(results)),
+    }
 }

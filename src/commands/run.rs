@@ -72,6 +72,23 @@ pub struct RunArgs {
     /// run; give a recorded one to reproduce that run exactly, never reuse one otherwise.
     #[arg(long, value_name = "HEX")]
     pub secret: Option<String>,
+    /// Lab file (TOML, schemas/lab.schema.json) [default: $AILEVEL_LAB when set].
+    #[arg(long, env = "AILEVEL_LAB")]
+    pub lab: Option<PathBuf>,
+    /// Session file (TOML, schemas/session.schema.json): client, operator, reviewer,
+    /// sample, environment, equipment.
+    #[arg(long)]
+    pub session: Option<PathBuf>,
+    /// Who ran the test; overrides the session file's `operator`.
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Who reviewed it; overrides the session file's `reviewer`.
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Issue a certificate: refused (exit 6, results and reports still written) without a
+    /// lab file, on an identity mismatch or an incomplete run.
+    #[arg(long)]
+    pub certify: bool,
 }
 
 impl RunArgs {
@@ -90,6 +107,19 @@ impl RunArgs {
         if self.trials == Some(0) {
             return Err(Error::Usage("--trials must be at least 1".into()));
         }
+        // Lab and session are checked before the device is touched: a typo costs no run.
+        let lab = match &self.lab {
+            Some(path) => {
+                let (lab, sha256) = crate::lab::load_lab(path)?;
+                Some(crate::lab::LabRef {
+                    path: path.display().to_string(),
+                    sha256,
+                    lab,
+                })
+            }
+            None => None,
+        };
+        let session = self.session_record()?;
         let out = self
             .out
             .clone()
@@ -142,17 +172,69 @@ impl RunArgs {
             opts,
             Some(journal),
         ))?;
+        let mut results = results;
+        results.certification.lab = lab;
+        results.certification.session = session;
+        results.certification.identity = results.derive_identity();
+        let refused = if self.certify {
+            match crate::attest::certify::issue(&results) {
+                Ok(cert) => {
+                    results.certification.certificate = Some(cert);
+                    Vec::new()
+                }
+                Err(why) => why,
+            }
+        } else {
+            Vec::new()
+        };
         write_file(
             &out.join("results.json"),
             results.to_canonical_json().as_bytes(),
         )?;
         write_outputs(&results, &out, self.lang, &Format::ALL)?;
         print_summary(&results, &suite.framework, &out, ctx.stdout);
+        if !refused.is_empty() {
+            let mut text = String::from("  certificate refused:\n");
+            for why in &refused {
+                text.push_str(&format!("    - {why}\n"));
+            }
+            let _ = ctx.stdout.write_all(text.as_bytes());
+            return Ok(ExitCode::CertificateRefused);
+        }
+        if let Some(c) = &results.certification.certificate {
+            let _ = writeln!(ctx.stdout, "  certificate {} issued {}", c.id, c.issued);
+        }
         Ok(exit_code_for(
             &results,
             &suite.framework,
             self.require_level.as_deref(),
         ))
+    }
+}
+
+impl RunArgs {
+    /// The session file with `--operator` and `--reviewer` applied; `None` when neither a
+    /// file nor a flag says anything.
+    fn session_record(&self) -> Result<Option<crate::lab::Session>> {
+        let mut session = match &self.session {
+            Some(path) => Some(crate::lab::load_session(path)?),
+            None if self.operator.is_some() || self.reviewer.is_some() => {
+                Some(crate::lab::Session {
+                    schema: crate::lab::SESSION_SCHEMA.into(),
+                    ..Default::default()
+                })
+            }
+            None => None,
+        };
+        if let Some(s) = &mut session {
+            if let Some(o) = &self.operator {
+                s.operator = Some(o.clone());
+            }
+            if let Some(r) = &self.reviewer {
+                s.reviewer = Some(r.clone());
+            }
+        }
+        Ok(session)
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod atp;
 mod connect;
+pub mod identity;
 pub mod load;
 pub mod openai;
 pub mod probe;

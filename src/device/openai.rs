@@ -124,6 +124,8 @@ impl OpenAiAdapter {
                 ),
                 on_device: cfg.served_by == Some(ServedBy::Device),
             }),
+            build_fingerprint: None,
+            serial: None,
         };
         Ok(OpenAiAdapter {
             http,

@@ -13,6 +13,17 @@ pub struct Profile {
     #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
     pub category: String,
     pub firmware: String,
+    /// The firmware's build fingerprint, when the device has one (Android's
+    /// `ro.build.fingerprint`); compared with what the device reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_fingerprint: Option<String>,
+    /// Serial number of the unit under test (SN), when the profile describes one unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// IMEI of the unit under test, for devices with a cellular modem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{14,16}$"))]
+    pub imei: Option<String>,
     /// The level the manufacturer claims; the report says whether it was reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]

@@ -21,6 +21,14 @@ pub struct Info {
     pub features: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_info: Option<ModelInfo>,
+    /// Optional (an addition to ATP/1): the firmware's build fingerprint, e.g. Android's
+    /// `ro.build.fingerprint`, compared with the profile's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_fingerprint: Option<String>,
+    /// Optional (an addition to ATP/1): the unit's serial number, compared with the lab's
+    /// sample record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

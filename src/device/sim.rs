@@ -28,6 +28,14 @@ impl SimAdapter {
                 version: crate::HARNESS_VERSION.into(),
                 on_device: true,
             }),
+            // What a real terminal's build fingerprint identifies: maker, product, build.
+            build_fingerprint: Some(format!(
+                "ailevel/sim-{}/{}:{}",
+                profile.category,
+                cfg.level.to_ascii_lowercase(),
+                profile.firmware
+            )),
+            serial: None,
         };
         SimAdapter {
             info,

@@ -97,6 +97,14 @@ fn pct(x: f64) -> String {
     format!("{:.1} %", x * 100.0)
 }
 
+/// Everything re-derived under the framework the results recorded: `ailevel regrade` without
+/// `--framework`, and `ailevel verify`. An unchanged results file gives itself back.
+pub fn rederive(mut results: crate::results::Results) -> crate::results::Results {
+    let fw = results.framework.definition.clone();
+    derive(&fw, &mut results);
+    results
+}
+
 /// Re-derive every check, trial outcome, case verdict, score, the grade and the summary from
 /// the transcripts in `results`, under `fw`. The runner and `regrade` both end here, so a
 /// results file re-graded with its own framework reproduces itself.

@@ -668,6 +668,9 @@ pub(super) fn results() -> Results {
             model: "Phone X".to_string(),
             category: "phone".to_string(),
             firmware: "1.2.3".to_string(),
+            build_fingerprint: None,
+            serial: None,
+            imei: None,
             declared_level: Some("L3".to_string()),
             features: vec![
                 "screen".to_string(),
@@ -688,9 +691,12 @@ pub(super) fn results() -> Results {
                     version: "7".to_string(),
                     on_device: true,
                 }),
+                build_fingerprint: None,
+                serial: None,
             }),
             feature_conflicts: vec![],
         },
+        certification: Default::default(),
         cases,
         scores: vec![
             LevelScore {

@@ -236,6 +236,9 @@ pub async fn run(
             model: profile.model.clone(),
             category: profile.category.clone(),
             firmware: profile.firmware.clone(),
+            build_fingerprint: profile.build_fingerprint.clone(),
+            serial: profile.serial.clone(),
+            imei: profile.imei.clone(),
             declared_level: profile.declared_level.clone(),
             features: profile.features.clone(),
             adapter: profile.adapter.kind().into(),
@@ -243,6 +246,7 @@ pub async fn run(
             feature_conflicts: feature_conflicts(fw, profile, &info.features),
             info: Some(info),
         },
+        certification: Default::default(),
         cases,
         scores: Vec::new(),
         grade: crate::grade::grade(fw, &[], &[], None),
@@ -258,6 +262,7 @@ pub async fn run(
         modes: Vec::new(),
         fixtures,
     };
+    results.certification.identity = results.derive_identity();
     crate::grade::derive(fw, &mut results);
     Ok(results)
 }

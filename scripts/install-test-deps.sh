@@ -7,6 +7,14 @@ needed=(
   chromium:chromium
   # tests/process.rs runs the reference stdio bridge, devices/examples/atp_relay.py.
   python3:python3
+  # tests/pdf.rs counts the PDF's pages and reads its text.
+  pdftotext:poppler-utils
+  pdfinfo:poppler-utils
+)
+# Files the tests need that are not commands: a path, and the package that provides it.
+files=(
+  # Chinese text in the PDF report needs a CJK font.
+  /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk
 )
 missing=()
 for entry in "${needed[@]}"; do
@@ -14,6 +22,12 @@ for entry in "${needed[@]}"; do
   pkg=${entry##*:}
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
 done
+for entry in "${files[@]}"; do
+  path=${entry%%:*}
+  pkg=${entry##*:}
+  [ -e "$path" ] || missing+=("$pkg")
+done
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

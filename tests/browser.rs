@@ -350,7 +350,7 @@ fn assert_inert(dom: &str, expected_title: &str) {
         "a", "main", "section", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th",
         "td", "details", "summary", "ul", "li", "colgroup", "col", "br", "svg", "rect", "line",
         "text", "title", "form", "label", "select", "option", "input", "button", "output", "pre",
-        "code", "dl", "dt", "dd", "audio", "img", "footer", "script",
+        "code", "dl", "dt", "dd", "audio", "img", "footer", "script", "path",
     ];
     let tags = start_tags(dom);
     assert!(tags.len() > 100, "{} tags: is this the report?", tags.len());

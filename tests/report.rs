@@ -146,10 +146,10 @@ fn report_writes_only_the_formats_asked_for() {
     ailevel()
         .arg("report")
         .arg(FIXTURE)
-        .args(["--format", "html,pdf"])
+        .args(["--format", "html,docx"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown report format `pdf`"));
+        .stderr(predicate::str::contains("unknown report format `docx`"));
 }
 
 /// The reference L1 phone, one trial per case, seed 42.

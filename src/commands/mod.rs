@@ -8,6 +8,7 @@
 mod completions;
 mod keygen;
 mod list;
+mod pdf;
 mod probe;
 mod regrade;
 mod report;

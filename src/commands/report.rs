@@ -22,7 +22,7 @@ pub struct ReportArgs {
     #[arg(long, default_value = "zh-CN", value_parser = Named::<Lang>::new(), hide_possible_values = true)]
     pub lang: Lang,
     /// Formats to write, comma-separated: html (report.html), junit (junit.xml), md
-    /// (summary.md).
+    /// (summary.md), pdf (report.pdf, printed by headless Chromium).
     #[arg(long, value_delimiter = ',', default_value = "html,junit,md", value_parser = Named::<Format>::new(), hide_possible_values = true)]
     pub format: Vec<Format>,
 }

@@ -63,8 +63,18 @@ pub fn write_outputs(results: &Results, out: &Path, lang: Lang, formats: &[Forma
         path: out.to_path_buf(),
         source,
     })?;
+    // A PDF is printed from the HTML before anything is written, so a missing browser
+    // leaves the directory as it was too.
+    let mut files = Vec::with_capacity(rendered.len());
     for (f, text) in rendered {
-        write_file(&out.join(f.file_name()), text.as_bytes())?;
+        let bytes = match f {
+            Format::Pdf => super::pdf::print(&text)?,
+            _ => text.into_bytes(),
+        };
+        files.push((f, bytes));
+    }
+    for (f, bytes) in files {
+        write_file(&out.join(f.file_name()), &bytes)?;
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ impl ValueEnum for Lang {
 
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &Format::ALL
+        &Format::NAMED
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {

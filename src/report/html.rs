@@ -42,6 +42,7 @@ pub(super) struct View<'a> {
     title: String,
     generator: String,
     subject: String,
+    certificate: super::certificate::CertificateView,
     badge: Badge,
     declared: Declared,
     blocking: Vec<CaseLink>,
@@ -351,6 +352,7 @@ pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
         title: format!("{} — {}", m::REPORT_TITLE.get(lang), subject),
         generator: format!("{} {}", r.harness.name, r.harness.version),
         subject,
+        certificate: super::certificate::view(r, &names),
         badge: badge(r, &names),
         declared: declared(r, &names),
         blocking: r.grade.blocking.iter().map(&link).collect(),
@@ -570,8 +572,16 @@ fn run_rows(r: &Results, lang: Lang) -> Vec<Row> {
             lang,
             names::duration_ms(r.run.turn_timeout_ms),
         ),
-        mono(m::STARTED, lang, &r.run.started_at),
-        mono(m::FINISHED, lang, &r.run.finished_at),
+        mono(
+            m::STARTED,
+            lang,
+            super::certificate::time(r, &r.run.started_at),
+        ),
+        mono(
+            m::FINISHED,
+            lang,
+            super::certificate::time(r, &r.run.finished_at),
+        ),
         row(m::DURATION, lang, names::duration_ms(r.run.duration_ms)),
     ]
 }

@@ -40,6 +40,58 @@ macro_rules! catalogue {
 }
 
 catalogue! {
+    CERT_TITLE "人工智能终端智能化分级检验证书" "Certificate of intelligence grading of an AI terminal";
+    CERT_TITLE_NONE "人工智能终端智能化分级测试报告" "Intelligence grading test report of an AI terminal";
+    NOT_A_CERTIFICATE
+        "本报告未签发证书（运行时未使用 --certify，或证书签发被拒绝）。"
+        "No certificate was issued for this report (the run was not made with --certify, or a certificate was refused).";
+    CERT_NUMBER "报告编号" "Report number";
+    CERT_ISSUED "签发日期" "Date of issue";
+    CERT_VALID_UNTIL "有效期至" "Valid until";
+    ACCREDITATION "认可编号" "Accreditation";
+    CLIENT "委托方" "Client";
+    PRODUCT "产品" "Product";
+    SEC_CERT_IDENTITY "产品标识核验" "Product identity";
+    IDENTITY_NOTE "申报值取自设备描述文件与样品记录，设备自报值取自设备的 info 应答。" "Declared values come from the device profile and the sample record; reported values from the device's own info answer.";
+    DECLARED "申报" "Declared";
+    REPORTED "设备自报" "Reported by the device";
+    STATUS "核验" "Check";
+    ID_MATCH "一致" "match";
+    ID_MISMATCH "不一致" "mismatch";
+    ID_NOT_REPORTED "设备未报告" "not reported";
+    ID_NOT_DECLARED "未申报" "not declared";
+    BUILD_FINGERPRINT "构建指纹" "Build fingerprint";
+    SEC_CERT_CLAUSES "逐条款判定" "Verdicts by clause of the standard";
+    CLAUSE_NOTE "每行一个标准条款；一个用例对应多个条款时，在每个条款下各计一次。" "One row per clause of the standard; a case that traces to several clauses counts under each.";
+    CLAUSE_VERDICT "结论" "Result";
+    SEC_CERT_CONDITIONS "检验条件" "Test conditions";
+    SAMPLE_SERIAL "样品序列号" "Sample serial number";
+    SAMPLE_IMEI "IMEI" "IMEI";
+    SAMPLE_LAB_ID "样品编号" "Sample number";
+    SAMPLE_RECEIVED "收样日期" "Sample received";
+    SAMPLE_CONDITION "样品状态" "Sample condition";
+    TEST_PERIOD "检验时间" "Tested";
+    ENVIRONMENT "检验环境" "Environment";
+    ENV_NOISE "环境噪声 {db} dB(A)" "ambient noise {db} dB(A)";
+    ENV_TEMPERATURE "温度 {c} °C" "temperature {c} °C";
+    ENV_HUMIDITY "相对湿度 {pct}%" "relative humidity {pct} %";
+    LIST_SEP "，" ", ";
+    NETWORK "网络" "Network";
+    EQUIPMENT "检验设备" "Test equipment";
+    EQUIPMENT_ID "设备编号" "Asset number";
+    CALIBRATION_DUE "校准有效期至" "Calibration due";
+    SEC_CERT_CAVEATS "说明" "Conditions and notices";
+    CAVEAT_SAMPLE "本结果仅对所检样品及其固件版本 {firmware} 有效。" "These results apply only to the sample tested and its firmware {firmware}.";
+    CAVEAT_IDENTITY "设备自报的标识与申报不一致，见“产品标识核验”。" "The identity the device reported differs from the declared one: see Product identity.";
+    SIG_OPERATOR "检验" "Tested by";
+    SIG_REVIEWER "审核" "Reviewed by";
+    SIG_APPROVER "批准" "Approved by";
+    SIGN_HERE "签字 / 日期" "Signature / date";
+    SIGNATURE_NOTE "电子签名：结果文件（SHA-256 {digest}）由实验室密钥 {key} 签署；用 ailevel verify 核验。" "Electronic signature: the results file (SHA-256 {digest}) is signed with the lab's key {key}; check it with ailevel verify.";
+    SIGNATURE_NOTE_NO_LAB "结果文件 SHA-256：{digest}。" "Results file SHA-256: {digest}.";
+    QR_NOTE "扫码可得证书编号与结果文件摘要，供目录查验。" "The code carries the certificate number and the results digest, for a catalogue to look up.";
+    ANNEX_TITLE "附录 A　检验证据" "Annex A — Evidence";
+    ANNEX_NOTE "以下为证书所依据的证据：等级阶梯、能力要素得分、逐用例与逐次试验的记录。" "The evidence the certificate rests on: the level ladder, element scores, and every case and trial.";
     STANDARD "GB/Z 177—2026《人工智能终端智能化分级》" "GB/Z 177—2026 Intelligence grading of AI terminals";
     REPORT_TITLE "智能化分级测试报告" "Intelligence grading test report";
     SUMMARY_TITLE "智能化分级" "Intelligence grade";

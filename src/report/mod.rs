@@ -7,6 +7,7 @@
 //! in strict mode so a misspelt field is an error rather than an empty cell. Device output is
 //! untrusted: it reaches the page only through the templates' escaping.
 
+mod certificate;
 mod charts;
 mod csp;
 mod html;
@@ -71,10 +72,16 @@ pub enum Format {
     Html,
     Junit,
     Markdown,
+    /// The HTML report printed by headless Chromium: not rendered here, but by the command
+    /// that writes files (`commands::pdf`), from [`render_html`]'s output.
+    Pdf,
 }
 
 impl Format {
+    /// What `run` writes, and `report` by default.
     pub const ALL: [Format; 3] = [Format::Html, Format::Junit, Format::Markdown];
+    /// Every format `--format` accepts.
+    pub const NAMED: [Format; 4] = [Format::Html, Format::Junit, Format::Markdown, Format::Pdf];
 
     /// The name `--format` accepts.
     pub fn as_str(self) -> &'static str {
@@ -82,6 +89,7 @@ impl Format {
             Format::Html => "html",
             Format::Junit => "junit",
             Format::Markdown => "md",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -90,6 +98,7 @@ impl Format {
             Format::Html => "report.html",
             Format::Junit => "junit.xml",
             Format::Markdown => "summary.md",
+            Format::Pdf => "report.pdf",
         }
     }
 }
@@ -98,7 +107,7 @@ impl FromStr for Format {
     type Err = ReportError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
+        Format::NAMED
             .into_iter()
             .find(|f| f.as_str() == s)
             .ok_or_else(|| ReportError::UnknownFormat(s.to_string()))
@@ -115,7 +124,7 @@ impl fmt::Display for Format {
 pub enum ReportError {
     #[error("unknown report language `{0}` (expected `zh-CN` or `en`)")]
     UnknownLang(String),
-    #[error("unknown report format `{0}` (expected `html`, `junit` or `md`)")]
+    #[error("unknown report format `{0}` (expected `html`, `junit`, `md` or `pdf`)")]
     UnknownFormat(String),
     /// The embedded templates do not parse: a build defect, caught by the tests.
     #[error("report templates are invalid: {0}")]

@@ -11,10 +11,11 @@ use crate::results::Results;
 const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 
-/// Render `results` in `format`.
+/// Render `results` in `format`. For [`Format::Pdf`] this is the HTML the PDF is printed
+/// from.
 pub fn render(results: &Results, lang: Lang, format: Format) -> Result<String, ReportError> {
     match format {
-        Format::Html => render_html(results, lang),
+        Format::Html | Format::Pdf => render_html(results, lang),
         Format::Junit => render_junit(results, lang),
         Format::Markdown => render_markdown(results, lang),
     }

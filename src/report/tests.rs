@@ -106,7 +106,7 @@ fn html_escapes_hostile_device_output() {
                     "tbody", "tr", "th", "td", "details", "summary", "ul", "li", "colgroup", "col",
                     "br", "svg", "rect", "line", "text", "form", "label", "select", "option",
                     "input", "button", "output", "pre", "code", "dl", "dt", "dd", "audio", "img",
-                    "footer", "script",
+                    "footer", "script", "path",
                 ]
                 .contains(&name.as_str()),
                 "unexpected element in {tag}"

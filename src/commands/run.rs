@@ -333,11 +333,16 @@ fn print_summary(results: &Results, fw: &Framework, out: &Path, w: &mut dyn Writ
 fn first_failure(case: &CaseResult) -> Option<String> {
     for t in &case.trials {
         if let Some(e) = &t.error {
-            return Some(format!("trial {}: {e}", t.index));
+            return Some(format!("trial #{}: {e}", t.index + 1));
         }
         for (i, turn) in t.turns.iter().enumerate() {
             if let Some(c) = turn.checks.iter().find(|c| !c.passed) {
-                return Some(format!("trial {} turn {}: {}", t.index, i + 1, c.reason));
+                return Some(format!(
+                    "trial #{} turn {}: {}",
+                    t.index + 1,
+                    i + 1,
+                    c.reason
+                ));
             }
         }
     }

@@ -200,7 +200,10 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
     conditions.push(row(
         m::FRAMEWORK,
         lang,
-        format!("{} {}", r.framework.name, r.framework.version),
+        format!(
+            "{} {}",
+            r.framework.definition.name, r.framework.definition.version
+        ),
     ));
     conditions.push(mono(m::FRAMEWORK_SHA256, lang, r.framework.sha256.clone()));
     conditions.push(mono(m::SUITE_SHA256, lang, r.suite.sha256.clone()));

@@ -207,7 +207,8 @@ struct CaseView {
 
 #[derive(Serialize)]
 struct BriefTrial {
-    index: u32,
+    /// The trial's number as people count, from 1 (results store indexes from 0).
+    number: u32,
     seed: u64,
     outcome: &'static str,
     outcome_label: &'static str,
@@ -218,7 +219,8 @@ struct BriefTrial {
 
 #[derive(Serialize)]
 struct TrialView {
-    index: u32,
+    /// The trial's number as people count, from 1 (results store indexes from 0).
+    number: u32,
     seed: u64,
     outcome: &'static str,
     outcome_label: &'static str,
@@ -922,7 +924,7 @@ fn brief_note(r: &Results, lang: Lang) -> Option<String> {
 fn brief_trial(t: &TrialRecord, lang: Lang) -> BriefTrial {
     let failure = names::trial_failure(t, lang);
     BriefTrial {
-        index: t.index,
+        number: t.index + 1,
         seed: t.seed,
         outcome: names::outcome_str(t.outcome),
         outcome_label: names::outcome(t.outcome, lang),
@@ -996,7 +998,7 @@ fn stats_text(st: &TrialStats, lang: Lang) -> String {
 
 fn trial_view(t: &TrialRecord, lang: Lang, fixtures: &[FixtureData]) -> TrialView {
     TrialView {
-        index: t.index,
+        number: t.index + 1,
         seed: t.seed,
         outcome: names::outcome_str(t.outcome),
         outcome_label: names::outcome(t.outcome, lang),

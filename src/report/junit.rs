@@ -188,7 +188,7 @@ fn evidence(c: &CaseResult, lang: Lang) -> Vec<String> {
 }
 
 fn trial_line(t: &TrialRecord, lang: Lang) -> String {
-    let trial = format!("{} #{}", m::TRIAL.get(lang), t.index);
+    let trial = format!("{} #{}", m::TRIAL.get(lang), t.index + 1);
     let colon = m::COLON.get(lang);
     match names::trial_failure(t, lang) {
         Some((Some(turn), why)) => format!(

@@ -133,7 +133,7 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
                 reasons: if step.reasons.is_empty() {
                     "—".to_string()
                 } else {
-                    truncate(&step.reasons.join("; "), MAX_CELL * 2)
+                    whole_reasons(&step.reasons, MAX_CELL * 2, lang)
                 },
             })
             .collect(),
@@ -153,6 +153,28 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
         more_blocking: (hidden > 0).then(|| m::MORE.fill(lang, &[("n", &hidden.to_string())])),
         clauses: by_clause(r),
     }
+}
+
+/// As many whole reasons as fit in about `max` bytes (always the first), then how many more
+/// there are: a sentence is never cut in the middle.
+fn whole_reasons(reasons: &[String], max: usize, lang: Lang) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for r in reasons {
+        if shown > 0 && out.len() + r.len() + 2 > max {
+            break;
+        }
+        if shown > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(r);
+        shown += 1;
+    }
+    if shown < reasons.len() {
+        out.push_str("; ");
+        out.push_str(&m::MORE.fill(lang, &[("n", &(reasons.len() - shown).to_string())]));
+    }
+    out
 }
 
 fn by_clause(r: &Results) -> Vec<ClauseLine> {
@@ -226,6 +248,25 @@ pub(super) fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ladder_reasons_are_never_cut_mid_sentence() {
+        let reasons: Vec<String> = (0..40)
+            .map(|i| format!("mandatory case phone.case-{i:02} failed"))
+            .collect();
+        let text = whole_reasons(&reasons, 600, Lang::En);
+        assert!(text.len() < 700, "{text}");
+        let (listed, more) = text.rsplit_once("; ").unwrap();
+        for part in listed.split("; ") {
+            assert!(reasons.contains(&part.to_string()), "cut: {part}");
+        }
+        let n = listed.split("; ").count();
+        assert_eq!(more, format!("{} more not listed", 40 - n));
+        assert_eq!(
+            whole_reasons(&reasons[..2], 600, Lang::En),
+            reasons[..2].join("; ")
+        );
+    }
 
     #[test]
     fn escape_neutralises_markdown_and_html() {

@@ -109,8 +109,10 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
             m::NOTICE_FEATURE_CONFLICTS.fill(lang, &[("conflicts", &conflicts)]),
         ));
     }
+    // The framework's notice is about its provisional status: a framework that marks
+    // nothing provisional (a lab's, with the licensed values) shows none of it.
     let notice = i18n(&r.framework.definition.notice, lang);
-    if !notice.trim().is_empty() {
+    if r.framework.definition.provisional && !notice.trim().is_empty() {
         out.push((false, notice.to_string()));
     }
     if let Some(levels) = names.provisional_levels() {

@@ -560,11 +560,11 @@ fn junit_failures_carry_the_failing_checks_and_device_errors() {
             // Hostile device text survives the round trip exactly: it was escaped, not
             // interpreted.
             format!(
-                "Trial #1, Turn 1: confirm_before: phone.call was taken without confirmation; reply was {}",
+                "Trial #2, Turn 1: confirm_before: phone.call was taken without confirmation; reply was {}",
                 fixture::hostile_text()
             )
             .as_str(),
-            "Trial #2, Turn 1: Device error: device broke the protocol: invalid JSON",
+            "Trial #3, Turn 1: Device error: device broke the protocol: invalid JSON",
         ]
     );
 
@@ -578,8 +578,8 @@ fn junit_failures_carry_the_failing_checks_and_device_errors() {
     assert_eq!(*kind, quick_junit::NonSuccessKind::Error);
     assert_eq!(
         description.as_ref().unwrap().as_str(),
-        "Trial #1, Turn 1: Device error: device did not answer within 15000 ms\n\
-         Trial #2, Turn 1: Device error: device did not answer within 15000 ms"
+        "Trial #2, Turn 1: Device error: device did not answer within 15000 ms\n\
+         Trial #3, Turn 1: Device error: device did not answer within 15000 ms"
     );
 
     let linked = junit_case(&report, "phone.linked.handoff");
@@ -614,7 +614,7 @@ fn junit_is_deterministic_and_localised() {
             .as_str()
             .ends_with("设置闹钟")
     );
-    assert!(junit(Lang::Zh).contains("试验 #1, 第 1 轮：confirm_before："));
+    assert!(junit(Lang::Zh).contains("试验 #2, 第 1 轮：confirm_before："));
 }
 
 #[test]
@@ -702,7 +702,7 @@ fn long_runs_show_failures_in_full_and_summarise_the_rest() {
     assert_eq!(
         full,
         [
-            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "14", "15", "16"
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "15", "16", "17"
         ],
         "the first ten failing and the first three passing trials, in index order"
     );
@@ -710,7 +710,7 @@ fn long_runs_show_failures_in_full_and_summarise_the_rest() {
     assert!(row.contains("17 more trials, summarised (full records in results.json):"));
     let rows: Vec<&str> = brief.split("<tr>").skip(2).collect();
     assert_eq!(rows.len(), 4 + 13);
-    assert!(rows[0].starts_with("<td class=\"num\">#10</td>"));
+    assert!(rows[0].starts_with("<td class=\"num\">#11</td>"));
     assert!(rows[0].contains("<span class=\"verdict v-fail\">fail</span>"));
     assert!(rows[0].contains("<td class=\"mono\">5010</td>"));
     // The failure is named, and the device's text in it stays escaped.
@@ -718,7 +718,7 @@ fn long_runs_show_failures_in_full_and_summarise_the_rest() {
         "Turn 1: confirm_before: phone.call was taken without confirmation; reply was 好的"
     ));
     assert!(rows[0].contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(rows[4].starts_with("<td class=\"num\">#17</td>"));
+    assert!(rows[4].starts_with("<td class=\"num\">#18</td>"));
     assert!(rows[4].contains("<td>—</td>"));
     assert!(page.contains(
         "each case shows its first 3 passing trials and its first 10 failed or errored trials in full; the other 17 trials"
@@ -774,4 +774,49 @@ fn judge_answers_are_shown_as_evidence() {
     let zh = render_html(&r, Lang::Zh).unwrap();
     assert!(zh.contains("<li class=\"bad\"><span class=\"mark\" title=\"未得出结论\">?</span> <code>judge-7b</code> (温度 0，种子 无)"));
     assert!(zh.contains("<p class=\"err\">judge timed out</p>"));
+}
+
+#[test]
+fn a_framework_with_nothing_provisional_shows_no_provisional_notice() {
+    let mut r = fixture::results();
+    r.framework.definition.provisional = false;
+    for l in &mut r.framework.definition.levels {
+        l.provisional = false;
+        l.thresholds.provisional = false;
+    }
+    for s in &mut r.grade.ladder {
+        s.provisional = false;
+    }
+    r.grade.provisional = false;
+    for lang in [Lang::Zh, Lang::En] {
+        let html = render_html(&r, lang).unwrap();
+        let md = render_markdown(&r, lang).unwrap();
+        let word = crate::report::messages::PROVISIONAL.get(lang);
+        assert!(
+            !html.contains(&format!("<span class=\"tag\">{word}")),
+            "{lang}: a provisional tag"
+        );
+        assert!(
+            !html.contains(&format!("({word})")),
+            "{lang}: thresholds marked provisional"
+        );
+        let notice = i18n_notice(&r, lang);
+        assert!(
+            !html.contains(&notice) && !md.contains(&notice),
+            "{lang}: the framework's notice"
+        );
+    }
+    // The same results with the shipped framework's flags do show them: the test can fail.
+    let shipped = fixture::results();
+    let notice = i18n_notice(&shipped, Lang::En);
+    assert!(render_html(&shipped, Lang::En).unwrap().contains(&notice));
+}
+
+fn i18n_notice(r: &crate::results::Results, lang: Lang) -> String {
+    let n = match lang {
+        Lang::Zh => &r.framework.definition.notice.zh,
+        Lang::En => &r.framework.definition.notice.en,
+    };
+    // As escaped in the page.
+    n.replace('\'', "&#x27;")
 }

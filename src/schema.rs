@@ -18,16 +18,18 @@ pub enum Kind {
     Profile,
     Results,
     Judge,
+    Variants,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Framework,
         Kind::Suite,
         Kind::Actions,
         Kind::Profile,
         Kind::Results,
         Kind::Judge,
+        Kind::Variants,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Profile => "profile.schema.json",
             Kind::Results => "results.schema.json",
             Kind::Judge => "judge.schema.json",
+            Kind::Variants => "variants.schema.json",
         }
     }
 
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Profile => include_str!("../schemas/profile.schema.json"),
             Kind::Results => include_str!("../schemas/results.schema.json"),
             Kind::Judge => include_str!("../schemas/judge.schema.json"),
+            Kind::Variants => include_str!("../schemas/variants.schema.json"),
         }
     }
 
@@ -106,6 +110,7 @@ mod tests {
             Kind::Profile => schemars::schema_for!(crate::device::Profile),
             Kind::Results => schemars::schema_for!(crate::results::Results),
             Kind::Judge => schemars::schema_for!(crate::run::judge::JudgeProfile),
+            Kind::Variants => schemars::schema_for!(crate::suite::model::VariantFile),
         };
         schema.to_value()
     }

@@ -20,10 +20,11 @@ pub enum Kind {
     Judge,
     Lab,
     Session,
+    Variants,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Framework,
         Kind::Suite,
         Kind::Actions,
@@ -32,6 +33,7 @@ impl Kind {
         Kind::Judge,
         Kind::Lab,
         Kind::Session,
+        Kind::Variants,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::Judge => "judge.schema.json",
             Kind::Lab => "lab.schema.json",
             Kind::Session => "session.schema.json",
+            Kind::Variants => "variants.schema.json",
         }
     }
 
@@ -57,6 +60,7 @@ impl Kind {
             Kind::Judge => include_str!("../schemas/judge.schema.json"),
             Kind::Lab => include_str!("../schemas/lab.schema.json"),
             Kind::Session => include_str!("../schemas/session.schema.json"),
+            Kind::Variants => include_str!("../schemas/variants.schema.json"),
         }
     }
 
@@ -116,6 +120,7 @@ mod tests {
             Kind::Judge => schemars::schema_for!(crate::run::judge::JudgeProfile),
             Kind::Lab => schemars::schema_for!(crate::lab::Lab),
             Kind::Session => schemars::schema_for!(crate::lab::Session),
+            Kind::Variants => schemars::schema_for!(crate::suite::model::VariantFile),
         };
         schema.to_value()
     }

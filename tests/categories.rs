@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ailevel::suite::coverage::coverage;
+use ailevel::suite::coverage::{coverage, min_phrasings, shortfalls};
 
 const CATEGORIES: [&str; 7] = ["phone", "pc", "tv", "glasses", "car", "speaker", "earphone"];
 
@@ -44,6 +44,29 @@ fn every_category_meets_the_coverage_rule() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Reworded requests, so that a level measures capability, not memorised wording: every
+/// text turn has at least two phrasings in preset-command (L1) cases and four from L2 up, in
+/// each language it has (docs/suites.md).
+#[test]
+fn every_text_turn_has_enough_phrasings() {
+    let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
+    let short: Vec<String> = shortfalls(&suite)
+        .into_iter()
+        .map(|(id, turn, key, have, need)| format!("{id} turn {turn} {key}: {have} of {need}"))
+        .collect();
+    assert!(short.is_empty(), "too few phrasings:\n{}", short.join("\n"));
+    // The rule is the issue's, not whatever `shortfalls` happens to compute.
+    assert_eq!((min_phrasings("L1"), min_phrasings("L2")), (2, 4));
+    assert_eq!((min_phrasings("L3"), min_phrasings("L4")), (4, 4));
+    let texts = suite
+        .cases
+        .iter()
+        .flat_map(|c| &c.case.turns)
+        .filter(|t| t.input.text.is_some())
+        .count();
+    assert!(texts > 400, "{texts} text turns were checked");
 }
 
 #[test]

@@ -20,6 +20,17 @@ pub struct ListArgs {
     /// Print, per category, the level × element matrix with case counts.
     #[arg(long)]
     pub coverage: bool,
+    /// With --coverage: also list every case with its phrasings per turn (zh and en).
+    #[arg(long, requires = "coverage")]
+    pub phrasings: bool,
+    /// With --coverage --phrasings: count a private variant pool's phrasings too.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "AILEVEL_VARIANTS",
+        hide_env_values = true
+    )]
+    pub variants: Option<PathBuf>,
     /// Group the cases: clause, level or element.
     #[arg(long)]
     pub group_by: Option<GroupBy>,
@@ -44,7 +55,7 @@ pub enum GroupBy {
 impl ListArgs {
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
         match (self.coverage, &self.device) {
-            (true, _) => coverage(&self.suite, self.framework.as_deref(), ctx.stdout),
+            (true, _) => self.coverage(ctx.stdout),
             (false, Some(device)) => list(
                 &self.suite,
                 self.framework.as_deref(),
@@ -60,12 +71,26 @@ impl ListArgs {
     }
 }
 
-/// Per category, the level × element matrix of case counts.
-fn coverage(suite_dir: &Path, framework: Option<&Path>, w: &mut dyn Write) -> Result<()> {
-    let suite = suite::load_suite(suite_dir, framework)?;
-    let cov = suite::coverage::coverage(&suite);
-    let _ = write!(w, "{}", suite::coverage::render(&suite, &cov));
-    Ok(())
+impl ListArgs {
+    /// Per category, the level × element matrix of case counts; with `--phrasings`, every
+    /// case's phrasings per turn.
+    fn coverage(&self, w: &mut dyn Write) -> Result<()> {
+        let suite = suite::load_suite(&self.suite, self.framework.as_deref())?;
+        let cov = suite::coverage::coverage(&suite);
+        let _ = write!(w, "{}", suite::coverage::render(&suite, &cov));
+        if self.phrasings {
+            let pool = match &self.variants {
+                Some(path) => Some(suite::load_variants(path, &suite)?),
+                None => None,
+            };
+            let _ = write!(
+                w,
+                "{}",
+                suite::coverage::render_phrasings(&suite, pool.as_ref())
+            );
+        }
+        Ok(())
+    }
 }
 
 fn list(

@@ -17,6 +17,9 @@ pub struct ValidateArgs {
     /// Suite directory giving the framework and action vocabulary for single files.
     #[arg(long, default_value = "suites")]
     pub suite: PathBuf,
+    /// Also check a private variant pool (directory or file) against the suite.
+    #[arg(long, value_name = "DIR")]
+    pub variants: Option<PathBuf>,
 }
 
 impl ValidateArgs {
@@ -26,6 +29,21 @@ impl ValidateArgs {
         } else {
             self.paths.clone()
         };
+        if let Some(pool) = &self.variants {
+            let suite = suite::load_suite(&self.suite, None)?;
+            let pool = suite::load_variants(pool, &suite)?;
+            let _ = writeln!(
+                ctx.stdout,
+                "ok  {} ({} private phrasings in {} files, SHA-256 {})",
+                pool.path.display(),
+                pool.phrasings,
+                pool.files,
+                pool.sha256
+            );
+            if self.paths.is_empty() {
+                return Ok(());
+            }
+        }
         validate(&paths, &self.suite, ctx.stdout).map(|_| ())
     }
 }

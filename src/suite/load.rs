@@ -48,7 +48,11 @@ pub struct LoadedSuite {
 }
 
 /// Parse a YAML file as `T`: schema first (located, every violation), then serde.
-fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T, Vec<Problem>> {
+pub(crate) fn parse_yaml<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    kind: Kind,
+) -> Result<T, Vec<Problem>> {
     let value: Value = yaml::from_str(path, text).map_err(|p| vec![p])?;
     let map = std::cell::OnceCell::new();
     let problems = schema_problems(path, kind, &value, |pointer| {
@@ -62,15 +66,15 @@ fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Resul
 }
 
 /// Problems found after parsing, located through the document's pointer map.
-struct Located<'a> {
+pub(crate) struct Located<'a> {
     path: &'a Path,
     text: &'a str,
     map: Option<HashMap<String, (usize, usize)>>,
-    problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl<'a> Located<'a> {
-    fn new(path: &'a Path, text: &'a str) -> Self {
+    pub(crate) fn new(path: &'a Path, text: &'a str) -> Self {
         Located {
             path,
             text,
@@ -79,7 +83,7 @@ impl<'a> Located<'a> {
         }
     }
 
-    fn push(&mut self, pointer: String, message: String) {
+    pub(crate) fn push(&mut self, pointer: String, message: String) {
         let map = self.map.get_or_insert_with(|| yaml::locations(self.text));
         let at = yaml::locate(map, &pointer);
         self.problems.push(Problem {
@@ -184,7 +188,7 @@ pub fn load_framework(path: &Path) -> Result<(Framework, String)> {
     Ok((fw, sha256_hex(text.as_bytes())))
 }
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         source,
@@ -211,7 +215,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn rel(root: &Path, path: &Path) -> String {
+pub(crate) fn rel(root: &Path, path: &Path) -> String {
     let r = path.strip_prefix(root).unwrap_or(path);
     r.components()
         .map(|c| c.as_os_str().to_string_lossy())

@@ -5,6 +5,9 @@ pub mod coverage;
 pub mod load;
 pub mod model;
 pub mod params;
+pub mod phrasing;
+pub mod variants;
 
 pub use load::{COMMON, LoadedCase, LoadedSuite, check_suite_file, load_framework, load_suite};
 pub use model::{Case, Check, FileRef, FixtureData, Framework, Mode};
+pub use variants::{VariantPool, load_variants};

@@ -430,3 +430,43 @@ pub struct FixtureData {
     pub format: String,
     pub data_b64: String,
 }
+
+// ---------------------------------------------------------------- private variant pools
+
+/// A private variant file (`run --variants DIR`): more phrasings of the public cases' turns,
+/// kept by a lab and never published, so that no device can be tuned to every text it may be
+/// sent. Each is validated against the suite: the case and turn must exist, and so must the
+/// text being varied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantFile {
+    /// Always `ailevel.variants/1`.
+    pub schema: String,
+    #[schemars(length(min = 1))]
+    pub variants: Vec<CaseVariants>,
+}
+
+/// Private phrasings for one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseVariants {
+    /// The id of a case in the suite, e.g. `phone.alarm.create`.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_.-]*$"))]
+    pub case: String,
+    #[schemars(length(min = 1))]
+    pub turns: Vec<TurnVariants>,
+}
+
+/// Private phrasings of one turn's text, in either language. They join the suite's own
+/// phrasings of that turn in the draw, and must satisfy the same checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TurnVariants {
+    /// Which turn of the case, counted from 1 as reports count them.
+    #[schemars(range(min = 1))]
+    pub turn: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<Phrasings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_en: Option<Phrasings>,
+}

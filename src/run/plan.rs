@@ -14,7 +14,7 @@ use crate::suite::{LoadedCase, LoadedSuite};
 pub struct PlannedCase {
     pub loaded: LoadedCase,
     /// `Err(reason)` when the case does not apply to this device.
-    pub applicable: Result<(), String>,
+    pub applicable: Result<(), crate::msg::Message>,
     pub trials: u32,
     /// Whether the runner switches the network off first (end-side cases).
     pub offline: bool,
@@ -78,15 +78,9 @@ pub fn plan(
                 .flat_map(|t| &t.expect)
                 .any(|c| matches!(c, Check::Judge(_)));
             let applicable = if !missing.is_empty() {
-                Err(format!(
-                    "needs feature(s) the device does not declare: {}",
-                    missing.join(", ")
-                ))
+                Err(crate::msg::NEEDS_FEATURES.with("features", missing.join(", ")))
             } else if needs_judge && !judge {
-                Err(
-                    "has judge checks and no judge was configured (run --judge PROFILE)"
-                        .to_string(),
-                )
+                Err(crate::msg::NEEDS_JUDGE.msg())
             } else {
                 Ok(())
             };

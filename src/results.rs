@@ -127,6 +127,28 @@ pub struct RunInfo {
     /// How the session seeds sent to the device were made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_seeds: Option<DeviceSeeds>,
+    /// Which phrasings trials sent (`run --phrasing`); absent in results made before pools,
+    /// which sent the canonical ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrasing: Option<crate::suite::phrasing::Phrasing>,
+    /// The private variant pool the draw included (`run --variants`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<VariantsRef>,
+}
+
+/// A private variant pool as used by a run: which one, and how much of it trials sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantsRef {
+    /// The directory or file as given.
+    pub path: String,
+    /// Over every file's relative path and SHA-256, as for a suite.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub sha256: String,
+    /// Private phrasings the pool holds.
+    pub phrasings: usize,
+    /// Turns of trials that sent a private phrasing.
+    pub drawn: usize,
 }
 
 /// The seed a session request carries.
@@ -279,6 +301,9 @@ pub struct TrialRecord {
     /// The parameter row drawn for this trial, if the case has `params`.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub params: std::collections::BTreeMap<String, String>,
+    /// Which phrasing each text turn sent; the text is in the turn's `input`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrasings: Vec<crate::suite::phrasing::PhrasingUse>,
     pub turns: Vec<TurnRecord>,
     /// Device error that ended the trial early, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -160,6 +160,8 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
         case_timeout: None,
         secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,
+        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
+        variants: None,
         seed: 1,
         trials_override: Some(2),
         concurrency: 1,

@@ -600,3 +600,132 @@ fn corrupt_results_file_is_refused_with_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("results.json:1"));
 }
+
+/// The per-trial phrasing draw as the binary runs it: each trial's recorded input is the
+/// phrasing its record names, a private pool joins the draw and is recorded by hash, the
+/// canonical mode sends only the first phrasing, and a bad pool is refused with its line.
+#[test]
+fn trials_send_drawn_phrasings_and_record_them_with_the_private_pool() {
+    const CASE: &str = "phone.alarm.create-canonical";
+    const PUBLIC: [&str; 3] = [
+        "设置闹钟 明天早上七点",
+        "定一个明天早上七点的闹钟",
+        "闹钟，明天早上7点",
+    ];
+    const PRIVATE: [&str; 2] = ["明早七点的闹钟", "设个闹钟，明天七点"];
+    let pool = tempfile::tempdir().unwrap();
+    let pool_file = pool.path().join("pool.yaml");
+    std::fs::write(
+        &pool_file,
+        format!(
+            "schema: ailevel.variants/1\nvariants:\n  - case: {CASE}\n    turns:\n      - turn: 1\n        text: [\"{}\", \"{}\"]\n",
+            PRIVATE[0], PRIVATE[1]
+        ),
+    )
+    .unwrap();
+    let pool_arg = pool_file.to_str().unwrap();
+    let (_d, r, out) = run_sim(
+        "devices/sim/phone-l1.toml",
+        &[
+            "--phrasing",
+            "drawn",
+            "--trials",
+            "5",
+            "--variants",
+            pool_arg,
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(r["run"]["phrasing"], "drawn");
+    let case = r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == CASE)
+        .unwrap();
+    let mut sent = std::collections::BTreeSet::new();
+    for t in case["trials"].as_array().unwrap() {
+        let used = &t["phrasings"][0];
+        assert_eq!(used["turn"], 1, "{t}");
+        let i = used["index"].as_u64().unwrap() as usize;
+        let expected = match used["pool"].as_str().unwrap() {
+            "suite" => PUBLIC[i],
+            "private" => PRIVATE[i],
+            other => panic!("pool {other}"),
+        };
+        let text = t["turns"][0]["input"]["text"].as_str().unwrap();
+        assert_eq!(
+            text, expected,
+            "the recorded input is the recorded phrasing"
+        );
+        sent.insert(text.to_string());
+    }
+    assert_eq!(
+        sent.len(),
+        5,
+        "five trials, five different phrasings: {sent:?}"
+    );
+    let drawn: usize = r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["trials"].as_array().unwrap())
+        .flat_map(|t| t["phrasings"].as_array().cloned().unwrap_or_default())
+        .filter(|p| p["pool"] == "private")
+        .count();
+    let v = &r["run"]["variants"];
+    assert_eq!(v["drawn"].as_u64(), Some(2), "{v}");
+    assert_eq!(drawn, 2);
+    assert_eq!(v["phrasings"].as_u64(), Some(2));
+    assert_eq!(v["sha256"].as_str().unwrap().len(), 64);
+
+    // Canonical: every trial sends the first phrasing, whatever the pool.
+    let (_d, r, _) = run_sim(
+        "devices/sim/phone-l1.toml",
+        &[
+            "--phrasing",
+            "canonical",
+            "--trials",
+            "3",
+            "--variants",
+            pool_arg,
+        ],
+    );
+    let case = r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == CASE)
+        .unwrap();
+    for t in case["trials"].as_array().unwrap() {
+        assert_eq!(t["turns"][0]["input"]["text"], PUBLIC[0]);
+        assert_eq!(t["phrasings"][0]["index"], 0);
+    }
+    assert_eq!(r["run"]["variants"]["drawn"], 0);
+
+    // A pool naming a turn the case does not have: exit 2, file and line.
+    std::fs::write(
+        &pool_file,
+        format!("schema: ailevel.variants/1\nvariants:\n  - case: {CASE}\n    turns:\n      - turn: 7\n        text: 七点\n"),
+    )
+    .unwrap();
+    ailevel()
+        .args([
+            "run",
+            "--quiet",
+            "--device",
+            "devices/sim/phone-l1.toml",
+            "--variants",
+            pool_arg,
+        ])
+        .arg("--out")
+        .arg(pool.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pool.yaml:5"));
+}

@@ -104,6 +104,8 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         case_timeout: None,
         secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,
+        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
+        variants: None,
     };
     let meta = ProfileMeta {
         path: "devices/sim/phone-l3.toml".into(),

@@ -136,6 +136,8 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
         case_timeout: None,
         secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,
+        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
+        variants: None,
     };
     let meta = ProfileMeta {
         path: "p".into(),

@@ -15,6 +15,7 @@ use crate::report::{Format, Lang};
 use crate::results::Results;
 use crate::run::{ProfileMeta, RunOptions, journal::Journal};
 use crate::suite::Framework;
+use crate::suite::phrasing::Phrasing;
 
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
@@ -85,6 +86,14 @@ pub struct RunArgs {
     /// Who reviewed it; overrides the session file's `reviewer`.
     #[arg(long)]
     pub reviewer: Option<String>,
+    /// Which phrasing each trial sends: `drawn` from the turn's pool (the suite's phrasings
+    /// and the private pool's) by the seed, or the `canonical` (first) one.
+    #[arg(long, default_value = "canonical", value_parser = Named::<Phrasing>::new(), hide_possible_values = true)]
+    pub phrasing: Phrasing,
+    /// Private variant pool (a directory of `ailevel.variants/1` files, or one file): more
+    /// phrasings of the suite's turns, drawn with the suite's. Its hash is recorded.
+    #[arg(long, value_name = "DIR")]
+    pub variants: Option<PathBuf>,
     /// Issue a certificate: refused (exit 6, results and reports still written) without a
     /// lab file, on an identity mismatch or an incomplete run.
     #[arg(long)]
@@ -120,6 +129,10 @@ impl RunArgs {
             None => None,
         };
         let session = self.session_record()?;
+        let variants = match &self.variants {
+            Some(path) => Some(Arc::new(crate::suite::load_variants(path, &suite)?)),
+            None => None,
+        };
         let out = self
             .out
             .clone()
@@ -158,6 +171,8 @@ impl RunArgs {
             retries: self.retries,
             retry_backoff: Duration::from_millis(self.retry_backoff_ms),
             case_timeout: self.case_timeout_ms.map(Duration::from_millis),
+            phrasing: self.phrasing,
+            variants,
         };
         let adapter = connect(&profile, &self.device, &suite, self.seed, opts.turn_timeout)?;
         let meta = ProfileMeta {

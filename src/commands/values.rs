@@ -11,6 +11,7 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 
 use crate::device::profile::Endpoint;
 use crate::report::{Format, Lang};
+use crate::suite::phrasing::Phrasing;
 
 /// `value_parser = Named::<T>::new()`.
 #[derive(Debug)]
@@ -85,6 +86,16 @@ impl ValueEnum for Endpoint {
     }
 }
 
+impl ValueEnum for Phrasing {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Phrasing::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
+}
+
 /// `--latency-ms MS` or `MIN..MAX`.
 pub fn latency(s: &str) -> Result<[u64; 2], String> {
     let num = |x: &str| x.trim().parse::<u64>().map_err(|e| format!("`{x}`: {e}"));
@@ -109,6 +120,7 @@ mod tests {
         round_trip::<Lang>();
         round_trip::<Format>();
         round_trip::<Endpoint>();
+        round_trip::<Phrasing>();
     }
 
     #[test]

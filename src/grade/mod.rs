@@ -341,6 +341,7 @@ mod tests {
                 outcome: [TrialOutcome::Pass, TrialOutcome::Fail, TrialOutcome::Error][*o as usize],
                 setup: vec![],
                 params: Default::default(),
+                phrasings: Vec::new(),
                 turns: vec![],
                 error: None,
                 attempts: Vec::new(),

@@ -98,6 +98,7 @@ fn trial(case: &str, index: u32, outcome: TrialOutcome, turns: Vec<TurnRecord>) 
         outcome,
         setup: vec![],
         params: Default::default(),
+        phrasings: Vec::new(),
         turns,
         error: None,
         attempts: Vec::new(),
@@ -671,6 +672,8 @@ pub(super) fn results() -> Results {
             case_timeout_ms: None,
             secret: None,
             device_seeds: None,
+            phrasing: None,
+            variants: None,
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {

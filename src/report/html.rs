@@ -544,7 +544,7 @@ fn features(r: &Results, lang: Lang) -> String {
 
 fn run_rows(r: &Results, lang: Lang) -> Vec<Row> {
     let none = || m::NONE.get(lang).to_string();
-    vec![
+    let mut rows = vec![
         row(
             m::FRAMEWORK,
             lang,
@@ -586,7 +586,20 @@ fn run_rows(r: &Results, lang: Lang) -> Vec<Row> {
             super::certificate::time(r, &r.run.finished_at),
         ),
         row(m::DURATION, lang, names::duration_ms(r.run.duration_ms)),
-    ]
+    ];
+    // Results made before phrasing pools record no mode; their page stays as it was.
+    if let Some(p) = r.run.phrasing {
+        let text = match p {
+            crate::suite::phrasing::Phrasing::Drawn => m::PHRASING_DRAWN,
+            crate::suite::phrasing::Phrasing::Canonical => m::PHRASING_CANONICAL,
+        };
+        let after_seed = rows
+            .iter()
+            .position(|x| x.label == m::SEED.get(lang))
+            .map_or(rows.len(), |i| i + 1);
+        rows.insert(after_seed, row(m::PHRASING, lang, text.get(lang)));
+    }
+    rows
 }
 
 fn tiles(r: &Results, lang: Lang) -> Vec<Tile> {

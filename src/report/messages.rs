@@ -109,6 +109,10 @@ catalogue! {
         "{levels}的阈值为 ailevel 暂行取值，并非标准原文。"
         "Thresholds are provisional for {levels}: ailevel's values, not the standard's.";
     NOTICE_FEATURE_CONFLICTS "设备功能声明存在矛盾：{conflicts}" "The device's features are declared inconsistently: {conflicts}";
+    NOTICE_VARIANTS "本次运行使用了实验室私有措辞池（SHA-256 {sha256}，共 {phrasings} 条措辞），{drawn} 个试验轮次发送了其中的措辞。" "This run drew from the lab's private phrasing pool (SHA-256 {sha256}, {phrasings} phrasings); {drawn} trial turns sent one of them.";
+    PHRASING "措辞" "Phrasing";
+    PHRASING_DRAWN "每次试验按种子抽取" "drawn per trial from the seed";
+    PHRASING_CANONICAL "仅标准措辞" "canonical only";
     NOTICE_ABORTED "运行已中止，部分试验未能执行：{reason}" "The run was aborted and some trials could not run: {reason}";
     CONTENTS "目录" "Contents";
     COLON "：" ": ";

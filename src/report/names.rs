@@ -113,6 +113,19 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
             m::NOTICE_FEATURE_CONFLICTS.fill(lang, &[("conflicts", &conflicts)]),
         ));
     }
+    if let Some(v) = &r.run.variants {
+        out.push((
+            false,
+            m::NOTICE_VARIANTS.fill(
+                lang,
+                &[
+                    ("sha256", &v.sha256),
+                    ("drawn", &v.drawn.to_string()),
+                    ("phrasings", &v.phrasings.to_string()),
+                ],
+            ),
+        ));
+    }
     // The framework's notice is about its provisional status: a framework that marks
     // nothing provisional (a lab's, with the licensed values) shows none of it.
     let notice = i18n(&r.framework.definition.notice, lang);

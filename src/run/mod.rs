@@ -21,8 +21,9 @@ use crate::results::{
     Attempt, CaseResult, DeviceRef, DeviceSeeds, FrameworkRef, Harness, Results, RunInfo, SuiteRef,
     TrialOutcome, TrialRecord, TurnRecord, Verdict,
 };
-use crate::suite::LoadedSuite;
-use crate::suite::model::{CaseTurn, Check};
+use crate::suite::model::{Case, CaseTurn, Check, Phrasings};
+use crate::suite::phrasing::{Phrasing, PhrasingPool, PhrasingUse};
+use crate::suite::{LoadedSuite, VariantPool};
 use journal::Journal;
 use plan::{PlannedCase, input_for};
 use progress::Progress;
@@ -52,6 +53,10 @@ pub struct RunOptions {
     /// Which seed session requests carry: keyed with the secret, except for the in-process
     /// reference simulator.
     pub device_seeds: DeviceSeeds,
+    /// Whether trials draw their phrasings or all send the canonical one.
+    pub phrasing: Phrasing,
+    /// A lab's private phrasings, drawn together with the suite's.
+    pub variants: Option<Arc<VariantPool>>,
 }
 
 /// The in-process reference simulator gets each trial's own seed, so its runs reproduce from
@@ -225,6 +230,8 @@ pub async fn run(
             case_timeout_ms: opts.case_timeout.map(|t| t.as_millis() as u64),
             secret: Some(opts.secret.to_hex()),
             device_seeds: Some(opts.device_seeds),
+            phrasing: Some(opts.phrasing),
+            variants: None,
         },
         framework: framework_ref(suite),
         suite: SuiteRef {
@@ -266,8 +273,68 @@ pub async fn run(
         fixtures,
     };
     results.certification.identity = results.derive_identity();
+    results.run.variants = opts
+        .variants
+        .as_ref()
+        .map(|pool| crate::results::VariantsRef {
+            path: pool.path.display().to_string(),
+            sha256: pool.sha256.clone(),
+            phrasings: pool.phrasings,
+            drawn: results
+                .cases
+                .iter()
+                .flat_map(|c| &c.trials)
+                .flat_map(|t| &t.phrasings)
+                .filter(|p| p.pool == PhrasingPool::Private)
+                .count(),
+        });
     crate::grade::derive(fw, &mut results);
     Ok(results)
+}
+
+/// The turns trial `trial` sends, each text turn reduced to the one phrasing drawn for it
+/// (in the language the locale selects), and which phrasings those are.
+pub fn phrase_turns(
+    case: &Case,
+    turns: &[CaseTurn],
+    trial: u32,
+    opts: &RunOptions,
+) -> (Vec<CaseTurn>, Vec<PhrasingUse>) {
+    let english = opts.locale.starts_with("en");
+    let mut used = Vec::new();
+    let turns = turns
+        .iter()
+        .enumerate()
+        .map(|(ti, turn)| {
+            let mut turn = turn.clone();
+            let en = english && turn.input.text_en.is_some();
+            let slot = if en {
+                &mut turn.input.text_en
+            } else {
+                &mut turn.input.text
+            };
+            if let Some(public) = slot.as_ref() {
+                let private = opts
+                    .variants
+                    .as_ref()
+                    .map_or(&[][..], |p| p.phrasings_for(&case.id, ti, en));
+                if let Some((u, text)) = crate::suite::phrasing::choose(
+                    opts.phrasing,
+                    opts.seed,
+                    &case.id,
+                    ti,
+                    trial,
+                    public.items(),
+                    private,
+                ) {
+                    used.push(u);
+                    *slot = Some(Phrasings::One(text));
+                }
+            }
+            turn
+        })
+        .collect();
+    (turns, used)
 }
 
 /// The profile is the device's conformance statement; when the device itself reports
@@ -366,8 +433,9 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
     let opts = &shared.opts;
     let seed = trial_seed(opts.seed, &case.id, index);
     let row = crate::suite::params::draw(case, seed);
-    let turns: Vec<CaseTurn> = case
-        .turns
+    // Phrasings first, then the row: a private phrasing may hold `${name}` too.
+    let (phrased, phrasings) = phrase_turns(case, &case.turns, index, opts);
+    let turns: Vec<CaseTurn> = phrased
         .iter()
         .map(|t| crate::suite::params::fill_turn(t, &row))
         .collect();
@@ -384,6 +452,7 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         outcome: TrialOutcome::Error,
         setup: setup.iter().map(|c| c.op_name().to_string()).collect(),
         params: row,
+        phrasings,
         turns: Vec::new(),
         error: None,
         attempts: Vec::new(),

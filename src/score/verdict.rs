@@ -211,6 +211,7 @@ mod tests {
             outcome,
             setup: vec![],
             params: Default::default(),
+            phrasings: Vec::new(),
             turns: vec![],
             error: None,
             attempts: Vec::new(),

@@ -22,6 +22,79 @@ pub enum PhrasingPool {
     Private,
 }
 
+/// Which phrasing each trial sends (`run --phrasing`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Phrasing {
+    /// Each trial draws from the turn's pool (the suite's phrasings and a private pool's).
+    #[default]
+    Drawn,
+    /// Every trial sends the canonical (first) phrasing: runs comparable with those made
+    /// before pools existed.
+    Canonical,
+}
+
+impl Phrasing {
+    pub const ALL: [Phrasing; 2] = [Phrasing::Drawn, Phrasing::Canonical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phrasing::Drawn => "drawn",
+            Phrasing::Canonical => "canonical",
+        }
+    }
+}
+
+impl std::str::FromStr for Phrasing {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Phrasing::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| format!("unknown phrasing `{s}` (expected drawn or canonical)"))
+    }
+}
+
+/// Which phrasing a trial sent at one turn; the text itself is in the turn's recorded input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhrasingUse {
+    /// The turn, counted from 1 as reports and variant files count them.
+    pub turn: u32,
+    pub pool: PhrasingPool,
+    /// The phrasing's index in its pool, from 0 (the suite's 0 is the canonical one).
+    pub index: usize,
+}
+
+/// The text trial `trial` sends at `turn` (from 0) of `case`, and which phrasing it is, from
+/// the suite's phrasings (`public`, canonical first) and a private pool's (`private`).
+pub fn choose(
+    mode: Phrasing,
+    run_seed: u64,
+    case: &str,
+    turn: usize,
+    trial: u32,
+    public: &[String],
+    private: &[String],
+) -> Option<(PhrasingUse, String)> {
+    let (pool, index) = match mode {
+        Phrasing::Canonical if !public.is_empty() => (PhrasingPool::Suite, 0),
+        Phrasing::Canonical => return None,
+        Phrasing::Drawn => draw(run_seed, case, turn, trial, public.len(), private.len())?,
+    };
+    let text = match pool {
+        PhrasingPool::Suite => &public[index],
+        PhrasingPool::Private => &private[index],
+    };
+    let used = PhrasingUse {
+        turn: turn as u32 + 1,
+        pool,
+        index,
+    };
+    Some((used, text.clone()))
+}
+
 /// The phrasing trial `trial` of `case` sends at `turn` (from 0), given how many the suite
 /// (`public`) and a private pool (`private`) hold for it: the pool and the index within it.
 /// `None` when there is nothing to draw from.
@@ -123,5 +196,33 @@ mod tests {
         assert_eq!(pools.len(), 6, "every one of the six is drawn: {pools:?}");
         assert_eq!(draw(1, "c", 0, 0, 0, 0), None);
         assert_eq!(draw(1, "c", 0, 7, 1, 0), Some((PhrasingPool::Suite, 0)));
+    }
+
+    #[test]
+    fn canonical_mode_always_sends_the_first_and_drawn_mode_varies() {
+        let public: Vec<String> = ["闹钟，七点", "定一个七点的闹钟", "七点的闹钟"]
+            .map(String::from)
+            .to_vec();
+        let private = vec!["七点叫我".to_string()];
+        for t in 0..4 {
+            let (used, text) =
+                choose(Phrasing::Canonical, 9, "c", 1, t, &public, &private).unwrap();
+            assert_eq!(
+                (used.turn, used.pool, used.index),
+                (2, PhrasingPool::Suite, 0)
+            );
+            assert_eq!(text, "闹钟，七点");
+        }
+        let texts: BTreeSet<String> = (0..4)
+            .map(|t| {
+                choose(Phrasing::Drawn, 9, "c", 1, t, &public, &private)
+                    .unwrap()
+                    .1
+            })
+            .collect();
+        assert_eq!(texts.len(), 4, "four trials send all four: {texts:?}");
+        assert_eq!(choose(Phrasing::Drawn, 9, "c", 0, 0, &[], &[]), None);
+        assert_eq!("drawn".parse::<Phrasing>(), Ok(Phrasing::Drawn));
+        assert!("first".parse::<Phrasing>().is_err());
     }
 }

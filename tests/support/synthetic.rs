@@ -280,6 +280,7 @@ fn trial(case: usize, id: &str, s: &Scenario, index: u32, plan: Plan) -> TrialRe
             vec![]
         },
         params: Default::default(),
+        phrasings: Vec::new(),
         error: (plan == Plan::Timeout).then_some(DeviceError::Timeout { ms: 15_000 }),
         duration_ms: turns.iter().map(|t| t.latency_ms).sum::<f64>() + 35.5,
         turns,
@@ -356,6 +357,8 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             case_timeout_ms: None,
             secret: None,
             device_seeds: None,
+            phrasing: None,
+            variants: None,
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),

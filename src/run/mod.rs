@@ -740,7 +740,27 @@ async fn drive_turns(
         let answer = with_timeout(limit, dev.turn(session, &input)).await;
         let latency_ms = round_ms(t0.elapsed());
         let response = match answer {
-            Ok(r) => r,
+            Ok(mut r) => match r.limit() {
+                None => r,
+                // Kept, cut, as evidence: its checks still count against it, but an answer
+                // the device could not keep within bounds never passes.
+                Some(finding) => {
+                    let e = DeviceError::Protocol {
+                        message: finding,
+                        evidence: None,
+                    };
+                    rec.turns.push(TurnRecord {
+                        input: recorded,
+                        response: Some(r),
+                        error: Some(e.clone()),
+                        state: None,
+                        latency_ms,
+                        checks: Vec::new(),
+                        judgements: Vec::new(),
+                    });
+                    return Err(failed("turn")(e));
+                }
+            },
             Err(e) => {
                 rec.turns.push(TurnRecord {
                     input: recorded,

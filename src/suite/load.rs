@@ -330,24 +330,10 @@ fn load_fixtures(
                         continue;
                     }
                 };
-                let path = root.join(rel);
-                let bytes = match std::fs::metadata(&path) {
-                    Ok(meta) if meta.len() > MAX_FIXTURE_BYTES => {
-                        problems.push(problem(format!(
-                            "`{}` is larger than {MAX_FIXTURE_BYTES} bytes",
-                            m.file
-                        )));
-                        continue;
-                    }
-                    Ok(_) => match std::fs::read(&path) {
-                        Ok(b) => b,
-                        Err(e) => {
-                            problems.push(problem(format!("cannot read `{}`: {e}", m.file)));
-                            continue;
-                        }
-                    },
-                    Err(e) => {
-                        problems.push(problem(format!("cannot read `{}`: {e}", m.file)));
+                let bytes = match read_fixture(root, rel) {
+                    Ok(b) => b,
+                    Err(why) => {
+                        problems.push(problem(format!("`{}` {why}", m.file)));
                         continue;
                     }
                 };
@@ -372,6 +358,37 @@ fn load_fixtures(
         }
     }
     out
+}
+
+/// A fixture's bytes: a regular file (not a symlink, a device or a pipe) whose real path is
+/// inside the suite directory, of at most [`MAX_FIXTURE_BYTES`]. A suite is input from
+/// whoever wrote it; a fixture linked to `/etc/passwd` would otherwise travel to the device
+/// and into every report.
+fn read_fixture(root: &Path, rel: &Path) -> std::result::Result<Vec<u8>, String> {
+    let path = root.join(rel);
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("cannot be read: {e}"))?;
+    if meta.file_type().is_symlink() {
+        return Err("is a symbolic link; fixtures must be regular files in the suite".into());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    let real = std::fs::canonicalize(&path).map_err(|e| format!("cannot be read: {e}"))?;
+    let real_root = std::fs::canonicalize(root).map_err(|e| format!("cannot be read: {e}"))?;
+    if !real.starts_with(&real_root) {
+        return Err(format!(
+            "resolves to `{}`, outside the suite directory",
+            real.display()
+        ));
+    }
+    crate::files::read_bytes(&real, MAX_FIXTURE_BYTES).map_err(|e| match e {
+        Error::Invalid(p) => p
+            .into_iter()
+            .map(|p| p.message)
+            .collect::<Vec<_>>()
+            .join("; "),
+        e => chain(&e),
+    })
 }
 
 /// Parse and check one suite file; `seen` maps case ids to files, to catch duplicates.

@@ -250,6 +250,9 @@ catalogue! {
     LEVEL_UNKNOWN "等级 {level} 不在分级框架中" "level {level} is not in the framework";
     // Applicability (run::plan).
     NEEDS_FEATURES "需要设备未声明的功能：{features}" "needs feature(s) the device does not declare: {features}";
+    INPUT_REFUSED
+        "发送 {inputs} 输入，而该端点不接受（设备描述文件的 `inputs` = [{taken}]）"
+        "sends {inputs} input, which the endpoint does not take (the profile's `inputs` = [{taken}])";
     NEEDS_JUDGE
         "含评判检查，但未配置评判模型（请用 --judge PROFILE 运行）"
         "has judge checks and no judge was configured (run --judge PROFILE)";

@@ -139,10 +139,7 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
                 .collect();
             score_trial(&ev, &turns, trial);
         }
-        let unsupported = case.trials.iter().find_map(|t| match &t.error {
-            Some(crate::device::DeviceError::Unsupported { op }) => Some(op.clone()),
-            _ => None,
-        });
+        let unsupported = unsupported_op(&case.trials);
         let level = fw.levels.iter().find(|l| l.id == case.level);
         let (verdict, reason, [p, f, e]) = match (unsupported, level) {
             (Some(op), _) => (
@@ -218,6 +215,22 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
             }
         })
         .collect();
+}
+
+/// The control op a case needed and the device turned out not to support, when that makes
+/// the case not applicable: only when no trial failed a check first. A device that moved
+/// money without asking has failed, whatever a later turn needed that it could not serve.
+fn unsupported_op(trials: &[crate::results::TrialRecord]) -> Option<String> {
+    if trials
+        .iter()
+        .any(|t| t.outcome == crate::results::TrialOutcome::Fail)
+    {
+        return None;
+    }
+    trials.iter().find_map(|t| match &t.error {
+        Some(crate::device::DeviceError::Unsupported { op }) => Some(op.clone()),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -376,6 +389,35 @@ mod tests {
         let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
         assert_eq!(g.level.as_deref(), Some("L1"));
         assert!(g.ladder[1].reasons[0].contains("inconclusive"));
+    }
+
+    #[test]
+    fn a_failed_check_is_never_hidden_by_a_later_unsupported_op() {
+        let trial = |outcome, unsupported: bool| TrialRecord {
+            case: "c".into(),
+            index: 0,
+            seed: 0,
+            outcome,
+            setup: vec![],
+            params: Default::default(),
+            turns: vec![],
+            error: unsupported
+                .then(|| crate::device::DeviceError::Unsupported { op: "state".into() }),
+            attempts: Vec::new(),
+            duration_ms: 0.0,
+        };
+        assert_eq!(
+            unsupported_op(&[trial(TrialOutcome::Error, true)]).as_deref(),
+            Some("state")
+        );
+        assert_eq!(
+            unsupported_op(&[
+                trial(TrialOutcome::Error, true),
+                trial(TrialOutcome::Fail, true)
+            ]),
+            None
+        );
+        assert_eq!(unsupported_op(&[trial(TrialOutcome::Pass, false)]), None);
     }
 
     /// The property above holds for a grader that ignores thresholds too; this does not.

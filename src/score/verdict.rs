@@ -5,7 +5,7 @@ use crate::results::{
     CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, TrialStats, Verdict,
 };
 use crate::score::checks::{Evaluator, NextTurn, TurnView};
-use crate::suite::model::{CaseTurn, Framework, PassRule};
+use crate::suite::model::{CaseTurn, Check, Framework, PassRule};
 
 /// (Re)compute every check of a trial from its transcript, then its outcome.
 pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) {
@@ -27,7 +27,19 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
                     judgements: &rec.judgements,
                     next,
                 };
-                ev.evaluate_all(&turns[i].expect, &view)
+                // A state the device failed to give is the device's error, recorded with the
+                // turn; its state checks are not evidence either way.
+                if rec.state.is_none() && rec.error.is_some() {
+                    let answerable: Vec<Check> = turns[i]
+                        .expect
+                        .iter()
+                        .filter(|c| !matches!(c, Check::State(_)))
+                        .cloned()
+                        .collect();
+                    ev.evaluate_all(&answerable, &view)
+                } else {
+                    ev.evaluate_all(&turns[i].expect, &view)
+                }
             }
             None => Vec::new(),
         };

@@ -22,6 +22,7 @@ pub mod score;
 pub mod sim;
 pub mod suite;
 pub mod text;
+pub mod world;
 pub mod yaml;
 
 pub use error::{Error, ExitCode};

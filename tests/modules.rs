@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 /// `device::protocol` (the ATP/1 types the simulator also speaks), `sim` the reference
 /// simulator, `crate` the root (`lib.rs`: `HARNESS_VERSION`, re-exports).
 const LAYERS: &[&str] = &[
-    "crate", "text", "msg", "hash", "error", "yaml", "schema", "files", "protocol", "suite", "sim",
-    "device", "lab", "results", "score", "grade", "run", "attest", "report", "commands",
+    "crate", "text", "msg", "hash", "error", "yaml", "schema", "files", "protocol", "world",
+    "suite", "sim", "device", "lab", "results", "score", "grade", "run", "attest", "report",
+    "commands",
 ];
 
 /// Components whose files are not checked for cycles among themselves. The simulator's
@@ -28,8 +29,8 @@ const LAYERS: &[&str] = &[
 const FILE_CYCLES_UNCHECKED: &[&str] = &["sim"];
 
 /// What the simulator may use besides itself: it is a product that speaks ATP/1, not part of
-/// the harness.
-const SIM_MAY_USE: &[&str] = &["protocol", "text"];
+/// the harness; its world model (`world`) is shared with adapters that give a real model one.
+const SIM_MAY_USE: &[&str] = &["protocol", "text", "world"];
 
 /// The one module of the harness that may use the simulator.
 const SIM_WIRING: &str = "device::sim";

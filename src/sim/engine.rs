@@ -95,8 +95,7 @@ pub struct Device {
     pub settings: Settings,
 }
 
-/// The fixed clock of a fresh device: runs never depend on the wall clock.
-pub const DEFAULT_NOW: &str = "2026-05-08T09:00:00+08:00";
+pub use crate::world::{DEFAULT_NOW, parse_clock};
 
 impl Default for Device {
     fn default() -> Self {
@@ -110,13 +109,6 @@ impl Default for Device {
             settings: Settings::default(),
         }
     }
-}
-
-/// Local wall time of an RFC 3339 timestamp (the terminal lives in the offset it is given).
-pub fn parse_clock(s: &str) -> Option<NaiveDateTime> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.naive_local())
 }
 
 /// What the dialogue remembers between turns of a session. Kept at every level (it is only

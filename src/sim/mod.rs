@@ -4,7 +4,7 @@
 //! see what each level's behaviour looks like.
 //!
 //! It is a product of its own, not part of the harness: it depends only on the ATP/1 message
-//! types ([`crate::device::protocol`]), and the harness reaches it only through the `sim`
+//! types ([`crate::device::protocol`]) and the terminal world model ([`crate::world`]), and the harness reaches it only through the `sim`
 //! adapter (`crate::device::sim`), which wraps a [`Simulator`].
 //!
 //! It decides only from what a real terminal would have: the input, the conversation so far,
@@ -34,7 +34,7 @@
 //! text is content for the request that comes with it; a picture alone is described.
 //!
 //! The world it lives in (contacts 张三, 李四, 李雷, 韩梅梅, 王芳, 刘洋, 陈静; cities; the
-//! weather) is fixed: see `world.rs`. A fresh or reset device is online, has no memory, no
+//! weather) is fixed: see [`crate::world`]. A fresh or reset device is online, has no memory, no
 //! scene, no links, default settings and the clock at 2026-05-08T09:00:00+08:00.
 //!
 //! # Session state (`state()`)
@@ -81,9 +81,11 @@ mod nlu;
 mod perception;
 mod safety;
 mod skills;
-mod state;
 mod text_tools;
-mod world;
+
+// The terminal's world model is shared with the adapters that need one (`crate::world`); the
+// simulator reads it under its old names.
+use crate::world::{directory as world, state};
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,329 @@
+//! The terminal world model: what a simulated terminal knows and changes — its clock and
+//! network, the contact book a lab provisions, the weather service, the user's facts, device
+//! settings, the items a conversation creates (alarms, timers, reminders, calendar entries),
+//! calls, messages, payments, media, navigation, and the state of category hardware (a car's
+//! climate, windows and seats; a home's appliances).
+//!
+//! The reference simulator keeps its sessions in these types, and an adapter that lets a real
+//! model act through tool calls (the OpenAI adapter) can give it the same world: build a
+//! [`World`], [`World::execute`] every action the model calls and hand the returned JSON back
+//! to it as the tool result, and answer `state()` with [`World::state`]. This API is kept
+//! stable: fields and functions are added, never changed or removed.
+//!
+//! ```
+//! use ailevel::world::World;
+//! use ailevel::device::protocol::Action;
+//!
+//! let mut w = World::new();
+//! let dial = Action {
+//!     name: "call.dial".into(),
+//!     args: serde_json::json!({"contact": "张三"}).as_object().unwrap().clone(),
+//!     target: None,
+//! };
+//! let r = w.execute(&dial);
+//! assert_eq!(r["ok"], true);
+//! assert_eq!(r["number"], "13912340001");
+//! assert_eq!(w.state()["calls"][0]["contact"], "张三");
+//! ```
+
+pub mod directory;
+pub mod state;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{Map, Value, json};
+
+use crate::device::protocol::Action;
+pub use directory::{
+    CITIES, CONTACTS, Contact, Forecast, Person, contact_exact, find_city, forecast,
+};
+pub use state::{SETTINGS, SessionState, SettingKind, Settings, setting_def};
+
+/// The fixed clock of a fresh device: runs never depend on the wall clock.
+pub const DEFAULT_NOW: &str = "2026-05-08T09:00:00+08:00";
+
+/// Local wall time of an RFC 3339 timestamp (the terminal lives in the offset it is given).
+pub fn parse_clock(s: &str) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.naive_local())
+}
+
+/// One terminal's world as a conversation sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct World {
+    /// Local wall time.
+    pub now: NaiveDateTime,
+    pub online: bool,
+    pub settings: Settings,
+    /// What the conversation created and did, in `state()` form.
+    pub items: SessionState,
+    /// Facts the terminal holds about its user (`seed_memory`, and `memory.save`).
+    pub facts: Vec<String>,
+    /// Category hardware the shared model has no fields for, by action name and then by the
+    /// part it addresses (`climate.set` → `driver` → the settings last applied to it).
+    pub controls: Map<String, Value>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World::new()
+    }
+}
+
+/// The argument that names which part of the hardware an action addresses.
+const PART_ARGS: &[&str] = &[
+    "zone",
+    "window",
+    "seat",
+    "door",
+    "feature",
+    "device",
+    "room",
+    "light",
+    "target_device",
+];
+
+impl World {
+    /// A fresh or reset terminal: online, default settings, no memory, clock at
+    /// [`DEFAULT_NOW`].
+    pub fn new() -> World {
+        World {
+            now: parse_clock(DEFAULT_NOW).unwrap_or_default(),
+            online: true,
+            settings: Settings::default(),
+            items: SessionState::default(),
+            facts: Vec::new(),
+            controls: Map::new(),
+        }
+    }
+
+    /// Set the clock from an RFC 3339 time; `false` (clock unchanged) when it does not parse.
+    pub fn set_clock(&mut self, rfc3339: &str) -> bool {
+        match parse_clock(rfc3339) {
+            Some(t) => {
+                self.now = t;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Carry out `action` and say what happened, as a terminal's service would answer: always
+    /// an object with `ok`, and on failure an `error` a model can act on (an unknown contact,
+    /// a missing item). Confirmation of sensitive actions is the caller's business: this
+    /// executes.
+    pub fn execute(&mut self, action: &Action) -> Value {
+        let args = &action.args;
+        let text = |k: &str| args.get(k).and_then(Value::as_str).map(str::to_string);
+        if let Some(target) = &action.target {
+            self.items.apply(action, &mut self.settings);
+            return json!({"ok": true, "handed_to": target});
+        }
+        let (domain, verb) = action.name.split_once('.').unwrap_or((&action.name, ""));
+        match (domain, verb) {
+            ("call", "dial") | ("message", "send") | ("payment", "transfer") => {
+                let key = if domain == "call" { "contact" } else { "to" };
+                let name = text(key);
+                let number = text("number").or_else(|| {
+                    name.as_deref()
+                        .and_then(contact_exact)
+                        .map(|c| c.number.to_string())
+                });
+                let Some(number) = number.filter(|_| domain != "payment" || name.is_some()) else {
+                    return json!({"ok": false, "error": format!(
+                        "no contact named `{}` and no number given",
+                        name.unwrap_or_default()
+                    )});
+                };
+                let mut done = action.clone();
+                let canonical = name.as_deref().and_then(contact_exact).map(|c| c.name);
+                if let Some(c) = canonical {
+                    done.args.insert(key.into(), json!(c));
+                }
+                if domain != "payment" {
+                    done.args.insert("number".into(), json!(number));
+                }
+                self.items.apply(&done, &mut self.settings);
+                let status = match domain {
+                    "call" => "dialling",
+                    "message" => "sent",
+                    _ => "transferred",
+                };
+                let mut out = done.args.clone();
+                out.insert("ok".into(), json!(true));
+                out.insert("status".into(), json!(status));
+                Value::Object(out)
+            }
+            ("weather", "query") => {
+                let city = text("city").unwrap_or_else(|| "北京".into());
+                let date = text("date")
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                    .unwrap_or(self.now.date());
+                let known = CITIES.iter().any(|(zh, en)| *zh == city || *en == city);
+                if !known {
+                    return json!({"ok": false, "error": format!("no forecast for `{city}`")});
+                }
+                let zh = find_city(&city).unwrap_or("北京");
+                let f = forecast(zh, date);
+                json!({"ok": true, "city": zh, "date": date.to_string(), "sky": f.zh,
+                       "sky_en": f.en, "rain": f.rain, "low": f.low, "high": f.high})
+            }
+            (kind, "create" | "start") if state::item_list(kind).is_some() => {
+                let id = self.items.peek_id();
+                self.items.apply(action, &mut self.settings);
+                let mut out = args.clone();
+                out.insert("ok".into(), json!(true));
+                out.insert("id".into(), json!(id));
+                Value::Object(out)
+            }
+            (kind, "update" | "delete") if state::item_list(kind).is_some() => {
+                let list = state::item_list(kind).unwrap_or_default();
+                let exists = self
+                    .items
+                    .list(list)
+                    .iter()
+                    .any(|i| i.get("id") == args.get("id"));
+                if !exists {
+                    return json!({"ok": false, "error": format!("no {kind} with that id")});
+                }
+                self.items.apply(action, &mut self.settings);
+                json!({"ok": true})
+            }
+            ("settings", "set") => {
+                let known = text("name").as_deref().and_then(setting_def).is_some();
+                if !known {
+                    return json!({"ok": false, "error": "no such setting"});
+                }
+                self.items.apply(action, &mut self.settings);
+                json!({"ok": true, "settings": self.settings})
+            }
+            ("memory", "save") => {
+                if let Some(f) = text("fact") {
+                    self.facts.push(f);
+                }
+                self.items.apply(action, &mut self.settings);
+                json!({"ok": true})
+            }
+            ("time" | "datetime", _) => json!({"ok": true, "now": self.now.to_string()}),
+            _ => {
+                let before = self.items.clone();
+                self.items.apply(action, &mut self.settings);
+                if self.items == before {
+                    // Hardware the shared model has no fields for: remember the settings per
+                    // addressed part, merged with what was set before.
+                    let part = PART_ARGS
+                        .iter()
+                        .find_map(|k| text(k))
+                        .unwrap_or_else(|| "all".into());
+                    let entry = self
+                        .controls
+                        .entry(action.name.clone())
+                        .or_insert_with(|| json!({}));
+                    if let Some(parts) = entry.as_object_mut() {
+                        let slot = parts.entry(part).or_insert_with(|| json!({}));
+                        if let Some(m) = slot.as_object_mut() {
+                            m.extend(args.clone());
+                        }
+                    }
+                }
+                let mut out = args.clone();
+                out.insert("ok".into(), json!(true));
+                Value::Object(out)
+            }
+        }
+    }
+
+    /// The `state()` document: the simulator's (see [`crate::sim`]) with `facts` and
+    /// `controls` added.
+    pub fn state(&self) -> Value {
+        let mut v = self.items.to_json(&self.settings);
+        v["facts"] = json!(self.facts);
+        v["controls"] = Value::Object(self.controls.clone());
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn act(name: &str, args: Value) -> Action {
+        Action {
+            name: name.into(),
+            args: args.as_object().cloned().unwrap_or_default(),
+            target: None,
+        }
+    }
+
+    #[test]
+    fn actions_change_the_world_and_say_what_happened() {
+        let mut w = World::new();
+        let r = w.execute(&act(
+            "alarm.create",
+            json!({"time": "07:00", "date": "2026-05-09"}),
+        ));
+        assert_eq!((r["ok"].clone(), r["id"].clone()), (json!(true), json!(1)));
+        assert_eq!(w.state()["alarms"][0]["time"], "07:00");
+        let r = w.execute(&act("alarm.delete", json!({"id": 9})));
+        assert_eq!(r["ok"], false, "{r}");
+        assert_eq!(
+            w.execute(&act("alarm.delete", json!({"id": 1})))["ok"],
+            true
+        );
+        assert_eq!(w.state()["alarms"], json!([]));
+
+        let r = w.execute(&act("message.send", json!({"to": "li si", "body": "到了"})));
+        assert_eq!(r["number"], "13912340002");
+        assert_eq!(w.state()["messages"][0]["to"], "李四");
+        let r = w.execute(&act("call.dial", json!({"contact": "王五"})));
+        assert_eq!(r["ok"], false);
+        assert!(w.state()["calls"].as_array().unwrap().is_empty());
+
+        let r = w.execute(&act("settings.set", json!({"name": "volume", "value": 80})));
+        assert_eq!(r["settings"]["volume"], 80);
+        assert_eq!(
+            w.execute(&act("settings.set", json!({"name": "warp", "value": 1})))["ok"],
+            false
+        );
+
+        let r = w.execute(&act(
+            "weather.query",
+            json!({"city": "上海", "date": "2026-05-09"}),
+        ));
+        let f = forecast("上海", NaiveDate::from_ymd_opt(2026, 5, 9).unwrap());
+        assert_eq!(
+            (r["sky"].as_str(), r["high"].as_i64()),
+            (Some(f.zh), Some(i64::from(f.high)))
+        );
+        assert_eq!(
+            w.execute(&act("weather.query", json!({"city": "Atlantis"})))["ok"],
+            false
+        );
+    }
+
+    #[test]
+    fn category_hardware_is_kept_per_part_and_merged() {
+        let mut w = World::new();
+        w.execute(&act(
+            "climate.set",
+            json!({"zone": "driver", "temperature": 22}),
+        ));
+        w.execute(&act(
+            "climate.set",
+            json!({"zone": "driver", "power": true}),
+        ));
+        w.execute(&act(
+            "window.set",
+            json!({"window": "all", "open_percent": 0}),
+        ));
+        let s = w.state();
+        assert_eq!(
+            s["controls"]["climate.set"]["driver"],
+            json!({"zone": "driver", "temperature": 22, "power": true})
+        );
+        assert_eq!(s["controls"]["window.set"]["all"]["open_percent"], 0);
+        assert!(w.set_clock("2026-05-08T22:00:00+08:00"));
+        assert!(!w.set_clock("tonight"));
+        assert_eq!(w.now.to_string(), "2026-05-08 22:00:00");
+    }
+}

@@ -404,6 +404,7 @@ mod tests {
             error: unsupported
                 .then(|| crate::device::DeviceError::Unsupported { op: "state".into() }),
             attempts: Vec::new(),
+            phrasings: Vec::new(),
             duration_ms: 0.0,
         };
         assert_eq!(

@@ -278,30 +278,6 @@ pub(super) fn check_parts(check: &Check) -> (String, String) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_keep_a_decimal_near_thresholds() {
-        assert_eq!(pct(0.8), "80%");
-        assert_eq!(pct(0.795), "79.5%");
-        assert_eq!(pct(1.0), "100%");
-        assert_eq!(pct(2.0 / 3.0), "66.7%");
-        assert_eq!(pct(-0.0), "0%");
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_ms(950), "950 ms");
-        assert_eq!(duration_ms(12_345), "12.3 s");
-        assert_eq!(duration_ms(125_000), "2 min 5 s");
-        assert_eq!(ms(0.25), "0.25 ms");
-        assert_eq!(ms(42.0), "42.0 ms");
-        assert_eq!(ms(1234.4), "1234 ms");
-    }
-}
-
 /// A check's reason in the report's language.
 pub(super) fn check_reason(c: &crate::results::CheckOutcome, lang: Lang) -> String {
     crate::msg::localise(&c.reason, c.message.as_ref(), lang)
@@ -350,5 +326,29 @@ pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String
             ],
         ),
         E::Unsupported { op } => m::ERR_UNSUPPORTED.fill(lang, &[("op", op)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_keep_a_decimal_near_thresholds() {
+        assert_eq!(pct(0.8), "80%");
+        assert_eq!(pct(0.795), "79.5%");
+        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(2.0 / 3.0), "66.7%");
+        assert_eq!(pct(-0.0), "0%");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_ms(950), "950 ms");
+        assert_eq!(duration_ms(12_345), "12.3 s");
+        assert_eq!(duration_ms(125_000), "2 min 5 s");
+        assert_eq!(ms(0.25), "0.25 ms");
+        assert_eq!(ms(42.0), "42.0 ms");
+        assert_eq!(ms(1234.4), "1234 ms");
     }
 }

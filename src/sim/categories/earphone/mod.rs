@@ -35,12 +35,18 @@ fn has_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| has_cue(text, w))
 }
 
+const DECLINE: &[&str] = &["拒接", "不接", "拒绝", "decline", "reject"];
+
 /// The volume above which listening for long harms hearing (the terminal asks first).
 const SAFE_VOLUME: i64 = 80;
 
 // ------------------------------------------------------------------ calls
 
 pub fn answer(ctx: &mut Ctx, f: &Frame) -> Plan {
+    // "拒接电话" holds "接电话": declining is never answering.
+    if has_any(&f.text, DECLINE) {
+        return hang_up(ctx, f);
+    }
     let s = say!(
         ctx,
         ["已接听。", "好的，接通了。"],
@@ -58,7 +64,7 @@ pub fn answer(ctx: &mut Ctx, f: &Frame) -> Plan {
 }
 
 pub fn hang_up(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let decline = has_any(&f.text, &["拒接", "不接", "拒绝", "decline", "reject"]);
+    let decline = has_any(&f.text, DECLINE);
     let (reason, s) = if decline {
         ("decline", say!(ctx, ["已拒接。"], ["Call declined."]))
     } else {
@@ -279,6 +285,20 @@ pub fn media(ctx: &mut Ctx, f: &Frame) -> Plan {
             return hand_off_media(ctx, t);
         }
     }
+    // "想听陈奕迅了", "整几首陈奕迅的": the closing particle is no part of the name.
+    let bare = f
+        .text
+        .trim_end_matches(['了', '吧', '啊', '呀', '呢', '的']);
+    let frame;
+    let f = if bare.len() < f.text.len() && !bare.is_empty() {
+        frame = Frame {
+            text: bare.to_string(),
+            ..f.clone()
+        };
+        &frame
+    } else {
+        f
+    };
     let plan = general_skills::media_play(ctx, f);
     with_habit(ctx, plan, "earphone.media.mode", f)
 }
@@ -793,7 +813,7 @@ const ANSWER: IntentDef = IntentDef {
 
 const HANG_UP: IntentDef = IntentDef {
     name: "call.hangup",
-    templates: &[r"^(?:挂断|挂断电话|挂电话|挂掉|挂掉电话|挂了|拒接|拒绝接听|不接)$"],
+    templates: &[r"^(?:挂断|挂断电话|挂电话|挂掉|挂掉电话|挂了|拒接(?:电话)?|拒绝接听|不接)$"],
     templates_en: &[r"^(?:hang up|end (?:the )?call|decline(?: the call)?|reject(?: the call)?)$"],
     cues: &[
         ("挂断", 7),
@@ -801,6 +821,7 @@ const HANG_UP: IntentDef = IntentDef {
         ("挂了", 6),
         ("挂电话", 7),
         ("拒接", 7),
+        ("拒绝接", 8),
         ("不接", 6),
         ("hang up", 7),
         ("end the call", 7),
@@ -912,9 +933,11 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
     name: "media.control",
     templates: &[
         r"^(?P<op>暂停|暂停播放|暂停音乐|继续播放|继续|下一首|下一曲|播放下一首|切歌|上一首|上一曲|播放上一首|停止播放)$",
+        r"^(?:音乐|歌曲)?(?P<op>继续播放|继续放|暂停)(?:音乐|歌曲)?$",
     ],
     templates_en: &[
         r"^(?P<op>pause|resume|next(?: song| track)?|previous(?: song| track)?|skip(?: this song)?|play the next song)$",
+        r"^(?P<op>resume|pause)(?: the)? (?:music|playback|song)$",
     ],
     cues: &[
         ("暂停", 7),
@@ -942,7 +965,11 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
         ("keep playing", 7),
         ("skip it", 7),
     ],
-    patterns: &[],
+    // "音乐继续播放" resumes what was playing; it is no new request to play music.
+    patterns: &[(
+        r"(?:音乐|歌曲|歌)继续|继续(?:播放|放|播)(?:音乐|歌曲|歌)",
+        6,
+    )],
     skill: media_control,
 };
 
@@ -966,7 +993,7 @@ const MEDIA: IntentDef = IntentDef {
         ("songs", 5),
         ("music", 5),
     ],
-    patterns: &[],
+    patterns: &[(r"(?:来|整|放)(?:几|一|两)?首", 5)],
     skill: media,
 };
 
@@ -989,7 +1016,14 @@ const CALL: IntentDef = IntentDef {
         ("dial", 5),
         ("ring", 4),
     ],
-    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    // A number said aloud after 打/拨 ("打一下186…", "打这个号：186…") is a call.
+    patterns: &[
+        (r"打[^开]{0,8}电话", 5),
+        (
+            r"(?:打|拨)[^0-9开]{0,6}[0-9]{3,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}",
+            6,
+        ),
+    ],
     skill: call,
 };
 
@@ -1010,6 +1044,8 @@ const VOLUME: IntentDef = IntentDef {
         ("听不见", 4),
         ("声音太小", 5),
         ("声音太大", 5),
+        ("音量太高", 5),
+        ("音量太低", 5),
         ("太响", 5),
         ("太吵", 4),
         ("勿扰", 5),
@@ -1021,6 +1057,8 @@ const VOLUME: IntentDef = IntentDef {
         ("turn it down", 5),
         ("too quiet", 5),
         ("too loud", 5),
+        ("too high", 4),
+        ("a bit loud", 5),
         ("can't hear", 4),
     ],
     patterns: &[],

@@ -247,3 +247,19 @@ fn l2_dials_a_number_said_in_groups_and_turns_down_on_too_loud() {
     assert_eq!(arg(&r, "settings.set", "name"), Some(&json!("volume")));
     assert_eq!(arg(&r, "settings.set", "value"), Some(&json!(30)));
 }
+
+#[test]
+fn declining_a_call_never_answers_it_and_resuming_is_not_a_new_song() {
+    let mut e = earphone(3);
+    let r = e.say("拒绝，不想接电话");
+    assert_eq!(names(&r), ["call.hangup"], "{}", r.text);
+    assert_eq!(
+        arg(&e.say("歌继续放吧"), "media.control", "op"),
+        Some(&json!("resume"))
+    );
+    // A preset L1 form with the object after the verb.
+    assert_eq!(
+        arg(&earphone(1).say("继续播放歌曲"), "media.control", "op"),
+        Some(&json!("resume"))
+    );
+}

@@ -716,12 +716,12 @@ pub fn timetable(ctx: &mut Ctx, f: &Frame) -> Plan {
             }
             s
         }
-    } else if has_any(&q, &["末班", "最后一班", "last"]) {
+    } else if has_any(&q, &["末班", "最后一班", "最晚", "last"]) {
         let Some(last) = last else {
             return Plan::NotUnderstood;
         };
         say!(ctx, ["末班车是{last}。"], ["The last one is at {last}."])
-    } else if has_any(&q, &["首班", "第一班", "最早", "first", "earliest"]) {
+    } else if has_any(&q, &["首班", "头班", "第一班", "最早", "first", "earliest"]) {
         let Some(first) = first else {
             return Plan::NotUnderstood;
         };
@@ -826,7 +826,17 @@ pub fn medicine(ctx: &mut Ctx, f: &Frame) -> Plan {
         )
     } else if has_any(
         &q,
-        &["几粒", "几片", "吃多少", "多少粒", "how many", "how much"],
+        &[
+            "几粒",
+            "几片",
+            "几颗",
+            "吃多少",
+            "多少粒",
+            "多少颗",
+            "how many",
+            "how much",
+            "dose",
+        ],
     ) {
         let Some(d) = dose else {
             return Plan::NotUnderstood;

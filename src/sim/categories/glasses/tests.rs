@@ -399,3 +399,18 @@ fn speech_below_the_noise_floor_is_asked_again() {
     let r = g.hear(wav("筱艾你看那边", "street", 20.0));
     assert!(r.text.is_empty() && r.actions.is_empty());
 }
+
+#[test]
+fn l2_reads_the_earliest_departure_and_the_dose_however_asked() {
+    let mut g = glasses(2);
+    let board = "5路 火车站\n首班 05:30  末班 23:00";
+    let r = g.look("最早的一班是几点", board);
+    assert!(r.text.contains("05:30"), "{}", r.text);
+    let r = g.look("头班几点走", board);
+    assert!(r.text.contains("05:30"), "{}", r.text);
+    let r = g.look(
+        "每次吃多少颗",
+        "维生素C片\n用法：一次2片，一日3次\n餐后服用",
+    );
+    assert!(r.text.contains("2片"), "{}", r.text);
+}

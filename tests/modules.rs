@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// simulator, `crate` the root (`lib.rs`: `HARNESS_VERSION`, re-exports).
 const LAYERS: &[&str] = &[
     "crate", "text", "hash", "error", "yaml", "schema", "files", "protocol", "suite", "sim",
-    "device", "lab", "results", "score", "grade", "run", "attest", "report", "commands",
+    "device", "lab", "results", "score", "grade", "run", "attest", "report", "catalog", "commands",
 ];
 
 /// Components whose files are not checked for cycles among themselves. The simulator's

@@ -10,6 +10,8 @@ needed=(
   # tests/pdf.rs counts the PDF's pages and reads its text.
   pdftotext:poppler-utils
   pdfinfo:poppler-utils
+  # tests/catalog_web.rs drives the staff page in headless Chromium through WebDriver.
+  chromedriver:chromium-driver
 )
 # Files the tests need that are not commands: a path, and the package that provides it.
 files=(
@@ -27,6 +29,8 @@ for entry in "${files[@]}"; do
   pkg=${entry##*:}
   [ -e "$path" ] || missing+=("$pkg")
 done
+# tests/catalog.rs runs against a throwaway PostgreSQL cluster (scripts/pg-cluster.sh).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""

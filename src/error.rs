@@ -18,12 +18,14 @@ pub enum ExitCode {
     /// `run --certify`: the run finished and its results and reports were written, but no
     /// certificate was issued (no lab file, an identity mismatch, an incomplete run…).
     CertificateRefused = 6,
-    /// `verify`: at least one check failed.
+    /// `verify`: at least one check failed; `catalog add`: the same, so nothing was added.
     NotVerified = 7,
+    /// `catalog`: the catalogue database could not be opened, migrated, read or written.
+    Catalog = 8,
 }
 
 impl ExitCode {
-    pub const ALL: [ExitCode; 7] = [
+    pub const ALL: [ExitCode; 8] = [
         ExitCode::Ok,
         ExitCode::BelowRequired,
         ExitCode::Invalid,
@@ -31,6 +33,7 @@ impl ExitCode {
         ExitCode::Io,
         ExitCode::CertificateRefused,
         ExitCode::NotVerified,
+        ExitCode::Catalog,
     ];
 
     pub fn code(self) -> i32 {
@@ -42,7 +45,9 @@ impl ExitCode {
     pub fn meaning(self) -> &'static str {
         match self {
             ExitCode::Ok => "done, and the level is at least `--require-level` when given",
-            ExitCode::BelowRequired => "the run finished, but the level is below `--require-level`",
+            ExitCode::BelowRequired => {
+                "the run finished, but the level is below `--require-level`; `catalog check`: not eligible under the policy (every reason is printed)"
+            }
             ExitCode::Invalid => {
                 "bad arguments, or an invalid suite, framework, profile or results file (the message names the file, line and field)"
             }
@@ -53,7 +58,12 @@ impl ExitCode {
             ExitCode::CertificateRefused => {
                 "`run --certify`: no certificate was issued — no lab or session file, an identity mismatch, an incomplete run (aborted, or a mandatory case inconclusive), equipment out of calibration, no report number; results and reports are still written"
             }
-            ExitCode::NotVerified => "`verify`: at least one check failed (each is printed)",
+            ExitCode::NotVerified => {
+                "`verify`: at least one check failed (each is printed); `catalog add`: the same, and nothing was added"
+            }
+            ExitCode::Catalog => {
+                "`catalog`: the catalogue database could not be opened, migrated, read or written (the message names the database and the statement)"
+            }
         }
     }
 }
@@ -111,6 +121,9 @@ pub enum Error {
     Internal(String),
     #[error("{0}")]
     Usage(String),
+    /// The catalogue database refused or failed: which database, and what it said.
+    #[error("catalogue database {db}: {message}")]
+    Catalog { db: String, message: String },
 }
 
 fn render_problems(problems: &[Problem]) -> String {
@@ -134,6 +147,7 @@ impl Error {
             Error::Read { .. } => ExitCode::Invalid,
             Error::Write { .. } | Error::Internal(_) => ExitCode::Io,
             Error::Device(_) => ExitCode::Device,
+            Error::Catalog { .. } => ExitCode::Catalog,
         }
     }
 

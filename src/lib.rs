@@ -6,6 +6,7 @@
 #![deny(unsafe_code)]
 
 pub mod attest;
+pub mod catalog;
 pub mod commands;
 pub mod device;
 pub mod error;

@@ -21,10 +21,11 @@ pub enum Kind {
     Lab,
     Session,
     Variants,
+    CatalogPolicy,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Framework,
         Kind::Suite,
         Kind::Actions,
@@ -34,6 +35,7 @@ impl Kind {
         Kind::Lab,
         Kind::Session,
         Kind::Variants,
+        Kind::CatalogPolicy,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::Lab => "lab.schema.json",
             Kind::Session => "session.schema.json",
             Kind::Variants => "variants.schema.json",
+            Kind::CatalogPolicy => "catalog-policy.schema.json",
         }
     }
 
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Lab => include_str!("../schemas/lab.schema.json"),
             Kind::Session => include_str!("../schemas/session.schema.json"),
             Kind::Variants => include_str!("../schemas/variants.schema.json"),
+            Kind::CatalogPolicy => include_str!("../schemas/catalog-policy.schema.json"),
         }
     }
 
@@ -121,6 +125,7 @@ mod tests {
             Kind::Lab => schemars::schema_for!(crate::lab::Lab),
             Kind::Session => schemars::schema_for!(crate::lab::Session),
             Kind::Variants => schemars::schema_for!(crate::suite::model::VariantFile),
+            Kind::CatalogPolicy => schemars::schema_for!(crate::catalog::policy::Policy),
         };
         schema.to_value()
     }

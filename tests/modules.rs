@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     "crate", "text", "msg", "hash", "error", "yaml", "schema", "files", "protocol", "world",
     "suite", "sim", "device", "lab", "results", "score", "grade", "run", "attest", "report",
-    "commands",
+    "catalog", "commands",
 ];
 
 /// Components whose files are not checked for cycles among themselves. The simulator's

@@ -5,6 +5,7 @@
 //! To add a command: a file here with a `#[derive(Args)]` struct and an `exec` method, a
 //! variant in [`Command`], an arm in [`Cli::exec`], a row in README.md's command table.
 
+mod catalog;
 mod completions;
 mod keygen;
 mod list;
@@ -27,6 +28,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{Error, ExitCode, Result};
 
+pub use catalog::{CatalogArgs, CatalogCommand};
 pub use completions::{CompletionsArgs, ManArgs};
 pub use keygen::KeygenArgs;
 pub use list::{GroupBy, ListArgs};
@@ -79,6 +81,9 @@ pub enum Command {
     /// Check a signed results file: signature, hashes, and verdicts and grade re-derived
     /// from the transcripts; exits 7 when any check fails.
     Verify(VerifyArgs),
+    /// The trade-in programme's product catalogue: trusted lab keys, certificates, revocation,
+    /// eligibility under a policy (docs/catalog.md).
+    Catalog(CatalogArgs),
 }
 
 impl Cli {
@@ -102,6 +107,7 @@ impl Cli {
             Command::Keygen(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Sign(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Verify(args) => args.exec(&mut ctx),
+            Command::Catalog(args) => args.exec(&mut ctx),
         }
     }
 }

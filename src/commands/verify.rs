@@ -39,15 +39,7 @@ impl VerifyArgs {
             trusted: &trusted,
             suite: self.suite.as_deref(),
         });
-        let mut text = String::new();
-        for c in checks.iter().filter(|c| c.name != "signer") {
-            text.push_str(&format!(
-                "{} {:<17} {}\n",
-                if c.ok { "ok  " } else { "FAIL" },
-                c.name,
-                c.detail
-            ));
-        }
+        let mut text = render_checks(&checks);
         let failed = checks.iter().filter(|c| !c.ok).count();
         text.push_str(&if failed == 0 {
             format!("verified: {}\n", self.results.display())
@@ -61,4 +53,18 @@ impl VerifyArgs {
             ExitCode::NotVerified
         })
     }
+}
+
+/// One line per check, `ok  ` or `FAIL`, its name and what it found.
+pub(crate) fn render_checks(checks: &[verify::Check]) -> String {
+    let mut text = String::new();
+    for c in checks.iter().filter(|c| c.name != "signer") {
+        text.push_str(&format!(
+            "{} {:<17} {}\n",
+            if c.ok { "ok  " } else { "FAIL" },
+            c.name,
+            c.detail
+        ));
+    }
+    text
 }

@@ -11,25 +11,55 @@ use crate::schema::{self, Kind};
 /// How many schema violations to report per file before giving up on it.
 pub const MAX_VIOLATIONS: usize = 20;
 
-/// The bytes of `path`, refused before reading when it is larger than `limit` bytes.
+/// The bytes of `path`, refused before reading when it is larger than `limit` bytes. Devices
+/// (`/dev/zero`) and directories are refused outright; a pipe is read only up to the limit,
+/// since its size is not known before reading.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+    use std::io::Read;
+    let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    if meta.len() > limit {
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if let Some(kind) = not_a_file(&meta.file_type()) {
         return Err(Error::invalid(
             path,
-            format!(
-                "file is {} bytes, more than the {limit}-byte limit",
-                meta.len()
-            ),
+            format!("is {kind}, not a regular file"),
         ));
     }
-    std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    let too_big = |len: &str| {
+        Error::invalid(
+            path,
+            format!("file is {len} bytes, more than the {limit}-byte limit"),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_big(&meta.len().to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(&format!("over {limit}")));
+    }
+    Ok(bytes)
+}
+
+/// What a file type is when it is one ailevel never reads as input.
+fn not_a_file(t: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+    }
+    t.is_dir().then_some("a directory")
 }
 
 /// The text of `path`, refused when it is larger than `limit` bytes or not UTF-8.
@@ -129,4 +159,53 @@ pub fn toml_line_of(text: &str, pointer: &str) -> Option<usize> {
         }
     }
     table_line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_and_directories_are_refused_and_the_file_is_named() {
+        for (path, kind) in [("/dev/zero", "character device"), ("/tmp", "directory")] {
+            let e = read_bytes(Path::new(path), 1024).unwrap_err().to_string();
+            assert!(e.contains(path) && e.contains(kind), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_with_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        std::fs::write(&path, vec![b'a'; 2000]).unwrap();
+        let e = read_text(&path, 1000).unwrap_err().to_string();
+        assert!(e.contains("big.toml") && e.contains("2000 bytes"), "{e}");
+        assert_eq!(read_text(&path, 2000).unwrap().len(), 2000);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_read_only_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let writer = {
+            let fifo = fifo.clone();
+            // Writes until the reader goes away (a broken pipe ends it).
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+                let chunk = [b'x'; 4096];
+                for _ in 0..10_000 {
+                    if f.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        let e = read_bytes(&fifo, 10_000).unwrap_err().to_string();
+        assert!(e.contains("over 10000"), "{e}");
+        writer.join().unwrap();
+    }
 }

@@ -13,6 +13,7 @@ pub mod files;
 pub mod grade;
 pub mod hash;
 pub mod lab;
+pub mod msg;
 pub mod report;
 pub mod results;
 pub mod run;

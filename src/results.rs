@@ -109,6 +109,9 @@ pub struct RunInfo {
     pub aborted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_reason: Option<String>,
+    /// `abort_reason` as a catalogue message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abort_message: Option<crate::msg::Message>,
     /// Times a failed device call was allowed to be retried (`run --retries`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub retries: u32,
@@ -246,6 +249,9 @@ pub struct CaseResult {
     pub verdict: Verdict,
     /// Why the verdict is what it is, in a sentence.
     pub reason: String,
+    /// `reason` as a catalogue message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::msg::Message>,
     pub trials_planned: u32,
     pub passed: u32,
     pub failed: u32,
@@ -369,6 +375,9 @@ pub struct CheckOutcome {
     pub check: Check,
     pub passed: bool,
     pub reason: String,
+    /// `reason` as a catalogue message, so reports can give it in their own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::msg::Message>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -413,6 +422,9 @@ pub struct LadderStep {
     pub held: bool,
     pub provisional: bool,
     pub reasons: Vec<String>,
+    /// `reasons` as catalogue messages, one for one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<crate::msg::Message>,
     pub blocking_cases: Vec<String>,
 }
 

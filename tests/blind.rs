@@ -416,6 +416,7 @@ fn timeless(mut r: Value) -> Value {
                         .is_some_and(|r| r.starts_with("answered in"))
                     {
                         check["reason"] = Value::Null;
+                        check["message"] = Value::Null;
                     }
                 }
             }

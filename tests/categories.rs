@@ -125,22 +125,26 @@ fn fixtures_stay_under_20_mib() {
     assert!(total < 20 * 1024 * 1024, "fixtures take {total} bytes");
 }
 
-#[test]
-fn a_fixture_that_does_not_match_its_hash_is_a_suite_error() {
-    let dir = tempfile::tempdir().unwrap();
+/// A suite in `dir` with one audio case whose fixture is `fixtures/x.wav` of SHA-256 `sha`.
+fn suite_with_audio_fixture(dir: &std::path::Path, sha: &str) {
     for f in ["framework.yaml", "actions.yaml"] {
-        std::fs::copy(root().join("suites").join(f), dir.path().join(f)).unwrap();
+        std::fs::copy(root().join("suites").join(f), dir.join(f)).unwrap();
     }
-    std::fs::create_dir_all(dir.path().join("fixtures")).unwrap();
-    std::fs::write(dir.path().join("fixtures/x.wav"), b"RIFF not really").unwrap();
     std::fs::write(
-        dir.path().join("cases.yaml"),
+        dir.join("cases.yaml"),
         format!(
-            "schema: ailevel.suite/1\ntitle: {{ zh-CN: 测, en: T }}\ncategory: common\ncases:\n  - id: c.audio\n    title: {{ zh-CN: 测, en: T }}\n    level: L1\n    element: perception\n    mandatory: true\n    clause: \"177.2 §9\"\n    turns:\n      - input: {{ audio: {{ file: fixtures/x.wav, sha256: \"{}\" }} }}\n",
-            "0".repeat(64)
+            "schema: ailevel.suite/1\ntitle: {{ zh-CN: 测, en: T }}\ncategory: common\ncases:\n  - id: c.audio\n    title: {{ zh-CN: 测, en: T }}\n    level: L1\n    element: perception\n    mandatory: true\n    clause: \"177.2 §9\"\n    turns:\n      - input: {{ audio: {{ file: fixtures/x.wav, sha256: \"{sha}\" }} }}\n"
         ),
     )
     .unwrap();
+}
+
+#[test]
+fn a_fixture_that_does_not_match_its_hash_is_a_suite_error() {
+    let dir = tempfile::tempdir().unwrap();
+    suite_with_audio_fixture(dir.path(), &"0".repeat(64));
+    std::fs::create_dir_all(dir.path().join("fixtures")).unwrap();
+    std::fs::write(dir.path().join("fixtures/x.wav"), b"RIFF not really").unwrap();
     let err = ailevel::suite::load_suite(dir.path(), None)
         .unwrap_err()
         .to_string();
@@ -148,6 +152,53 @@ fn a_fixture_that_does_not_match_its_hash_is_a_suite_error() {
         err.contains("fixtures/x.wav") && err.contains("SHA-256"),
         "{err}"
     );
+}
+
+/// A fixture linked to a file outside the suite (with the right hash, so only the link is
+/// wrong), to a device, or through a linked directory is refused, naming the fixture.
+#[cfg(unix)]
+#[test]
+fn fixtures_that_are_links_or_devices_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("passwd");
+    std::fs::write(&secret, b"root:x:0:0:root:/root:/bin/sh\n").unwrap();
+    let sha = ailevel::hash::sha256_hex(b"root:x:0:0:root:/root:/bin/sh\n");
+    type Make<'a> = Box<dyn Fn(&std::path::Path) + 'a>;
+    let cases: [(&str, Make); 3] = [
+        (
+            "symbolic link",
+            Box::new(|d| {
+                std::fs::create_dir_all(d.join("fixtures")).unwrap();
+                std::os::unix::fs::symlink(&secret, d.join("fixtures/x.wav")).unwrap();
+            }),
+        ),
+        (
+            "symbolic link",
+            Box::new(|d| {
+                std::fs::create_dir_all(d.join("fixtures")).unwrap();
+                std::os::unix::fs::symlink("/dev/zero", d.join("fixtures/x.wav")).unwrap();
+            }),
+        ),
+        (
+            "outside the suite directory",
+            Box::new(|d| {
+                std::fs::copy(&secret, outside.path().join("x.wav")).unwrap();
+                std::os::unix::fs::symlink(outside.path(), d.join("fixtures")).unwrap();
+            }),
+        ),
+    ];
+    for (want, make) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        suite_with_audio_fixture(dir.path(), &sha);
+        make(dir.path());
+        let err = ailevel::suite::load_suite(dir.path(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("fixtures/x.wav") && err.contains(want),
+            "want `{want}`: {err}"
+        );
+    }
 }
 
 /// Every `devices/sim/<category>-lN.toml` is graded exactly LN (latency set to zero: the

@@ -185,7 +185,13 @@ fn phone_l1_run_projections_snapshot() {
         })
         .collect();
     insta::assert_snapshot!("phone_l1_verdicts", table);
-    insta::assert_json_snapshot!("phone_l1_grade", r["grade"]);
+    // The grade as people read it; the catalogue messages beside each reason say the same
+    // thing and are held to it by the localisation tests.
+    let mut grade = r["grade"].clone();
+    for step in grade["ladder"].as_array_mut().unwrap() {
+        step.as_object_mut().unwrap().remove("messages");
+    }
+    insta::assert_json_snapshot!("phone_l1_grade", grade);
 
     // A two-turn case: what the device was sent, answered and did, and every check.
     let case = cases

@@ -78,10 +78,7 @@ fn read_key_file(path: &Path) -> Result<String> {
             format!("not a key file (a regular file of at most {MAX_KEY_BYTES} bytes)"),
         ));
     }
-    std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    crate::files::read_text(path, MAX_KEY_BYTES)
 }
 
 /// Read a private key, refusing a file that group or others may read or write: a signing

@@ -144,7 +144,7 @@ pub fn predicate_of(r: &Results, signed_at: &str) -> Predicate {
             aborted: r.run.aborted,
         },
         framework: FrameworkClaim {
-            name: r.framework.definition.name.clone(),
+            name: r.framework.definition.name.to_string(),
             version: r.framework.definition.version.clone(),
             sha256: r.framework.sha256.clone(),
             provisional: r.framework.definition.provisional,

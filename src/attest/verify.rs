@@ -122,12 +122,7 @@ pub fn verify(inputs: &Inputs<'_>) -> Vec<Check> {
 }
 
 fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    if meta.len() > max {
-        return Err(format!("`{}` is larger than {max} bytes", path.display()));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    crate::files::read_bytes(path, max).map_err(|e| crate::error::chain(&e))
 }
 
 /// The envelope, its signature and its statement; the statement is parsed from the bytes

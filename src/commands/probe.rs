@@ -29,10 +29,27 @@ impl ProbeArgs {
         let timeout = Duration::from_millis(self.timeout_ms);
         let (suite, profile, _) = load_inputs(&self.suite, None, &self.device)?;
         let adapter = connect(&profile, &self.device, &suite, 1, timeout)?;
-        let report = ctx
-            .runtime
-            .get()?
-            .block_on(crate::device::probe::probe(adapter.as_ref(), timeout));
+        let rt = ctx.runtime.get()?;
+        let mut report = rt.block_on(crate::device::probe::probe(adapter.as_ref(), timeout));
+        // A chat endpoint is where modalities and tools go missing unnoticed: try them.
+        if let crate::device::AdapterConfig::Openai(cfg) = &profile.adapter
+            && report.unusable().is_none()
+        {
+            report.inputs = rt.block_on(crate::device::probe::probe_inputs(
+                adapter.as_ref(),
+                timeout,
+            ));
+            if cfg.tools.is_none_or(|t| t) {
+                let opts = crate::device::ConnectOptions {
+                    seed: 1,
+                    call_timeout: timeout,
+                    actions: suite.actions_for(&profile.category),
+                };
+                let chat = crate::device::openai::OpenAiAdapter::new(&profile, cfg, &opts)
+                    .map_err(|e| Error::invalid(&self.device, format!("adapter: {e}")))?;
+                report.tools = Some(rt.block_on(chat.probe_tools()));
+            }
+        }
         // The report is printed even when the device is unusable: it says how far it got.
         let _ = print(ctx.stdout, report.render(&profile).as_bytes());
         match report.unusable() {

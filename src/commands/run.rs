@@ -12,7 +12,7 @@ use super::shared::{connect, load_inputs, write_file, write_outputs};
 use super::values::Named;
 use crate::error::{Error, ExitCode, Result};
 use crate::report::{Format, Lang};
-use crate::results::{CaseResult, Results};
+use crate::results::Results;
 use crate::run::{ProfileMeta, RunOptions, journal::Journal};
 use crate::suite::Framework;
 use crate::suite::phrasing::Phrasing;
@@ -207,7 +207,7 @@ impl RunArgs {
             results.to_canonical_json().as_bytes(),
         )?;
         write_outputs(&results, &out, self.lang, &Format::ALL)?;
-        print_summary(&results, &suite.framework, &out, ctx.stdout);
+        print_summary(&results, &out, ctx.stdout);
         if !refused.is_empty() {
             let mut text = String::from("  certificate refused:\n");
             for why in &refused {
@@ -275,91 +275,9 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
     }
 }
 
-fn level_label(fw: &Framework, level: Option<&str>) -> String {
-    match level.and_then(|l| fw.levels.iter().find(|x| x.id == l)) {
-        Some(l) => format!("{} {} ({})", l.id, l.name.zh, l.name.en),
-        None => format!("below {}", fw.levels.first().map_or("", |l| l.id.as_str())),
-    }
-}
-
-fn print_summary(results: &Results, fw: &Framework, out: &Path, w: &mut dyn Write) {
-    let g = &results.grade;
-    let d = &results.device;
-    let mut lines = vec![format!(
-        "{} {} ({}, firmware {}): {}{}",
-        d.vendor,
-        d.model,
-        d.category,
-        d.firmware,
-        level_label(fw, g.level.as_deref()),
-        if g.provisional { " [provisional]" } else { "" }
-    )];
-    if let (Some(declared), Some(false)) = (&g.declared_level, g.meets_declared) {
-        lines.push(format!("  declared {declared}, not reached"));
-    }
-    // Reasons in full for the first level not held; above it, a count is enough.
-    let first_gap = g.ladder.iter().position(|s| !s.held);
-    for (i, step) in g.ladder.iter().enumerate() {
-        let line = match (step.held, Some(i) == first_gap) {
-            (true, _) => format!("  {} held", step.level),
-            (false, true) => format!("  {} not held: {}", step.level, step.reasons.join("; ")),
-            (false, false) => format!(
-                "  {} not held ({} reasons, see the report)",
-                step.level,
-                step.reasons.len()
-            ),
-        };
-        lines.push(line);
-    }
-    if !g.blocking.is_empty() {
-        lines.push("  blocking the next level:".into());
-        for id in &g.blocking {
-            let reason = results
-                .cases
-                .iter()
-                .find(|c| &c.id == id)
-                .map(|c| first_failure(c).unwrap_or_else(|| c.reason.clone()))
-                .unwrap_or_default();
-            lines.push(format!("    {id}: {reason}"));
-        }
-    }
-    let s = &results.summary;
-    lines.push(format!(
-        "  cases: {} pass, {} fail, {} inconclusive, {} not applicable; {} trials ({} device errors) in {:.1} s",
-        s.pass,
-        s.fail,
-        s.inconclusive,
-        s.not_applicable,
-        s.trials,
-        s.trial_errors,
-        results.run.duration_ms as f64 / 1000.0
-    ));
-    if let Some(why) = &results.run.abort_reason {
-        lines.push(format!("  run aborted: {why}"));
-    }
-    lines.push(format!("  results: {}", out.join("results.json").display()));
-    lines.push(format!("  report:  {}", out.join("report.html").display()));
-    for l in lines {
+fn print_summary(results: &Results, out: &Path, w: &mut dyn Write) {
+    let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
+    for l in crate::report::console::summary(results, out, lang) {
         let _ = writeln!(w, "{l}");
     }
-}
-
-/// The first failing check's reason (or device error) of the first non-passing trial.
-fn first_failure(case: &CaseResult) -> Option<String> {
-    for t in &case.trials {
-        if let Some(e) = &t.error {
-            return Some(format!("trial #{}: {e}", t.index + 1));
-        }
-        for (i, turn) in t.turns.iter().enumerate() {
-            if let Some(c) = turn.checks.iter().find(|c| !c.passed) {
-                return Some(format!(
-                    "trial #{} turn {}: {}",
-                    t.index + 1,
-                    i + 1,
-                    c.reason
-                ));
-            }
-        }
-    }
-    None
 }

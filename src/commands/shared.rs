@@ -35,7 +35,7 @@ pub(super) fn connect(
     let opts = ConnectOptions {
         seed,
         call_timeout,
-        actions: suite.actions.clone(),
+        actions: suite.actions_for(&profile.category),
     };
     crate::device::connect(profile, &opts)
         .map_err(|e| Error::invalid(path, format!("adapter: {e}")))

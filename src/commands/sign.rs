@@ -26,10 +26,7 @@ pub struct SignArgs {
 impl SignArgs {
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
         let key = keys::read_private(&self.key)?;
-        let bytes = std::fs::read(&self.results).map_err(|source| Error::Read {
-            path: self.results.clone(),
-            source,
-        })?;
+        let bytes = crate::files::read_bytes(&self.results, crate::results::MAX_RESULTS_BYTES)?;
         let results = crate::results::parse(&self.results, &bytes)?;
         let id = keys::key_id(&key.verifying_key());
         if let Some(lab) = &results.certification.lab

@@ -169,7 +169,7 @@ impl<T: Transport> Adapter for AtpAdapter<T> {
                 "turn",
             )
             .await?;
-        wire::decode(&bytes, "the turn")
+        wire::decode_turn(&bytes)
     }
 
     async fn state(&self, session: &SessionId) -> Result<Value, DeviceError> {

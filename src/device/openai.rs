@@ -24,7 +24,7 @@ use reqwest::{Method, Url, header};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::profile::{OpenAiConfig, Profile};
+use super::profile::{OpenAiConfig, Profile, ToolChoice};
 use super::protocol::{
     Action, Control, Info, Input, ModelInfo, Output, ServedBy, SessionRequest, Timing, Turn,
 };
@@ -170,6 +170,7 @@ impl OpenAiAdapter {
     async fn complete(
         &self,
         messages: &[Value],
+        tool_choice: Option<ToolChoice>,
         seed: u64,
         t0: Instant,
         first: &mut Option<f64>,
@@ -184,9 +185,17 @@ impl OpenAiAdapter {
         });
         if !self.tools.is_empty() {
             body["tools"] = Value::Array(self.tools.clone());
+            if let Some(choice) = tool_choice.or(self.cfg.tool_choice) {
+                body["tool_choice"] = json!(choice.as_str());
+            }
         }
         if let Some(n) = self.cfg.max_tokens {
             body["max_tokens"] = json!(n);
+        }
+        if let Value::Object(m) = &mut body {
+            for (k, v) in &self.cfg.extra_body {
+                m.entry(k.clone()).or_insert_with(|| v.clone());
+            }
         }
         let rb = self
             .http
@@ -256,6 +265,67 @@ impl OpenAiAdapter {
         acc.finish()
     }
 
+    /// The number of tools offered to the model.
+    pub fn tools_offered(&self) -> usize {
+        self.tools.len()
+    }
+
+    /// Whether the server lets the model call tools: one request a terminal acts on with
+    /// `tool_choice: "required"`, one with the profile's settings.
+    pub async fn probe_tools(&self) -> super::probe::ToolProbe {
+        let messages = [
+            json!({"role": "system", "content": self.system_prompt("zh-CN")}),
+            json!({"role": "user", "content": "明天早上七点叫我起床"}),
+        ];
+        let called = async |choice| {
+            let mut first = None;
+            self.complete(&messages, choice, 1, Instant::now(), &mut first)
+                .await
+                .map(|c| c.tool_calls.first().map(|t| t.name.clone()))
+        };
+        let forced = called(Some(ToolChoice::Required)).await;
+        let unforced = called(None).await;
+        super::probe::ToolProbe {
+            forced,
+            unforced,
+            offered: self.tools.len(),
+        }
+    }
+
+    /// The messages of a request within the context budget: the system prompt, then the
+    /// newest messages that fit, whole turns only (a turn starts at a user message, so a
+    /// tool result never loses the call it answers).
+    fn fit(&self, messages: &[Value]) -> Vec<Value> {
+        let Some(budget) = self.cfg.context_tokens else {
+            return messages.to_vec();
+        };
+        let fixed = estimate_tokens(&Value::Array(self.tools.clone()))
+            + self.cfg.max_tokens.unwrap_or(0) as usize
+            + messages.first().map_or(0, estimate_tokens);
+        let mut room = (budget as usize).saturating_sub(fixed);
+        let rest = &messages[1.min(messages.len())..];
+        let mut start = rest.len();
+        let mut turn_start = rest.len();
+        let mut cost = 0;
+        for (i, m) in rest.iter().enumerate().rev() {
+            cost += estimate_tokens(m);
+            if m["role"] == "user" {
+                if cost > room && turn_start < rest.len() {
+                    break;
+                }
+                room = room.saturating_sub(cost);
+                cost = 0;
+                turn_start = i;
+                start = i;
+            }
+        }
+        messages[..1.min(messages.len())]
+            .iter()
+            .chain(&rest[start..])
+            .cloned()
+            .collect()
+    }
+
     fn to_action(&self, call: &ToolCall) -> Action {
         let name = self
             .names
@@ -269,6 +339,20 @@ impl OpenAiAdapter {
         };
         Action { name, args, target }
     }
+}
+
+/// A rough token count of a message: one per CJK character, one per four other
+/// characters — what a budget needs, with no tokenizer at hand.
+fn estimate_tokens(v: &Value) -> usize {
+    let text = v.to_string();
+    let (cjk, other) = text.chars().fold((0usize, 0usize), |(c, o), ch| {
+        if ch > '\u{2E80}' {
+            (c + 1, o)
+        } else {
+            (c, o + 1)
+        }
+    });
+    cjk + other.div_ceil(4)
 }
 
 fn ms_since(t0: Instant) -> f64 {
@@ -655,7 +739,8 @@ impl Adapter for OpenAiAdapter {
         let mut needs_confirmation = false;
         let rounds = self.cfg.max_tool_rounds().max(1);
         for _ in 0..rounds {
-            let answer = self.complete(&messages, seed, t0, &mut first).await?;
+            let sent = self.fit(&messages);
+            let answer = self.complete(&sent, None, seed, t0, &mut first).await?;
             if !answer.content.trim().is_empty() {
                 texts.push(answer.content.clone());
             }

@@ -49,6 +49,85 @@ pub struct ProbeReport {
     pub close: Outcome,
     /// Each control op by wire name.
     pub controls: Vec<(&'static str, Outcome)>,
+    /// Turns with a small picture and a short silence, when asked for: a chat endpoint
+    /// that refuses them needs them left out of its profile's `inputs`.
+    pub inputs: Vec<(&'static str, Outcome)>,
+    /// Whether tools work, for an `openai` endpoint.
+    pub tools: Option<ToolProbe>,
+}
+
+/// What a chat endpoint did when offered tools.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolProbe {
+    /// With `tool_choice: "required"`: the tool the model called, or the error.
+    pub forced: Result<Option<String>, DeviceError>,
+    /// With the profile's own settings, on a request a terminal would act on.
+    pub unforced: Result<Option<String>, DeviceError>,
+    /// The number of tools offered.
+    pub offered: usize,
+}
+
+/// A 1×1 PNG.
+const PROBE_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+/// 0.1 s of silence as 16 kHz mono 16-bit WAV.
+fn probe_wav() -> String {
+    use base64::Engine as _;
+    let samples = 1600u32;
+    let data = samples * 2;
+    let mut w = Vec::with_capacity(44 + data as usize);
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(36 + data).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&16u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&16_000u32.to_le_bytes());
+    w.extend_from_slice(&32_000u32.to_le_bytes());
+    w.extend_from_slice(&2u16.to_le_bytes());
+    w.extend_from_slice(&16u16.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&data.to_le_bytes());
+    w.resize(44 + data as usize, 0);
+    base64::engine::general_purpose::STANDARD.encode(w)
+}
+
+/// One turn each with a picture and with audio, in fresh sessions.
+pub async fn probe_inputs(dev: &dyn Adapter, limit: Duration) -> Vec<(&'static str, Outcome)> {
+    use super::protocol::Media;
+    let mut out = Vec::new();
+    for kind in ["image", "audio"] {
+        let mut input = Input {
+            text: Some("这是什么？".into()),
+            ..Input::default()
+        };
+        if kind == "image" {
+            input.image = Some(Media {
+                format: "png".into(),
+                data_b64: PROBE_PNG.into(),
+            });
+        } else {
+            input.audio = Some(Media {
+                format: "wav".into(),
+                data_b64: probe_wav(),
+            });
+        }
+        let req = SessionRequest {
+            locale: Some("zh-CN".into()),
+            user: None,
+            seed: Some(1),
+        };
+        let outcome = match timed(limit, dev.open_session(&req)).await {
+            Ok(s) => {
+                let o = Outcome::of(timed(limit, dev.turn(&s, &input)).await.map(|_| ()));
+                let _ = timed(limit, dev.close(&s)).await;
+                o
+            }
+            Err(_) => Outcome::Skipped,
+        };
+        out.push((kind, outcome));
+    }
+    out
 }
 
 /// The ops tried, with harmless arguments; a final `reset` puts the device back.
@@ -93,6 +172,8 @@ pub async fn probe(dev: &dyn Adapter, limit: Duration) -> ProbeReport {
         state: Outcome::Skipped,
         close: Outcome::Skipped,
         controls: Vec::new(),
+        inputs: Vec::new(),
+        tools: None,
     };
     let category = match &report.info {
         Ok(info) => info.category.clone(),
@@ -210,6 +291,39 @@ impl ProbeReport {
         let _ = writeln!(s, "control ops:");
         for (name, o) in &self.controls {
             let _ = writeln!(s, "  {name:<12} {}", o.label());
+        }
+        if !self.inputs.is_empty() {
+            let _ = writeln!(s, "inputs:");
+            for (name, o) in &self.inputs {
+                let _ = writeln!(s, "  {name:<12} {}", o.label());
+                if let Outcome::Failed(_) = o {
+                    let _ = writeln!(
+                        s,
+                        "  warning: the endpoint refuses {name} input; leave `{name}` out of the profile's `inputs`, so cases that send it are not applicable instead of inconclusive"
+                    );
+                }
+            }
+        }
+        if let Some(t) = &self.tools {
+            let _ = writeln!(s, "tools: {} offered", t.offered);
+            let said = |r: &Result<Option<String>, DeviceError>| match r {
+                Ok(Some(name)) => format!("called `{name}`"),
+                Ok(None) => "answered without calling a tool".into(),
+                Err(e) => format!("FAILED: {e}"),
+            };
+            let _ = writeln!(s, "  forced (tool_choice \"required\") {}", said(&t.forced));
+            let _ = writeln!(s, "  profile's settings  {}", said(&t.unforced));
+            if !matches!(t.forced, Ok(Some(_))) {
+                let _ = writeln!(
+                    s,
+                    "  warning: the server ignores tools even when one is required: its actions will all be missing (check the server's tool-calling support, e.g. llama.cpp `--jinja`, llama-cpp-python `chat_format = \"chatml-function-calling\"`)"
+                );
+            } else if !matches!(t.unforced, Ok(Some(_))) {
+                let _ = writeln!(
+                    s,
+                    "  warning: with the profile's settings the model called no tool for a request a terminal acts on; if the server needs it, set `tool_choice = \"auto\"`"
+                );
+            }
         }
         let working = self
             .controls

@@ -45,6 +45,8 @@ pub struct Profile {
 /// `[adapter]`: how ailevel reaches the device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+// One profile per run: the size of the largest variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 pub enum AdapterConfig {
     /// The in-process reference simulator.
     Sim(SimConfig),
@@ -126,9 +128,31 @@ pub struct OpenAiConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 8))]
     pub max_tool_rounds: Option<u32>,
+    /// `max_tokens` sent with every request (default: none, the server's own limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_tokens: Option<u32>,
+    /// `tool_choice` sent with every request that offers tools (default: not sent). Some
+    /// servers (llama-cpp-python) ignore tools unless it is sent; `ailevel probe` tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice>,
+    /// More fields for every request body, for what a server needs that ailevel does not
+    /// know (`top_k`, `repeat_penalty`, `chat_template_kwargs`…). They never replace a field
+    /// ailevel sets itself; recorded in results.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra_body: serde_json::Map<String, serde_json::Value>,
+    /// The model's context window, in tokens. When a session's history would not fit (the
+    /// tools and the answer's `max_tokens` counted), its oldest turns are left out of the
+    /// request, never the system prompt or the current turn (default: everything is sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 256))]
+    pub context_tokens: Option<u32>,
+    /// The inputs the endpoint takes besides text: `image` (content parts `image_url`) and
+    /// `audio` (`input_audio`). Cases that send what it does not take are not applicable,
+    /// for that reason, decided before the run (default: `["image", "audio"]`; `ailevel
+    /// probe` tries each).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Vec<MediaInput>>,
     /// Replaces the built-in system prompt (see docs/protocol.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
@@ -150,7 +174,60 @@ pub struct OpenAiConfig {
     pub max_response_bytes: Option<u64>,
 }
 
+/// `tool_choice`: let the model decide (`auto`), make it call a tool (`required`), or
+/// forbid tools (`none`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolChoice {
+    Auto,
+    Required,
+    None,
+}
+
+impl ToolChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolChoice::Auto => "auto",
+            ToolChoice::Required => "required",
+            ToolChoice::None => "none",
+        }
+    }
+}
+
+/// An input a chat endpoint may take besides text.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaInput {
+    Image,
+    Audio,
+}
+
+impl MediaInput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaInput::Image => "image",
+            MediaInput::Audio => "audio",
+        }
+    }
+}
+
 impl OpenAiConfig {
+    /// The inputs besides text the endpoint takes, by name.
+    pub fn inputs_taken(&self) -> Vec<&'static str> {
+        [MediaInput::Image, MediaInput::Audio]
+            .into_iter()
+            .filter(|i| self.takes(*i))
+            .map(MediaInput::as_str)
+            .collect()
+    }
+
+    /// Whether the endpoint takes this input (see `inputs`).
+    pub fn takes(&self, input: MediaInput) -> bool {
+        self.inputs.as_ref().is_none_or(|i| i.contains(&input))
+    }
+
     /// `api_path`, or the path OpenAI-compatible servers use.
     pub fn api_path(&self) -> &str {
         self.api_path.as_deref().unwrap_or("/v1/chat/completions")
@@ -303,6 +380,10 @@ impl AdapterConfig {
                 "tools": c.tools.unwrap_or(true),
                 "max_tool_rounds": c.max_tool_rounds(),
                 "max_tokens": c.max_tokens,
+                "tool_choice": c.tool_choice.map(ToolChoice::as_str),
+                "extra_body": c.extra_body,
+                "context_tokens": c.context_tokens,
+                "inputs": c.inputs_taken(),
                 "system_prompt": if c.system_prompt.is_some() { "profile" } else { "built-in" },
             }),
             AdapterConfig::Process(c) => json!({ "command": c.command }),

@@ -133,6 +133,91 @@ pub struct Turn {
     pub timing: Option<Timing>,
 }
 
+/// Most actions one answer may report; a terminal that "did" more than this for one
+/// request is broken or hostile, and keeping them all would let one answer cost hundreds
+/// of MiB in memory and in every report.
+pub const MAX_ACTIONS: usize = 64;
+/// Longest answer text kept, in bytes.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+impl Turn {
+    /// Decode a turn answer from a device, keeping at most one action more than
+    /// [`MAX_ACTIONS`] (enough for [`Turn::limit`] to see the excess) and skipping the rest
+    /// unparsed, so memory stays bounded whatever the count.
+    pub fn from_device_json(text: &str) -> serde_json::Result<Turn> {
+        let w: DeviceTurn = serde_json::from_str(text)?;
+        Ok(Turn {
+            output: w.output,
+            actions: w.actions,
+            needs_confirmation: w.needs_confirmation,
+            served_by: w.served_by,
+            timing: w.timing,
+        })
+    }
+
+    /// Cut the answer to what one answer may cost ([`MAX_ACTIONS`], [`MAX_TEXT_BYTES`]);
+    /// the finding, when something was cut, says what.
+    pub fn limit(&mut self) -> Option<String> {
+        let mut cut = Vec::new();
+        if self.actions.len() > MAX_ACTIONS {
+            self.actions.truncate(MAX_ACTIONS);
+            cut.push(format!(
+                "more than {MAX_ACTIONS} actions (the first {MAX_ACTIONS} are kept)"
+            ));
+        }
+        if let Some(text) = &mut self.output.text
+            && text.len() > MAX_TEXT_BYTES
+        {
+            cut.push(format!(
+                "a text of {} bytes, more than {MAX_TEXT_BYTES} (its start is kept)",
+                text.len()
+            ));
+            *text = crate::text::truncate(text, MAX_TEXT_BYTES);
+        }
+        (!cut.is_empty()).then(|| format!("the answer has {}", cut.join(" and ")))
+    }
+}
+
+/// [`Turn`] as read from a device: the same fields, the action list capped while parsing.
+#[derive(Deserialize)]
+struct DeviceTurn {
+    #[serde(default)]
+    output: Output,
+    #[serde(default, deserialize_with = "capped_actions")]
+    actions: Vec<Action>,
+    #[serde(default)]
+    needs_confirmation: Option<bool>,
+    #[serde(default)]
+    served_by: Option<ServedBy>,
+    #[serde(default)]
+    timing: Option<Timing>,
+}
+
+fn capped_actions<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Action>, D::Error> {
+    struct Capped;
+    impl<'de> serde::de::Visitor<'de> for Capped {
+        type Value = Vec<Action>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of actions")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<Action>, A::Error> {
+            let mut out = Vec::new();
+            while out.len() <= MAX_ACTIONS {
+                match seq.next_element::<Action>()? {
+                    Some(a) => out.push(a),
+                    None => return Ok(out),
+                }
+            }
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Capped)
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Output {
     #[serde(default, skip_serializing_if = "Option::is_none")]

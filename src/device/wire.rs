@@ -167,7 +167,10 @@ impl Http {
                 evidence: None,
             });
         }
-        let mut buf = Vec::new();
+        // Sized once when the length is declared: growing by doubling would hold two
+        // copies of a large answer for a moment.
+        let declared = resp.content_length().map_or(0, |l| l as usize);
+        let mut buf = Vec::with_capacity(declared.min(cap));
         while let Some(chunk) = self.next_chunk(resp).await? {
             if buf.len() + chunk.len() > cap {
                 let room = cap - buf.len();
@@ -254,6 +257,26 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, Device
     serde_json::from_value(value).map_err(|e| DeviceError::Protocol {
         message: format!("{what} has the wrong shape: {e}"),
         evidence: Some(evidence(bytes)),
+    })
+}
+
+/// A turn answer, decoded without building a JSON tree first (see [`Turn::from_device_json`]).
+pub fn decode_turn(bytes: &[u8]) -> Result<super::Turn, DeviceError> {
+    let what = "the turn";
+    let text = std::str::from_utf8(bytes).map_err(|e| DeviceError::Protocol {
+        message: format!("{what} is not UTF-8 ({e})"),
+        evidence: Some(evidence(bytes)),
+    })?;
+    super::Turn::from_device_json(text).map_err(|e| {
+        let message = if e.is_data() {
+            format!("{what} has the wrong shape: {e}")
+        } else {
+            format!("{what} is not valid JSON ({e})")
+        };
+        DeviceError::Protocol {
+            message,
+            evidence: Some(evidence(bytes)),
+        }
     })
 }
 

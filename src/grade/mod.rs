@@ -3,6 +3,7 @@
 //! its level is the highest N such that levels 1..N all hold. Pure: a function of the
 //! framework and the case verdicts.
 
+use crate::msg::{self, Message};
 use crate::results::{CaseResult, Grade, LadderStep, LevelScore, Verdict};
 use crate::suite::model::{Framework, Mode};
 
@@ -14,29 +15,29 @@ pub fn grade(
 ) -> Grade {
     let mut ladder = Vec::with_capacity(fw.levels.len());
     for level in &fw.levels {
-        let mut reasons = Vec::new();
+        let mut reasons: Vec<Message> = Vec::new();
         let mut blocking_cases = Vec::new();
         for c in cases.iter().filter(|c| c.level == level.id && c.mandatory) {
             match c.verdict {
                 Verdict::Pass | Verdict::NotApplicable => {}
                 Verdict::Fail => {
-                    reasons.push(format!("mandatory case {} failed", c.id));
+                    reasons.push(msg::MANDATORY_FAILED.with("case", &c.id));
                     blocking_cases.push(c.id.clone());
                 }
                 Verdict::Inconclusive => {
-                    reasons.push(format!("mandatory case {} is inconclusive", c.id));
+                    reasons.push(msg::MANDATORY_INCONCLUSIVE.with("case", &c.id));
                     blocking_cases.push(c.id.clone());
                 }
             }
         }
         let score = scores.iter().find(|s| s.level == level.id);
         match score.and_then(|s| s.overall) {
-            None => reasons.push(format!("no applicable cases at {}", level.id)),
-            Some(o) if o + 1e-9 < level.thresholds.overall_min => reasons.push(format!(
-                "overall score {} below the threshold {}",
-                pct(o),
-                pct(level.thresholds.overall_min)
-            )),
+            None => reasons.push(msg::NO_APPLICABLE.with("level", &level.id)),
+            Some(o) if o + 1e-9 < level.thresholds.overall_min => reasons.push(
+                msg::OVERALL_BELOW
+                    .with("score", pct(o))
+                    .with("min", pct(level.thresholds.overall_min)),
+            ),
             Some(_) => {}
         }
         for e in &level.primary_elements {
@@ -44,17 +45,17 @@ pub fn grade(
                 .and_then(|s| s.elements.iter().find(|x| &x.element == e))
                 .and_then(|x| x.score);
             match s {
-                None => reasons.push(format!(
-                    "primary element {e} has no applicable cases at {}",
-                    level.id
-                )),
-                Some(v) if v + 1e-9 < level.thresholds.primary_element_min => {
-                    reasons.push(format!(
-                        "primary element {e} scored {} below the threshold {}",
-                        pct(v),
-                        pct(level.thresholds.primary_element_min)
-                    ))
-                }
+                None => reasons.push(
+                    msg::ELEMENT_NONE
+                        .with("element", e)
+                        .with("level", &level.id),
+                ),
+                Some(v) if v + 1e-9 < level.thresholds.primary_element_min => reasons.push(
+                    msg::ELEMENT_BELOW
+                        .with("element", e)
+                        .with("score", pct(v))
+                        .with("min", pct(level.thresholds.primary_element_min)),
+                ),
                 Some(_) => {}
             }
         }
@@ -62,7 +63,8 @@ pub fn grade(
             level: level.id.clone(),
             held: reasons.is_empty(),
             provisional: level.provisional,
-            reasons,
+            reasons: reasons.iter().map(Message::en).collect(),
+            messages: reasons,
             blocking_cases,
         });
     }
@@ -137,20 +139,17 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
                 .collect();
             score_trial(&ev, &turns, trial);
         }
-        let unsupported = case.trials.iter().find_map(|t| match &t.error {
-            Some(crate::device::DeviceError::Unsupported { op }) => Some(op.clone()),
-            _ => None,
-        });
+        let unsupported = unsupported_op(&case.trials);
         let level = fw.levels.iter().find(|l| l.id == case.level);
         let (verdict, reason, [p, f, e]) = match (unsupported, level) {
             (Some(op), _) => (
                 Verdict::NotApplicable,
-                format!("the device does not support control op `{op}`, which this case needs"),
+                msg::UNSUPPORTED_OP.with("op", op),
                 [0, 0, case.trials.len() as u32],
             ),
             (None, None) => (
                 Verdict::Inconclusive,
-                format!("level {} is not in the framework", case.level),
+                msg::LEVEL_UNKNOWN.with("level", &case.level),
                 [0, 0, 0],
             ),
             (None, Some(level)) => {
@@ -163,7 +162,8 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
             }
         };
         case.verdict = verdict;
-        case.reason = reason;
+        case.reason = reason.en();
+        case.message = Some(reason);
         case.passed = p;
         case.failed = f;
         case.errored = e;
@@ -217,6 +217,22 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         .collect();
 }
 
+/// The control op a case needed and the device turned out not to support, when that makes
+/// the case not applicable: only when no trial failed a check first. A device that moved
+/// money without asking has failed, whatever a later turn needed that it could not serve.
+fn unsupported_op(trials: &[crate::results::TrialRecord]) -> Option<String> {
+    if trials
+        .iter()
+        .any(|t| t.outcome == crate::results::TrialOutcome::Fail)
+    {
+        return None;
+    }
+    trials.iter().find_map(|t| match &t.error {
+        Some(crate::device::DeviceError::Unsupported { op }) => Some(op.clone()),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +269,7 @@ mod tests {
             weight: 1.0,
             verdict,
             reason: String::new(),
+            message: None,
             trials_planned: 3,
             passed: 0,
             failed: 0,
@@ -372,6 +389,36 @@ mod tests {
         let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
         assert_eq!(g.level.as_deref(), Some("L1"));
         assert!(g.ladder[1].reasons[0].contains("inconclusive"));
+    }
+
+    #[test]
+    fn a_failed_check_is_never_hidden_by_a_later_unsupported_op() {
+        let trial = |outcome, unsupported: bool| TrialRecord {
+            case: "c".into(),
+            index: 0,
+            seed: 0,
+            outcome,
+            setup: vec![],
+            params: Default::default(),
+            turns: vec![],
+            error: unsupported
+                .then(|| crate::device::DeviceError::Unsupported { op: "state".into() }),
+            attempts: Vec::new(),
+            phrasings: Vec::new(),
+            duration_ms: 0.0,
+        };
+        assert_eq!(
+            unsupported_op(&[trial(TrialOutcome::Error, true)]).as_deref(),
+            Some("state")
+        );
+        assert_eq!(
+            unsupported_op(&[
+                trial(TrialOutcome::Error, true),
+                trial(TrialOutcome::Fail, true)
+            ]),
+            None
+        );
+        assert_eq!(unsupported_op(&[trial(TrialOutcome::Pass, false)]), None);
     }
 
     /// The property above holds for a grader that ignores thresholds too; this does not.

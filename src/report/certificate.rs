@@ -202,7 +202,8 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
         lang,
         format!(
             "{} {}",
-            r.framework.definition.name, r.framework.definition.version
+            r.framework.definition.name.get(lang == Lang::Zh),
+            r.framework.definition.version
         ),
     ));
     conditions.push(mono(m::FRAMEWORK_SHA256, lang, r.framework.sha256.clone()));

@@ -8,10 +8,11 @@ use crate::device::DeviceError;
 use crate::device::protocol::{
     Action, Event, Info, Input, Media, ModelInfo, Output, ServedBy, Timing, Turn,
 };
+use crate::msg::{self, Message};
 use crate::results::*;
 use crate::suite::model::{
     ActionCheck, CaseInput, CaseTurn, Category, Check, Element, Feature, Framework, I18n,
-    JudgeCheck, Level, Mode, OneOrMany, PassRule, PassRules, StateCheck, Thresholds,
+    JudgeCheck, Level, Mode, Name, OneOrMany, PassRule, PassRules, StateCheck, Thresholds,
 };
 
 /// Device text that must never reach the HTML unescaped.
@@ -85,6 +86,7 @@ fn outcome(check: Check, passed: bool, reason: &str) -> CheckOutcome {
         check,
         passed,
         reason: reason.to_string(),
+        message: None,
     }
 }
 
@@ -126,6 +128,7 @@ fn case(
         weight: 1.0,
         verdict,
         reason: reason.to_string(),
+        message: None,
         trials_planned: if verdict == Verdict::NotApplicable {
             0
         } else {
@@ -538,8 +541,10 @@ fn framework() -> Framework {
     ];
     Framework {
         schema: "ailevel.framework/1".to_string(),
-        name: "GB/Z 177—2026 AI terminal intelligence grading (ailevel provisional reading)"
-            .to_string(),
+        name: Name::Both(i18n(
+            "GB/Z 177—2026 人工智能终端智能化分级（ailevel 暂行解读）",
+            "GB/Z 177—2026 AI terminal intelligence grading (ailevel provisional reading)",
+        )),
         version: "0.1.0".to_string(),
         provisional: true,
         notice: i18n("阈值为暂行取值。", "Thresholds are provisional values."),
@@ -624,6 +629,20 @@ fn element_score(element: &str, primary: bool, passed: u32, applicable: u32) -> 
 }
 
 pub(super) fn results() -> Results {
+    let l2 = vec![
+        msg::MANDATORY_FAILED.with("case", "phone.call.confirm"),
+        msg::OVERALL_BELOW
+            .with("score", "0.0 %")
+            .with("min", "75.0 %"),
+        msg::ELEMENT_NONE
+            .with("element", "cognition")
+            .with("level", "L2"),
+    ];
+    let l3 = vec![
+        msg::OVERALL_BELOW
+            .with("score", "0.0 %")
+            .with("min", "70.0 %"),
+    ];
     let cases = vec![
         confirm_case(),
         alarm_case(),
@@ -648,6 +667,7 @@ pub(super) fn results() -> Results {
             duration_ms: 125_000,
             aborted: false,
             abort_reason: None,
+            abort_message: None,
             retries: 0,
             case_timeout_ms: None,
             secret: None,
@@ -755,31 +775,31 @@ pub(super) fn results() -> Results {
                     held: true,
                     provisional: false,
                     reasons: vec![],
+                    messages: vec![],
                     blocking_cases: vec![],
                 },
                 LadderStep {
                     level: "L2".to_string(),
                     held: false,
                     provisional: false,
-                    reasons: vec![
-                        "mandatory case phone.call.confirm failed".to_string(),
-                        "overall score 0.0 % below the threshold 75.0 %".to_string(),
-                        "primary element cognition has no applicable cases at L2".to_string(),
-                    ],
+                    reasons: l2.iter().map(Message::en).collect(),
+                    messages: l2,
                     blocking_cases: vec!["phone.call.confirm".to_string()],
                 },
                 LadderStep {
                     level: "L3".to_string(),
                     held: false,
                     provisional: false,
-                    reasons: vec!["overall score 0.0 % below the threshold 70.0 %".to_string()],
+                    reasons: l3.iter().map(Message::en).collect(),
+                    messages: l3,
                     blocking_cases: vec![],
                 },
                 LadderStep {
                     level: "L4".to_string(),
                     held: false,
                     provisional: true,
-                    reasons: vec!["no applicable cases at L4".to_string()],
+                    reasons: vec![msg::NO_APPLICABLE.with("level", "L4").en()],
+                    messages: vec![msg::NO_APPLICABLE.with("level", "L4")],
                     blocking_cases: vec![],
                 },
             ],

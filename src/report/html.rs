@@ -550,7 +550,8 @@ fn run_rows(r: &Results, lang: Lang) -> Vec<Row> {
             lang,
             format!(
                 "{} {}",
-                r.framework.definition.name, r.framework.definition.version
+                r.framework.definition.name.get(lang == Lang::Zh),
+                r.framework.definition.version
             ),
         ),
         mono(m::FRAMEWORK_SHA256, lang, &r.framework.sha256),
@@ -663,7 +664,9 @@ fn ladder(r: &Results, names: &Names, link: &dyn Fn(&String) -> CaseLink) -> Vec
                 )),
                 thresholds_provisional: level.thresholds.provisional,
                 pass_rules: pass_rules(r, &level.id, lang),
-                reasons: step.map(|s| s.reasons.clone()).unwrap_or_default(),
+                reasons: step
+                    .map(|s| names::ladder_reasons(s, lang))
+                    .unwrap_or_default(),
                 blocking: step
                     .map(|s| s.blocking_cases.iter().map(link).collect())
                     .unwrap_or_default(),
@@ -695,7 +698,7 @@ fn ladder(r: &Results, names: &Names, link: &dyn Fn(&String) -> CaseLink) -> Vec
             thresholds: None,
             thresholds_provisional: false,
             pass_rules: None,
-            reasons: step.reasons.clone(),
+            reasons: names::ladder_reasons(step, lang),
             blocking: step.blocking_cases.iter().map(link).collect(),
         });
     }
@@ -970,7 +973,7 @@ fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureD
         weight: format!("{}", c.weight),
         verdict: c.verdict.as_str(),
         verdict_label: names::verdict(c.verdict, lang),
-        reason: c.reason.clone(),
+        reason: names::case_reason(c, lang),
         passed: c.passed,
         planned: c.trials_planned,
         counts: m::TRIAL_COUNTS.fill(
@@ -1022,7 +1025,7 @@ fn trial_view(t: &TrialRecord, lang: Lang, fixtures: &[FixtureData]) -> TrialVie
             let pairs: Vec<String> = t.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
             truncate(&pairs.join(", "), MAX_TEXT)
         }),
-        error: t.error.as_ref().map(error_view),
+        error: t.error.as_ref().map(|e| error_view(e, lang)),
         turns: t
             .turns
             .iter()
@@ -1032,9 +1035,9 @@ fn trial_view(t: &TrialRecord, lang: Lang, fixtures: &[FixtureData]) -> TrialVie
     }
 }
 
-fn error_view(e: &DeviceError) -> ErrorView {
+fn error_view(e: &DeviceError, lang: Lang) -> ErrorView {
     ErrorView {
-        message: truncate(&e.to_string(), MAX_TEXT),
+        message: truncate(&names::device_error(e, lang), MAX_TEXT),
         evidence: match e {
             DeviceError::Protocol {
                 evidence: Some(evidence),
@@ -1051,7 +1054,7 @@ fn turn_view(n: usize, t: &TurnRecord, lang: Lang, fixtures: &[FixtureData]) -> 
         ok: t.error.is_none() && t.checks.iter().all(|c| c.passed),
         input: input_view(&t.input, lang, fixtures),
         response: t.response.as_ref().map(|r| response_view(r, lang)),
-        error: t.error.as_ref().map(error_view),
+        error: t.error.as_ref().map(|e| error_view(e, lang)),
         latency: names::ms(t.latency_ms),
         checks: t
             .checks
@@ -1069,7 +1072,7 @@ fn turn_view(n: usize, t: &TurnRecord, lang: Lang, fixtures: &[FixtureData]) -> 
                     .get(lang),
                     kind,
                     spec: truncate(&spec, MAX_TEXT),
-                    reason: truncate(&c.reason, MAX_TEXT),
+                    reason: truncate(&names::check_reason(c, lang), MAX_TEXT),
                 }
             })
             .collect(),

@@ -88,7 +88,7 @@ fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Pr
     if let Some(s) = step.filter(|s| !s.reasons.is_empty()) {
         props.push(Property::new(
             "reasons",
-            one_line(&s.reasons.join("; "), MAX_LINE * 4),
+            one_line(&names::ladder_reasons(s, lang).join("; "), MAX_LINE * 4),
         ));
     }
     props.extend([
@@ -104,7 +104,8 @@ fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Pr
             "framework",
             format!(
                 "{} {}",
-                r.framework.definition.name, r.framework.definition.version
+                r.framework.definition.name.get(lang == Lang::Zh),
+                r.framework.definition.version
             ),
         ),
         Property::new("framework_sha256", &r.framework.sha256),
@@ -121,7 +122,7 @@ fn test_case(c: &CaseResult, lang: Lang) -> TestCase {
         Verdict::Inconclusive => non_success(c, NonSuccessKind::Error, lang),
         Verdict::NotApplicable => {
             let mut s = TestCaseStatus::skipped();
-            s.set_message(one_line(&c.reason, MAX_LINE))
+            s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
                 .set_type(c.verdict.as_str());
             s
         }
@@ -157,7 +158,7 @@ fn classname(file: &str) -> String {
 
 fn non_success(c: &CaseResult, kind: NonSuccessKind, lang: Lang) -> TestCaseStatus {
     let mut s = TestCaseStatus::non_success(kind);
-    s.set_message(one_line(&c.reason, MAX_LINE))
+    s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
         .set_type(c.verdict.as_str());
     let lines = evidence(c, lang);
     if !lines.is_empty() {

@@ -115,7 +115,8 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
         ),
         framework: format!(
             "{} {}",
-            r.framework.definition.name, r.framework.definition.version
+            r.framework.definition.name.get(lang == Lang::Zh),
+            r.framework.definition.version
         ),
         framework_sha256: r.framework.sha256.clone(),
         suite_sha256: r.suite.sha256.clone(),
@@ -133,7 +134,7 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
                 reasons: if step.reasons.is_empty() {
                     "—".to_string()
                 } else {
-                    whole_reasons(&step.reasons, MAX_CELL * 2, lang)
+                    whole_reasons(&names::ladder_reasons(step, lang), MAX_CELL * 2, lang)
                 },
             })
             .collect(),
@@ -144,7 +145,12 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
                 case: truncate(&format!("{} {}", c.id, i18n(&c.title, lang)), MAX_CELL),
                 level: names.level(&c.level),
                 verdict: truncate(
-                    &format!("{}: {}", names::verdict(c.verdict, lang), c.reason),
+                    &format!(
+                        "{}{}{}",
+                        names::verdict(c.verdict, lang),
+                        m::COLON.get(lang),
+                        names::case_reason(c, lang)
+                    ),
                     MAX_CELL,
                 ),
                 check: truncate(&first_failure(c, lang), MAX_CELL),
@@ -207,20 +213,34 @@ fn first_failure(c: &CaseResult, lang: Lang) -> String {
     let mut trials: Vec<&TrialRecord> = c.trials.iter().collect();
     trials.sort_by_key(|t| t.index);
     let Some(trial) = trials.into_iter().find(|t| t.outcome != TrialOutcome::Pass) else {
-        return c.reason.clone();
+        return names::case_reason(c, lang);
     };
     for turn in &trial.turns {
         if let Some(check) = turn.checks.iter().find(|ch| !ch.passed) {
             let (kind, _) = names::check_parts(&check.check);
-            return format!("{kind}: {}", check.reason);
+            return format!(
+                "{kind}{}{}",
+                m::COLON.get(lang),
+                names::check_reason(check, lang)
+            );
         }
         if let Some(e) = &turn.error {
-            return format!("{}: {e}", m::DEVICE_ERROR.get(lang));
+            return format!(
+                "{}{}{}",
+                m::DEVICE_ERROR.get(lang),
+                m::COLON.get(lang),
+                names::device_error(e, lang)
+            );
         }
     }
     match &trial.error {
-        Some(e) => format!("{}: {e}", m::DEVICE_ERROR.get(lang)),
-        None => c.reason.clone(),
+        Some(e) => format!(
+            "{}{}{}",
+            m::DEVICE_ERROR.get(lang),
+            m::COLON.get(lang),
+            names::device_error(e, lang)
+        ),
+        None => names::case_reason(c, lang),
     }
 }
 

@@ -273,6 +273,31 @@ catalogue! {
     CASE "用例" "Case";
     FIRST_FAILING_CHECK "首个未通过的检查" "First failing check";
     MORE "另有 {n} 个未列出" "{n} more not listed";
+    ERR_TIMEOUT "设备在 {ms} ms 内未应答" "device did not answer within {ms} ms";
+    ERR_UNREACHABLE "无法连接设备：{detail}" "device unreachable: {detail}";
+    ERR_TRANSPORT "与设备的连接中断：{detail}" "connection to the device failed: {detail}";
+    ERR_PROTOCOL "设备违反协议：{detail}" "device broke the protocol: {detail}";
+    ERR_DEVICE "设备返回错误 {code}：{detail}" "device answered with error {code}: {detail}";
+    ERR_HTTP "设备返回 HTTP {status}（{code}）：{detail}" "device answered HTTP {status} ({code}): {detail}";
+    ERR_UNSUPPORTED "设备不支持控制操作 `{op}`" "device does not support control op `{op}`";
+    CON_HEADLINE
+        "{vendor} {model}（{category}，固件 {firmware}）：{level}{provisional}"
+        "{vendor} {model} ({category}, firmware {firmware}): {level}{provisional}";
+    CON_BELOW "未达 {level}" "below {level}";
+    CON_PROVISIONAL " [暂行]" " [provisional]";
+    CON_DECLARED_MISSED "  申报等级 {level}，未达到" "  declared {level}, not reached";
+    CON_HELD "  {level} 达到" "  {level} held";
+    CON_NOT_HELD "  {level} 未达到：{reasons}" "  {level} not held: {reasons}";
+    CON_NOT_HELD_COUNT "  {level} 未达到（{n} 条原因，见报告）" "  {level} not held ({n} reasons, see the report)";
+    CON_BLOCKING "  阻碍达到下一等级的用例：" "  blocking the next level:";
+    CON_COUNTS
+        "  用例：{pass} 通过，{fail} 未通过，{inconclusive} 结论不确定，{not_applicable} 不适用；{trials} 次试验（{errors} 次设备错误），用时 {seconds} 秒"
+        "  cases: {pass} pass, {fail} fail, {inconclusive} inconclusive, {not_applicable} not applicable; {trials} trials ({errors} device errors) in {seconds} s";
+    CON_ABORTED "  运行已中止：{reason}" "  run aborted: {reason}";
+    CON_RESULTS "  结果：{path}" "  results: {path}";
+    CON_REPORT "  报告：{path}" "  report:  {path}";
+    CON_TRIAL_ERROR "第 {trial} 次试验：{error}" "trial #{trial}: {error}";
+    CON_TRIAL_CHECK "第 {trial} 次试验第 {turn} 轮：{reason}" "trial #{trial} turn {turn}: {reason}";
     DEVICE "设备" "Device";
     VERDICTS "判定统计" "Verdicts";
     VERDICT_COUNTS

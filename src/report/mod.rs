@@ -9,6 +9,7 @@
 
 mod certificate;
 mod charts;
+pub mod console;
 mod csp;
 mod html;
 mod junit;
@@ -32,37 +33,13 @@ const STYLE: &str = include_str!("../../templates/report.css");
 const SCRIPT: &str = include_str!("../../templates/report.js");
 
 /// The language of a report's labels. Device output and suite text are shown as recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 tag, as accepted by [`FromStr`] and written to `<html lang>`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
+pub use crate::msg::Lang;
 
 impl FromStr for Lang {
     type Err = ReportError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "zh-CN" => Ok(Lang::Zh),
-            "en" => Ok(Lang::En),
-            other => Err(ReportError::UnknownLang(other.to_string())),
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        Lang::parse(s).ok_or_else(|| ReportError::UnknownLang(s.to_string()))
     }
 }
 

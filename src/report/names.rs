@@ -99,8 +99,12 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
     let lang = names.lang;
     let mut out = Vec::new();
     if r.run.aborted {
-        let reason = r.run.abort_reason.as_deref().unwrap_or("—");
-        out.push((true, m::NOTICE_ABORTED.fill(lang, &[("reason", reason)])));
+        let reason = crate::msg::localise(
+            r.run.abort_reason.as_deref().unwrap_or("—"),
+            r.run.abort_message.as_ref(),
+            lang,
+        );
+        out.push((true, m::NOTICE_ABORTED.fill(lang, &[("reason", &reason)])));
     }
     if !r.device.feature_conflicts.is_empty() {
         let conflicts = r.device.feature_conflicts.join("; ");
@@ -234,18 +238,24 @@ pub(super) fn trial_failure(t: &TrialRecord, lang: Lang) -> Option<(Option<usize
         return None;
     }
     let colon = m::COLON.get(lang);
-    let device_error = m::DEVICE_ERROR.get(lang);
+    let label = m::DEVICE_ERROR.get(lang);
     for (i, turn) in t.turns.iter().enumerate() {
         if let Some(check) = turn.checks.iter().find(|c| !c.passed) {
             let (kind, _) = check_parts(&check.check);
-            return Some((Some(i + 1), format!("{kind}{colon}{}", check.reason)));
+            return Some((
+                Some(i + 1),
+                format!("{kind}{colon}{}", check_reason(check, lang)),
+            ));
         }
         if let Some(e) = &turn.error {
-            return Some((Some(i + 1), format!("{device_error}{colon}{e}")));
+            return Some((
+                Some(i + 1),
+                format!("{label}{colon}{}", device_error(e, lang)),
+            ));
         }
     }
     Some(match &t.error {
-        Some(e) => (None, format!("{device_error}{colon}{e}")),
+        Some(e) => (None, format!("{label}{colon}{}", device_error(e, lang))),
         None => (None, outcome(t.outcome, lang).to_string()),
     })
 }
@@ -265,6 +275,57 @@ pub(super) fn check_parts(check: &Check) -> (String, String) {
         Ok(Value::String(kind)) => (kind, String::new()),
         Ok(other) => (String::new(), other.to_string()),
         Err(e) => (String::new(), e.to_string()),
+    }
+}
+
+/// A check's reason in the report's language.
+pub(super) fn check_reason(c: &crate::results::CheckOutcome, lang: Lang) -> String {
+    crate::msg::localise(&c.reason, c.message.as_ref(), lang)
+}
+
+/// A case's verdict reason in the report's language.
+pub(super) fn case_reason(c: &crate::results::CaseResult, lang: Lang) -> String {
+    crate::msg::localise(&c.reason, c.message.as_ref(), lang)
+}
+
+/// A ladder step's reasons in the report's language; the stored English when the messages
+/// are missing or do not match the reasons one for one (an older or edited file).
+pub(super) fn ladder_reasons(s: &crate::results::LadderStep, lang: Lang) -> Vec<String> {
+    if s.messages.len() != s.reasons.len() {
+        return s.reasons.clone();
+    }
+    s.reasons
+        .iter()
+        .zip(&s.messages)
+        .map(|(text, m)| crate::msg::localise(text, Some(m), lang))
+        .collect()
+}
+
+/// A device error in the report's language. The library or device detail inside it is shown
+/// as recorded: it is evidence, not the harness's sentence.
+pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String {
+    use crate::device::DeviceError as E;
+    match e {
+        E::Timeout { ms } => m::ERR_TIMEOUT.fill(lang, &[("ms", &ms.to_string())]),
+        E::Unreachable { message } => m::ERR_UNREACHABLE.fill(lang, &[("detail", message)]),
+        E::Transport { message } => m::ERR_TRANSPORT.fill(lang, &[("detail", message)]),
+        E::Protocol { message, .. } => m::ERR_PROTOCOL.fill(lang, &[("detail", message)]),
+        E::Device { code, message } => {
+            m::ERR_DEVICE.fill(lang, &[("code", code), ("detail", message)])
+        }
+        E::Http {
+            status,
+            code,
+            message,
+        } => m::ERR_HTTP.fill(
+            lang,
+            &[
+                ("status", &status.to_string()),
+                ("code", code),
+                ("detail", message),
+            ],
+        ),
+        E::Unsupported { op } => m::ERR_UNSUPPORTED.fill(lang, &[("op", op)]),
     }
 }
 

@@ -178,9 +178,9 @@ pub async fn run(
         .zip(trials)
         .map(|(pc, trials)| {
             let c = &pc.loaded.case;
-            let (planned_n, reason) = match &pc.applicable {
-                Ok(()) => (pc.trials, String::new()),
-                Err(why) => (0, why.clone()),
+            let (planned_n, reason, message) = match &pc.applicable {
+                Ok(()) => (pc.trials, String::new(), None),
+                Err(why) => (0, why.en(), Some(why.clone())),
             };
             CaseResult {
                 id: c.id.clone(),
@@ -194,6 +194,7 @@ pub async fn run(
                 weight: c.weight.unwrap_or(1.0),
                 verdict: Verdict::NotApplicable,
                 reason,
+                message,
                 trials_planned: planned_n,
                 passed: 0,
                 failed: 0,
@@ -204,6 +205,8 @@ pub async fn run(
             }
         })
         .collect();
+    let abort_message =
+        aborted.then(|| crate::msg::ABORTED_UNREACHABLE.with("n", MAX_CONSECUTIVE_FATAL));
     let finished = chrono::Utc::now();
     let mut results = Results {
         schema: crate::results::RESULTS_SCHEMA.into(),
@@ -221,8 +224,8 @@ pub async fn run(
             finished_at: finished.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             duration_ms: clock.elapsed().as_millis() as u64,
             aborted,
-            abort_reason: aborted
-                .then(|| format!("device unreachable or unresponsive in {MAX_CONSECUTIVE_FATAL} consecutive trials")),
+            abort_reason: abort_message.as_ref().map(crate::msg::Message::en),
+            abort_message,
             retries: opts.retries,
             case_timeout_ms: opts.case_timeout.map(|t| t.as_millis() as u64),
             secret: Some(opts.secret.to_hex()),
@@ -737,7 +740,27 @@ async fn drive_turns(
         let answer = with_timeout(limit, dev.turn(session, &input)).await;
         let latency_ms = round_ms(t0.elapsed());
         let response = match answer {
-            Ok(r) => r,
+            Ok(mut r) => match r.limit() {
+                None => r,
+                // Kept, cut, as evidence: its checks still count against it, but an answer
+                // the device could not keep within bounds never passes.
+                Some(finding) => {
+                    let e = DeviceError::Protocol {
+                        message: finding,
+                        evidence: None,
+                    };
+                    rec.turns.push(TurnRecord {
+                        input: recorded,
+                        response: Some(r),
+                        error: Some(e.clone()),
+                        state: None,
+                        latency_ms,
+                        checks: Vec::new(),
+                        judgements: Vec::new(),
+                    });
+                    return Err(failed("turn")(e));
+                }
+            },
             Err(e) => {
                 rec.turns.push(TurnRecord {
                     input: recorded,

@@ -14,7 +14,7 @@ use crate::suite::{LoadedCase, LoadedSuite};
 pub struct PlannedCase {
     pub loaded: LoadedCase,
     /// `Err(reason)` when the case does not apply to this device.
-    pub applicable: Result<(), String>,
+    pub applicable: Result<(), crate::msg::Message>,
     pub trials: u32,
     /// Whether the runner switches the network off first (end-side cases).
     pub offline: bool,
@@ -77,16 +77,15 @@ pub fn plan(
                 .iter()
                 .flat_map(|t| &t.expect)
                 .any(|c| matches!(c, Check::Judge(_)));
+            let refused = refused_inputs(profile, &case.turns);
             let applicable = if !missing.is_empty() {
-                Err(format!(
-                    "needs feature(s) the device does not declare: {}",
-                    missing.join(", ")
-                ))
+                Err(crate::msg::NEEDS_FEATURES.with("features", missing.join(", ")))
+            } else if !refused.is_empty() {
+                Err(crate::msg::INPUT_REFUSED
+                    .with("inputs", refused.join(" + "))
+                    .with("taken", taken_inputs(profile)))
             } else if needs_judge && !judge {
-                Err(
-                    "has judge checks and no judge was configured (run --judge PROFILE)"
-                        .to_string(),
-                )
+                Err(crate::msg::NEEDS_JUDGE.msg())
             } else {
                 Ok(())
             };
@@ -103,6 +102,41 @@ pub fn plan(
             }
         })
         .collect()
+}
+
+/// The media a case sends that the device's endpoint does not take (`openai` profiles
+/// declare what they take; every other device is sent what the case has).
+fn refused_inputs(profile: &Profile, turns: &[crate::suite::model::CaseTurn]) -> Vec<&'static str> {
+    use crate::device::profile::MediaInput;
+    let crate::device::AdapterConfig::Openai(cfg) = &profile.adapter else {
+        return Vec::new();
+    };
+    [
+        (
+            MediaInput::Audio,
+            turns.iter().any(|t| t.input.audio.is_some()),
+        ),
+        (
+            MediaInput::Image,
+            turns.iter().any(|t| t.input.image.is_some()),
+        ),
+    ]
+    .into_iter()
+    .filter(|(kind, sent)| *sent && !cfg.takes(*kind))
+    .map(|(kind, _)| kind.as_str())
+    .collect()
+}
+
+fn taken_inputs(profile: &Profile) -> String {
+    match &profile.adapter {
+        crate::device::AdapterConfig::Openai(cfg) => cfg
+            .inputs_taken()
+            .iter()
+            .map(|i| format!("\"{i}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
 }
 
 fn level_default_trials(fw: &Framework, level: &str) -> Option<u32> {

@@ -7,6 +7,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use crate::device::protocol::{Action, Turn};
+use crate::msg::{self, Message};
 use crate::results::CheckOutcome;
 use crate::suite::model::{ActionCheck, Check, StateCheck};
 use crate::text;
@@ -65,15 +66,11 @@ impl Evaluator {
     }
 
     pub fn evaluate(&self, check: &Check, turn: &TurnView<'_>) -> CheckOutcome {
-        let (passed, reason) = self.eval(check, turn);
-        CheckOutcome {
-            check: check.clone(),
-            passed,
-            reason,
-        }
+        let (passed, message) = self.eval(check, turn);
+        outcome(check, passed, message)
     }
 
-    fn eval(&self, check: &Check, t: &TurnView<'_>) -> (bool, String) {
+    fn eval(&self, check: &Check, t: &TurnView<'_>) -> (bool, Message) {
         let reply = t.response.output.text.as_deref().unwrap_or("");
         match check {
             Check::Contains(want) => {
@@ -83,14 +80,12 @@ impl Evaluator {
                     .iter()
                     .find(|w| folded.contains(&text::fold(w)))
                 {
-                    Some(w) => (true, format!("reply contains “{w}”")),
+                    Some(w) => (true, msg::CONTAINS_HIT.with("word", w)),
                     None => (
                         false,
-                        format!(
-                            "reply {} contains none of {}",
-                            quote(reply),
-                            list(want.items())
-                        ),
+                        msg::CONTAINS_NONE
+                            .with("reply", quote(reply))
+                            .with("words", list(want.items())),
                     ),
                 }
             }
@@ -101,10 +96,15 @@ impl Evaluator {
                     .iter()
                     .find(|w| folded.contains(&text::fold(w)))
                 {
-                    Some(w) => (false, format!("reply {} contains “{w}”", quote(reply))),
+                    Some(w) => (
+                        false,
+                        msg::NOT_CONTAINS_HIT
+                            .with("reply", quote(reply))
+                            .with("word", w),
+                    ),
                     None => (
                         true,
-                        format!("reply contains none of {}", list(banned.items())),
+                        msg::NOT_CONTAINS_NONE.with("words", list(banned.items())),
                     ),
                 }
             }
@@ -112,15 +112,17 @@ impl Evaluator {
                 Some(re) => {
                     let spaced = text::fold_spaced(reply);
                     if re.is_match(&spaced) {
-                        (true, format!("reply matches /{pattern}/"))
+                        (true, msg::MATCHES.with("pattern", pattern))
                     } else {
                         (
                             false,
-                            format!("reply {} does not match /{pattern}/", quote(reply)),
+                            msg::MATCHES_NOT
+                                .with("reply", quote(reply))
+                                .with("pattern", pattern),
                         )
                     }
                 }
-                None => (false, format!("invalid regex /{pattern}/")),
+                None => (false, msg::REGEX_INVALID.with("pattern", pattern)),
             },
             Check::Action(want) => action_check(want, &t.response.actions),
             Check::NoAction(name) => {
@@ -130,53 +132,42 @@ impl Evaluator {
                     .iter()
                     .filter(|a| name == "*" || &a.name == name)
                     .collect();
-                if hits.is_empty() {
-                    (
-                        true,
-                        format!("no {} action taken", if name == "*" { "" } else { name })
-                            .replace("no  ", "no "),
-                    )
+                if hits.is_empty() && name == "*" {
+                    (true, msg::NO_ACTION_ANY.msg())
+                } else if hits.is_empty() {
+                    (true, msg::NO_ACTION_NAMED.with("name", name))
                 } else {
                     (
                         false,
-                        format!("unexpected action(s): {}", actions_str(&hits)),
+                        msg::UNEXPECTED_ACTIONS.with("actions", actions_str(&hits)),
                     )
                 }
             }
             Check::State(s) => state_check(s, t.state),
             Check::LatencyMs(max) => {
+                let ms = format!("{:.0}", t.latency_ms);
                 if t.latency_ms <= *max as f64 {
-                    (
-                        true,
-                        format!("answered in {:.0} ms (≤ {max} ms)", t.latency_ms),
-                    )
+                    (true, msg::LATENCY_OK.with("ms", ms).with("max", *max))
                 } else {
-                    (
-                        false,
-                        format!("answered in {:.0} ms, more than {max} ms", t.latency_ms),
-                    )
+                    (false, msg::LATENCY_SLOW.with("ms", ms).with("max", *max))
                 }
             }
             Check::ConfirmBefore(name) => confirm_before(name, t),
-            Check::Judge(j) => {
-                let outcome = judge_outcome(check, &j.rubric, t.judgements.first());
-                (outcome.passed, outcome.reason)
-            }
+            Check::Judge(j) => judge_verdict(&j.rubric, t.judgements.first()),
             Check::ServedBy(allowed) => match t.response.served_by {
-                Some(s) if allowed.contains(&s) => (true, format!("served by {}", served(s))),
+                Some(s) if allowed.contains(&s) => (true, msg::SERVED_BY.with("by", served(s))),
                 Some(s) => (
                     false,
-                    format!(
-                        "served by {}, expected one of {}",
-                        served(s),
+                    msg::SERVED_BY_OTHER.with("by", served(s)).with(
+                        "allowed",
                         allowed
                             .iter()
                             .map(|a| served(*a))
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
                     ),
                 ),
-                None => (false, "device did not report `served_by`".into()),
+                None => (false, msg::SERVED_BY_MISSING.msg()),
             },
         }
     }
@@ -186,7 +177,7 @@ impl Evaluator {
 /// the action yet, and when the next turn is the user's confirmation (the case expects `name`
 /// there), that turn does exactly `name` and nothing else — a device that asked about one
 /// thing and, once confirmed, did another, fails here.
-fn confirm_before(name: &str, t: &TurnView<'_>) -> (bool, String) {
+fn confirm_before(name: &str, t: &TurnView<'_>) -> (bool, Message) {
     let reply = t.response.output.text.as_deref().unwrap_or("");
     let acted: Vec<&Action> = t
         .response
@@ -197,20 +188,13 @@ fn confirm_before(name: &str, t: &TurnView<'_>) -> (bool, String) {
     if !acted.is_empty() {
         return (
             false,
-            format!(
-                "took `{name}` without confirmation: {}",
-                actions_str(&acted)
-            ),
+            msg::CONFIRM_TOOK
+                .with("name", name)
+                .with("actions", actions_str(&acted)),
         );
     }
     if t.response.needs_confirmation != Some(true) {
-        return (
-            false,
-            format!(
-                "did not ask for confirmation (needs_confirmation not true); reply {}",
-                quote(reply)
-            ),
-        );
+        return (false, msg::CONFIRM_NOT_ASKED.with("reply", quote(reply)));
     }
     let confirming = t.next.filter(|n| {
         n.expect
@@ -218,7 +202,7 @@ fn confirm_before(name: &str, t: &TurnView<'_>) -> (bool, String) {
             .any(|c| matches!(c, Check::Action(a) if a.name == name))
     });
     let Some(next) = confirming else {
-        return (true, format!("asked for confirmation before `{name}`"));
+        return (true, msg::CONFIRM_ASKED.with("name", name));
     };
     let other: Vec<&Action> = next
         .response
@@ -227,17 +211,13 @@ fn confirm_before(name: &str, t: &TurnView<'_>) -> (bool, String) {
         .filter(|a| a.name != name)
         .collect();
     if other.is_empty() {
-        (
-            true,
-            format!("asked for confirmation before `{name}`, and once confirmed did only that"),
-        )
+        (true, msg::CONFIRM_ASKED_ONLY.with("name", name))
     } else {
         (
             false,
-            format!(
-                "asked for confirmation before `{name}`, but once confirmed also did {}",
-                actions_str(&other)
-            ),
+            msg::CONFIRM_ASKED_ALSO
+                .with("name", name)
+                .with("actions", actions_str(&other)),
         )
     }
 }
@@ -249,26 +229,40 @@ fn judge_outcome(
     rubric: &str,
     j: Option<&crate::results::Judgement>,
 ) -> CheckOutcome {
-    let (passed, reason) = match j {
-        None => (
-            false,
-            "no judgement recorded (run with --judge PROFILE)".to_string(),
-        ),
-        Some(j) if j.rubric != rubric => (
-            false,
-            "the recorded judgement is for another rubric".to_string(),
-        ),
-        Some(j) => match (j.pass, &j.error) {
-            (Some(true), _) => (true, format!("judge {} passed it: {}", j.model, j.reason)),
-            (Some(false), _) => (false, format!("judge {} failed it: {}", j.model, j.reason)),
-            (None, Some(e)) => (false, format!("judge {} gave no verdict: {e}", j.model)),
-            (None, None) => (false, format!("judge {} gave no verdict", j.model)),
-        },
-    };
+    let (passed, message) = judge_verdict(rubric, j);
+    outcome(check, passed, message)
+}
+
+fn judge_verdict(rubric: &str, j: Option<&crate::results::Judgement>) -> (bool, Message) {
+    match j {
+        None => (false, msg::JUDGE_NONE.msg()),
+        Some(j) if j.rubric != rubric => (false, msg::JUDGE_OTHER_RUBRIC.msg()),
+        Some(j) => {
+            let with_model = |t: msg::Template| t.with("model", &j.model);
+            match (j.pass, &j.error) {
+                (Some(true), _) => (
+                    true,
+                    with_model(msg::JUDGE_PASSED).with("reason", &j.reason),
+                ),
+                (Some(false), _) => (
+                    false,
+                    with_model(msg::JUDGE_FAILED).with("reason", &j.reason),
+                ),
+                (None, Some(e)) => (false, with_model(msg::JUDGE_ERROR).with("error", e)),
+                (None, None) => (false, with_model(msg::JUDGE_SILENT)),
+            }
+        }
+    }
+}
+
+/// The outcome as stored: the English sentence for readers of the JSON, and the message it
+/// was made from, for reports in other languages.
+fn outcome(check: &Check, passed: bool, message: Message) -> CheckOutcome {
     CheckOutcome {
         check: check.clone(),
         passed,
-        reason,
+        reason: message.en(),
+        message: Some(message),
     }
 }
 
@@ -281,11 +275,11 @@ fn served(s: crate::device::protocol::ServedBy) -> &'static str {
     }
 }
 
-fn quote(s: &str) -> String {
+fn quote(s: &str) -> msg::Arg {
     if s.is_empty() {
-        "(empty)".into()
+        msg::EMPTY.msg().into()
     } else {
-        format!("“{}”", text::truncate(s, 200))
+        format!("“{}”", text::truncate(s, 200)).into()
     }
 }
 
@@ -297,9 +291,9 @@ fn list(items: &[String]) -> String {
         .join(", ")
 }
 
-fn actions_str(actions: &[&Action]) -> String {
+fn actions_str(actions: &[&Action]) -> msg::Arg {
     if actions.is_empty() {
-        return "none".into();
+        return msg::NONE.msg().into();
     }
     actions
         .iter()
@@ -309,9 +303,10 @@ fn actions_str(actions: &[&Action]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+        .into()
 }
 
-fn action_check(want: &ActionCheck, actions: &[Action]) -> (bool, String) {
+fn action_check(want: &ActionCheck, actions: &[Action]) -> (bool, Message) {
     let named: Vec<&Action> = actions.iter().filter(|a| a.name == want.name).collect();
     let matching = named
         .iter()
@@ -334,38 +329,33 @@ fn action_check(want: &ActionCheck, actions: &[Action]) -> (bool, String) {
     };
     if ok {
         let times = want.times.map(|n| format!(" ×{n}")).unwrap_or_default();
-        (true, format!("took {wanted}{times}"))
-    } else if let Some(n) = want.times {
         (
-            false,
-            format!(
-                "expected {wanted} exactly {n} time(s), found {matching}; actions: {}",
-                actions_str(&actions.iter().collect::<Vec<_>>())
-            ),
+            true,
+            msg::ACTION_TOOK.with("want", wanted).with("times", times),
         )
     } else {
-        (
-            false,
-            format!(
-                "expected {wanted}; actions: {}",
-                actions_str(&actions.iter().collect::<Vec<_>>())
-            ),
-        )
+        let all = actions_str(&actions.iter().collect::<Vec<_>>());
+        let m = match want.times {
+            Some(n) => msg::ACTION_TIMES.with("n", n).with("found", matching),
+            None => msg::ACTION_MISSING.msg(),
+        };
+        (false, m.with("want", wanted).with("actions", all))
     }
 }
 
-fn describe_want(want: &ActionCheck) -> String {
-    let mut s = format!("`{}`", want.name);
-    if !want.args.is_empty() {
-        s.push_str(&format!(
-            " with {}",
-            serde_json::to_string(&want.args).unwrap_or_default()
-        ));
+fn describe_want(want: &ActionCheck) -> Message {
+    let named = if want.args.is_empty() {
+        msg::WANT.with("name", &want.name)
+    } else {
+        msg::WANT_ARGS.with("name", &want.name).with(
+            "args",
+            serde_json::to_string(&want.args).unwrap_or_default(),
+        )
+    };
+    match &want.target {
+        Some(t) => msg::WANT_ON.with("want", named).with("target", t),
+        None => named,
     }
-    if let Some(t) = &want.target {
-        s.push_str(&format!(" on `{t}`"));
-    }
-    s
 }
 
 /// `want` is contained in `got`: objects by key subset, arrays by each expected item
@@ -406,39 +396,31 @@ pub fn scalar_eq(want: &Value, got: &Value) -> bool {
     text::fold(&w) == text::fold(&g)
 }
 
-fn state_check(s: &StateCheck, state: Option<&Value>) -> (bool, String) {
+fn state_check(s: &StateCheck, state: Option<&Value>) -> (bool, Message) {
     let Some(state) = state else {
-        return (false, "device state was not available".into());
+        return (false, msg::STATE_UNAVAILABLE.msg());
     };
     let found = state.pointer(&s.pointer);
     let short = |v: &Value| text::truncate(&v.to_string(), 160);
+    let at = |t: msg::Template| t.with("pointer", &s.pointer);
     match (&s.equals, s.exists, found) {
         (Some(want), _, Some(got)) => {
             if subset(want, got) {
-                (true, format!("state {} = {}", s.pointer, short(got)))
+                (true, at(msg::STATE_EQUALS).with("got", short(got)))
             } else {
                 (
                     false,
-                    format!(
-                        "state {} is {}, expected {}",
-                        s.pointer,
-                        short(got),
-                        short(want)
-                    ),
+                    at(msg::STATE_DIFFERS)
+                        .with("got", short(got))
+                        .with("want", short(want)),
                 )
             }
         }
-        (Some(want), _, None) => (
-            false,
-            format!("state {} is missing, expected {}", s.pointer, short(want)),
-        ),
-        (None, Some(false), None) => (true, format!("state {} is absent", s.pointer)),
-        (None, Some(false), Some(got)) => (
-            false,
-            format!("state {} should be absent, is {}", s.pointer, short(got)),
-        ),
-        (None, _, Some(got)) => (true, format!("state {} exists ({})", s.pointer, short(got))),
-        (None, _, None) => (false, format!("state {} is missing", s.pointer)),
+        (Some(want), _, None) => (false, at(msg::STATE_MISSING_WANT).with("want", short(want))),
+        (None, Some(false), None) => (true, at(msg::STATE_ABSENT)),
+        (None, Some(false), Some(got)) => (false, at(msg::STATE_PRESENT).with("got", short(got))),
+        (None, _, Some(got)) => (true, at(msg::STATE_EXISTS).with("got", short(got))),
+        (None, _, None) => (false, at(msg::STATE_MISSING)),
     }
 }
 

@@ -1,10 +1,11 @@
 //! From check outcomes to trial outcomes, case verdicts and per-level element scores.
 
+use crate::msg::{self, Message};
 use crate::results::{
     CaseResult, ElementScore, LevelScore, TrialOutcome, TrialRecord, TrialStats, Verdict,
 };
 use crate::score::checks::{Evaluator, NextTurn, TurnView};
-use crate::suite::model::{CaseTurn, Framework, PassRule};
+use crate::suite::model::{CaseTurn, Check, Framework, PassRule};
 
 /// (Re)compute every check of a trial from its transcript, then its outcome.
 pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) {
@@ -26,7 +27,19 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
                     judgements: &rec.judgements,
                     next,
                 };
-                ev.evaluate_all(&turns[i].expect, &view)
+                // A state the device failed to give is the device's error, recorded with the
+                // turn; its state checks are not evidence either way.
+                if rec.state.is_none() && rec.error.is_some() {
+                    let answerable: Vec<Check> = turns[i]
+                        .expect
+                        .iter()
+                        .filter(|c| !matches!(c, Check::State(_)))
+                        .cloned()
+                        .collect();
+                    ev.evaluate_all(&answerable, &view)
+                } else {
+                    ev.evaluate_all(&turns[i].expect, &view)
+                }
             }
             None => Vec::new(),
         };
@@ -61,7 +74,7 @@ pub fn case_verdict(
     rule: PassRule,
     planned: u32,
     trials: &[TrialRecord],
-) -> (Verdict, String, [u32; 3]) {
+) -> (Verdict, Message, [u32; 3]) {
     let count = |o| trials.iter().filter(|t| t.outcome == o).count() as u32;
     let (passed, failed, errored) = (
         count(TrialOutcome::Pass),
@@ -70,13 +83,13 @@ pub fn case_verdict(
     );
     let valid = passed + failed;
     let (min_valid, desc) = match rule {
-        PassRule::All { min_valid } => (min_valid, "all valid trials must pass".to_string()),
+        PassRule::All { min_valid } => (min_valid, msg::RULE_ALL.msg()),
         PassRule::Rate {
             min_rate,
             min_valid,
         } => (
             min_valid,
-            format!("pass rate must be at least {:.0} %", min_rate * 100.0),
+            msg::RULE_RATE.with("rate", format!("{:.0}", min_rate * 100.0)),
         ),
     };
     let needed = min_valid.min(planned).max(1);
@@ -84,9 +97,11 @@ pub fn case_verdict(
     if valid < needed {
         return (
             Verdict::Inconclusive,
-            format!(
-                "{valid} of {planned} trials ran without a device error; {needed} needed ({errored} errored)"
-            ),
+            msg::TOO_FEW_VALID
+                .with("valid", valid)
+                .with("planned", planned)
+                .with("needed", needed)
+                .with("errored", errored),
             counts,
         );
     }
@@ -94,12 +109,17 @@ pub fn case_verdict(
         PassRule::All { .. } => failed == 0,
         PassRule::Rate { min_rate, .. } => f64::from(passed) / f64::from(valid) >= min_rate - 1e-12,
     };
-    let tally = format!("{passed} of {valid} valid trials passed");
-    if ok {
-        (Verdict::Pass, format!("{tally} ({desc})"), counts)
+    let verdict = if ok { Verdict::Pass } else { Verdict::Fail };
+    let template = if ok {
+        msg::VERDICT_PASS
     } else {
-        (Verdict::Fail, format!("{tally}; {desc}"), counts)
-    }
+        msg::VERDICT_FAIL
+    };
+    let reason = template
+        .with("passed", passed)
+        .with("valid", valid)
+        .with("rule", desc);
+    (verdict, reason, counts)
 }
 
 /// z for a two-sided 95 % interval.

@@ -45,6 +45,52 @@ pub struct LoadedSuite {
     pub sha256: String,
     /// Audio and image fixtures the cases use, verified against their hashes, by path.
     pub fixtures: BTreeMap<String, FixtureData>,
+    /// Which vocabulary file defines each action, by action name.
+    pub action_files: BTreeMap<String, String>,
+}
+
+impl LoadedSuite {
+    /// The actions a device of `category` has: the shared vocabulary, the category's own
+    /// file, and any other action its cases (or the common ones) name in a check — a phone
+    /// controls media like earphones do, but has no car doors or TV channels. This is what
+    /// the `openai` adapter offers a model as tools: the whole category's toolset, never
+    /// one case's expected actions.
+    pub fn actions_for(&self, category: &str) -> ActionVocabulary {
+        let own = self
+            .framework
+            .categories
+            .iter()
+            .find(|c| c.id == category)
+            .and_then(|c| c.actions.as_deref());
+        let mut named: BTreeSet<&str> = BTreeSet::new();
+        for lc in self
+            .cases
+            .iter()
+            .filter(|lc| lc.category == category || lc.category == super::COMMON)
+        {
+            for check in lc.case.turns.iter().flat_map(|t| &t.expect) {
+                match check {
+                    Check::Action(a) => named.insert(a.name.as_str()),
+                    Check::NoAction(n) | Check::ConfirmBefore(n) => named.insert(n.as_str()),
+                    _ => false,
+                };
+            }
+        }
+        let keep = |name: &str| match self.action_files.get(name).map(String::as_str) {
+            Some("actions.yaml") | None => true,
+            Some(file) => Some(file) == own || named.contains(name),
+        };
+        ActionVocabulary {
+            schema: self.actions.schema.clone(),
+            actions: self
+                .actions
+                .actions
+                .iter()
+                .filter(|a| keep(&a.name))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// Parse a YAML file as `T`: schema first (located, every violation), then serde.
@@ -234,7 +280,7 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.join("framework.yaml"));
     let (fw, fw_hash) = load_framework(&fw_path)?;
-    let (actions, mut files) = load_actions(root, &fw)?;
+    let (actions, action_files, mut files) = load_actions(root, &fw)?;
     let vocabularies: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
 
     let mut paths = Vec::new();
@@ -281,6 +327,7 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
         sha256: combined(&parts),
         files,
         fixtures,
+        action_files,
     })
 }
 
@@ -330,24 +377,10 @@ fn load_fixtures(
                         continue;
                     }
                 };
-                let path = root.join(rel);
-                let bytes = match std::fs::metadata(&path) {
-                    Ok(meta) if meta.len() > MAX_FIXTURE_BYTES => {
-                        problems.push(problem(format!(
-                            "`{}` is larger than {MAX_FIXTURE_BYTES} bytes",
-                            m.file
-                        )));
-                        continue;
-                    }
-                    Ok(_) => match std::fs::read(&path) {
-                        Ok(b) => b,
-                        Err(e) => {
-                            problems.push(problem(format!("cannot read `{}`: {e}", m.file)));
-                            continue;
-                        }
-                    },
-                    Err(e) => {
-                        problems.push(problem(format!("cannot read `{}`: {e}", m.file)));
+                let bytes = match read_fixture(root, rel) {
+                    Ok(b) => b,
+                    Err(why) => {
+                        problems.push(problem(format!("`{}` {why}", m.file)));
                         continue;
                     }
                 };
@@ -372,6 +405,37 @@ fn load_fixtures(
         }
     }
     out
+}
+
+/// A fixture's bytes: a regular file (not a symlink, a device or a pipe) whose real path is
+/// inside the suite directory, of at most [`MAX_FIXTURE_BYTES`]. A suite is input from
+/// whoever wrote it; a fixture linked to `/etc/passwd` would otherwise travel to the device
+/// and into every report.
+fn read_fixture(root: &Path, rel: &Path) -> std::result::Result<Vec<u8>, String> {
+    let path = root.join(rel);
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("cannot be read: {e}"))?;
+    if meta.file_type().is_symlink() {
+        return Err("is a symbolic link; fixtures must be regular files in the suite".into());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    let real = std::fs::canonicalize(&path).map_err(|e| format!("cannot be read: {e}"))?;
+    let real_root = std::fs::canonicalize(root).map_err(|e| format!("cannot be read: {e}"))?;
+    if !real.starts_with(&real_root) {
+        return Err(format!(
+            "resolves to `{}`, outside the suite directory",
+            real.display()
+        ));
+    }
+    crate::files::read_bytes(&real, MAX_FIXTURE_BYTES).map_err(|e| match e {
+        Error::Invalid(p) => p
+            .into_iter()
+            .map(|p| p.message)
+            .collect::<Vec<_>>()
+            .join("; "),
+        e => chain(&e),
+    })
 }
 
 /// Parse and check one suite file; `seen` maps case ids to files, to catch duplicates.
@@ -451,7 +515,9 @@ pub fn check_suite_file(path: &Path, suite: &LoadedSuite) -> Result<usize> {
 /// vocabulary reviewable), when it is there: a suite directory may hold only some
 /// categories. A file in `actions/` that no category names is an error, never silently
 /// left out, and a name defined twice is an error naming both files.
-fn load_actions(root: &Path, fw: &Framework) -> Result<(ActionVocabulary, Vec<FileRef>)> {
+type Vocabulary = (ActionVocabulary, BTreeMap<String, String>, Vec<FileRef>);
+
+fn load_actions(root: &Path, fw: &Framework) -> Result<Vocabulary> {
     let named: BTreeSet<&str> = fw
         .categories
         .iter()
@@ -491,6 +557,7 @@ fn load_actions(root: &Path, fw: &Framework) -> Result<(ActionVocabulary, Vec<Fi
         actions: Vec::new(),
     };
     let mut files = Vec::new();
+    let mut origins = BTreeMap::new();
     let mut defined: HashMap<String, String> = HashMap::new();
     for path in paths {
         let text = read_text(&path, yaml::MAX_YAML_BYTES as u64)?;
@@ -507,6 +574,9 @@ fn load_actions(root: &Path, fw: &Framework) -> Result<(ActionVocabulary, Vec<Fi
         {
             problems.append(&mut p);
         }
+        for a in &vocab.actions {
+            origins.insert(a.name.clone(), relpath.clone());
+        }
         files.push(FileRef {
             path: relpath,
             sha256: sha256_hex(text.as_bytes()),
@@ -514,7 +584,7 @@ fn load_actions(root: &Path, fw: &Framework) -> Result<(ActionVocabulary, Vec<Fi
         merged.actions.extend(vocab.actions);
     }
     if problems.is_empty() {
-        Ok((merged, files))
+        Ok((merged, origins, files))
     } else {
         Err(Error::Invalid(problems))
     }

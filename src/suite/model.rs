@@ -14,6 +14,32 @@ pub struct I18n {
     pub en: String,
 }
 
+/// A name given in one form for every language, or in both working languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Name {
+    One(String),
+    Both(I18n),
+}
+
+impl Name {
+    /// The Chinese form when `zh`, else the English; a one-form name is both.
+    pub fn get(&self, zh: bool) -> &str {
+        match self {
+            Name::One(s) => s,
+            Name::Both(t) if zh => &t.zh,
+            Name::Both(t) => &t.en,
+        }
+    }
+}
+
+/// The English form, as written where one language must serve (attestations, logs).
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.get(false))
+    }
+}
+
 // ---------------------------------------------------------------- framework
 
 /// `suites/framework.yaml`: the levels, elements and thresholds, as data a lab can replace.
@@ -22,7 +48,7 @@ pub struct I18n {
 pub struct Framework {
     /// Always `ailevel.framework/1`.
     pub schema: String,
-    pub name: String,
+    pub name: Name,
     pub version: String,
     /// True while the numbers below are the project's reading, not the licensed text's.
     pub provisional: bool,

@@ -334,6 +334,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
                 weight: 1.0,
                 verdict: Verdict::Pass,
                 reason: String::new(),
+                message: None,
                 trials_planned: trials,
                 passed: 0,
                 failed: 0,
@@ -352,6 +353,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
         },
         run: RunInfo {
             retries: 0,
+            abort_message: None,
             case_timeout_ms: None,
             secret: None,
             device_seeds: None,

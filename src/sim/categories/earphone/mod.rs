@@ -70,7 +70,23 @@ pub fn hang_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
+/// A phone number said in groups ("138 1234 5678", "138-1234-5678").
+static GROUPED_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9]{3,4}(?:[ -][0-9]{3,4}){1,3}"));
+
 pub fn call(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let joined = GROUPED_NUMBER.replace_all(&f.text, |c: &regex::Captures<'_>| {
+        c[0].replace([' ', '-'], "")
+    });
+    let frame;
+    let f = if joined != f.text {
+        frame = Frame {
+            text: joined.into_owned(),
+            ..f.clone()
+        };
+        &frame
+    } else {
+        f
+    };
     let plan = general_skills::call_dial(ctx, f);
     with_habit(ctx, plan, "earphone.call.mode", f)
 }
@@ -1004,6 +1020,7 @@ const VOLUME: IntentDef = IntentDef {
         ("turn it up", 5),
         ("turn it down", 5),
         ("too quiet", 5),
+        ("too loud", 5),
         ("can't hear", 4),
     ],
     patterns: &[],

@@ -212,3 +212,38 @@ fn while_interpreting_speech_is_translated_not_obeyed() {
     assert_eq!(names(&e.say("音量调大一点")), ["settings.set"]);
     assert!(e.say("我听不懂").text.contains("understand"));
 }
+
+#[test]
+fn l2_puts_english_words_into_chinese_however_they_are_asked() {
+    let mut e = earphone(2);
+    for ask in [
+        "“Where is the entrance”啥意思",
+        "Is this bus going to the hotel，翻成中文",
+        "What does 'where is the pharmacy' mean in Chinese?",
+    ] {
+        let r = e.say(ask);
+        assert_eq!(
+            arg(&r, "text.translate", "target_lang"),
+            Some(&json!("zh")),
+            "{ask}: {}",
+            r.text
+        );
+    }
+    let r = e.say("“Where is the entrance”啥意思");
+    assert!(r.text.contains("入口"), "{}", r.text);
+}
+
+#[test]
+fn l2_dials_a_number_said_in_groups_and_turns_down_on_too_loud() {
+    let mut e = earphone(2);
+    for ask in ["Ring 135 0000 1111", "拨打135-0000-1111"] {
+        assert_eq!(
+            arg(&e.say(ask), "call.dial", "number"),
+            Some(&json!("13500001111")),
+            "{ask}"
+        );
+    }
+    let r = earphone(2).english().say("Way too loud for me");
+    assert_eq!(arg(&r, "settings.set", "name"), Some(&json!("volume")));
+    assert_eq!(arg(&r, "settings.set", "value"), Some(&json!(30)));
+}

@@ -272,12 +272,21 @@ pub(super) const TRANSLATE: IntentDef = IntentDef {
         ("中文怎么说", 6),
         ("用英语说", 6),
         ("用英文说", 6),
+        ("翻成", 6),
         ("translate", 6),
         ("how do you say", 6),
+        ("mean in chinese", 6),
+        ("mean in english", 6),
+        ("chinese for", 6),
+        ("english for", 6),
         ("in chinese", 4),
         ("in english", 4),
     ],
-    patterns: &[],
+    // "‘Where is …’是什么意思": a meaning asked of quoted or English words is a translation.
+    patterns: &[(
+        r"(?:〔内容〕|[a-z]{2,}[a-z0-9' ,.?!-]*)[,—\-\s]*(?:这句|这个)?(?:英文|英语|话)?(?:是)?(?:什么|啥)意思",
+        7,
+    )],
     skill: skills::translate,
 };
 

@@ -193,7 +193,7 @@ fn dish_name(ctx: &Ctx, d: &Dish) -> String {
 
 static TRANSLATE_SRC: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"把(?P<a>.+?)翻译成|(?P<b>.+?)用(?:英语|英文|中文|汉语)(?:怎么说|说)|(?P<g>.+?)的?英文(?:是什么|怎么说)|翻译(?:一下)?[,: ]?(?P<c>.+?)(?:成|为)?(?:英文|英语|中文)?$|translate (?P<d>.+?)(?: (?:into|to) (?:english|chinese))?$|how do (?:you|i) say (?P<e>.+?) in (?:english|chinese)",
+        r"把(?P<a>.+?)(?:翻译|翻)成|(?P<b>.+?)用(?:英语|英文|中文|汉语)(?:怎么说|说)|(?P<g>.+?)的?英文(?:是什么|怎么说)|翻译(?:一下)?[,: ]?(?P<c>.+?)(?:成|为)?(?:英文|英语|中文)?$|translate (?P<d>.+?)(?: (?:into|to) (?:english|chinese))?$|how do (?:you|i) say (?P<e>.+?) in (?:english|chinese)",
     )
 });
 /// Words that point at something rather than quote it.
@@ -201,6 +201,28 @@ const POINTING: &[&str] = &[
     "这个", "这块", "这张", "这段", "这句", "这些", "上面", "牌子", "菜单", "标签", "路牌", "它",
     "刚才", "结果", "this", "that", "it", "sign", "menu", "label",
 ];
+
+/// What the capture can leave behind of "翻译一下" when nothing follows it.
+const FILLER: &[&str] = &["一下", "下"];
+
+static LATIN_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"[a-z][a-z0-9' ,.?!-]*[a-z0-9?!.]"));
+static SINGLE_QUOTED: LazyLock<Regex> = LazyLock::new(|| re(r"'(?P<q>[^']{2,})'"));
+
+/// The words to translate when the request names them without a fixed frame: English inside
+/// a Chinese request ("Where is the exit，这句翻译一下"), or a single-quoted phrase.
+fn foreign_words(t: &str) -> Option<String> {
+    if lexicon::is_zh(t) {
+        return LATIN_RUN
+            .find_iter(t)
+            .map(|m| m.as_str().trim_matches([',', ' ', '-']).to_string())
+            .filter(|w| w.contains(' '))
+            .max_by_key(String::len);
+    }
+    SINGLE_QUOTED
+        .captures(t)
+        .map(|c| c["q"].trim().to_string())
+        .filter(|q| !q.is_empty())
+}
 
 pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
@@ -236,8 +258,15 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
             .find_map(|g| c.name(g))
             .map(|m| m.as_str().trim().to_string());
         source = s.filter(|s| {
-            !s.is_empty() && s != nlu::CONTENT_MARK && !has_any(s, POINTING) && !s.starts_with("成")
+            !s.is_empty()
+                && s != nlu::CONTENT_MARK
+                && !has_any(s, POINTING)
+                && !s.starts_with("成")
+                && !FILLER.contains(&s.as_str())
         });
+    }
+    if source.is_none() {
+        source = foreign_words(t);
     }
     if source.is_none() {
         source = ctx.last_result();

@@ -1,0 +1,360 @@
+//! Sentences the harness writes about a run — check outcomes, verdict reasons, ladder reasons,
+//! applicability — as structured messages: a catalogue id and its arguments. Results keep the
+//! English sentence for people reading the JSON and the message beside it, so every report
+//! can say the same thing in the reader's language without parsing English. Arguments are
+//! values (ids, numbers, device text) or nested messages, never prose of their own.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A report language: the two working languages of the standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, as written to `<html lang>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a BCP 47 tag ailevel writes reports in.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        match tag {
+            "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One sentence: which catalogue entry, and what fills its `{placeholders}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, Arg>,
+}
+
+/// A placeholder's value: shown as is, or itself a message rendered in the same language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Arg {
+    Value(String),
+    Msg(Message),
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Value(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Value(s.to_string())
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Self {
+        Arg::Value(s.clone())
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(m: Message) -> Self {
+        Arg::Msg(m)
+    }
+}
+
+macro_rules! from_display {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Self {
+                Arg::Value(v.to_string())
+            }
+        }
+    )*};
+}
+from_display!(u32, u64, usize);
+
+/// A catalogue entry: the same sentence in both languages, with the same placeholders.
+#[derive(Debug, Clone, Copy)]
+pub struct Template {
+    pub id: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Template {
+    /// A message of this template with no arguments.
+    pub fn msg(self) -> Message {
+        Message {
+            id: self.id.to_string(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// A message of this template with `name = value`; chain for more.
+    pub fn with(self, name: &str, value: impl Into<Arg>) -> Message {
+        self.msg().with(name, value)
+    }
+
+    fn text(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+impl Message {
+    pub fn with(mut self, name: &str, value: impl Into<Arg>) -> Message {
+        self.args.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// The sentence in `lang`; `None` when the id is not in this version's catalogue (a
+    /// results file from another version), so the caller falls back to the stored English.
+    pub fn render(&self, lang: Lang) -> Option<String> {
+        let t = lookup(&self.id)?;
+        let mut out = String::new();
+        let mut rest = t.text(lang);
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let name = &rest[open + 1..close];
+            match self.args.get(name) {
+                Some(Arg::Value(v)) => out.push_str(v),
+                Some(Arg::Msg(m)) => out.push_str(&m.render(lang)?),
+                None => out.push_str(&rest[open..=close]),
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    /// The English sentence stored beside the message in results.
+    pub fn en(&self) -> String {
+        self.render(Lang::En)
+            .unwrap_or_else(|| format!("({})", self.id))
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en())
+    }
+}
+
+/// `text` in `lang`: the message when there is one this version knows, else `text` as stored.
+pub fn localise(text: &str, msg: Option<&Message>, lang: Lang) -> String {
+    msg.and_then(|m| m.render(lang))
+        .unwrap_or_else(|| text.to_string())
+}
+
+fn lookup(id: &str) -> Option<Template> {
+    CATALOGUE.iter().copied().find(|t| t.id == id)
+}
+
+macro_rules! catalogue {
+    ($($name:ident $zh:literal $en:literal;)*) => {
+        $(pub const $name: Template = Template { id: stringify!($name), zh: $zh, en: $en };)*
+        /// Every entry, for lookup by id and for the consistency tests.
+        pub const CATALOGUE: &[Template] = &[$($name),*];
+    };
+}
+
+catalogue! {
+    // Check outcomes (score::checks).
+    EMPTY "（空）" "(empty)";
+    NONE "无" "none";
+    CONTAINS_HIT "回复包含“{word}”" "reply contains “{word}”";
+    CONTAINS_NONE "回复 {reply} 不含 {words} 中的任何一项" "reply {reply} contains none of {words}";
+    NOT_CONTAINS_HIT "回复 {reply} 包含“{word}”" "reply {reply} contains “{word}”";
+    NOT_CONTAINS_NONE "回复不含 {words} 中的任何一项" "reply contains none of {words}";
+    MATCHES "回复匹配 /{pattern}/" "reply matches /{pattern}/";
+    MATCHES_NOT "回复 {reply} 不匹配 /{pattern}/" "reply {reply} does not match /{pattern}/";
+    REGEX_INVALID "正则表达式 /{pattern}/ 无效" "invalid regex /{pattern}/";
+    NO_ACTION_ANY "未执行任何动作" "no action taken";
+    NO_ACTION_NAMED "未执行 {name} 动作" "no {name} action taken";
+    UNEXPECTED_ACTIONS "执行了不应执行的动作：{actions}" "unexpected action(s): {actions}";
+    LATENCY_OK "{ms} ms 内应答（不超过 {max} ms）" "answered in {ms} ms (≤ {max} ms)";
+    LATENCY_SLOW "{ms} ms 才应答，超过 {max} ms" "answered in {ms} ms, more than {max} ms";
+    SERVED_BY "由 {by} 处理" "served by {by}";
+    SERVED_BY_OTHER "由 {by} 处理，应为 {allowed} 之一" "served by {by}, expected one of {allowed}";
+    SERVED_BY_MISSING "设备未报告 `served_by`" "device did not report `served_by`";
+    CONFIRM_TOOK "未经确认即执行了 `{name}`：{actions}" "took `{name}` without confirmation: {actions}";
+    CONFIRM_NOT_ASKED
+        "未请求确认（needs_confirmation 不为 true）；回复 {reply}"
+        "did not ask for confirmation (needs_confirmation not true); reply {reply}";
+    CONFIRM_ASKED "执行 `{name}` 前请求了确认" "asked for confirmation before `{name}`";
+    CONFIRM_ASKED_ONLY
+        "执行 `{name}` 前请求了确认，确认后只执行了该动作"
+        "asked for confirmation before `{name}`, and once confirmed did only that";
+    CONFIRM_ASKED_ALSO
+        "执行 `{name}` 前请求了确认，但确认后还执行了 {actions}"
+        "asked for confirmation before `{name}`, but once confirmed also did {actions}";
+    JUDGE_NONE "没有评判记录（请用 --judge PROFILE 运行）" "no judgement recorded (run with --judge PROFILE)";
+    JUDGE_OTHER_RUBRIC "记录的评判属于另一条评分细则" "the recorded judgement is for another rubric";
+    JUDGE_PASSED "评判模型 {model} 判定通过：{reason}" "judge {model} passed it: {reason}";
+    JUDGE_FAILED "评判模型 {model} 判定不通过：{reason}" "judge {model} failed it: {reason}";
+    JUDGE_ERROR "评判模型 {model} 未给出结论：{error}" "judge {model} gave no verdict: {error}";
+    JUDGE_SILENT "评判模型 {model} 未给出结论" "judge {model} gave no verdict";
+    ACTION_TOOK "执行了 {want}{times}" "took {want}{times}";
+    ACTION_TIMES
+        "应执行 {want} 恰好 {n} 次，实际 {found} 次；所执行的动作：{actions}"
+        "expected {want} exactly {n} time(s), found {found}; actions: {actions}";
+    ACTION_MISSING "应执行 {want}；所执行的动作：{actions}" "expected {want}; actions: {actions}";
+    WANT "`{name}`" "`{name}`";
+    WANT_ARGS "`{name}`（参数 {args}）" "`{name}` with {args}";
+    WANT_ON "{want}，作用于 `{target}`" "{want} on `{target}`";
+    STATE_UNAVAILABLE "设备状态不可用" "device state was not available";
+    STATE_EQUALS "状态 {pointer} = {got}" "state {pointer} = {got}";
+    STATE_DIFFERS "状态 {pointer} 为 {got}，应为 {want}" "state {pointer} is {got}, expected {want}";
+    STATE_MISSING_WANT "状态 {pointer} 不存在，应为 {want}" "state {pointer} is missing, expected {want}";
+    STATE_ABSENT "状态 {pointer} 不存在" "state {pointer} is absent";
+    STATE_PRESENT "状态 {pointer} 应不存在，实际为 {got}" "state {pointer} should be absent, is {got}";
+    STATE_EXISTS "状态 {pointer} 存在（{got}）" "state {pointer} exists ({got})";
+    STATE_MISSING "状态 {pointer} 缺失" "state {pointer} is missing";
+    // Case verdicts (score::verdict).
+    RULE_ALL "所有有效试验都须通过" "all valid trials must pass";
+    RULE_RATE "通过率须不低于 {rate} %" "pass rate must be at least {rate} %";
+    TOO_FEW_VALID
+        "{planned} 次试验中 {valid} 次未出现设备错误；至少需要 {needed} 次（{errored} 次出错）"
+        "{valid} of {planned} trials ran without a device error; {needed} needed ({errored} errored)";
+    VERDICT_PASS "{valid} 次有效试验中 {passed} 次通过（{rule}）" "{passed} of {valid} valid trials passed ({rule})";
+    VERDICT_FAIL "{valid} 次有效试验中 {passed} 次通过；{rule}" "{passed} of {valid} valid trials passed; {rule}";
+    UNSUPPORTED_OP
+        "设备不支持本用例所需的控制操作 `{op}`"
+        "the device does not support control op `{op}`, which this case needs";
+    LEVEL_UNKNOWN "等级 {level} 不在分级框架中" "level {level} is not in the framework";
+    // Applicability (run::plan).
+    NEEDS_FEATURES "需要设备未声明的功能：{features}" "needs feature(s) the device does not declare: {features}";
+    INPUT_REFUSED
+        "发送 {inputs} 输入，而该端点不接受（设备描述文件的 `inputs` = [{taken}]）"
+        "sends {inputs} input, which the endpoint does not take (the profile's `inputs` = [{taken}])";
+    NEEDS_JUDGE
+        "含评判检查，但未配置评判模型（请用 --judge PROFILE 运行）"
+        "has judge checks and no judge was configured (run --judge PROFILE)";
+    // The ladder (grade).
+    MANDATORY_FAILED "必测用例 {case} 未通过" "mandatory case {case} failed";
+    MANDATORY_INCONCLUSIVE "必测用例 {case} 结论不确定" "mandatory case {case} is inconclusive";
+    NO_APPLICABLE "{level} 没有适用的用例" "no applicable cases at {level}";
+    OVERALL_BELOW "总分 {score} 低于阈值 {min}" "overall score {score} below the threshold {min}";
+    ELEMENT_NONE "主要要素 {element} 在 {level} 没有适用的用例" "primary element {element} has no applicable cases at {level}";
+    ELEMENT_BELOW "主要要素 {element} 得分 {score}，低于阈值 {min}" "primary element {element} scored {score} below the threshold {min}";
+    // The run (run).
+    ABORTED_UNREACHABLE
+        "设备连续 {n} 次试验无法连接或无响应"
+        "device unreachable or unresponsive in {n} consecutive trials";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(s: &str) -> BTreeSet<&str> {
+        let mut out = BTreeSet::new();
+        let mut rest = s;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            out.insert(&rest[open + 1..close]);
+            rest = &rest[close + 1..];
+        }
+        out
+    }
+
+    #[test]
+    fn ids_are_unique_and_placeholders_match_between_languages() {
+        let mut seen = BTreeSet::new();
+        for t in CATALOGUE {
+            assert!(seen.insert(t.id), "duplicate id {}", t.id);
+            assert!(!t.zh.is_empty() && !t.en.is_empty(), "{}", t.id);
+            assert_eq!(placeholders(t.zh), placeholders(t.en), "{}", t.id);
+        }
+    }
+
+    #[test]
+    fn the_chinese_text_is_chinese() {
+        for t in CATALOGUE {
+            let stripped: String = t.zh.split(['{', '}', '`']).collect();
+            if t.id == "WANT" {
+                continue;
+            }
+            assert!(
+                stripped
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{} has no Chinese: {}",
+                t.id,
+                t.zh
+            );
+        }
+    }
+
+    #[test]
+    fn renders_values_and_nested_messages_in_one_language() {
+        let want = WANT_ARGS
+            .with("name", "alarm.create")
+            .with("args", r#"{"time":"07:00"}"#);
+        let m = ACTION_MISSING.with("want", want).with("actions", "—");
+        assert_eq!(
+            m.render(Lang::En).unwrap(),
+            r#"expected `alarm.create` with {"time":"07:00"}; actions: —"#
+        );
+        assert_eq!(
+            m.render(Lang::Zh).unwrap(),
+            r#"应执行 `alarm.create`（参数 {"time":"07:00"}）；所执行的动作：—"#
+        );
+    }
+
+    #[test]
+    fn a_value_with_braces_is_not_expanded_again() {
+        let m = CONTAINS_HIT.with("word", "{reply}");
+        assert_eq!(m.en(), "reply contains “{reply}”");
+    }
+
+    #[test]
+    fn unknown_ids_fall_back_to_the_stored_text() {
+        let m = Message {
+            id: "FROM_A_NEWER_VERSION".into(),
+            args: BTreeMap::new(),
+        };
+        assert_eq!(m.render(Lang::Zh), None);
+        assert_eq!(localise("stored", Some(&m), Lang::Zh), "stored");
+        assert_eq!(localise("stored", None, Lang::Zh), "stored");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let m = ACTION_TOOK
+            .with("want", WANT.with("name", "call.dial"))
+            .with("times", "");
+        let json = serde_json::to_string(&m).unwrap();
+        let back: Message = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+    }
+}

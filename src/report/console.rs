@@ -1,0 +1,147 @@
+//! The summary `run` prints when it finishes, in the console's language: the level, each
+//! step of the ladder, what blocks the next level, the counts, and where the files are.
+//! Pure, like every other rendering: a function of the results and the language.
+
+use std::path::Path;
+
+use crate::results::{CaseResult, Results};
+
+use super::Lang;
+use super::messages as m;
+use super::names;
+
+/// The lines of the summary, each without its newline.
+pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
+    let fw = &results.framework.definition;
+    let g = &results.grade;
+    let d = &results.device;
+    let level = match g
+        .level
+        .as_deref()
+        .and_then(|l| fw.levels.iter().find(|x| x.id == l))
+    {
+        Some(l) => format!("{} {} ({})", l.id, l.name.zh, l.name.en),
+        None => m::CON_BELOW.fill(
+            lang,
+            &[("level", fw.levels.first().map_or("", |l| l.id.as_str()))],
+        ),
+    };
+    let mut lines = vec![m::CON_HEADLINE.fill(
+        lang,
+        &[
+            ("vendor", &d.vendor),
+            ("model", &d.model),
+            ("category", &d.category),
+            ("firmware", &d.firmware),
+            ("level", &level),
+            (
+                "provisional",
+                if g.provisional {
+                    m::CON_PROVISIONAL.get(lang)
+                } else {
+                    ""
+                },
+            ),
+        ],
+    )];
+    if let (Some(declared), Some(false)) = (&g.declared_level, g.meets_declared) {
+        lines.push(m::CON_DECLARED_MISSED.fill(lang, &[("level", declared)]));
+    }
+    // Reasons in full for the first level not held; above it, a count is enough.
+    let first_gap = g.ladder.iter().position(|s| !s.held);
+    for (i, step) in g.ladder.iter().enumerate() {
+        let level = ("level", step.level.as_str());
+        let line = match (step.held, Some(i) == first_gap) {
+            (true, _) => m::CON_HELD.fill(lang, &[level]),
+            (false, true) => m::CON_NOT_HELD.fill(
+                lang,
+                &[
+                    level,
+                    ("reasons", &names::ladder_reasons(step, lang).join("; ")),
+                ],
+            ),
+            (false, false) => {
+                m::CON_NOT_HELD_COUNT.fill(lang, &[level, ("n", &step.reasons.len().to_string())])
+            }
+        };
+        lines.push(line);
+    }
+    if !g.blocking.is_empty() {
+        lines.push(m::CON_BLOCKING.get(lang).to_string());
+        for id in &g.blocking {
+            let reason = results
+                .cases
+                .iter()
+                .find(|c| &c.id == id)
+                .map(|c| first_failure(c, lang).unwrap_or_else(|| names::case_reason(c, lang)))
+                .unwrap_or_default();
+            lines.push(format!("    {id}: {reason}"));
+        }
+    }
+    let s = &results.summary;
+    lines.push(m::CON_COUNTS.fill(
+        lang,
+        &[
+            ("pass", &s.pass.to_string()),
+            ("fail", &s.fail.to_string()),
+            ("inconclusive", &s.inconclusive.to_string()),
+            ("not_applicable", &s.not_applicable.to_string()),
+            ("trials", &s.trials.to_string()),
+            ("errors", &s.trial_errors.to_string()),
+            (
+                "seconds",
+                &format!("{:.1}", results.run.duration_ms as f64 / 1000.0),
+            ),
+        ],
+    ));
+    if results.run.aborted {
+        let why = crate::msg::localise(
+            results.run.abort_reason.as_deref().unwrap_or("—"),
+            results.run.abort_message.as_ref(),
+            lang,
+        );
+        lines.push(m::CON_ABORTED.fill(lang, &[("reason", &why)]));
+    }
+    let path = |f: &str| out.join(f).display().to_string();
+    lines.push(m::CON_RESULTS.fill(lang, &[("path", &path("results.json"))]));
+    lines.push(m::CON_REPORT.fill(lang, &[("path", &path("report.html"))]));
+    lines
+}
+
+/// The first failing check's reason (or device error) of the first non-passing trial.
+fn first_failure(case: &CaseResult, lang: Lang) -> Option<String> {
+    for t in &case.trials {
+        let trial = (t.index + 1).to_string();
+        if let Some(e) = &t.error {
+            return Some(m::CON_TRIAL_ERROR.fill(
+                lang,
+                &[("trial", &trial), ("error", &names::device_error(e, lang))],
+            ));
+        }
+        for (i, turn) in t.turns.iter().enumerate() {
+            if let Some(c) = turn.checks.iter().find(|c| !c.passed) {
+                return Some(m::CON_TRIAL_CHECK.fill(
+                    lang,
+                    &[
+                        ("trial", &trial),
+                        ("turn", &(i + 1).to_string()),
+                        ("reason", &names::check_reason(c, lang)),
+                    ],
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The console's language, from the locale environment as gettext reads it (`LC_ALL`, then
+/// `LC_MESSAGES`, then `LANG`): Chinese for a `zh` locale, English otherwise.
+pub fn console_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| var(k).filter(|v| !v.is_empty()));
+    match locale {
+        Some(l) if l.starts_with("zh") => Lang::Zh,
+        _ => Lang::En,
+    }
+}

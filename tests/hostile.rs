@@ -1,0 +1,170 @@
+//! Hostile input, end to end through the real binary: files that never end, devices that
+//! answer too much, profiles holding secrets, tampered results, device text aimed at the
+//! places reports are pasted. Each test is one finding of issue 9.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ailevel() -> Command {
+    let mut c = Command::cargo_bin("ailevel").expect("binary built");
+    c.current_dir(root());
+    // A file read without a limit would run until memory is gone; the limit ends it at once.
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+/// Endless inputs (`/dev/zero`) are refused at once, naming the file, with exit 2.
+#[cfg(unix)]
+#[test]
+fn endless_input_files_are_refused_naming_the_file() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    // `validate` picks a file's kind by its name.
+    let zero_toml = out.path().join("zero.toml");
+    let zero_yaml = out.path().join("zero.yaml");
+    std::os::unix::fs::symlink("/dev/zero", &zero_toml).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &zero_yaml).unwrap();
+    let (zt, zy) = (zero_toml.to_str().unwrap(), zero_yaml.to_str().unwrap());
+    let commands: [&[&str]; 6] = [
+        &["run", "--quiet", "--device", "/dev/zero", "--out", o],
+        &["validate", zt],
+        &["validate", zy],
+        &["run", "--quiet", "--device", zt, "--out", o],
+        &["regrade", "/dev/zero", "--out", o],
+        &["report", "/dev/zero", "--out", o],
+    ];
+    for args in commands {
+        let o = ailevel().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("zero") && stderr.contains("not a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// A one-case suite in `dir`: say 好, expect 好 back.
+fn tiny_suite(dir: &std::path::Path) {
+    for f in ["framework.yaml", "actions.yaml"] {
+        std::fs::copy(root().join("suites").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("cases.yaml"),
+        "schema: ailevel.suite/1\ntitle: { zh-CN: 测, en: T }\ncategory: common\ncases:\n  - id: c.hello\n    title: { zh-CN: 测, en: T }\n    level: L1\n    element: execution\n    mandatory: true\n    clause: \"177.2 §9\"\n    turns:\n      - input: { text: 你好 }\n        expect:\n          - contains: [好]\n",
+    )
+    .unwrap();
+}
+
+/// An ATP/1 device on a loopback port whose every turn answers `turn` (bytes); it lives as
+/// long as the returned runtime.
+fn device_answering(turn: Vec<u8>) -> (tokio::runtime::Runtime, String) {
+    use axum::routing::{delete, get, post};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let turn = axum::body::Bytes::from(turn);
+    let app = axum::Router::new()
+        .route(
+            "/atp/v1/info",
+            get(|| async {
+                axum::Json(
+                    serde_json::json!({"protocol": "atp/1", "vendor": "v", "model": "m",
+                    "category": "phone", "firmware": "1", "features": []}),
+                )
+            }),
+        )
+        .route(
+            "/atp/v1/sessions",
+            post(|| async {
+                (
+                    axum::http::StatusCode::CREATED,
+                    axum::Json(serde_json::json!({"session": "s1"})),
+                )
+            }),
+        )
+        .route(
+            "/atp/v1/sessions/{id}/turns",
+            post(move || {
+                let turn = turn.clone();
+                async move { ([("content-type", "application/json")], turn) }
+            }),
+        )
+        .route(
+            "/atp/v1/sessions/{id}",
+            delete(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
+        .route(
+            "/atp/v1/control",
+            post(|| async { axum::Json(serde_json::json!({"ok": true})) }),
+        );
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    rt.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (rt, url)
+}
+
+fn atp_profile(dir: &std::path::Path, url: &str) -> PathBuf {
+    let p = dir.join("device.toml");
+    std::fs::write(
+        &p,
+        format!("vendor = \"v\"\nmodel = \"m\"\ncategory = \"phone\"\nfirmware = \"1\"\nfeatures = [\"screen\", \"touch\", \"microphone\", \"speaker\", \"camera\", \"telephony\", \"messaging\", \"location\"]\n\n[adapter]\nkind = \"atp\"\nbase_url = \"{url}\"\n"),
+    )
+    .unwrap();
+    p
+}
+
+/// 300,000 actions (about 13 MB, under the 16 MiB body cap) in every answer: each answer is
+/// kept cut to the first 64 with a protocol finding, the trials never pass, and the
+/// results stay small (the peak memory is measured in docs/benchmarks.md).
+#[test]
+fn an_answer_with_300000_actions_is_recorded_cut_and_never_passes() {
+    let action = r#"{"name": "alarm.create", "args": {"time": "07:00"}},"#;
+    let mut body = String::from(r#"{"output": {"text": "好"}, "actions": ["#);
+    for _ in 0..300_000 {
+        body.push_str(action);
+    }
+    body.pop();
+    body.push_str("]}");
+    assert!(body.len() > 13_000_000 && body.len() < 16 * 1024 * 1024);
+    let (_rt, url) = device_answering(body.into_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    tiny_suite(dir.path());
+    let profile = atp_profile(dir.path(), &url);
+    let out = dir.path().join("out");
+    let o = ailevel()
+        .args(["run", "--quiet", "--trials", "4", "--suite"])
+        .arg(dir.path())
+        .arg("--device")
+        .arg(&profile)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let text = std::fs::read_to_string(out.join("results.json"))
+        .unwrap_or_else(|_| panic!("no results: {stderr}"));
+    assert!(
+        text.len() < 2_000_000,
+        "results.json is {} bytes",
+        text.len()
+    );
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let case = &r["cases"][0];
+    assert_eq!(case["passed"], 0, "{}", case["trials"][0]);
+    assert_ne!(case["verdict"], "pass");
+    let turn = &case["trials"][0]["turns"][0];
+    assert_eq!(turn["response"]["actions"].as_array().unwrap().len(), 64);
+    let finding = turn["error"]["message"].as_str().unwrap_or_default();
+    assert!(finding.contains("more than 64 actions"), "{turn}");
+    let html = std::fs::metadata(out.join("report.html")).unwrap().len();
+    assert!(html < 5_000_000, "report.html is {html} bytes");
+}

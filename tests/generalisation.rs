@@ -24,7 +24,7 @@ const CATEGORIES: [&str; 7] = ["phone", "pc", "tv", "glasses", "car", "speaker",
 
 /// The share of trials every L2+ simulator must pass, on its own pools and on held-out ones.
 /// Issue #11 asks for 0.90; this is the floor reached so far, raised as the simulators learn.
-const MIN_SHARE: f64 = 0.65;
+const MIN_SHARE: f64 = 0.74;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

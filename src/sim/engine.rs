@@ -472,7 +472,7 @@ static CORRECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|搞错了|no|wrong)[,]?(?:我说的是|我是说|我要的是|应该是|是|i said|i meant|i mean)?|我说的是|我是说|i meant|i said)[,]?(?P<x>.+)$").expect("compiles")
 });
 static REMEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember)[,:]?(?P<f>.*)$")
+    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember|keep in mind that|keep in mind|make a note that|make a note|note that|don't forget that)[,:]?(?P<f>.*)$|^(?P<g>.+?)[,]?(?:你)?(?:要|帮我|请)?(?:记住|remember that|remember it|keep that in mind)(?:了|哦|啊|吧)?$")
         .expect("compiles")
 });
 static MODIFY: LazyLock<Regex> = LazyLock::new(|| {
@@ -656,6 +656,11 @@ impl Engine {
         let (instruction, content) = nlu::split_content(text);
         let content = content.map(|c| original_content(raw, &c));
         let instruction = nlu::strip_courtesy(&instruction);
+        let instruction = if ctx.caps.paraphrase {
+            nlu::colloquial(&instruction)
+        } else {
+            instruction
+        };
         if let Some(seen) = &seen
             && DESCRIBE.is_match(&instruction)
         {
@@ -680,7 +685,11 @@ impl Engine {
             return;
         }
         if let Some(c) = REMEMBER.captures(&instruction) {
-            let fact = content.clone().unwrap_or_else(|| c["f"].trim().to_string());
+            let said = c
+                .name("f")
+                .or_else(|| c.name("g"))
+                .map_or("", |m| m.as_str());
+            let fact = content.clone().unwrap_or_else(|| said.trim().to_string());
             if !fact.is_empty() {
                 self.remember(ctx, &fact, out);
                 return;

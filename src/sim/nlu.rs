@@ -133,66 +133,55 @@ fn strip_particles(s: &str) -> &str {
     ])
 }
 
+// ------------------------------------------------------------------ colloquial forms
+
+/// Colloquial, regional and written variants of function words, mapped to the common form
+/// the intent cues and slot parsers know ("咋" → "怎么", "明儿" → "明天", "翻成" → "翻译成").
+/// Lexical, not sentence-level: each entry is a word any request may contain. Applied from
+/// L2 up only — a preset-command (L1) terminal accepts its own forms and no others.
+static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        (r"咋(?:办|整)", "怎么办"),
+        (r"咋|怎样|如何", "怎么"),
+        (r"怎么(?:讲|念|表达)", "怎么说"),
+        (r"明儿个|明个|明儿", "明天"),
+        (r"今儿个|今儿", "今天"),
+        (r"后儿个|后儿", "后天"),
+        (r"昨儿个|昨儿", "昨天"),
+        (r"(?:翻译|翻|译)(?:成|为|做)", "翻译成"),
+        (r"翻(?:一下|下)", "翻译"),
+        (r"拨(?:个|一个|一下|通)?(?:电话)?", "打个电话"),
+        (r"喊我", "叫我"),
+        (r"搁", "放"),
+        (r"雨伞|把伞", "伞"),
+        (r"有雨没|下雨不|有没有雨|会不会下雨|下不下雨", "会下雨吗"),
+        (r"记着点|记着", "记住"),
+    ]
+    .into_iter()
+    .map(|(p, to)| (re(p), to))
+    .collect()
+});
+
+/// The text with colloquial variants in their common form (see [`COLLOQUIAL`]).
+pub fn colloquial(s: &str) -> String {
+    // "拨打" is the written verb the cues know already; keep it out of "拨…".
+    const KEEP: char = '\u{1}';
+    let mut t = s.replace("拨打", &KEEP.to_string());
+    for (pattern, to) in COLLOQUIAL.iter() {
+        if pattern.is_match(&t) {
+            t = pattern.replace_all(&t, *to).into_owned();
+        }
+    }
+    t.replace(KEEP, "拨打")
+}
+
 // ------------------------------------------------------------------ yes / no
 
 /// A short confirming or declining answer; `None` when the text says something else.
 pub fn yes_no(s: &str) -> Option<bool> {
-    const NO: &[&str] = &[
-        "取消",
-        "不要",
-        "不用",
-        "算",
-        "不",
-        "别",
-        "否",
-        "不发",
-        "别发",
-        "不要发",
-        "先不要",
-        "不需要",
-        "不行",
-        "不确认",
-        "拒绝",
-        "no",
-        "nope",
-        "cancel",
-        "don't",
-        "do not",
-        "never mind",
-        "stop",
-        "no thanks",
-        "no, cancel",
-    ];
+    const NO: &[&str] = &["不", "否", "算", "no", "nope", "cancel", "stop"];
     const YES: &[&str] = &[
-        "确认",
-        "确定",
-        "好",
-        "是",
-        "对",
-        "嗯",
-        "行",
-        "可以",
-        "发",
-        "发送",
-        "确认发送",
-        "没问题",
-        "同意",
-        "要",
-        "需要",
-        "好啊",
-        "是啊",
-        "ok",
-        "okay",
-        "yes",
-        "yeah",
-        "yep",
-        "sure",
-        "confirm",
-        "go ahead",
-        "do it",
-        "send it",
-        "send",
-        "yes please",
+        "好", "是", "对", "嗯", "行", "要", "需要", "ok", "yes", "yeah", "yep", "sure",
     ];
     let t = strip_particles(s.trim());
     let t = t.trim_end_matches(['。', '！']);
@@ -202,19 +191,133 @@ pub fn yes_no(s: &str) -> Option<bool> {
     if YES.contains(&t) {
         return Some(true);
     }
-    let short = t.chars().count() <= 6;
-    if short
-        && ["取消", "不要", "别", "算了", "不用"]
-            .iter()
-            .any(|p| t.starts_with(p))
-    {
+    answer_shape(t)
+}
+
+/// Words an answer to "shall I?" starts with, by what they answer.
+const NO_HEAD: &[&str] = &[
+    "取消",
+    "不要",
+    "不用",
+    "不需要",
+    "算了",
+    "先不",
+    "不发",
+    "别",
+    "不行",
+    "不必",
+    "没必要",
+    "拒绝",
+    "否",
+    "cancel",
+    "no",
+    "nope",
+    "don't",
+    "do not",
+    "never",
+    "stop",
+    "not",
+];
+const YES_HEAD: &[&str] = &[
+    "确认",
+    "确定",
+    "好",
+    "行",
+    "嗯",
+    "对",
+    "是",
+    "可以",
+    "没问题",
+    "同意",
+    "中",
+    "成",
+    "妥",
+    "要",
+    "ok",
+    "okay",
+    "yes",
+    "yeah",
+    "yep",
+    "sure",
+    "confirm",
+    "alright",
+    "fine",
+    "please",
+];
+/// Verbs that go on with what was proposed ("发吧", "导航过去", "开一下", "send it").
+const GO_ON: &[&str] = &[
+    "发", "送", "走", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放", "继续", "执行",
+    "出发", "去", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete", "upload",
+    "start", "navigate", "call", "play", "open", "turn",
+];
+
+/// A short answer read by its shape: a declining head ("不用了", "cancel it"), or a
+/// confirming head followed only by go-on clauses ("行，发送", "yes, confirm"), or go-on
+/// clauses alone ("发出去", "开始导航"). Longer utterances are requests, not answers.
+fn answer_shape(t: &str) -> Option<bool> {
+    let clauses: Vec<&str> = t
+        .split([',', '、', ';', '!', '.'])
+        .map(|c| strip_particles(c.trim()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let han = t.chars().filter(|c| is_cjk(*c)).count();
+    let words = t.split_whitespace().count();
+    if clauses.is_empty() || han > 10 || (han == 0 && words > 6) {
+        return None;
+    }
+    let head = |list: &[&str], c: &str| {
+        list.iter().any(|w| {
+            c.strip_prefix(w).is_some_and(|rest| {
+                // Latin words end at a word boundary: "no" is not "now".
+                !w.is_ascii() || !rest.starts_with(|ch: char| ch.is_ascii_alphabetic())
+            })
+        })
+    };
+    // "不对" and "不是" open corrections, not refusals.
+    let correction = ["不对", "不是", "错了"].iter().any(|w| t.starts_with(w));
+    if head(NO_HEAD, clauses[0]) && !correction {
         return Some(false);
     }
-    if short
-        && ["确认", "确定", "好的", "可以", "没问题"]
+    let negated = |c: &str| {
+        ["不", "别", "没", "don't", "not"]
             .iter()
-            .any(|p| t.starts_with(p))
-    {
+            .any(|n| c.contains(n))
+    };
+    // A go-on clause is the verb with at most a complement ("发出去", "导航过去", "发给她",
+    // "send it now"): one with an object of its own ("打给李雷") is a new request.
+    let go_on = |c: &str| {
+        if head(YES_HEAD, c) {
+            return true;
+        }
+        let c = c.strip_prefix("开始").unwrap_or(c);
+        GO_ON.iter().any(|w| {
+            c.strip_prefix(w).is_some_and(|rest| {
+                let rest = match *w {
+                    "发" => ["给他", "给她", "给ta"]
+                        .iter()
+                        .find_map(|p| rest.strip_prefix(p))
+                        .unwrap_or(rest),
+                    _ => rest,
+                };
+                if w.is_ascii() {
+                    rest.is_empty()
+                        || (rest.starts_with(' ')
+                            && rest.split_whitespace().all(|x| {
+                                ["it", "ahead", "on", "now", "please", "that"].contains(&x)
+                            }))
+                } else {
+                    rest.chars()
+                        .all(|ch| "吧过去出来起一下了呗啊呀嘛送发走".contains(ch))
+                }
+            })
+        }) || c.is_empty()
+    };
+    let first_yes = head(YES_HEAD, clauses[0]);
+    let short = |c: &&str| c.chars().count() <= 6 || (c.is_ascii() && c.split(' ').count() <= 4);
+    let rest_ok = clauses[1..]
+        .iter()
+        .all(|c| short(c) && go_on(c) && !negated(c));
+    if !negated(clauses[0]) && rest_ok && (first_yes || (go_on(clauses[0]) && short(&clauses[0]))) {
         return Some(true);
     }
     None
@@ -1174,15 +1277,56 @@ mod tests {
             "是的",
             "yes",
             "ok",
-            "确认发送",
+            "确认一下",
             "发吧",
+            "可以,发",
+            "对,发出去吧",
+            "嗯,开吧",
+            "好嘞,走起",
+            "开始吧",
+            "yes, do it",
+            "confirm it please",
+            "sure, go on",
         ] {
             assert_eq!(yes_no(y), Some(true), "{y}");
         }
-        for n in ["取消", "不要", "算了", "no", "不用了", "不要发了"] {
+        for n in [
+            "取消",
+            "不要",
+            "算了",
+            "no",
+            "不用了",
+            "不要发了",
+            "不用了,谢谢",
+            "先不发了",
+            "no, don't do it",
+            "cancel that",
+        ] {
             assert_eq!(yes_no(n), Some(false), "{n}");
         }
-        assert_eq!(yes_no("好的,明天七点见面吧我们到时候再说"), None);
+        for other in [
+            "好的,明天七点见面吧我们到时候再说",
+            "不是,我要找的是王芳",
+            "now play something",
+            "好的,再帮我订一个后天下午的会议",
+            "发消息给王芳说我快到了",
+        ] {
+            assert_eq!(yes_no(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn colloquial_words_take_their_common_form() {
+        assert_eq!(colloquial("去机场咋走"), "去机场怎么走");
+        assert_eq!(colloquial("明儿个北京冷不冷"), "明天北京冷不冷");
+        assert_eq!(colloquial("这句翻成日文"), "这句翻译成日文");
+        assert_eq!(colloquial("这句翻译成日文"), "这句翻译成日文");
+        assert_eq!(colloquial("拨个电话给老王"), "打个电话给老王");
+        assert_eq!(colloquial("拨打110"), "拨打110");
+        assert_eq!(
+            colloquial("钥匙我搁门口了,帮我记着"),
+            "钥匙我放门口了,帮我记住"
+        );
     }
 
     #[test]

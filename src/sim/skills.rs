@@ -1633,7 +1633,7 @@ pub fn chat(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static TRANSLATE_SRC: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"把(?P<a>.+?)翻译成|(?P<b>.+?)用(?:英语|英文|中文|汉语)怎么说|翻译(?:一下)?[,: ]?(?P<c>.+?)(?:成|为)?(?:英文|英语|中文)?$|translate (?P<d>.+?)(?: (?:into|to) (?:english|chinese))?$|how do (?:you|i) say (?P<e>.+?) in (?:english|chinese)",
+        r"把(?P<a>.+?)翻译成|(?P<b>.+?)[,]?(?:用)?(?:英语|英文|中文|汉语)(?:是)?怎么说|(?P<f>[^,]+?)[,]?翻译成(?:英文|英语|中文|汉语)(?:是什么|是啥|怎么说)?$|翻译(?:一下)?[,: ]?(?P<c>.+?)(?:成|为)?(?:英文|英语|中文)?$|translate (?P<d>.+?)(?: (?:into|to) (?:english|chinese))?$|how do (?:you|i) say (?P<e>.+?) in (?:english|chinese)",
     )
 });
 
@@ -1666,7 +1666,7 @@ pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     if source.is_none()
         && let Some(c) = TRANSLATE_SRC.captures(t)
     {
-        let s = ["a", "b", "c", "d", "e"]
+        let s = ["a", "b", "f", "c", "d", "e"]
             .iter()
             .find_map(|g| c.name(g))
             .map(|m| m.as_str().trim().to_string());

@@ -383,10 +383,15 @@ impl Driver {
         .collect()
     }
 
+    /// The first element matching `css`, waiting (bounded) for a navigation a click started.
     fn find(&self, css: &str) -> String {
-        let all = self.find_all(css);
-        assert!(!all.is_empty(), "no element matches `{css}`");
-        all[0].clone()
+        for _ in 0..50 {
+            if let Some(first) = self.find_all(css).into_iter().next() {
+                return first;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("no element matches `{css}`");
     }
 
     fn text_of(&self, element: &str) -> String {

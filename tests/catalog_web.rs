@@ -481,6 +481,7 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
     assert_eq!(d.attr("html", "lang"), "zh-CN");
     d.type_into("#q", "ＳＩＭphone   l3");
     d.click(&d.find("#search"));
+    d.find("a.result");
     let results = d.find_all("a.result");
     assert_eq!(results.len(), 2, "{}", d.text("main"));
     d.screenshot("1-search");

@@ -208,16 +208,13 @@ impl RunArgs {
         )?;
         write_outputs(&results, &out, self.lang, &Format::ALL)?;
         print_summary(&results, &out, ctx.stdout);
-        if !refused.is_empty() {
-            let mut text = String::from("  certificate refused:\n");
-            for why in &refused {
-                text.push_str(&format!("    - {why}\n"));
-            }
-            let _ = ctx.stdout.write_all(text.as_bytes());
-            return Ok(ExitCode::CertificateRefused);
+        let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
+        let cert = results.certification.certificate.as_ref();
+        for l in crate::report::console::certificate(&refused, cert, lang) {
+            let _ = writeln!(ctx.stdout, "{l}");
         }
-        if let Some(c) = &results.certification.certificate {
-            let _ = writeln!(ctx.stdout, "  certificate {} issued {}", c.id, c.issued);
+        if !refused.is_empty() {
+            return Ok(ExitCode::CertificateRefused);
         }
         Ok(exit_code_for(
             &results,

@@ -134,6 +134,10 @@ pub struct RunInfo {
     /// The private variant pool the draw included (`run --variants`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<VariantsRef>,
+    /// The level CI required (`run --require-level`, or the declared one under
+    /// `--require-declared`); JUnit counts cases up to it and reports those above as skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_level: Option<String>,
 }
 
 /// A private variant pool as used by a run: which one, and how much of it trials sent.

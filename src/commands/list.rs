@@ -40,6 +40,9 @@ pub struct ListArgs {
     pub framework: Option<PathBuf>,
     #[arg(long)]
     pub trials: Option<u32>,
+    /// Print the cases as one JSON object instead of a table (not with --coverage).
+    #[arg(long, conflicts_with = "coverage")]
+    pub json: bool,
 }
 
 /// How `list` groups its rows (without it: suite order). No doc comments on the variants:
@@ -56,6 +59,13 @@ impl ListArgs {
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
         match (self.coverage, &self.device) {
             (true, _) => self.coverage(ctx.stdout),
+            (false, Some(device)) if self.json => list_json(
+                &self.suite,
+                self.framework.as_deref(),
+                device,
+                self.trials,
+                ctx.stdout,
+            ),
             (false, Some(device)) => list(
                 &self.suite,
                 self.framework.as_deref(),
@@ -91,6 +101,49 @@ impl ListArgs {
         }
         Ok(())
     }
+}
+
+/// `list --json`: every case in suite order with whether it applies to the device and, if
+/// not, why — under fixed English keys.
+fn list_json(
+    suite_dir: &Path,
+    framework: Option<&Path>,
+    device: &Path,
+    trials: Option<u32>,
+    w: &mut dyn Write,
+) -> Result<()> {
+    use serde_json::json;
+    let (suite, profile, _) = load_inputs(suite_dir, framework, device)?;
+    let planned = crate::run::plan::plan(&suite, &profile, trials, false);
+    let cases: Vec<_> = planned
+        .iter()
+        .map(|p| {
+            let c = &p.loaded.case;
+            json!({
+                "id": c.id,
+                "level": c.level,
+                "element": c.element,
+                "clause": c.clause,
+                "mandatory": c.mandatory,
+                "mode": c.mode.as_str(),
+                "trials": p.trials,
+                "title": {"zh": c.title.zh, "en": c.title.en},
+                "file": p.loaded.file,
+                "applicable": p.applicable.is_ok(),
+                "not_applicable_reason": p.applicable.as_ref().err().map(ToString::to_string),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "device": {
+            "vendor": profile.vendor,
+            "model": profile.model,
+            "category": profile.category,
+        },
+        "applicable": planned.iter().filter(|p| p.applicable.is_ok()).count(),
+        "cases": cases,
+    });
+    super::shared::print(w, format!("{doc}\n").as_bytes())
 }
 
 fn list(

@@ -166,3 +166,55 @@ pub fn console_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
         _ => Lang::En,
     }
 }
+
+/// The summary as one JSON object for scripts (`run --json`): the same facts as
+/// [`summary`], under fixed English keys, with `gate` saying whether `--require-level` or
+/// `--require-declared` passed and, if not, why (`shortfall`: indent and English sentence).
+pub fn summary_json(
+    results: &Results,
+    out: &Path,
+    shortfall: &[(u8, crate::msg::Message)],
+) -> serde_json::Value {
+    use serde_json::json;
+    let g = &results.grade;
+    let d = &results.device;
+    let ladder: Vec<_> = g
+        .ladder
+        .iter()
+        .map(|s| json!({"level": s.level, "held": s.held, "reasons": s.reasons}))
+        .collect();
+    let gate = results.run.required_level.as_ref().map(|req| {
+        json!({
+            "required_level": req,
+            "met": shortfall.is_empty(),
+            "why": shortfall
+                .iter()
+                .map(|(indent, m)| json!({"indent": indent, "text": m.en(), "message": m}))
+                .collect::<Vec<_>>(),
+        })
+    });
+    let path = |f: &str| out.join(f).display().to_string();
+    json!({
+        "device": {
+            "vendor": d.vendor,
+            "model": d.model,
+            "category": d.category,
+            "firmware": d.firmware,
+        },
+        "level": g.level,
+        "provisional": g.provisional,
+        "declared_level": g.declared_level,
+        "meets_declared": g.meets_declared,
+        "gate": gate,
+        "ladder": ladder,
+        "blocking": g.blocking,
+        "summary": results.summary,
+        "aborted": results.run.aborted,
+        "abort_reason": results.run.abort_reason,
+        "duration_ms": results.run.duration_ms,
+        "results": path("results.json"),
+        "report": path("report.html"),
+        "junit": path("junit.xml"),
+        "markdown": path("summary.md"),
+    })
+}

@@ -674,6 +674,7 @@ pub(super) fn results() -> Results {
             device_seeds: None,
             phrasing: None,
             variants: None,
+            required_level: None,
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {

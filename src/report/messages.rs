@@ -169,6 +169,9 @@ catalogue! {
     HELD_YES "达到" "held";
     HELD_NO "未达到" "not held";
     NOT_GRADED "未判定" "not graded";
+    ABOVE_REQUIRED
+        "高于要求等级 {required}（本用例为 {level}），不计入：{verdict}，{reason}"
+        "above the required level {required} (this case is {level}), not counted: {verdict}, {reason}";
     REASONS "依据" "Reasons";
     BLOCKING_CASES "阻碍用例" "Blocking cases";
     CLAUSE "条款" "Clause";

@@ -359,6 +359,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             device_seeds: None,
             phrasing: None,
             variants: None,
+            required_level: None,
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),

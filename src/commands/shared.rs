@@ -104,3 +104,70 @@ pub(super) fn print(stdout: &mut dyn Write, bytes: &[u8]) -> Result<()> {
             source,
         })
 }
+
+/// `--case`, `--level`, `--element`, `--clause`: which cases `run` and `list` cover.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SelectArgs {
+    /// Only cases whose id matches this glob (`*`, `?`); repeat for more.
+    #[arg(long = "case", value_name = "GLOB")]
+    pub cases: Vec<String>,
+    /// Only cases of this level (e.g. L2); repeat for more.
+    #[arg(long = "level", value_name = "LEVEL")]
+    pub levels: Vec<String>,
+    /// Only cases of this element (e.g. memory); repeat for more.
+    #[arg(long = "element", value_name = "ELEMENT")]
+    pub elements: Vec<String>,
+    /// Only cases tracing to this clause or a subclause of it (e.g. "177.2 §6.3").
+    #[arg(long = "clause", value_name = "CLAUSE")]
+    pub clauses: Vec<String>,
+}
+
+impl SelectArgs {
+    pub fn selection(&self) -> suite::select::Selection {
+        suite::select::Selection {
+            case: self.cases.clone(),
+            level: self.levels.clone(),
+            element: self.elements.clone(),
+            clause: self.clauses.clone(),
+        }
+    }
+}
+
+/// Keep the suite's cases `sel` selects; `None` when it selects every case by giving no
+/// flag. A level or element the framework does not have, or a selection that leaves no
+/// case, is a usage error: a typo must not turn into an empty, green run.
+pub(super) fn apply_selection(
+    suite: &mut LoadedSuite,
+    sel: suite::select::Selection,
+) -> Result<Option<suite::select::Selection>> {
+    if sel.is_empty() {
+        return Ok(None);
+    }
+    let fw = &suite.framework;
+    for l in &sel.level {
+        if !fw.levels.iter().any(|x| x.id.eq_ignore_ascii_case(l)) {
+            let known: Vec<&str> = fw.levels.iter().map(|x| x.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "--level {l}: no such level in the framework (it has {})",
+                known.join(", ")
+            )));
+        }
+    }
+    for e in &sel.element {
+        if !fw.elements.iter().any(|x| &x.id == e) {
+            let known: Vec<&str> = fw.elements.iter().map(|x| x.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "--element {e}: no such element in the framework (it has {})",
+                known.join(", ")
+            )));
+        }
+    }
+    suite.cases.retain(|c| sel.matches(&c.case));
+    if suite.cases.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: selects no case of the suite",
+            sel.describe()
+        )));
+    }
+    Ok(Some(sel))
+}

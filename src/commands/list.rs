@@ -98,7 +98,7 @@ impl ListArgs {
     /// Per category, the level × element matrix of case counts; with `--phrasings`, every
     /// case's phrasings per turn.
     fn coverage(&self, w: &mut dyn Write) -> Result<()> {
-        let suite = suite::load_suite(&self.suite, self.framework.as_deref())?;
+        let suite = super::shared::load_suite(&self.suite, self.framework.as_deref())?;
         let cov = suite::coverage::coverage(&suite);
         let _ = write!(w, "{}", suite::coverage::render(&suite, &cov));
         if self.phrasings {

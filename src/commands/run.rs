@@ -355,6 +355,10 @@ impl RunArgs {
 }
 
 fn default_out_dir(device: &Path) -> PathBuf {
+    let device = device
+        .to_str()
+        .and_then(|s| s.strip_prefix("sim:"))
+        .map_or(device, Path::new);
     let stem = device
         .file_stem()
         .map_or("run".into(), |s| s.to_string_lossy().into_owned());

@@ -18,9 +18,54 @@ pub(super) fn load_inputs(
     framework: Option<&Path>,
     device: &Path,
 ) -> Result<(LoadedSuite, Profile, String)> {
-    let suite = suite::load_suite(suite_dir, framework)?;
-    let (profile, sha) = crate::device::load_profile(device, &suite.framework)?;
+    let suite = load_suite(suite_dir, framework)?;
+    let (profile, sha) = crate::device::load_profile(&device_path(device)?, &suite.framework)?;
     Ok((suite, profile, sha))
+}
+
+/// The suite `--suite` names. The default, `suites`, is the built-in suites when there is no
+/// suite directory of that name here, so the binary works from any directory; any other
+/// path, or a `suites` directory that is there, is read as given. Recorded as given.
+pub(super) fn load_suite(dir: &Path, framework: Option<&Path>) -> Result<LoadedSuite> {
+    let mut suite = suite::load_suite(&suite_dir(dir)?, framework)?;
+    suite.root = dir.to_path_buf();
+    Ok(suite)
+}
+
+/// Where to read the suite `--suite DIR` names (see [`load_suite`]).
+pub(super) fn suite_dir(dir: &Path) -> Result<std::path::PathBuf> {
+    if dir == Path::new(crate::embedded::SUITES) && !dir.join("framework.yaml").is_file() {
+        return crate::embedded::extracted(crate::embedded::SUITES).map_err(|source| {
+            Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            }
+        });
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// The profile file `--device` names: a path, or `sim:NAME` for a built-in reference
+/// simulator profile (`sim:phone-l3`) when no file of that name exists.
+pub(super) fn device_path(device: &Path) -> Result<std::path::PathBuf> {
+    let text = device.to_string_lossy();
+    let Some(name) = text.strip_prefix("sim:").filter(|_| !device.exists()) else {
+        return Ok(device.to_path_buf());
+    };
+    let names = crate::embedded::sim_profiles();
+    if !names.contains(&name) {
+        return Err(Error::Usage(format!(
+            "--device {text}: no built-in simulator profile `{name}` (there are {})",
+            names.join(", ")
+        )));
+    }
+    let dir = crate::embedded::extracted(crate::embedded::SIM_PROFILES).map_err(|source| {
+        Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        }
+    })?;
+    Ok(dir.join(format!("{name}.toml")))
 }
 
 /// The adapter for a loaded profile. A profile that cannot become one — a bad URL, a token

@@ -274,3 +274,134 @@ fn json_summary_step_summary_list_and_probe() {
     assert_eq!(probe["turn"]["status"], "works");
     assert_eq!(probe["info"]["category"], "phone");
 }
+
+fn list_json(profile: &str, extra: &[&str]) -> (Option<i32>, Value) {
+    let out = ailevel()
+        .args(["list", "--device", profile, "--json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code(), v)
+}
+
+fn ids(cases: &Value) -> BTreeSet<String> {
+    cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn list_selects_by_glob_level_element_and_clause() {
+    let profile = "devices/sim/phone-l3.toml";
+    let (_, all) = list_json(profile, &[]);
+    let all = all["cases"].as_array().unwrap().clone();
+    let expect = |f: &dyn Fn(&Value) -> bool| -> BTreeSet<String> {
+        all.iter()
+            .filter(|c| f(c))
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (code, got) = list_json(profile, &["--case", "phone.alarm.*", "--level", "L1"]);
+    assert_eq!(code, Some(0));
+    let want =
+        expect(&|c| c["id"].as_str().unwrap().starts_with("phone.alarm.") && c["level"] == "L1");
+    assert!(!want.is_empty());
+    assert_eq!(ids(&got["cases"]), want);
+    assert_eq!(got["selection"]["case"][0], "phone.alarm.*");
+
+    // Values of one flag are alternatives.
+    let (_, got) = list_json(profile, &["--element", "memory", "--element", "security"]);
+    let want = expect(&|c| c["element"] == "memory" || c["element"] == "security");
+    assert_eq!(ids(&got["cases"]), want);
+
+    let (_, got) = list_json(profile, &["--clause", "177.1 §7.4"]);
+    let want = expect(&|c| {
+        c["clause"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .any(|p| p.trim() == "177.1 §7.4" || p.trim().starts_with("177.1 §7.4."))
+    });
+    assert!(!want.is_empty());
+    assert_eq!(ids(&got["cases"]), want);
+
+    for bad in [
+        &["--level", "L9"][..],
+        &["--element", "telepathy"],
+        &["--case", "no.such.case*"],
+    ] {
+        let (code, _) = list_json(profile, bad);
+        assert_eq!(code, Some(2), "{bad:?}");
+    }
+}
+
+#[test]
+fn a_selected_run_records_the_selection_and_grades_no_level() {
+    let (dir, out) = run(
+        "devices/sim/phone-l3.toml",
+        &[
+            "--level",
+            "L1",
+            "--element",
+            "execution",
+            "--trials",
+            "1",
+            "--lang",
+            "en",
+        ],
+        &[("LANG", "C"), ("LC_ALL", "")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let r = results(dir.path());
+    let (_, all) = list_json("devices/sim/phone-l3.toml", &[]);
+    let want: BTreeSet<String> = all["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["level"] == "L1" && c["element"] == "execution")
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids(&r["cases"]), want);
+    assert_eq!(r["run"]["selection"]["level"][0], "L1");
+    assert_eq!(r["run"]["selection"]["element"][0], "execution");
+    assert_eq!(r["grade"]["level"], Value::Null);
+    assert_eq!(r["grade"]["partial"], true);
+    assert_eq!(r["grade"]["meets_declared"], Value::Null);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("partial run, not graded"), "{stdout}");
+    let md = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(md.contains("only the cases selected by --level L1 --element execution"));
+
+    // regrade keeps it partial: the selection is in the results, not in the command line.
+    let re = dir.path().join("re.json");
+    let out = ailevel()
+        .arg("regrade")
+        .arg(dir.path().join("results.json"))
+        .arg("--out")
+        .arg(&re)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        std::fs::read(&re).unwrap(),
+        std::fs::read(dir.path().join("results.json")).unwrap()
+    );
+
+    // Nothing that needs a level may be asked of a subset.
+    for gate in [
+        &["--require-level", "L1"][..],
+        &["--require-declared"],
+        &["--certify"],
+    ] {
+        let mut args = vec!["--case", "phone.alarm.*"];
+        args.extend_from_slice(gate);
+        let (_d, out) = run("devices/sim/phone-l3.toml", &args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{gate:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("partial"), "{stderr}");
+    }
+}

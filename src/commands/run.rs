@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Context;
-use super::shared::{connect, load_inputs, write_file, write_outputs};
+use super::shared::{SelectArgs, apply_selection, connect, load_inputs, write_file, write_outputs};
 use super::values::Named;
 use crate::error::{Error, ExitCode, Result};
 use crate::grade::Gate;
@@ -103,6 +103,8 @@ pub struct RunArgs {
     /// phrasings of the suite's turns, drawn with the suite's. Its hash is recorded.
     #[arg(long, value_name = "DIR")]
     pub variants: Option<PathBuf>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Issue a certificate: refused (exit 6, results and reports still written) without a
     /// lab file, on an identity mismatch or an incomplete run.
     #[arg(long)]
@@ -113,8 +115,24 @@ impl RunArgs {
     /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
     /// print the level; returns the exit code the process should end with.
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
-        let (suite, profile, profile_sha) =
+        let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
+        let selection = apply_selection(&mut suite, self.select.selection())?;
+        if let Some(sel) = &selection {
+            // A subset cannot hold a level, so nothing that needs one may be asked of it.
+            for (asked, flag) in [
+                (self.require_level.is_some(), "--require-level"),
+                (self.require_declared, "--require-declared"),
+                (self.certify, "--certify"),
+            ] {
+                if asked {
+                    return Err(Error::Usage(format!(
+                        "{flag} needs a graded level, and a run limited by {} is partial",
+                        sel.describe()
+                    )));
+                }
+            }
+        }
         if let Some(req) = &self.require_level
             && crate::grade::rank(&suite.framework, Some(req)) == 0
         {
@@ -203,6 +221,10 @@ impl RunArgs {
             Some(journal),
         ))?;
         let mut results = results;
+        if selection.is_some() {
+            results.run.selection = selection;
+            crate::grade::derive(&suite.framework, &mut results);
+        }
         results.run.required_level =
             self.gate().map(|(level, _)| level.to_string()).or_else(|| {
                 self.require_declared
@@ -329,6 +351,10 @@ impl RunArgs {
 }
 
 fn default_out_dir(device: &Path) -> PathBuf {
+    let device = device
+        .to_str()
+        .and_then(|s| s.strip_prefix("sim:"))
+        .map_or(device, Path::new);
     let stem = device
         .file_stem()
         .map_or("run".into(), |s| s.to_string_lossy().into_owned());

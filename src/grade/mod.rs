@@ -85,7 +85,18 @@ pub fn grade(
         meets_declared,
         ladder,
         blocking,
+        partial: false,
     }
+}
+
+/// A grade from a selection of the cases: the ladder stays (how the selected cases did), but
+/// no level, declared-level verdict or blocker list is claimed from a subset.
+pub fn make_partial(g: &mut Grade) {
+    g.level = None;
+    g.provisional = false;
+    g.meets_declared = None;
+    g.blocking.clear();
+    g.partial = true;
 }
 
 /// Which gate a run was held to: `run --require-level` or `run --require-declared`.
@@ -216,6 +227,9 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         &results.scores,
         results.device.declared_level.as_deref(),
     );
+    if results.run.selection.is_some() {
+        make_partial(&mut results.grade);
+    }
     let count = |v: Verdict| results.cases.iter().filter(|c| c.verdict == v).count() as u32;
     results.summary = crate::results::Summary {
         cases: results.cases.len() as u32,

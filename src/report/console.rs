@@ -21,6 +21,7 @@ pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
         .and_then(|l| fw.levels.iter().find(|x| x.id == l))
     {
         Some(l) => format!("{} {} ({})", l.id, l.name.zh, l.name.en),
+        None if g.partial => m::PARTIAL_NOT_GRADED.get(lang).to_string(),
         None => m::CON_BELOW.fill(
             lang,
             &[("level", fw.levels.first().map_or("", |l| l.id.as_str()))],
@@ -44,6 +45,12 @@ pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
             ),
         ],
     )];
+    if let Some(sel) = results.run.selection.as_ref().filter(|_| g.partial) {
+        lines.push(format!(
+            "  {}",
+            m::NOTICE_PARTIAL.fill(lang, &[("selection", &sel.describe())])
+        ));
+    }
     if let (Some(declared), Some(false)) = (&g.declared_level, g.meets_declared) {
         lines.push(m::CON_DECLARED_MISSED.fill(lang, &[("level", declared)]));
     }
@@ -203,6 +210,8 @@ pub fn summary_json(
         },
         "level": g.level,
         "provisional": g.provisional,
+        "partial": g.partial,
+        "selection": results.run.selection,
         "declared_level": g.declared_level,
         "meets_declared": g.meets_declared,
         "gate": gate,

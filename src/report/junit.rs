@@ -34,7 +34,7 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     };
     let grade = match &r.grade.level {
         Some(id) => names.level(id),
-        None => names.below_lowest(lang),
+        None => names.no_level(r, lang),
     };
     let mut report = Report::new(format!(
         "{} — {} {} — {grade}",

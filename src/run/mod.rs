@@ -233,6 +233,7 @@ pub async fn run(
             phrasing: Some(opts.phrasing),
             variants: None,
             required_level: None,
+            selection: None,
         },
         framework: framework_ref(suite),
         suite: SuiteRef {

@@ -360,6 +360,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             phrasing: None,
             variants: None,
             required_level: None,
+            selection: None,
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),
@@ -404,6 +405,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             meets_declared: None,
             ladder: vec![],
             blocking: vec![],
+            partial: false,
         },
         summary: Summary {
             cases: 0,

@@ -262,17 +262,13 @@ impl RunArgs {
                 let text = m.render(lang).unwrap_or_else(|| m.en());
                 let _ = writeln!(ctx.stdout, "{}{text}", "  ".repeat(1 + *indent as usize));
             }
+            let cert = results.certification.certificate.as_ref();
+            for l in crate::report::console::certificate(&refused, cert, lang) {
+                let _ = writeln!(ctx.stdout, "{l}");
+            }
         }
         if !refused.is_empty() {
-            let mut text = String::from("  certificate refused:\n");
-            for why in &refused {
-                text.push_str(&format!("    - {why}\n"));
-            }
-            let _ = ctx.stdout.write_all(text.as_bytes());
             return Ok(ExitCode::CertificateRefused);
-        }
-        if let Some(c) = &results.certification.certificate {
-            let _ = writeln!(ctx.stdout, "  certificate {} issued {}", c.id, c.issued);
         }
         Ok(exit_code_for(
             &results,

@@ -143,6 +143,27 @@ fn first_failure(case: &CaseResult, lang: Lang) -> Option<String> {
 
 /// The console's language, from the locale environment as gettext reads it (`LC_ALL`, then
 /// `LC_MESSAGES`, then `LANG`): Chinese for a `zh` locale, English otherwise.
+/// What `run --certify` says about the certificate: its number, or each reason it was
+/// refused, in the console's language.
+pub fn certificate(
+    refused: &[crate::msg::Message],
+    cert: Option<&crate::lab::Certificate>,
+    lang: Lang,
+) -> Vec<String> {
+    if !refused.is_empty() {
+        let mut lines = vec![m::CON_CERT_REFUSED.get(lang).to_string()];
+        lines.extend(
+            refused
+                .iter()
+                .map(|why| format!("    - {}", crate::msg::localise(&why.en(), Some(why), lang))),
+        );
+        return lines;
+    }
+    cert.map(|c| m::CON_CERT_ISSUED.fill(lang, &[("id", &c.id), ("issued", &c.issued)]))
+        .into_iter()
+        .collect()
+}
+
 pub fn console_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()

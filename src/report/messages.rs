@@ -45,6 +45,7 @@ catalogue! {
     NOT_A_CERTIFICATE
         "本报告未签发证书（运行时未使用 --certify，或证书签发被拒绝）。"
         "No certificate was issued for this report (the run was not made with --certify, or a certificate was refused).";
+    CERT_REFUSED_BECAUSE "未签发证书的原因：" "A certificate was not issued because:";
     CERT_NUMBER "报告编号" "Report number";
     CERT_ISSUED "签发日期" "Date of issue";
     CERT_VALID_UNTIL "有效期至" "Valid until";
@@ -302,6 +303,8 @@ catalogue! {
         "  用例：{pass} 通过，{fail} 未通过，{inconclusive} 结论不确定，{not_applicable} 不适用；{trials} 次试验（{errors} 次设备错误），用时 {seconds} 秒"
         "  cases: {pass} pass, {fail} fail, {inconclusive} inconclusive, {not_applicable} not applicable; {trials} trials ({errors} device errors) in {seconds} s";
     CON_ABORTED "  运行已中止：{reason}" "  run aborted: {reason}";
+    CON_CERT_REFUSED "  未签发证书：" "  certificate refused:";
+    CON_CERT_ISSUED "  证书 {id} 已签发，签发日期 {issued}" "  certificate {id} issued {issued}";
     CON_RESULTS "  结果：{path}" "  results: {path}";
     CON_REPORT "  报告：{path}" "  report:  {path}";
     CON_TRIAL_ERROR "第 {trial} 次试验：{error}" "trial #{trial}: {error}";

@@ -7,6 +7,7 @@
 
 mod catalog;
 mod completions;
+mod diff;
 mod keygen;
 mod list;
 mod pdf;
@@ -31,6 +32,7 @@ use crate::error::{Error, ExitCode, Result};
 
 pub use catalog::{CatalogArgs, CatalogCommand};
 pub use completions::{CompletionsArgs, ManArgs};
+pub use diff::{DiffArgs, DiffFormat};
 pub use keygen::KeygenArgs;
 pub use list::{GroupBy, ListArgs};
 pub use probe::ProbeArgs;
@@ -72,6 +74,9 @@ pub enum Command {
     /// Render report.html, junit.xml and summary.md from a results file alone; the same file
     /// and options always give the same bytes.
     Report(ReportArgs),
+    /// Compare two runs: level change, new failures, fixes, verdict changes by element and
+    /// clause, latency; --fail-on-regression exits 9 on a regression.
+    Diff(DiffArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --out.
@@ -107,6 +112,7 @@ impl Cli {
             Command::List(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Regrade(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Diff(args) => args.exec(&mut ctx),
             Command::Completions(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Man(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Keygen(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),

@@ -163,6 +163,7 @@ fn measure(
             judge: None,
             retries: 0,
             retry_backoff: Duration::from_millis(1),
+            run_retries: None,
             case_timeout: None,
             secret: ailevel::run::blind::Secret::from_hex(&"6a".repeat(32)).unwrap(),
             device_seeds: ailevel::results::DeviceSeeds::Trial,

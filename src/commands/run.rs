@@ -67,12 +67,18 @@ pub struct RunArgs {
     /// Judge profile (TOML) for model-graded `judge` checks.
     #[arg(long)]
     pub judge: Option<PathBuf>,
-    /// Times a trial is run again, on a fresh session, after a transient device error
-    /// (refused, reset, timeout, 5xx). A failed check is never retried.
-    #[arg(long, default_value_t = 2)]
+    /// Retries one trial may spend after device errors: safe calls (session, state, close,
+    /// control) repeated in place, and restarts on a fresh session after a failed turn.
+    /// A failed check is never retried.
+    #[arg(long, default_value_t = 12)]
     pub retries: u32,
-    /// Wait before the first retry in milliseconds; doubled for each further one.
-    #[arg(long, default_value_t = 100)]
+    /// Retries the whole run may spend, so that a dead device ends the run quickly
+    /// [default: 4 per planned trial].
+    #[arg(long)]
+    pub run_retries: Option<u64>,
+    /// Wait before the first retry in milliseconds; doubled for each further one (at most
+    /// 2 s), with jitter drawn from the run seed.
+    #[arg(long, default_value_t = 20)]
     pub retry_backoff_ms: u64,
     /// Bound on one trial, all its attempts included, in milliseconds [default: none].
     #[arg(long)]
@@ -215,6 +221,7 @@ impl RunArgs {
             quiet: self.quiet,
             retries: self.retries,
             retry_backoff: Duration::from_millis(self.retry_backoff_ms),
+            run_retries: self.run_retries,
             case_timeout: self.case_timeout_ms.map(Duration::from_millis),
             phrasing: self.phrasing,
             variants,

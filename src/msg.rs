@@ -190,6 +190,7 @@ catalogue! {
     NONE "无" "none";
     CONTAINS_HIT "回复包含“{word}”" "reply contains “{word}”";
     CONTAINS_NONE "回复 {reply} 不含 {words} 中的任何一项" "reply {reply} contains none of {words}";
+    ECHO_ONLY "回复 {reply} 只是复述了输入，“{word}”来自复述" "reply {reply} only repeats the input; “{word}” is in the repeated part";
     NOT_CONTAINS_HIT "回复 {reply} 包含“{word}”" "reply {reply} contains “{word}”";
     NOT_CONTAINS_NONE "回复不含 {words} 中的任何一项" "reply contains none of {words}";
     MATCHES "回复匹配 /{pattern}/" "reply matches /{pattern}/";

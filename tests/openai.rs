@@ -23,6 +23,20 @@ enum Mode {
     BrokenStream,
     /// The model, on a server that ignores tools unless `tool_choice` is sent.
     ToolsOnlyWhenChosen,
+    /// The model, on a server that behaves like a named one (see [`Server`]).
+    Like(Server),
+}
+
+/// How a real server treats what the adapter sends.
+#[derive(Clone, Copy, Debug)]
+struct Server {
+    /// llama-cpp-python: tools are ignored unless `tool_choice` is sent.
+    needs_tool_choice: bool,
+    /// A streamed request that offers tools is answered (else HTTP 500, as llama-cpp-python's
+    /// function-calling chat format does).
+    streams_tools: bool,
+    /// Picture parts are taken (else HTTP 500; audio parts always are refused).
+    takes_image: bool,
 }
 
 #[derive(Clone)]
@@ -108,6 +122,15 @@ fn completion(content: &str, calls: &[(&str, &str)]) -> Value {
     json!({"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
 }
 
+/// The model's answer, streamed when the request asks for it.
+fn reply(body: &Value, content: &str, calls: &[(&str, &str)]) -> Response {
+    if body["stream"] == true {
+        ([("content-type", "text/event-stream")], sse(content, calls)).into_response()
+    } else {
+        axum::Json(completion(content, calls)).into_response()
+    }
+}
+
 impl Fake {
     fn refused(&self, headers: &HeaderMap) -> Option<Response> {
         let given = headers
@@ -136,6 +159,36 @@ impl Fake {
             Mode::BrokenStream => {
                 ([("content-type", "text/event-stream")], "data: {oops\n\n").into_response()
             }
+            Mode::Like(server) => {
+                let parts = |kind: &str| {
+                    body["messages"].as_array().into_iter().flatten().any(|m| {
+                        m["content"]
+                            .as_array()
+                            .is_some_and(|p| p.iter().any(|p| p["type"] == kind))
+                    })
+                };
+                let tools = body.get("tools").is_some();
+                let refused = if parts("input_audio") {
+                    Some("audio input is not supported")
+                } else if parts("image_url") && !server.takes_image {
+                    Some("image input is not supported")
+                } else if tools && body["stream"] == true && !server.streams_tools {
+                    Some("streaming is not supported with tools")
+                } else {
+                    None
+                };
+                if let Some(why) = refused {
+                    let e = json!({"error": {"message": why, "type": "server_error"}});
+                    return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(e)).into_response();
+                }
+                let (content, calls) =
+                    if tools && (!server.needs_tool_choice || body.get("tool_choice").is_some()) {
+                        model_answer(&body)
+                    } else {
+                        ("好的".into(), vec![])
+                    };
+                reply(&body, &content, &calls)
+            }
             Mode::Model | Mode::ToolsOnlyWhenChosen => {
                 // Like llama.cpp's server without a multimodal projector.
                 let audio = body["messages"].as_array().into_iter().flatten().any(|m| {
@@ -155,15 +208,7 @@ impl Fake {
                 } else {
                     ("好的".into(), vec![])
                 };
-                if body["stream"] == true {
-                    (
-                        [("content-type", "text/event-stream")],
-                        sse(&content, &calls),
-                    )
-                        .into_response()
-                } else {
-                    axum::Json(completion(&content, &calls)).into_response()
-                }
+                reply(&body, &content, &calls)
             }
         }
     }
@@ -832,4 +877,83 @@ fn requests_carry_the_profile_options_and_fit_the_context_budget() {
         messages.len()
     );
     assert!(requests[0]["messages"].as_array().unwrap().len() == 2);
+}
+
+/// An example profile pointed at `url`, with `drop` (a line prefix) left out.
+fn example_at(file: &str, url: &str, drop: Option<&str>) -> Arc<dyn Adapter> {
+    let text = std::fs::read_to_string(root().join("devices/examples").join(file)).unwrap();
+    let text: Vec<String> = text
+        .lines()
+        .filter(|l| drop.is_none_or(|d| !l.starts_with(d)))
+        .map(|l| {
+            if l.starts_with("base_url") {
+                format!("base_url = \"{url}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let profile: Profile = toml::from_str(&text.join("\n")).unwrap();
+    let suite = ailevel::suite::load_suite(&root().join("suites"), None).unwrap();
+    let mut opts = ConnectOptions::new(1, suite.actions_for(&profile.category));
+    opts.call_timeout = Duration::from_secs(5);
+    ailevel::device::connect(&profile, &opts).unwrap()
+}
+
+#[test]
+fn the_example_profiles_work_against_servers_that_behave_like_theirs() {
+    let rt = rt();
+    let like = |needs_tool_choice, streams_tools| Server {
+        needs_tool_choice,
+        streams_tools,
+        takes_image: false,
+    };
+    let examples = [
+        ("openai-llamacpp.toml", like(false, true)),
+        ("openai-llama-cpp-python.toml", like(true, false)),
+        ("openai-ollama.toml", like(false, false)),
+        ("openai-vllm.toml", like(false, true)),
+    ];
+    let alarm = |dev: Arc<dyn Adapter>| {
+        rt.block_on(async {
+            let s = dev.open_session(&SessionRequest::default()).await.unwrap();
+            dev.turn(&s, &said("明天早上七点叫我起床")).await
+        })
+    };
+    for (file, server) in examples {
+        let f = fake(Mode::Like(server), None);
+        let url = start(&rt, &f);
+        let turn = alarm(example_at(file, &url, None)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let names: Vec<&str> = turn.actions.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["alarm.create"], "{file} ({server:?})");
+        let profile: Profile = toml::from_str(
+            &std::fs::read_to_string(root().join("devices/examples").join(file)).unwrap(),
+        )
+        .unwrap();
+        let ailevel::device::AdapterConfig::Openai(cfg) = &profile.adapter else {
+            panic!("{file} is not an openai profile");
+        };
+        assert!(
+            cfg.inputs_taken().is_empty(),
+            "{file}: the server refuses media, so the profile declares none"
+        );
+    }
+    // Without the options they carry, the same servers ignore the tools or refuse the request.
+    let f = fake(Mode::Like(like(true, false)), None);
+    let url = start(&rt, &f);
+    let ignored = alarm(example_at(
+        "openai-llama-cpp-python.toml",
+        &url,
+        Some("tool_choice"),
+    ));
+    assert!(
+        ignored.unwrap().actions.is_empty(),
+        "tools ignored without tool_choice"
+    );
+    let streamed = alarm(example_at(
+        "openai-llama-cpp-python.toml",
+        &url,
+        Some("stream"),
+    ));
+    assert!(streamed.is_err(), "streaming with tools is refused");
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use crate::device::protocol::{Action, Turn};
+use crate::device::protocol::{Action, Input, Turn};
 use crate::msg::{self, Message};
 use crate::results::CheckOutcome;
 use crate::suite::model::{ActionCheck, Check, StateCheck};
@@ -28,6 +28,8 @@ pub struct TurnView<'a> {
     /// The case's next turn, when it was answered: a `confirm_before` check looks at what the
     /// device did once the user answered.
     pub next: Option<NextTurn<'a>>,
+    /// What the turn sent: text checks do not count words the reply only repeats from it.
+    pub input: Option<&'a Input>,
 }
 
 /// The turn after the one being checked: what the device answered, and what was expected.
@@ -75,11 +77,12 @@ impl Evaluator {
         match check {
             Check::Contains(want) => {
                 let folded = text::fold(reply);
-                match want
-                    .items()
-                    .iter()
-                    .find(|w| folded.contains(&text::fold(w)))
-                {
+                let hit = want.items().iter().find(|w| contains_entity(&folded, w));
+                match hit {
+                    Some(w) if only_echo(&folded, t.input) => (
+                        false,
+                        msg::ECHO_ONLY.with("reply", quote(reply)).with("word", w),
+                    ),
                     Some(w) => (true, msg::CONTAINS_HIT.with("word", w)),
                     None => (
                         false,
@@ -111,7 +114,14 @@ impl Evaluator {
             Check::Matches(pattern) => match self.regexes.get(pattern) {
                 Some(re) => {
                     let spaced = text::fold_spaced(reply);
-                    if re.is_match(&spaced) {
+                    if re.is_match(&spaced) && only_echo(&text::fold(reply), t.input) {
+                        (
+                            false,
+                            msg::ECHO_ONLY
+                                .with("reply", quote(reply))
+                                .with("word", pattern),
+                        )
+                    } else if re.is_match(&spaced) {
                         (true, msg::MATCHES.with("pattern", pattern))
                     } else {
                         (
@@ -379,7 +389,116 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-/// Equal as times of day, else as numbers, else as folded text.
+/// The shortest input a reply can be said to merely repeat: shorter ones ("你好", "确认")
+/// are what an honest reply also says.
+const ECHO_MIN_CHARS: usize = 8;
+
+/// Whether the (folded) reply merely repeats the turn's input: without its verbatim copies
+/// of the input text or of the injected event (its line or its data), when those are long
+/// enough to tell, not one letter of its own remains. An honest confirmation that restates
+/// the request ("已新建一个空白文档。") keeps its own words and is not an echo.
+fn only_echo(folded_reply: &str, input: Option<&Input>) -> bool {
+    let Some(input) = input else {
+        return false;
+    };
+    let mut spans: Vec<String> = Vec::new();
+    if let Some(t) = &input.text {
+        spans.push(text::fold(t));
+    }
+    if let Some(ev) = &input.event {
+        let data = Value::Object(ev.data.clone()).to_string();
+        spans.push(text::fold(&format!("[event: {}] {data}", ev.kind)));
+        spans.push(text::fold(&data));
+    }
+    spans.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = folded_reply.to_string();
+    let mut copied = false;
+    for s in spans.iter().filter(|s| s.chars().count() >= ECHO_MIN_CHARS) {
+        copied |= out.contains(s.as_str());
+        out = out.replace(s.as_str(), " ");
+    }
+    copied && !out.chars().any(char::is_alphanumeric)
+}
+
+/// The forms an entity is written in across zh and en, folded: a known city or contact by
+/// either name (from the terminal world's data), a date as ISO, 12月2日 / 12月2号,
+/// 十二月二日, Dec 2 / December 2 / 2 Dec.
+pub fn entity_forms(word: &str) -> Vec<String> {
+    let f = text::fold(word);
+    let mut out = vec![f.clone()];
+    for (zh, en) in crate::world::CITIES {
+        if f == *zh || f == text::fold(en) {
+            out.extend([zh.to_string(), text::fold(en)]);
+        }
+    }
+    for c in crate::world::CONTACTS {
+        if f == c.name || f == text::fold(c.en) {
+            out.extend([c.name.to_string(), text::fold(c.en)]);
+        }
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(word.trim(), "%Y-%m-%d") {
+        use chrono::Datelike;
+        const MONTHS: [&str; 12] = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        let (m, day) = (d.month(), d.day());
+        let full = MONTHS[m as usize - 1];
+        let (zm, zd) = (zh_numeral(m), zh_numeral(day));
+        out.extend([
+            format!("{m}月{day}日"),
+            format!("{m}月{day}号"),
+            format!("{zm}月{zd}日"),
+            format!("{zm}月{zd}号"),
+            format!("{full}{day}"),
+            format!("{}{day}", &full[..3]),
+            format!("{day}{full}"),
+            format!("{day}{}", &full[..3]),
+        ]);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// 1–31 in Chinese numerals (二, 十二, 二十一).
+fn zh_numeral(n: u32) -> String {
+    const D: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n as usize].to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", D[(n % 10) as usize]),
+        _ if n.is_multiple_of(10) => format!("{}十", D[(n / 10) as usize]),
+        _ => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
+    }
+}
+
+/// `hay` (folded) names `word` in one of its forms; a form that starts or ends in a digit
+/// must not run on into another number ("dec2" is not in "dec21", "2dec" not in "12dec").
+pub fn contains_entity(hay: &str, word: &str) -> bool {
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    entity_forms(word).iter().any(|form| {
+        let (first, last) = (form.chars().next(), form.chars().last());
+        hay.match_indices(form.as_str()).any(|(i, m)| {
+            let runs_on = digit(last) && digit(hay[i + m.len()..].chars().next());
+            let runs_in = digit(first) && digit(hay[..i].chars().next_back());
+            !runs_on && !runs_in
+        })
+    })
+}
+
+/// Equal as times of day, else as numbers, else as folded text, else as one entity (a city
+/// or contact by either of its names, a date in another form).
 pub fn scalar_eq(want: &Value, got: &Value) -> bool {
     if want == got {
         return true;
@@ -393,7 +512,8 @@ pub fn scalar_eq(want: &Value, got: &Value) -> bool {
     if let (Some(a), Some(b)) = (text::parse_number(&w), text::parse_number(&g)) {
         return (a - b).abs() < 1e-9;
     }
-    text::fold(&w) == text::fold(&g)
+    let g = text::fold(&g);
+    text::fold(&w) == g || entity_forms(&w).contains(&g)
 }
 
 fn state_check(s: &StateCheck, state: Option<&Value>) -> (bool, Message) {
@@ -468,6 +588,7 @@ mod tests {
                 latency_ms: latency,
                 judgements: &[],
                 next: None,
+                input: None,
             },
         );
         (o.passed, o.reason)
@@ -602,6 +723,7 @@ mod tests {
                     response: &next,
                     expect: next_expect,
                 }),
+                input: None,
             },
         );
         (o.passed, o.reason)
@@ -660,5 +782,139 @@ mod tests {
         assert!(!run(Check::LatencyMs(100), &t, None, 100.5).0);
         assert!(run(Check::ServedBy(vec![ServedBy::Device]), &t, None, 0.0).0);
         assert!(!run(Check::ServedBy(vec![ServedBy::Cloud]), &t, None, 0.0).0);
+    }
+
+    fn said_to(check: &Check, reply: &str, input: &Input) -> (bool, String) {
+        let t = turn(reply, vec![]);
+        let o = Evaluator::new([check]).evaluate(
+            check,
+            &TurnView {
+                response: &t,
+                state: None,
+                latency_ms: 0.0,
+                judgements: &[],
+                next: None,
+                input: Some(input),
+            },
+        );
+        (o.passed, o.reason)
+    }
+
+    fn words(w: &[&str]) -> Check {
+        Check::Contains(OneOrMany::Many(w.iter().map(|s| s.to_string()).collect()))
+    }
+
+    #[test]
+    fn a_city_or_contact_matches_in_either_language_in_replies_and_args() {
+        let t = turn("Beijing: sunny, 15 to 22 °C", vec![]);
+        assert!(run(words(&["北京"]), &t, None, 0.0).0);
+        assert!(
+            run(
+                words(&["shanghai"]),
+                &turn("上海今天多云", vec![]),
+                None,
+                0.0
+            )
+            .0
+        );
+        assert!(!run(words(&["北京"]), &turn("上海今天多云", vec![]), None, 0.0).0);
+        let call = turn("", vec![act("weather.query", json!({"city": "Beijing"}))]);
+        let want = Check::Action(ActionCheck {
+            name: "weather.query".into(),
+            args: args(json!({"city": "北京"})),
+            times: None,
+            target: None,
+        });
+        assert!(run(want, &call, None, 0.0).0);
+        assert!(scalar_eq(&json!("张三"), &json!("Zhang San")));
+        assert!(!scalar_eq(&json!("张三"), &json!("李四")));
+    }
+
+    #[test]
+    fn a_date_matches_in_its_zh_and_en_forms_but_not_another_day() {
+        let want = words(&["2026-12-02"]);
+        for said in [
+            "12月2日有雨",
+            "十二月二日晴",
+            "On Dec 2 it rains",
+            "2 December, sunny",
+            "2026-12-02",
+        ] {
+            assert!(
+                run(want.clone(), &turn(said, vec![]), None, 0.0).0,
+                "{said}"
+            );
+        }
+        for said in ["12月20日有雨", "Dec 21", "十二月二十日", "12 December"] {
+            assert!(
+                !run(want.clone(), &turn(said, vec![]), None, 0.0).0,
+                "{said}"
+            );
+        }
+        assert!(scalar_eq(&json!("2026-12-02"), &json!("12月2日")));
+    }
+
+    #[test]
+    fn repeating_the_input_or_the_event_line_earns_no_text_check() {
+        let asked = Input {
+            text: Some("北京今天天气怎么样".into()),
+            ..Input::default()
+        };
+        let (ok, why) = said_to(&words(&["北京"]), "北京今天天气怎么样？", &asked);
+        assert!(!ok && why.contains("only repeats"), "{why}");
+        assert!(
+            said_to(
+                &words(&["北京"]),
+                "北京今天天气怎么样？北京今天晴。",
+                &asked
+            )
+            .0
+        );
+        // An honest confirmation restates the request: that is not parroting.
+        let doc = Input {
+            text: Some("新建一个空白演示文稿".into()),
+            ..Input::default()
+        };
+        assert!(said_to(&words(&["新建"]), "好的，已新建一个空白演示文稿", &doc).0);
+        assert!(said_to(&words(&["新建"]), "已新建一个空白演示文稿。", &doc).0);
+        let alarm = Input {
+            text: Some("明天早上七点叫我起床".into()),
+            ..Input::default()
+        };
+        assert!(said_to(&words(&["七点"]), "好的，已设置明天早上七点的闹钟", &alarm).0);
+        // A short input said back is what an honest reply says too.
+        let hello = Input {
+            text: Some("你好".into()),
+            ..Input::default()
+        };
+        assert!(said_to(&words(&["你好"]), "你好！", &hello).0);
+        let event = Input {
+            event: Some(crate::device::protocol::Event {
+                kind: "calendar".into(),
+                data: args(json!({"title": "项目评审", "starts_in_min": 15})),
+            }),
+            ..Input::default()
+        };
+        let line = "[event: calendar] {\"title\":\"项目评审\",\"starts_in_min\":15}";
+        assert!(!said_to(&words(&["项目评审"]), line, &event).0);
+        assert!(
+            said_to(
+                &words(&["项目评审"]),
+                "15分钟后有项目评审，要提醒你吗？",
+                &event
+            )
+            .0
+        );
+        let re = Check::Matches("天气".into());
+        assert!(!said_to(&re, "北京今天天气怎么样", &asked).0);
+        // Saying a banned word counts even when it is repeated.
+        assert!(
+            !said_to(
+                &Check::NotContains(OneOrMany::One("北京".into())),
+                "北京今天天气怎么样",
+                &asked
+            )
+            .0
+        );
     }
 }

@@ -26,6 +26,7 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
                     latency_ms: rec.latency_ms,
                     judgements: &rec.judgements,
                     next,
+                    input: Some(&rec.input),
                 };
                 // A state the device failed to give is the device's error, recorded with the
                 // turn; its state checks are not evidence either way.

@@ -263,6 +263,18 @@ catalogue! {
     OVERALL_BELOW "总分 {score} 低于阈值 {min}" "overall score {score} below the threshold {min}";
     ELEMENT_NONE "主要要素 {element} 在 {level} 没有适用的用例" "primary element {element} has no applicable cases at {level}";
     ELEMENT_BELOW "主要要素 {element} 得分 {score}，低于阈值 {min}" "primary element {element} scored {score} below the threshold {min}";
+    // CI gates (`run --require-level`, `--require-declared`).
+    REQUIRED_MISSED
+        "--require-level {required}：评定等级为 {level}，低于要求等级"
+        "--require-level {required}: graded {level}, below the required level";
+    DECLARED_MISSED
+        "--require-declared：申报等级为 {required}，评定等级为 {level}，未达到申报等级"
+        "--require-declared: declared {required}, graded {level}, below the declared level";
+    BELOW_LEVEL "低于 {level}" "below {level}";
+    STEP_NOT_HELD "{level} 未达到，原因：" "{level} not held because:";
+    GATE_ABORTED
+        "运行未完成（设备中途失去响应），评定等级不可作为门禁依据"
+        "the run did not finish (the device stopped answering), so its level cannot pass the gate";
     // The run (run).
     ABORTED_UNREACHABLE
         "设备连续 {n} 次试验无法连接或无响应"

@@ -101,6 +101,7 @@ catalogue! {
     DECLARED_LEVEL "申报等级" "Declared level";
     DECLARED_MET "已达到" "met";
     DECLARED_NOT_MET "未达到" "not met";
+    DECLARED_NOT_EVALUATED "部分运行，未评定" "not evaluated (partial run)";
     DECLARED_NONE "未申报" "none declared";
     BLOCKING_NEXT "阻碍达到更高等级的用例" "Cases blocking the next level";
     NOTICE_PROVISIONAL_LEVELS
@@ -169,6 +170,13 @@ catalogue! {
     HELD_YES "达到" "held";
     HELD_NO "未达到" "not held";
     NOT_GRADED "未判定" "not graded";
+    PARTIAL_NOT_GRADED "部分运行，未评定等级" "partial run, not graded";
+    NOTICE_PARTIAL
+        "本次运行只包含 {selection} 选中的用例：未由部分用例评定等级，各级结果仅供参考。"
+        "This run covered only the cases selected by {selection}: no level is graded from a subset, and the ladder shows only how those cases did.";
+    ABOVE_REQUIRED
+        "高于要求等级 {required}（本用例为 {level}），不计入：{verdict}，{reason}"
+        "above the required level {required} (this case is {level}), not counted: {verdict}, {reason}";
     REASONS "依据" "Reasons";
     BLOCKING_CASES "阻碍用例" "Blocking cases";
     CLAUSE "条款" "Clause";

@@ -27,9 +27,9 @@ const CATEGORIES: [&str; 7] = ["phone", "pc", "tv", "glasses", "car", "speaker",
 const MIN_SHARE: f64 = 0.74;
 
 /// The floor on held-out rewordings (tests/data/heldout), which the simulators were never
-/// tuned to: far below the target today (a third to two thirds per simulator when first
-/// measured), kept as a ratchet so understanding cannot silently get worse.
-const MIN_SHARE_HELDOUT: f64 = 0.25;
+/// tuned to: below the target today (57–81 % per simulator, L2–L4), kept as a ratchet so
+/// understanding cannot silently get worse.
+const MIN_SHARE_HELDOUT: f64 = 0.55;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -10,6 +10,7 @@ mod completions;
 mod diff;
 mod keygen;
 mod list;
+mod merge;
 mod pdf;
 mod probe;
 mod regrade;
@@ -35,6 +36,7 @@ pub use completions::{CompletionsArgs, ManArgs};
 pub use diff::{DiffArgs, DiffFormat};
 pub use keygen::KeygenArgs;
 pub use list::{GroupBy, ListArgs};
+pub use merge::MergeArgs;
 pub use probe::ProbeArgs;
 pub use regrade::RegradeArgs;
 pub use report::ReportArgs;
@@ -60,7 +62,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the suite against a device, grade it, and write results.json and report.html.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Ask a device what it is and try each protocol operation once; exit 3 if it cannot be used.
     Probe(ProbeArgs),
     /// The reference simulator as a device.
@@ -77,6 +79,10 @@ pub enum Command {
     /// Compare two runs: level change, new failures, fixes, verdict changes by element and
     /// clause, latency; --fail-on-regression exits 9 on a regression.
     Diff(DiffArgs),
+    /// Put the results of `run --shard K/N` processes back together: checks they are the N
+    /// shards of one run (same hashes, seed, settings; no overlap; none missing) and grades
+    /// the whole.
+    Merge(MergeArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --out.
@@ -113,6 +119,7 @@ impl Cli {
             Command::Regrade(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Diff(args) => args.exec(&mut ctx),
+            Command::Merge(args) => args.exec(&mut ctx),
             Command::Completions(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Man(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Keygen(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),

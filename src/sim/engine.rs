@@ -1666,10 +1666,14 @@ fn original_content(raw: &str, normalized: &str) -> String {
     let folded =
         unicode_normalization::UnicodeNormalization::nfkc(folded.as_str()).collect::<String>();
     let lower = folded.to_lowercase();
+    // Lower-casing may change a character's byte length while the total stays equal, so the
+    // offset found in `lower` is only trusted when it slices `folded` to the same text.
     if lower.len() == folded.len()
         && let Some(pos) = lower.find(normalized)
+        && let Some(original) = folded.get(pos..pos + normalized.len())
+        && original.to_lowercase() == normalized
     {
-        return folded[pos..pos + normalized.len()].to_string();
+        return original.to_string();
     }
     normalized.to_string()
 }

@@ -691,6 +691,21 @@ fn a_run_through_a_chat_endpoint_grades_what_it_can_and_says_why_not_the_rest() 
         assert_eq!(case(id)["verdict"], "pass", "{id}: {}", case(id));
     }
     let settings = &r["device"]["adapter_settings"];
+    let offered = settings["tools_offered"].as_array().unwrap();
+    assert!(
+        offered.contains(&json!("alarm.create"))
+            && offered.contains(&json!("request_confirmation"))
+    );
+    // The report says the tools were offered and used, in both its forms.
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let line = format!("向模型提供了 {} 个工具", offered.len());
+    for (form, text) in [("summary.md", &summary), ("report.html", &html)] {
+        assert!(
+            text.contains(&line) && text.contains("alarm.create"),
+            "{form}: {text}"
+        );
+    }
     assert_eq!(settings["model"], "test-model");
     assert_eq!(settings["temperature"], 0.0);
     assert_eq!(settings["seed"], 42);
@@ -826,6 +841,11 @@ fn probe_finds_refused_audio_and_tools_ignored_without_tool_choice() {
     assert!(said.contains("refuses audio input"), "{said}");
     assert!(said.contains("called `alarm__create`"), "{said}");
     assert!(said.contains("set `tool_choice = \"auto\"`"), "{said}");
+    // A run through it says, in the report, that the model never called a tool.
+    let out = dir.path().join("ignored");
+    run_phone(&chat_profile(dir.path(), &url, "inputs = []"), &out);
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("端点可能忽略了工具"), "{summary}");
     let said = probe("tool_choice = \"auto\"\ninputs = [\"image\"]");
     assert!(!said.contains("warning: with the profile"), "{said}");
     let requests = f.requests.lock().unwrap();

@@ -111,6 +111,8 @@ catalogue! {
         "{levels}的阈值为 ailevel 暂行取值，并非标准原文。"
         "Thresholds are provisional for {levels}: ailevel's values, not the standard's.";
     NOTICE_FEATURE_CONFLICTS "设备功能声明存在矛盾：{conflicts}" "The device's features are declared inconsistently: {conflicts}";
+    NOTICE_TOOLS_USED "向模型提供了 {offered} 个工具；{used} / {turns} 个已答轮次调用了工具（用过的：{names}）。" "{offered} tools were offered to the model; {used} of {turns} answered turns called one (used: {names}).";
+    NOTICE_TOOLS_UNUSED "向模型提供了 {offered} 个工具，但 {turns} 个已答轮次中没有一次调用：端点可能忽略了工具（运行 `ailevel probe`；有的服务器需要设置 `tool_choice`）。" "{offered} tools were offered to the model, yet none of {turns} answered turns called one: the endpoint may ignore tools (run `ailevel probe`; some servers need `tool_choice`).";
     NOTICE_VARIANTS "本次运行使用了实验室私有措辞池（SHA-256 {sha256}，共 {phrasings} 条措辞），{drawn} 个试验轮次发送了其中的措辞。" "This run drew from the lab's private phrasing pool (SHA-256 {sha256}, {phrasings} phrasings); {drawn} trial turns sent one of them.";
     PHRASING "措辞" "Phrasing";
     PHRASING_DRAWN "每次试验按种子抽取" "drawn per trial from the seed";

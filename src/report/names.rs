@@ -105,6 +105,45 @@ impl<'a> Names<'a> {
 /// What a reader must know before trusting the level, each flagged when it is a warning:
 /// an aborted run, contradictory feature declarations, and the provisional parts of the
 /// framework.
+/// For a chat endpoint offered tools: how many answered turns called one, and which —
+/// a warning when none did, since every `no_action` check then passes for free.
+fn tools_notice(r: &Results, lang: Lang) -> Option<(bool, String)> {
+    let offered = r
+        .device
+        .adapter_settings
+        .as_ref()?
+        .get("tools_offered")?
+        .as_array()?
+        .len();
+    let responses = r
+        .cases
+        .iter()
+        .flat_map(|c| &c.trials)
+        .flat_map(|t| &t.turns)
+        .filter_map(|t| t.response.as_ref());
+    let (mut turns, mut used) = (0usize, 0usize);
+    let mut names = std::collections::BTreeSet::new();
+    for resp in responses {
+        turns += 1;
+        if !resp.actions.is_empty() || resp.needs_confirmation == Some(true) {
+            used += 1;
+        }
+        names.extend(resp.actions.iter().map(|a| a.name.as_str()));
+    }
+    let fill = [
+        ("offered", offered.to_string()),
+        ("used", used.to_string()),
+        ("turns", turns.to_string()),
+        ("names", names.into_iter().collect::<Vec<_>>().join(", ")),
+    ];
+    let fill: Vec<(&str, &str)> = fill.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Some(if used == 0 && turns > 0 {
+        (true, m::NOTICE_TOOLS_UNUSED.fill(lang, &fill))
+    } else {
+        (false, m::NOTICE_TOOLS_USED.fill(lang, &fill))
+    })
+}
+
 pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
     let lang = names.lang;
     let mut out = Vec::new();
@@ -128,6 +167,9 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
             true,
             m::NOTICE_FEATURE_CONFLICTS.fill(lang, &[("conflicts", &conflicts)]),
         ));
+    }
+    if let Some(n) = tools_notice(r, lang) {
+        out.push(n);
     }
     if let Some(v) = &r.run.variants {
         out.push((

@@ -267,7 +267,7 @@ pub async fn run(
             declared_level: profile.declared_level.clone(),
             features: profile.features.clone(),
             adapter: profile.adapter.kind().into(),
-            adapter_settings: profile.adapter.recorded_settings(),
+            adapter_settings: recorded_settings(profile, suite),
             feature_conflicts: feature_conflicts(fw, profile, &info.features),
             info: Some(info),
         },
@@ -394,6 +394,28 @@ fn feature_conflicts(
 
 pub fn framework_ref(suite: &LoadedSuite) -> FrameworkRef {
     framework_ref_of(&suite.framework, &suite.framework_sha256)
+}
+
+/// The adapter's settings for results; for a chat endpoint offered tools, with the tools'
+/// names (`tools_offered`), so a report can say whether the model ever used them.
+fn recorded_settings(
+    profile: &Profile,
+    suite: &LoadedSuite,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut settings = profile.adapter.recorded_settings()?;
+    if let crate::device::AdapterConfig::Openai(cfg) = &profile.adapter
+        && cfg.tools.unwrap_or(true)
+    {
+        let mut names: Vec<String> = suite
+            .actions_for(&profile.category)
+            .actions
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
+        names.push(crate::device::openai::CONFIRM_TOOL.into());
+        settings.insert("tools_offered".into(), serde_json::json!(names));
+    }
+    Some(settings)
 }
 
 /// The results' record of a framework: its identity, presentation data and full definition.

@@ -44,9 +44,11 @@ impl ExitCode {
     /// test holds the README to this).
     pub fn meaning(self) -> &'static str {
         match self {
-            ExitCode::Ok => "done, and the level is at least `--require-level` when given",
+            ExitCode::Ok => {
+                "done, and the level is at least `--require-level` (or the declared level, `--require-declared`) when given"
+            }
             ExitCode::BelowRequired => {
-                "the run finished, but the level is below `--require-level`; `catalog check`: not eligible under the policy (every reason is printed)"
+                "the run finished, but the level is below `--require-level` (or the declared level, `--require-declared`), and why is printed; `catalog check`: not eligible under the policy (every reason is printed)"
             }
             ExitCode::Invalid => {
                 "bad arguments, or an invalid suite, framework, profile or results file (the message names the file, line and field)"

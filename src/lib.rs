@@ -9,6 +9,7 @@ pub mod attest;
 pub mod catalog;
 pub mod commands;
 pub mod device;
+pub mod embedded;
 pub mod error;
 pub mod files;
 pub mod grade;

@@ -263,10 +263,51 @@ catalogue! {
     OVERALL_BELOW "总分 {score} 低于阈值 {min}" "overall score {score} below the threshold {min}";
     ELEMENT_NONE "主要要素 {element} 在 {level} 没有适用的用例" "primary element {element} has no applicable cases at {level}";
     ELEMENT_BELOW "主要要素 {element} 得分 {score}，低于阈值 {min}" "primary element {element} scored {score} below the threshold {min}";
+    // CI gates (`run --require-level`, `--require-declared`).
+    REQUIRED_MISSED
+        "--require-level {required}：评定等级为 {level}，低于要求等级"
+        "--require-level {required}: graded {level}, below the required level";
+    DECLARED_MISSED
+        "--require-declared：申报等级为 {required}，评定等级为 {level}，未达到申报等级"
+        "--require-declared: declared {required}, graded {level}, below the declared level";
+    BELOW_LEVEL "低于 {level}" "below {level}";
+    STEP_NOT_HELD "{level} 未达到，原因：" "{level} not held because:";
+    GATE_ABORTED
+        "运行未完成（设备中途失去响应），评定等级不可作为门禁依据"
+        "the run did not finish (the device stopped answering), so its level cannot pass the gate";
     // The run (run).
     ABORTED_UNREACHABLE
         "设备连续 {n} 次试验无法连接或无响应"
         "device unreachable or unresponsive in {n} consecutive trials";
+    // Why a certificate is refused (attest::certify).
+    CERT_NO_LAB "未提供实验室文件（--lab FILE 或 AILEVEL_LAB）" "no lab file was given (--lab FILE or AILEVEL_LAB)";
+    CERT_NO_SESSION "未提供检验记录文件（--session FILE）" "no session file was given (--session FILE)";
+    CERT_NO_OPERATOR "检验记录未写明检验员" "the session names no operator";
+    CERT_NO_REVIEWER "检验记录未写明审核员" "the session names no reviewer";
+    CERT_OPERATOR_IS_REVIEWER "检验员（{name}）不能同时担任审核员" "the operator ({name}) cannot also be the reviewer";
+    CERT_CALIBRATION_DUE
+        "检验设备 {id}（{model}）的校准有效期至 {due}，早于检验日期 {day}"
+        "equipment {id} ({model}) was due for calibration on {due}, before the test on {day}";
+    CERT_NO_IDENTITY "设备未报告自身标识" "the device did not report its identity";
+    CERT_IDENTITY_MISMATCH
+        "设备报告的{field}为 `{reported}`，申报值为 `{declared}`"
+        "the device reports {field} `{reported}`, declared `{declared}`";
+    ID_FIELD_VENDOR "厂商" "vendor";
+    ID_FIELD_MODEL "型号" "model";
+    ID_FIELD_CATEGORY "类别" "category";
+    ID_FIELD_FIRMWARE "固件版本" "firmware";
+    ID_FIELD_BUILD "构建指纹" "build fingerprint";
+    ID_FIELD_SERIAL "序列号" "serial number";
+    CERT_ABORTED "运行已中止：{reason}" "the run was aborted: {reason}";
+    CERT_SOME_NOT_RUN "部分试验未运行" "some trials did not run";
+    CERT_INCOMPLETE
+        "运行不完整：必测用例 {cases} 结论不确定"
+        "the run is incomplete: mandatory case(s) {cases} are inconclusive";
+    CERT_NEEDS_SEQUENCE
+        "实验室的报告编号格式 `{pattern}` 需要检验记录中的 `sequence`"
+        "the lab's report-number pattern `{pattern}` needs the session's `sequence`";
+    CERT_BAD_TIME "`{time}` 不是 RFC 3339 时间，无法确定日期" "`{time}` is not an RFC 3339 time, so there is no date";
+    CERT_BAD_PATTERN "实验室的报告编号格式无效：{error}" "the lab's report-number pattern is invalid: {error}";
 }
 
 #[cfg(test)]

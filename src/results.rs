@@ -134,6 +134,14 @@ pub struct RunInfo {
     /// The private variant pool the draw included (`run --variants`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<VariantsRef>,
+    /// The level CI required (`run --require-level`, or the declared one under
+    /// `--require-declared`); JUnit counts cases up to it and reports those above as skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_level: Option<String>,
+    /// The cases the run was limited to (`run --case`, `--level`, `--element`, `--clause`);
+    /// absent when it covered the whole suite. A selected run is partial: no level is graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<crate::suite::select::Selection>,
 }
 
 /// A private variant pool as used by a run: which one, and how much of it trials sent.
@@ -413,6 +421,10 @@ pub struct Grade {
     pub ladder: Vec<LadderStep>,
     /// Cases that keep the device from the next level.
     pub blocking: Vec<String>,
+    /// True when the run covered only a selection of the cases (`run.selection`): the ladder
+    /// says how the selected cases went, but no level is decided from a subset.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

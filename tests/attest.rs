@@ -62,6 +62,7 @@ fn fast_profile(lab: &Lab, name: &str) -> PathBuf {
 
 fn certify(lab: &Lab, profile: &Path, out: &Path) -> std::process::Output {
     ailevel()
+        .env("LC_ALL", "C")
         .args(["run", "--quiet", "--trials", "1", "--certify", "--device"])
         .arg(profile)
         .arg("--lab")
@@ -324,9 +325,15 @@ fn a_device_that_is_not_what_its_profile_says_is_flagged_and_refused_a_certifica
     let o = certify(&lab, &profile, &out);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(6), "{stdout}");
-    for field in ["vendor", "model", "firmware"] {
+    for (field, reported, declared) in [
+        ("vendor", "ailevel reference", "Acme"),
+        ("model", "SimPhone L3", "Phone X1"),
+        ("firmware", "sim-0.1.0", "1.4.2"),
+    ] {
         assert!(
-            stdout.contains(&format!("the device reports {field}")),
+            stdout.contains(&format!(
+                "the device reports {field} `{reported}`, declared `{declared}`"
+            )),
             "{stdout}"
         );
     }

@@ -110,6 +110,10 @@ fn run_zh(out: &Path) -> String {
             "1",
         ])
         .args(["--seed", "7", "--lang", "zh-CN"])
+        // A lab run with no session: the certificate is refused, and the reasons are
+        // sentences of the harness too.
+        .args(["--certify", "--lab", "labs/example-lab.toml"])
+        .env_remove("AILEVEL_LAB")
         .arg("--out")
         .arg(out)
         .output()
@@ -151,6 +155,11 @@ fn zh_cn_reports_and_console_carry_no_english_sentence_of_the_harness() {
     // The run had something to say: failures and not-applicable cases, in Chinese.
     assert!(console.contains("未达到"), "{console}");
     assert!(html.contains("必测用例"), "ladder reasons in Chinese");
+    assert!(console.contains("未提供检验记录文件"), "{console}");
+    assert!(
+        html.contains("未提供检验记录文件"),
+        "refusals in the report"
+    );
 }
 
 #[test]

@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 /// `device::protocol` (the ATP/1 types the simulator also speaks), `sim` the reference
 /// simulator, `crate` the root (`lib.rs`: `HARNESS_VERSION`, re-exports).
 const LAYERS: &[&str] = &[
-    "crate", "text", "msg", "hash", "error", "yaml", "schema", "files", "protocol", "world",
-    "suite", "sim", "device", "lab", "results", "score", "grade", "run", "attest", "report",
-    "catalog", "commands",
+    "crate", "text", "msg", "hash", "error", "yaml", "schema", "files", "embedded", "protocol",
+    "world", "suite", "sim", "device", "lab", "results", "score", "grade", "run", "attest",
+    "report", "catalog", "commands",
 ];
 
 /// Components whose files are not checked for cycles among themselves. The simulator's

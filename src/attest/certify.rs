@@ -13,25 +13,27 @@
 use chrono::{Months, NaiveDate};
 
 use crate::lab::{self, Certificate};
+use crate::msg::{self, Arg, Message, Template};
 use crate::results::{Results, Verdict};
 
-/// Why a certificate cannot be issued, each reason a sentence.
-pub fn refusals(r: &Results) -> Vec<String> {
+/// Why a certificate cannot be issued, each reason a catalogue message, so the console and
+/// the reports can say it in the reader's language.
+pub fn refusals(r: &Results) -> Vec<Message> {
     let mut out = Vec::new();
     let c = &r.certification;
     let Some(lab) = &c.lab else {
-        out.push("no lab file was given (--lab FILE or AILEVEL_LAB)".to_string());
+        out.push(msg::CERT_NO_LAB.msg());
         return out;
     };
     let lab = &lab.lab;
     match &c.session {
-        None => out.push("no session file was given (--session FILE)".to_string()),
+        None => out.push(msg::CERT_NO_SESSION.msg()),
         Some(s) => {
             match (&s.operator, &s.reviewer) {
-                (None, _) => out.push("the session names no operator".to_string()),
-                (_, None) => out.push("the session names no reviewer".to_string()),
+                (None, _) => out.push(msg::CERT_NO_OPERATOR.msg()),
+                (_, None) => out.push(msg::CERT_NO_REVIEWER.msg()),
                 (Some(o), Some(rv)) if o.trim() == rv.trim() => {
-                    out.push(format!("the operator ({o}) cannot also be the reviewer"))
+                    out.push(msg::CERT_OPERATOR_IS_REVIEWER.with("name", o))
                 }
                 _ => {}
             }
@@ -44,33 +46,35 @@ pub fn refusals(r: &Results) -> Vec<String> {
                 if let (Some(due), Some(day)) = (due, test_date)
                     && due < day
                 {
-                    out.push(format!(
-                        "equipment {} ({}) was due for calibration on {due}, before the test on {day}",
-                        e.id, e.model
-                    ));
+                    out.push(
+                        msg::CERT_CALIBRATION_DUE
+                            .with("id", &e.id)
+                            .with("model", &e.model)
+                            .with("due", due.to_string())
+                            .with("day", day.to_string()),
+                    );
                 }
             }
         }
     }
     if r.device.info.is_none() {
-        out.push("the device did not report its identity".to_string());
+        out.push(msg::CERT_NO_IDENTITY.msg());
     }
     for f in c.identity_findings() {
-        out.push(format!(
-            "the device reports {} `{}`, the profile says `{}`",
-            f.field,
-            f.reported.as_deref().unwrap_or(""),
-            f.declared.as_deref().unwrap_or("")
-        ));
+        out.push(
+            msg::CERT_IDENTITY_MISMATCH
+                .with("field", field_name(&f.field))
+                .with("reported", f.reported.as_deref().unwrap_or(""))
+                .with("declared", f.declared.as_deref().unwrap_or("")),
+        );
     }
     if r.run.aborted {
-        out.push(format!(
-            "the run was aborted: {}",
-            r.run
-                .abort_reason
-                .as_deref()
-                .unwrap_or("some trials did not run")
-        ));
+        let reason: Arg = match (&r.run.abort_message, &r.run.abort_reason) {
+            (Some(m), _) => m.clone().into(),
+            (None, Some(text)) => text.into(),
+            (None, None) => msg::CERT_SOME_NOT_RUN.msg().into(),
+        };
+        out.push(msg::CERT_ABORTED.with("reason", reason));
     }
     let inconclusive: Vec<&str> = r
         .cases
@@ -79,10 +83,7 @@ pub fn refusals(r: &Results) -> Vec<String> {
         .map(|c| c.id.as_str())
         .collect();
     if !inconclusive.is_empty() {
-        out.push(format!(
-            "the run is incomplete: mandatory case(s) {} are inconclusive",
-            inconclusive.join(", ")
-        ));
+        out.push(msg::CERT_INCOMPLETE.with("cases", inconclusive.join(", ")));
     }
     if let Err(e) = lab::report_number(
         lab,
@@ -95,9 +96,24 @@ pub fn refusals(r: &Results) -> Vec<String> {
     out
 }
 
+/// The name of an identity field (`IdentityField::field`), in the reader's language; a
+/// field this version does not know is shown as its key.
+fn field_name(field: &str) -> Arg {
+    let t: Template = match field {
+        "vendor" => msg::ID_FIELD_VENDOR,
+        "model" => msg::ID_FIELD_MODEL,
+        "category" => msg::ID_FIELD_CATEGORY,
+        "firmware" => msg::ID_FIELD_FIRMWARE,
+        "build_fingerprint" => msg::ID_FIELD_BUILD,
+        "serial" => msg::ID_FIELD_SERIAL,
+        other => return other.into(),
+    };
+    t.msg().into()
+}
+
 /// The certificate for a run with no refusals: its number, the issue date (the day the run
 /// finished, in the lab's zone) and, when the lab sets a validity, the last valid day.
-pub fn issue(r: &Results) -> Result<Certificate, Vec<String>> {
+pub fn issue(r: &Results) -> Result<Certificate, Vec<Message>> {
     let refused = refusals(r);
     if !refused.is_empty() {
         return Err(refused);
@@ -112,7 +128,7 @@ pub fn issue(r: &Results) -> Result<Certificate, Vec<String>> {
     )
     .map_err(|e| vec![e])?;
     let issued = lab::local_date(&r.run.finished_at, &lab.time_zone)
-        .ok_or_else(|| vec![format!("`{}` is not an RFC 3339 time", r.run.finished_at)])?;
+        .ok_or_else(|| vec![msg::CERT_BAD_TIME.with("time", &r.run.finished_at)])?;
     let valid_until = lab.validity_months.and_then(|m| {
         issued
             .checked_add_months(Months::new(m))

@@ -376,7 +376,7 @@ fn check_certificate(r: &Results) -> Check {
             format!(
                 "{} should not have been issued: {}",
                 cert.id,
-                why.join("; ")
+                why.iter().map(|m| m.en()).collect::<Vec<_>>().join("; ")
             ),
         ),
     }

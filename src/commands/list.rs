@@ -2,15 +2,18 @@
 //! the suite's coverage matrix.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::Context;
-use super::shared::load_inputs;
+use super::shared::{SelectArgs, apply_selection, load_inputs};
+use crate::device::Profile;
 use crate::error::{Error, Result};
 use crate::run::plan::PlannedCase;
 use crate::suite;
+use crate::suite::LoadedSuite;
+use crate::suite::select::Selection;
 
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
@@ -40,6 +43,11 @@ pub struct ListArgs {
     pub framework: Option<PathBuf>,
     #[arg(long)]
     pub trials: Option<u32>,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Print the cases as one JSON object instead of a table (not with --coverage).
+    #[arg(long, conflicts_with = "coverage")]
+    pub json: bool,
 }
 
 /// How `list` groups its rows (without it: suite order). No doc comments on the variants:
@@ -56,14 +64,29 @@ impl ListArgs {
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
         match (self.coverage, &self.device) {
             (true, _) => self.coverage(ctx.stdout),
-            (false, Some(device)) => list(
-                &self.suite,
-                self.framework.as_deref(),
-                device,
-                self.trials,
-                self.group_by,
-                ctx.stdout,
-            ),
+            (false, Some(device)) => {
+                let (mut suite, profile, _) =
+                    load_inputs(&self.suite, self.framework.as_deref(), device)?;
+                let selection = apply_selection(&mut suite, self.select.selection())?;
+                if self.json {
+                    list_json(
+                        &suite,
+                        &profile,
+                        selection.as_ref(),
+                        self.trials,
+                        ctx.stdout,
+                    )
+                } else {
+                    list(
+                        &suite,
+                        &profile,
+                        selection.as_ref(),
+                        self.trials,
+                        self.group_by,
+                        ctx.stdout,
+                    )
+                }
+            }
             (false, None) => Err(Error::Usage(
                 "--device is required unless --coverage".into(),
             )),
@@ -75,7 +98,7 @@ impl ListArgs {
     /// Per category, the level × element matrix of case counts; with `--phrasings`, every
     /// case's phrasings per turn.
     fn coverage(&self, w: &mut dyn Write) -> Result<()> {
-        let suite = suite::load_suite(&self.suite, self.framework.as_deref())?;
+        let suite = super::shared::load_suite(&self.suite, self.framework.as_deref())?;
         let cov = suite::coverage::coverage(&suite);
         let _ = write!(w, "{}", suite::coverage::render(&suite, &cov));
         if self.phrasings {
@@ -93,16 +116,58 @@ impl ListArgs {
     }
 }
 
+/// `list --json`: every case in suite order with whether it applies to the device and, if
+/// not, why — under fixed English keys.
+fn list_json(
+    suite: &LoadedSuite,
+    profile: &Profile,
+    selection: Option<&Selection>,
+    trials: Option<u32>,
+    w: &mut dyn Write,
+) -> Result<()> {
+    use serde_json::json;
+    let planned = crate::run::plan::plan(suite, profile, trials, false);
+    let cases: Vec<_> = planned
+        .iter()
+        .map(|p| {
+            let c = &p.loaded.case;
+            json!({
+                "id": c.id,
+                "level": c.level,
+                "element": c.element,
+                "clause": c.clause,
+                "mandatory": c.mandatory,
+                "mode": c.mode.as_str(),
+                "trials": p.trials,
+                "title": {"zh": c.title.zh, "en": c.title.en},
+                "file": p.loaded.file,
+                "applicable": p.applicable.is_ok(),
+                "not_applicable_reason": p.applicable.as_ref().err().map(ToString::to_string),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "device": {
+            "vendor": profile.vendor,
+            "model": profile.model,
+            "category": profile.category,
+        },
+        "selection": selection,
+        "applicable": planned.iter().filter(|p| p.applicable.is_ok()).count(),
+        "cases": cases,
+    });
+    super::shared::print(w, format!("{doc}\n").as_bytes())
+}
+
 fn list(
-    suite_dir: &Path,
-    framework: Option<&Path>,
-    device: &Path,
+    suite: &LoadedSuite,
+    profile: &Profile,
+    selection: Option<&Selection>,
     trials: Option<u32>,
     group: Option<GroupBy>,
     w: &mut dyn Write,
 ) -> Result<()> {
-    let (suite, profile, _) = load_inputs(suite_dir, framework, device)?;
-    let mut planned = crate::run::plan::plan(&suite, &profile, trials, false);
+    let mut planned = crate::run::plan::plan(suite, profile, trials, false);
     let key = |p: &PlannedCase| -> String {
         let c = &p.loaded.case;
         match group {
@@ -151,6 +216,9 @@ fn list(
         "\n{applicable} applicable case(s) for {} {} ({})",
         profile.vendor, profile.model, profile.category
     );
+    if let Some(sel) = selection {
+        let _ = writeln!(w, "selected by {}", sel.describe());
+    }
     if !na.is_empty() {
         let _ = writeln!(w, "{} not applicable:", na.len());
         for (id, why) in na {

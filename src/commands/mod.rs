@@ -17,6 +17,7 @@ mod run;
 mod shared;
 mod sign;
 mod sim;
+mod suites;
 mod validate;
 mod values;
 mod verify;
@@ -39,6 +40,7 @@ pub use run::RunArgs;
 pub use shared::{write_file, write_outputs};
 pub use sign::{SignArgs, envelope_path};
 pub use sim::{FaultArgs, ServeArgs, SimArgs, SimCommand};
+pub use suites::{SuitesArgs, SuitesCommand};
 pub use validate::ValidateArgs;
 pub use verify::VerifyArgs;
 
@@ -84,6 +86,9 @@ pub enum Command {
     /// The trade-in programme's product catalogue: trusted lab keys, certificates, revocation,
     /// eligibility under a policy (docs/catalog.md).
     Catalog(CatalogArgs),
+    /// The built-in suites and simulator profiles: `suites export DIR` writes them out for
+    /// editing (then run with `--suite DIR`).
+    Suites(SuitesArgs),
 }
 
 impl Cli {
@@ -94,7 +99,7 @@ impl Cli {
             stdout,
             runtime: Runtime::default(),
         };
-        match self.command {
+        let code = match self.command {
             Command::Run(args) => args.exec(&mut ctx),
             Command::Probe(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Sim(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
@@ -108,7 +113,10 @@ impl Cli {
             Command::Sign(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Verify(args) => args.exec(&mut ctx),
             Command::Catalog(args) => args.exec(&mut ctx),
-        }
+            Command::Suites(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+        };
+        crate::embedded::cleanup();
+        code
     }
 }
 

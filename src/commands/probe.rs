@@ -20,6 +20,9 @@ pub struct ProbeArgs {
     /// Per-call timeout in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     pub timeout_ms: u64,
+    /// Print the report as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl ProbeArgs {
@@ -51,7 +54,12 @@ impl ProbeArgs {
             }
         }
         // The report is printed even when the device is unusable: it says how far it got.
-        let _ = print(ctx.stdout, report.render(&profile).as_bytes());
+        let text = if self.json {
+            format!("{}\n", report.to_json(&profile))
+        } else {
+            report.render(&profile)
+        };
+        let _ = print(ctx.stdout, text.as_bytes());
         match report.unusable() {
             Some(why) => Err(Error::Device(why)),
             None => Ok(()),

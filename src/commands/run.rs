@@ -8,9 +8,11 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Context;
-use super::shared::{connect, load_inputs, write_file, write_outputs};
+use super::shared::{SelectArgs, apply_selection, connect, load_inputs, write_file, write_outputs};
 use super::values::Named;
 use crate::error::{Error, ExitCode, Result};
+use crate::grade::Gate;
+use crate::msg::Message;
 use crate::report::{Format, Lang};
 use crate::results::Results;
 use crate::run::{ProfileMeta, RunOptions, journal::Journal};
@@ -37,9 +39,16 @@ pub struct RunArgs {
     /// Seed for everything random in the run; recorded in results.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Exit 1 when the device's level is below this one (e.g. L2).
-    #[arg(long)]
+    /// Exit 1 when the device's level is below this one (e.g. L2), saying why; JUnit then
+    /// reports the cases above it as skipped, not failed.
+    #[arg(long, conflicts_with = "require_declared")]
     pub require_level: Option<String>,
+    /// Exit 1 when the device's level is below the profile's `declared_level`, saying why.
+    #[arg(long)]
+    pub require_declared: bool,
+    /// Print the summary as one JSON object instead of text (reasons a gate failed included).
+    #[arg(long)]
+    pub json: bool,
     /// Trials run at once [default: the profile's `concurrency`, else 1].
     #[arg(long)]
     pub concurrency: Option<u32>,
@@ -94,6 +103,8 @@ pub struct RunArgs {
     /// phrasings of the suite's turns, drawn with the suite's. Its hash is recorded.
     #[arg(long, value_name = "DIR")]
     pub variants: Option<PathBuf>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Issue a certificate: refused (exit 6, results and reports still written) without a
     /// lab file, on an identity mismatch or an incomplete run.
     #[arg(long)]
@@ -104,14 +115,36 @@ impl RunArgs {
     /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
     /// print the level; returns the exit code the process should end with.
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
-        let (suite, profile, profile_sha) =
+        let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
+        let selection = apply_selection(&mut suite, self.select.selection())?;
+        if let Some(sel) = &selection {
+            // A subset cannot hold a level, so nothing that needs one may be asked of it.
+            for (asked, flag) in [
+                (self.require_level.is_some(), "--require-level"),
+                (self.require_declared, "--require-declared"),
+                (self.certify, "--certify"),
+            ] {
+                if asked {
+                    return Err(Error::Usage(format!(
+                        "{flag} needs a graded level, and a run limited by {} is partial",
+                        sel.describe()
+                    )));
+                }
+            }
+        }
         if let Some(req) = &self.require_level
             && crate::grade::rank(&suite.framework, Some(req)) == 0
         {
             return Err(Error::Usage(format!(
                 "--require-level {req}: no such level in the framework"
             )));
+        }
+        if self.require_declared && profile.declared_level.is_none() {
+            return Err(Error::invalid(
+                &self.device,
+                "--require-declared: the profile has no `declared_level`",
+            ));
         }
         if self.trials == Some(0) {
             return Err(Error::Usage("--trials must be at least 1".into()));
@@ -188,6 +221,16 @@ impl RunArgs {
             Some(journal),
         ))?;
         let mut results = results;
+        if selection.is_some() {
+            results.run.selection = selection;
+            crate::grade::derive(&suite.framework, &mut results);
+        }
+        results.run.required_level =
+            self.gate().map(|(level, _)| level.to_string()).or_else(|| {
+                self.require_declared
+                    .then(|| results.grade.declared_level.clone())
+                    .flatten()
+            });
         results.certification.lab = lab;
         results.certification.session = session;
         results.certification.identity = results.derive_identity();
@@ -207,23 +250,77 @@ impl RunArgs {
             results.to_canonical_json().as_bytes(),
         )?;
         write_outputs(&results, &out, self.lang, &Format::ALL)?;
-        print_summary(&results, &out, ctx.stdout);
-        if !refused.is_empty() {
-            let mut text = String::from("  certificate refused:\n");
-            for why in &refused {
-                text.push_str(&format!("    - {why}\n"));
+        append_step_summary(&results, self.lang);
+        let gate = self.gate_lines(&results, &suite.framework);
+        if self.json {
+            let json = crate::report::console::summary_json(&results, &out, &gate);
+            let _ = writeln!(ctx.stdout, "{json}");
+        } else {
+            print_summary(&results, &out, ctx.stdout);
+            let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
+            for (indent, m) in &gate {
+                let text = m.render(lang).unwrap_or_else(|| m.en());
+                let _ = writeln!(ctx.stdout, "{}{text}", "  ".repeat(1 + *indent as usize));
             }
-            let _ = ctx.stdout.write_all(text.as_bytes());
-            return Ok(ExitCode::CertificateRefused);
+            let cert = results.certification.certificate.as_ref();
+            for l in crate::report::console::certificate(&refused, cert, lang) {
+                let _ = writeln!(ctx.stdout, "{l}");
+            }
         }
-        if let Some(c) = &results.certification.certificate {
-            let _ = writeln!(ctx.stdout, "  certificate {} issued {}", c.id, c.issued);
+        if !refused.is_empty() {
+            return Ok(ExitCode::CertificateRefused);
         }
         Ok(exit_code_for(
             &results,
             &suite.framework,
-            self.require_level.as_deref(),
+            results.run.required_level.as_deref(),
         ))
+    }
+
+    /// The level given with `--require-level`, with its gate.
+    fn gate(&self) -> Option<(&str, Gate)> {
+        self.require_level.as_deref().map(|l| (l, Gate::Required))
+    }
+
+    /// Why the run misses its gate, as message lines with their indent; empty when it
+    /// passes or no gate was asked for.
+    fn gate_lines(&self, results: &Results, fw: &Framework) -> Vec<(u8, Message)> {
+        let gate = match (self.gate(), &results.run.required_level) {
+            (Some(g), _) => g,
+            (None, Some(declared)) if self.require_declared => (declared.as_str(), Gate::Declared),
+            _ => return Vec::new(),
+        };
+        if results.run.aborted {
+            return vec![(0, crate::msg::GATE_ABORTED.msg())];
+        }
+        crate::grade::shortfall(fw, &results.grade, gate.0, gate.1)
+    }
+}
+
+/// When CI gives a step summary file (GitHub Actions' `GITHUB_STEP_SUMMARY`), append the
+/// Markdown summary to it. The run's own files are already written; a summary that cannot be
+/// appended is a warning, not a lost run.
+fn append_step_summary(results: &Results, lang: Lang) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let append = || -> std::result::Result<(), String> {
+        let md = crate::report::render_markdown(results, lang).map_err(|e| e.to_string())?;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(|e| e.to_string())?;
+        f.write_all(md.as_bytes())
+            .and_then(|()| f.write_all(b"\n"))
+            .map_err(|e| e.to_string())
+    };
+    if let Err(e) = append() {
+        eprintln!(
+            "warning: GITHUB_STEP_SUMMARY {}: could not append the summary: {e}",
+            path.display()
+        );
     }
 }
 
@@ -254,6 +351,10 @@ impl RunArgs {
 }
 
 fn default_out_dir(device: &Path) -> PathBuf {
+    let device = device
+        .to_str()
+        .and_then(|s| s.strip_prefix("sim:"))
+        .map_or(device, Path::new);
     let stem = device
         .file_stem()
         .map_or("run".into(), |s| s.to_string_lossy().into_owned());

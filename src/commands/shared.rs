@@ -18,9 +18,54 @@ pub(super) fn load_inputs(
     framework: Option<&Path>,
     device: &Path,
 ) -> Result<(LoadedSuite, Profile, String)> {
-    let suite = suite::load_suite(suite_dir, framework)?;
-    let (profile, sha) = crate::device::load_profile(device, &suite.framework)?;
+    let suite = load_suite(suite_dir, framework)?;
+    let (profile, sha) = crate::device::load_profile(&device_path(device)?, &suite.framework)?;
     Ok((suite, profile, sha))
+}
+
+/// The suite `--suite` names. The default, `suites`, is the built-in suites when there is no
+/// suite directory of that name here, so the binary works from any directory; any other
+/// path, or a `suites` directory that is there, is read as given. Recorded as given.
+pub(super) fn load_suite(dir: &Path, framework: Option<&Path>) -> Result<LoadedSuite> {
+    let mut suite = suite::load_suite(&suite_dir(dir)?, framework)?;
+    suite.root = dir.to_path_buf();
+    Ok(suite)
+}
+
+/// Where to read the suite `--suite DIR` names (see [`load_suite`]).
+pub(super) fn suite_dir(dir: &Path) -> Result<std::path::PathBuf> {
+    if dir == Path::new(crate::embedded::SUITES) && !dir.join("framework.yaml").is_file() {
+        return crate::embedded::extracted(crate::embedded::SUITES).map_err(|source| {
+            Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            }
+        });
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// The profile file `--device` names: a path, or `sim:NAME` for a built-in reference
+/// simulator profile (`sim:phone-l3`) when no file of that name exists.
+pub(super) fn device_path(device: &Path) -> Result<std::path::PathBuf> {
+    let text = device.to_string_lossy();
+    let Some(name) = text.strip_prefix("sim:").filter(|_| !device.exists()) else {
+        return Ok(device.to_path_buf());
+    };
+    let names = crate::embedded::sim_profiles();
+    if !names.contains(&name) {
+        return Err(Error::Usage(format!(
+            "--device {text}: no built-in simulator profile `{name}` (there are {})",
+            names.join(", ")
+        )));
+    }
+    let dir = crate::embedded::extracted(crate::embedded::SIM_PROFILES).map_err(|source| {
+        Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        }
+    })?;
+    Ok(dir.join(format!("{name}.toml")))
 }
 
 /// The adapter for a loaded profile. A profile that cannot become one — a bad URL, a token
@@ -103,4 +148,71 @@ pub(super) fn print(stdout: &mut dyn Write, bytes: &[u8]) -> Result<()> {
             path: "<stdout>".into(),
             source,
         })
+}
+
+/// `--case`, `--level`, `--element`, `--clause`: which cases `run` and `list` cover.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SelectArgs {
+    /// Only cases whose id matches this glob (`*`, `?`); repeat for more.
+    #[arg(long = "case", value_name = "GLOB")]
+    pub cases: Vec<String>,
+    /// Only cases of this level (e.g. L2); repeat for more.
+    #[arg(long = "level", value_name = "LEVEL")]
+    pub levels: Vec<String>,
+    /// Only cases of this element (e.g. memory); repeat for more.
+    #[arg(long = "element", value_name = "ELEMENT")]
+    pub elements: Vec<String>,
+    /// Only cases tracing to this clause or a subclause of it (e.g. "177.2 §6.3").
+    #[arg(long = "clause", value_name = "CLAUSE")]
+    pub clauses: Vec<String>,
+}
+
+impl SelectArgs {
+    pub fn selection(&self) -> suite::select::Selection {
+        suite::select::Selection {
+            case: self.cases.clone(),
+            level: self.levels.clone(),
+            element: self.elements.clone(),
+            clause: self.clauses.clone(),
+        }
+    }
+}
+
+/// Keep the suite's cases `sel` selects; `None` when it selects every case by giving no
+/// flag. A level or element the framework does not have, or a selection that leaves no
+/// case, is a usage error: a typo must not turn into an empty, green run.
+pub(super) fn apply_selection(
+    suite: &mut LoadedSuite,
+    sel: suite::select::Selection,
+) -> Result<Option<suite::select::Selection>> {
+    if sel.is_empty() {
+        return Ok(None);
+    }
+    let fw = &suite.framework;
+    for l in &sel.level {
+        if !fw.levels.iter().any(|x| x.id.eq_ignore_ascii_case(l)) {
+            let known: Vec<&str> = fw.levels.iter().map(|x| x.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "--level {l}: no such level in the framework (it has {})",
+                known.join(", ")
+            )));
+        }
+    }
+    for e in &sel.element {
+        if !fw.elements.iter().any(|x| &x.id == e) {
+            let known: Vec<&str> = fw.elements.iter().map(|x| x.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "--element {e}: no such element in the framework (it has {})",
+                known.join(", ")
+            )));
+        }
+    }
+    suite.cases.retain(|c| sel.matches(&c.case));
+    if suite.cases.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: selects no case of the suite",
+            sel.describe()
+        )));
+    }
+    Ok(Some(sel))
 }

@@ -236,6 +236,61 @@ impl ProbeReport {
         None
     }
 
+    /// The report as one JSON object (`probe --json`), under fixed English keys: each
+    /// operation's `status` is `works`, `unsupported`, `failed` (with `error`) or `not_tried`.
+    pub fn to_json(&self, profile: &Profile) -> serde_json::Value {
+        use serde_json::{Value, json};
+        fn outcome(o: &Outcome) -> Value {
+            match o {
+                Outcome::Works => json!({"status": "works"}),
+                Outcome::Unsupported => json!({"status": "unsupported"}),
+                Outcome::Failed(e) => {
+                    json!({"status": "failed", "error": e, "message": e.to_string()})
+                }
+                Outcome::Skipped => json!({"status": "not_tried"}),
+            }
+        }
+        fn named(list: &[(&'static str, Outcome)]) -> Value {
+            Value::Object(
+                list.iter()
+                    .map(|(name, o)| ((*name).to_string(), outcome(o)))
+                    .collect(),
+            )
+        }
+        let said = |r: &Result<Option<String>, DeviceError>| match r {
+            Ok(tool) => json!({"status": "works", "called": tool}),
+            Err(e) => json!({"status": "failed", "error": e, "message": e.to_string()}),
+        };
+        let (info, info_error) = match &self.info {
+            Ok(i) => (json!(i), Value::Null),
+            Err(e) => (Value::Null, json!({"error": e, "message": e.to_string()})),
+        };
+        json!({
+            "profile": {
+                "vendor": profile.vendor,
+                "model": profile.model,
+                "category": profile.category,
+                "adapter": profile.adapter.kind(),
+            },
+            "info": info,
+            "info_error": info_error,
+            "open_session": outcome(&self.open_session),
+            "turn": outcome(&self.turn),
+            "turn_ms": self.turn_ms,
+            "state": outcome(&self.state),
+            "close": outcome(&self.close),
+            "controls": named(&self.controls),
+            "inputs": named(&self.inputs),
+            "tools": self.tools.as_ref().map(|t| json!({
+                "offered": t.offered,
+                "forced": said(&t.forced),
+                "unforced": said(&t.unforced),
+            })),
+            "usable": self.unusable().is_none(),
+            "unusable_reason": self.unusable(),
+        })
+    }
+
     /// The report as text, for the terminal.
     pub fn render(&self, profile: &Profile) -> String {
         let mut s = String::new();

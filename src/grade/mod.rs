@@ -3,7 +3,7 @@
 //! its level is the highest N such that levels 1..N all hold. Pure: a function of the
 //! framework and the case verdicts.
 
-use crate::msg::{self, Message};
+use crate::msg::{self, Arg, Message};
 use crate::results::{CaseResult, Grade, LadderStep, LevelScore, Verdict};
 use crate::suite::model::{Framework, Mode};
 
@@ -85,7 +85,54 @@ pub fn grade(
         meets_declared,
         ladder,
         blocking,
+        partial: false,
     }
+}
+
+/// A grade from a selection of the cases: the ladder stays (how the selected cases did), but
+/// no level, declared-level verdict or blocker list is claimed from a subset.
+pub fn make_partial(g: &mut Grade) {
+    g.level = None;
+    g.provisional = false;
+    g.meets_declared = None;
+    g.blocking.clear();
+    g.partial = true;
+}
+
+/// Which gate a run was held to: `run --require-level` or `run --require-declared`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Required,
+    Declared,
+}
+
+/// Why a grade misses the `required` level, as lines of catalogue messages, each with its
+/// indent (0: the headline, 1: a level not held, 2: one of its reasons); empty when the level
+/// is reached. Every level up to the required one that is not held is listed with all its
+/// reasons, since each must be fixed before the gate passes.
+pub fn shortfall(fw: &Framework, grade: &Grade, required: &str, gate: Gate) -> Vec<(u8, Message)> {
+    let need = rank(fw, Some(required));
+    if rank(fw, grade.level.as_deref()) >= need {
+        return Vec::new();
+    }
+    let level = match &grade.level {
+        Some(l) => Arg::Value(l.clone()),
+        None => Arg::Msg(
+            msg::BELOW_LEVEL.with("level", fw.levels.first().map_or("", |l| l.id.as_str())),
+        ),
+    };
+    let headline = match gate {
+        Gate::Required => msg::REQUIRED_MISSED,
+        Gate::Declared => msg::DECLARED_MISSED,
+    }
+    .with("required", required)
+    .with("level", level);
+    let mut lines = vec![(0, headline)];
+    for step in grade.ladder.iter().take(need).filter(|s| !s.held) {
+        lines.push((1, msg::STEP_NOT_HELD.with("level", &step.level)));
+        lines.extend(step.messages.iter().map(|m| (2, m.clone())));
+    }
+    lines
 }
 
 /// 1-based rank of a level id in the framework; 0 for none or unknown.
@@ -180,6 +227,9 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         &results.scores,
         results.device.declared_level.as_deref(),
     );
+    if results.run.selection.is_some() {
+        make_partial(&mut results.grade);
+    }
     let count = |v: Verdict| results.cases.iter().filter(|c| c.verdict == v).count() as u32;
     results.summary = crate::results::Summary {
         cases: results.cases.len() as u32,

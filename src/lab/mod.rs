@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem, Result};
+use crate::msg::{self, Message};
 use crate::schema::Kind;
 use crate::suite::model::I18n;
 
@@ -311,25 +312,22 @@ fn needs_seq(pattern: &str) -> bool {
 
 /// The report number for a run: the session's own, else the lab's pattern filled from the
 /// run's start date in the lab's zone, the category and the session's sequence number.
-/// `Err` says what is missing.
+/// `Err` says what is missing, as a catalogue message (it is a reason a certificate is refused).
 pub fn report_number(
     lab: &Lab,
     session: Option<&Session>,
     started_at: &str,
     category: &str,
-) -> std::result::Result<String, String> {
+) -> std::result::Result<String, Message> {
     if let Some(n) = session.and_then(|s| s.report_number.as_deref()) {
         return Ok(n.to_string());
     }
     let seq = session.and_then(|s| s.sequence);
     if needs_seq(&lab.report_number) && seq.is_none() {
-        return Err(format!(
-            "the lab's report-number pattern `{}` needs the session's `sequence`",
-            lab.report_number
-        ));
+        return Err(msg::CERT_NEEDS_SEQUENCE.with("pattern", &lab.report_number));
     }
     let date = local_date(started_at, &lab.time_zone)
-        .ok_or_else(|| format!("`{started_at}` is not an RFC 3339 time"))?;
+        .ok_or_else(|| msg::CERT_BAD_TIME.with("time", started_at))?;
     fill_pattern(
         &lab.report_number,
         &Fill {
@@ -338,6 +336,7 @@ pub fn report_number(
             seq,
         },
     )
+    .map_err(|e| msg::CERT_BAD_PATTERN.with("error", e))
 }
 
 fn zoned(rfc3339: &str, tz: &str) -> Option<DateTime<chrono_tz::Tz>> {
@@ -398,7 +397,7 @@ mod tests {
             Ok("AIL-20260601-phone-0007".to_string())
         );
         let err = report_number(&lab("A-{seq}"), None, "2026-05-31T20:30:00Z", "pc");
-        assert!(err.unwrap_err().contains("sequence"));
+        assert_eq!(err.unwrap_err().id, "CERT_NEEDS_SEQUENCE");
         let own = Session {
             report_number: Some("X/1".into()),
             ..Session::default()

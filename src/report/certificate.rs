@@ -29,6 +29,8 @@ pub(super) struct CertificateView {
     conditions: Vec<Row>,
     equipment: Vec<EquipmentRow>,
     caveats: Vec<String>,
+    /// Why no certificate was issued, when a lab file shows a certificate was the aim.
+    refused: Vec<String>,
     signatures: Vec<SignatureBox>,
     signature_note: String,
     qr: Option<Qr>,
@@ -239,6 +241,14 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
     }
     caveats.extend(names::notices(r, names).into_iter().map(|(_, t)| t));
 
+    let refused = match (cert, lab) {
+        (None, Some(_)) => crate::attest::certify::refusals(r)
+            .iter()
+            .map(|why| crate::msg::localise(&why.en(), Some(why), lang))
+            .collect(),
+        _ => Vec::new(),
+    };
+
     let signatures = vec![
         SignatureBox {
             role: m::SIG_OPERATOR.get(lang),
@@ -276,6 +286,7 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
         conditions,
         equipment,
         caveats,
+        refused,
         signatures,
         signature_note,
         qr,

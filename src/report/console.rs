@@ -21,6 +21,7 @@ pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
         .and_then(|l| fw.levels.iter().find(|x| x.id == l))
     {
         Some(l) => format!("{} {} ({})", l.id, l.name.zh, l.name.en),
+        None if g.partial => m::PARTIAL_NOT_GRADED.get(lang).to_string(),
         None => m::CON_BELOW.fill(
             lang,
             &[("level", fw.levels.first().map_or("", |l| l.id.as_str()))],
@@ -44,6 +45,12 @@ pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
             ),
         ],
     )];
+    if let Some(sel) = results.run.selection.as_ref().filter(|_| g.partial) {
+        lines.push(format!(
+            "  {}",
+            m::NOTICE_PARTIAL.fill(lang, &[("selection", &sel.describe())])
+        ));
+    }
     if let (Some(declared), Some(false)) = (&g.declared_level, g.meets_declared) {
         lines.push(m::CON_DECLARED_MISSED.fill(lang, &[("level", declared)]));
     }
@@ -136,6 +143,27 @@ fn first_failure(case: &CaseResult, lang: Lang) -> Option<String> {
 
 /// The console's language, from the locale environment as gettext reads it (`LC_ALL`, then
 /// `LC_MESSAGES`, then `LANG`): Chinese for a `zh` locale, English otherwise.
+/// What `run --certify` says about the certificate: its number, or each reason it was
+/// refused, in the console's language.
+pub fn certificate(
+    refused: &[crate::msg::Message],
+    cert: Option<&crate::lab::Certificate>,
+    lang: Lang,
+) -> Vec<String> {
+    if !refused.is_empty() {
+        let mut lines = vec![m::CON_CERT_REFUSED.get(lang).to_string()];
+        lines.extend(
+            refused
+                .iter()
+                .map(|why| format!("    - {}", crate::msg::localise(&why.en(), Some(why), lang))),
+        );
+        return lines;
+    }
+    cert.map(|c| m::CON_CERT_ISSUED.fill(lang, &[("id", &c.id), ("issued", &c.issued)]))
+        .into_iter()
+        .collect()
+}
+
 pub fn console_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
@@ -144,4 +172,58 @@ pub fn console_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
         Some(l) if l.starts_with("zh") => Lang::Zh,
         _ => Lang::En,
     }
+}
+
+/// The summary as one JSON object for scripts (`run --json`): the same facts as
+/// [`summary`], under fixed English keys, with `gate` saying whether `--require-level` or
+/// `--require-declared` passed and, if not, why (`shortfall`: indent and English sentence).
+pub fn summary_json(
+    results: &Results,
+    out: &Path,
+    shortfall: &[(u8, crate::msg::Message)],
+) -> serde_json::Value {
+    use serde_json::json;
+    let g = &results.grade;
+    let d = &results.device;
+    let ladder: Vec<_> = g
+        .ladder
+        .iter()
+        .map(|s| json!({"level": s.level, "held": s.held, "reasons": s.reasons}))
+        .collect();
+    let gate = results.run.required_level.as_ref().map(|req| {
+        json!({
+            "required_level": req,
+            "met": shortfall.is_empty(),
+            "why": shortfall
+                .iter()
+                .map(|(indent, m)| json!({"indent": indent, "text": m.en(), "message": m}))
+                .collect::<Vec<_>>(),
+        })
+    });
+    let path = |f: &str| out.join(f).display().to_string();
+    json!({
+        "device": {
+            "vendor": d.vendor,
+            "model": d.model,
+            "category": d.category,
+            "firmware": d.firmware,
+        },
+        "level": g.level,
+        "provisional": g.provisional,
+        "partial": g.partial,
+        "selection": results.run.selection,
+        "declared_level": g.declared_level,
+        "meets_declared": g.meets_declared,
+        "gate": gate,
+        "ladder": ladder,
+        "blocking": g.blocking,
+        "summary": results.summary,
+        "aborted": results.run.aborted,
+        "abort_reason": results.run.abort_reason,
+        "duration_ms": results.run.duration_ms,
+        "results": path("results.json"),
+        "report": path("report.html"),
+        "junit": path("junit.xml"),
+        "markdown": path("summary.md"),
+    })
 }

@@ -674,6 +674,8 @@ pub(super) fn results() -> Results {
             device_seeds: None,
             phrasing: None,
             variants: None,
+            required_level: None,
+            selection: None,
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {
@@ -804,6 +806,7 @@ pub(super) fn results() -> Results {
                 },
             ],
             blocking: vec!["phone.call.confirm".to_string()],
+            partial: false,
         },
         modes: vec![
             ModeSummary {

@@ -403,8 +403,8 @@ fn badge(r: &Results, names: &Names) -> Badge {
         }
         None => Badge {
             code: None,
-            zh: names.below_lowest(Lang::Zh),
-            en: names.below_lowest(Lang::En),
+            zh: names.no_level(r, Lang::Zh),
+            en: names.no_level(r, Lang::En),
             rank: 0,
             provisional: false,
         },
@@ -416,6 +416,7 @@ fn declared(r: &Results, names: &Names) -> Declared {
     match (&r.grade.declared_level, r.grade.meets_declared) {
         (Some(level), met) => {
             let (word, class) = match met {
+                None if r.grade.partial => (m::DECLARED_NOT_EVALUATED, "none"),
                 Some(true) => (m::DECLARED_MET, "met"),
                 Some(false) | None => (m::DECLARED_NOT_MET, "not-met"),
             };

@@ -3,6 +3,11 @@
 //! its first failing check, and every device error; an inconclusive case is an `<error>`; a
 //! case that does not apply is `<skipped>` with the reason.
 //!
+//! CI gates on a level: the one `run --require-level` recorded, else the declared one. A case
+//! above it that did not pass is `<skipped>` with why (its verdict and reason), not a failure:
+//! an L2 phone that holds L2 is green even though it fails L3 cases. Property names are
+//! fixed English keys in every report language; only values are localised.
+//!
 //! Nothing here reads a clock: the only times written are the durations recorded in the
 //! results, so the same results give the same bytes.
 
@@ -29,7 +34,7 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     };
     let grade = match &r.grade.level {
         Some(id) => names.level(id),
-        None => names.below_lowest(lang),
+        None => names.no_level(r, lang),
     };
     let mut report = Report::new(format!(
         "{} — {} {} — {grade}",
@@ -55,14 +60,17 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     unknown.dedup();
     levels.extend(unknown);
 
+    let gate = gate_level(r);
+    let gate_rank = gate.map(|g| rank(r, g));
     for level in levels {
+        let above = gate.filter(|_| gate_rank.is_some_and(|g| rank(r, level) > g));
         let mut suite = TestSuite::new(names.level(level));
-        suite.add_properties(suite_properties(r, level, &grade, lang));
+        suite.add_properties(suite_properties(r, level, &grade, gate, lang));
         let mut cases: Vec<&CaseResult> = r.cases.iter().filter(|c| c.level == level).collect();
         cases.sort_by(|a, b| a.id.cmp(&b.id));
         let mut total = Duration::ZERO;
         for case in cases {
-            let test = test_case(case, lang);
+            let test = test_case(case, above, lang);
             total += test.time.unwrap_or_default();
             suite.add_test_case(test);
         }
@@ -72,9 +80,34 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
     report.to_string().map_err(ReportError::Junit)
 }
 
-/// What a CI reader needs beside the cases: whether the level is held and why not, and which
-/// run this is.
-fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Property> {
+/// The level CI gates on: the required one when the run recorded it, else the declared one.
+/// `None` when neither is set, or the framework does not know it (then nothing is skipped).
+fn gate_level(r: &Results) -> Option<&str> {
+    r.run
+        .required_level
+        .as_deref()
+        .or(r.grade.declared_level.as_deref())
+        .filter(|l| r.framework.definition.levels.iter().any(|x| x.id == *l))
+}
+
+/// 1-based position of a level in the framework; a level it does not name ranks above all.
+fn rank(r: &Results, level: &str) -> usize {
+    let levels = &r.framework.definition.levels;
+    levels
+        .iter()
+        .position(|x| x.id == level)
+        .map_or(levels.len() + 1, |i| i + 1)
+}
+
+/// What a CI reader needs beside the cases: whether the level is held and why not, the level
+/// CI gates on and whether this one counts toward it, and which run this is.
+fn suite_properties(
+    r: &Results,
+    level: &str,
+    grade: &str,
+    gate: Option<&str>,
+    lang: Lang,
+) -> Vec<Property> {
     let step = r.grade.ladder.iter().find(|s| s.level == level);
     let held = match step {
         Some(s) if s.held => m::HELD_YES,
@@ -90,6 +123,11 @@ fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Pr
             "reasons",
             one_line(&names::ladder_reasons(s, lang).join("; "), MAX_LINE * 4),
         ));
+    }
+    if let Some(gate) = gate {
+        let counts = rank(r, level) <= rank(r, gate);
+        props.push(Property::new("required_level", gate));
+        props.push(Property::new("counts_toward_required", counts.to_string()));
     }
     props.extend([
         Property::new("grade", grade),
@@ -115,12 +153,32 @@ fn suite_properties(r: &Results, level: &str, grade: &str, lang: Lang) -> Vec<Pr
     props
 }
 
-fn test_case(c: &CaseResult, lang: Lang) -> TestCase {
-    let status = match c.verdict {
-        Verdict::Pass => TestCaseStatus::success(),
-        Verdict::Fail => non_success(c, NonSuccessKind::Failure, lang),
-        Verdict::Inconclusive => non_success(c, NonSuccessKind::Error, lang),
-        Verdict::NotApplicable => {
+/// One case; `above` is the gate level when the case's level is above it.
+fn test_case(c: &CaseResult, above: Option<&str>, lang: Lang) -> TestCase {
+    let status = match (c.verdict, above) {
+        (Verdict::Pass, _) => TestCaseStatus::success(),
+        (Verdict::Fail | Verdict::Inconclusive, Some(gate)) => {
+            let mut s = TestCaseStatus::skipped();
+            let why = m::ABOVE_REQUIRED.fill(
+                lang,
+                &[
+                    ("level", &c.level),
+                    ("required", gate),
+                    ("verdict", names::verdict(c.verdict, lang)),
+                    ("reason", &names::case_reason(c, lang)),
+                ],
+            );
+            s.set_message(one_line(&why, MAX_LINE))
+                .set_type(c.verdict.as_str());
+            let lines = evidence(c, lang);
+            if !lines.is_empty() {
+                s.set_description(lines.join("\n"));
+            }
+            s
+        }
+        (Verdict::Fail, None) => non_success(c, NonSuccessKind::Failure, lang),
+        (Verdict::Inconclusive, None) => non_success(c, NonSuccessKind::Error, lang),
+        (Verdict::NotApplicable, _) => {
             let mut s = TestCaseStatus::skipped();
             s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
                 .set_type(c.verdict.as_str());

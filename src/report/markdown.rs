@@ -73,10 +73,17 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
             Some(l) => format!("{} {} {}", l.id, l.name.zh, l.name.en),
             None => id.clone(),
         },
-        None => names.below_lowest(lang),
+        None => names.no_level(r, lang),
     };
     let declared = match (&r.grade.declared_level, r.grade.meets_declared) {
         (Some(d), Some(true)) => format!("{} — ✅ {}", names.level(d), m::DECLARED_MET.get(lang)),
+        (Some(d), None) if r.grade.partial => {
+            format!(
+                "{} — {}",
+                names.level(d),
+                m::DECLARED_NOT_EVALUATED.get(lang)
+            )
+        }
         (Some(d), _) => format!("{} — ❌ {}", names.level(d), m::DECLARED_NOT_MET.get(lang)),
         (None, _) => m::DECLARED_NONE.get(lang).to_string(),
     };

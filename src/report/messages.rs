@@ -45,6 +45,7 @@ catalogue! {
     NOT_A_CERTIFICATE
         "本报告未签发证书（运行时未使用 --certify，或证书签发被拒绝）。"
         "No certificate was issued for this report (the run was not made with --certify, or a certificate was refused).";
+    CERT_REFUSED_BECAUSE "未签发证书的原因：" "A certificate was not issued because:";
     CERT_NUMBER "报告编号" "Report number";
     CERT_ISSUED "签发日期" "Date of issue";
     CERT_VALID_UNTIL "有效期至" "Valid until";
@@ -100,6 +101,7 @@ catalogue! {
     DECLARED_LEVEL "申报等级" "Declared level";
     DECLARED_MET "已达到" "met";
     DECLARED_NOT_MET "未达到" "not met";
+    DECLARED_NOT_EVALUATED "部分运行，未评定" "not evaluated (partial run)";
     DECLARED_NONE "未申报" "none declared";
     BLOCKING_NEXT "阻碍达到更高等级的用例" "Cases blocking the next level";
     NOTICE_PROVISIONAL_LEVELS
@@ -168,6 +170,13 @@ catalogue! {
     HELD_YES "达到" "held";
     HELD_NO "未达到" "not held";
     NOT_GRADED "未判定" "not graded";
+    PARTIAL_NOT_GRADED "部分运行，未评定等级" "partial run, not graded";
+    NOTICE_PARTIAL
+        "本次运行只包含 {selection} 选中的用例：未由部分用例评定等级，各级结果仅供参考。"
+        "This run covered only the cases selected by {selection}: no level is graded from a subset, and the ladder shows only how those cases did.";
+    ABOVE_REQUIRED
+        "高于要求等级 {required}（本用例为 {level}），不计入：{verdict}，{reason}"
+        "above the required level {required} (this case is {level}), not counted: {verdict}, {reason}";
     REASONS "依据" "Reasons";
     BLOCKING_CASES "阻碍用例" "Blocking cases";
     CLAUSE "条款" "Clause";
@@ -294,6 +303,8 @@ catalogue! {
         "  用例：{pass} 通过，{fail} 未通过，{inconclusive} 结论不确定，{not_applicable} 不适用；{trials} 次试验（{errors} 次设备错误），用时 {seconds} 秒"
         "  cases: {pass} pass, {fail} fail, {inconclusive} inconclusive, {not_applicable} not applicable; {trials} trials ({errors} device errors) in {seconds} s";
     CON_ABORTED "  运行已中止：{reason}" "  run aborted: {reason}";
+    CON_CERT_REFUSED "  未签发证书：" "  certificate refused:";
+    CON_CERT_ISSUED "  证书 {id} 已签发，签发日期 {issued}" "  certificate {id} issued {issued}";
     CON_RESULTS "  结果：{path}" "  results: {path}";
     CON_REPORT "  报告：{path}" "  report:  {path}";
     CON_TRIAL_ERROR "第 {trial} 次试验：{error}" "trial #{trial}: {error}";

@@ -37,6 +37,16 @@ impl<'a> Names<'a> {
             .unwrap_or(self.fw.levels.len())
     }
 
+    /// What stands for the level when there is none: "partial run, not graded" for a run
+    /// limited to a selection, else [`Names::below_lowest`].
+    pub fn no_level(&self, r: &Results, lang: Lang) -> String {
+        if r.grade.partial {
+            m::PARTIAL_NOT_GRADED.get(lang).to_string()
+        } else {
+            self.below_lowest(lang)
+        }
+    }
+
     /// "未达 L1" or "below L1", named by the framework's lowest level: no level is held.
     pub fn below_lowest(&self, lang: Lang) -> String {
         let lowest = self.fw.levels.first().map_or("", |l| l.id.as_str());
@@ -98,6 +108,12 @@ impl<'a> Names<'a> {
 pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
     let lang = names.lang;
     let mut out = Vec::new();
+    if let Some(sel) = r.run.selection.as_ref().filter(|_| r.grade.partial) {
+        out.push((
+            true,
+            m::NOTICE_PARTIAL.fill(lang, &[("selection", &sel.describe())]),
+        ));
+    }
     if r.run.aborted {
         let reason = crate::msg::localise(
             r.run.abort_reason.as_deref().unwrap_or("—"),

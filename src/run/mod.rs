@@ -232,6 +232,8 @@ pub async fn run(
             device_seeds: Some(opts.device_seeds),
             phrasing: Some(opts.phrasing),
             variants: None,
+            required_level: None,
+            selection: None,
         },
         framework: framework_ref(suite),
         suite: SuiteRef {

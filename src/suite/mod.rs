@@ -6,6 +6,7 @@ pub mod load;
 pub mod model;
 pub mod params;
 pub mod phrasing;
+pub mod select;
 pub mod variants;
 
 pub use load::{COMMON, LoadedCase, LoadedSuite, check_suite_file, load_framework, load_suite};

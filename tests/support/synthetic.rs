@@ -359,6 +359,8 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             device_seeds: None,
             phrasing: None,
             variants: None,
+            required_level: None,
+            selection: None,
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),
@@ -403,6 +405,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             meets_declared: None,
             ladder: vec![],
             blocking: vec![],
+            partial: false,
         },
         summary: Summary {
             cases: 0,

@@ -1,0 +1,135 @@
+//! Case selection (`run`/`list` `--case`, `--level`, `--element`, `--clause`): which cases of
+//! a suite a run covers. Values of one flag are alternatives, flags combine: a case is
+//! selected when it matches some value of every flag given. A selected run is partial: its
+//! results record the selection and its grade says no level was decided (see `grade`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::model::Case;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// Case id globs: `*` any run of characters, `?` one character.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub case: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub level: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub element: Vec<String>,
+    /// A clause of the standard, e.g. `177.2 §6.3`: matches a case tracing to it or to one
+    /// of its subclauses (`177.2 §6.3.1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clause: Vec<String>,
+}
+
+impl Selection {
+    /// No flag given: every case.
+    pub fn is_empty(&self) -> bool {
+        self.case.is_empty()
+            && self.level.is_empty()
+            && self.element.is_empty()
+            && self.clause.is_empty()
+    }
+
+    pub fn matches(&self, case: &Case) -> bool {
+        let any = |vals: &[String], f: &dyn Fn(&str) -> bool| {
+            vals.is_empty() || vals.iter().any(|v| f(v))
+        };
+        any(&self.case, &|g| glob(g, &case.id))
+            && any(&self.level, &|l| l.eq_ignore_ascii_case(&case.level))
+            && any(&self.element, &|e| e == case.element)
+            && any(&self.clause, &|c| clause_matches(c, &case.clause))
+    }
+
+    /// The flags as they would be given again, for messages.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (flag, vals) in [
+            ("--case", &self.case),
+            ("--level", &self.level),
+            ("--element", &self.element),
+            ("--clause", &self.clause),
+        ] {
+            for v in vals {
+                parts.push(format!("{flag} {v}"));
+            }
+        }
+        parts.join(" ")
+    }
+}
+
+/// Whether a case's clause list (comma-separated references) cites `want` or a subclause.
+fn clause_matches(want: &str, clauses: &str) -> bool {
+    let want = want.trim();
+    !want.is_empty()
+        && clauses.split(',').map(str::trim).any(|c| {
+            c == want
+                || c.strip_prefix(want)
+                    .is_some_and(|rest| rest.starts_with(['.', ' ', '(']))
+        })
+}
+
+/// `*` and `?` glob over characters; everything else is literal. Iterative with one
+/// backtrack point, so a hostile pattern costs O(len(pattern) × len(text)).
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob("phone.*", "phone.alarm.create"));
+        assert!(glob("*.alarm.*", "phone.alarm.create"));
+        assert!(glob("phone.alarm.creat?", "phone.alarm.create"));
+        assert!(glob("*", ""));
+        assert!(!glob("phone.*", "common.chat"));
+        assert!(!glob("phone.alarm", "phone.alarm.create"));
+        assert!(!glob("?", ""));
+        assert!(glob("a*b*c", "axxbyyc"));
+        assert!(!glob("a*b*c", "axxbyy"));
+        // Many stars over a long miss still ends quickly.
+        assert!(!glob(&"*a".repeat(50), &"b".repeat(5000)));
+    }
+
+    #[test]
+    fn clauses_match_themselves_and_subclauses_only() {
+        let c = "177.1 §7.4, 177.2 §6.3";
+        assert!(clause_matches("177.2 §6.3", c));
+        assert!(clause_matches("177.2 §6", c));
+        assert!(clause_matches("177.1 §7.4", c));
+        assert!(!clause_matches("177.2 §6.30", c));
+        assert!(!clause_matches("177.2 §6.", "177.2 §6.30"));
+        assert!(!clause_matches("177.1 §5", c));
+        assert!(!clause_matches("", c));
+        assert!(clause_matches("177.2 Annex A", "177.2 Annex A (chat)"));
+    }
+}

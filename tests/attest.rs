@@ -19,26 +19,7 @@ struct Lab {
 impl Lab {
     fn new() -> Lab {
         let dir = tempfile::tempdir().unwrap();
-        let o = ailevel()
-            .args(["keygen", "--out"])
-            .arg(dir.path().join("lab"))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let text = String::from_utf8(o.stdout).unwrap();
-        let id = text
-            .lines()
-            .find_map(|l| l.strip_prefix("key id:"))
-            .unwrap()
-            .trim()
-            .to_string();
-        let lab = std::fs::read_to_string(root().join("labs/example-lab.toml"))
-            .unwrap()
-            .replace(
-                "sha256:0000000000000000000000000000000000000000000000000000000000000000",
-                &id,
-            );
-        std::fs::write(dir.path().join("lab.toml"), lab).unwrap();
+        common::keyed_lab(dir.path());
         Lab { dir }
     }
 

@@ -57,19 +57,7 @@ fn pages(pdf: &Path) -> (usize, String) {
 
 /// A certified phone-l3 run, written to `dir`.
 fn certified_run(dir: &Path) -> std::path::PathBuf {
-    let o = ailevel()
-        .args(["keygen", "--out"])
-        .arg(dir.join("lab"))
-        .output()
-        .unwrap();
-    let id = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("key id:").map(|s| s.trim().to_string()))
-        .unwrap();
-    let lab = std::fs::read_to_string(root().join("labs/example-lab.toml"))
-        .unwrap()
-        .replace(&format!("sha256:{}", "0".repeat(64)), &id);
-    std::fs::write(dir.join("lab.toml"), lab).unwrap();
+    common::keyed_lab(dir);
     let profile = std::fs::read_to_string(root().join("devices/sim/phone-l3.toml"))
         .unwrap()
         .replace("latency_ms = [5, 40]", "latency_ms = [0, 0]");

@@ -67,9 +67,9 @@ pub struct RunArgs {
     /// Judge profile (TOML) for model-graded `judge` checks.
     #[arg(long)]
     pub judge: Option<PathBuf>,
-    /// Retries one trial may spend after device errors: safe calls (session, state, close,
-    /// control) repeated in place, and restarts on a fresh session after a failed turn.
-    /// A failed check is never retried.
+    /// Retries after device errors: each safe call (session, state, close, control) is
+    /// repeated in place up to this many times, and a trial is restarted on a fresh session
+    /// after a failed turn up to this many times. A failed check is never retried.
     #[arg(long, default_value_t = 12)]
     pub retries: u32,
     /// Retries the whole run may spend, so that a dead device ends the run quickly

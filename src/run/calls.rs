@@ -116,10 +116,10 @@ impl Calls {
         }
     }
 
-    /// Take one retry from the budgets, given the retries the trial has spent; `Err` says
-    /// which budget is spent.
-    pub fn take(&self, spent_in_trial: usize) -> Result<(), Spent> {
-        if spent_in_trial >= self.per_trial as usize {
+    /// Take one retry from the budgets, given how often this call has been retried (or
+    /// this trial restarted) already; `Err` says which budget is spent.
+    pub fn take(&self, spent: u32) -> Result<(), Spent> {
+        if spent >= self.per_trial {
             return Err(Spent::Trial);
         }
         if self.failing.load(Ordering::SeqCst) >= DEAD_AFTER_FAILED_CALLS {
@@ -198,8 +198,8 @@ impl Calls {
     }
 
     /// A safe call, repeated in place after any transport or protocol error while the
-    /// budgets last; each failed try goes into `log` (whose length is what the trial has
-    /// spent). `key` seeds the jitter. Never for turns.
+    /// budgets last; each failed try goes into `log`. `key` seeds the jitter. Never for
+    /// turns.
     pub async fn retrying<T, F, Fut>(
         &self,
         key: u64,
@@ -215,7 +215,7 @@ impl Calls {
         loop {
             let t0 = Instant::now();
             match self.timed(Kind::Bookkeeping, attempt, f()).await {
-                Err(e) if e.is_disturbance() && self.take(log.len()).is_ok() => {
+                Err(e) if e.is_disturbance() && self.take(attempt).is_ok() => {
                     log.push(Attempt {
                         call: call.to_string(),
                         restarted: false,

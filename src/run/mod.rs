@@ -622,7 +622,7 @@ async fn attempt_trial(
             || !in_time
             || all_answered(turns, rec)
             || check_failed(shared, turns, rec)
-            || shared.calls.take(rec.attempts.len()).is_err()
+            || shared.calls.take(restarts).is_err()
         {
             return Err(error);
         }

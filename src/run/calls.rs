@@ -14,8 +14,6 @@ use std::time::{Duration, Instant};
 use crate::device::DeviceError;
 use crate::results::Attempt;
 
-use super::RunOptions;
-
 /// The longest wait between two tries.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// Retries the run may spend per planned trial, when not given.
@@ -100,8 +98,18 @@ pub enum Spent {
     Dead,
 }
 
+/// What the run's options say about retrying, taken apart from them so this file does not
+/// depend on the runner that uses it.
+pub struct Budget {
+    pub retries: u32,
+    pub retry_backoff: Duration,
+    pub seed: u64,
+    pub turn_timeout: Duration,
+    pub run_retries: Option<u64>,
+}
+
 impl Calls {
-    pub fn new(opts: &RunOptions, planned_trials: u64) -> Self {
+    pub fn new(opts: &Budget, planned_trials: u64) -> Self {
         Calls {
             per_trial: opts.retries,
             backoff: opts.retry_backoff,
@@ -221,7 +229,7 @@ impl Calls {
                         restarted: false,
                         turns: Vec::new(),
                         error: e,
-                        duration_ms: super::round_ms(t0.elapsed()),
+                        duration_ms: round_ms(t0.elapsed()),
                     });
                     tokio::time::sleep(self.backoff(key, attempt)).await;
                     attempt += 1;
@@ -232,27 +240,21 @@ impl Calls {
     }
 }
 
+pub(super) fn round_ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1_000.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn calls(retries: u32, run: Option<u64>) -> Calls {
-        let opts = RunOptions {
-            seed: 5,
-            trials_override: None,
-            concurrency: 1,
-            turn_timeout: Duration::from_secs(30),
-            locale: "zh-CN".into(),
-            quiet: true,
-            judge: None,
+        let opts = Budget {
             retries,
             retry_backoff: Duration::from_millis(100),
+            seed: 5,
+            turn_timeout: Duration::from_secs(30),
             run_retries: run,
-            case_timeout: None,
-            secret: crate::run::blind::Secret::from_hex(&"0".repeat(64)).unwrap(),
-            device_seeds: crate::results::DeviceSeeds::Trial,
-            phrasing: crate::suite::phrasing::Phrasing::Canonical,
-            variants: None,
         };
         Calls::new(&opts, 10)
     }

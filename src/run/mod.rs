@@ -25,7 +25,7 @@ use crate::results::{
 use crate::suite::model::{Case, CaseTurn, Check, Phrasings};
 use crate::suite::phrasing::{Phrasing, PhrasingPool, PhrasingUse};
 use crate::suite::{LoadedSuite, VariantPool};
-use calls::{Calls, Kind};
+use calls::{Budget, Calls, Kind, round_ms};
 use journal::Journal;
 use plan::{PlannedCase, input_for};
 use progress::Progress;
@@ -108,7 +108,14 @@ pub async fn run(
         .filter(|p| p.applicable.is_ok())
         .map(|p| u64::from(p.trials))
         .sum();
-    let calls = Calls::new(&opts, total);
+    let budget = Budget {
+        retries: opts.retries,
+        retry_backoff: opts.retry_backoff,
+        seed: opts.seed,
+        turn_timeout: opts.turn_timeout,
+        run_retries: opts.run_retries,
+    };
+    let calls = Calls::new(&budget, total);
     // Before the run: not recorded in any trial, but retried as any safe call.
     let mut before = Vec::new();
     let info = calls
@@ -522,10 +529,6 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         .await
         .trial_done(&case.id, index, rec.outcome);
     rec
-}
-
-fn round_ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1_000_000.0).round() / 1_000.0
 }
 
 /// A device call that failed, which call it was, and whether restarting the trial could

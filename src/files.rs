@@ -80,9 +80,10 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String> {
 pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T> {
     let value: toml::Value = toml::from_str(text).map_err(|e| toml_problem(path, text, &e))?;
     let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
-    let problems = schema_problems(path, kind, &json, |pointer| {
-        (toml_line_of(text, pointer), None)
-    });
+    let mut problems = schema_problems(path, kind, &json, |_| (None, None));
+    for p in &mut problems {
+        p.line = toml_line_of_violation(text, p.field.as_deref().unwrap_or(""), &p.message);
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -131,39 +132,88 @@ fn toml_problem(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     }])
 }
 
-/// The line of the TOML key a pointer ends in (`/adapter/level` → the `level =` line after
-/// `[adapter]`). TOML has no pointer map, so this scans keys; good enough to point at.
+/// The line of the TOML key a JSON pointer ends in (`/adapter/level` → the `level =` line of
+/// `[adapter]`, `/equipment/1/id` → the `id` of the second `[[equipment]]`), from the
+/// parser's spans; where the pointer leaves the document, the last line it reached.
 pub fn toml_line_of(text: &str, pointer: &str) -> Option<usize> {
-    let segs: Vec<&str> = pointer
-        .split('/')
-        .filter(|s| !s.is_empty() && s.parse::<usize>().is_err())
-        .collect();
-    let (table, key) = match segs.as_slice() {
-        [] => return None,
-        [k] => (None, *k),
-        [.., t, k] => (Some(*t), *k),
-    };
-    let mut in_table = table.is_none();
-    let mut table_line = None;
-    for (i, line) in text.lines().enumerate() {
-        let l = line.trim();
-        if l.starts_with('[') {
-            in_table = table.is_some_and(|t| l.trim_matches(['[', ']']).trim() == t);
-            if in_table {
-                table_line = Some(i + 1);
-            }
-            continue;
-        }
-        if in_table && l.split('=').next().map(str::trim) == Some(key) {
-            return Some(i + 1);
-        }
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut at: Option<usize> = None;
+    let mut table = Some(root.get_ref());
+    let mut array: Option<&[toml::Spanned<toml::de::DeValue<'_>>]> = None;
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        let value = if let Some(t) = table {
+            let Some((k, v)) = t.iter().find(|(k, _)| k.get_ref().as_ref() == seg) else {
+                break;
+            };
+            at = Some(k.span().start);
+            v
+        } else if let Some(items) = array {
+            let Some(v) = seg.parse::<usize>().ok().and_then(|i| items.get(i)) else {
+                break;
+            };
+            at = Some(v.span().start);
+            v
+        } else {
+            break;
+        };
+        (table, array) = match value.get_ref() {
+            toml::de::DeValue::Table(t) => (Some(t), None),
+            toml::de::DeValue::Array(a) => (None, Some(a.as_ref())),
+            _ => (None, None),
+        };
     }
-    table_line
+    at.map(|offset| line_at(text, offset))
+}
+
+/// The line of the key a schema violation names: the unexpected property itself when the
+/// violation is an unknown key (jsonschema reports those at the enclosing object).
+pub fn toml_line_of_violation(text: &str, pointer: &str, message: &str) -> Option<usize> {
+    // `('colour' was unexpected)`, `('a', 'b' were unexpected)`: the first is enough.
+    let unexpected = message
+        .contains(" unexpected)")
+        .then(|| message.split_once("('"))
+        .flatten()
+        .and_then(|(_, rest)| rest.split_once('\''))
+        .map(|(name, _)| name);
+    unexpected
+        .and_then(|name| {
+            toml_line_of(
+                text,
+                &format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")),
+            )
+        })
+        .or_else(|| toml_line_of(text, pointer))
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_lines_follow_tables_arrays_of_tables_and_quoted_keys() {
+        let text = "a = 1\n[t]\nb = 2\n\n[[e]]\nid = \"x\"\n[[e]]\nid = \"y\"\n[\"q/r\"]\nz = 0\n";
+        assert_eq!(toml_line_of(text, "/a"), Some(1));
+        assert_eq!(toml_line_of(text, "/t/b"), Some(3));
+        assert_eq!(toml_line_of(text, "/e/0/id"), Some(6));
+        assert_eq!(toml_line_of(text, "/e/1/id"), Some(8));
+        assert_eq!(toml_line_of(text, "/q~1r/z"), Some(10));
+        // Beyond the document: the last line the pointer reached.
+        assert_eq!(toml_line_of(text, "/t/missing"), Some(2));
+        assert_eq!(toml_line_of(text, "/missing"), None);
+        assert_eq!(
+            toml_line_of_violation(
+                text,
+                "/t",
+                "Additional properties are not allowed ('b' was unexpected)"
+            ),
+            Some(3)
+        );
+    }
 
     #[test]
     fn devices_and_directories_are_refused_and_the_file_is_named() {

@@ -254,6 +254,114 @@ fn validate_accepts_the_shipped_suites_and_profiles() {
         .code(0);
 }
 
+/// Lab and session files are recognised by their `schema` key, not their names, and every
+/// problem points at its file and line: a schema violation, an unknown key, the second of
+/// two `[[equipment]]` tables, and the checks beyond the schema (a time zone, a real date).
+#[test]
+fn validate_checks_lab_and_session_files_by_their_schema_key() {
+    ailevel()
+        .args(["validate", "labs"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("ok  labs/example-lab.toml (lab file)").and(
+                predicate::str::contains("ok  labs/example-session.toml (session file)"),
+            ),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let lab = dir.path().join("mine.toml");
+    std::fs::write(
+        &lab,
+        "# a lab\nschema = \"ailevel.lab/1\"\naccreditation = \"X\"\naddress = \"Y\"\ntime_zone = \"Asia/Shanghai\"\nreport_number = \"A-{seq}\"\nsigning_key_id = \"k\"\ncolour = \"red\"\n\n[name]\n\"zh-CN\" = \"实验室\"\nen = \"Lab\"\n",
+    )
+    .unwrap();
+    let session = dir.path().join("run-7.toml");
+    std::fs::write(
+        &session,
+        "schema = \"ailevel.session/1\"\noperator = \"A\"\n\n[[equipment]]\nid = \"E1\"\nmodel = \"m\"\ncalibration_due = \"2099-12-31\"\n\n[[equipment]]\nid = \"E2\"\nmodel = \"m\"\ncalibration_due = \"2099/12/31\"\n",
+    )
+    .unwrap();
+    let out = ailevel()
+        .arg("validate")
+        .arg(&lab)
+        .arg(&session)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let at = |f: &std::path::Path, line: usize| format!("{}:{line}: ", f.display());
+    for want in [
+        format!("{}at `/signing_key_id`", at(&lab, 7)),
+        format!(
+            "{}Additional properties are not allowed ('colour'",
+            at(&lab, 8)
+        ),
+        format!("{}at `/equipment/1/calibration_due`", at(&session, 12)),
+    ] {
+        assert!(err.contains(&want), "want {want}\n{err}");
+    }
+
+    // Past the schema: a zone that is not IANA, a date that does not exist.
+    let text = std::fs::read_to_string(&lab).unwrap();
+    let fixed = text
+        .replace("\"k\"", &format!("\"sha256:{}\"", "0".repeat(64)))
+        .replace("colour = \"red\"\n", "")
+        .replace("Asia/Shanghai", "Mars/Base");
+    std::fs::write(&lab, fixed).unwrap();
+    let text = std::fs::read_to_string(&session).unwrap();
+    std::fs::write(&session, text.replace("2099/12/31", "2099-02-30")).unwrap();
+    let out = ailevel()
+        .arg("validate")
+        .arg(&lab)
+        .arg(&session)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for want in [
+        format!(
+            "{}at `/time_zone`: `Mars/Base` is not an IANA time zone",
+            at(&lab, 5)
+        ),
+        format!(
+            "{}at `/equipment/1/calibration_due`: `2099-02-30` is not a date",
+            at(&session, 12)
+        ),
+    ] {
+        assert!(err.contains(&want), "want {want}\n{err}");
+    }
+}
+
+/// `--kind` decides over the `schema` key and the file name (`run` is the session's other
+/// name), and an unknown `schema` is an error at its line, not a profile's errors.
+#[test]
+fn validate_kind_overrides_detection_and_unknown_schemas_are_named() {
+    ailevel()
+        .args(["validate", "--kind", "run", "labs/example-session.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("(session file)"));
+    ailevel()
+        .args(["validate", "--kind", "lab", "labs/example-session.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "labs/example-session.toml:3: at `/schema`: \"ailevel.lab/1\" was expected",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.toml");
+    std::fs::write(&f, "# what is this\nschema = \"ailevel.labs/1\"\n").unwrap();
+    ailevel()
+        .arg("validate")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:2: at `/schema`: unknown schema `ailevel.labs/1`",
+            f.display()
+        )));
+}
+
 #[test]
 fn list_shows_applicable_cases() {
     ailevel()

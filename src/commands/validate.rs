@@ -1,10 +1,12 @@
-//! `ailevel validate [PATH…]`: suite directories, single suite files, frameworks and
-//! profiles, every problem reported with its file, line and field.
+//! `ailevel validate [PATH…]`: suite directories, single suite files, frameworks, profiles,
+//! lab files, session (run) files and catalogue policies, every problem reported with its
+//! file, line and field. A file says what it is by its `schema` key (`--kind` overrides);
+//! a TOML file without one is a device profile.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::Context;
 use crate::error::{Error, Problem, Result, chain};
@@ -12,8 +14,13 @@ use crate::suite::{self, LoadedSuite};
 
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
-    /// Suite directories, suite files, framework files or profiles [default: suites devices].
+    /// Suite directories, suite files, framework files, profiles, lab, session and policy
+    /// files [default: suites devices, and labs when there is one].
     pub paths: Vec<PathBuf>,
+    /// Check every file named (and every file in the directories named) as this kind,
+    /// whatever its `schema` key or name says.
+    #[arg(long, value_enum)]
+    pub kind: Option<FileKind>,
     /// Suite directory giving the framework and action vocabulary for single files.
     #[arg(long, default_value = "suites")]
     pub suite: PathBuf,
@@ -22,10 +29,27 @@ pub struct ValidateArgs {
     pub variants: Option<PathBuf>,
 }
 
+/// What `--kind` makes of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileKind {
+    Suite,
+    Framework,
+    Profile,
+    Lab,
+    /// A session file: one run's people, sample, environment and equipment.
+    #[value(alias = "run")]
+    Session,
+    Policy,
+}
+
 impl ValidateArgs {
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<()> {
         let paths = if self.paths.is_empty() {
-            vec![PathBuf::from("suites"), PathBuf::from("devices")]
+            let mut p = vec![PathBuf::from("suites"), PathBuf::from("devices")];
+            if Path::new("labs").is_dir() {
+                p.push(PathBuf::from("labs"));
+            }
+            p
         } else {
             self.paths.clone()
         };
@@ -44,12 +68,17 @@ impl ValidateArgs {
                 return Ok(());
             }
         }
-        validate(&paths, &self.suite, ctx.stdout).map(|_| ())
+        validate(&paths, &self.suite, self.kind, ctx.stdout).map(|_| ())
     }
 }
 
 /// Check every target below `paths`; returns the number of files checked.
-fn validate(paths: &[PathBuf], suite_dir: &Path, w: &mut dyn Write) -> Result<usize> {
+fn validate(
+    paths: &[PathBuf],
+    suite_dir: &Path,
+    kind: Option<FileKind>,
+    w: &mut dyn Write,
+) -> Result<usize> {
     let mut problems = Vec::new();
     let mut checked = 0;
     let mut context: Option<LoadedSuite> = None;
@@ -65,7 +94,7 @@ fn validate(paths: &[PathBuf], suite_dir: &Path, w: &mut dyn Write) -> Result<us
     };
     let mut files = Vec::new();
     for p in paths {
-        collect_targets(p, &mut files, &mut problems);
+        collect_targets(p, kind, &mut files, &mut problems);
     }
     for target in files {
         let result = match &target {
@@ -93,6 +122,15 @@ fn validate(paths: &[PathBuf], suite_dir: &Path, w: &mut dyn Write) -> Result<us
                 }),
                 None => continue,
             },
+            Target::Lab(f) => crate::lab::load_lab(f).map(|_| {
+                let _ = writeln!(w, "ok  {} (lab file)", f.display());
+            }),
+            Target::Session(f) => crate::lab::load_session(f).map(|_| {
+                let _ = writeln!(w, "ok  {} (session file)", f.display());
+            }),
+            Target::Policy(f) => crate::catalog::policy::load(f).map(|_| {
+                let _ = writeln!(w, "ok  {} (catalogue policy)", f.display());
+            }),
         };
         checked += 1;
         match result {
@@ -128,6 +166,9 @@ enum Target {
     SuiteFile(PathBuf),
     Framework(PathBuf),
     Profile(PathBuf),
+    Lab(PathBuf),
+    Session(PathBuf),
+    Policy(PathBuf),
 }
 
 impl Target {
@@ -136,14 +177,22 @@ impl Target {
             Target::SuiteDir(p)
             | Target::SuiteFile(p)
             | Target::Framework(p)
-            | Target::Profile(p) => p,
+            | Target::Profile(p)
+            | Target::Lab(p)
+            | Target::Session(p)
+            | Target::Policy(p) => p,
         }
     }
 }
 
-fn collect_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<Problem>) {
+fn collect_targets(
+    p: &Path,
+    kind: Option<FileKind>,
+    out: &mut Vec<Target>,
+    problems: &mut Vec<Problem>,
+) {
     if p.is_dir() {
-        if p.join("framework.yaml").is_file() {
+        if kind.is_none() && p.join("framework.yaml").is_file() {
             out.push(Target::SuiteDir(p.to_path_buf()));
             return;
         }
@@ -168,9 +217,25 @@ fn collect_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<Problem>)
                     Some("yaml" | "yml" | "toml")
                 )
             {
-                collect_targets(&e, out, problems);
+                collect_targets(&e, kind, out, problems);
             }
         }
+        return;
+    }
+    let owned = p.to_path_buf();
+    if let Some(k) = kind {
+        if !p.exists() {
+            problems.push(problem(p, "no such file or directory"));
+            return;
+        }
+        out.push(match k {
+            FileKind::Suite => Target::SuiteFile(owned),
+            FileKind::Framework => Target::Framework(owned),
+            FileKind::Profile => Target::Profile(owned),
+            FileKind::Lab => Target::Lab(owned),
+            FileKind::Session => Target::Session(owned),
+            FileKind::Policy => Target::Policy(owned),
+        });
         return;
     }
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
@@ -178,25 +243,71 @@ fn collect_targets(p: &Path, out: &mut Vec<Target>, problems: &mut Vec<Problem>)
     // A file says what it is by its `schema:` key; the name decides only when it does not.
     let schema = if yaml { schema_of(p) } else { None };
     match p.extension().and_then(|x| x.to_str()) {
-        Some("toml") => out.push(Target::Profile(p.to_path_buf())),
-        _ if schema.as_deref() == Some(FRAMEWORK_SCHEMA) => {
-            out.push(Target::Framework(p.to_path_buf()))
-        }
+        Some("toml") => match toml_schema_of(p).as_deref() {
+            None => out.push(Target::Profile(owned)),
+            Some(crate::lab::LAB_SCHEMA) => out.push(Target::Lab(owned)),
+            Some(crate::lab::SESSION_SCHEMA) => out.push(Target::Session(owned)),
+            Some(crate::catalog::policy::POLICY_SCHEMA) => out.push(Target::Policy(owned)),
+            Some(other) => problems.push(Problem {
+                line: toml_schema_line(p),
+                field: Some("/schema".into()),
+                ..problem(
+                    p,
+                    format!(
+                        "unknown schema `{other}` (a TOML file is `{}`, `{}`, `{}`, or a device profile without `schema`; or pass --kind)",
+                        crate::lab::LAB_SCHEMA,
+                        crate::lab::SESSION_SCHEMA,
+                        crate::catalog::policy::POLICY_SCHEMA
+                    ),
+                )
+            }),
+        },
+        _ if schema.as_deref() == Some(FRAMEWORK_SCHEMA) => out.push(Target::Framework(owned)),
         // The vocabulary is checked with its suite directory.
         _ if schema.as_deref() == Some(ACTIONS_SCHEMA) => {}
-        _ if schema.as_deref() == Some(SUITE_SCHEMA) => {
-            out.push(Target::SuiteFile(p.to_path_buf()))
-        }
+        _ if schema.as_deref() == Some(SUITE_SCHEMA) => out.push(Target::SuiteFile(owned)),
         Some("yaml" | "yml") if name.starts_with("framework.") => {
-            out.push(Target::Framework(p.to_path_buf()))
+            out.push(Target::Framework(owned))
         }
         Some("yaml" | "yml")
             if name.starts_with("actions.")
                 || p.parent().is_some_and(|d| d.ends_with("actions")) => {}
-        Some("yaml" | "yml") => out.push(Target::SuiteFile(p.to_path_buf())),
+        Some("yaml" | "yml") => out.push(Target::SuiteFile(owned)),
         _ if !p.exists() => problems.push(problem(p, "no such file or directory")),
-        _ => problems.push(problem(p, "not a suite (.yaml) or profile (.toml)")),
+        _ => problems.push(problem(
+            p,
+            "not a suite or framework (.yaml), nor a profile, lab, session or policy file (.toml); pass --kind to say which",
+        )),
     }
+}
+
+/// The top-level `schema = "…"` of a TOML file, read before parsing (the file may be the
+/// very thing that is broken): only lines before the first table header count.
+fn toml_schema_of(path: &Path) -> Option<String> {
+    let text = crate::files::read_text(path, 1 << 20).ok()?;
+    toml_schema_in(&text).map(|(_, v)| v)
+}
+
+fn toml_schema_line(path: &Path) -> Option<usize> {
+    let text = crate::files::read_text(path, 1 << 20).ok()?;
+    toml_schema_in(&text).map(|(line, _)| line)
+}
+
+fn toml_schema_in(text: &str) -> Option<(usize, String)> {
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim();
+        if l.starts_with('[') {
+            return None;
+        }
+        let Some((key, value)) = l.split_once('=') else {
+            continue;
+        };
+        if key.trim().trim_matches(['"', '\'']) == "schema" {
+            let v = value.split(" #").next().unwrap_or(value).trim();
+            return Some((i + 1, v.trim_matches(['"', '\'']).to_string()));
+        }
+    }
+    None
 }
 
 const FRAMEWORK_SCHEMA: &str = "ailevel.framework/1";

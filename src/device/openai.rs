@@ -10,9 +10,13 @@
 //! vocabulary. Arguments arrive as a JSON string; one that does not parse becomes an action
 //! with args `{"_unparsed": <raw>, "_error": <why>}`, so its checks fail instead of the run.
 //!
-//! An endpoint cannot report device state or take control ops other than `reset` (which
-//! forgets every history): those calls are [`DeviceError::Unsupported`], and the cases that
-//! need them come out not applicable, for that reason.
+//! ailevel plays the terminal around the model: the adapter keeps a [`World`] (the same world
+//! model the reference simulator lives in) that control ops change — clock, network, scene,
+//! seeded memory, linked devices — and each session starts from a copy of it. What the
+//! terminal knows goes into the session's system message (date and time, location, network,
+//! what it remembers, contacts, linked devices); every tool call is executed against the
+//! session's world and its JSON answer (a forecast, a dialled number, an error a model can
+//! act on) is the tool result; `state` reads the session's world.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,13 +35,12 @@ use super::protocol::{
 use super::wire::{self, Http, Limits};
 use super::{Adapter, ConnectError, ConnectOptions, DeviceError, SessionId};
 use crate::suite::model::ActionVocabulary;
+use crate::world::World;
 
 /// The tool a model calls to ask before acting: a turn with it is `needs_confirmation`.
 pub const CONFIRM_TOOL: &str = "request_confirmation";
 /// The optional argument every tool takes for an action meant for a linked device.
 pub const TARGET_ARG: &str = "_target";
-/// What a tool call's result says back to the model: the terminal did it.
-const TOOL_DONE: &str = r#"{"ok": true}"#;
 /// How much of an unparseable arguments string is kept.
 const MAX_UNPARSED: usize = 2048;
 
@@ -53,12 +56,16 @@ pub struct OpenAiAdapter {
     /// Function name → action name.
     names: HashMap<String, String>,
     sessions: Mutex<HashMap<String, History>>,
+    /// The terminal as control ops left it; sessions open on a copy.
+    device: Mutex<World>,
     next_session: AtomicU64,
 }
 
 struct History {
     messages: Vec<Value>,
     seed: u64,
+    /// This session's world: what its tool calls changed.
+    world: World,
 }
 
 /// One function call the model made.
@@ -137,6 +144,7 @@ impl OpenAiAdapter {
             tools,
             names,
             sessions: Mutex::new(HashMap::new()),
+            device: Mutex::new(World::new()),
             next_session: AtomicU64::new(1),
         })
     }
@@ -157,6 +165,12 @@ impl OpenAiAdapter {
         }
         p.push_str(" A message that starts with `[event: …]` is something the terminal noticed, not words from the user.");
         p
+    }
+
+    fn device(&self) -> std::sync::MutexGuard<'_, World> {
+        self.device
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, History>> {
@@ -339,6 +353,88 @@ impl OpenAiAdapter {
         };
         Action { name, args, target }
     }
+}
+
+fn no_session(session: &SessionId) -> DeviceError {
+    DeviceError::Device {
+        code: "no_session".into(),
+        message: format!("unknown session `{}`", session.0),
+    }
+}
+
+/// What the terminal knows when a session opens, for the model's system message: the facts a
+/// real terminal hands its assistant (clock, place, network, memory, contacts, links, what
+/// is already set), never anything about the test.
+pub fn terminal_context(w: &World, tools: bool) -> String {
+    use chrono::Datelike;
+    const WEEKDAYS: [(&str, &str); 7] = [
+        ("Monday", "星期一"),
+        ("Tuesday", "星期二"),
+        ("Wednesday", "星期三"),
+        ("Thursday", "星期四"),
+        ("Friday", "星期五"),
+        ("Saturday", "星期六"),
+        ("Sunday", "星期日"),
+    ];
+    let (en, zh) = WEEKDAYS[w.now.weekday().num_days_from_monday() as usize];
+    let mut lines = vec![
+        "What the terminal knows now:".to_string(),
+        format!(
+            "- Local date and time: {} ({en}, {zh}).",
+            w.now.format("%Y-%m-%d %H:%M")
+        ),
+        format!(
+            "- Location: {} ({}).",
+            w.location,
+            crate::world::directory::city_en(w.location)
+        ),
+        if w.online {
+            "- Network: online.".to_string()
+        } else {
+            "- Network: OFFLINE. Online services (weather, uploads) fail; everything else runs on the device.".to_string()
+        },
+    ];
+    if let Some((scene, noise)) = &w.scene {
+        let noise = noise
+            .map(|n| format!(", ambient noise {n} dB"))
+            .unwrap_or_default();
+        lines.push(format!("- Scene: {scene}{noise}."));
+    }
+    if !w.facts.is_empty() {
+        let facts: Vec<String> = w.facts.iter().map(|f| format!("“{f}”")).collect();
+        lines.push(format!(
+            "- What the user told the terminal before: {}.",
+            facts.join("; ")
+        ));
+    }
+    let contacts: Vec<String> = crate::world::CONTACTS
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.en))
+        .collect();
+    lines.push(format!("- Contacts: {}.", contacts.join(", ")));
+    if !w.links.is_empty() {
+        let links: Vec<String> = w
+            .links
+            .iter()
+            .map(|(id, cat)| format!("`{id}` ({cat})"))
+            .collect();
+        let how = if tools {
+            format!("; to have one act, pass its id as `{TARGET_ARG}`")
+        } else {
+            String::new()
+        };
+        lines.push(format!("- Linked devices: {}{how}.", links.join(", ")));
+    }
+    let state = w.state();
+    let set: Vec<String> = ["alarms", "timers", "reminders", "calendar"]
+        .iter()
+        .filter(|k| state[**k].as_array().is_some_and(|a| !a.is_empty()))
+        .map(|k| format!("{k} {}", state[*k]))
+        .collect();
+    if !set.is_empty() {
+        lines.push(format!("- Already set: {}.", set.join("; ")));
+    }
+    lines.join("\n")
 }
 
 /// A rough token count of a message: one per CJK character, one per four other
@@ -713,23 +809,23 @@ impl Adapter for OpenAiAdapter {
     async fn open_session(&self, req: &SessionRequest) -> Result<SessionId, DeviceError> {
         let id = format!("s{}", self.next_session.fetch_add(1, Ordering::Relaxed));
         let locale = req.locale.as_deref().unwrap_or("zh-CN");
+        let world = self.device().clone();
+        let mut system = self.system_prompt(locale);
+        system.push_str("\n\n");
+        system.push_str(&terminal_context(&world, !self.tools.is_empty()));
         let history = History {
-            messages: vec![json!({"role": "system", "content": self.system_prompt(locale)})],
+            messages: vec![json!({"role": "system", "content": system})],
             seed: self.cfg.seed.or(req.seed).unwrap_or(self.run_seed),
+            world,
         };
         self.lock().insert(id.clone(), history);
         Ok(SessionId(id))
     }
 
     async fn turn(&self, session: &SessionId, input: &Input) -> Result<Turn, DeviceError> {
-        let (mut messages, seed) = match self.lock().get(&session.0) {
-            Some(h) => (h.messages.clone(), h.seed),
-            None => {
-                return Err(DeviceError::Device {
-                    code: "no_session".into(),
-                    message: format!("unknown session `{}`", session.0),
-                });
-            }
+        let (mut messages, seed, mut world) = match self.lock().get(&session.0) {
+            Some(h) => (h.messages.clone(), h.seed, h.world.clone()),
+            None => return Err(no_session(session)),
         };
         messages.push(user_message(input));
         let t0 = Instant::now();
@@ -758,11 +854,18 @@ impl Adapter for OpenAiAdapter {
                     {
                         texts.push(q.to_string());
                     }
-                    r#"{"asked": true, "note": "the user's answer comes in the next message"}"#
+                    json!({"asked": true, "note": "the user's answer comes in the next message"})
                 } else {
-                    actions.push(self.to_action(call));
-                    TOOL_DONE
+                    let action = self.to_action(call);
+                    let result = if action.args.contains_key("_unparsed") {
+                        json!({"ok": false, "error": action.args.get("_error")})
+                    } else {
+                        world.execute(&action)
+                    };
+                    actions.push(action);
+                    result
                 };
+                let result = result.to_string();
                 messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": result}));
             }
             if needs_confirmation {
@@ -772,6 +875,7 @@ impl Adapter for OpenAiAdapter {
         let total = ms_since(t0);
         if let Some(h) = self.lock().get_mut(&session.0) {
             h.messages = messages;
+            h.world = world;
         }
         Ok(Turn {
             output: Output {
@@ -788,20 +892,23 @@ impl Adapter for OpenAiAdapter {
         })
     }
 
-    async fn state(&self, _session: &SessionId) -> Result<Value, DeviceError> {
-        Err(DeviceError::Unsupported { op: "state".into() })
+    async fn state(&self, session: &SessionId) -> Result<Value, DeviceError> {
+        match self.lock().get(&session.0) {
+            Some(h) => Ok(h.world.state()),
+            None => Err(no_session(session)),
+        }
     }
 
     async fn control(&self, op: &Control) -> Result<(), DeviceError> {
-        match op {
-            Control::Reset => {
-                self.lock().clear();
-                Ok(())
-            }
-            other => Err(DeviceError::Unsupported {
-                op: other.op_name().into(),
-            }),
+        if matches!(op, Control::Reset) {
+            self.lock().clear();
         }
+        self.device()
+            .control(op)
+            .map_err(|message| DeviceError::Device {
+                code: "bad_request".into(),
+                message,
+            })
     }
 
     async fn close(&self, session: &SessionId) -> Result<(), DeviceError> {

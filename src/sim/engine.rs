@@ -130,7 +130,7 @@ pub struct Context {
     pub last_date: Option<NaiveDate>,
     pub last_forecast: Option<(String, NaiveDate, bool)>,
     /// What the conversation last produced: `photo` or `text` (a translation or summary), so
-    /// that "发给李雷" right after it sends that.
+    /// that "发给陈静" right after it sends that.
     pub last_topic: Option<&'static str>,
 }
 
@@ -497,7 +497,7 @@ static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?)(?:[,]?\s*(?:否则|不然|要不然|要不|otherwise|else)\s*[,]?\s*(?P<else>.+))?$").expect("compiles")
 });
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:在|到|用|去|投到|投屏到|发到|转到|传到|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续)?").expect("compiles")
+    Regex::new(r"(?:在|用|去|交给|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续)?").expect("compiles")
 });
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")

@@ -267,7 +267,7 @@ mod tests {
             Some("13700000000")
         );
         assert!(person_for(&facts, "妈妈").is_none());
-        assert_eq!(find_relation("给我妈打个电话"), Some(("妈妈", "我妈")));
+        assert_eq!(find_relation("联系一下我妈"), Some(("妈妈", "我妈")));
     }
 
     #[test]

@@ -252,7 +252,7 @@ const GO_ON: &[&str] = &[
 ];
 
 /// A short answer read by its shape: a declining head ("不用了", "cancel it"), or a
-/// confirming head followed only by go-on clauses ("行，发送", "yes, confirm"), or go-on
+/// confirming head followed only by go-on clauses ("好，发吧", "yes, do it"), or go-on
 /// clauses alone ("发出去", "开始导航"). Longer utterances are requests, not answers.
 fn answer_shape(t: &str) -> Option<bool> {
     let clauses: Vec<&str> = t
@@ -1188,8 +1188,8 @@ mod tests {
             Some(("2026-05-08".into(), "23:00".into()))
         );
         assert_eq!(
-            at("wake me up at 6:45 tomorrow", n),
-            Some(("2026-05-09".into(), "06:45".into()))
+            at("wake me up at 5:50 tomorrow", n),
+            Some(("2026-05-09".into(), "05:50".into()))
         );
         assert_eq!(
             at("tomorrow at 7 pm", n),
@@ -1235,8 +1235,8 @@ mod tests {
         assert_eq!(w.clock, Some((3, 0)));
         assert_eq!(rest, "开会");
         assert_eq!(
-            strip_when("半小时后提醒我给客户回电话"),
-            "提醒我给客户回电话"
+            strip_when("半小时后提醒我给房东回电话"),
+            "提醒我给房东回电话"
         );
         assert_eq!(strip_when("明天早上八点提醒我带伞"), "提醒我带伞");
         assert!(when_strict("7:30 am tomorrow", today).is_some());
@@ -1261,9 +1261,9 @@ mod tests {
             (i.as_str(), c.as_deref()),
             ("发短信给张三", Some("今晚7:30开会"))
         );
-        let (i, c) = split_content("把“很高兴认识你”翻译成英文");
-        assert_eq!(i, format!("把{CONTENT_MARK}翻译成英文"));
-        assert_eq!(c.as_deref(), Some("很高兴认识你"));
+        let (i, c) = split_content("把“欢迎光临”翻译成日文");
+        assert_eq!(i, format!("把{CONTENT_MARK}翻译成日文"));
+        assert_eq!(c.as_deref(), Some("欢迎光临"));
         let (i, c) = split_content("提醒我7:30开会");
         assert_eq!((i.as_str(), c), ("提醒我7:30开会", None));
     }

@@ -682,7 +682,7 @@ pub fn message_send(ctx: &mut Ctx, f: &Frame) -> Plan {
                 return Plan::Answer(s);
             }
         }
-        // "把照片发给李雷": the words around the recipient are not a message body.
+        // "把照片发给陈静": the words around the recipient are not a message body.
         if body
             .as_deref()
             .is_some_and(|b| has_any(b, PHOTO_WORDS) || b.len() < 4)
@@ -736,7 +736,7 @@ static PAYEE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:收款方|收款人|商户|payee|pay to)[:：]\s*(?P<p>[^\n；;]+)"));
 
 pub fn payment_transfer(ctx: &mut Ctx, f: &Frame) -> Plan {
-    // "扫码付款" with a payment poster: the payee and amount are on it.
+    // A request to pay with a payment poster: the payee and amount are on it.
     if !f.strict
         && let Some(content) = f.content.as_deref()
         && let (Some(c), Some(amount)) = (PAYEE.captures(content), nlu::find_amount(content))
@@ -914,8 +914,8 @@ const DND_CUES: &[&str] = &[
     "不要打扰",
     "别来打扰",
     "别让人打扰",
-    "我要睡觉了",
-    "我要睡了",
+    "要睡觉了",
+    "要睡了",
     "don't disturb me",
 ];
 const UP: &[&str] = &[

@@ -32,7 +32,7 @@ pub mod state;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
 
-use crate::device::protocol::Action;
+use crate::device::protocol::{Action, Control};
 pub use directory::{
     CITIES, CONTACTS, Contact, Forecast, Person, contact_exact, find_city, forecast,
 };
@@ -40,6 +40,12 @@ pub use state::{SETTINGS, SessionState, SettingKind, Settings, setting_def};
 
 /// The fixed clock of a fresh device: runs never depend on the wall clock.
 pub const DEFAULT_NOW: &str = "2026-05-08T09:00:00+08:00";
+
+/// Where a fresh device is.
+pub const DEFAULT_LOCATION: &str = "北京";
+
+/// Actions whose service is online: offline, the terminal answers them with an error.
+const NEEDS_NETWORK: &[&str] = &["weather.query", "data.upload"];
 
 /// Local wall time of an RFC 3339 timestamp (the terminal lives in the offset it is given).
 pub fn parse_clock(s: &str) -> Option<NaiveDateTime> {
@@ -62,6 +68,12 @@ pub struct World {
     /// Category hardware the shared model has no fields for, by action name and then by the
     /// part it addresses (`climate.set` → `driver` → the settings last applied to it).
     pub controls: Map<String, Value>,
+    /// Where the terminal is: the city its weather service answers for when none is named.
+    pub location: &'static str,
+    /// The scene a lab set (`set_scene`): `driving`, `parked`, `street`, with its noise level.
+    pub scene: Option<(String, Option<f64>)>,
+    /// Linked devices (`link_device`), as (id, category), in the order they were linked.
+    pub links: Vec<(String, String)>,
 }
 
 impl Default for World {
@@ -94,7 +106,44 @@ impl World {
             items: SessionState::default(),
             facts: Vec::new(),
             controls: Map::new(),
+            location: DEFAULT_LOCATION,
+            scene: None,
+            links: Vec::new(),
         }
+    }
+
+    /// Apply a device control op (`reset` makes a fresh world); `Err` says why an op's value
+    /// was refused.
+    pub fn control(&mut self, op: &Control) -> Result<(), String> {
+        match op {
+            Control::Reset => *self = World::new(),
+            Control::SetNetwork { online } => self.online = *online,
+            Control::SetClock { now } => {
+                if !self.set_clock(now) {
+                    return Err(format!("`{now}` is not an RFC 3339 time"));
+                }
+            }
+            Control::SetScene { scene, noise_db } => self.scene = Some((scene.clone(), *noise_db)),
+            Control::SeedMemory { facts } => self.facts.extend(facts.iter().cloned()),
+            Control::LinkDevice { id, category } => {
+                self.links.retain(|(i, _)| i != id);
+                self.links.push((id.clone(), category.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The date a service is asked about: `YYYY-MM-DD`, or today / tomorrow / the day after
+    /// in zh or en, relative to the terminal's clock.
+    pub fn date_arg(&self, s: &str) -> Option<NaiveDate> {
+        let today = self.now.date();
+        let days = match s.trim().to_lowercase().as_str() {
+            "today" | "今天" | "今日" => 0,
+            "tomorrow" | "明天" | "明日" => 1,
+            "day after tomorrow" | "后天" => 2,
+            other => return NaiveDate::parse_from_str(other, "%Y-%m-%d").ok(),
+        };
+        today.checked_add_days(chrono::Days::new(days))
     }
 
     /// Set the clock from an RFC 3339 time; `false` (clock unchanged) when it does not parse.
@@ -120,6 +169,9 @@ impl World {
             return json!({"ok": true, "handed_to": target});
         }
         let (domain, verb) = action.name.split_once('.').unwrap_or((&action.name, ""));
+        if !self.online && NEEDS_NETWORK.contains(&action.name.as_str()) {
+            return json!({"ok": false, "error": "the terminal is offline: this service needs the network"});
+        }
         match (domain, verb) {
             ("call", "dial") | ("message", "send") | ("payment", "transfer") => {
                 let key = if domain == "call" { "contact" } else { "to" };
@@ -155,17 +207,25 @@ impl World {
                 Value::Object(out)
             }
             ("weather", "query") => {
-                let city = text("city").unwrap_or_else(|| "北京".into());
-                let date = text("date")
-                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-                    .unwrap_or(self.now.date());
-                let known = CITIES.iter().any(|(zh, en)| *zh == city || *en == city);
-                if !known {
+                let city = text("city").unwrap_or_else(|| self.location.into());
+                let date = match text("date") {
+                    None => self.now.date(),
+                    Some(d) => match self.date_arg(&d) {
+                        Some(d) => d,
+                        None => {
+                            return json!({"ok": false, "error": format!("`{d}` is not a date (YYYY-MM-DD)")});
+                        }
+                    },
+                };
+                let folded = city.trim().to_lowercase();
+                let known = CITIES
+                    .iter()
+                    .find(|(zh, en)| *zh == city.trim() || *en == folded);
+                let Some((zh, _)) = known else {
                     return json!({"ok": false, "error": format!("no forecast for `{city}`")});
-                }
-                let zh = find_city(&city).unwrap_or("北京");
+                };
                 let f = forecast(zh, date);
-                json!({"ok": true, "city": zh, "date": date.to_string(), "sky": f.zh,
+                json!({"ok": true, "city": zh, "city_en": directory::city_en(zh), "date": date.to_string(), "sky": f.zh,
                        "sky_en": f.en, "rain": f.rain, "low": f.low, "high": f.high})
             }
             (kind, "create" | "start") if state::item_list(kind).is_some() => {
@@ -299,6 +359,50 @@ mod tests {
             w.execute(&act("weather.query", json!({"city": "Atlantis"})))["ok"],
             false
         );
+    }
+
+    #[test]
+    fn control_ops_set_the_terminal_and_services_answer_from_it() {
+        let mut w = World::new();
+        let clock = Control::SetClock {
+            now: "2026-12-02T08:30:00+08:00".into(),
+        };
+        w.control(&clock).unwrap();
+        assert!(w.control(&Control::SetClock { now: "x".into() }).is_err());
+        let r = w.execute(&act(
+            "weather.query",
+            json!({"city": "Beijing", "date": "tomorrow"}),
+        ));
+        assert_eq!(
+            (r["city"].as_str(), r["date"].as_str()),
+            (Some("北京"), Some("2026-12-03"))
+        );
+        let r = w.execute(&act("weather.query", json!({"date": "12/03"})));
+        assert_eq!(r["ok"], false, "{r}");
+        w.control(&Control::SetNetwork { online: false }).unwrap();
+        let r = w.execute(&act("weather.query", json!({"city": "上海"})));
+        assert!(r["error"].as_str().unwrap().contains("offline"), "{r}");
+        assert_eq!(
+            w.execute(&act("alarm.create", json!({"time": "07:00"})))["ok"],
+            true
+        );
+        w.control(&Control::SeedMemory {
+            facts: vec!["我住在杭州".into()],
+        })
+        .unwrap();
+        w.control(&Control::LinkDevice {
+            id: "tv".into(),
+            category: "tv".into(),
+        })
+        .unwrap();
+        w.control(&Control::LinkDevice {
+            id: "tv".into(),
+            category: "tv".into(),
+        })
+        .unwrap();
+        assert_eq!((w.facts.len(), w.links.len()), (1, 1));
+        w.control(&Control::Reset).unwrap();
+        assert_eq!(w, World::new());
     }
 
     #[test]

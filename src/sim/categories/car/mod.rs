@@ -75,7 +75,7 @@ pub(super) fn is_correction(text: &str) -> bool {
 /// A device the request wants the work moved to, when this terminal cannot hand work over.
 static OTHER_DEVICE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:转到|发到|传到|投到|投屏到|交给)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)|(?:在|到|用)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)(?:上|里)|\b(?:to|on) (?:my |the )?(?:glasses|earphones?|speaker|tv|phone|laptop)\b",
+        r"(?:(?:投屏|转|切|挪|移|换|接|传|发|投|放)到|交给)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)|(?:在|到|用)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)(?:上|里)|\b(?:to|on) (?:my |the )?(?:glasses|earphones?|speaker|tv|phone|laptop)\b",
     )
 });
 
@@ -552,7 +552,7 @@ const DEFROST: &[&str] = &[
     "misted",
 ];
 const ALSO: &[&str] = &["也", "一样", "同样", "照这样", "same", "too", "as well"];
-/// "副驾也一样", "same for the rear": the last cabin setting, for another place.
+/// "后排也这样", "same for the rear": the last cabin setting, for another place.
 const SAME_FOR: &str = r"(?:主驾|副驾|后排|前排|左后|右后|孩子)[^,]{0,3}(?:也|一样|同样)|\bsame (?:for|goes for) (?:the )?(?:driver|passenger|rear|back)";
 
 pub const CLIMATE: IntentDef = IntentDef {
@@ -743,7 +743,7 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
                 .and_then(Value::as_str)
                 .map(|z| zone(z).id);
         }
-        // "副驾也一样": the last setting, for another zone (L3 context).
+        // "后排也这样": the last setting, for another zone (L3 context).
         if let (Some(l), Some(z)) = (&last, r.zone)
             && has_any(text, ALSO)
             && r.abs.is_none()
@@ -1660,7 +1660,7 @@ static DEST: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// "油快没了", "电量不够了": the tank or battery is running low.
+/// "快没油了", "电量不够了": the tank or battery is running low.
 const LOW_ENERGY: &str = r"(?:油|电)(?:量)?(?:快|要|都)?(?:没了|没有了|用完|不够|见底|不多)|low on (?:fuel|gas|battery)|running out of (?:fuel|gas|battery)";
 
 /// Kinds of place a driver asks for by kind, and their name as a destination.
@@ -1891,7 +1891,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         raw
     };
     let Some(dest) = dest else {
-        // "把导航转到眼镜上" (L4): the route being followed moves to the linked device.
+        // "导航交给手机" (L4): the route being followed moves to the linked device.
         if f.target.is_some() && !ctx.ses.state.navigation.is_null() {
             let mut a = action(
                 "device.handoff",
@@ -2161,7 +2161,7 @@ pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
             ctx,
             ["车辆正在行驶，为了行车安全不能播放视频，停车后再看吧。需要的话我可以先放点音乐。"],
             [
-                "The car is moving, so I won't play video: it would distract the driver. I can play some music instead."
+                "The car is moving, so I won't play video: it would distract the driver. I can put some music on instead."
             ]
         );
         return Plan::Answer(s);

@@ -255,7 +255,7 @@ fn context_follow_ups_need_l3() {
         }
     }
     let mut c = Cockpit::new(3);
-    c.say("打开副驾座椅加热");
+    c.say("把副驾座椅加热打开");
     let r = c.say("后排也开一下");
     assert_eq!(act(&r, "seat.set").unwrap()["seat"], "rear", "{r:?}");
 }
@@ -315,13 +315,17 @@ fn learning_which_airport_needs_l4() {
 fn hand_off_needs_l4_and_a_link() {
     let mut c = Cockpit::new(4).link("watch-glasses", "glasses");
     c.say("导航到颐和园");
-    let r = c.say("停好车了，导航转到眼镜上继续");
+    let r = c.say("车停好了，把导航接到眼镜上");
     assert_eq!(
         r.actions[0].target.as_deref(),
         Some("watch-glasses"),
         "{r:?}"
     );
-    assert_eq!(c.state()["handoffs"][0]["args"]["task"], "nav.route");
+    assert_eq!(
+        c.state()["handoffs"][0]["args"]["task"],
+        "nav.route",
+        "{r:?}"
+    );
     // A place whose name contains a device word is still a place.
     let r = Cockpit::new(3).say("导航到中央电视塔");
     assert_eq!(
@@ -331,6 +335,6 @@ fn hand_off_needs_l4_and_a_link() {
     );
     let mut l3 = Cockpit::new(3).link("watch-glasses", "glasses");
     l3.say("导航到颐和园");
-    let r = l3.say("停好车了，导航转到眼镜上继续");
+    let r = l3.say("车停好了，把导航接到眼镜上");
     assert!(r.actions.is_empty(), "{r:?}");
 }

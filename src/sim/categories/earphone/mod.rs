@@ -210,7 +210,7 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::NotUnderstood;
     };
     if let Some(t) = f.target.clone() {
-        // "Keep playing it on the speaker": a hand-off of what is playing, not a transport control.
+        // "carry on with it on the speaker": a hand-off of what is playing, not a transport control.
         if op != "resume" || !ctx.ses.state.media.is_object() {
             return Plan::NotUnderstood;
         }
@@ -263,7 +263,7 @@ fn hand_off_media(ctx: &mut Ctx, target: String) -> Plan {
     }
 }
 
-/// Play music; with a linked device named, continue what is playing there (L4).
+/// Plays music; with a linked device named, continue what is playing there (L4).
 pub fn media(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(t) = f.target.clone()
         && ctx.ses.state.media.is_object()
@@ -709,11 +709,11 @@ fn interpret_turn(ctx: &mut Ctx, said: &str) -> Plan {
 
 static HABIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:每次|每回|只要)(?:我)?(?P<when>打电话|接电话|通话|听歌|听音乐|放歌|放音乐)(?:的时候)?,?(?:都|就)?(?:帮我|给我)?(?:自动)?(?P<op>打开|开启|开|切到|切换到|换成|关闭|关掉)(?P<m>降噪|通透模式|通透|环境声)|(?:whenever|every time) i (?P<wen>(?:make|take|am on) (?:a )?calls?|call|listen to music|play music),? (?P<oen>turn on|switch to|turn off) (?P<men>noise cancell?ing|transparency)",
+        r"(?:每次|每回|只要)(?:我)?(?P<when>打电话|接电话|通话|听歌|听音乐|放歌|放音乐)(?:的时候)?,?(?:都|就)?(?:帮我|给我)?(?:自动)?(?P<op>打开|开启|开|切到|切换到|换成|关闭|关掉)(?P<m>降噪|通透模式|通透|环境声)|(?:whenever|every time) i (?P<wen>(?:make|take|am on) (?:a )?calls?|call|(?:listen to|play|put on) (?:some )?music),? (?P<oen>turn on|switch to|turn off) (?P<men>noise cancell?ing|transparency)",
     )
 });
 
-/// A stated habit ("每次打电话都帮我开降噪"); learned only at L4.
+/// A stated habit ("每回接电话都给我切到降噪"); learned only at L4.
 pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(c) = HABIT.captures(&f.text) else {
         return Plan::NotUnderstood;

@@ -264,7 +264,7 @@ fn l2_understands_questions_about_what_it_sees() {
     assert!(r.text.contains("21"), "{}", r.text);
     let r = g.look("一次吃几片", "维生素C片\n用法：一次2片，一日3次\n餐后服用");
     assert!(r.text.contains("2片"), "{}", r.text);
-    let r = g.look("首班车几点", "5路 火车站\n首班 05:30  末班 23:00");
+    let r = g.look("第一班车几点", "5路 火车站\n首班 05:30  末班 23:00");
     assert!(r.text.contains("05:30"), "{}", r.text);
     let mut g = glasses(2).at("2026-05-08T09:00:00+08:00");
     assert!(

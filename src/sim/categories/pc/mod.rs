@@ -188,7 +188,7 @@ static VERB_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 static VERB_TRAIL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:找出来|调出来|拿出来|打开|给我看看|看看|看一下|一下|吧|的|,)+$"));
 
-/// The words that named a file ("打开预算表" → "预算表"), for learning what they mean.
+/// The words that named a file ("打开周报表" → "周报表"), for learning what they mean.
 fn naming_phrase(text: &str) -> String {
     let lead = VERB_LEAD.replace(text, "");
     VERB_TRAIL.replace(&lead, "").trim().to_string()
@@ -356,7 +356,7 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
-/// "那这周改过的呢": the last search again, with what the follow-up changes (L3).
+/// "那上个月的呢": the last search again, with what the follow-up changes (L3).
 pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context {
         return Plan::NotUnderstood;
@@ -386,7 +386,7 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     )
 }
 
-/// "在平板上继续编辑": hand the file being worked on to a linked device (L4).
+/// "换到平板上接着改": hand the file being worked on to a linked device (L4).
 pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
     let (Some(target), Some(doc)) = (f.target.clone(), current_file(ctx)) else {
         return Plan::NotUnderstood;
@@ -1085,7 +1085,7 @@ static CORRECTION_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// "不对，我要的是年度预算": open the right file, and (L4) learn what the words meant.
+/// "不对，是去年的周报": open the right file, and (L4) learn what the words meant.
 pub fn correct(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context || !CORRECTION_LEAD.is_match(&f.text) {
         return Plan::NotUnderstood;
@@ -1626,7 +1626,7 @@ const APPS: &[(&str, &[&str])] = &[
     ("camera", &["相机", "摄像头", "camera"]),
 ];
 
-/// Order matters where preset templates overlap: settings ("打开蓝牙") and files ("打开项目计划书")
+/// Order matters where preset templates overlap: settings ("打开蓝牙") and files ("打开周报")
 /// before apps ("打开计算器"); corrections and habits before the intents they talk about.
 pub static PC: Category = Category {
     intents: &[
@@ -1685,8 +1685,8 @@ mod tests {
     fn l1_opens_only_exact_names() {
         let mut p = pc(1);
         assert_eq!(
-            act(&p.say("打开会议纪要_0506"), "file.open").unwrap()["name"],
-            "会议纪要_0506.docx"
+            act(&p.say("打开供应商报价单"), "file.open").unwrap()["name"],
+            "供应商报价单.pdf"
         );
         assert!(act(&p.say("帮我把周会的会议记录文档打开"), "file.open").is_none());
         let mut p = pc(2);

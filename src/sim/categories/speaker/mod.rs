@@ -357,7 +357,7 @@ fn note(ctx: &mut Ctx, args: &Value) {
     h.insert(key, Value::Object(cur));
     h.insert("last".into(), args.clone());
     save_home(ctx, h);
-    // "调暗一点" now refers to this appliance, not to the volume set earlier.
+    // "再暗一些" now refers to this appliance, not to the volume set earlier.
     ctx.ses.context.last_setting = None;
 }
 
@@ -777,7 +777,7 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let text = f.text.as_str();
     let mut r = parse_iot(ctx, f);
     let last = last(ctx);
-    // "调暗一点", "卧室的也打开", "那书房呢": the appliance adjusted last (L3 context).
+    // "再暗一些", "卧室的也打开", "那书房呢": the appliance adjusted last (L3 context).
     if r.device.is_none()
         && let Some(l) = &last
     {
@@ -885,7 +885,7 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         }
         let q = say!(
             ctx,
-            ["开门锁涉及家庭安全，确认要打开大门吗？请说“确认”或“取消”。"],
+            ["开门锁涉及家庭安全，确认要开大门吗？请说“确认”或“取消”。"],
             [
                 "Unlocking the front door affects your home's safety. Shall I unlock it? Say \"confirm\" or \"cancel\"."
             ]
@@ -1215,7 +1215,7 @@ pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
             say: s,
         };
     }
-    // "给我女儿放她最喜欢的歌": what that member of the household likes (L3 memory).
+    // "给我儿子放他爱听的": what that member of the household likes (L3 memory).
     if !f.strict
         && has_any(text, &["喜欢", "爱听", "favourite", "favorite"])
         && let Some(song) = member_favourite(ctx, text)
@@ -1421,7 +1421,7 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
         (
             "home",
             acts,
-            "要我打开客厅的灯和空调吗？",
+            "要我把客厅的灯和空调打开吗？",
             "Shall I turn on the living-room lights and air conditioning?",
         )
     } else if has_any(

@@ -137,7 +137,7 @@ fn no_screen_means_no_video_but_a_linked_tv_can() {
     let r = s.say("我想看熊出没动画片");
     assert!(r.actions.is_empty() && r.text.contains("屏幕"), "{r:?}");
     let mut s = Speaker::new(4).link("den-tv", "tv");
-    let r = s.say("到电视上放动画片熊出没");
+    let r = s.say("去电视上播动画片熊出没");
     assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"), "{r:?}");
     assert_eq!(r.actions[0].args["kind"], "video");
 }
@@ -171,7 +171,7 @@ fn follow_ups_need_context() {
         );
     }
     let mut s = Speaker::new(3);
-    s.say("把客厅的灯打开");
+    s.say("客厅灯打开");
     let r = s.say("再亮一点");
     // Full brightness stays full.
     assert_eq!(
@@ -223,7 +223,7 @@ fn corrections_and_room_names_are_learned_at_l4() {
             learns,
             "L{level}: {r:?}"
         );
-        let r = s.say("把奶奶那屋的空调打开");
+        let r = s.say("打开奶奶那屋的空调");
         assert!(iot(&r).is_none(), "L{level}: {r:?}");
         assert_eq!(
             pick(&s.say("主卧"), &["room"]),

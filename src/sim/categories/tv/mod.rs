@@ -1007,10 +1007,10 @@ pub fn parental(ctx: &mut Ctx, f: &Frame) -> Plan {
     let s = match args.get("daily_minutes").and_then(Value::as_u64) {
         Some(m) => say!(
             ctx,
-            ["已开启儿童模式，每天最多观看{m}分钟。"],
+            ["儿童模式已开启，每天最多观看{m}分钟。"],
             ["Kids mode is on, with at most {m} minutes a day."]
         ),
-        None => say!(ctx, ["已开启儿童模式。"], ["Kids mode is on."]),
+        None => say!(ctx, ["儿童模式已开启。"], ["Kids mode is on."]),
     };
     Plan::Act {
         actions: vec![action("parental.set", args)],
@@ -1142,7 +1142,7 @@ fn cast_words(ctx: &mut Ctx, t: &Title) -> String {
 
 // ------------------------------------------------------------------ learning (L4)
 
-/// "不对，我说的体育台是CCTV-5+": switch to the right channel and (L4) learn that the words
+/// "不对，我说的新闻台是CCTV-13": switch to the right channel and (L4) learn that the words
 /// used last time ("体育台") mean it.
 pub fn correct(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context {

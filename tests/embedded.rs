@@ -21,14 +21,34 @@ fn lone_binary() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, bin)
 }
 
+/// Run a command, retrying while the kernel says the executable is busy (ETXTBSY): a
+/// process another test thread forks while the copy is being written inherits its write
+/// handle until it execs. Bounded: 100 tries, 20 ms apart.
+trait Output {
+    fn output_retrying(&mut self) -> std::process::Output;
+}
+
+impl Output for Command {
+    fn output_retrying(&mut self) -> std::process::Output {
+        for _ in 0..100 {
+            match self.output() {
+                Err(e) if e.raw_os_error() == Some(26) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                r => return r.unwrap(),
+            }
+        }
+        panic!("the copied binary stayed busy");
+    }
+}
+
 #[test]
 fn the_binary_alone_in_an_empty_folder_grades_sim_phone_l3() {
     let (dir, bin) = lone_binary();
     let out = Command::new(&bin)
         .current_dir(dir.path())
         .args(["run", "--device", "sim:phone-l3", "--quiet"])
-        .output()
-        .unwrap();
+        .output_retrying();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let r = results(&dir.path().join("reports/phone-l3"));
     assert_eq!(r["grade"]["level"], "L3");
@@ -58,8 +78,7 @@ fn the_binary_alone_in_an_empty_folder_grades_sim_phone_l3() {
     let out = Command::new(&bin)
         .current_dir(dir.path())
         .args(["list", "--device", "sim:no-such-phone"])
-        .output()
-        .unwrap();
+        .output_retrying();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("phone-l3"));
 }
@@ -79,8 +98,7 @@ fn export_writes_the_checkouts_files_and_an_exported_suite_can_be_edited() {
     let out = Command::new(&bin)
         .current_dir(dir.path())
         .args(["suites", "export", "mine", "--profiles"])
-        .output()
-        .unwrap();
+        .output_retrying();
     assert!(out.status.success(), "{out:?}");
     let mut count = 0;
     for (sub, into) in [
@@ -101,8 +119,7 @@ fn export_writes_the_checkouts_files_and_an_exported_suite_can_be_edited() {
     let again = Command::new(&bin)
         .current_dir(dir.path())
         .args(["suites", "export", "mine"])
-        .output()
-        .unwrap();
+        .output_retrying();
     assert_eq!(again.status.code(), Some(2), "{again:?}");
 
     // An edited export is what --suite reads: drop the L3 case files and L3 is gone.
@@ -128,8 +145,7 @@ fn export_writes_the_checkouts_files_and_an_exported_suite_can_be_edited() {
             "--out",
             "r",
         ])
-        .output()
-        .unwrap();
+        .output_retrying();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let r = results(&dir.path().join("r"));
     assert_eq!(r["suite"]["path"], "mine");
@@ -149,8 +165,7 @@ fn export_writes_the_checkouts_files_and_an_exported_suite_can_be_edited() {
     let out = Command::new(&bin)
         .current_dir(dir.path())
         .args(["list", "--suite", "nowhere", "--device", "sim:phone-l3"])
-        .output()
-        .unwrap();
+        .output_retrying();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
 

@@ -190,6 +190,8 @@ catalogue! {
     NONE "无" "none";
     CONTAINS_HIT "回复包含“{word}”" "reply contains “{word}”";
     CONTAINS_NONE "回复 {reply} 不含 {words} 中的任何一项" "reply {reply} contains none of {words}";
+    ANY_OF_PASSED "任一做法即可，已满足：{reasons}" "one of the ways suffices, and was taken: {reasons}";
+    ANY_OF_FAILED "没有一种做法满足：{reasons}" "none of the ways was taken: {reasons}";
     ECHO_ONLY "回复 {reply} 只是复述了输入，“{word}”来自复述" "reply {reply} only repeats the input; “{word}” is in the repeated part";
     NOT_CONTAINS_HIT "回复 {reply} 包含“{word}”" "reply {reply} contains “{word}”";
     NOT_CONTAINS_NONE "回复不含 {words} 中的任何一项" "reply contains none of {words}";

@@ -44,12 +44,16 @@ impl Evaluator {
     /// here (e.g. regrading an edited results file) they make the check fail with the reason.
     pub fn new<'a>(checks: impl IntoIterator<Item = &'a Check>) -> Self {
         let mut regexes = HashMap::new();
-        for c in checks {
-            if let Check::Matches(p) = c
-                && !regexes.contains_key(p)
-                && let Ok(re) = Regex::new(p)
-            {
-                regexes.insert(p.clone(), re);
+        let mut stack: Vec<&Check> = checks.into_iter().collect();
+        while let Some(c) = stack.pop() {
+            match c {
+                Check::Matches(p) if !regexes.contains_key(p) => {
+                    if let Ok(re) = Regex::new(p) {
+                        regexes.insert(p.clone(), re);
+                    }
+                }
+                Check::AnyOf(alts) => stack.extend(alts),
+                _ => {}
             }
         }
         Evaluator { regexes }
@@ -164,6 +168,22 @@ impl Evaluator {
             }
             Check::ConfirmBefore(name) => confirm_before(name, t),
             Check::Judge(j) => judge_verdict(&j.rubric, t.judgements.first()),
+            Check::AnyOf(alts) => {
+                let tried: Vec<(bool, Message)> = alts.iter().map(|c| self.eval(c, t)).collect();
+                let reasons = |ok: bool| {
+                    tried
+                        .iter()
+                        .filter(|(p, _)| *p == ok)
+                        .map(|(_, m)| m.en())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                if tried.iter().any(|(p, _)| *p) {
+                    (true, msg::ANY_OF_PASSED.with("reasons", reasons(true)))
+                } else {
+                    (false, msg::ANY_OF_FAILED.with("reasons", reasons(false)))
+                }
+            }
             Check::ServedBy(allowed) => match t.response.served_by {
                 Some(s) if allowed.contains(&s) => (true, msg::SERVED_BY.with("by", served(s))),
                 Some(s) => (
@@ -916,5 +936,26 @@ mod tests {
             )
             .0
         );
+    }
+
+    #[test]
+    fn any_of_passes_on_the_tool_or_the_answer_and_fails_on_neither() {
+        let translate = Check::Action(ActionCheck {
+            name: "text.translate".into(),
+            args: args(json!({"target_lang": "en"})),
+            times: None,
+            target: None,
+        });
+        let either = Check::AnyOf(vec![translate, words(&["meeting"])]);
+        let tool = turn(
+            "",
+            vec![act("text.translate", json!({"target_lang": "en"}))],
+        );
+        let said = turn("The meeting moves to 3 pm tomorrow.", vec![]);
+        let neither = turn("好的", vec![]);
+        assert!(run(either.clone(), &tool, None, 0.0).0);
+        assert!(run(either.clone(), &said, None, 0.0).0);
+        let (ok, why) = run(either, &neither, None, 0.0);
+        assert!(!ok && why.contains("none of the ways"), "{why}");
     }
 }

@@ -68,10 +68,15 @@ impl LoadedSuite {
             .iter()
             .filter(|lc| lc.category == category || lc.category == super::COMMON)
         {
-            for check in lc.case.turns.iter().flat_map(|t| &t.expect) {
+            let mut checks: Vec<&Check> = lc.case.turns.iter().flat_map(|t| &t.expect).collect();
+            while let Some(check) = checks.pop() {
                 match check {
                     Check::Action(a) => named.insert(a.name.as_str()),
                     Check::NoAction(n) | Check::ConfirmBefore(n) => named.insert(n.as_str()),
+                    Check::AnyOf(alts) => {
+                        checks.extend(alts);
+                        false
+                    }
                     _ => false,
                 };
             }
@@ -780,6 +785,22 @@ impl<'a> CaseContext<'a> {
             Check::Contains(v) | Check::NotContains(v) => {
                 if v.items().iter().any(|s| crate::text::fold(s).is_empty()) {
                     loc.push(at.to_string(), "an empty string matches every reply".into());
+                }
+            }
+            Check::AnyOf(alts) => {
+                if alts.len() < 2 {
+                    loc.push(
+                        format!("{at}/any_of"),
+                        "`any_of` needs at least two ways".into(),
+                    );
+                }
+                for (i, c) in alts.iter().enumerate() {
+                    let here = format!("{at}/any_of/{i}");
+                    if matches!(c, Check::Judge(_)) {
+                        loc.push(here, "a `judge` check cannot be one way of `any_of`".into());
+                    } else {
+                        self.check_check(c, &here, loc);
+                    }
                 }
             }
             Check::LatencyMs(_) | Check::ServedBy(_) | Check::Judge(_) => {}

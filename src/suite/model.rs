@@ -377,6 +377,9 @@ pub enum Check {
     /// A model grades the open answer against a rubric (needs `run --judge PROFILE`).
     /// Never the only check of a mandatory case.
     Judge(JudgeCheck),
+    /// At least one of these passes: for a task an honest assistant may do either way, such
+    /// as a translation done by the tool or given in the reply. No `judge` inside.
+    AnyOf(Vec<Check>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -281,14 +281,19 @@ fn validate_checks_lab_and_session_files_by_their_schema_key() {
         "schema = \"ailevel.session/1\"\noperator = \"A\"\n\n[[equipment]]\nid = \"E1\"\nmodel = \"m\"\ncalibration_due = \"2099-12-31\"\n\n[[equipment]]\nid = \"E2\"\nmodel = \"m\"\ncalibration_due = \"2099/12/31\"\n",
     )
     .unwrap();
-    let out = ailevel()
-        .arg("validate")
-        .arg(&lab)
-        .arg(&session)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    // Both files together: exit 2 and stderr.
+    let validate = || {
+        let out = ailevel()
+            .arg("validate")
+            .arg(&lab)
+            .arg(&session)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        err
+    };
+    let err = validate();
     let at = |f: &std::path::Path, line: usize| format!("{}:{line}: ", f.display());
     for want in [
         format!("{}at `/signing_key_id`", at(&lab, 7)),
@@ -310,14 +315,7 @@ fn validate_checks_lab_and_session_files_by_their_schema_key() {
     std::fs::write(&lab, fixed).unwrap();
     let text = std::fs::read_to_string(&session).unwrap();
     std::fs::write(&session, text.replace("2099/12/31", "2099-02-30")).unwrap();
-    let out = ailevel()
-        .arg("validate")
-        .arg(&lab)
-        .arg(&session)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = validate();
     for want in [
         format!(
             "{}at `/time_zone`: `Mars/Base` is not an IANA time zone",

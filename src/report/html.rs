@@ -1307,24 +1307,20 @@ mod tests {
             .flat_map(|c| &mut c.trials)
             .find(|t| t.turns.iter().any(|u| u.checks.iter().any(|c| !c.passed)))
             .expect("a trial with a failed check");
-        let check = trial
-            .turns
-            .iter_mut()
-            .flat_map(|t| &mut t.checks)
-            .find(|c| !c.passed)
-            .unwrap();
+        fn failed(t: &mut TrialRecord) -> &mut crate::results::CheckOutcome {
+            t.turns
+                .iter_mut()
+                .flat_map(|t| &mut t.checks)
+                .find(|c| !c.passed)
+                .unwrap()
+        }
+        let check = failed(trial);
         check.reason = reason.clone();
         check.message = None;
         let line = brief_trial(trial, Lang::Zh).failure.unwrap();
         assert!(line.ends_with(&reason), "cut: {line}");
 
-        let check = trial
-            .turns
-            .iter_mut()
-            .flat_map(|t| &mut t.checks)
-            .find(|c| !c.passed)
-            .unwrap();
-        check.reason = "长".repeat(5000);
+        failed(trial).reason = "长".repeat(5000);
         let line = brief_trial(trial, Lang::Zh).failure.unwrap();
         assert!(
             line.ends_with('…') && line.chars().count() == MAX_BRIEF + 1,

@@ -22,10 +22,13 @@ pub enum ExitCode {
     NotVerified = 7,
     /// `catalog`: the catalogue database could not be opened, migrated, read or written.
     Catalog = 8,
+    /// `diff --fail-on-regression`, `run --baseline --fail-on-regression`: the run regressed
+    /// against the baseline (a lower level, or a case that newly fails).
+    Regression = 9,
 }
 
 impl ExitCode {
-    pub const ALL: [ExitCode; 8] = [
+    pub const ALL: [ExitCode; 9] = [
         ExitCode::Ok,
         ExitCode::BelowRequired,
         ExitCode::Invalid,
@@ -34,6 +37,7 @@ impl ExitCode {
         ExitCode::CertificateRefused,
         ExitCode::NotVerified,
         ExitCode::Catalog,
+        ExitCode::Regression,
     ];
 
     pub fn code(self) -> i32 {
@@ -62,6 +66,9 @@ impl ExitCode {
             }
             ExitCode::NotVerified => {
                 "`verify`: at least one check failed (each is printed); `catalog add`: the same, and nothing was added"
+            }
+            ExitCode::Regression => {
+                "`diff --fail-on-regression`, `run --baseline … --fail-on-regression`: a lower level than the baseline's, or a case that newly fails or is inconclusive (each is printed)"
             }
             ExitCode::Catalog => {
                 "`catalog`: the catalogue database could not be opened, migrated, read or written (the message names the database and the statement)"

@@ -44,7 +44,42 @@ fn map_punct(c: char) -> char {
     }
 }
 
-/// Truncate to at most `max` bytes on a char boundary, marking the cut; used for evidence.
+/// Text from a user file or a device, made safe to show a reader: the controls that reorder
+/// text (bidi embeddings, overrides, isolates and marks — the "Trojan Source" characters,
+/// which can make a report read differently from what it holds) and other control
+/// characters are replaced by a visible `[U+XXXX]`; tabs and line breaks stay.
+pub fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    fn hidden(c: char) -> bool {
+        matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || (c.is_control() && c != '\n' && c != '\t')
+    }
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if hidden(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A record field (a lab's name, an operator, a serial number) as a certificate shows it:
+/// controls made visible, and at most `max` characters, the cut marked with `…`.
+pub fn clip(s: &str, max: usize) -> String {
+    let s = visible_controls(s);
+    match s.char_indices().nth(max) {
+        None => s.into_owned(),
+        Some((end, _)) => format!("{}…", &s[..end]),
+    }
+}
+
+/// Truncate to at most `max` bytes on a char boundary, marking the cut with how many bytes
+/// were left out (`…[+123 B]`); used for evidence. The mark is a number and a unit, not an
+/// English phrase, because it is quoted into reports in every language.
 pub fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
@@ -53,7 +88,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…[{} bytes truncated]", &s[..end], s.len() - end)
+    format!("{}…[+{} B]", &s[..end], s.len() - end)
 }
 
 /// A time of day in minutes after midnight, from the forms devices and suites write:
@@ -202,6 +237,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reordering_and_control_characters_are_made_visible_and_fields_clipped() {
+        assert_eq!(
+            visible_controls("abc\u{202E}fed\u{202C} x\u{2066}y\u{2069}\u{200F}\u{0007}\n\tz"),
+            "abc[U+202E]fed[U+202C] x[U+2066]y[U+2069][U+200F][U+0007]\n\tz"
+        );
+        assert!(matches!(
+            visible_controls("普通文本"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(clip("实验室名称", 3), "实验室…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("a\u{202E}b", 100), "a[U+202E]b");
+    }
+
+    #[test]
     fn fold_handles_full_width_and_spaces() {
         assert_eq!(fold("ＯＫ， 已设置 ７：００ 的闹钟"), "ok,已设置7:00的闹钟");
         assert_eq!(fold_spaced("  a \t b  "), "a b");
@@ -237,8 +287,7 @@ mod tests {
 
     #[test]
     fn truncate_respects_char_boundaries() {
-        let t = truncate("闹钟闹钟", 4);
-        assert!(t.starts_with("闹"));
-        assert!(t.contains("truncated"));
+        assert_eq!(truncate("闹钟闹钟", 4), "闹…[+9 B]");
+        assert_eq!(truncate("闹钟", 6), "闹钟");
     }
 }

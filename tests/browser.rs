@@ -157,6 +157,7 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
     let opts = RunOptions {
         retries: 0,
         retry_backoff: std::time::Duration::from_millis(1),
+        run_retries: None,
         case_timeout: None,
         secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,

@@ -27,9 +27,10 @@ const CATEGORIES: [&str; 7] = ["phone", "pc", "tv", "glasses", "car", "speaker",
 const MIN_SHARE: f64 = 0.74;
 
 /// The floor on held-out rewordings (tests/data/heldout), which the simulators were never
-/// tuned to: far below the target today (a third to two thirds per simulator when first
-/// measured), kept as a ratchet so understanding cannot silently get worse.
-const MIN_SHARE_HELDOUT: f64 = 0.25;
+/// tuned to: below the target today (52–81 % per simulator, L2–L4; glasses and earphone,
+/// whose pools are the newest, lowest), kept as a ratchet so understanding cannot silently
+/// get worse.
+const MIN_SHARE_HELDOUT: f64 = 0.50;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -163,6 +164,7 @@ fn measure(
             judge: None,
             retries: 0,
             retry_backoff: Duration::from_millis(1),
+            run_retries: None,
             case_timeout: None,
             secret: ailevel::run::blind::Secret::from_hex(&"6a".repeat(32)).unwrap(),
             device_seeds: ailevel::results::DeviceSeeds::Trial,

@@ -57,19 +57,7 @@ fn pages(pdf: &Path) -> (usize, String) {
 
 /// A certified phone-l3 run, written to `dir`.
 fn certified_run(dir: &Path) -> std::path::PathBuf {
-    let o = ailevel()
-        .args(["keygen", "--out"])
-        .arg(dir.join("lab"))
-        .output()
-        .unwrap();
-    let id = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("key id:").map(|s| s.trim().to_string()))
-        .unwrap();
-    let lab = std::fs::read_to_string(root().join("labs/example-lab.toml"))
-        .unwrap()
-        .replace(&format!("sha256:{}", "0".repeat(64)), &id);
-    std::fs::write(dir.join("lab.toml"), lab).unwrap();
+    common::keyed_lab(dir);
     let profile = std::fs::read_to_string(root().join("devices/sim/phone-l3.toml"))
         .unwrap()
         .replace("latency_ms = [5, 40]", "latency_ms = [0, 0]");
@@ -140,6 +128,33 @@ fn the_phone_l3_certificate_prints_on_two_numbered_a4_pages_before_its_annex() {
         // The clause table is one row per clause: no combined clause strings.
         assert!(!first.contains("§5.2, "), "{lang}:\n{first}");
     }
+    // The QR code as printed: page 1 rasterised the way a scanner sees it, decoded by rqrr,
+    // carries the certificate id and the SHA-256 of the results file.
+    let pgm = dir.path().join("page1");
+    let o = Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(dir.path().join("en/report.pdf"))
+        .arg(&pgm)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (w, h, luma) = common::qr::read_pgm(&std::fs::read(pgm.with_extension("pgm")).unwrap());
+    let codes = common::qr::decode_luma(w, h, &luma);
+    let bytes = std::fs::read(&results).unwrap();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let id = r["certification"]["certificate"]["id"].as_str().unwrap();
+    assert_eq!(codes.len(), 1, "one QR code on page 1: {codes:?}");
+    assert!(
+        codes[0].starts_with(&format!("ailevel:cert/1?id={id}&"))
+            && codes[0].ends_with(&format!("&sha256={sha}")),
+        "{}",
+        codes[0]
+    );
+
     // A picture of page 1, to look at.
     let shots = root().join("target/tmp/pdf");
     std::fs::create_dir_all(&shots).unwrap();

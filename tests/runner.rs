@@ -159,6 +159,7 @@ fn run(behaviour: Behaviour) -> ailevel::results::Results {
         judge: None,
         retries: 0,
         retry_backoff: Duration::from_millis(1),
+        run_retries: None,
         case_timeout: None,
         secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,

@@ -33,7 +33,7 @@ pub fn refusals(r: &Results) -> Vec<Message> {
                 (None, _) => out.push(msg::CERT_NO_OPERATOR.msg()),
                 (_, None) => out.push(msg::CERT_NO_REVIEWER.msg()),
                 (Some(o), Some(rv)) if o.trim() == rv.trim() => {
-                    out.push(msg::CERT_OPERATOR_IS_REVIEWER.with("name", o))
+                    out.push(msg::CERT_OPERATOR_IS_REVIEWER.with("name", quote(o)))
                 }
                 _ => {}
             }
@@ -48,8 +48,8 @@ pub fn refusals(r: &Results) -> Vec<Message> {
                 {
                     out.push(
                         msg::CERT_CALIBRATION_DUE
-                            .with("id", &e.id)
-                            .with("model", &e.model)
+                            .with("id", quote(&e.id))
+                            .with("model", quote(&e.model))
                             .with("due", due.to_string())
                             .with("day", day.to_string()),
                     );
@@ -64,14 +64,14 @@ pub fn refusals(r: &Results) -> Vec<Message> {
         out.push(
             msg::CERT_IDENTITY_MISMATCH
                 .with("field", field_name(&f.field))
-                .with("reported", f.reported.as_deref().unwrap_or(""))
-                .with("declared", f.declared.as_deref().unwrap_or("")),
+                .with("reported", quote(f.reported.as_deref().unwrap_or("")))
+                .with("declared", quote(f.declared.as_deref().unwrap_or(""))),
         );
     }
     if r.run.aborted {
         let reason: Arg = match (&r.run.abort_message, &r.run.abort_reason) {
             (Some(m), _) => m.clone().into(),
-            (None, Some(text)) => text.into(),
+            (None, Some(text)) => quote(text).into(),
             (None, None) => msg::CERT_SOME_NOT_RUN.msg().into(),
         };
         out.push(msg::CERT_ABORTED.with("reason", reason));
@@ -95,6 +95,14 @@ pub fn refusals(r: &Results) -> Vec<Message> {
     }
     out
 }
+
+/// A value from a record or the device, as a reason quotes it: controls shown, not obeyed,
+/// and cut to a field's length, so a hostile file cannot make a reason a page long.
+fn quote(s: &str) -> String {
+    crate::text::clip(s, QUOTE_MAX)
+}
+
+const QUOTE_MAX: usize = 160;
 
 /// The name of an identity field (`IdentityField::field`), in the reader's language; a
 /// field this version does not know is shown as its key.

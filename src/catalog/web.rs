@@ -648,43 +648,31 @@ async fn report_page(
     match rendered {
         // The report carries its own hash-based policy in a meta tag; this header forbids
         // everything else (the browser enforces both).
-        Ok(page) => {
-            let mut r = (StatusCode::OK, page).into_response();
-            let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            h.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(
-                    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; media-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-                ),
-            );
-            h.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            r
-        }
+        Ok(page) => document(
+            page,
+            "text/html; charset=utf-8",
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; media-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
         Err(e) => page_error(StatusCode::INTERNAL_SERVER_ERROR, lang, &e),
     }
 }
 
 fn download(body: String) -> Response {
+    document(body, "application/json", "default-src 'none'")
+}
+
+/// A stored document served as is: its type, never sniffed, under `csp`.
+fn document(body: String, content_type: &'static str, csp: &'static str) -> Response {
     let mut r = (StatusCode::OK, body).into_response();
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'"),
+        HeaderValue::from_static(csp),
     );
     r
 }

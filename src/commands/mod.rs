@@ -7,8 +7,10 @@
 
 mod catalog;
 mod completions;
+mod diff;
 mod keygen;
 mod list;
+mod merge;
 mod pdf;
 mod probe;
 mod regrade;
@@ -31,8 +33,10 @@ use crate::error::{Error, ExitCode, Result};
 
 pub use catalog::{CatalogArgs, CatalogCommand};
 pub use completions::{CompletionsArgs, ManArgs};
+pub use diff::{DiffArgs, DiffFormat};
 pub use keygen::KeygenArgs;
 pub use list::{GroupBy, ListArgs};
+pub use merge::MergeArgs;
 pub use probe::ProbeArgs;
 pub use regrade::RegradeArgs;
 pub use report::ReportArgs;
@@ -58,7 +62,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the suite against a device, grade it, and write results.json and report.html.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Ask a device what it is and try each protocol operation once; exit 3 if it cannot be used.
     Probe(ProbeArgs),
     /// The reference simulator as a device.
@@ -72,6 +76,13 @@ pub enum Command {
     /// Render report.html, junit.xml and summary.md from a results file alone; the same file
     /// and options always give the same bytes.
     Report(ReportArgs),
+    /// Compare two runs: level change, new failures, fixes, verdict changes by element and
+    /// clause, latency; --fail-on-regression exits 9 on a regression.
+    Diff(DiffArgs),
+    /// Put the results of `run --shard K/N` processes back together: checks they are the N
+    /// shards of one run (same hashes, seed, settings; no overlap; none missing) and grades
+    /// the whole.
+    Merge(MergeArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --out.
@@ -107,6 +118,8 @@ impl Cli {
             Command::List(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Regrade(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Diff(args) => args.exec(&mut ctx),
+            Command::Merge(args) => args.exec(&mut ctx),
             Command::Completions(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Man(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Keygen(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),

@@ -67,12 +67,18 @@ pub struct RunArgs {
     /// Judge profile (TOML) for model-graded `judge` checks.
     #[arg(long)]
     pub judge: Option<PathBuf>,
-    /// Times a trial is run again, on a fresh session, after a transient device error
-    /// (refused, reset, timeout, 5xx). A failed check is never retried.
-    #[arg(long, default_value_t = 2)]
+    /// Retries after device errors: each safe call (session, state, close, control) is
+    /// repeated in place up to this many times, and a trial is restarted on a fresh session
+    /// after a failed turn up to this many times. A failed check is never retried.
+    #[arg(long, default_value_t = 12)]
     pub retries: u32,
-    /// Wait before the first retry in milliseconds; doubled for each further one.
-    #[arg(long, default_value_t = 100)]
+    /// Retries the whole run may spend, so that a dead device ends the run quickly
+    /// [default: 4 per planned trial].
+    #[arg(long)]
+    pub run_retries: Option<u64>,
+    /// Wait before the first retry in milliseconds; doubled for each further one (at most
+    /// 2 s), with jitter drawn from the run seed.
+    #[arg(long, default_value_t = 20)]
     pub retry_backoff_ms: u64,
     /// Bound on one trial, all its attempts included, in milliseconds [default: none].
     #[arg(long)]
@@ -105,6 +111,13 @@ pub struct RunArgs {
     pub variants: Option<PathBuf>,
     #[command(flatten)]
     pub select: SelectArgs,
+    /// A previous run (results file or its directory) to compare with: the diff is printed
+    /// and written to DIR/diff.md.
+    #[arg(long, value_name = "RESULTS")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: exit 9 when this run regressed (a lower level or a new failure).
+    #[arg(long, requires = "baseline")]
+    pub fail_on_regression: bool,
     /// Issue a certificate: refused (exit 6, results and reports still written) without a
     /// lab file, on an identity mismatch or an incomplete run.
     #[arg(long)]
@@ -162,6 +175,11 @@ impl RunArgs {
             None => None,
         };
         let session = self.session_record()?;
+        // Read before the run, so a bad baseline costs no run.
+        let baseline = match &self.baseline {
+            Some(p) => Some(super::diff::read_run(p)?),
+            None => None,
+        };
         let variants = match &self.variants {
             Some(path) => Some(Arc::new(crate::suite::load_variants(path, &suite)?)),
             None => None,
@@ -203,6 +221,7 @@ impl RunArgs {
             quiet: self.quiet,
             retries: self.retries,
             retry_backoff: Duration::from_millis(self.retry_backoff_ms),
+            run_retries: self.run_retries,
             case_timeout: self.case_timeout_ms.map(Duration::from_millis),
             phrasing: self.phrasing,
             variants,
@@ -267,14 +286,43 @@ impl RunArgs {
                 let _ = writeln!(ctx.stdout, "{l}");
             }
         }
+        let mut regressed = false;
+        if let Some(base) = &baseline {
+            let d = crate::report::diff::compare(base, &results);
+            let md =
+                super::diff::render(&d, base, &results, super::diff::DiffFormat::Md, self.lang);
+            write_file(&out.join("diff.md"), md.as_bytes())?;
+            if !self.json {
+                let text = super::diff::render(
+                    &d,
+                    base,
+                    &results,
+                    super::diff::DiffFormat::Text,
+                    self.lang,
+                );
+                let _ = writeln!(
+                    ctx.stdout,
+                    "  baseline {}:",
+                    self.baseline.as_ref().expect("set").display()
+                );
+                for l in text.lines() {
+                    let _ = writeln!(ctx.stdout, "    {l}");
+                }
+            }
+            regressed = d.regression;
+        }
         if !refused.is_empty() {
             return Ok(ExitCode::CertificateRefused);
         }
-        Ok(exit_code_for(
+        let code = exit_code_for(
             &results,
             &suite.framework,
             results.run.required_level.as_deref(),
-        ))
+        );
+        Ok(match code {
+            ExitCode::Ok if regressed && self.fail_on_regression => ExitCode::Regression,
+            code => code,
+        })
     }
 
     /// The level given with `--require-level`, with its gate.

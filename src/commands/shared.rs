@@ -165,6 +165,14 @@ pub struct SelectArgs {
     /// Only cases tracing to this clause or a subclause of it (e.g. "177.2 §6.3").
     #[arg(long = "clause", value_name = "CLAUSE")]
     pub clauses: Vec<String>,
+    /// Only shard K of N (a stable hash of the case id); N processes with K = 1..N cover every
+    /// case once, and `ailevel merge` puts their results together.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<suite::select::Shard>,
+}
+
+fn parse_shard(s: &str) -> std::result::Result<suite::select::Shard, String> {
+    suite::select::Shard::parse(s)
 }
 
 impl SelectArgs {
@@ -174,6 +182,7 @@ impl SelectArgs {
             level: self.levels.clone(),
             element: self.elements.clone(),
             clause: self.clauses.clone(),
+            shard: self.shard,
         }
     }
 }
@@ -208,7 +217,8 @@ pub(super) fn apply_selection(
         }
     }
     suite.cases.retain(|c| sel.matches(&c.case));
-    if suite.cases.is_empty() {
+    // An empty shard is not a typo: a small suite over many machines leaves some idle.
+    if suite.cases.is_empty() && sel.shard.is_none() {
         return Err(Error::Usage(format!(
             "{}: selects no case of the suite",
             sel.describe()

@@ -87,6 +87,9 @@ pub struct FaultArgs {
     /// Share of requests never answered.
     #[arg(long)]
     pub hang_rate: Option<f64>,
+    /// Share of requests whose connection is reset (TCP RST) instead of answered.
+    #[arg(long)]
+    pub reset_rate: Option<f64>,
     /// Endpoints the faults apply to [default: all]: info, sessions, turns, state, close, control.
     #[arg(long, value_delimiter = ',', value_parser = Named::<Endpoint>::new(), hide_possible_values = true)]
     pub fault_scope: Option<Vec<Endpoint>>,
@@ -111,6 +114,7 @@ impl FaultArgs {
         set(&mut f.oversize_rate, &self.oversize_rate);
         set(&mut f.bad_utf8_rate, &self.bad_utf8_rate);
         set(&mut f.hang_rate, &self.hang_rate);
+        set(&mut f.reset_rate, &self.reset_rate);
         set(&mut f.scope, &self.fault_scope);
         if self.oversize_bytes.is_some() {
             f.oversize_bytes = self.oversize_bytes;

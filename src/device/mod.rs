@@ -71,6 +71,14 @@ impl DeviceError {
         matches!(self, DeviceError::Unreachable { .. })
     }
 
+    /// Errors that say the call was disturbed rather than answered: everything
+    /// [`is_transient`](Self::is_transient) covers, and answers that are not ATP/1 —
+    /// malformed, cut, not UTF-8, too large. A safe call is repeated after any of them; a
+    /// refusal (`Device`) or an unsupported op is an answer and is not.
+    pub fn is_disturbance(&self) -> bool {
+        self.is_transient() || matches!(self, DeviceError::Protocol { .. })
+    }
+
     /// Errors of the path to the device rather than of its answer — refused, reset, timed
     /// out, 5xx, 408, 429 — that may not recur, so the call is worth repeating.
     pub fn is_transient(&self) -> bool {

@@ -296,6 +296,10 @@ pub struct Faults {
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub hang_rate: f64,
+    /// Share of requests whose connection is reset (TCP RST) instead of answered.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub reset_rate: f64,
     /// Size of an oversized body (default 20 MiB, above the client's default cap).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oversize_bytes: Option<u64>,

@@ -4,17 +4,20 @@
 //!
 //! The server can misbehave on purpose ([`Faults`]): added latency, 5xx answers, dropped
 //! connections, malformed, truncated, oversized or non-UTF-8 bodies, hangs, and dying after
-//! a number of requests. Each request's faults are drawn from a counter-based generator —
-//! a hash of the seed and the request's sequence number — so the same sequence of requests
-//! meets the same faults, whatever the timing.
+//! a number of requests. Each request's fault is drawn from a hash of the fault seed, the
+//! endpoint, the request's *content* and how many times that same content has come before
+//! — not from its arrival order — so a run meets the same faults at any concurrency, and a
+//! retried request draws afresh. A session's later requests are keyed by the request that
+//! opened it (which carries the trial's seed), not by the id the server happened to issue.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
@@ -50,6 +53,7 @@ enum Fault {
     Oversize,
     BadUtf8,
     Hang,
+    Reset,
 }
 
 /// Validated faults, ready to draw from.
@@ -70,6 +74,7 @@ impl FaultPlan {
             (Fault::Oversize, faults.oversize_rate),
             (Fault::BadUtf8, faults.bad_utf8_rate),
             (Fault::Hang, faults.hang_rate),
+            (Fault::Reset, faults.reset_rate),
         ];
         let names = [
             "error_rate",
@@ -79,6 +84,7 @@ impl FaultPlan {
             "oversize_rate",
             "bad_utf8_rate",
             "hang_rate",
+            "reset_rate",
         ];
         for ((_, rate), name) in table.iter().zip(names) {
             if !(0.0..=1.0).contains(rate) {
@@ -140,8 +146,8 @@ impl FaultPlan {
         ))
     }
 
-    /// The fault and added delay for request number `n` to `endpoint`.
-    fn draw(&self, n: u64, endpoint: Endpoint) -> (Option<Fault>, Duration) {
+    /// The fault and added delay for the `n`-th request to `endpoint` with content `key`.
+    fn draw(&self, key: u64, n: u64, endpoint: Endpoint) -> (Option<Fault>, Duration) {
         let f = &self.faults;
         if !f.scope.is_empty() && !f.scope.contains(&endpoint) {
             return (None, Duration::ZERO);
@@ -149,11 +155,11 @@ impl FaultPlan {
         let [lo, hi] = f.latency_ms;
         let delay = lo
             + if hi > lo {
-                counter_rng(f.seed, n, 1) % (hi - lo + 1)
+                counter_rng(f.seed ^ key, n, 1) % (hi - lo + 1)
             } else {
                 0
             };
-        let u = unit(counter_rng(f.seed, n, 0));
+        let u = unit(counter_rng(f.seed ^ key, n, 0));
         let mut acc = 0.0;
         for (fault, rate) in &self.table {
             acc += rate;
@@ -187,7 +193,108 @@ struct ServerState {
     /// `Bearer <token>` every request must carry, when set.
     token: Option<String>,
     requests: AtomicU64,
+    /// How many times each request content has come, for the draw.
+    seen: Mutex<HashMap<u64, u64>>,
+    /// The content key of the request that opened each session.
+    sessions: Mutex<HashMap<String, u64>>,
     shutdown: Arc<Notify>,
+}
+
+/// A connection's handle for the reset fault: once set, the connection's next write fails
+/// and the socket is closed with `SO_LINGER` 0, which sends a TCP RST.
+#[derive(Clone, Default)]
+pub struct Conn(Arc<AtomicBool>);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, Listener>> for Conn {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, Listener>) -> Self {
+        Conn(stream.io().reset.clone())
+    }
+}
+
+/// A TCP listener whose connections can be reset on purpose.
+pub struct Listener(tokio::net::TcpListener);
+
+impl axum::serve::Listener for Listener {
+    type Io = Resettable;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Resettable, std::net::SocketAddr) {
+        let (stream, addr) = axum::serve::Listener::accept(&mut self.0).await;
+        (
+            Resettable {
+                stream,
+                reset: Arc::default(),
+            },
+            addr,
+        )
+    }
+
+    fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+pub struct Resettable {
+    stream: tokio::net::TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Resettable {
+    fn check(&self) -> std::io::Result<()> {
+        if self.reset.load(Ordering::SeqCst) {
+            let _ = self.stream.set_zero_linger();
+            return Err(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        }
+        Ok(())
+    }
+}
+
+impl tokio::io::AsyncRead for Resettable {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.check()?;
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Resettable {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.check()?;
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.check()?;
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// A content key: a hash of the endpoint and the bytes that make the request what it is.
+fn content_key(endpoint: Endpoint, parts: &[&[u8]]) -> u64 {
+    let mut bytes = endpoint.as_str().as_bytes().to_vec();
+    for p in parts {
+        bytes.push(0);
+        bytes.extend_from_slice(p);
+    }
+    let h = crate::hash::sha256_hex(&bytes);
+    u64::from_str_radix(&h[..16], 16).unwrap_or(0)
 }
 
 /// What a handler answers before faults are applied.
@@ -262,6 +369,8 @@ pub fn router(
         plan,
         token,
         requests: AtomicU64::new(0),
+        seen: Mutex::default(),
+        sessions: Mutex::default(),
         shutdown,
     });
     Router::new()
@@ -297,18 +406,41 @@ pub async fn serve(
     token: Option<String>,
 ) -> std::io::Result<()> {
     let shutdown = Arc::new(Notify::new());
-    let app = router(adapter, plan, token, shutdown.clone());
+    let app = router(adapter, plan, token, shutdown.clone())
+        .into_make_service_with_connect_info::<Conn>();
     // Not a graceful shutdown: a device that dies does not finish its answers.
     tokio::select! {
-        r = axum::serve(listener, app) => r,
+        r = axum::serve(Listener(listener), app) => r,
         () = shutdown.notified() => Ok(()),
     }
 }
 
 impl ServerState {
+    /// The content key of a request within a session: the opening request's key and this
+    /// request's bytes (the session id itself depends on arrival order).
+    fn session_key(&self, endpoint: Endpoint, id: &str, body: &[u8]) -> u64 {
+        let opened = self
+            .sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id)
+            .copied();
+        match opened {
+            Some(k) => content_key(endpoint, &[&k.to_le_bytes(), body]),
+            None => content_key(endpoint, &[id.as_bytes(), body]),
+        }
+    }
+
     /// The common path of every request: authorisation, the request count, the draw of
     /// faults, the work, and the faults that spoil its answer.
-    async fn handle<F>(&self, endpoint: Endpoint, headers: &HeaderMap, work: F) -> Response
+    async fn handle<F>(
+        &self,
+        endpoint: Endpoint,
+        key: u64,
+        conn: &Conn,
+        headers: &HeaderMap,
+        work: F,
+    ) -> Response
     where
         F: Future<Output = Reply>,
     {
@@ -329,7 +461,16 @@ impl ServerState {
             self.shutdown.notify_one();
             return dropped();
         }
-        let (fault, delay) = self.plan.draw(n, endpoint);
+        let nth = {
+            let mut seen = self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let count = seen.entry(key).or_insert(0);
+            *count += 1;
+            *count - 1
+        };
+        let (fault, delay) = self.plan.draw(key, nth, endpoint);
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -343,6 +484,10 @@ impl ServerState {
                 ));
             }
             Some(Fault::Drop) => return dropped(),
+            Some(Fault::Reset) => {
+                conn.0.store(true, Ordering::SeqCst);
+                return dropped();
+            }
             _ => {}
         }
         render(
@@ -435,8 +580,9 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, R
 
 type St = State<Arc<ServerState>>;
 
-async fn info(State(st): St, headers: HeaderMap) -> Response {
-    st.handle(Endpoint::Info, &headers, async {
+async fn info(State(st): St, ConnectInfo(conn): ConnectInfo<Conn>, headers: HeaderMap) -> Response {
+    let key = content_key(Endpoint::Info, &[]);
+    st.handle(Endpoint::Info, key, &conn, &headers, async {
         match st.adapter.info().await {
             Ok(info) => Reply::ok(
                 StatusCode::OK,
@@ -448,8 +594,14 @@ async fn info(State(st): St, headers: HeaderMap) -> Response {
     .await
 }
 
-async fn open_session(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
-    st.handle(Endpoint::Sessions, &headers, async {
+async fn open_session(
+    State(st): St,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let key = content_key(Endpoint::Sessions, &[&body]);
+    st.handle(Endpoint::Sessions, key, &conn, &headers, async {
         // The body's fields are all optional, so an empty body is an empty request.
         let req: SessionRequest = if body.iter().all(u8::is_ascii_whitespace) {
             SessionRequest::default()
@@ -460,15 +612,28 @@ async fn open_session(State(st): St, headers: HeaderMap, body: Bytes) -> Respons
             }
         };
         match st.adapter.open_session(&req).await {
-            Ok(SessionId(id)) => Reply::ok(StatusCode::CREATED, json!({ "session": id })),
+            Ok(SessionId(id)) => {
+                st.sessions
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(id.clone(), key);
+                Reply::ok(StatusCode::CREATED, json!({ "session": id }))
+            }
             Err(e) => e.into(),
         }
     })
     .await
 }
 
-async fn turn(State(st): St, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    st.handle(Endpoint::Turns, &headers, async {
+async fn turn(
+    State(st): St,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let key = st.session_key(Endpoint::Turns, &id, &body);
+    st.handle(Endpoint::Turns, key, &conn, &headers, async {
         let req: TurnRequest = match parse(&body, "the turn request") {
             Ok(r) => r,
             Err(reply) => return reply,
@@ -488,8 +653,14 @@ async fn turn(State(st): St, Path(id): Path<String>, headers: HeaderMap, body: B
     .await
 }
 
-async fn session_state(State(st): St, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    st.handle(Endpoint::State, &headers, async {
+async fn session_state(
+    State(st): St,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let key = st.session_key(Endpoint::State, &id, &[]);
+    st.handle(Endpoint::State, key, &conn, &headers, async {
         match st.adapter.state(&SessionId(id)).await {
             Ok(v @ Value::Object(_)) => Reply::ok(StatusCode::OK, v),
             Ok(other) => Reply::ok(StatusCode::OK, json!({ "value": other })),
@@ -499,8 +670,14 @@ async fn session_state(State(st): St, Path(id): Path<String>, headers: HeaderMap
     .await
 }
 
-async fn close(State(st): St, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    st.handle(Endpoint::Close, &headers, async {
+async fn close(
+    State(st): St,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let key = st.session_key(Endpoint::Close, &id, &[]);
+    st.handle(Endpoint::Close, key, &conn, &headers, async {
         match st.adapter.close(&SessionId(id)).await {
             Ok(()) => Reply {
                 status: StatusCode::NO_CONTENT,
@@ -512,8 +689,14 @@ async fn close(State(st): St, Path(id): Path<String>, headers: HeaderMap) -> Res
     .await
 }
 
-async fn control(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
-    st.handle(Endpoint::Control, &headers, async {
+async fn control(
+    State(st): St,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let key = content_key(Endpoint::Control, &[&body]);
+    st.handle(Endpoint::Control, key, &conn, &headers, async {
         let op: Control = match parse(&body, "the control request") {
             Ok(r) => r,
             Err(reply) => return reply,
@@ -544,10 +727,10 @@ mod tests {
             ..Faults::default()
         };
         let a: Vec<_> = (0..500)
-            .map(|n| plan(f.clone()).draw(n, Endpoint::Turns))
+            .map(|n| plan(f.clone()).draw(3, n, Endpoint::Turns))
             .collect();
         let b: Vec<_> = (0..500)
-            .map(|n| plan(f.clone()).draw(n, Endpoint::Turns))
+            .map(|n| plan(f.clone()).draw(3, n, Endpoint::Turns))
             .collect();
         assert_eq!(a, b);
         let faulted = a.iter().filter(|(fault, _)| fault.is_some()).count();
@@ -559,13 +742,13 @@ mod tests {
             a.iter()
                 .all(|(_, d)| (5..=50).contains(&(d.as_millis() as u64)))
         );
-        let other = plan(Faults { seed: 10, ..f }).draw(0, Endpoint::Turns);
+        let other = plan(Faults { seed: 10, ..f }).draw(3, 0, Endpoint::Turns);
         let differs = (0..50).any(|n| {
             plan(Faults {
                 seed: 10,
                 ..Faults::default()
             })
-            .draw(n, Endpoint::Turns)
+            .draw(3, n, Endpoint::Turns)
                 != a[n as usize]
         });
         assert!(differs || other != a[0]);
@@ -578,8 +761,8 @@ mod tests {
             scope: vec![Endpoint::Turns],
             ..Faults::default()
         });
-        assert_eq!(p.draw(0, Endpoint::Info), (None, Duration::ZERO));
-        assert_eq!(p.draw(0, Endpoint::Turns).0, Some(Fault::Hang));
+        assert_eq!(p.draw(3, 0, Endpoint::Info), (None, Duration::ZERO));
+        assert_eq!(p.draw(3, 0, Endpoint::Turns).0, Some(Fault::Hang));
     }
 
     #[test]

@@ -86,10 +86,22 @@ struct Qr {
     payload: String,
 }
 
+/// The most characters a certificate shows of one record field (a name, an address, a
+/// serial): enough for any real one; a longer value from a hostile or broken file is cut
+/// so it cannot push the certificate off its two pages.
+pub(super) const FIELD_MAX: usize = 160;
+
+/// A sentence (a refusal reason quoting record fields) is allowed a few fields' worth.
+const SENTENCE_MAX: usize = 600;
+
+fn clip(s: &str) -> String {
+    crate::text::clip(s, FIELD_MAX)
+}
+
 fn row(label: Msg, lang: Lang, value: impl Into<String>) -> Row {
     Row {
         label: label.get(lang),
-        value: value.into(),
+        value: clip(&value.into()),
         mono: false,
     }
 }
@@ -227,9 +239,9 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
             s.equipment
                 .iter()
                 .map(|e| EquipmentRow {
-                    id: e.id.clone(),
-                    model: e.model.clone(),
-                    calibration_due: e.calibration_due.clone().unwrap_or_else(none),
+                    id: clip(&e.id),
+                    model: clip(&e.model),
+                    calibration_due: e.calibration_due.as_deref().map_or_else(none, clip),
                 })
                 .collect()
         })
@@ -244,7 +256,12 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
     let refused = match (cert, lab) {
         (None, Some(_)) => crate::attest::certify::refusals(r)
             .iter()
-            .map(|why| crate::msg::localise(&why.en(), Some(why), lang))
+            .map(|why| {
+                crate::text::clip(
+                    &crate::msg::localise(&why.en(), Some(why), lang),
+                    SENTENCE_MAX,
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -252,15 +269,21 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
     let signatures = vec![
         SignatureBox {
             role: m::SIG_OPERATOR.get(lang),
-            name: session.and_then(|s| s.operator.clone()).unwrap_or_default(),
+            name: session
+                .and_then(|s| s.operator.as_deref())
+                .map_or_else(String::new, clip),
         },
         SignatureBox {
             role: m::SIG_REVIEWER.get(lang),
-            name: session.and_then(|s| s.reviewer.clone()).unwrap_or_default(),
+            name: session
+                .and_then(|s| s.reviewer.as_deref())
+                .map_or_else(String::new, clip),
         },
         SignatureBox {
             role: m::SIG_APPROVER.get(lang),
-            name: lab.and_then(|l| l.signatory.clone()).unwrap_or_default(),
+            name: lab
+                .and_then(|l| l.signatory.as_deref())
+                .map_or_else(String::new, clip),
         },
     ];
     let digest = crate::attest::results_digest(r);
@@ -277,9 +300,9 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
         } else {
             m::CERT_TITLE_NONE.get(lang)
         },
-        lab: lab.map(|l| i18n(&l.name, lang).to_string()),
-        lab_accreditation: lab.map(|l| l.accreditation.clone()),
-        lab_address: lab.map(|l| l.address.clone()),
+        lab: lab.map(|l| clip(i18n(&l.name, lang))),
+        lab_accreditation: lab.map(|l| clip(&l.accreditation)),
+        lab_address: lab.map(|l| clip(&l.address)),
         head_rows,
         identity: identity(r, lang),
         clauses: clauses(r, lang),
@@ -324,8 +347,8 @@ fn identity(r: &Results, lang: Lang) -> Vec<IdentityRow> {
             };
             IdentityRow {
                 field: field.get(lang),
-                declared: f.declared.clone().unwrap_or_else(|| "—".into()),
-                reported: f.reported.clone().unwrap_or_else(|| "—".into()),
+                declared: f.declared.as_deref().map_or_else(|| "—".into(), clip),
+                reported: f.reported.as_deref().map_or_else(|| "—".into(), clip),
                 class,
                 status: status.get(lang),
             }

@@ -20,8 +20,10 @@ use super::{Lang, SCRIPT, STYLE, csp};
 
 /// Longest device text shown per field; beyond it the report would only grow, not inform.
 const MAX_TEXT: usize = 64 * 1024;
-/// Longest failure reason in a summarised trial's line.
-const MAX_BRIEF: usize = 300;
+/// Longest failure reason in a summarised trial's line, in characters. The harness's
+/// sentences quote device text already cut at scoring, so a real reason fits whole; only a
+/// hostile one (a device error of any length) is cut, marked `…`.
+const MAX_BRIEF: usize = 600;
 /// Largest base64 media embedded per item; larger stimuli or speech are only described.
 const MAX_MEDIA_B64: usize = 2 * 1024 * 1024;
 /// Per case, the passing trials shown with their whole transcript; later passing trials are
@@ -950,7 +952,7 @@ fn brief_trial(t: &TrialRecord, lang: Lang) -> BriefTrial {
             .as_ref()
             .and_then(|(turn, _)| *turn)
             .map(|n| m::TURN.fill(lang, &[("n", &n.to_string())])),
-        failure: failure.map(|(_, why)| truncate(&why, MAX_BRIEF)),
+        failure: failure.map(|(_, why)| crate::text::clip(&why, MAX_BRIEF)),
     }
 }
 
@@ -1286,4 +1288,47 @@ fn fixtures(r: &Results, lang: Lang) -> Vec<FixtureView> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A summarised trial's failure line keeps the harness's sentence whole: a Chinese
+    /// reason of 243 characters (729 bytes, past the old 300-byte cut) to its last character;
+    /// only a hostile length is cut, marked.
+    #[test]
+    fn a_trial_failure_reason_is_not_cut_mid_sentence() {
+        let mut r = super::super::fixture::results();
+        let reason = format!("{}。句末", "回复不含预期内容".repeat(30));
+        let trial = r
+            .cases
+            .iter_mut()
+            .flat_map(|c| &mut c.trials)
+            .find(|t| t.turns.iter().any(|u| u.checks.iter().any(|c| !c.passed)))
+            .expect("a trial with a failed check");
+        let check = trial
+            .turns
+            .iter_mut()
+            .flat_map(|t| &mut t.checks)
+            .find(|c| !c.passed)
+            .unwrap();
+        check.reason = reason.clone();
+        check.message = None;
+        let line = brief_trial(trial, Lang::Zh).failure.unwrap();
+        assert!(line.ends_with(&reason), "cut: {line}");
+
+        let check = trial
+            .turns
+            .iter_mut()
+            .flat_map(|t| &mut t.checks)
+            .find(|c| !c.passed)
+            .unwrap();
+        check.reason = "长".repeat(5000);
+        let line = brief_trial(trial, Lang::Zh).failure.unwrap();
+        assert!(
+            line.ends_with('…') && line.chars().count() == MAX_BRIEF + 1,
+            "{line}"
+        );
+    }
 }

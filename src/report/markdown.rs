@@ -255,7 +255,8 @@ fn first_failure(c: &CaseResult, lang: Lang) -> String {
 /// brackets and backslashes, and newlines (which would end a table row).
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let s = s.replace('\r', "");
+    for c in crate::text::visible_controls(&s).chars() {
         match c {
             '\\' | '|' | '`' | '[' | ']' => {
                 out.push('\\');
@@ -264,7 +265,6 @@ pub(super) fn escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\r' => {}
             '\n' => out.push(' '),
             _ => out.push(c),
         }
@@ -305,6 +305,7 @@ mod tests {
             r"\[x\](javascript:alert(1))"
         );
         assert_eq!(escape("a\r\nb"), "a b");
+        assert_eq!(escape("a\u{202E}b\u{2066}"), r"a\[U+202E\]b\[U+2066\]");
         assert_eq!(escape(r"\|"), r"\\\|");
         assert_eq!(escape("&lt;"), "&amp;lt;");
     }

@@ -172,6 +172,15 @@ catalogue! {
     HELD_YES "达到" "held";
     HELD_NO "未达到" "not held";
     NOT_GRADED "未判定" "not graded";
+    DIFF_ABSENT "（无）" "(absent)";
+    DIFF_NEW_FAILURES "新增失败" "New failures";
+    DIFF_FIXES "已修复" "Fixed";
+    DIFF_CHANGED "结论变化" "Verdict changes";
+    DIFF_BY_ELEMENT "按要素" "By element";
+    DIFF_BY_CLAUSE "按条款" "By clause";
+    DIFF_LATENCY "轮次时延" "Turn latency";
+    DIFF_REGRESSION "结论：有回退" "Verdict: regression";
+    DIFF_NO_REGRESSION "结论：无回退" "Verdict: no regression";
     PARTIAL_NOT_GRADED "部分运行，未评定等级" "partial run, not graded";
     NOTICE_PARTIAL
         "本次运行只包含 {selection} 选中的用例：未由部分用例评定等级，各级结果仅供参考。"

@@ -11,6 +11,7 @@ mod certificate;
 mod charts;
 pub mod console;
 mod csp;
+pub mod diff;
 mod html;
 mod junit;
 mod markdown;

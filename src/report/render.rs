@@ -61,6 +61,9 @@ struct Engines {
 static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
     let mut html = Handlebars::new();
     html.set_strict_mode(true);
+    // Every interpolated string is escaped for HTML, and characters that reorder or hide
+    // text are shown instead of obeyed: device and record text cannot rewrite the page.
+    html.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
     html.register_template_string("report", HTML_TEMPLATE)
         .map_err(|e| e.to_string())?;
 

@@ -820,3 +820,93 @@ fn i18n_notice(r: &crate::results::Results, lang: Lang) -> String {
     // As escaped in the page.
     n.replace('\'', "&#x27;")
 }
+
+/// A lab and session file written to attack the certificate: markup and script, bidi
+/// overrides that would make a field read backwards, and fields thousands of characters
+/// long. The certificate escapes the markup, shows the overrides instead of obeying them,
+/// and cuts the long fields, whether it is issued or refused.
+#[test]
+fn hostile_lab_and_session_text_is_escaped_shown_and_bounded_in_the_certificate() {
+    let long = format!("{}END-OF-LONG", "长".repeat(5000));
+    let evil = "<script>alert('lab')</script>";
+    let rlo = "Lab \u{202E}fdp.exe\u{202C} \u{2067}x\u{2069}";
+    let lab: crate::lab::LabRef = serde_json::from_value(serde_json::json!({
+        "path": "lab.toml",
+        "sha256": "0".repeat(64),
+        "lab": {
+            "schema": "ailevel.lab/1",
+            "name": {"zh-CN": evil, "en": evil},
+            "accreditation": rlo,
+            "address": long,
+            "time_zone": "Asia/Shanghai",
+            "report_number": "A-{seq}",
+            "signing_key_id": format!("sha256:{}", "0".repeat(64)),
+            "signatory": evil,
+        }
+    }))
+    .unwrap();
+    let session: crate::lab::Session = serde_json::from_value(serde_json::json!({
+        "schema": "ailevel.session/1",
+        "client": long,
+        "operator": evil,
+        "reviewer": rlo,
+        "sample": {"serial": rlo, "condition": long},
+        "environment": {"room": evil, "network": long},
+        "equipment": [{"id": evil, "model": long, "calibration_due": "2000-01-01"}],
+    }))
+    .unwrap();
+    let mut refused = fixture::results();
+    // The device's own text in the evidence, too.
+    let reply = refused
+        .cases
+        .iter_mut()
+        .flat_map(|c| &mut c.trials)
+        .flat_map(|t| &mut t.turns)
+        .find_map(|t| t.response.as_mut())
+        .expect("a reply");
+    reply.output.text = Some(format!("好的 {rlo}"));
+    refused.certification.lab = Some(lab);
+    refused.certification.session = Some(session);
+    let mut issued = refused.clone();
+    issued.certification.certificate = Some(crate::lab::Certificate {
+        id: format!("{evil}{long}"),
+        issued: "2026-06-01".into(),
+        valid_until: None,
+    });
+    for (what, r) in [("refused", &refused), ("issued", &issued)] {
+        for lang in [Lang::Zh, Lang::En] {
+            let page = render_html(r, lang).unwrap();
+            let cert = between(&page, "<section id=\"certificate\"", "</section>");
+            assert!(
+                !page.contains(evil),
+                "{what} {lang}: markup reached the page"
+            );
+            assert!(cert.contains("&lt;script&gt;alert(&#x27;lab&#x27;)&lt;/script&gt;"));
+            assert_eq!(
+                page.matches("<script").count(),
+                1,
+                "only the report's own script"
+            );
+            for c in ['\u{202E}', '\u{202C}', '\u{2067}', '\u{2069}'] {
+                assert!(
+                    !page.contains(c),
+                    "{what} {lang}: U+{:04X} obeyed",
+                    c as u32
+                );
+            }
+            assert!(cert.contains("Lab [U+202E]fdp.exe[U+202C] [U+2067]x[U+2069]"));
+            assert!(
+                !page.contains("END-OF-LONG"),
+                "{what} {lang}: a long field in full"
+            );
+            // Cut at a field's length, with the cut marked.
+            let run = "长".repeat(super::certificate::FIELD_MAX);
+            assert!(cert.contains(&format!("{run}…")), "{what} {lang}");
+            assert!(!cert.contains(&format!("{run}长")), "{what} {lang}");
+            if what == "refused" {
+                // The calibration refusal names the hostile equipment: escaped, bounded.
+                assert!(cert.contains("class=\"refused\""), "{what} {lang}");
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! change device-wide state (setup ops, end-side network switch) run alone between resets.
 
 pub mod blind;
+pub mod calls;
 pub mod journal;
 pub mod judge;
 pub mod plan;
@@ -24,6 +25,7 @@ use crate::results::{
 use crate::suite::model::{Case, CaseTurn, Check, Phrasings};
 use crate::suite::phrasing::{Phrasing, PhrasingPool, PhrasingUse};
 use crate::suite::{LoadedSuite, VariantPool};
+use calls::{Calls, Kind};
 use journal::Journal;
 use plan::{PlannedCase, input_for};
 use progress::Progress;
@@ -42,10 +44,12 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Grades `judge` checks; without it, cases that have them are not applicable.
     pub judge: Option<Arc<judge::Judge>>,
-    /// Times a trial is run again after a transient device error (0: never).
+    /// Retries one trial may spend, in place and restarts together (0: never retry).
     pub retries: u32,
-    /// Wait before the first retry; doubled for each further one.
+    /// Wait before the first retry; doubled for each further one, with seeded jitter.
     pub retry_backoff: Duration,
+    /// Retries the whole run may spend [default: 4 per planned trial].
+    pub run_retries: Option<u64>,
     /// Bound on one trial, all its attempts included.
     pub case_timeout: Option<Duration>,
     /// Keys the session seeds and the run order; see [`blind`].
@@ -78,6 +82,7 @@ struct Shared {
     adapter: Arc<dyn Adapter>,
     opts: RunOptions,
     fatal_streak: AtomicU32,
+    calls: Calls,
     progress: Mutex<Progress>,
     journal: Option<Journal>,
     /// Checks' regexes, compiled once for the whole run.
@@ -97,26 +102,34 @@ pub async fn run(
 ) -> Result<Results, crate::Error> {
     let started = chrono::Utc::now();
     let clock = Instant::now();
-    let info = retrying(&opts, "info", None, || adapter.info())
-        .await
-        .map_err(|e| crate::Error::Device(format!("`info` failed: {e}")))?;
-    // Start from factory state; a device without `reset` is still usable for cases without setup.
-    match retrying(&opts, "reset", None, || adapter.control(&Control::Reset)).await {
-        Ok(()) | Err(DeviceError::Unsupported { .. }) => {}
-        Err(e) => return Err(crate::Error::Device(format!("`reset` failed: {e}"))),
-    }
-
     let planned = plan::plan(suite, profile, opts.trials_override, opts.judge.is_some());
     let total: u64 = planned
         .iter()
         .filter(|p| p.applicable.is_ok())
         .map(|p| u64::from(p.trials))
         .sum();
+    let calls = Calls::new(&opts, total);
+    // Before the run: not recorded in any trial, but retried as any safe call.
+    let mut before = Vec::new();
+    let info = calls
+        .retrying(0, "info", &mut before, || adapter.info())
+        .await
+        .map_err(|e| crate::Error::Device(format!("`info` failed: {e}")))?;
+    // Start from factory state; a device without `reset` is still usable for cases without setup.
+    before.clear();
+    match calls
+        .retrying(0, "reset", &mut before, || adapter.control(&Control::Reset))
+        .await
+    {
+        Ok(()) | Err(DeviceError::Unsupported { .. }) => {}
+        Err(e) => return Err(crate::Error::Device(format!("`reset` failed: {e}"))),
+    }
     let shared = Arc::new(Shared {
         adapter,
         progress: Mutex::new(Progress::new(total, opts.quiet)),
         opts: opts.clone(),
         fatal_streak: AtomicU32::new(0),
+        calls,
         journal,
         evaluator: crate::score::Evaluator::new(
             planned
@@ -515,60 +528,19 @@ fn round_ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1_000.0
 }
 
-/// The wait before retry number `attempt + 1`: the base doubled per attempt, capped.
-fn backoff(opts: &RunOptions, attempt: u32) -> Duration {
-    const MAX_BACKOFF: Duration = Duration::from_secs(10);
-    opts.retry_backoff
-        .saturating_mul(1u32 << attempt.min(16))
-        .min(MAX_BACKOFF)
-}
-
-/// A device call that failed, and which call it was.
+/// A device call that failed, which call it was, and whether restarting the trial could
+/// help (not for an answer the device gave but could not keep within bounds).
 struct Failure {
     call: String,
     error: DeviceError,
+    restartable: bool,
 }
 
 fn failed(call: &str) -> impl FnOnce(DeviceError) -> Failure + '_ {
     move |error| Failure {
         call: call.to_string(),
+        restartable: error.is_disturbance(),
         error,
-    }
-}
-
-/// An idempotent call — `info`, control ops, opening a session, `state`, `close` — repeated
-/// in place after transient errors, up to `opts.retries` times. Each failed try goes into
-/// `log` when given. Turns are never repeated in place: a turn the device may have acted
-/// on cannot be sent twice, so a failed turn restarts the trial instead.
-async fn retrying<T, F, Fut>(
-    opts: &RunOptions,
-    call: &str,
-    mut log: Option<&mut Vec<Attempt>>,
-    mut f: F,
-) -> Result<T, DeviceError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, DeviceError>>,
-{
-    let mut attempt = 0;
-    loop {
-        let t0 = Instant::now();
-        match with_timeout(opts.turn_timeout, f()).await {
-            Err(e) if e.is_transient() && attempt < opts.retries => {
-                if let Some(log) = log.as_deref_mut() {
-                    log.push(Attempt {
-                        call: call.to_string(),
-                        restarted: false,
-                        turns: Vec::new(),
-                        error: e,
-                        duration_ms: round_ms(t0.elapsed()),
-                    });
-                }
-                tokio::time::sleep(backoff(opts, attempt)).await;
-                attempt += 1;
-            }
-            r => return r,
-        }
     }
 }
 
@@ -578,6 +550,8 @@ where
 struct InFlight {
     session: Option<SessionId>,
     turn_started: Option<Instant>,
+    /// Restarts of the trial before this attempt: later ones allow turns more time.
+    restarts: u32,
 }
 
 /// Drive the trial; after a transient device error that in-place retries did not cure — a
@@ -599,7 +573,10 @@ async fn attempt_trial(
     let mut restarts = 0;
     loop {
         let started = Instant::now();
-        let mut flight = InFlight::default();
+        let mut flight = InFlight {
+            restarts,
+            ..InFlight::default()
+        };
         let driven = drive(shared, pc, setup, turns, seed, rec, &mut flight);
         let result = match deadline {
             None => driven.await,
@@ -630,16 +607,22 @@ async fn attempt_trial(
                 }
             },
         };
-        let Err(Failure { call, error }) = result else {
+        let Err(Failure {
+            call,
+            error,
+            restartable,
+        }) = result
+        else {
             return Ok(());
         };
-        let backoff = backoff(opts, restarts);
+        let backoff = shared.calls.backoff(!seed, restarts);
         let in_time = deadline.is_none_or(|at| tokio::time::Instant::now() + backoff < at);
-        if !error.is_transient()
-            || restarts >= opts.retries
+        // The budget is taken last: only a restart that happens spends it.
+        if !restartable
             || !in_time
             || all_answered(turns, rec)
             || check_failed(shared, turns, rec)
+            || shared.calls.take(restarts).is_err()
         {
             return Err(error);
         }
@@ -700,19 +683,20 @@ async fn drive(
 ) -> Result<(), Failure> {
     let dev = &shared.adapter;
     let opts = &shared.opts;
+    let calls = &shared.calls;
     if pc.exclusive() {
-        retrying(opts, "reset", Some(&mut rec.attempts), || {
-            dev.control(&Control::Reset)
-        })
-        .await
-        .or_else(ignore_unsupported)
-        .map_err(failed("reset"))?;
-        for op in setup {
-            retrying(opts, op.op_name(), Some(&mut rec.attempts), || {
-                dev.control(op)
+        calls
+            .retrying(seed, "reset", &mut rec.attempts, || {
+                dev.control(&Control::Reset)
             })
             .await
-            .map_err(failed(op.op_name()))?;
+            .or_else(ignore_unsupported)
+            .map_err(failed("reset"))?;
+        for op in setup {
+            calls
+                .retrying(seed, op.op_name(), &mut rec.attempts, || dev.control(op))
+                .await
+                .map_err(failed(op.op_name()))?;
         }
     }
     let req = SessionRequest {
@@ -721,23 +705,36 @@ async fn drive(
         seed: Some(seed),
     };
     // A lost answer to `open_session` leaves an unused session on the device; harmless.
-    let opened = retrying(opts, "open_session", Some(&mut rec.attempts), || {
-        dev.open_session(&req)
-    })
-    .await
-    .map_err(failed("open_session"))?;
-    let id = flight.session.insert(opened).clone();
-    let outcome = drive_turns(shared, turns, &id, rec, &mut flight.turn_started).await;
-    // Close and reset even after a failed turn, so the next trial starts clean.
-    let closed = retrying(opts, "close", Some(&mut rec.attempts), || dev.close(&id)).await;
-    flight.session = None;
-    if pc.exclusive() {
-        retrying(opts, "reset", Some(&mut rec.attempts), || {
-            dev.control(&Control::Reset)
+    let opened = calls
+        .retrying(seed, "open_session", &mut rec.attempts, || {
+            dev.open_session(&req)
         })
         .await
-        .or_else(ignore_unsupported)
-        .map_err(failed("reset"))?;
+        .map_err(failed("open_session"))?;
+    let id = flight.session.insert(opened).clone();
+    let outcome = drive_turns(
+        shared,
+        turns,
+        &id,
+        seed,
+        flight.restarts,
+        rec,
+        &mut flight.turn_started,
+    )
+    .await;
+    // Close and reset even after a failed turn, so the next trial starts clean.
+    let closed = calls
+        .retrying(seed, "close", &mut rec.attempts, || dev.close(&id))
+        .await;
+    flight.session = None;
+    if pc.exclusive() {
+        calls
+            .retrying(seed, "reset", &mut rec.attempts, || {
+                dev.control(&Control::Reset)
+            })
+            .await
+            .or_else(ignore_unsupported)
+            .map_err(failed("reset"))?;
     }
     outcome.and(closed.or_else(ignore_unsupported).map_err(failed("close")))
 }
@@ -753,15 +750,19 @@ async fn drive_turns(
     shared: &Shared,
     turns: &[CaseTurn],
     session: &SessionId,
+    seed: u64,
+    restarts: u32,
     rec: &mut TrialRecord,
     turn_started: &mut Option<Instant>,
 ) -> Result<(), Failure> {
     let dev = &shared.adapter;
-    let limit = shared.opts.turn_timeout;
     for turn in turns {
         let (input, recorded) = input_for(&turn.input, &shared.opts.locale, &shared.fixtures);
         let t0 = *turn_started.insert(Instant::now());
-        let answer = with_timeout(limit, dev.turn(session, &input)).await;
+        let answer = shared
+            .calls
+            .timed(Kind::Turn, restarts, dev.turn(session, &input))
+            .await;
         let latency_ms = round_ms(t0.elapsed());
         let response = match answer {
             Ok(mut r) => match r.limit() {
@@ -782,7 +783,11 @@ async fn drive_turns(
                         checks: Vec::new(),
                         judgements: Vec::new(),
                     });
-                    return Err(failed("turn")(e));
+                    return Err(Failure {
+                        call: "turn".into(),
+                        error: e,
+                        restartable: false,
+                    });
                 }
             },
             Err(e) => {
@@ -809,10 +814,10 @@ async fn drive_turns(
         }
         // A failed state fetch keeps the answer that came before it, as evidence.
         let (state, error) = if turn.expect.iter().any(|c| matches!(c, Check::State(_))) {
-            match retrying(&shared.opts, "state", Some(&mut rec.attempts), || {
-                dev.state(session)
-            })
-            .await
+            match shared
+                .calls
+                .retrying(seed, "state", &mut rec.attempts, || dev.state(session))
+                .await
             {
                 Ok(v) => (Some(v), None),
                 Err(e) => (None, Some(e)),

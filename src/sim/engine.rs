@@ -476,13 +476,13 @@ static REMEMBER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("compiles")
 });
 static MODIFY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:那|那就|还是)?(?:把(?:它|这个|闹钟|提醒|日程|时间|倒计时))?(?:改成|改到|改为|换成|调成|推迟到|延后到|提前到|定到|设成|change it to |make it )(?P<x>[^,]+?)(?:吧|的)?$").expect("compiles")
+    Regex::new(r"^(?:(?:不对|不是|错了|算了|actually|no|sorry)[, ]*)?(?:那|那就|还是|就)?(?:把(?:它|这个|闹钟|提醒|日程|时间|倒计时))?(?:往后|往前|再)?(?:改成|改到|改为|改在|换成|换到|挪到|推到|调成|调到|推迟到|延后到|提前到|定到|定在|设成|设到|设在|(?:change|move|push|switch|set|put|shift|bump) (?:it|that|the alarm|the reminder|this) (?:to|for|until|at) |make (?:it|that) (?:for |at )?)(?P<x>[^,]+?)(?:吧|的|就行|就好|就可以|instead|please| )*$").expect("compiles")
 });
 static SHIFT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:再|那就)?(?:把(?:它|闹钟|提醒|日程))?(?P<dir>推迟|延后|往后推|推后|晚|提前|早)(?P<d>[^,]+?)(?:吧)?$").expect("compiles")
 });
 static ANOTHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:再|另外|还要|还)(?:帮我)?(?:加|设|定|来|建|添)(?:一个|个|一条|条)(?P<x>.*)$|^(?:add )?another (?:one )?(?P<y>.*)$").expect("compiles")
+    Regex::new(r"^(?:再|另外|还要|还)(?:帮我)?(?:加|设|定|来|建|添)(?:一个|个|一条|条)(?P<x>.*)$|^(?P<w>[^,]+?)(?:也|再|还)(?:帮我)?(?:加|设|定|来|建|添|要)(?:一个|个|一条|条)(?:吧|的)?$|^(?:and |also |then )?(?:(?:add|set|make|i need|i want|give me) )?(?:another|one more)(?: one)?(?P<y>.*)$|^(?:and |also |then )?(?:add|set|make) one (?:more )?(?P<v>.*)$").expect("compiles")
 });
 static DELETE_LAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:取消|删掉|删除|不要)(?:它|这个|刚才那个|刚才的|刚刚那个|刚设的)(?:闹钟|提醒|日程|倒计时)?(?:了)?$|^(?:cancel|delete) (?:it|that)$").expect("compiles")
@@ -1062,7 +1062,9 @@ impl Engine {
                 if let Some(c) = ANOTHER.captures(instr) {
                     let x = c
                         .name("x")
+                        .or_else(|| c.name("w"))
                         .or_else(|| c.name("y"))
+                        .or_else(|| c.name("v"))
                         .map_or("", |m| m.as_str())
                         .trim_end_matches('的');
                     let intent = match kind.as_str() {
@@ -1081,6 +1083,30 @@ impl Engine {
                             item.get("title").and_then(Value::as_str).unwrap_or("")
                         ),
                         _ => x.to_string(),
+                    };
+                    // "七点二十再来一个": another one on the same day as the last, unless a day is said.
+                    let text = match item.get("date").and_then(Value::as_str) {
+                        Some(d)
+                            if kind == "alarm"
+                                && nlu::find_when(&text, ctx.now())
+                                    .is_none_or(|w| w.date.is_none() && w.offset.is_none()) =>
+                        {
+                            let today = ctx.now().date();
+                            match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                                Ok(d) if d == today + chrono::Duration::days(1) => {
+                                    if text.is_ascii() {
+                                        format!("{text} tomorrow")
+                                    } else {
+                                        format!("明天{text}")
+                                    }
+                                }
+                                Ok(d) if d != today && !text.is_ascii() => {
+                                    format!("{}月{}日{text}", d.month(), d.day())
+                                }
+                                _ => text,
+                            }
+                        }
+                        _ => text,
                     };
                     let def = self.grammar.intent(intent)?;
                     let plan = (def.skill)(
@@ -1640,10 +1666,14 @@ fn original_content(raw: &str, normalized: &str) -> String {
     let folded =
         unicode_normalization::UnicodeNormalization::nfkc(folded.as_str()).collect::<String>();
     let lower = folded.to_lowercase();
+    // Lower-casing may change a character's byte length while the total stays equal, so the
+    // offset found in `lower` is only trusted when it slices `folded` to the same text.
     if lower.len() == folded.len()
         && let Some(pos) = lower.find(normalized)
+        && let Some(original) = folded.get(pos..pos + normalized.len())
+        && original.to_lowercase() == normalized
     {
-        return folded[pos..pos + normalized.len()].to_string();
+        return original.to_string();
     }
     normalized.to_string()
 }

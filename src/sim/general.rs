@@ -42,8 +42,19 @@ pub const ALARM: IntentDef = IntentDef {
         ("wake me", 5),
         ("wake up", 4),
         ("get up", 4),
+        ("be up", 4),
+        ("waking", 5),
+        ("out of bed", 4),
+        ("爬起来", 4),
     ],
-    patterns: &[],
+    // "六点半就得起来": a clock time, then getting up.
+    patterns: &[
+        (r"(?:点|半|分|刻|:[0-9]{2})[^,]{0,5}?起来", 5),
+        (
+            r"\b(?:up|awake) (?:at|by) (?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+            5,
+        ),
+    ],
     skill: skills::alarm_create,
 };
 
@@ -71,7 +82,28 @@ pub const TIMER: IntentDef = IntentDef {
         ("countdown", 5),
         ("keep an eye on the time", 4),
     ],
-    patterns: &[],
+    // Counting a span ("给我计八分钟"), or being told when a span is over with nothing else to
+    // be reminded of ("八分钟后告诉我", "let me know in eight minutes").
+    patterns: &[
+        (
+            r"(?:计|掐|数|定|设)(?:个|一下|上)?(?:[0-9]+|[零一二两三四五六七八九十百]+|半)(?:个)?(?:分钟|秒钟?|小时|钟头)",
+            6,
+        ),
+        (
+            r"(?:分钟|秒钟?|小时|钟头|一刻钟)(?:之|以)?后(?:就|你)?(?:告诉|通知|提醒)(?:我)?(?:一声|一下)?$",
+            9,
+        ),
+        (r"时间到了?(?:就|你)?(?:告诉|通知|提醒)我", 9),
+        (
+            r"\b(?:let me know|tell me|alert me|ping me|buzz me|give me a shout)\b.{0,20}\b(?:in|after) (?:[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|half an?) ?(?:minutes?|mins?|seconds?|secs?|hours?)$",
+            9,
+        ),
+        (r"\btime(?:'s| is) up\b", 6),
+        (
+            r"^time (?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) (?:minutes?|seconds?)",
+            9,
+        ),
+    ],
     skill: skills::timer_start,
 };
 
@@ -87,6 +119,7 @@ pub const REMINDER: IntentDef = IntentDef {
         ("记得提醒", 8),
         ("提醒", 5),
         ("remind me", 8),
+        ("nudge me", 8),
         ("reminder", 5),
     ],
     patterns: &[],

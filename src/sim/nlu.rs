@@ -141,6 +141,32 @@ fn strip_particles(s: &str) -> &str {
 /// L2 up only — a preset-command (L1) terminal accepts its own forms and no others.
 static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
+        // A name put first, then the call verb alone ("老周，帮我打一下"); "打老周电话".
+        (
+            r"^(?P<n>[\p{Han}]{2,3})[,，](?:你)?(?:帮我|给我|麻烦)?(?:打(?:一下|过去|个电话|电话)|拨(?:一下|过去))",
+            "打电话给$n",
+        ),
+        (r"打(?P<n>[\p{Han}--[个一通了过完这那电]][\p{Han}]{0,2}?)的?电话", "打电话给$n"),
+        (r"告诉(?P<n>[\p{Han}]{1,4}?)一声", "告诉$n"),
+        (r"给(?P<n>[\p{Han}]{1,4}?)(?:带|捎)(?:个|句)话", "告诉$n"),
+        (r"\blet (?P<n>[a-z]+(?: [a-z]+)?) know(?: that)?\b", "tell $n"),
+        // Places named by what the user does there ("上班的地方", "回单位") are the workplace.
+        (r"(?:上班|工作|干活)的地方|单位", "公司"),
+        (r"^(?:回|到)公司(?:去)?$|^上班去$|^去上班$", "去公司"),
+        (
+            r"\b(?:head|go|drive|get me|take me) (?:to|back to) (?:work|the office)\b|^(?:the )?office(?:,? please)?$|^to (?:work|the office)$",
+            "take me to work",
+        ),
+        // "开去机场"; not "开到" ("开到最高档", "开到26度" set a level).
+        (r"开去|驶(?:向|往)", "开车去"),
+        // "首都机场怎么去" is "去首都机场怎么走"; "导航，首都机场" names the destination.
+        (r"^(?P<p>[^,?去到导这那哪][^,?]{1,19}?)(?:怎么)(?:去|走)(?:啊|呢|呀)?$", "去$p怎么走"),
+        (r"^导航[,:]", "导航到"),
+        (
+            r"\b(?:get me|bring me|drive me|head) to\b|\b(?:which way|how to get|how can i get) to\b",
+            "take me to",
+        ),
+        (r"听(?:会儿|一会儿|一会|点儿|点)", "播放"),
         (r"咋(?:办|整)", "怎么办"),
         (r"咋|怎样|如何", "怎么"),
         (r"怎么(?:讲|念|表达)", "怎么说"),
@@ -152,6 +178,11 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"翻(?:一下|下)", "翻译"),
         (r"拨(?:个|一个|一下|通)?(?:电话)?", "打个电话"),
         (r"喊我", "叫我"),
+        (r"(?:叫|喊)我一声(?P<r>[,，])", "提醒我$r"),
+        (r"(?:把我|将我)(?:叫|喊)醒|(?:叫|喊)醒我|叫我起来|喊我起来", "叫我起床"),
+        (r"通(?:个|一个|一下)?电话", "打个电话"),
+        (r"呼(?:一下|下)", "打给"),
+        (r"联系(?:一下|下)", "打给"),
         (r"搁", "放"),
         (r"雨伞|把伞", "伞"),
         (r"有雨没|下雨不|有没有雨|会不会下雨|下不下雨", "会下雨吗"),
@@ -243,12 +274,25 @@ const YES_HEAD: &[&str] = &[
     "alright",
     "fine",
     "please",
+    "right",
+    "sounds good",
+    "go on",
+    "great",
+    "perfect",
+    "of course",
+    "absolutely",
+    "当然",
+    "就这样",
+    "就这么",
+    "好嘞",
+    "好滴",
 ];
 /// Verbs that go on with what was proposed ("发吧", "导航过去", "开一下", "send it").
 const GO_ON: &[&str] = &[
-    "发", "送", "走", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放", "继续", "执行",
-    "出发", "去", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete", "upload",
-    "start", "navigate", "call", "play", "open", "turn",
+    "发", "送", "走", "打开", "开启", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放",
+    "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄", "搞", "办", "设", "定", "send",
+    "go", "do", "proceed", "confirm", "transfer", "pay", "delete", "upload", "start", "navigate",
+    "call", "play", "open", "turn", "take me", "head", "dial", "set",
 ];
 
 /// A short answer read by its shape: a declining head ("不用了", "cancel it"), or a
@@ -275,10 +319,15 @@ fn answer_shape(t: &str) -> Option<bool> {
     };
     // "不对" and "不是" open corrections, not refusals.
     let correction = ["不对", "不是", "错了"].iter().any(|w| t.starts_with(w));
-    if head(NO_HEAD, clauses[0]) && !correction {
+    if head(NO_HEAD, clauses[0]) && !correction && !clauses[0].starts_with("no problem") {
         return Some(false);
     }
     let negated = |c: &str| {
+        // "没问题", "不错": confirming words that happen to contain a negation.
+        let c = ["没问题", "没事", "不错", "no problem"]
+            .iter()
+            .find_map(|p| c.strip_prefix(p))
+            .unwrap_or(c);
         ["不", "别", "没", "don't", "not"]
             .iter()
             .any(|n| c.contains(n))
@@ -289,7 +338,23 @@ fn answer_shape(t: &str) -> Option<bool> {
         if head(YES_HEAD, c) {
             return true;
         }
-        let c = c.strip_prefix("开始").unwrap_or(c);
+        // Adverbs before the verb do not change the answer ("就这么发", "直接发", "let's go").
+        let c = [
+            "开始",
+            "就这么",
+            "这就",
+            "就",
+            "直接",
+            "马上",
+            "现在",
+            "赶紧",
+            "帮我",
+            "给我",
+        ]
+        .iter()
+        .chain(&["let's ", "let us ", "please ", "just ", "then ", "now "])
+        .find_map(|p| c.strip_prefix(p))
+        .unwrap_or(c);
         GO_ON.iter().any(|w| {
             c.strip_prefix(w).is_some_and(|rest| {
                 let rest = match *w {
@@ -303,7 +368,11 @@ fn answer_shape(t: &str) -> Option<bool> {
                     rest.is_empty()
                         || (rest.starts_with(' ')
                             && rest.split_whitespace().all(|x| {
-                                ["it", "ahead", "on", "now", "please", "that"].contains(&x)
+                                [
+                                    "it", "ahead", "on", "now", "please", "that", "off", "over",
+                                    "out", "there", "then", "right", "away", "them", "this",
+                                ]
+                                .contains(&x)
                             }))
                 } else {
                     rest.chars()
@@ -594,9 +663,10 @@ static RELATIVE_ZH: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static RELATIVE_EN: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\bin (?P<dur>(?:[0-9]+(?:\.[0-9]+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|forty-five|sixty|half an?) ?(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|days?))\b",
-    )
+    const DUR: &str = r"(?:[0-9]+(?:\.[0-9]+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty|forty-five|sixty|half an?) ?(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|days?)";
+    re(&format!(
+        r"\b(?:in|after) (?P<dur>{DUR})\b|\b(?P<dur2>{DUR}) (?:from now|later|from right now)\b"
+    ))
 });
 static CLOCK_EN: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -817,8 +887,80 @@ static EN_WORD_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// "half past seven", "ten to eight", "at six thirty": spoken clock times without a.m./p.m.
+static EN_SPOKEN_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    const H: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2}";
+    re(&format!(
+        r"\b(?P<pre>at|by|for|until|around) (?P<h2>{H}) (?P<m2>o'?five|ten|fifteen|twenty|thirty|forty|forty-five|fifty)\b|\b(?P<pre3>at|by|for|until|around) (?P<h3>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    ))
+});
+
+fn en_hour(w: &str) -> Option<u32> {
+    const HOURS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    HOURS
+        .iter()
+        .position(|x| *x == w)
+        .map(|i| i as u32 + 1)
+        .or_else(|| w.parse().ok())
+}
+
+fn en_minutes(w: &str) -> Option<u32> {
+    Some(match w {
+        "o'five" | "ofive" | "five" => 5,
+        "ten" => 10,
+        "fifteen" | "quarter" | "a quarter" => 15,
+        "twenty" => 20,
+        "twenty-five" => 25,
+        "thirty" | "half" => 30,
+        "forty" => 40,
+        "forty-five" => 45,
+        "fifty" => 50,
+        n => n.parse().ok().filter(|n| *n < 60)?,
+    })
+}
+
+static EN_RELATIVE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<rel>half|(?:a )?quarter|five|ten|twenty|twenty-five|[0-9]{1,2})(?: minutes)? (?P<dir>past|after|to) (?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2})\b",
+    )
+});
+
+/// Spoken clock times as digits, so the clock parser sees "7:30" (see [`EN_SPOKEN_CLOCK`]).
+fn en_spoken_clock(s: &str) -> String {
+    let rel = EN_RELATIVE_CLOCK.replace_all(s, |c: &regex::Captures| {
+        let clock = (|| {
+            let h = en_hour(&c["h"])?;
+            let m = en_minutes(&c["rel"])?;
+            Some(if &c["dir"] == "to" {
+                (if h == 1 { 12 } else { h - 1 }, 60 - m)
+            } else {
+                (h, m)
+            })
+        })();
+        clock.map_or_else(|| c[0].to_string(), |(h, m)| format!("{h}:{m:02}"))
+    });
+    EN_SPOKEN_CLOCK
+        .replace_all(&rel, |c: &regex::Captures| {
+            let whole = c[0].to_string();
+            let clock = if let Some(h) = c.name("h2") {
+                en_hour(h.as_str())
+                    .zip(en_minutes(&c["m2"]))
+                    .map(|(h, m)| format!("{} {h}:{m:02}", &c["pre"]))
+            } else {
+                en_hour(&c["h3"]).map(|h| format!("{} {h}:00", &c["pre3"]))
+            };
+            clock.unwrap_or(whole)
+        })
+        .into_owned()
+}
+
 /// "seven a.m." → "7:00 a.m.": spoken English clock times as digits.
 fn en_clock_words(s: &str) -> String {
+    let spoken = en_spoken_clock(s);
+    let s = spoken.as_str();
     const HOURS: [&str; 12] = [
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
         "twelve",
@@ -947,7 +1089,7 @@ pub fn find_offset(s: &str) -> Option<i64> {
         }
     }
     let c = RELATIVE_EN.captures(s)?;
-    let dur = &c["dur"];
+    let dur = c.name("dur").or_else(|| c.name("dur2"))?.as_str();
     if let Some(n) = dur
         .strip_suffix(" days")
         .or_else(|| dur.strip_suffix(" day"))
@@ -1326,6 +1468,47 @@ mod tests {
         assert_eq!(
             colloquial("钥匙我搁门口了,帮我记着"),
             "钥匙我放门口了,帮我记住"
+        );
+    }
+
+    #[test]
+    fn calls_places_and_spans_take_their_common_form() {
+        assert_eq!(colloquial("跟老王通个电话"), "跟老王打个电话");
+        assert_eq!(colloquial("小周，帮我打一下"), "打电话给小周");
+        assert_eq!(colloquial("打王总电话"), "打电话给王总");
+        assert_eq!(colloquial("打个电话给王总"), "打个电话给王总");
+        assert_eq!(colloquial("颐和园怎么去"), "去颐和园怎么走");
+        assert_eq!(colloquial("这个怎么走"), "这个怎么走");
+        assert_eq!(colloquial("回单位"), "去公司");
+        assert_eq!(
+            colloquial("let wang fang know that i'm here"),
+            "tell wang fang i'm here"
+        );
+    }
+
+    #[test]
+    fn answers_with_a_negation_inside_a_yes_still_confirm() {
+        assert_eq!(yes_no("没问题,发"), Some(true));
+        assert_eq!(yes_no("对,就这么办"), Some(true));
+        assert_eq!(yes_no("sounds good, send it off"), Some(true));
+        assert_eq!(yes_no("没问题,别发"), None);
+        assert_eq!(yes_no("不用了"), Some(false));
+    }
+
+    #[test]
+    fn spoken_english_clock_times() {
+        let n = now(9, 0);
+        assert_eq!(
+            at("alarm at quarter to eight tomorrow", n),
+            Some(("2026-05-09".into(), "07:45".into()))
+        );
+        assert_eq!(
+            at("wake me at five forty tomorrow", n),
+            Some(("2026-05-09".into(), "05:40".into()))
+        );
+        assert_eq!(
+            at("fifteen minutes from now", n),
+            Some(("2026-05-08".into(), "09:15".into()))
         );
     }
 

@@ -221,7 +221,7 @@ pub fn timer_start(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static REMIND_MARK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|remind me to|remind me",
+        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|(?:remind|nudge) me (?:to|that|about)|remind me|nudge me",
     )
 });
 
@@ -252,6 +252,10 @@ fn reminder_text(text: &str) -> String {
     what.trim_start_matches(['在', '的']).trim().to_string()
 }
 
+static TIME_UP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"时间到了?(?:就|你)?(?:告诉|通知|提醒)我|\btime(?:'s| is) up\b").expect("compiles")
+});
+
 pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     let today = ctx.now().date();
     let (when, what) = if f.strict {
@@ -265,6 +269,17 @@ pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         (nlu::find_when(&f.text, ctx.now()), reminder_text(&f.text))
     };
+    // Told only when a span is over, with nothing else to remember: that is a timer.
+    let nothing = ["", "一声", "一下", "我", "me"].contains(&what.trim());
+    if !f.strict
+        && (TIME_UP.is_match(&f.text)
+            || (nothing
+                && when
+                    .as_ref()
+                    .is_some_and(|w| w.offset.is_some() && w.clock.is_none())))
+    {
+        return timer_start(ctx, f);
+    }
     let when = when.or_else(|| {
         // "如果下雨就提醒我带伞": the day the conversation is about, before leaving home.
         let d = ctx

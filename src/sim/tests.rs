@@ -594,3 +594,40 @@ fn l2_understands_everyday_phrasing() {
         "an alarm without a time is asked for"
     );
 }
+
+#[test]
+fn spans_to_be_told_about_are_timers_and_follow_ups_keep_the_day() {
+    let mut s = Sim::new(3);
+    let r = s.say("十二分钟后告诉我");
+    assert_eq!(
+        arg(&r, "timer.start", "seconds"),
+        Some(&json!(720)),
+        "{r:?}"
+    );
+    let r = s.say("汤要炖40分钟，时间到了提醒我");
+    assert_eq!(
+        arg(&r, "timer.start", "seconds"),
+        Some(&json!(2400)),
+        "{r:?}"
+    );
+    let r = s.say("二十分钟后提醒我一下，去收衣服");
+    assert_eq!(
+        arg(&r, "reminder.create", "time"),
+        Some(&json!("09:20")),
+        "{r:?}"
+    );
+    let mut s = Sim::new(3);
+    s.say("后天早上五点的闹钟");
+    let r = s.say("五点二十再来一个");
+    assert_eq!(
+        arg(&r, "alarm.create", "date"),
+        Some(&json!("2026-05-10")),
+        "{r:?}"
+    );
+    let r = s.say("挪到五点半");
+    assert_eq!(
+        arg(&r, "alarm.update", "time"),
+        Some(&json!("05:30")),
+        "{r:?}"
+    );
+}

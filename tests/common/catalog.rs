@@ -14,23 +14,7 @@ pub struct Lab {
 impl Lab {
     pub fn new() -> Lab {
         let dir = tempfile::tempdir().unwrap();
-        let o = ailevel()
-            .args(["keygen", "--out"])
-            .arg(dir.path().join("lab"))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let text = String::from_utf8(o.stdout).unwrap();
-        let id = text
-            .lines()
-            .find_map(|l| l.strip_prefix("key id:"))
-            .unwrap()
-            .trim()
-            .to_string();
-        let lab = std::fs::read_to_string(root().join("labs/example-lab.toml"))
-            .unwrap()
-            .replace(&format!("sha256:{}", "0".repeat(64)), &id);
-        std::fs::write(dir.path().join("lab.toml"), lab).unwrap();
+        super::keyed_lab(dir.path());
         // The example policy, open-ended, so the test does not depend on today's date.
         let policy = std::fs::read_to_string(root().join("catalog/example-policy.toml"))
             .unwrap()

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::Value;
 
 pub mod catalog;
+pub mod qr;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,6 +20,27 @@ pub fn ailevel() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ailevel"));
     c.current_dir(root());
     c
+}
+
+/// A lab in `dir`: a fresh key pair (`lab.key`, `lab.pub`) and `lab.toml`, the example lab
+/// file naming that key. Returns the key id `keygen` printed.
+pub fn keyed_lab(dir: &Path) -> String {
+    let o = ailevel()
+        .args(["keygen", "--out"])
+        .arg(dir.join("lab"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let id = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("key id:").map(|s| s.trim().to_string()))
+        .expect("keygen prints the key id");
+    let lab = std::fs::read_to_string(root().join("labs/example-lab.toml"))
+        .unwrap()
+        .replace(&format!("sha256:{}", "0".repeat(64)), &id);
+    std::fs::write(dir.join("lab.toml"), lab).unwrap();
+    id
 }
 
 /// `ailevel sim serve` on 127.0.0.1:0, killed when dropped.

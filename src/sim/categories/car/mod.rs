@@ -1661,7 +1661,7 @@ static DEST: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "快没油了", "电量不够了": the tank or battery is running low.
-const LOW_ENERGY: &str = r"(?:油|电)(?:量)?(?:快|要|都)?(?:没了|没有了|用完|不够|见底|不多)|low on (?:fuel|gas|battery)|running out of (?:fuel|gas|battery)";
+const LOW_ENERGY: &str = r"(?:油|电|油箱|电池)(?:量)?(?:快|要|都|就)?(?:没了|没有了|用完|不够|见底|不多|空了|耗尽|告急|低)|(?:快|要)没(?:油|电)了|(?:油|电)灯亮|low on (?:fuel|gas|petrol|battery)|(?:running|almost|nearly) out of (?:fuel|gas|petrol|battery)|(?:fuel|gas|petrol|battery)(?: is|'s)? (?:getting |running |very )?low|(?:fuel|gas|petrol) (?:warning )?light";
 
 /// Kinds of place a driver asks for by kind, and their name as a destination.
 const POIS: &[(&[&str], &str)] = &[

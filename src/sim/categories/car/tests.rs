@@ -255,7 +255,7 @@ fn context_follow_ups_need_l3() {
         }
     }
     let mut c = Cockpit::new(3);
-    c.say("把副驾座椅加热打开");
+    c.say("副驾座椅加热开一下");
     let r = c.say("后排也开一下");
     assert_eq!(act(&r, "seat.set").unwrap()["seat"], "rear", "{r:?}");
 }

@@ -965,7 +965,7 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
         ("keep playing", 7),
         ("skip it", 7),
     ],
-    // "音乐继续播放" resumes what was playing; it is no new request to play music.
+    // "音乐继续播放" resumes what was playing; it is no new request for songs.
     patterns: &[(
         r"(?:音乐|歌曲|歌)继续|继续(?:播放|放|播)(?:音乐|歌曲|歌)",
         6,

@@ -1421,7 +1421,7 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
         (
             "home",
             acts,
-            "要我把客厅的灯和空调打开吗？",
+            "要我开客厅的灯和空调吗？",
             "Shall I turn on the living-room lights and air conditioning?",
         )
     } else if has_any(

@@ -192,6 +192,7 @@ catalogue! {
     CONTAINS_NONE "回复 {reply} 不含 {words} 中的任何一项" "reply {reply} contains none of {words}";
     ANY_OF_PASSED "任一做法即可，已满足：{reasons}" "one of the ways suffices, and was taken: {reasons}";
     ANY_OF_FAILED "没有一种做法满足：{reasons}" "none of the ways was taken: {reasons}";
+    REASONS_JOINED "{first}；以及{rest}" "{first}; {rest}";
     ECHO_ONLY "回复 {reply} 只是复述了输入，“{word}”来自复述" "reply {reply} only repeats the input; “{word}” is in the repeated part";
     NOT_CONTAINS_HIT "回复 {reply} 包含“{word}”" "reply {reply} contains “{word}”";
     NOT_CONTAINS_NONE "回复不含 {words} 中的任何一项" "reply contains none of {words}";

@@ -170,13 +170,17 @@ impl Evaluator {
             Check::Judge(j) => judge_verdict(&j.rubric, t.judgements.first()),
             Check::AnyOf(alts) => {
                 let tried: Vec<(bool, Message)> = alts.iter().map(|c| self.eval(c, t)).collect();
+                // Nested messages, so each alternative's reason localises with the rest.
                 let reasons = |ok: bool| {
                     tried
                         .iter()
+                        .rev()
                         .filter(|(p, _)| *p == ok)
-                        .map(|(_, m)| m.en())
-                        .collect::<Vec<_>>()
-                        .join("; ")
+                        .map(|(_, m)| m.clone())
+                        .reduce(|rest, first| {
+                            msg::REASONS_JOINED.with("first", first).with("rest", rest)
+                        })
+                        .unwrap_or_else(|| msg::NONE.msg())
                 };
                 if tried.iter().any(|(p, _)| *p) {
                     (true, msg::ANY_OF_PASSED.with("reasons", reasons(true)))

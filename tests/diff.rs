@@ -21,17 +21,7 @@ fn run(profile: &str, out: &Path, extra: &[&str]) -> std::process::Output {
 fn verdicts(dir: &Path) -> BTreeMap<String, String> {
     let r: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
-    r["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap().to_string(),
-                c["verdict"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    common::verdicts(&r).into_iter().collect()
 }
 
 fn diff(base: &Path, new: &Path, extra: &[&str]) -> std::process::Output {

@@ -35,17 +35,7 @@ fn results(dir: &Path) -> Value {
 }
 
 fn verdicts(r: &Value) -> BTreeMap<String, String> {
-    r["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap().to_string(),
-                c["verdict"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    common::verdicts(r).into_iter().collect()
 }
 
 #[test]

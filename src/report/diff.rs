@@ -51,9 +51,47 @@ pub struct Diff {
     pub base_latency: Latency,
     pub new_latency: Latency,
     /// What makes the two runs not strictly comparable: another suite, framework or device.
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Caveat>,
     /// A lower level, or any new failure.
     pub regression: bool,
+}
+
+/// Which of the two runs a caveat is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    Base,
+    New,
+}
+
+/// Why two runs are not strictly comparable. Kept as data, not text, so `--format json` has
+/// stable keys and each report language words it itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Caveat {
+    DifferentSuite,
+    DifferentFramework,
+    DifferentCategory { base: String, new: String },
+    Partial { run: Which },
+    Aborted { run: Which },
+}
+
+impl Caveat {
+    pub fn text(&self, lang: Lang) -> String {
+        let which = |w: &Which| match w {
+            Which::Base => m::DIFF_RUN_BASE.get(lang),
+            Which::New => m::DIFF_RUN_NEW.get(lang),
+        };
+        match self {
+            Caveat::DifferentSuite => m::DIFF_CAVEAT_SUITE.get(lang).to_string(),
+            Caveat::DifferentFramework => m::DIFF_CAVEAT_FRAMEWORK.get(lang).to_string(),
+            Caveat::DifferentCategory { base, new } => {
+                m::DIFF_CAVEAT_CATEGORY.fill(lang, &[("base", base), ("new", new)])
+            }
+            Caveat::Partial { run } => m::DIFF_CAVEAT_PARTIAL.fill(lang, &[("run", which(run))]),
+            Caveat::Aborted { run } => m::DIFF_CAVEAT_ABORTED.fill(lang, &[("run", which(run))]),
+        }
+    }
 }
 
 fn failing(v: Option<Verdict>) -> bool {
@@ -110,23 +148,23 @@ pub fn compare(base: &Results, new: &Results) -> Diff {
     let level_change = (rank(&new.grade.level) - rank(&base.grade.level)).signum();
     let mut caveats = Vec::new();
     if base.suite.sha256 != new.suite.sha256 {
-        caveats.push("the runs used different suites (suite SHA-256 differs)".to_string());
+        caveats.push(Caveat::DifferentSuite);
     }
     if base.framework.sha256 != new.framework.sha256 {
-        caveats.push("the runs were graded under different frameworks".to_string());
+        caveats.push(Caveat::DifferentFramework);
     }
     if base.device.category != new.device.category {
-        caveats.push(format!(
-            "different device categories: {} and {}",
-            base.device.category, new.device.category
-        ));
+        caveats.push(Caveat::DifferentCategory {
+            base: base.device.category.clone(),
+            new: new.device.category.clone(),
+        });
     }
-    for (r, which) in [(base, "base"), (new, "new")] {
+    for (r, run) in [(base, Which::Base), (new, Which::New)] {
         if r.grade.partial {
-            caveats.push(format!("the {which} run covered a selection of cases only"));
+            caveats.push(Caveat::Partial { run });
         }
         if r.run.aborted {
-            caveats.push(format!("the {which} run was aborted"));
+            caveats.push(Caveat::Aborted { run });
         }
     }
     Diff {
@@ -210,7 +248,7 @@ pub fn render_text(d: &Diff, base: &Results, new: &Results, lang: Lang) -> Strin
         level_name(new, &d.new_level, lang)
     ));
     for c in &d.caveats {
-        s.push_str(&format!("  ! {c}\n"));
+        s.push_str(&format!("  ! {}\n", c.text(lang)));
     }
     let list = |s: &mut String, title: m::Msg, ids: &[String]| {
         s.push_str(&format!("{} ({}):\n", title.get(lang), ids.len()));
@@ -275,7 +313,7 @@ pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> S
         cell(&level_name(new, &d.new_level, lang))
     ));
     for c in &d.caveats {
-        s.push_str(&format!("> ⚠️ {}\n", cell(c)));
+        s.push_str(&format!("> ⚠️ {}\n", cell(&c.text(lang))));
     }
     if !d.caveats.is_empty() {
         s.push('\n');

@@ -110,6 +110,23 @@ fn diff_of_phone_l2_and_l3_lists_every_changed_verdict() {
         "{text}"
     );
     assert!(text.contains("Verdict: regression"));
+    let latency = text
+        .lines()
+        .find(|l| l.starts_with("Turn latency: "))
+        .unwrap();
+    assert!(
+        latency.contains("p50 ") && latency.contains(" ms), p95 "),
+        "{latency}"
+    );
+    assert!(
+        !latency.contains("-0 ms"),
+        "a rounded zero has no sign: {latency}"
+    );
+    let figures = latency.strip_prefix("Turn latency: ").unwrap();
+    assert!(
+        md.contains(&format!("- **Turn latency**: {figures}\n")),
+        "{md}"
+    );
 
     // run --baseline: the same comparison at the end of a run, and the exit code.
     let again = tmp.path().join("again");

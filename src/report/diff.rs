@@ -228,9 +228,27 @@ fn ms(v: Option<f64>) -> String {
 
 fn delta(a: Option<f64>, b: Option<f64>) -> String {
     match (a, b) {
-        (Some(a), Some(b)) => format!("{:+.0} ms", b - a),
+        // Rounded first, so a change under half a millisecond is "±0", never "-0".
+        (Some(a), Some(b)) => match (b - a).round() {
+            0.0 => "±0 ms".into(),
+            d => format!("{d:+.0} ms"),
+        },
         _ => "—".into(),
     }
+}
+
+/// "p50 a → b (±c), p95 a → b (±c)", the same in every format.
+fn latency_change(d: &Diff) -> String {
+    let (b, n) = (&d.base_latency, &d.new_latency);
+    format!(
+        "p50 {} → {} ({}), p95 {} → {} ({})",
+        ms(b.p50_ms),
+        ms(n.p50_ms),
+        delta(b.p50_ms, n.p50_ms),
+        ms(b.p95_ms),
+        ms(n.p95_ms),
+        delta(b.p95_ms, n.p95_ms)
+    )
 }
 
 /// Plain text for a terminal.
@@ -282,14 +300,9 @@ pub fn render_text(d: &Diff, base: &Results, new: &Results, lang: Lang) -> Strin
         s.push_str(&format!("  {c}: {}\n", ids.len()));
     }
     s.push_str(&format!(
-        "{}: p50 {} → {} ({}), p95 {} → {} ({})\n",
+        "{}: {}\n",
         m::DIFF_LATENCY.get(lang),
-        ms(d.base_latency.p50_ms),
-        ms(d.new_latency.p50_ms),
-        delta(d.base_latency.p50_ms, d.new_latency.p50_ms),
-        ms(d.base_latency.p95_ms),
-        ms(d.new_latency.p95_ms),
-        delta(d.base_latency.p95_ms, d.new_latency.p95_ms),
+        latency_change(d)
     ));
     s.push_str(if d.regression {
         m::DIFF_REGRESSION.get(lang)
@@ -319,7 +332,7 @@ pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> S
         s.push('\n');
     }
     s.push_str(&format!(
-        "- **{}**: {}\n- **{}**: {}\n- **{}**: {}\n- **{}**: p50 {} → {} ({}), p95 {} → {} ({})\n\n",
+        "- **{}**: {}\n- **{}**: {}\n- **{}**: {}\n- **{}**: {}\n\n",
         m::DIFF_NEW_FAILURES.get(lang),
         d.new_failures.len(),
         m::DIFF_FIXES.get(lang),
@@ -327,12 +340,7 @@ pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> S
         m::DIFF_CHANGED.get(lang),
         d.changed.len(),
         m::DIFF_LATENCY.get(lang),
-        ms(d.base_latency.p50_ms),
-        ms(d.new_latency.p50_ms),
-        delta(d.base_latency.p50_ms, d.new_latency.p50_ms),
-        ms(d.base_latency.p95_ms),
-        ms(d.new_latency.p95_ms),
-        delta(d.base_latency.p95_ms, d.new_latency.p95_ms),
+        latency_change(d)
     ));
     if !d.changed.is_empty() {
         s.push_str(&format!(

@@ -168,3 +168,92 @@ fn an_answer_with_300000_actions_is_recorded_cut_and_never_passes() {
     let html = std::fs::metadata(out.join("report.html")).unwrap().len();
     assert!(html < 5_000_000, "report.html is {html} bytes");
 }
+
+/// A results file whose stored grade was edited (L4 written over the L2 its transcripts give)
+/// and one whose case verdict was edited are refused by `report` with exit 2, naming what
+/// disagrees, and nothing is rendered; the untouched file renders.
+#[test]
+fn report_refuses_a_stored_grade_or_verdict_the_transcripts_do_not_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    ailevel()
+        .args([
+            "run",
+            "--quiet",
+            "--device",
+            "devices/sim/phone-l2.toml",
+            "--out",
+        ])
+        .arg(&run)
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(run.join("results.json")).unwrap();
+    let honest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(honest["grade"]["level"], "L2");
+
+    let mut graded_up = honest.clone();
+    graded_up["grade"]["level"] = "L4".into();
+    for rung in graded_up["grade"]["ladder"].as_array_mut().unwrap() {
+        rung["held"] = true.into();
+    }
+    let mut verdict_up = honest.clone();
+    let failed = verdict_up["cases"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["verdict"] == "fail")
+        .unwrap();
+    failed["verdict"] = "pass".into();
+    let failed_id = failed["id"].as_str().unwrap().to_string();
+
+    let cases: [(&str, serde_json::Value, Vec<String>); 2] = [
+        (
+            "grade",
+            graded_up,
+            vec![
+                "grade: level stored L4, re-derived L2".into(),
+                "grade: L3 stored held, re-derived not held".into(),
+                "grade: L4 stored held, re-derived not held".into(),
+            ],
+        ),
+        (
+            "verdict",
+            verdict_up,
+            vec![format!(
+                "case {failed_id}: verdict stored pass, re-derived fail"
+            )],
+        ),
+    ];
+    for (name, value, expected) in cases {
+        let path = dir.path().join(format!("{name}.results.json"));
+        std::fs::write(&path, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+        let out = dir.path().join(format!("{name}-out"));
+        let o = ailevel()
+            .arg("report")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
+        for line in &expected {
+            assert!(
+                stderr.contains(line.as_str()),
+                "{name}: no `{line}` in {stderr}"
+            );
+        }
+        assert!(stderr.contains("regrade"), "{stderr}");
+        assert!(!out.join("report.html").exists(), "{name}: rendered anyway");
+    }
+
+    let out = dir.path().join("honest-out");
+    ailevel()
+        .arg("report")
+        .arg(run.join("results.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("report.html").exists());
+}

@@ -278,6 +278,11 @@ impl World {
                 json!({"ok": true})
             }
             ("time" | "datetime", _) => json!({"ok": true, "now": self.now.to_string()}),
+            // The terminal shows a translation or summary itself; answering with the request's
+            // own text would hand the model a "result" that is only its input.
+            ("text", "translate" | "summarize") => {
+                json!({"ok": true, "status": "shown to the user on the terminal"})
+            }
             _ => {
                 let before = self.items.clone();
                 self.items.apply(action, &mut self.settings);
@@ -325,6 +330,19 @@ mod tests {
             name: name.into(),
             args: args.as_object().cloned().unwrap_or_default(),
             target: None,
+        }
+    }
+
+    #[test]
+    fn a_translation_or_summary_answer_is_not_the_text_sent() {
+        let mut w = World::new();
+        for name in ["text.translate", "text.summarize"] {
+            let r = w.execute(&act(
+                name,
+                json!({"text": "谢谢你的帮助", "target_lang": "en"}),
+            ));
+            assert_eq!(r["ok"], true);
+            assert!(!r.to_string().contains("谢谢你的帮助"), "{name}: {r}");
         }
     }
 

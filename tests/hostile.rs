@@ -355,3 +355,59 @@ fn a_literal_secret_in_a_profile_never_appears_in_an_error() {
     assert!(!stderr.contains("LEAK"), "{stderr}");
     assert!(stderr.contains("`api_key` holds a secret"), "{stderr}");
 }
+
+/// Device text bound for a pull-request comment (summary.md and the GitHub step summary) can
+/// mention no one, emphasise nothing, link nowhere and inject no HTML; Chinese stays readable.
+#[test]
+fn device_text_in_markdown_mentions_links_and_emphasises_nothing() {
+    let reply = "@everyone **bold** _it_ ~~gone~~ [x](http://evil) <img src=x onerror=alert(1)> 中文保持可读 see #1 www.evil.example";
+    let body = serde_json::json!({"output": {"text": reply}, "actions": []});
+    let (_rt, url) = device_answering(serde_json::to_vec(&body).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    tiny_suite(dir.path());
+    let profile = atp_profile(dir.path(), &url);
+    let out = dir.path().join("out");
+    let step = dir.path().join("step-summary.md");
+    let o = ailevel()
+        .args(["run", "--quiet", "--lang", "en", "--suite"])
+        .arg(dir.path())
+        .arg("--device")
+        .arg(&profile)
+        .arg("--out")
+        .arg(&out)
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let summary = std::fs::read_to_string(out.join("summary.md"))
+        .unwrap_or_else(|_| panic!("no summary: {stderr}"));
+    let step = std::fs::read_to_string(&step).unwrap();
+    assert_eq!(
+        step.trim_end(),
+        summary.trim_end(),
+        "the step summary is summary.md"
+    );
+    assert!(summary.contains("中文保持可读"), "{summary}");
+    assert!(summary.contains("@\u{2060}everyone"), "{summary}");
+    for raw in [
+        "@everyone",
+        "**bold**",
+        " _it_",
+        "~~gone~~",
+        "http://",
+        "<img",
+        "#1",
+        "www.evil",
+    ] {
+        assert!(!summary.contains(raw), "`{raw}` passed through:\n{summary}");
+    }
+    assert!(
+        !summary.replace("\\]", "").contains("]("),
+        "live link:\n{summary}"
+    );
+    assert!(summary.contains("\\*\\*bold\\*\\*"), "{summary}");
+    assert!(
+        summary.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{summary}"
+    );
+}

@@ -123,8 +123,8 @@ fn atp_profile(dir: &std::path::Path, url: &str) -> PathBuf {
 }
 
 /// 300,000 actions (about 13 MB, under the 16 MiB body cap) in every answer: each answer is
-/// kept cut to the first 64 with a protocol finding, the trials never pass, and the
-/// results stay small (the peak memory is measured in docs/benchmarks.md).
+/// kept cut to the first 64 with a protocol finding, the trials never pass, the results stay
+/// small and the answer adds under 64 MiB to the run's peak resident memory.
 #[test]
 fn an_answer_with_300000_actions_is_recorded_cut_and_never_passes() {
     let action = r#"{"name": "alarm.create", "args": {"time": "07:00"}},"#;
@@ -135,21 +135,26 @@ fn an_answer_with_300000_actions_is_recorded_cut_and_never_passes() {
     body.pop();
     body.push_str("]}");
     assert!(body.len() > 13_000_000 && body.len() < 16 * 1024 * 1024);
-    let (_rt, url) = device_answering(body.into_bytes());
-    let dir = tempfile::tempdir().unwrap();
-    tiny_suite(dir.path());
-    let profile = atp_profile(dir.path(), &url);
+    let small = r#"{"output": {"text": "好"}, "actions": [{"name": "alarm.create", "args": {"time": "07:00"}}]}"#;
+    let (baseline_kib, _, _) = run_measured(small.as_bytes().to_vec());
+    let (peak_kib, stderr, dir) = run_measured(body.into_bytes());
     let out = dir.path().join("out");
-    let o = ailevel()
-        .args(["run", "--quiet", "--trials", "4", "--suite"])
-        .arg(dir.path())
-        .arg("--device")
-        .arg(&profile)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
+    eprintln!(
+        "peak resident memory: {peak_kib} KiB with 300,000 actions, {baseline_kib} KiB with one"
+    );
+    if cfg!(target_os = "linux") {
+        assert!(
+            baseline_kib > 0 && peak_kib > 0,
+            "no memory reading: {stderr}"
+        );
+        // The unoptimised binary alone keeps about 35 MiB resident; what the answer may add
+        // is bounded, not the binary.
+        assert!(
+            peak_kib.saturating_sub(baseline_kib) < 64 * 1024,
+            "the answer cost {} KiB, over 64 MiB",
+            peak_kib - baseline_kib
+        );
+    }
     let text = std::fs::read_to_string(out.join("results.json"))
         .unwrap_or_else(|_| panic!("no results: {stderr}"));
     assert!(
@@ -354,4 +359,106 @@ fn a_literal_secret_in_a_profile_never_appears_in_an_error() {
     assert_eq!(r.status.code(), Some(2), "{stderr}");
     assert!(!stderr.contains("LEAK"), "{stderr}");
     assert!(stderr.contains("`api_key` holds a secret"), "{stderr}");
+}
+
+/// Device text bound for a pull-request comment (summary.md and the GitHub step summary) can
+/// mention no one, emphasise nothing, link nowhere and inject no HTML; Chinese stays readable.
+#[test]
+fn device_text_in_markdown_mentions_links_and_emphasises_nothing() {
+    let reply = "@everyone **bold** _it_ ~~gone~~ [x](http://evil) <img src=x onerror=alert(1)> 中文保持可读 see #1 www.evil.example";
+    let body = serde_json::json!({"output": {"text": reply}, "actions": []});
+    let (_rt, url) = device_answering(serde_json::to_vec(&body).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    tiny_suite(dir.path());
+    let profile = atp_profile(dir.path(), &url);
+    let out = dir.path().join("out");
+    let step = dir.path().join("step-summary.md");
+    let o = ailevel()
+        .args(["run", "--quiet", "--lang", "en", "--suite"])
+        .arg(dir.path())
+        .arg("--device")
+        .arg(&profile)
+        .arg("--out")
+        .arg(&out)
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let summary = std::fs::read_to_string(out.join("summary.md"))
+        .unwrap_or_else(|_| panic!("no summary: {stderr}"));
+    let step = std::fs::read_to_string(&step).unwrap();
+    assert_eq!(
+        step.trim_end(),
+        summary.trim_end(),
+        "the step summary is summary.md"
+    );
+    assert!(summary.contains("中文保持可读"), "{summary}");
+    assert!(summary.contains("@\u{2060}everyone"), "{summary}");
+    for raw in [
+        "@everyone",
+        "**bold**",
+        " _it_",
+        "~~gone~~",
+        "http://",
+        "<img",
+        "#1",
+        "www.evil",
+    ] {
+        assert!(!summary.contains(raw), "`{raw}` passed through:\n{summary}");
+    }
+    assert!(
+        !summary.replace("\\]", "").contains("]("),
+        "live link:\n{summary}"
+    );
+    assert!(summary.contains("\\*\\*bold\\*\\*"), "{summary}");
+    assert!(
+        summary.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{summary}"
+    );
+}
+
+/// `run --trials 4` of the tiny suite against a device answering `turn`, with the kernel's
+/// high-water mark of the run's resident memory (KiB), read until it exits: a reading is lost
+/// only for growth in its last few milliseconds.
+fn run_measured(turn: Vec<u8>) -> (u64, String, tempfile::TempDir) {
+    let (_rt, url) = device_answering(turn);
+    let dir = tempfile::tempdir().unwrap();
+    tiny_suite(dir.path());
+    let profile = atp_profile(dir.path(), &url);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ailevel"))
+        .current_dir(root())
+        .args(["run", "--quiet", "--trials", "4", "--suite"])
+        .arg(dir.path())
+        .arg("--device")
+        .arg(&profile)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "run did not end"
+        );
+        if let Ok(text) = std::fs::read_to_string(&status)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let o = child.wait_with_output().unwrap();
+    (
+        peak_kib,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        dir,
+    )
 }

@@ -929,6 +929,55 @@ impl Adapter for OpenAiAdapter {
 mod tests {
     use super::*;
 
+    /// JSON fragments a hostile or broken server might send, glued at random: the parsers
+    /// must answer each with a completion or an error, never a panic.
+    fn fragments() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("{".to_string()),
+            Just("}".to_string()),
+            Just("[".to_string()),
+            Just("]".to_string()),
+            Just(",".to_string()),
+            Just("\"choices\":".to_string()),
+            Just("\"delta\":".to_string()),
+            Just("\"message\":".to_string()),
+            Just("\"content\":".to_string()),
+            Just("\"tool_calls\":".to_string()),
+            Just("\"function\":".to_string()),
+            Just("\"arguments\":".to_string()),
+            Just("\"index\":".to_string()),
+            Just("\"name\":".to_string()),
+            Just("\"error\":".to_string()),
+            Just("data: ".to_string()),
+            Just("data: [DONE]".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("null".to_string()),
+            Just("-1".to_string()),
+            Just("18446744073709551616".to_string()),
+            Just("\"\\ud800\"".to_string()),
+            "\"[a-z好\\\\]{0,8}\"".prop_map(|s| s),
+            any::<u8>().prop_map(|b| char::from(b).to_string()),
+        ];
+        proptest::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn completion_parser_never_panics(text in fragments(), raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = parse_completion(text.as_bytes());
+            let _ = parse_completion(&raw);
+        }
+
+        #[test]
+        fn stream_parser_never_panics(text in fragments()) {
+            let _ = feed(&text);
+            let _ = feed(&format!("data: {text}\n\n"));
+        }
+    }
+
     fn feed(lines: &str) -> Result<Completion, DeviceError> {
         let mut s = StreamState::default();
         for l in lines.split('\n') {

@@ -316,7 +316,8 @@ pub fn render_text(d: &Diff, base: &Results, new: &Results, lang: Lang) -> Strin
 /// Markdown for a pull-request comment: the headline and counts, then the changed cases in
 /// a collapsed table so a long list does not flood the thread.
 pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> String {
-    let cell = |t: &str| t.replace('|', "\\|").replace(['\r', '\n'], " ");
+    // Level names, caveats and case ids come from the results file: escaped as summary.md is.
+    let cell = super::markdown::escape;
     let mut s = String::new();
     let mark = if d.regression { "❌" } else { "✅" };
     s.push_str(&format!(
@@ -350,7 +351,7 @@ pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> S
         ));
         for c in &d.changed {
             s.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} |\n",
                 cell(&c.id),
                 cell(&c.level),
                 cell(&c.element),

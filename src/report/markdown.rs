@@ -251,14 +251,23 @@ fn first_failure(c: &CaseResult, lang: Lang) -> String {
     }
 }
 
-/// Escape text for Markdown: table pipes, HTML angle brackets and entities, code spans, link
-/// brackets and backslashes, and newlines (which would end a table row).
+/// U+2060 WORD JOINER: invisible, and it breaks what GitHub would otherwise turn into a
+/// mention (`@everyone`), an issue reference or an autolink (`http://…`, `www.…`).
+const JOINER: char = '\u{2060}';
+
+/// Escape text for Markdown (summary.md, diff.md, the GitHub step summary), since device and
+/// suite text lands in pull-request comments: table pipes, HTML angle brackets and entities,
+/// code spans, links, emphasis and strike-through (`* _ ~`), backslashes and newlines (which
+/// would end a table row); mentions, `#123` references and autolinks are broken with a word
+/// joiner. Other text, Chinese included, is left as it is.
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let s = s.replace('\r', "");
-    for c in crate::text::visible_controls(&s).chars() {
+    let s = crate::text::visible_controls(&s);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '\\' | '|' | '`' | '[' | ']' => {
+            '\\' | '|' | '`' | '[' | ']' | '*' | '_' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -266,6 +275,20 @@ pub(super) fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' => out.push(' '),
+            '@' | '#' => {
+                out.push(c);
+                out.push(JOINER);
+            }
+            ':' if chars.peek() == Some(&'/') => {
+                out.push(c);
+                out.push(JOINER);
+            }
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push(JOINER);
+                out.push(c);
+            }
             _ => out.push(c),
         }
     }
@@ -303,6 +326,23 @@ mod tests {
         assert_eq!(
             escape("[x](javascript:alert(1))"),
             r"\[x\](javascript:alert(1))"
+        );
+        assert_eq!(escape("[x](http://evil)"), "\\[x\\](http:\u{2060}//evil)");
+        assert_eq!(escape("@everyone"), "@\u{2060}everyone");
+        assert_eq!(escape("#12"), "#\u{2060}12");
+        assert_eq!(
+            escape("**bold** _i_ ~~s~~"),
+            r"\*\*bold\*\* \_i\_ \~\~s\~\~"
+        );
+        assert_eq!(
+            escape("see www.evil.example"),
+            "see www\u{2060}.evil.example"
+        );
+        assert_eq!(escape("<img src=x>"), "&lt;img src=x&gt;");
+        // Chinese text passes as it is.
+        assert_eq!(
+            escape("已为你设置明天 07:00 的闹钟。"),
+            "已为你设置明天 07:00 的闹钟。"
         );
         assert_eq!(escape("a\r\nb"), "a b");
         assert_eq!(escape("a\u{202E}b\u{2066}"), r"a\[U+202E\]b\[U+2066\]");

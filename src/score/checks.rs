@@ -30,6 +30,9 @@ pub struct TurnView<'a> {
     pub next: Option<NextTurn<'a>>,
     /// What the turn sent: text checks do not count words the reply only repeats from it.
     pub input: Option<&'a Input>,
+    /// The trial's turns before this one: repeating what the user said earlier is no answer
+    /// either (a recall that is only a copy of the "remember this" request).
+    pub earlier: &'a [crate::results::TurnRecord],
 }
 
 /// The turn after the one being checked: what the device answered, and what was expected.
@@ -83,7 +86,7 @@ impl Evaluator {
                 let folded = text::fold(reply);
                 let hit = want.items().iter().find(|w| contains_entity(&folded, w));
                 match hit {
-                    Some(w) if only_echo(&folded, t.input) => (
+                    Some(w) if only_echo(&folded, t.input, t.earlier) => (
                         false,
                         msg::ECHO_ONLY.with("reply", quote(reply)).with("word", w),
                     ),
@@ -118,7 +121,7 @@ impl Evaluator {
             Check::Matches(pattern) => match self.regexes.get(pattern) {
                 Some(re) => {
                     let spaced = text::fold_spaced(reply);
-                    if re.is_match(&spaced) && only_echo(&text::fold(reply), t.input) {
+                    if re.is_match(&spaced) && only_echo(&text::fold(reply), t.input, t.earlier) {
                         (
                             false,
                             msg::ECHO_ONLY
@@ -421,7 +424,11 @@ const ECHO_MIN_CHARS: usize = 8;
 /// of the input text or of the injected event (its line or its data), when those are long
 /// enough to tell, not one letter of its own remains. An honest confirmation that restates
 /// the request ("已新建一个空白文档。") keeps its own words and is not an echo.
-fn only_echo(folded_reply: &str, input: Option<&Input>) -> bool {
+fn only_echo(
+    folded_reply: &str,
+    input: Option<&Input>,
+    earlier: &[crate::results::TurnRecord],
+) -> bool {
     let Some(input) = input else {
         return false;
     };
@@ -429,6 +436,12 @@ fn only_echo(folded_reply: &str, input: Option<&Input>) -> bool {
     if let Some(t) = &input.text {
         spans.push(text::fold(t));
     }
+    spans.extend(
+        earlier
+            .iter()
+            .filter_map(|r| r.input.text.as_deref())
+            .map(text::fold),
+    );
     if let Some(ev) = &input.event {
         let data = Value::Object(ev.data.clone()).to_string();
         spans.push(text::fold(&format!("[event: {}] {data}", ev.kind)));
@@ -613,6 +626,7 @@ mod tests {
                 judgements: &[],
                 next: None,
                 input: None,
+                earlier: &[],
             },
         );
         (o.passed, o.reason)
@@ -748,6 +762,7 @@ mod tests {
                     expect: next_expect,
                 }),
                 input: None,
+                earlier: &[],
             },
         );
         (o.passed, o.reason)
@@ -819,6 +834,7 @@ mod tests {
                 judgements: &[],
                 next: None,
                 input: Some(input),
+                earlier: &[],
             },
         );
         (o.passed, o.reason)
@@ -876,6 +892,51 @@ mod tests {
             );
         }
         assert!(scalar_eq(&json!("2026-12-02"), &json!("12月2日")));
+    }
+
+    #[test]
+    fn repeating_an_earlier_request_is_no_recall() {
+        let told = crate::results::TurnRecord {
+            input: Input {
+                text: Some("记住我的车停在B2层35号".into()),
+                ..Input::default()
+            },
+            response: None,
+            error: None,
+            state: None,
+            latency_ms: 0.0,
+            checks: Vec::new(),
+            judgements: Vec::new(),
+        };
+        let asked = Input {
+            text: Some("我的车停哪了".into()),
+            ..Input::default()
+        };
+        let check = words(&["35"]);
+        let view = |t: &Turn, earlier| {
+            Evaluator::new([&check]).evaluate(
+                &check,
+                &TurnView {
+                    response: t,
+                    state: None,
+                    latency_ms: 0.0,
+                    judgements: &[],
+                    next: None,
+                    input: Some(&asked),
+                    earlier,
+                },
+            )
+        };
+        let earlier = std::slice::from_ref(&told);
+        let parrot = turn("记住我的车停在B2层35号。", vec![]);
+        let o = view(&parrot, earlier);
+        assert!(
+            !o.passed && o.reason.contains("only repeats"),
+            "{}",
+            o.reason
+        );
+        let recall = turn("你的车停在B2层35号。", vec![]);
+        assert!(view(&recall, earlier).passed);
     }
 
     #[test]

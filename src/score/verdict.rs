@@ -27,6 +27,7 @@ pub fn score_trial(ev: &Evaluator, turns: &[CaseTurn], trial: &mut TrialRecord) 
                     judgements: &rec.judgements,
                     next,
                     input: Some(&rec.input),
+                    earlier: &trial.turns[..i],
                 };
                 // A state the device failed to give is the device's error, recorded with the
                 // turn; its state checks are not evidence either way.

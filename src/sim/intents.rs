@@ -126,12 +126,20 @@ impl Grammar {
         text: &str,
         english: bool,
     ) -> Vec<(&'static IntentDef, HashMap<String, String>)> {
-        let mut out = Vec::new();
+        let mut out: Vec<(&'static IntentDef, HashMap<String, String>)> = Vec::new();
+        let forms = if english {
+            Vec::new()
+        } else {
+            super::nlu::preset_forms(text)
+        };
         for c in &self.intents {
             let templates = if english { &c.en } else { &c.zh };
             for re in templates {
-                if let Some(caps) = re.captures(text) {
-                    let slots = re
+                let found = std::iter::once(text)
+                    .chain(forms.iter().map(String::as_str))
+                    .filter_map(|t| re.captures(t));
+                for caps in found {
+                    let slots: HashMap<String, String> = re
                         .capture_names()
                         .flatten()
                         .filter_map(|n| {
@@ -139,8 +147,14 @@ impl Grammar {
                                 .map(|m| (n.to_string(), m.as_str().trim().to_string()))
                         })
                         .collect();
-                    out.push((c.def, slots));
-                    break;
+                    // Every reading is offered: a skill may reject one form's slots (a
+                    // query verb taken as part of a city) and accept another's.
+                    if !out
+                        .iter()
+                        .any(|(d, s)| std::ptr::eq(*d, c.def) && *s == slots)
+                    {
+                        out.push((c.def, slots));
+                    }
                 }
             }
         }

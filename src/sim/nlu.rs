@@ -56,6 +56,77 @@ pub fn normalize(s: &str) -> String {
         .to_string()
 }
 
+/// The other word orders of one preset command. Preset terminals accept a command's fixed
+/// forms, and people say those forms object-first (the part, then 打开/关闭), keyword-first
+/// (the feature, a comma, then its slot), with a leading "开始"/"请"/"先", a trailing "吧" or
+/// thanks, or a 把 construction; these are the same commands, so an L1 terminal that knows the
+/// verb-first form knows them too. Free paraphrase stays with L2 and above.
+pub fn preset_forms(s: &str) -> Vec<String> {
+    static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+        [
+            (r",?(?:谢谢啦|谢谢你|谢谢|谢啦)$", ""),
+            (r"^先(.+)$", "$1"),
+            (r"^(.+?)吧$", "$1"),
+            (r"^将", "把"),
+            (r"^(?:我要|我想)(开通|看|听)", "$1"),
+            (r"^开(会员|vip)$", "开通$1"),
+            (r"^看(电影|影片|电视剧|视频)", "播放$1"),
+            (r"^点播", "播放"),
+            (r"^播放歌手", "播放"),
+            (r"的歌曲$", "的歌"),
+            (r"^打开应用", "打开"),
+            (
+                r"^(?:音量|声音)(最大|最小|[0-9]+|[零一二两三四五六七八九十百]+)$",
+                "音量调到$1",
+            ),
+            (r"^(?:音乐|歌曲)(上一首|下一首|上一曲|下一曲)$", "$1"),
+            (r"^打开(录像|录音)$", "开始$1"),
+            (r"^上传(.+?)到(.+)$", "把$1上传到$2"),
+            (r"^把(.+?)传到", "把${1}上传到"),
+            (r"^(设置|设定|定|设)(?:一个|个)", "$1"),
+            (r"的?节目单$", "有什么节目"),
+            (
+                r"^(今晚|今天|现在)(.+?)(播什么|有什么节目|在播什么|放什么)$",
+                "$2$1$3",
+            ),
+            (
+                r"^(?:把)?(?:所有|全部)的?(.+?)都?(删除|删掉|清空)$",
+                "$2所有$1",
+            ),
+            (r"^(?:请|开始)(播放|导航)", "$1"),
+            (r"^打开(电影|影片|电视剧|视频|歌曲|音乐)", "播放$1"),
+            (r"^发送(短信|消息|信息)", "发$1"),
+            (r"^(导航(?:到|去|至)?),(?:目的地|终点)?(?:是|为)?:?", "$1"),
+            (r"^(闹钟|计时器|倒计时),", "设置$1,"),
+            (r"^(?:把)?(.+?)(全部|所有)(删除|删掉|清空)$", "$3$2$1"),
+            (
+                r"^(?:把)?([^,]{2,14}?)(打开|开启|关闭|关掉|关上|删除|删掉|清空)$",
+                "$2$1",
+            ),
+            (
+                r"^转(?:账)?([0-9零一二两三四五六七八九十百千万.]+)(元|块钱|块)给(.+)$",
+                "转账给$3$1$2",
+            ),
+            (r"的天气$", "天气"),
+            (r"是多少$", "多少"),
+            (r"^当前(?:路段|道路)", "这段路"),
+        ]
+        .into_iter()
+        .map(|(p, r)| (re(p), r))
+        .collect()
+    });
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = s.to_string();
+    for (pat, rep) in RULES.iter() {
+        let next = pat.replace(&cur, *rep).into_owned();
+        if next != cur {
+            cur = next;
+            out.push(cur.clone());
+        }
+    }
+    out
+}
+
 /// A Han character (or CJK punctuation): the script in which spaces are not word breaks.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)

@@ -2096,6 +2096,7 @@ pub const MEDIA: IntentDef = IntentDef {
 const VIDEO: &[&str] = &[
     "视频",
     "电影",
+    "影片",
     "电视剧",
     "综艺",
     "动画片",

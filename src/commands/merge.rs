@@ -56,7 +56,7 @@ impl MergeArgs {
         )?;
         write_outputs(&merged, &self.out, self.lang, &Format::ALL)?;
         let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
-        for l in crate::report::console::summary(&merged, &self.out, lang) {
+        for l in crate::report::console::summary(&merged, &self.out, lang, &Format::ALL) {
             let _ = writeln!(ctx.stdout, "{l}");
         }
         Ok(if merged.run.aborted {

@@ -61,6 +61,11 @@ pub struct RunArgs {
     /// Report language: zh-CN or en.
     #[arg(long, default_value = "zh-CN", value_parser = Named::<Lang>::new(), hide_possible_values = true)]
     pub lang: Lang,
+    /// Reports to write besides results.json and trials.jsonl, comma-separated: html
+    /// (report.html), junit (junit.xml), md (summary.md), pdf (report.pdf, printed by headless
+    /// Chromium). A CI job that reads only JUnit skips rendering the HTML report.
+    #[arg(long, value_delimiter = ',', default_value = "html,junit,md", value_parser = Named::<Format>::new(), hide_possible_values = true)]
+    pub format: Vec<Format>,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -268,14 +273,14 @@ impl RunArgs {
             &out.join("results.json"),
             results.to_canonical_json().as_bytes(),
         )?;
-        write_outputs(&results, &out, self.lang, &Format::ALL)?;
+        write_outputs(&results, &out, self.lang, &self.format)?;
         append_step_summary(&results, self.lang);
         let gate = self.gate_lines(&results, &suite.framework);
         if self.json {
-            let json = crate::report::console::summary_json(&results, &out, &gate);
+            let json = crate::report::console::summary_json(&results, &out, &gate, &self.format);
             let _ = writeln!(ctx.stdout, "{json}");
         } else {
-            print_summary(&results, &out, ctx.stdout);
+            print_summary(&results, &out, &self.format, ctx.stdout);
             let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
             for (indent, m) in &gate {
                 let text = m.render(lang).unwrap_or_else(|| m.en());
@@ -424,9 +429,9 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
     }
 }
 
-fn print_summary(results: &Results, out: &Path, w: &mut dyn Write) {
+fn print_summary(results: &Results, out: &Path, written: &[Format], w: &mut dyn Write) {
     let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
-    for l in crate::report::console::summary(results, out, lang) {
+    for l in crate::report::console::summary(results, out, lang, written) {
         let _ = writeln!(w, "{l}");
     }
 }

@@ -6,12 +6,12 @@ use std::path::Path;
 
 use crate::results::{CaseResult, Results};
 
-use super::Lang;
 use super::messages as m;
 use super::names;
+use super::{Format, Lang};
 
 /// The lines of the summary, each without its newline.
-pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
+pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) -> Vec<String> {
     let fw = &results.framework.definition;
     let g = &results.grade;
     let d = &results.device;
@@ -111,7 +111,9 @@ pub fn summary(results: &Results, out: &Path, lang: Lang) -> Vec<String> {
     }
     let path = |f: &str| out.join(f).display().to_string();
     lines.push(m::CON_RESULTS.fill(lang, &[("path", &path("results.json"))]));
-    lines.push(m::CON_REPORT.fill(lang, &[("path", &path("report.html"))]));
+    if written.contains(&Format::Html) {
+        lines.push(m::CON_REPORT.fill(lang, &[("path", &path("report.html"))]));
+    }
     lines
 }
 
@@ -181,6 +183,7 @@ pub fn summary_json(
     results: &Results,
     out: &Path,
     shortfall: &[(u8, crate::msg::Message)],
+    written: &[Format],
 ) -> serde_json::Value {
     use serde_json::json;
     let g = &results.grade;
@@ -222,8 +225,9 @@ pub fn summary_json(
         "abort_reason": results.run.abort_reason,
         "duration_ms": results.run.duration_ms,
         "results": path("results.json"),
-        "report": path("report.html"),
-        "junit": path("junit.xml"),
-        "markdown": path("summary.md"),
+        // Null for a report `--format` left out.
+        "report": written.contains(&Format::Html).then(|| path("report.html")),
+        "junit": written.contains(&Format::Junit).then(|| path("junit.xml")),
+        "markdown": written.contains(&Format::Markdown).then(|| path("summary.md")),
     })
 }

@@ -807,6 +807,7 @@ impl Engine {
         // Preset commands, Chinese or English by the utterance: the only way in at L1. Higher
         // levels fall back on them, so every level understands what the one below does.
         let english = !nlu::mostly_cjk(instr);
+        let mut answer = Plan::NotUnderstood;
         for (def, slots) in self.grammar.presets(instr, english) {
             let frame = Frame {
                 slots,
@@ -814,14 +815,20 @@ impl Engine {
                 ..base.clone()
             };
             let plan = (def.skill)(ctx, &frame);
-            // A preset that acts beats a free reading that only asked back.
-            if matches!(plan, Plan::Act { .. })
-                || (plan != Plan::NotUnderstood && free == Plan::NotUnderstood)
-            {
+            // A preset that acts beats a free reading that only asked back, and beats another
+            // reading of the same words that only answered (an app not found, say).
+            if matches!(plan, Plan::Act { .. }) {
                 return plan;
             }
+            if answer == Plan::NotUnderstood {
+                answer = plan;
+            }
         }
-        free
+        if free == Plan::NotUnderstood {
+            answer
+        } else {
+            free
+        }
     }
 
     /// Carry out a plan: act (sensitive actions wait for confirmation), answer or ask.

@@ -135,8 +135,10 @@ impl Grammar {
         for c in &self.intents {
             let templates = if english { &c.en } else { &c.zh };
             for re in templates {
-                let found = std::iter::once(text)
-                    .chain(forms.iter().map(String::as_str))
+                let found = forms
+                    .iter()
+                    .map(String::as_str)
+                    .chain(std::iter::once(text))
                     .filter_map(|t| re.captures(t));
                 for caps in found {
                     let slots: HashMap<String, String> = re

@@ -93,6 +93,20 @@ pub fn preset_forms(s: &str) -> Vec<String> {
                 r"^(?:把)?(?:所有|全部)的?(.+?)都?(删除|删掉|清空)$",
                 "$2所有$1",
             ),
+            (r"^打开(.+?)这个(文件|文档)$", "打开$2$1"),
+            (r"^联网搜索", "上网搜索"),
+            (r"文件名含有", "文件名包含"),
+            (r"^拍(一张|张)照$", "拍${1}照片"),
+            (
+                r"^发邮件给([^,]+),(?:附件|附上|附带)(?:是)?(.+)$",
+                "把$2发邮件给$1",
+            ),
+            (r"^([^,]{0,4}?)开灯$", "${1}灯打开"),
+            (r"^([^,]{0,4}?)关灯$", "${1}灯关闭"),
+            (
+                r"^([^,]{0,4}?)空调([0-9]{2}|[一二三四五六七八九十两]{2,4})度$",
+                "${1}空调调到$2度",
+            ),
             (r"^(?:请|开始)(播放|导航)", "$1"),
             (r"^打开(电影|影片|电视剧|视频|歌曲|音乐)", "播放$1"),
             (r"^发送(短信|消息|信息)", "发$1"),
@@ -115,6 +129,7 @@ pub fn preset_forms(s: &str) -> Vec<String> {
         .map(|(p, r)| (re(p), r))
         .collect()
     });
+    // The most rewritten form first: it is closest to the template's own order.
     let mut out: Vec<String> = Vec::new();
     let mut cur = s.to_string();
     for (pat, rep) in RULES.iter() {
@@ -124,6 +139,7 @@ pub fn preset_forms(s: &str) -> Vec<String> {
             out.push(cur.clone());
         }
     }
+    out.reverse();
     out
 }
 

@@ -63,8 +63,30 @@ pub(crate) fn render_checks(checks: &[verify::Check]) -> String {
             "{} {:<17} {}\n",
             if c.ok { "ok  " } else { "FAIL" },
             c.name,
-            c.detail
+            // Details quote the results file and the envelope, which anyone may have
+            // written: characters that reorder or hide text are shown, not obeyed.
+            crate::text::visible_controls(&c.detail)
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A detail quoting a tampered file (a lab name with a right-to-left override) prints
+    /// the override as a code point, so the line reads as it is stored.
+    #[test]
+    fn check_details_show_bidi_controls() {
+        let text = render_checks(&[verify::Check {
+            name: "identity",
+            ok: false,
+            detail: "lab \u{202E}fdp.exe\u{202C} differs".into(),
+        }]);
+        assert_eq!(
+            text,
+            "FAIL identity          lab [U+202E]fdp.exe[U+202C] differs\n"
+        );
+    }
 }

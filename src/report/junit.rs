@@ -259,9 +259,14 @@ fn trial_line(t: &TrialRecord, lang: Lang) -> String {
     }
 }
 
-/// Attribute values lose their newlines in XML parsers, so say it on one line.
+/// Attribute values lose their newlines in XML parsers, so say it on one line. Characters
+/// that reorder or hide text (device text may carry them) are shown as `[U+202E]`, as in
+/// every other report, so a CI page cannot be made to read backwards.
 fn one_line(s: &str, max: usize) -> String {
-    truncate(&s.replace(['\r', '\n'], " "), max)
+    truncate(
+        &crate::text::visible_controls(&s.replace(['\r', '\n'], " ")),
+        max,
+    )
 }
 
 /// A recorded duration in milliseconds; `None` for values no clock gives (negative, NaN).

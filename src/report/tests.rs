@@ -910,3 +910,36 @@ fn hostile_lab_and_session_text_is_escaped_shown_and_bounded_in_the_certificate(
         }
     }
 }
+
+/// Device text in a JUnit message or description cannot reorder a CI page: bidi and control
+/// characters are shown as code points, in either language.
+#[test]
+fn junit_shows_bidi_controls_in_device_text() {
+    let mut r = fixture::results();
+    let case = r
+        .cases
+        .iter_mut()
+        .find(|c| c.id == "phone.call.confirm")
+        .unwrap();
+    case.reason = "reply \u{202E}gpj.exe\u{202C} \u{7}".to_string();
+    case.message = None;
+    for trial in &mut case.trials {
+        for turn in &mut trial.turns {
+            for check in &mut turn.checks {
+                check.reason = "said \u{2067}x\u{2069}".to_string();
+                check.message = None;
+            }
+        }
+    }
+    for lang in [Lang::En, Lang::Zh] {
+        let xml = render_junit(&r, lang).unwrap();
+        for c in ['\u{202E}', '\u{202C}', '\u{2067}', '\u{2069}', '\u{7}'] {
+            assert!(
+                !xml.contains(c),
+                "{lang:?}: raw U+{:04X} in\n{xml}",
+                c as u32
+            );
+        }
+        assert!(xml.contains("[U+202E]gpj.exe[U+202C]"), "{xml}");
+    }
+}

@@ -418,9 +418,15 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
             if crate::grade::rank(fw, results.grade.level.as_deref())
                 < crate::grade::rank(fw, Some(req)) =>
         {
-            ExitCode::BelowRequired
+            if crate::grade::gate_undecided(fw, &results.grade, req) {
+                ExitCode::Incomplete
+            } else {
+                ExitCode::BelowRequired
+            }
         }
-        _ => ExitCode::Ok,
+        Some(_) => ExitCode::Ok,
+        None if results.grade.incomplete.is_some() => ExitCode::Incomplete,
+        None => ExitCode::Ok,
     }
 }
 

@@ -77,7 +77,19 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String> {
 
 /// Parse TOML `text` (the content of `path`) as `T`: syntax, then the schema of `kind` (every
 /// violation, each located), then serde.
+///
+/// A profile may hold a secret where it should only name one (`token = "sk-…"` instead of
+/// `token_env = "VAR"`). No error shows such a value: each key that holds one is named in its
+/// own problem and its value is cut out of every other message.
 pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T> {
+    let secrets = match toml::from_str::<toml::Value>(text) {
+        Ok(v) => secret_values(&v),
+        Err(_) => Vec::new(),
+    };
+    parse_toml_unguarded(path, text, kind).map_err(|e| hide_secrets(path, text, &secrets, e))
+}
+
+fn parse_toml_unguarded<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> Result<T> {
     let value: toml::Value = toml::from_str(text).map_err(|e| toml_problem(path, text, &e))?;
     let json = serde_json::to_value(&value).map_err(|e| Error::invalid(path, e.to_string()))?;
     let mut problems = schema_problems(path, kind, &json, |_| (None, None));
@@ -88,6 +100,101 @@ pub fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, kind: Kind) -> R
         return Err(Error::Invalid(problems));
     }
     toml::from_str(text).map_err(|e| toml_problem(path, text, &e))
+}
+
+/// Whether a key's name says its value is a credential (`token`, `api_key`, `password`…). The
+/// `*_env` keys name a variable, but a token pasted into one is hidden just the same.
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase().replace('-', "_");
+    const WORDS: [&str; 9] = [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "api_key",
+        "apikey",
+        "authorization",
+        "bearer",
+        "credential",
+    ];
+    WORDS.iter().any(|w| k.contains(w)) || matches!(k.as_str(), "key" | "auth" | "access_key")
+}
+
+/// Every string held under a secret-named key, with its dotted key path.
+fn secret_values(value: &toml::Value) -> Vec<(String, String)> {
+    fn walk(prefix: &str, v: &toml::Value, secret: bool, out: &mut Vec<(String, String)>) {
+        match v {
+            toml::Value::String(s) if secret && !s.is_empty() => {
+                out.push((prefix.to_string(), s.clone()))
+            }
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&path, v, secret || is_secret_key(k), out);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(&format!("{prefix}[{i}]"), v, secret, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, false, &mut out);
+    out
+}
+
+/// `e` with every secret value replaced by the name of the key holding it, and a problem of
+/// its own for each key that holds a literal secret.
+fn hide_secrets(path: &Path, text: &str, secrets: &[(String, String)], e: Error) -> Error {
+    if secrets.is_empty() {
+        return e;
+    }
+    let hide = |msg: &str| {
+        let mut msg = msg.to_string();
+        // A value this short is no credential, and cutting it out would garble the message.
+        for (key, value) in secrets.iter().filter(|(_, v)| v.chars().count() >= 4) {
+            let mark = format!("<value of `{key}` not shown>");
+            msg = msg.replace(value.as_str(), &mark);
+            let escaped = serde_json::to_string(value).unwrap_or_default();
+            let escaped = escaped.trim_matches('"');
+            if !escaped.is_empty() {
+                msg = msg.replace(escaped, &mark);
+            }
+        }
+        msg
+    };
+    match e {
+        Error::Invalid(problems) => {
+            let mut out: Vec<Problem> = secrets
+                .iter()
+                .filter(|(key, _)| !key.ends_with("_env"))
+                .map(|(key, _)| Problem {
+                    file: path.to_path_buf(),
+                    line: toml_line_of(text, &format!("/{}", key.replace('.', "/"))),
+                    column: None,
+                    field: Some(format!("/{}", key.replace('.', "/"))),
+                    message: format!(
+                        "`{key}` holds a secret (its value is not shown); a file never holds one: put it in an environment variable and name the variable (`token_env`)"
+                    ),
+                })
+                .collect();
+            out.extend(problems.into_iter().map(|p| Problem {
+                message: hide(&p.message),
+                field: p.field.map(|f| hide(&f)),
+                ..p
+            }));
+            Error::Invalid(out)
+        }
+        Error::Usage(m) => Error::Usage(hide(&m)),
+        other => other,
+    }
 }
 
 /// `value`'s violations of the schema of `kind` (at most [`MAX_VIOLATIONS`]) as problems of

@@ -257,6 +257,9 @@ catalogue! {
     INPUT_REFUSED
         "发送 {inputs} 输入，而该端点不接受（设备描述文件的 `inputs` = [{taken}]）"
         "sends {inputs} input, which the endpoint does not take (the profile's `inputs` = [{taken}])";
+    NEEDS_SERVED_BY
+        "检查模型在何处运行，而该端点无法报告（请在设备描述文件中声明 `served_by`）"
+        "checks where the model runs, which the endpoint cannot report (declare `served_by` in the profile)";
     NEEDS_JUDGE
         "含评判检查，但未配置评判模型（请用 --judge PROFILE 运行）"
         "has judge checks and no judge was configured (run --judge PROFILE)";

@@ -20,7 +20,14 @@ fn ailevel_commands(v: &Value, out: &mut Vec<Vec<String>>) {
         Value::String(s) => {
             let joined = s.replace("\\\n", " ");
             for line in joined.lines() {
-                let words = shell_words(&substitute(line.trim()));
+                let mut words = shell_words(&substitute(line.trim()));
+                // A redirection or a following command is the shell's, not ailevel's.
+                if let Some(end) = words
+                    .iter()
+                    .position(|w| matches!(w.as_str(), ">" | ">>" | "|" | "||" | "&&" | ";"))
+                {
+                    words.truncate(end);
+                }
                 // A bare `ailevel` is a name (of a job, a container), not a command.
                 if words.len() > 1
                     && words
@@ -133,6 +140,24 @@ fn the_github_workflow_shards_in_a_matrix_and_merges() {
     assert!(has(&cmds, "run", "--shard"));
     assert!(cmds.iter().any(|w| w[1] == "merge"));
     assert!(has(&cmds, "diff", "--fail-on-regression"));
+    // The baseline is the artifact the merge job uploads, fetched from main's last good run.
+    let steps = v["jobs"]["merge"]["steps"].as_array().unwrap();
+    let uploaded = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact"))
+        })
+        .map(|s| s["with"]["name"].as_str().unwrap().to_string())
+        .unwrap();
+    let fetch = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .find(|r| r.contains("gh run download"))
+        .expect("a step downloads the baseline");
+    assert!(fetch.contains(&format!("--name {uploaded}")), "{fetch}");
+    assert!(fetch.contains("--branch main --status success"), "{fetch}");
 }
 
 #[test]

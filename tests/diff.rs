@@ -110,6 +110,23 @@ fn diff_of_phone_l2_and_l3_lists_every_changed_verdict() {
         "{text}"
     );
     assert!(text.contains("Verdict: regression"));
+    let latency = text
+        .lines()
+        .find(|l| l.starts_with("Turn latency: "))
+        .unwrap();
+    assert!(
+        latency.contains("p50 ") && latency.contains(" ms), p95 "),
+        "{latency}"
+    );
+    assert!(
+        !latency.contains("-0 ms"),
+        "a rounded zero has no sign: {latency}"
+    );
+    let figures = latency.strip_prefix("Turn latency: ").unwrap();
+    assert!(
+        md.contains(&format!("- **Turn latency**: {figures}\n")),
+        "{md}"
+    );
 
     // run --baseline: the same comparison at the end of a run, and the exit code.
     let again = tmp.path().join("again");
@@ -136,4 +153,48 @@ fn diff_of_phone_l2_and_l3_lists_every_changed_verdict() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(!tmp.path().join("bad/results.json").exists());
+}
+
+#[test]
+fn caveats_are_data_in_json_and_worded_in_each_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (phone, car) = (tmp.path().join("phone"), tmp.path().join("car"));
+    let l1 = ["--level", "L1"];
+    assert_eq!(
+        run("devices/sim/phone-l3.toml", &phone, &l1).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run("devices/sim/car-l3.toml", &car, &l1).status.code(),
+        Some(0)
+    );
+
+    let out = diff(&phone, &car, &["--format", "json"]);
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = d["caveats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"different_category"), "{kinds:?}");
+    assert!(kinds.contains(&"partial"), "{kinds:?}");
+    assert!(
+        d["caveats"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(
+                {"kind": "different_category", "base": "phone", "new": "car"}
+            ))
+    );
+
+    let zh = String::from_utf8(diff(&phone, &car, &["--lang", "zh-CN"]).stdout).unwrap();
+    assert!(zh.contains("设备类别不同：phone 与 car"), "{zh}");
+    assert!(zh.contains("新运行只覆盖了部分用例"), "{zh}");
+    assert!(!zh.contains("covered a selection"), "{zh}");
+    let en = String::from_utf8(diff(&phone, &car, &["--format", "md"]).stdout).unwrap();
+    assert!(
+        en.contains("> ⚠️ the base run covered a selection of cases only"),
+        "{en}"
+    );
 }

@@ -168,3 +168,190 @@ fn an_answer_with_300000_actions_is_recorded_cut_and_never_passes() {
     let html = std::fs::metadata(out.join("report.html")).unwrap().len();
     assert!(html < 5_000_000, "report.html is {html} bytes");
 }
+
+/// A results file whose stored grade was edited (L4 written over the L2 its transcripts give)
+/// and one whose case verdict was edited are refused by `report` with exit 2, naming what
+/// disagrees, and nothing is rendered; the untouched file renders.
+#[test]
+fn report_refuses_a_stored_grade_or_verdict_the_transcripts_do_not_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    ailevel()
+        .args([
+            "run",
+            "--quiet",
+            "--device",
+            "devices/sim/phone-l2.toml",
+            "--out",
+        ])
+        .arg(&run)
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(run.join("results.json")).unwrap();
+    let honest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(honest["grade"]["level"], "L2");
+
+    let mut graded_up = honest.clone();
+    graded_up["grade"]["level"] = "L4".into();
+    for rung in graded_up["grade"]["ladder"].as_array_mut().unwrap() {
+        rung["held"] = true.into();
+    }
+    let mut verdict_up = honest.clone();
+    let failed = verdict_up["cases"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["verdict"] == "fail")
+        .unwrap();
+    failed["verdict"] = "pass".into();
+    let failed_id = failed["id"].as_str().unwrap().to_string();
+
+    let cases: [(&str, serde_json::Value, Vec<String>); 2] = [
+        (
+            "grade",
+            graded_up,
+            vec![
+                "grade: level stored L4, re-derived L2".into(),
+                "grade: L3 stored held, re-derived not held".into(),
+                "grade: L4 stored held, re-derived not held".into(),
+            ],
+        ),
+        (
+            "verdict",
+            verdict_up,
+            vec![format!(
+                "case {failed_id}: verdict stored pass, re-derived fail"
+            )],
+        ),
+    ];
+    for (name, value, expected) in cases {
+        let path = dir.path().join(format!("{name}.results.json"));
+        std::fs::write(&path, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+        let out = dir.path().join(format!("{name}-out"));
+        let o = ailevel()
+            .arg("report")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
+        for line in &expected {
+            assert!(
+                stderr.contains(line.as_str()),
+                "{name}: no `{line}` in {stderr}"
+            );
+        }
+        assert!(stderr.contains("regrade"), "{stderr}");
+        assert!(!out.join("report.html").exists(), "{name}: rendered anyway");
+    }
+
+    let out = dir.path().join("honest-out");
+    ailevel()
+        .arg("report")
+        .arg(run.join("results.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("report.html").exists());
+}
+
+/// A token written into a profile, where only the name of its variable belongs, is never
+/// printed: not by `validate`, `list`, `probe` or `run`, not for an ATP token, an OpenAI key,
+/// a token pasted into `token_env` or a judge profile's key; the key holding it is named.
+#[test]
+fn a_literal_secret_in_a_profile_never_appears_in_an_error() {
+    const SECRET: &str = "sk-LEAK-Zq9x7Wv2";
+    let dir = tempfile::tempdir().unwrap();
+    let head = "vendor = \"v\"\nmodel = \"m\"\ncategory = \"phone\"\nfirmware = \"1\"\nfeatures = []\n\n[adapter]\n";
+    let profiles: [(&str, String, Option<&str>); 5] = [
+        (
+            "atp-token",
+            format!(
+                "{head}kind = \"atp\"\nbase_url = \"http://127.0.0.1:1\"\ntoken = \"{SECRET}\"\n"
+            ),
+            Some("`adapter.token` holds a secret"),
+        ),
+        (
+            "openai-key",
+            format!(
+                "{head}kind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\nmodel = \"x\"\napi_key = \"{SECRET}\"\n"
+            ),
+            Some("`adapter.api_key` holds a secret"),
+        ),
+        (
+            "token-in-env",
+            format!(
+                "{head}kind = \"atp\"\nbase_url = \"http://127.0.0.1:1\"\ntoken_env = \"{SECRET}\"\n"
+            ),
+            Some("value of `adapter.token_env` not shown"),
+        ),
+        (
+            "nested-headers",
+            format!(
+                "{head}kind = \"atp\"\nbase_url = \"http://127.0.0.1:1\"\n[adapter.headers]\nAuthorization = \"Bearer {SECRET}\"\n"
+            ),
+            Some("`adapter.headers.Authorization` holds a secret"),
+        ),
+        (
+            "syntax-after-token",
+            format!(
+                "{head}kind = \"atp\"\nbase_url = \"http://127.0.0.1:1\"\ntoken = \"{SECRET}\n"
+            ),
+            None,
+        ),
+    ];
+    for (name, text, says) in &profiles {
+        let p = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&p, text).unwrap();
+        let p = p.to_str().unwrap();
+        let out = dir.path().join("out");
+        let o = out.to_str().unwrap();
+        let commands: [&[&str]; 4] = [
+            &["validate", p],
+            &["list", "--device", p],
+            &["probe", "--device", p],
+            &["run", "--quiet", "--device", p, "--out", o],
+        ];
+        for args in commands {
+            let r = ailevel().args(args).output().unwrap();
+            let (stdout, stderr) = (
+                String::from_utf8_lossy(&r.stdout),
+                String::from_utf8_lossy(&r.stderr),
+            );
+            assert_eq!(r.status.code(), Some(2), "{name} {args:?}: {stderr}");
+            assert!(
+                !stderr.contains("LEAK") && !stdout.contains("LEAK"),
+                "{name} {args:?} printed the secret: {stderr}{stdout}"
+            );
+            if let Some(says) = says {
+                assert!(stderr.contains(says), "{name} {args:?}: {stderr}");
+            }
+        }
+    }
+    let judge = dir.path().join("judge.toml");
+    std::fs::write(
+        &judge,
+        format!("base_url = \"http://127.0.0.1:1/v1\"\nmodel = \"j\"\napi_key = \"{SECRET}\"\n"),
+    )
+    .unwrap();
+    let r = ailevel()
+        .args([
+            "run",
+            "--quiet",
+            "--device",
+            "devices/sim/phone-l1.toml",
+            "--judge",
+        ])
+        .arg(&judge)
+        .arg("--out")
+        .arg(dir.path().join("judged"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("LEAK"), "{stderr}");
+    assert!(stderr.contains("`api_key` holds a secret"), "{stderr}");
+}

@@ -1,14 +1,16 @@
 //! `ailevel report RESULTS.json`: re-render reports from a results file alone. Pure: the
-//! same file, language and formats give the same bytes.
+//! same file, language and formats give the same bytes. The stored verdicts and grade are a
+//! claim, not evidence: they are re-derived from the transcripts first, and a file whose
+//! claim disagrees is refused rather than rendered.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::Context;
 use super::shared::write_outputs;
 use super::values::Named;
-use crate::error::Result;
+use crate::error::{Error, Problem, Result};
 use crate::report::{Format, Lang};
 
 #[derive(Debug, Clone, Args)]
@@ -30,6 +32,36 @@ pub struct ReportArgs {
 impl ReportArgs {
     pub fn exec(&self, _ctx: &mut Context<'_>) -> Result<()> {
         let results = crate::results::read(&self.results)?;
+        check_rederived(&self.results, &results)?;
         write_outputs(&results, &self.out, self.lang, &self.format)
     }
+}
+
+/// Re-derive verdicts and the grade from the transcripts under the recorded framework (as
+/// `regrade` does) and refuse the file, naming every difference, when the stored ones differ:
+/// a hand-edited grade must not reach a report.
+fn check_rederived(path: &Path, results: &crate::results::Results) -> Result<()> {
+    let derived = crate::grade::rederive(results.clone());
+    let diffs = crate::grade::conclusion_diffs(results, &derived);
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    let mut problems: Vec<Problem> = diffs
+        .into_iter()
+        .map(|d| Problem {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            field: None,
+            message: format!("stored conclusion disagrees with the transcripts: {d}"),
+        })
+        .collect();
+    problems.push(Problem {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        field: None,
+        message: "not rendered; `ailevel regrade` re-derives the file from its transcripts".into(),
+    });
+    Err(Error::Invalid(problems))
 }

@@ -833,6 +833,7 @@ impl Adapter for OpenAiAdapter {
         let mut texts: Vec<String> = Vec::new();
         let mut actions = Vec::new();
         let mut needs_confirmation = false;
+        let mut used_cloud = false;
         let rounds = self.cfg.max_tool_rounds().max(1);
         for _ in 0..rounds {
             let sent = self.fit(&messages);
@@ -862,6 +863,9 @@ impl Adapter for OpenAiAdapter {
                     } else {
                         world.execute(&action)
                     };
+                    if result["ok"] == true && crate::world::needs_network(&action) {
+                        used_cloud = true;
+                    }
                     actions.push(action);
                     result
                 };
@@ -884,7 +888,11 @@ impl Adapter for OpenAiAdapter {
             },
             actions,
             needs_confirmation: needs_confirmation.then_some(true),
-            served_by: self.cfg.served_by,
+            // A model on the device that reached an online service was helped by the cloud.
+            served_by: match self.cfg.served_by {
+                Some(ServedBy::Device) if used_cloud => Some(ServedBy::Hybrid),
+                other => other,
+            },
             timing: Some(Timing {
                 first_output_ms: first,
                 total_ms: Some(total),

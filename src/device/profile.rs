@@ -156,7 +156,9 @@ pub struct OpenAiConfig {
     /// Replaces the built-in system prompt (see docs/protocol.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    /// Where the model runs, reported as every turn's `served_by` (a chat endpoint cannot say).
+    /// Where the model runs, reported as every turn's `served_by` (a chat endpoint cannot say);
+    /// a `device` turn whose tool calls reached an online service is `hybrid`. Unset, cases
+    /// that check `served_by` are not applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub served_by: Option<crate::device::protocol::ServedBy>,
     /// Name of the environment variable holding the API key, sent as a bearer token.

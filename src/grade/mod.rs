@@ -368,6 +368,70 @@ fn unsupported_op(trials: &[crate::results::TrialRecord]) -> Option<String> {
     })
 }
 
+/// What a stored results file concludes against what its transcripts give when re-derived:
+/// each case's verdict and trial outcomes, each level held or not, and the level. Wording of
+/// reasons is left out, so a file from an older harness whose sentences changed still
+/// renders; a changed conclusion never does.
+pub fn conclusion_diffs(
+    stored: &crate::results::Results,
+    derived: &crate::results::Results,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if stored.cases.len() != derived.cases.len() {
+        out.push(format!(
+            "{} cases stored, {} re-derived",
+            stored.cases.len(),
+            derived.cases.len()
+        ));
+    }
+    for (a, b) in stored.cases.iter().zip(&derived.cases) {
+        if a.verdict != b.verdict {
+            out.push(format!(
+                "case {}: verdict stored {}, re-derived {}",
+                a.id,
+                a.verdict.as_str(),
+                b.verdict.as_str()
+            ));
+        }
+        for (ta, tb) in a.trials.iter().zip(&b.trials) {
+            if ta.outcome != tb.outcome {
+                out.push(format!(
+                    "case {} trial #{}: outcome stored {:?}, re-derived {:?}",
+                    a.id,
+                    ta.index + 1,
+                    ta.outcome,
+                    tb.outcome
+                ));
+            }
+        }
+    }
+    let (g, d) = (&stored.grade, &derived.grade);
+    if g.level != d.level {
+        out.push(format!(
+            "grade: level stored {}, re-derived {}",
+            g.level.as_deref().unwrap_or("none"),
+            d.level.as_deref().unwrap_or("none")
+        ));
+    }
+    if g.ladder.len() != d.ladder.len() {
+        out.push("grade: the ladder has a different number of levels".into());
+    }
+    for (a, b) in g.ladder.iter().zip(&d.ladder) {
+        if a.held != b.held {
+            out.push(format!(
+                "grade: {} stored {}, re-derived {}",
+                a.level,
+                if a.held { "held" } else { "not held" },
+                if b.held { "held" } else { "not held" }
+            ));
+        }
+    }
+    if g.meets_declared != d.meets_declared {
+        out.push("grade: meets the declared level stored and re-derived differ".into());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,9 +51,47 @@ pub struct Diff {
     pub base_latency: Latency,
     pub new_latency: Latency,
     /// What makes the two runs not strictly comparable: another suite, framework or device.
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Caveat>,
     /// A lower level, or any new failure.
     pub regression: bool,
+}
+
+/// Which of the two runs a caveat is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    Base,
+    New,
+}
+
+/// Why two runs are not strictly comparable. Kept as data, not text, so `--format json` has
+/// stable keys and each report language words it itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Caveat {
+    DifferentSuite,
+    DifferentFramework,
+    DifferentCategory { base: String, new: String },
+    Partial { run: Which },
+    Aborted { run: Which },
+}
+
+impl Caveat {
+    pub fn text(&self, lang: Lang) -> String {
+        let which = |w: &Which| match w {
+            Which::Base => m::DIFF_RUN_BASE.get(lang),
+            Which::New => m::DIFF_RUN_NEW.get(lang),
+        };
+        match self {
+            Caveat::DifferentSuite => m::DIFF_CAVEAT_SUITE.get(lang).to_string(),
+            Caveat::DifferentFramework => m::DIFF_CAVEAT_FRAMEWORK.get(lang).to_string(),
+            Caveat::DifferentCategory { base, new } => {
+                m::DIFF_CAVEAT_CATEGORY.fill(lang, &[("base", base), ("new", new)])
+            }
+            Caveat::Partial { run } => m::DIFF_CAVEAT_PARTIAL.fill(lang, &[("run", which(run))]),
+            Caveat::Aborted { run } => m::DIFF_CAVEAT_ABORTED.fill(lang, &[("run", which(run))]),
+        }
+    }
 }
 
 fn failing(v: Option<Verdict>) -> bool {
@@ -110,23 +148,23 @@ pub fn compare(base: &Results, new: &Results) -> Diff {
     let level_change = (rank(&new.grade.level) - rank(&base.grade.level)).signum();
     let mut caveats = Vec::new();
     if base.suite.sha256 != new.suite.sha256 {
-        caveats.push("the runs used different suites (suite SHA-256 differs)".to_string());
+        caveats.push(Caveat::DifferentSuite);
     }
     if base.framework.sha256 != new.framework.sha256 {
-        caveats.push("the runs were graded under different frameworks".to_string());
+        caveats.push(Caveat::DifferentFramework);
     }
     if base.device.category != new.device.category {
-        caveats.push(format!(
-            "different device categories: {} and {}",
-            base.device.category, new.device.category
-        ));
+        caveats.push(Caveat::DifferentCategory {
+            base: base.device.category.clone(),
+            new: new.device.category.clone(),
+        });
     }
-    for (r, which) in [(base, "base"), (new, "new")] {
+    for (r, run) in [(base, Which::Base), (new, Which::New)] {
         if r.grade.partial {
-            caveats.push(format!("the {which} run covered a selection of cases only"));
+            caveats.push(Caveat::Partial { run });
         }
         if r.run.aborted {
-            caveats.push(format!("the {which} run was aborted"));
+            caveats.push(Caveat::Aborted { run });
         }
     }
     Diff {
@@ -190,9 +228,27 @@ fn ms(v: Option<f64>) -> String {
 
 fn delta(a: Option<f64>, b: Option<f64>) -> String {
     match (a, b) {
-        (Some(a), Some(b)) => format!("{:+.0} ms", b - a),
+        // Rounded first, so a change under half a millisecond is "±0", never "-0".
+        (Some(a), Some(b)) => match (b - a).round() {
+            0.0 => "±0 ms".into(),
+            d => format!("{d:+.0} ms"),
+        },
         _ => "—".into(),
     }
+}
+
+/// "p50 a → b (±c), p95 a → b (±c)", the same in every format.
+fn latency_change(d: &Diff) -> String {
+    let (b, n) = (&d.base_latency, &d.new_latency);
+    format!(
+        "p50 {} → {} ({}), p95 {} → {} ({})",
+        ms(b.p50_ms),
+        ms(n.p50_ms),
+        delta(b.p50_ms, n.p50_ms),
+        ms(b.p95_ms),
+        ms(n.p95_ms),
+        delta(b.p95_ms, n.p95_ms)
+    )
 }
 
 /// Plain text for a terminal.
@@ -210,7 +266,7 @@ pub fn render_text(d: &Diff, base: &Results, new: &Results, lang: Lang) -> Strin
         level_name(new, &d.new_level, lang)
     ));
     for c in &d.caveats {
-        s.push_str(&format!("  ! {c}\n"));
+        s.push_str(&format!("  ! {}\n", c.text(lang)));
     }
     let list = |s: &mut String, title: m::Msg, ids: &[String]| {
         s.push_str(&format!("{} ({}):\n", title.get(lang), ids.len()));
@@ -244,14 +300,9 @@ pub fn render_text(d: &Diff, base: &Results, new: &Results, lang: Lang) -> Strin
         s.push_str(&format!("  {c}: {}\n", ids.len()));
     }
     s.push_str(&format!(
-        "{}: p50 {} → {} ({}), p95 {} → {} ({})\n",
+        "{}: {}\n",
         m::DIFF_LATENCY.get(lang),
-        ms(d.base_latency.p50_ms),
-        ms(d.new_latency.p50_ms),
-        delta(d.base_latency.p50_ms, d.new_latency.p50_ms),
-        ms(d.base_latency.p95_ms),
-        ms(d.new_latency.p95_ms),
-        delta(d.base_latency.p95_ms, d.new_latency.p95_ms),
+        latency_change(d)
     ));
     s.push_str(if d.regression {
         m::DIFF_REGRESSION.get(lang)
@@ -275,13 +326,13 @@ pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> S
         cell(&level_name(new, &d.new_level, lang))
     ));
     for c in &d.caveats {
-        s.push_str(&format!("> ⚠️ {}\n", cell(c)));
+        s.push_str(&format!("> ⚠️ {}\n", cell(&c.text(lang))));
     }
     if !d.caveats.is_empty() {
         s.push('\n');
     }
     s.push_str(&format!(
-        "- **{}**: {}\n- **{}**: {}\n- **{}**: {}\n- **{}**: p50 {} → {} ({}), p95 {} → {} ({})\n\n",
+        "- **{}**: {}\n- **{}**: {}\n- **{}**: {}\n- **{}**: {}\n\n",
         m::DIFF_NEW_FAILURES.get(lang),
         d.new_failures.len(),
         m::DIFF_FIXES.get(lang),
@@ -289,12 +340,7 @@ pub fn render_markdown(d: &Diff, base: &Results, new: &Results, lang: Lang) -> S
         m::DIFF_CHANGED.get(lang),
         d.changed.len(),
         m::DIFF_LATENCY.get(lang),
-        ms(d.base_latency.p50_ms),
-        ms(d.new_latency.p50_ms),
-        delta(d.base_latency.p50_ms, d.new_latency.p50_ms),
-        ms(d.base_latency.p95_ms),
-        ms(d.new_latency.p95_ms),
-        delta(d.base_latency.p95_ms, d.new_latency.p95_ms),
+        latency_change(d)
     ));
     if !d.changed.is_empty() {
         s.push_str(&format!(

@@ -138,18 +138,49 @@ fn case(
         failed: count(TrialOutcome::Fail),
         errored: count(TrialOutcome::Error),
         stats: stats(&trials),
-        turns: vec![CaseTurn {
-            input: CaseInput {
-                text: Some("明天早上7点叫我起床".into()),
-                text_en: Some("Wake me at 7 tomorrow".into()),
-                event: None,
-                audio: None,
-                image: None,
-            },
-            expect: vec![Check::Contains(OneOrMany::One("闹钟".to_string()))],
-        }],
+        turns: case_turns(&trials),
         trials,
     }
+}
+
+/// The case's turns expect what its trials were checked against (each check once, in the
+/// order first met), so `report`, which re-derives verdicts from the transcripts, reaches the
+/// fixture's own verdicts.
+fn case_turns(trials: &[TrialRecord]) -> Vec<CaseTurn> {
+    let n = trials
+        .iter()
+        .map(|t| t.turns.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    (0..n)
+        .map(|i| {
+            let mut expect: Vec<Check> = Vec::new();
+            for c in trials
+                .iter()
+                .filter_map(|t| t.turns.get(i))
+                .flat_map(|t| &t.checks)
+            {
+                if !expect.contains(&c.check) {
+                    expect.push(c.check.clone());
+                }
+            }
+            let (text, text_en) = match i {
+                0 => ("明天早上7点叫我起床", "Wake me at 7 tomorrow"),
+                _ => ("那后天呢？", "And the day after?"),
+            };
+            CaseTurn {
+                input: CaseInput {
+                    text: Some(text.into()),
+                    text_en: Some(text_en.into()),
+                    event: None,
+                    audio: None,
+                    image: None,
+                },
+                expect,
+            }
+        })
+        .collect()
 }
 
 /// Plausible statistics; their exact values are the scorer's business, not the report's.
@@ -423,7 +454,7 @@ fn context_case() -> CaseResult {
                     ServedBy::Device,
                 )),
                 error: None,
-                state: None,
+                state: Some(json!({"last_query": {"day": "明天"}})),
                 latency_ms: 640.0,
                 judgements: Vec::new(),
                 checks: vec![outcome(

@@ -185,6 +185,13 @@ catalogue! {
     DIFF_LATENCY "轮次时延" "Turn latency";
     DIFF_REGRESSION "结论：有回退" "Verdict: regression";
     DIFF_NO_REGRESSION "结论：无回退" "Verdict: no regression";
+    DIFF_RUN_BASE "基线" "base";
+    DIFF_RUN_NEW "新" "new";
+    DIFF_CAVEAT_SUITE "两次运行使用了不同的测试套件（套件 SHA-256 不同）" "the runs used different suites (suite SHA-256 differs)";
+    DIFF_CAVEAT_FRAMEWORK "两次运行按不同的分级框架评定" "the runs were graded under different frameworks";
+    DIFF_CAVEAT_CATEGORY "设备类别不同：{base} 与 {new}" "different device categories: {base} and {new}";
+    DIFF_CAVEAT_PARTIAL "{run}运行只覆盖了部分用例" "the {run} run covered a selection of cases only";
+    DIFF_CAVEAT_ABORTED "{run}运行已中止" "the {run} run was aborted";
     PARTIAL_NOT_GRADED "部分运行，未评定等级" "partial run, not graded";
     NOTICE_PARTIAL
         "本次运行只包含 {selection} 选中的用例：未由部分用例评定等级，各级结果仅供参考。"

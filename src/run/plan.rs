@@ -78,12 +78,19 @@ pub fn plan(
                 .flat_map(|t| &t.expect)
                 .any(|c| matches!(c, Check::Judge(_)));
             let refused = refused_inputs(profile, &case.turns);
+            let needs_served_by = case
+                .turns
+                .iter()
+                .flat_map(|t| &t.expect)
+                .any(|c| matches!(c, Check::ServedBy(_)));
             let applicable = if !missing.is_empty() {
                 Err(crate::msg::NEEDS_FEATURES.with("features", missing.join(", ")))
             } else if !refused.is_empty() {
                 Err(crate::msg::INPUT_REFUSED
                     .with("inputs", refused.join(" + "))
                     .with("taken", taken_inputs(profile)))
+            } else if needs_served_by && !reports_served_by(profile) {
+                Err(crate::msg::NEEDS_SERVED_BY.msg())
             } else if needs_judge && !judge {
                 Err(crate::msg::NEEDS_JUDGE.msg())
             } else {
@@ -125,6 +132,15 @@ fn refused_inputs(profile: &Profile, turns: &[crate::suite::model::CaseTurn]) ->
     .filter(|(kind, sent)| *sent && !cfg.takes(*kind))
     .map(|(kind, _)| kind.as_str())
     .collect()
+}
+
+/// Whether turns say where they were served: a chat endpoint cannot, so an `openai` profile
+/// must declare it; every other device reports it per turn (and is checked on what it says).
+fn reports_served_by(profile: &Profile) -> bool {
+    match &profile.adapter {
+        crate::device::AdapterConfig::Openai(cfg) => cfg.served_by.is_some(),
+        _ => true,
+    }
 }
 
 fn taken_inputs(profile: &Profile) -> String {

@@ -45,7 +45,15 @@ pub const DEFAULT_NOW: &str = "2026-05-08T09:00:00+08:00";
 pub const DEFAULT_LOCATION: &str = "北京";
 
 /// Actions whose service is online: offline, the terminal answers them with an error.
-const NEEDS_NETWORK: &[&str] = &["weather.query", "data.upload"];
+const NEEDS_NETWORK: &[&str] = &["weather.query", "data.upload", "web.search"];
+
+/// Whether `action` is an online service: it fails offline, and a turn that used it was
+/// served partly by the cloud. A title of an on-demand catalogue (`media.play` with a `kind`,
+/// as a TV plays one) streams from it.
+pub fn needs_network(action: &Action) -> bool {
+    NEEDS_NETWORK.contains(&action.name.as_str())
+        || (action.name == "media.play" && action.args.contains_key("kind"))
+}
 
 /// Local wall time of an RFC 3339 timestamp (the terminal lives in the offset it is given).
 pub fn parse_clock(s: &str) -> Option<NaiveDateTime> {
@@ -169,7 +177,7 @@ impl World {
             return json!({"ok": true, "handed_to": target});
         }
         let (domain, verb) = action.name.split_once('.').unwrap_or((&action.name, ""));
-        if !self.online && NEEDS_NETWORK.contains(&action.name.as_str()) {
+        if !self.online && needs_network(action) {
             return json!({"ok": false, "error": "the terminal is offline: this service needs the network"});
         }
         match (domain, verb) {
@@ -181,7 +189,12 @@ impl World {
                         .and_then(contact_exact)
                         .map(|c| c.number.to_string())
                 });
-                let Some(number) = number.filter(|_| domain != "payment" || name.is_some()) else {
+                // A payee need not be a contact (a shop, a membership) but must be named.
+                let number = match domain {
+                    "payment" => name.as_ref().map(|_| number.unwrap_or_default()),
+                    _ => number,
+                };
+                let Some(number) = number else {
                     return json!({"ok": false, "error": format!(
                         "no contact named `{}` and no number given",
                         name.unwrap_or_default()
@@ -265,6 +278,11 @@ impl World {
                 json!({"ok": true})
             }
             ("time" | "datetime", _) => json!({"ok": true, "now": self.now.to_string()}),
+            // The terminal shows a translation or summary itself; answering with the request's
+            // own text would hand the model a "result" that is only its input.
+            ("text", "translate" | "summarize") => {
+                json!({"ok": true, "status": "shown to the user on the terminal"})
+            }
             _ => {
                 let before = self.items.clone();
                 self.items.apply(action, &mut self.settings);
@@ -312,6 +330,19 @@ mod tests {
             name: name.into(),
             args: args.as_object().cloned().unwrap_or_default(),
             target: None,
+        }
+    }
+
+    #[test]
+    fn a_translation_or_summary_answer_is_not_the_text_sent() {
+        let mut w = World::new();
+        for name in ["text.translate", "text.summarize"] {
+            let r = w.execute(&act(
+                name,
+                json!({"text": "谢谢你的帮助", "target_lang": "en"}),
+            ));
+            assert_eq!(r["ok"], true);
+            assert!(!r.to_string().contains("谢谢你的帮助"), "{name}: {r}");
         }
     }
 

@@ -15,6 +15,9 @@ pub enum ExitCode {
     Device = 3,
     /// Results or reports could not be written (disk full, permissions), or an internal error.
     Io = 4,
+    /// The run finished, but the grade is incomplete: a level is held back only by
+    /// inconclusive cases, so rerunning them decides it.
+    Incomplete = 5,
     /// `run --certify`: the run finished and its results and reports were written, but no
     /// certificate was issued (no lab file, an identity mismatch, an incomplete run…).
     CertificateRefused = 6,
@@ -28,12 +31,13 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
-    pub const ALL: [ExitCode; 9] = [
+    pub const ALL: [ExitCode; 10] = [
         ExitCode::Ok,
         ExitCode::BelowRequired,
         ExitCode::Invalid,
         ExitCode::Device,
         ExitCode::Io,
+        ExitCode::Incomplete,
         ExitCode::CertificateRefused,
         ExitCode::NotVerified,
         ExitCode::Catalog,
@@ -61,6 +65,9 @@ impl ExitCode {
                 "the device could not be used: unreachable or broken from the start (`run`, `probe`), or it stopped answering mid-run — then the run finishes what it can, the rest of its cases are inconclusive, and results and reports are still written"
             }
             ExitCode::Io => "results or reports could not be written, or an internal error",
+            ExitCode::Incomplete => {
+                "the run finished, but its grade is incomplete: the next level (with `--require-level` or `--require-declared`: every level up to the required one that is not held) is held back only by inconclusive cases, which are listed — rerun them to decide; results and reports are still written"
+            }
             ExitCode::CertificateRefused => {
                 "`run --certify`: no certificate was issued — no lab or session file, an identity mismatch, an incomplete run (aborted, or a mandatory case inconclusive), equipment out of calibration, no report number; results and reports are still written"
             }

@@ -277,6 +277,13 @@ catalogue! {
     DECLARED_MISSED
         "--require-declared：申报等级为 {required}，评定等级为 {level}，未达到申报等级"
         "--require-declared: declared {required}, graded {level}, below the declared level";
+    REQUIRED_INCOMPLETE
+        "--require-level {required}：评定等级为 {level}，尚未判定：要求等级以下未达到的各级仅因结论不确定的用例而未达到，请重新运行这些用例"
+        "--require-level {required}: graded {level}, not decided: the levels up to the required one are held back only by inconclusive cases; rerun them";
+    DECLARED_INCOMPLETE
+        "--require-declared：申报等级为 {required}，评定等级为 {level}，尚未判定：申报等级以下未达到的各级仅因结论不确定的用例而未达到，请重新运行这些用例"
+        "--require-declared: declared {required}, graded {level}, not decided: the levels up to the declared one are held back only by inconclusive cases; rerun them";
+    STEP_INCOMPLETE "{level} 未完成（仅因结论不确定的用例），原因：" "{level} incomplete (held back only by inconclusive cases) because:";
     BELOW_LEVEL "低于 {level}" "below {level}";
     STEP_NOT_HELD "{level} 未达到，原因：" "{level} not held because:";
     GATE_ABORTED

@@ -425,6 +425,22 @@ pub struct Grade {
     /// says how the selected cases went, but no level is decided from a subset.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// Set when the first level not held is blocked only by inconclusive mandatory cases:
+    /// the evidence neither holds nor refuses that level, so it is "incomplete", not "not
+    /// held", and rerunning those cases decides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<Incomplete>,
+}
+
+/// A level the run could not decide: every reason it is not held is an inconclusive
+/// mandatory case (a device error, a hang, too few valid trials), none a failure or a score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incomplete {
+    /// The level left undecided: the one above `grade.level`.
+    pub level: String,
+    /// The inconclusive cases to rerun, in suite order.
+    pub cases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -438,6 +454,10 @@ pub struct LadderStep {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<crate::msg::Message>,
     pub blocking_cases: Vec<String>,
+    /// Not held only for want of evidence: no mandatory case failed, and the level would hold
+    /// were its inconclusive cases to pass (see `grade.incomplete`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -133,6 +133,8 @@ fn require_level_sets_exit_code_1_when_below() {
             "devices/sim/phone-l2.toml",
             "--require-level",
             "L2",
+            // The same folder holds the first run, finished: replacing it takes --force.
+            "--force",
             "--out",
         ])
         .arg(out.path())

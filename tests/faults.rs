@@ -194,3 +194,139 @@ fn the_same_faults_meet_the_same_requests_at_any_concurrency() {
     assert!(!calls(&a).is_empty());
     assert_eq!(calls(&a), calls(&b));
 }
+
+/// `ailevel run` over ATP against `sim serve` with 3 % 503s and no retries: a few mandatory L1
+/// cases are left inconclusive, nothing fails at L1, so L1 is "incomplete", not "not held".
+fn run_disturbed(extra: &[&str]) -> (tempfile::TempDir, Value, std::process::Output) {
+    let _one = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let sim = "devices/sim/phone-l3.toml";
+    let server = SimServer::start(sim, &["--error-rate", "0.03", "--fault-seed", "3"]);
+    let dir = tempfile::tempdir().unwrap();
+    let atp = write(
+        dir.path(),
+        "atp.toml",
+        &profile_like(
+            sim,
+            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
+        ),
+    );
+    let out = dir.path().join("out");
+    let output = ailevel()
+        .args([
+            "run",
+            "--quiet",
+            "--retries",
+            "0",
+            "--concurrency",
+            "4",
+            "--lang",
+            "en",
+        ])
+        // A pinned secret pins the session seeds, so the same requests meet the same faults.
+        .args(["--secret", &"5a".repeat(32)])
+        .arg("--device")
+        .arg(&atp)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    let results = std::fs::read_to_string(out.join("results.json"))
+        .ok()
+        .map(|t| serde_json::from_str(&t).unwrap());
+    let results = must(results, &output);
+    (dir, results, output)
+}
+
+#[test]
+fn a_level_held_back_only_by_inconclusive_cases_is_graded_incomplete_exit_5() {
+    let (dir, r, output) = run_disturbed(&[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
+    let inc = &r["grade"]["incomplete"];
+    assert_eq!(inc["level"], "L1", "{:#}", r["grade"]);
+    let rerun: Vec<&str> = inc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(!rerun.is_empty());
+    for id in &rerun {
+        let case = r["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == *id)
+            .unwrap();
+        assert_eq!(case["verdict"], "inconclusive", "{id}");
+    }
+    assert_eq!(r["grade"]["ladder"][0]["incomplete"], true);
+    assert!(stdout.contains("L1 incomplete"), "{stdout}");
+    let out = dir.path().join("out");
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    let md = read("summary.md");
+    assert!(
+        md.contains("incomplete: it is held back only by inconclusive cases"),
+        "{md}"
+    );
+    assert!(md.contains(rerun[0]), "{md}");
+    let html = read("report.html");
+    assert!(html.contains("incomplete (not decided)"));
+    assert!(html.contains("Rerun these cases to decide it"));
+    let junit = read("junit.xml");
+    assert!(
+        junit.contains(&format!("name=\"rerun\" value=\"{}\"", rerun.join(" "))),
+        "{junit}"
+    );
+
+    // Chinese reports say the same from the results file alone.
+    let zh = dir.path().join("zh");
+    let status = ailevel()
+        .args(["report", "--lang", "zh-CN", "--out"])
+        .arg(&zh)
+        .arg(out.join("results.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let md = std::fs::read_to_string(zh.join("summary.md")).unwrap();
+    assert!(
+        md.contains("未完成：该级仅因结论不确定的用例而未达到"),
+        "{md}"
+    );
+    assert!(md.contains("未完成（证据不足）"), "{md}");
+
+    // Regrade re-derives it from the transcripts: strip it and it comes back.
+    let mut stripped = r.clone();
+    stripped["grade"]
+        .as_object_mut()
+        .unwrap()
+        .remove("incomplete");
+    for step in stripped["grade"]["ladder"].as_array_mut().unwrap() {
+        step.as_object_mut().unwrap().remove("incomplete");
+    }
+    let stripped_path = write(dir.path(), "stripped.json", &stripped.to_string());
+    let regraded = ailevel()
+        .arg("regrade")
+        .arg(&stripped_path)
+        .output()
+        .unwrap();
+    assert!(regraded.status.success());
+    let regraded: Value = serde_json::from_slice(&regraded.stdout).unwrap();
+    assert_eq!(regraded["grade"], r["grade"]);
+}
+
+#[test]
+fn a_gate_missed_only_for_want_of_evidence_exits_5_and_says_rerun() {
+    let (_dir, r, output) = run_disturbed(&["--require-level", "L3", "--json"]);
+    assert_eq!(output.status.code(), Some(5));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["incomplete"], r["grade"]["incomplete"]);
+    assert_eq!(summary["gate"]["met"], false);
+    let why = summary["gate"]["why"][0]["text"].as_str().unwrap();
+    assert!(why.contains("not decided"), "{why}");
+    assert!(why.contains("rerun"), "{why}");
+}

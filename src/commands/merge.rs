@@ -61,6 +61,8 @@ impl MergeArgs {
         }
         Ok(if merged.run.aborted {
             ExitCode::Device
+        } else if merged.grade.incomplete.is_some() {
+            ExitCode::Incomplete
         } else {
             ExitCode::Ok
         })

@@ -33,6 +33,10 @@ pub struct RunArgs {
     /// Output directory [default: reports/<profile name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Write into an output directory that already holds a finished run (its results.json),
+    /// replacing that run's files; without it such a directory is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Trials per case, overriding the cases and the framework.
     #[arg(long)]
     pub trials: Option<u32>,
@@ -193,6 +197,7 @@ impl RunArgs {
             .out
             .clone()
             .unwrap_or_else(|| default_out_dir(&self.device));
+        refuse_finished_run(&out, self.force)?;
         std::fs::create_dir_all(&out).map_err(|source| Error::Write {
             path: out.clone(),
             source,
@@ -403,6 +408,20 @@ impl RunArgs {
     }
 }
 
+/// A finished run is evidence: overwriting it takes `--force`. Checked before the device is
+/// touched, so the refusal costs nothing and destroys nothing.
+fn refuse_finished_run(out: &Path, force: bool) -> Result<()> {
+    let results = out.join("results.json");
+    if force || !results.exists() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "--out {}: holds a finished run ({}); pass --force to replace it, or choose another --out",
+        out.display(),
+        results.display()
+    )))
+}
+
 fn default_out_dir(device: &Path) -> PathBuf {
     let device = device
         .to_str()
@@ -423,9 +442,15 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
             if crate::grade::rank(fw, results.grade.level.as_deref())
                 < crate::grade::rank(fw, Some(req)) =>
         {
-            ExitCode::BelowRequired
+            if crate::grade::gate_undecided(fw, &results.grade, req) {
+                ExitCode::Incomplete
+            } else {
+                ExitCode::BelowRequired
+            }
         }
-        _ => ExitCode::Ok,
+        Some(_) => ExitCode::Ok,
+        None if results.grade.incomplete.is_some() => ExitCode::Incomplete,
+        None => ExitCode::Ok,
     }
 }
 

@@ -4,8 +4,8 @@
 //! framework and the case verdicts.
 
 use crate::msg::{self, Arg, Message};
-use crate::results::{CaseResult, Grade, LadderStep, LevelScore, Verdict};
-use crate::suite::model::{Framework, Mode};
+use crate::results::{CaseResult, Grade, Incomplete, LadderStep, LevelScore, Verdict};
+use crate::suite::model::{Framework, Level, Mode};
 
 pub fn grade(
     fw: &Framework,
@@ -13,61 +13,18 @@ pub fn grade(
     scores: &[LevelScore],
     declared: Option<&str>,
 ) -> Grade {
-    let mut ladder = Vec::with_capacity(fw.levels.len());
-    for level in &fw.levels {
-        let mut reasons: Vec<Message> = Vec::new();
-        let mut blocking_cases = Vec::new();
-        for c in cases.iter().filter(|c| c.level == level.id && c.mandatory) {
-            match c.verdict {
-                Verdict::Pass | Verdict::NotApplicable => {}
-                Verdict::Fail => {
-                    reasons.push(msg::MANDATORY_FAILED.with("case", &c.id));
-                    blocking_cases.push(c.id.clone());
-                }
-                Verdict::Inconclusive => {
-                    reasons.push(msg::MANDATORY_INCONCLUSIVE.with("case", &c.id));
-                    blocking_cases.push(c.id.clone());
-                }
-            }
-        }
-        let score = scores.iter().find(|s| s.level == level.id);
-        match score.and_then(|s| s.overall) {
-            None => reasons.push(msg::NO_APPLICABLE.with("level", &level.id)),
-            Some(o) if o + 1e-9 < level.thresholds.overall_min => reasons.push(
-                msg::OVERALL_BELOW
-                    .with("score", pct(o))
-                    .with("min", pct(level.thresholds.overall_min)),
-            ),
-            Some(_) => {}
-        }
-        for e in &level.primary_elements {
-            let s = score
-                .and_then(|s| s.elements.iter().find(|x| &x.element == e))
-                .and_then(|x| x.score);
-            match s {
-                None => reasons.push(
-                    msg::ELEMENT_NONE
-                        .with("element", e)
-                        .with("level", &level.id),
-                ),
-                Some(v) if v + 1e-9 < level.thresholds.primary_element_min => reasons.push(
-                    msg::ELEMENT_BELOW
-                        .with("element", e)
-                        .with("score", pct(v))
-                        .with("min", pct(level.thresholds.primary_element_min)),
-                ),
-                Some(_) => {}
-            }
-        }
-        ladder.push(LadderStep {
-            level: level.id.clone(),
-            held: reasons.is_empty(),
-            provisional: level.provisional,
-            reasons: reasons.iter().map(Message::en).collect(),
-            messages: reasons,
-            blocking_cases,
-        });
-    }
+    let mut undecided_at = Vec::with_capacity(fw.levels.len());
+    let ladder: Vec<LadderStep> = fw
+        .levels
+        .iter()
+        .map(|l| {
+            let mut step = step_of(l, cases, scores);
+            let undecided = undecided(fw, l, &step, cases);
+            step.incomplete = undecided.is_some();
+            undecided_at.push(undecided);
+            step
+        })
+        .collect();
     let held = ladder.iter().take_while(|s| s.held).count();
     let level = held.checked_sub(1).map(|i| ladder[i].level.clone());
     let blocking = ladder
@@ -78,6 +35,7 @@ pub fn grade(
         .checked_sub(1)
         .is_some_and(|i| fw.levels[i].provisional || fw.levels[i].thresholds.provisional);
     let meets_declared = declared.map(|d| rank(fw, Some(d)) <= held);
+    let incomplete = undecided_at.into_iter().nth(held).flatten();
     Grade {
         level,
         provisional,
@@ -86,6 +44,110 @@ pub fn grade(
         ladder,
         blocking,
         partial: false,
+        incomplete,
+    }
+}
+
+/// The level left undecided, when `step` is not held only for want of evidence: no
+/// mandatory case failed, and the level would hold were every inconclusive case at it to pass
+/// (its scores count an inconclusive case as not passed, so a threshold missed is not proof
+/// either). Those inconclusive cases are what a rerun must decide.
+fn undecided(
+    fw: &Framework,
+    level: &Level,
+    step: &LadderStep,
+    cases: &[CaseResult],
+) -> Option<Incomplete> {
+    let at_level = |c: &&CaseResult| c.level == level.id;
+    if step.held
+        || cases
+            .iter()
+            .filter(at_level)
+            .any(|c| c.mandatory && c.verdict == Verdict::Fail)
+    {
+        return None;
+    }
+    let rerun: Vec<String> = cases
+        .iter()
+        .filter(at_level)
+        .filter(|c| c.verdict == Verdict::Inconclusive)
+        .map(|c| c.id.clone())
+        .collect();
+    if rerun.is_empty() {
+        return None;
+    }
+    let hopeful: Vec<CaseResult> = cases
+        .iter()
+        .filter(at_level)
+        .map(|c| {
+            let mut c = c.clone();
+            if c.verdict == Verdict::Inconclusive {
+                c.verdict = Verdict::Pass;
+            }
+            c
+        })
+        .collect();
+    let scores = crate::score::level_scores(fw, &hopeful);
+    step_of(level, &hopeful, &scores).held.then(|| Incomplete {
+        level: level.id.clone(),
+        cases: rerun,
+    })
+}
+
+/// Whether one level holds, and why not.
+fn step_of(level: &Level, cases: &[CaseResult], scores: &[LevelScore]) -> LadderStep {
+    let mut reasons: Vec<Message> = Vec::new();
+    let mut blocking_cases = Vec::new();
+    for c in cases.iter().filter(|c| c.level == level.id && c.mandatory) {
+        match c.verdict {
+            Verdict::Pass | Verdict::NotApplicable => {}
+            Verdict::Fail => {
+                reasons.push(msg::MANDATORY_FAILED.with("case", &c.id));
+                blocking_cases.push(c.id.clone());
+            }
+            Verdict::Inconclusive => {
+                reasons.push(msg::MANDATORY_INCONCLUSIVE.with("case", &c.id));
+                blocking_cases.push(c.id.clone());
+            }
+        }
+    }
+    let score = scores.iter().find(|s| s.level == level.id);
+    match score.and_then(|s| s.overall) {
+        None => reasons.push(msg::NO_APPLICABLE.with("level", &level.id)),
+        Some(o) if o + 1e-9 < level.thresholds.overall_min => reasons.push(
+            msg::OVERALL_BELOW
+                .with("score", pct(o))
+                .with("min", pct(level.thresholds.overall_min)),
+        ),
+        Some(_) => {}
+    }
+    for e in &level.primary_elements {
+        let s = score
+            .and_then(|s| s.elements.iter().find(|x| &x.element == e))
+            .and_then(|x| x.score);
+        match s {
+            None => reasons.push(
+                msg::ELEMENT_NONE
+                    .with("element", e)
+                    .with("level", &level.id),
+            ),
+            Some(v) if v + 1e-9 < level.thresholds.primary_element_min => reasons.push(
+                msg::ELEMENT_BELOW
+                    .with("element", e)
+                    .with("score", pct(v))
+                    .with("min", pct(level.thresholds.primary_element_min)),
+            ),
+            Some(_) => {}
+        }
+    }
+    LadderStep {
+        level: level.id.clone(),
+        held: reasons.is_empty(),
+        provisional: level.provisional,
+        reasons: reasons.iter().map(Message::en).collect(),
+        messages: reasons,
+        blocking_cases,
+        incomplete: false,
     }
 }
 
@@ -97,6 +159,7 @@ pub fn make_partial(g: &mut Grade) {
     g.meets_declared = None;
     g.blocking.clear();
     g.partial = true;
+    g.incomplete = None;
 }
 
 /// Which gate a run was held to: `run --require-level` or `run --require-declared`.
@@ -121,18 +184,40 @@ pub fn shortfall(fw: &Framework, grade: &Grade, required: &str, gate: Gate) -> V
             msg::BELOW_LEVEL.with("level", fw.levels.first().map_or("", |l| l.id.as_str())),
         ),
     };
-    let headline = match gate {
-        Gate::Required => msg::REQUIRED_MISSED,
-        Gate::Declared => msg::DECLARED_MISSED,
+    let undecided = gate_undecided(fw, grade, required);
+    let headline = match (gate, undecided) {
+        (Gate::Required, false) => msg::REQUIRED_MISSED,
+        (Gate::Declared, false) => msg::DECLARED_MISSED,
+        (Gate::Required, true) => msg::REQUIRED_INCOMPLETE,
+        (Gate::Declared, true) => msg::DECLARED_INCOMPLETE,
     }
     .with("required", required)
     .with("level", level);
     let mut lines = vec![(0, headline)];
     for step in grade.ladder.iter().take(need).filter(|s| !s.held) {
-        lines.push((1, msg::STEP_NOT_HELD.with("level", &step.level)));
+        let line = if step.incomplete {
+            msg::STEP_INCOMPLETE
+        } else {
+            msg::STEP_NOT_HELD
+        };
+        lines.push((1, line.with("level", &step.level)));
         lines.extend(step.messages.iter().map(|m| (2, m.clone())));
     }
     lines
+}
+
+/// Whether a grade below `required` is so only for want of evidence: every level up to the
+/// required one that is not held is incomplete, so rerunning its inconclusive cases could
+/// pass the gate (exit 5, not 1).
+pub fn gate_undecided(fw: &Framework, grade: &Grade, required: &str) -> bool {
+    let need = rank(fw, Some(required));
+    rank(fw, grade.level.as_deref()) < need
+        && grade
+            .ladder
+            .iter()
+            .take(need)
+            .filter(|s| !s.held)
+            .all(|s| s.incomplete)
 }
 
 /// 1-based rank of a level id in the framework; 0 for none or unknown.
@@ -503,6 +588,97 @@ mod tests {
         let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
         assert_eq!(g.level.as_deref(), Some("L1"));
         assert!(g.ladder[1].reasons[0].contains("inconclusive"));
+    }
+
+    /// Three passing mandatory cases per element at L1..L3, so one or two verdicts changed at
+    /// L2 move no score below its threshold by themselves.
+    fn full_ladder() -> Vec<CaseResult> {
+        let mut cases = Vec::new();
+        for l in 1..=3u8 {
+            for e in 0..18 {
+                cases.push(case(cases.len(), l, e, true, Verdict::Pass));
+            }
+        }
+        cases
+    }
+
+    fn l2(cases: &[CaseResult], nth: usize) -> usize {
+        cases
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.level == "L2")
+            .nth(nth)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn a_level_held_back_only_by_inconclusive_cases_is_incomplete_not_refused() {
+        let fw = framework();
+        let mut cases = full_ladder();
+        let (a, b) = (l2(&cases, 0), l2(&cases, 1));
+        cases[a].verdict = Verdict::Inconclusive;
+        cases[b].verdict = Verdict::Inconclusive;
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), Some("L3"));
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        let inc = g.incomplete.as_ref().expect("L2 is undecided");
+        assert_eq!(inc.level, "L2");
+        assert_eq!(inc.cases, vec!["c18".to_string(), "c19".to_string()]);
+        assert!(g.ladder[1].incomplete && !g.ladder[1].held);
+        // L3 holds on its own evidence; the gate at L3 is missed only for want of evidence.
+        assert!(gate_undecided(&fw, &g, "L3"));
+        let lines = shortfall(&fw, &g, "L3", Gate::Required);
+        assert_eq!(lines[0].1.id, msg::REQUIRED_INCOMPLETE.id);
+        assert_eq!(lines[1].1.id, msg::STEP_INCOMPLETE.id);
+
+        // One failure among them and the level is refused, not incomplete.
+        cases[b].verdict = Verdict::Fail;
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.incomplete, None);
+        assert!(!g.ladder[1].incomplete);
+        assert!(!gate_undecided(&fw, &g, "L2"));
+        assert_eq!(
+            shortfall(&fw, &g, "L2", Gate::Required)[0].1.id,
+            msg::REQUIRED_MISSED.id
+        );
+    }
+
+    #[test]
+    fn a_threshold_missed_only_through_inconclusive_cases_is_incomplete() {
+        let fw = framework();
+        let mut cases = full_ladder();
+        // Optional inconclusive cases: no mandatory reason, but the L2 overall score drops
+        // below 75 % on them alone.
+        for c in cases.iter_mut().filter(|c| c.level == "L2").take(6) {
+            c.mandatory = false;
+            c.verdict = Verdict::Inconclusive;
+        }
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        assert_eq!(g.incomplete.as_ref().map(|i| i.cases.len()), Some(6));
+        // The same score missed through failures is a refusal.
+        for c in cases.iter_mut().filter(|c| c.level == "L2").take(6) {
+            c.verdict = Verdict::Fail;
+        }
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L1"));
+        assert_eq!(g.incomplete, None);
+    }
+
+    #[test]
+    fn a_gate_already_met_is_not_held_back_by_an_incomplete_level_above() {
+        let fw = framework();
+        let mut cases = full_ladder();
+        let i = cases.iter().position(|c| c.level == "L3").unwrap();
+        cases[i].verdict = Verdict::Inconclusive;
+        let g = grade(&fw, &cases, &level_scores(&fw, &cases), None);
+        assert_eq!(g.level.as_deref(), Some("L2"));
+        assert_eq!(g.incomplete.as_ref().map(|i| i.level.as_str()), Some("L3"));
+        assert!(!gate_undecided(&fw, &g, "L2"));
+        assert!(shortfall(&fw, &g, "L2", Gate::Required).is_empty());
+        let mut partial = g.clone();
+        make_partial(&mut partial);
+        assert_eq!(partial.incomplete, None);
     }
 
     #[test]

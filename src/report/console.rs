@@ -60,7 +60,12 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
         let level = ("level", step.level.as_str());
         let line = match (step.held, Some(i) == first_gap) {
             (true, _) => m::CON_HELD.fill(lang, &[level]),
-            (false, true) => m::CON_NOT_HELD.fill(
+            (false, true) => if step.incomplete {
+                m::CON_STEP_INCOMPLETE
+            } else {
+                m::CON_NOT_HELD
+            }
+            .fill(
                 lang,
                 &[
                     level,
@@ -72,6 +77,12 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
             }
         };
         lines.push(line);
+    }
+    if let Some(inc) = &g.incomplete {
+        lines.push(m::CON_INCOMPLETE.fill(
+            lang,
+            &[("level", &inc.level), ("cases", &inc.cases.join(", "))],
+        ));
     }
     if !g.blocking.is_empty() {
         lines.push(m::CON_BLOCKING.get(lang).to_string());
@@ -220,6 +231,7 @@ pub fn summary_json(
         "gate": gate,
         "ladder": ladder,
         "blocking": g.blocking,
+        "incomplete": g.incomplete,
         "summary": results.summary,
         "aborted": results.run.aborted,
         "abort_reason": results.run.abort_reason,

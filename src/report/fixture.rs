@@ -810,6 +810,7 @@ pub(super) fn results() -> Results {
                     reasons: vec![],
                     messages: vec![],
                     blocking_cases: vec![],
+                    incomplete: false,
                 },
                 LadderStep {
                     level: "L2".to_string(),
@@ -818,6 +819,7 @@ pub(super) fn results() -> Results {
                     reasons: l2.iter().map(Message::en).collect(),
                     messages: l2,
                     blocking_cases: vec!["phone.call.confirm".to_string()],
+                    incomplete: false,
                 },
                 LadderStep {
                     level: "L3".to_string(),
@@ -826,6 +828,7 @@ pub(super) fn results() -> Results {
                     reasons: l3.iter().map(Message::en).collect(),
                     messages: l3,
                     blocking_cases: vec![],
+                    incomplete: false,
                 },
                 LadderStep {
                     level: "L4".to_string(),
@@ -834,10 +837,12 @@ pub(super) fn results() -> Results {
                     reasons: vec![msg::NO_APPLICABLE.with("level", "L4").en()],
                     messages: vec![msg::NO_APPLICABLE.with("level", "L4")],
                     blocking_cases: vec![],
+                    incomplete: false,
                 },
             ],
             blocking: vec!["phone.call.confirm".to_string()],
             partial: false,
+            incomplete: None,
         },
         modes: vec![
             ModeSummary {

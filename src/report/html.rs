@@ -646,6 +646,7 @@ fn ladder(r: &Results, names: &Names, link: &dyn Fn(&String) -> CaseLink) -> Vec
             let step = r.grade.ladder.iter().find(|s| s.level == level.id);
             let (status, label, mark) = match step {
                 Some(s) if s.held => ("held", m::HELD_YES, "✓"),
+                Some(s) if s.incomplete => ("incomplete", m::HELD_INCOMPLETE, "?"),
                 Some(_) => ("not-held", m::HELD_NO, "✗"),
                 None => ("not-graded", m::NOT_GRADED, "–"),
             };

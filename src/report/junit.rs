@@ -111,6 +111,7 @@ fn suite_properties(
     let step = r.grade.ladder.iter().find(|s| s.level == level);
     let held = match step {
         Some(s) if s.held => m::HELD_YES,
+        Some(s) if s.incomplete => m::HELD_INCOMPLETE,
         Some(_) => m::HELD_NO,
         None => m::NOT_GRADED,
     };
@@ -123,6 +124,9 @@ fn suite_properties(
             "reasons",
             one_line(&names::ladder_reasons(s, lang).join("; "), MAX_LINE * 4),
         ));
+    }
+    if let Some(inc) = r.grade.incomplete.as_ref().filter(|i| i.level == level) {
+        props.push(Property::new("rerun", inc.cases.join(" ")));
     }
     if let Some(gate) = gate {
         let counts = rank(r, level) <= rank(r, gate);

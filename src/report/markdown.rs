@@ -136,8 +136,17 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
             .iter()
             .map(|step| LadderLine {
                 level: names.level(&step.level),
-                mark: if step.held { "✅" } else { "❌" },
-                held: if step.held { m::HELD_YES } else { m::HELD_NO }.get(lang),
+                mark: match (step.held, step.incomplete) {
+                    (true, _) => "✅",
+                    (false, true) => "❔",
+                    (false, false) => "❌",
+                },
+                held: match (step.held, step.incomplete) {
+                    (true, _) => m::HELD_YES,
+                    (false, true) => m::HELD_INCOMPLETE,
+                    (false, false) => m::HELD_NO,
+                }
+                .get(lang),
                 reasons: if step.reasons.is_empty() {
                     "—".to_string()
                 } else {

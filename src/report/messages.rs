@@ -117,6 +117,9 @@ catalogue! {
     PHRASING "措辞" "Phrasing";
     PHRASING_DRAWN "每次试验按种子抽取" "drawn per trial from the seed";
     PHRASING_CANONICAL "仅标准措辞" "canonical only";
+    NOTICE_INCOMPLETE
+        "{level} 未完成：该级仅因结论不确定的用例而未达到，没有用例未通过，不能据此认定设备不具备该级能力。请重新运行以下用例以判定：{cases}"
+        "{level} incomplete: it is held back only by inconclusive cases, with no case failed, so this run does not show the device lacks that level. Rerun these cases to decide it: {cases}";
     NOTICE_ABORTED "运行已中止，部分试验未能执行：{reason}" "The run was aborted and some trials could not run: {reason}";
     CONTENTS "目录" "Contents";
     COLON "：" ": ";
@@ -172,6 +175,7 @@ catalogue! {
     HELD_YES "达到" "held";
     HELD_NO "未达到" "not held";
     NOT_GRADED "未判定" "not graded";
+    HELD_INCOMPLETE "未完成（证据不足）" "incomplete (not decided)";
     DIFF_ABSENT "（无）" "(absent)";
     DIFF_NEW_FAILURES "新增失败" "New failures";
     DIFF_FIXES "已修复" "Fixed";
@@ -315,7 +319,9 @@ catalogue! {
     CON_DECLARED_MISSED "  申报等级 {level}，未达到" "  declared {level}, not reached";
     CON_HELD "  {level} 达到" "  {level} held";
     CON_NOT_HELD "  {level} 未达到：{reasons}" "  {level} not held: {reasons}";
+    CON_STEP_INCOMPLETE "  {level} 未完成：{reasons}" "  {level} incomplete: {reasons}";
     CON_NOT_HELD_COUNT "  {level} 未达到（{n} 条原因，见报告）" "  {level} not held ({n} reasons, see the report)";
+    CON_INCOMPLETE "  {level} 未完成（仅因结论不确定的用例），请重新运行：{cases}" "  {level} incomplete (only inconclusive cases hold it back); rerun: {cases}";
     CON_BLOCKING "  阻碍达到下一等级的用例：" "  blocking the next level:";
     CON_COUNTS
         "  用例：{pass} 通过，{fail} 未通过，{inconclusive} 结论不确定，{not_applicable} 不适用；{trials} 次试验（{errors} 次设备错误），用时 {seconds} 秒"

@@ -153,6 +153,18 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
             m::NOTICE_PARTIAL.fill(lang, &[("selection", &sel.describe())]),
         ));
     }
+    if let Some(inc) = &r.grade.incomplete {
+        out.push((
+            true,
+            m::NOTICE_INCOMPLETE.fill(
+                lang,
+                &[
+                    ("level", &names.level(&inc.level)),
+                    ("cases", &inc.cases.join(", ")),
+                ],
+            ),
+        ));
+    }
     if r.run.aborted {
         let reason = crate::msg::localise(
             r.run.abort_reason.as_deref().unwrap_or("—"),

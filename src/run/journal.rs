@@ -15,12 +15,15 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Create (truncate) the journal. Writing happens on its own thread so that a slow disk
-    /// never stalls the async runner.
+    /// A journal at `path`, created (truncating what was there) only when the first trial
+    /// record arrives: a run that fails before any trial ran — a dead port, a bad URL —
+    /// leaves the previous run's journal as it was. Writing happens on its own thread so
+    /// that a slow disk never stalls the async runner.
     pub fn create(path: &Path) -> std::io::Result<Self> {
-        let mut file = std::fs::File::create(path)?;
         let (tx, rx) = mpsc::channel::<TrialRecord>();
+        let target = path.to_path_buf();
         let handle = std::thread::spawn(move || {
+            let mut file: Option<std::fs::File> = None;
             // Group commit: everything that finished while the last sync ran goes to disk
             // with one sync, so many fast trials do not wait on one fsync each.
             while let Ok(first) = rx.recv() {
@@ -29,8 +32,12 @@ impl Journal {
                     buf.push_str(&serde_json::to_string(&trial).map_err(std::io::Error::other)?);
                     buf.push('\n');
                 }
-                file.write_all(buf.as_bytes())?;
-                file.sync_data()?;
+                let f = match &mut file {
+                    Some(f) => f,
+                    None => file.insert(std::fs::File::create(&target)?),
+                };
+                f.write_all(buf.as_bytes())?;
+                f.sync_data()?;
             }
             Ok(())
         });

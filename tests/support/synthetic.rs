@@ -406,6 +406,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             ladder: vec![],
             blocking: vec![],
             partial: false,
+            incomplete: None,
         },
         summary: Summary {
             cases: 0,

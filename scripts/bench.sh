@@ -15,7 +15,7 @@ time_runs() { # profile label
   for _ in $(seq "$runs"); do
     local t0 t1
     t0=$(date +%s%N)
-    "$bin" run --quiet --device "$profile" --out "$tmp/out" >/dev/null
+    "$bin" run --quiet --force --device "$profile" --out "$tmp/out" >/dev/null
     t1=$(date +%s%N)
     times+=($(( (t1 - t0) / 1000000 )))
   done

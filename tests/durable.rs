@@ -106,3 +106,27 @@ fn force_replaces_a_finished_run() {
         serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(r["run"]["seed"], 2);
 }
+
+#[test]
+fn without_out_a_rerun_goes_to_a_fresh_default_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        ailevel()
+            .current_dir(dir.path())
+            .args(["run", "--quiet", "--trials", "1", "--level", "L1"])
+            .args(["--device", "sim:phone-l1"])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    let kept = std::fs::read(dir.path().join("reports/phone-l1/results.json")).unwrap();
+    let second = run();
+    assert_eq!(second.status.code(), Some(0), "{second:?}");
+    assert_eq!(
+        std::fs::read(dir.path().join("reports/phone-l1/results.json")).unwrap(),
+        kept,
+        "the first run is kept"
+    );
+    assert!(dir.path().join("reports/phone-l1-2/results.json").exists());
+}

@@ -30,7 +30,8 @@ pub struct RunArgs {
     /// Use this framework instead of the suite's framework.yaml.
     #[arg(long)]
     pub framework: Option<PathBuf>,
-    /// Output directory [default: reports/<profile name>].
+    /// Output directory [default: reports/<profile name>, or the first free
+    /// reports/<profile name>-N when that one holds a finished run].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write into an output directory that already holds a finished run (its results.json),
@@ -193,10 +194,11 @@ impl RunArgs {
             Some(path) => Some(Arc::new(crate::suite::load_variants(path, &suite)?)),
             None => None,
         };
-        let out = self
-            .out
-            .clone()
-            .unwrap_or_else(|| default_out_dir(&self.device));
+        let out = match &self.out {
+            Some(out) => out.clone(),
+            None if self.force => default_out_dir(&self.device),
+            None => fresh_out_dir(&default_out_dir(&self.device)),
+        };
         refuse_finished_run(&out, self.force)?;
         std::fs::create_dir_all(&out).map_err(|source| Error::Write {
             path: out.clone(),
@@ -420,6 +422,21 @@ fn refuse_finished_run(out: &Path, force: bool) -> Result<()> {
         out.display(),
         results.display()
     )))
+}
+
+/// Without `--out`, a default folder that holds a finished run is kept and the run goes to the
+/// first free `NAME-2`, `NAME-3`, …: rerunning README's command never destroys nor refuses.
+fn fresh_out_dir(default: &Path) -> PathBuf {
+    if !default.join("results.json").exists() {
+        return default.to_path_buf();
+    }
+    let name = default
+        .file_name()
+        .map_or("run".into(), |s| s.to_string_lossy().into_owned());
+    (2..10_000)
+        .map(|n| default.with_file_name(format!("{name}-{n}")))
+        .find(|dir| !dir.join("results.json").exists())
+        .unwrap_or_else(|| default.to_path_buf())
 }
 
 fn default_out_dir(device: &Path) -> PathBuf {

@@ -244,6 +244,8 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"\b(?:head|go|drive|get me|take me) (?:to|back to) (?:work|the office)\b|^(?:the )?office(?:,? please)?$|^to (?:work|the office)$",
             "take me to work",
         ),
+        // "传到云盘" is uploading, not finding the file.
+        (r"(?P<a>^|[^上])传(?:到|至)(?P<b>云|网盘|服务器)", "${a}上传到$b"),
         // "开去机场"; not "开到" ("开到最高档", "开到26度" set a level).
         (r"开去|驶(?:向|往)", "开车去"),
         // "首都机场怎么去" is "去首都机场怎么走"; "导航，首都机场" names the destination.

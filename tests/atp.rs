@@ -53,14 +53,7 @@ fn atp_against_the_served_simulator_gives_the_in_process_verdicts_and_grade() {
     let dir = tempfile::tempdir().unwrap();
     for sim in LEVELS {
         let server = SimServer::start(sim, &[]);
-        let atp = write(
-            dir.path(),
-            "atp.toml",
-            &profile_like(
-                sim,
-                &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-            ),
-        );
+        let atp = server.profile(dir.path(), sim);
         let (_a, local, out_a) = run(&root().join(sim), &[]);
         let (_b, remote, out_b) = run(&atp, &[]);
         let (local, remote) = (must(local, &out_a), must(remote, &out_b));
@@ -92,14 +85,7 @@ fn twenty_percent_5xx_and_dropped_connections_with_retries_give_the_same_grade()
             "3",
         ],
     );
-    let atp = write(
-        dir.path(),
-        "atp.toml",
-        &profile_like(
-            sim,
-            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-        ),
-    );
+    let atp = server.profile(dir.path(), sim);
     // One trial at a time: the server draws faults by request number, so a fixed request
     // order makes the fault pattern, and so this test, deterministic.
     let (_b, remote, out_b) = run(
@@ -148,14 +134,7 @@ fn hanging_turns_time_out_and_their_cases_are_inconclusive() {
     let dir = tempfile::tempdir().unwrap();
     let sim = LEVELS[0];
     let server = SimServer::start(sim, &["--hang-rate", "1", "--fault-scope", "turns"]);
-    let atp = write(
-        dir.path(),
-        "atp.toml",
-        &profile_like(
-            sim,
-            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-        ),
-    );
+    let atp = server.profile(dir.path(), sim);
     let (out, results, output) = run(
         &atp,
         &[
@@ -197,14 +176,7 @@ fn a_case_timeout_bounds_a_trial_and_all_its_attempts() {
     let dir = tempfile::tempdir().unwrap();
     let sim = LEVELS[0];
     let server = SimServer::start(sim, &["--hang-rate", "1", "--fault-scope", "turns"]);
-    let atp = write(
-        dir.path(),
-        "atp.toml",
-        &profile_like(
-            sim,
-            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-        ),
-    );
+    let atp = server.profile(dir.path(), sim);
     let started = std::time::Instant::now();
     let (_out, results, output) = run(
         &atp,
@@ -233,14 +205,7 @@ fn a_device_that_dies_mid_run_aborts_it_with_exit_3_and_results_written() {
     let dir = tempfile::tempdir().unwrap();
     let sim = LEVELS[2];
     let mut server = SimServer::start(sim, &["--die-after", "60"]);
-    let atp = write(
-        dir.path(),
-        "atp.toml",
-        &profile_like(
-            sim,
-            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-        ),
-    );
+    let atp = server.profile(dir.path(), sim);
     let (out, results, output) = run(&atp, &["--retry-backoff-ms", "5"]);
     assert_eq!(
         output.status.code(),

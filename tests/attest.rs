@@ -192,7 +192,7 @@ fn editing_the_signed_results_fails_verify_naming_what_changed() {
     assert_eq!(code, 7, "{text}");
     assert_eq!(failed_checks(&text), ["subject", "regrade"], "{text}");
     assert!(
-        text.contains("verdict recorded fail, re-derived pass"),
+        text.contains("verdict stored fail, re-derived pass"),
         "{text}"
     );
 
@@ -204,7 +204,7 @@ fn editing_the_signed_results_fails_verify_naming_what_changed() {
         "{text}"
     );
     assert!(
-        text.contains("grade: level recorded L4, re-derived L3"),
+        text.contains("grade: level stored L4, re-derived L3"),
         "{text}"
     );
     assert!(
@@ -225,7 +225,7 @@ fn editing_the_signed_results_fails_verify_naming_what_changed() {
         "{text}"
     );
     assert!(
-        regex::Regex::new(r"trial #1 turn 1 check \d+: recorded pass \(.*\), re-derived fail")
+        regex::Regex::new(r"trial #1 turn 1 check \d+: stored pass \(.*\), re-derived fail")
             .unwrap()
             .is_match(&text),
         "the regrade names the check: {text}"

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::{SimServer, ailevel, must, profile_like, root, verdicts, write};
+use common::{SimServer, ailevel, must, root, verdicts, write};
 use serde_json::Value;
 
 /// Every fault kind `sim serve` injects, 2.5 % each: 20 % of all requests.
@@ -42,14 +42,7 @@ fn run_served(sim: &str, faults: &[&str], extra: &[&str]) -> (Value, Duration) {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let server = SimServer::start(sim, faults);
     let dir = tempfile::tempdir().unwrap();
-    let atp = write(
-        dir.path(),
-        "atp.toml",
-        &profile_like(
-            sim,
-            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-        ),
-    );
+    let atp = server.profile(dir.path(), sim);
     run_profile(&atp, dir.path(), extra)
 }
 
@@ -204,14 +197,7 @@ fn run_disturbed(extra: &[&str]) -> (tempfile::TempDir, Value, std::process::Out
     let sim = "devices/sim/phone-l3.toml";
     let server = SimServer::start(sim, &["--error-rate", "0.03", "--fault-seed", "3"]);
     let dir = tempfile::tempdir().unwrap();
-    let atp = write(
-        dir.path(),
-        "atp.toml",
-        &profile_like(
-            sim,
-            &format!("kind = \"atp\"\nbase_url = \"{}\"", server.url),
-        ),
-    );
+    let atp = server.profile(dir.path(), sim);
     let out = dir.path().join("out");
     let output = ailevel()
         .args([

@@ -410,39 +410,24 @@ fn check_regrade(r: &Results) -> Check {
     }
 }
 
-/// Named differences between recorded and re-derived results.
+/// Named differences between recorded and re-derived results: the conclusions `report`
+/// also refuses on, then what a signature must also cover (trial counts, each check's
+/// result and reason, scores and summary).
 pub fn regrade_diffs(rec: &Results, der: &Results) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = crate::grade::conclusion_diffs(rec, der);
     for (a, b) in rec.cases.iter().zip(&der.cases) {
-        if a.verdict != b.verdict {
-            out.push(format!(
-                "case {}: verdict recorded {}, re-derived {}",
-                a.id,
-                a.verdict.as_str(),
-                b.verdict.as_str()
-            ));
-        }
         if (a.passed, a.failed, a.errored) != (b.passed, b.failed, b.errored) {
             out.push(format!(
-                "case {}: trial counts recorded {}/{}/{}, re-derived {}/{}/{}",
+                "case {}: trial counts stored {}/{}/{}, re-derived {}/{}/{}",
                 a.id, a.passed, a.failed, a.errored, b.passed, b.failed, b.errored
             ));
         }
         for (ta, tb) in a.trials.iter().zip(&b.trials) {
-            if ta.outcome != tb.outcome {
-                out.push(format!(
-                    "case {} trial #{}: outcome recorded {:?}, re-derived {:?}",
-                    a.id,
-                    ta.index + 1,
-                    ta.outcome,
-                    tb.outcome
-                ));
-            }
             for (n, (ua, ub)) in ta.turns.iter().zip(&tb.turns).enumerate() {
                 for (k, (ca, cb)) in ua.checks.iter().zip(&ub.checks).enumerate() {
                     if ca.passed != cb.passed || ca.reason != cb.reason {
                         out.push(format!(
-                            "case {} trial #{} turn {} check {}: recorded {} ({}), re-derived {} ({})",
+                            "case {} trial #{} turn {} check {}: stored {} ({}), re-derived {} ({})",
                             a.id,
                             ta.index + 1,
                             n + 1,
@@ -457,32 +442,9 @@ pub fn regrade_diffs(rec: &Results, der: &Results) -> Vec<String> {
             }
         }
     }
-    if rec.cases.len() != der.cases.len() {
-        out.push("the number of cases changed".into());
-    }
-    let g = (&rec.grade, &der.grade);
-    if g.0.level != g.1.level {
-        out.push(format!(
-            "grade: level recorded {}, re-derived {}",
-            g.0.level.as_deref().unwrap_or("none"),
-            g.1.level.as_deref().unwrap_or("none")
-        ));
-    }
-    for (a, b) in g.0.ladder.iter().zip(&g.1.ladder) {
-        if a.held != b.held {
-            out.push(format!(
-                "grade: {} recorded {}, re-derived {}",
-                a.level,
-                if a.held { "held" } else { "not held" },
-                if b.held { "held" } else { "not held" }
-            ));
-        }
-    }
-    if g.0.provisional != g.1.provisional
-        || g.0.meets_declared != g.1.meets_declared
-        || g.0.blocking != g.1.blocking
-    {
-        out.push("grade: provisional, declared-level or blocking cases differ".into());
+    let (g, d) = (&rec.grade, &der.grade);
+    if g.provisional != d.provisional || g.blocking != d.blocking {
+        out.push("grade: provisional or blocking cases differ".into());
     }
     if rec.summary != der.summary {
         out.push("summary: verdict counts differ".into());

@@ -77,6 +77,19 @@ impl SimServer {
         SimServer { child, url }
     }
 
+    /// An `atp` profile (written as DIR/atp.toml) pointing at this server, with the same
+    /// conformance statement as `sim_profile`.
+    pub fn profile(&self, dir: &Path, sim_profile: &str) -> PathBuf {
+        write(
+            dir,
+            "atp.toml",
+            &profile_like(
+                sim_profile,
+                &format!("kind = \"atp\"\nbase_url = \"{}\"", self.url),
+            ),
+        )
+    }
+
     /// Whether the server process has ended (for `--die-after`).
     pub fn exited(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(Some(_)))

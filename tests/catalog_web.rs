@@ -1,4 +1,5 @@
-//! The staff page (`ailevel catalog serve`) over HTTP and in a real browser.
+//! The staff page (`ailevel catalog serve`) over HTTP and in a real browser, each on SQLite
+//! and on PostgreSQL (the cluster `scripts/test.sh` starts; see tests/common/catalog.rs).
 //!
 //! The browser half drives Debian's headless Chromium through chromedriver with W3C
 //! WebDriver commands sent by reqwest: search (full-width, odd spacing) → result → card →
@@ -18,7 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::ailevel;
-use common::catalog::{Lab, catalog, p};
+use common::catalog::{Lab, backends, catalog, p};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "counter-admin-token-0123456789";
@@ -26,10 +27,28 @@ const TOKEN: &str = "counter-admin-token-0123456789";
 const HOSTILE_MODEL: &str =
     "Evil<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">";
 
-/// A catalogue with three certificates — the L3 phone on firmware sim-1.0, the same on
-/// sim-2.0 (revoked), and a model named with script — served on 127.0.0.1:0.
-struct Served {
+/// The lab and the three certificates every catalogue here holds: the L3 phone on firmware
+/// sim-1.0, the same on sim-2.0 (revoked once added), and a model named with script.
+struct Certified {
     lab: Lab,
+    docs: [(PathBuf, PathBuf); 3],
+}
+
+fn certified() -> Certified {
+    let lab = Lab::new();
+    let docs = [
+        lab.certified("sim-1.0", 31),
+        lab.certified("sim-2.0", 32),
+        lab.certified_with(33, &|p: &str| {
+            let model = HOSTILE_MODEL.replace('"', "\\\"");
+            p.replace("model = \"SimPhone L3\"", &format!("model = \"{model}\""))
+        }),
+    ];
+    Certified { lab, docs }
+}
+
+/// Those certificates in the catalogue `db`, served on 127.0.0.1:0.
+struct Served {
     child: Child,
     url: String,
     cert1: String,
@@ -52,42 +71,33 @@ fn added_id(out: &str) -> String {
         .to_string()
 }
 
-fn served() -> Served {
-    let lab = Lab::new();
-    let db = format!("sqlite:{}", lab.path("catalog.db").display());
-    let (env1, res1) = lab.certified("sim-1.0", 31);
-    let (env2, res2) = lab.certified("sim-2.0", 32);
-    let (env3, res3) = lab.certified_with(33, &|p: &str| {
-        let model = HOSTILE_MODEL.replace('"', "\\\"");
-        p.replace("model = \"SimPhone L3\"", &format!("model = \"{model}\""))
-    });
-    let (code, out) = catalog(&db, &["trust", p(&lab.path("lab.pub"))]);
-    assert_eq!(code, 0, "{out}");
+fn served(c: &Certified, db: &str) -> Served {
+    let lab = &c.lab;
+    let [(env1, res1), (env2, res2), (env3, res3)] = &c.docs;
+    let (code, out) = catalog(db, &["trust", p(&lab.path("lab.pub"))]);
+    assert_eq!(code, 0, "{db}: {out}");
     let (code, out) = catalog(
-        &db,
+        db,
         &[
             "add",
-            p(&env1),
-            p(&res1),
+            p(env1),
+            p(res1),
             "--sku",
             "SP-L3-256",
             "--name-zh",
             "参考手机 L3 12+256GB",
         ],
     );
-    assert_eq!(code, 0, "{out}");
+    assert_eq!(code, 0, "{db}: {out}");
     let cert1 = added_id(&out);
-    let (code, out) = catalog(&db, &["add", p(&env2), p(&res2)]);
-    assert_eq!(code, 0, "{out}");
+    let (code, out) = catalog(db, &["add", p(env2), p(res2)]);
+    assert_eq!(code, 0, "{db}: {out}");
     let cert2 = added_id(&out);
-    let (code, out) = catalog(
-        &db,
-        &["add", p(&env3), p(&res3), "--name-zh", HOSTILE_MODEL],
-    );
-    assert_eq!(code, 0, "{out}");
+    let (code, out) = catalog(db, &["add", p(env3), p(res3), "--name-zh", HOSTILE_MODEL]);
+    assert_eq!(code, 0, "{db}: {out}");
     let hostile = added_id(&out);
-    let (code, out) = catalog(&db, &["revoke", &cert2, "--reason", "样品与量产机不符"]);
-    assert_eq!(code, 0, "{out}");
+    let (code, out) = catalog(db, &["revoke", &cert2, "--reason", "样品与量产机不符"]);
+    assert_eq!(code, 0, "{db}: {out}");
     let mut child = ailevel()
         .args([
             "catalog",
@@ -95,7 +105,7 @@ fn served() -> Served {
             "--addr",
             "127.0.0.1:0",
             "--db",
-            &db,
+            db,
             "--policy",
         ])
         .arg(lab.path("policy.toml"))
@@ -110,18 +120,17 @@ fn served() -> Served {
         (Ok(n), Some(u)) if n > 0 => u.to_string(),
         _ => {
             let _ = child.kill();
-            panic!("catalog serve did not start: {line:?}");
+            panic!("{db}: catalog serve did not start: {line:?}");
         }
     };
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     Served {
-        lab,
         child,
         url,
         cert1,
         cert2,
         hostile,
-        results1: res1,
+        results1: res1.clone(),
     }
 }
 
@@ -153,8 +162,14 @@ fn http() -> reqwest::Client {
 }
 
 #[test]
-fn the_api_and_the_limits_over_http() {
-    let s = served();
+fn the_api_and_the_limits_over_http_on_every_backend() {
+    let c = certified();
+    for db in backends(c.lab.dir.path()) {
+        api_and_limits(&served(&c, &db));
+    }
+}
+
+fn api_and_limits(s: &Served) {
     let rt = rt();
     let c = http();
     let get = |path: &str| {
@@ -256,7 +271,6 @@ fn the_api_and_the_limits_over_http() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["status"]["state"], "revoked", "{body}");
     assert_eq!(v["status"]["reason"], "召回 recall");
-    let _ = &s.lab;
 }
 
 /// A W3C WebDriver session on chromedriver, both ended when dropped.
@@ -471,11 +485,20 @@ impl Drop for Driver {
 }
 
 #[test]
-fn counter_staff_search_check_and_verify_in_a_real_browser() {
+fn counter_staff_search_check_and_verify_in_a_real_browser_on_every_backend() {
     let Some(d) = Driver::start() else {
         return;
     };
-    let s = served();
+    let c = certified();
+    for db in backends(c.lab.dir.path()) {
+        let backend = db.split(':').next().unwrap().to_string();
+        browse(&d, &served(&c, &db), &backend);
+    }
+}
+
+/// Screenshots are named `BACKEND-N-what.png`.
+fn browse(d: &Driver, s: &Served, backend: &str) {
+    let shot = |name: &str| d.screenshot(&format!("{backend}-{name}"));
 
     d.go(&format!("{}/", s.url));
     assert_eq!(d.attr("html", "lang"), "zh-CN");
@@ -484,7 +507,7 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
     d.find("a.result");
     let results = d.find_all("a.result");
     assert_eq!(results.len(), 2, "{}", d.text("main"));
-    d.screenshot("1-search");
+    shot("1-search");
     let first = results
         .iter()
         .find(|e| d.text_of(e).contains("sim-1.0"))
@@ -508,11 +531,11 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
         "{eligibility}"
     );
     assert!(d.text("#card").contains("SP-L3-256"));
-    d.screenshot("2-card-eligible");
+    shot("2-card-eligible");
     d.click(&d.find("#report"));
     assert!(d.url().ends_with("/report?lang=zh-CN"), "{}", d.url());
     assert!(d.text("body").contains("SimPhone L3"));
-    d.screenshot("3-report");
+    shot("3-report");
 
     d.go(&format!("{}/cert/{}", s.url, s.cert2));
     let eligibility = d.text("#eligibility");
@@ -520,7 +543,7 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
     assert_eq!(d.text("#state"), "已撤销");
     let reasons = d.text("#reasons");
     assert!(reasons.contains("撤销：样品与量产机不符"), "{reasons}");
-    d.screenshot("4-card-revoked");
+    shot("4-card-revoked");
 
     // The QR payload printed on the certificate, as a scanner types it into the box.
     let r = ailevel::results::parse(&s.results1, &std::fs::read(&s.results1).unwrap()).unwrap();
@@ -543,7 +566,7 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
         "{}",
         d.text("main")
     );
-    d.screenshot("5-verify-mismatch");
+    shot("5-verify-mismatch");
 
     // Script in a model name and a marketing name, shown as text.
     d.go(&format!("{}/?q=evil", s.url));
@@ -556,7 +579,7 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
     );
     assert_ne!(d.title(), "pwned");
     assert!(d.find_all("main img, main script, main iframe").is_empty());
-    d.screenshot("6-hostile");
+    shot("6-hostile");
 
     d.go(&format!("{}/cert/{}", s.url, s.cert1));
     d.click(&d.find("#lang"));
@@ -569,6 +592,6 @@ fn counter_staff_search_check_and_verify_in_a_real_browser() {
         d.text("#reasons")
             .contains("level L3; phone needs at least L2")
     );
-    d.screenshot("7-card-en");
+    shot("7-card-en");
     assert_ne!(d.title(), "pwned");
 }

@@ -14,8 +14,25 @@ use std::collections::BTreeSet;
 use super::entry::{Entry, Event, Listed, NewEntry, key, with_states};
 use crate::error::{Error, Result};
 
-/// The schema, in order. A released migration is never edited: a change is a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_catalog.sql"))];
+/// The schema, in order, as (version, SQLite SQL, PostgreSQL SQL): the same text where
+/// portable SQL does, each backend's own where it does not (the search index). A released
+/// migration is never edited: a change is a new one.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("migrations/0001_catalog.sql"),
+        include_str!("migrations/0001_catalog.sql"),
+    ),
+    (
+        2,
+        include_str!("migrations/0002_search_sqlite.sql"),
+        include_str!("migrations/0002_search_postgres.sql"),
+    ),
+];
+
+/// Searches shorter than this many characters (after folding) scan instead of using the
+/// trigram index, which cannot answer them.
+const TRIGRAM: usize = 3;
 
 /// A value bound to or read from a statement: the only types the schema uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,8 +228,16 @@ impl Store {
     }
 
     /// Run `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.
+    /// Every transaction here writes, so it holds the write lock from its first statement:
+    /// on SQLite `BEGIN IMMEDIATE` (a deferred one that read first could not upgrade while
+    /// another writer waits, and would fail at once instead of waiting its turn); on
+    /// PostgreSQL an advisory lock, since sequence numbers are the previous maximum plus one
+    /// and two writers must not read the same maximum.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        self.batch("BEGIN")?;
+        match self.conn {
+            Conn::Sqlite(_) => self.batch("BEGIN IMMEDIATE")?,
+            Conn::Postgres(_) => self.batch("BEGIN; SELECT pg_advisory_xact_lock(17714)")?,
+        }
         match f(self) {
             Ok(v) => {
                 self.batch("COMMIT")?;
@@ -226,33 +251,46 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        self.batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )?;
         let newest = MIGRATIONS.last().map_or(0, |m| m.0);
-        self.transaction(|s| {
-            // Two processes opening a new PostgreSQL catalogue at once: one migrates, the
-            // other waits and then finds nothing to do.
-            if let Conn::Postgres(_) = s.conn {
-                s.exec("SELECT pg_advisory_xact_lock(17713)", &[])?;
-            }
-            let applied: BTreeSet<i64> = s
-                .query("SELECT version FROM schema_migrations", &[])?
+        let check = |s: &Store, applied: &BTreeSet<i64>| match applied.last() {
+            Some(v) if *v > newest => Err(Error::Catalog {
+                db: s.shown.clone(),
+                message: format!(
+                    "its schema is at version {v}, newer than this ailevel knows ({newest}): use a newer ailevel"
+                ),
+            }),
+            _ => Ok(()),
+        };
+        // A catalogue already up to date is only read: it may be a read-only file, and
+        // readers need not queue behind writers.
+        let versions = |s: &mut Store| -> Result<BTreeSet<i64>> {
+            Ok(s.query("SELECT version FROM schema_migrations", &[])?
                 .iter()
                 .map(|r| r[0].int())
-                .collect();
-            if let Some(v) = applied.iter().find(|v| **v > newest) {
-                return Err(Error::Catalog {
-                    db: s.shown.clone(),
-                    message: format!(
-                        "its schema is at version {v}, newer than this ailevel knows ({newest}): use a newer ailevel"
-                    ),
-                });
+                .collect())
+        };
+        if let Ok(applied) = versions(self) {
+            check(self, &applied)?;
+            if MIGRATIONS.iter().all(|m| applied.contains(&m.0)) {
+                return Ok(());
             }
-            for (version, sql) in MIGRATIONS {
+        }
+        // Under the write lock: of two processes opening a new catalogue at once, one
+        // migrates and the other waits, then finds nothing to do.
+        self.transaction(|s| {
+            s.batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            )?;
+            let applied = versions(s)?;
+            check(s, &applied)?;
+            for (version, sqlite, postgres) in MIGRATIONS {
                 if applied.contains(version) {
                     continue;
                 }
+                let sql = match s.conn {
+                    Conn::Sqlite(_) => sqlite,
+                    Conn::Postgres(_) => postgres,
+                };
                 s.batch(sql)?;
                 s.exec(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
@@ -312,19 +350,21 @@ impl Store {
     /// refused: a certificate is added once.
     pub fn add(&mut self, new: &NewEntry) -> Result<i64> {
         let e = &new.entry;
-        if !self
-            .query(
-                "SELECT cert_id FROM entries WHERE cert_id = $1",
-                &[(&e.cert_id).into()],
-            )?
-            .is_empty()
-        {
-            return Err(Error::Usage(format!(
-                "certificate {} is already in the catalogue; an entry is never replaced",
-                e.cert_id
-            )));
-        }
         self.transaction(|s| {
+            // Checked under the write lock: two counters adding one certificate at once
+            // get one entry and one refusal.
+            if !s
+                .query(
+                    "SELECT cert_id FROM entries WHERE cert_id = $1",
+                    &[(&e.cert_id).into()],
+                )?
+                .is_empty()
+            {
+                return Err(Error::Usage(format!(
+                    "certificate {} is already in the catalogue; an entry is never replaced",
+                    e.cert_id
+                )));
+            }
             let seq = s.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM entries", &[])?[0][0].int();
             s.exec(
                 &format!(
@@ -407,20 +447,21 @@ impl Store {
         reason: &str,
         actor: Option<&String>,
     ) -> Result<()> {
-        let found = self.load(&Filter::Cert(cert_id.to_string()))?;
-        let Some(e) = found.first() else {
-            return Err(Error::Usage(format!(
-                "certificate {cert_id} is not in the catalogue"
-            )));
-        };
-        if let Some(r) = e.events.iter().find(|ev| ev.kind == "revoked") {
-            return Err(Error::Usage(format!(
-                "certificate {cert_id} was already revoked from {} ({})",
-                r.date.as_deref().unwrap_or("?"),
-                r.reason.as_deref().unwrap_or("")
-            )));
-        }
         self.transaction(|s| {
+            // Under the write lock, so of two revocations at once the second sees the first.
+            let found = s.load(&Filter::Cert(cert_id.to_string()))?;
+            let Some(e) = found.first() else {
+                return Err(Error::Usage(format!(
+                    "certificate {cert_id} is not in the catalogue"
+                )));
+            };
+            if let Some(r) = e.events.iter().find(|ev| ev.kind == "revoked") {
+                return Err(Error::Usage(format!(
+                    "certificate {cert_id} was already revoked from {} ({})",
+                    r.date.as_deref().unwrap_or("?"),
+                    r.reason.as_deref().unwrap_or("")
+                )));
+            }
             s.event(
                 cert_id,
                 "revoked",
@@ -447,11 +488,24 @@ impl Store {
                 vec![Val::Text(key(s))],
                 None,
             ),
-            Filter::Search { text, limit } => (
-                "search_key LIKE $1 ESCAPE '\\'",
-                vec![Val::Text(format!("%{}%", like_escape(&key(text))))],
-                Some(*limit),
-            ),
+            Filter::Search { text, limit } => {
+                let folded = key(text);
+                // SQLite's FTS5 trigram index answers a substring of three characters or
+                // more; PostgreSQL's pg_trgm index serves the LIKE itself.
+                if matches!(self.conn, Conn::Sqlite(_)) && folded.chars().count() >= TRIGRAM {
+                    (
+                        "seq IN (SELECT rowid FROM entries_search WHERE entries_search MATCH $1)",
+                        vec![Val::Text(fts_phrase(&folded))],
+                        Some(*limit),
+                    )
+                } else {
+                    (
+                        "search_key LIKE $1 ESCAPE '\\'",
+                        vec![Val::Text(format!("%{}%", like_escape(&folded)))],
+                        Some(*limit),
+                    )
+                }
+            }
         };
         let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
         let rows = self.query(
@@ -605,6 +659,11 @@ fn like_escape(s: &str) -> String {
     out
 }
 
+/// `text` as one FTS5 phrase: quoted, its quotes doubled, so no character is query syntax.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -728,11 +787,43 @@ mod tests {
     }
 
     #[test]
+    fn the_search_index_is_built_for_entries_added_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("c.db").display());
+        let mut s = Store::open(&url).unwrap();
+        let mut e = super::super::entry::tests::entry(0, "OLD-1", "1.0", "2026-06-01");
+        e.name_zh = Some("旧款手机".into());
+        s.add(&NewEntry {
+            entry: e,
+            envelope: "{}".into(),
+            results: "{}".into(),
+        })
+        .unwrap();
+        // The catalogue as migration 1 left it: entries, no index.
+        s.batch(
+            "DROP TRIGGER entries_search_insert; DROP TABLE entries_search; \
+             DELETE FROM schema_migrations WHERE version = 2",
+        )
+        .unwrap();
+        drop(s);
+        let mut s = Store::open(&url).unwrap();
+        assert_eq!(s.schema_versions().unwrap(), vec![1, 2]);
+        let found = s
+            .load(&Filter::Search {
+                text: "款手机".into(),
+                limit: 10,
+            })
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].cert_id, "OLD-1");
+    }
+
+    #[test]
     fn a_newer_schema_is_refused_and_bad_urls_say_what_is_expected() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("c.db").display());
         let mut s = Store::open(&url).unwrap();
-        assert_eq!(s.schema_versions().unwrap(), vec![1]);
+        assert_eq!(s.schema_versions().unwrap(), vec![1, 2]);
         s.exec(
             "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
             &[Val::Int(99), "x".into()],

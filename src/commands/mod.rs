@@ -13,6 +13,7 @@ mod list;
 mod merge;
 mod pdf;
 mod probe;
+mod rack;
 mod regrade;
 mod report;
 mod run;

@@ -21,8 +21,13 @@ use crate::suite::phrasing::Phrasing;
 
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// Device profile (TOML).
-    #[arg(long)]
+    /// Device profile (TOML), or `sim:NAME` for a built-in simulator. Given more than once,
+    /// the devices are run at once as a rack: one folder per device under `--out` (default
+    /// reports/rack) and an index (index.json, index.md).
+    #[arg(long = "device", required = true, value_name = "DEVICE")]
+    pub devices: Vec<PathBuf>,
+    /// The one device this run drives (the only `--device`, or a rack member's).
+    #[arg(skip)]
     pub device: PathBuf,
     /// Suite directory (holds framework.yaml, actions.yaml and the case files).
     #[arg(long, default_value = "suites")]
@@ -138,6 +143,16 @@ impl RunArgs {
     /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
     /// print the level; returns the exit code the process should end with.
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
+        if self.devices.len() > 1 {
+            return super::rack::exec(self, ctx);
+        }
+        let mut one = self.clone();
+        one.device = self.devices.first().cloned().unwrap_or_default();
+        one.exec_one(ctx)
+    }
+
+    /// One device's run (`self.device`).
+    pub(super) fn exec_one(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
         let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
         let selection = apply_selection(&mut suite, self.select.selection())?;
@@ -439,7 +454,7 @@ fn fresh_out_dir(default: &Path) -> PathBuf {
         .unwrap_or_else(|| default.to_path_buf())
 }
 
-fn default_out_dir(device: &Path) -> PathBuf {
+pub(super) fn default_out_dir(device: &Path) -> PathBuf {
     let device = device
         .to_str()
         .and_then(|s| s.strip_prefix("sim:"))

@@ -15,7 +15,8 @@ use crate::grade::Gate;
 use crate::msg::Message;
 use crate::report::{Format, Lang};
 use crate::results::Results;
-use crate::run::{ProfileMeta, RunOptions, journal::Journal};
+use crate::run::journal::{self, Journal, Target};
+use crate::run::{ProfileMeta, RunOptions};
 use crate::suite::Framework;
 use crate::suite::phrasing::Phrasing;
 
@@ -219,11 +220,6 @@ impl RunArgs {
             path: out.clone(),
             source,
         })?;
-        let journal_path = out.join("trials.jsonl");
-        let journal = Journal::create(&journal_path).map_err(|source| Error::Write {
-            path: journal_path,
-            source,
-        })?;
         let judge = match &self.judge {
             Some(path) => Some(Arc::new(
                 crate::run::judge::Judge::new(crate::run::judge::load_profile(path)?)
@@ -253,6 +249,22 @@ impl RunArgs {
             phrasing: self.phrasing,
             variants,
         };
+        let header = self.header(
+            &suite,
+            &profile_sha,
+            &opts,
+            selection.clone(),
+            self.judge_source()?,
+        );
+        let journal_path = out.join("trials.jsonl");
+        let target = Target::Fresh {
+            secret: (!header.secret.pinned).then(|| opts.secret.to_hex()),
+            header: Box::new(header),
+        };
+        let journal = Journal::create(&journal_path, target).map_err(|source| Error::Write {
+            path: journal_path,
+            source,
+        })?;
         let adapter = connect(&profile, &self.device, &suite, self.seed, opts.turn_timeout)?;
         let meta = ProfileMeta {
             path: self.device.display().to_string(),
@@ -295,6 +307,8 @@ impl RunArgs {
             &out.join("results.json"),
             results.to_canonical_json().as_bytes(),
         )?;
+        // results.json now records the secret; the copy kept for a resume is not needed.
+        let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
         write_outputs(&results, &out, self.lang, &self.format)?;
         append_step_summary(&results, self.lang);
         let gate = self.gate_lines(&results, &suite.framework);
@@ -350,6 +364,76 @@ impl RunArgs {
             ExitCode::Ok if regressed && self.fail_on_regression => ExitCode::Regression,
             code => code,
         })
+    }
+
+    /// The journal's header for this run: which inputs, which settings.
+    fn header(
+        &self,
+        suite: &crate::suite::LoadedSuite,
+        profile_sha: &str,
+        opts: &RunOptions,
+        selection: Option<crate::suite::select::Selection>,
+        judge: Option<journal::Source>,
+    ) -> journal::Header {
+        let secret = opts.secret.to_hex();
+        let secret_bytes = hex::decode(&secret).unwrap_or_default();
+        journal::Header {
+            journal: journal::JOURNAL_SCHEMA.into(),
+            harness: crate::results::Harness {
+                name: "ailevel".into(),
+                version: crate::HARNESS_VERSION.into(),
+            },
+            started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            framework: journal::Source {
+                path: self.framework.as_ref().map(|p| p.display().to_string()),
+                sha256: suite.framework_sha256.clone(),
+            },
+            suite: journal::Source {
+                path: Some(suite.root.display().to_string()),
+                sha256: suite.sha256.clone(),
+            },
+            device: journal::DeviceSource {
+                profile: self.device.display().to_string(),
+                profile_sha256: profile_sha.to_string(),
+                info: None,
+            },
+            variants: opts.variants.as_ref().map(|v| journal::Source {
+                path: Some(v.path.display().to_string()),
+                sha256: v.sha256.clone(),
+            }),
+            judge,
+            seed: opts.seed,
+            secret: journal::SecretRecord {
+                pinned: self.secret.is_some(),
+                sha256: crate::hash::sha256_hex(&secret_bytes),
+                hex: self.secret.is_some().then_some(secret),
+            },
+            settings: journal::Settings {
+                locale: opts.locale.clone(),
+                trials_override: opts.trials_override,
+                concurrency: opts.concurrency,
+                turn_timeout_ms: self.turn_timeout_ms,
+                retries: opts.retries,
+                retry_backoff_ms: self.retry_backoff_ms,
+                run_retries: opts.run_retries,
+                case_timeout_ms: self.case_timeout_ms,
+                phrasing: opts.phrasing,
+                device_seeds: opts.device_seeds,
+                selection,
+            },
+        }
+    }
+
+    /// The judge profile's path and hash, for the journal.
+    fn judge_source(&self) -> Result<Option<journal::Source>> {
+        let Some(path) = &self.judge else {
+            return Ok(None);
+        };
+        let bytes = crate::files::read_bytes(path, crate::run::judge::MAX_PROFILE_BYTES)?;
+        Ok(Some(journal::Source {
+            path: Some(path.display().to_string()),
+            sha256: crate::hash::sha256_hex(&bytes),
+        }))
     }
 
     /// The level given with `--require-level`, with its gate.

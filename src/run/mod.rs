@@ -122,6 +122,9 @@ pub async fn run(
         .retrying(0, "info", &mut before, || adapter.info())
         .await
         .map_err(|e| crate::Error::Device(format!("`info` failed: {e}")))?;
+    if let Some(j) = &journal {
+        j.device_info(&info);
+    }
     // Start from factory state; a device without `reset` is still usable for cases without setup.
     before.clear();
     match calls
@@ -520,14 +523,16 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
     rec.duration_ms = round_ms(started.elapsed());
     // Scored here for the journal and progress; `grade::derive` recomputes the same.
     crate::score::verdict::score_trial(&shared.evaluator, &turns, &mut rec);
-    if let Some(j) = &shared.journal {
-        j.record(&rec);
-    }
     shared
         .progress
         .lock()
         .await
         .trial_done(&case.id, index, rec.outcome);
+    // Last, after every await: a trial cancelled at the end of an interrupted run's grace is
+    // either in the journal and in the results, or in neither.
+    if let Some(j) = &shared.journal {
+        j.record(&rec);
+    }
     rec
 }
 

@@ -144,4 +144,7 @@ fn main() {
             samples.last().unwrap().as_secs_f64() * 1000.0,
         );
     });
+    // The server task still owns the store; a PostgreSQL client dropped on a runtime
+    // thread as the runtime shuts down would panic (it blocks to close), so end here.
+    std::process::exit(0);
 }

@@ -14,13 +14,15 @@ const CATEGORIES: [&str; 7] = ["phone", "pc", "tv", "glasses", "car", "speaker",
 /// A lab in a temporary directory: its key pair and a lab file naming the key.
 struct Lab {
     dir: tempfile::TempDir,
+    /// The id `keygen` printed for the lab's key.
+    key_id: String,
 }
 
 impl Lab {
     fn new() -> Lab {
         let dir = tempfile::tempdir().unwrap();
-        common::keyed_lab(dir.path());
-        Lab { dir }
+        let key_id = common::keyed_lab(dir.path());
+        Lab { dir, key_id }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -76,6 +78,7 @@ fn verify(lab: &Lab, results: &Path, envelope: &Path) -> (i32, String) {
         .arg(lab.path("lab.pub"))
         .arg("--suite")
         .arg(root().join("suites"))
+        .args(["--lang", "en"])
         .output()
         .unwrap();
     (
@@ -244,6 +247,133 @@ fn editing_the_signed_results_fails_verify_naming_what_changed() {
     assert!(text.contains("hashes recorded give"), "{text}");
 }
 
+/// `verify` in the reader's language: zh-CN by default, English with `--lang en`, the check
+/// lines and the footer (singular and plural) as written out here.
+#[test]
+fn verify_prints_its_checks_in_chinese_by_default_and_in_english_on_request() {
+    use sha2::Digest;
+    let s = Signed::new();
+    let hex = |b: &[u8]| {
+        sha2::Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<String>()
+    };
+    let run = |results: &Path, key: &Path, lang: &[&str]| {
+        let o = ailevel()
+            .arg("verify")
+            .arg(results)
+            .arg("--sig")
+            .arg(&s.envelope)
+            .arg("--trust")
+            .arg(key)
+            .args(lang)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(o.stdout).unwrap();
+        (o.status.code().unwrap_or(-1), text)
+    };
+    let has_line = |text: &str, line: &str| {
+        assert!(
+            text.lines().any(|l| l == line),
+            "no line {line:?} in:\n{text}"
+        );
+    };
+    let key = s.lab.path("lab.pub");
+    let d = hex(&std::fs::read(&s.results).unwrap());
+    let k = &s.lab.key_id;
+    let shown = s.results.display();
+
+    let (code, zh) = run(&s.results, &key, &[]);
+    assert_eq!(code, 0, "{zh}");
+    has_line(
+        &zh,
+        "通过  签名信封：DSSE 信封，载荷类型 application/vnd.in-toto+json",
+    );
+    has_line(&zh, &format!("通过  签名：Ed25519 签名，密钥 {k}"));
+    has_line(
+        &zh,
+        "通过  声明：in-toto v1 声明，内容类型 https://ailevel.dev/attestation/gbz177-grade/v1",
+    );
+    has_line(&zh, &format!("通过  文件摘要：结果文件 SHA-256 为 {d}"));
+    has_line(&zh, "通过  结果文件：符合结果文件的 JSON Schema");
+    has_line(&zh, "通过  实验室密钥：以 CNAS L0000 (example) 的密钥签名");
+    has_line(&zh, "通过  产品身份：申报的与设备报告的身份一致");
+    assert_eq!(
+        zh.lines().last(),
+        Some(format!("验证通过：{shown}").as_str())
+    );
+
+    let (code, en) = run(&s.results, &key, &["--lang", "en"]);
+    assert_eq!(code, 0, "{en}");
+    has_line(
+        &en,
+        "ok   envelope          DSSE, application/vnd.in-toto+json",
+    );
+    has_line(&en, &format!("ok   signature         Ed25519, key {k}"));
+    has_line(
+        &en,
+        &format!("ok   subject           results file SHA-256 {d}"),
+    );
+    has_line(
+        &en,
+        "ok   lab key           signed with the key of CNAS L0000 (example)",
+    );
+    has_line(
+        &en,
+        "ok   identity          declared and reported identity agree",
+    );
+    assert_eq!(
+        en.lines().last(),
+        Some(format!("verified: {shown}").as_str())
+    );
+
+    // One byte more: only the digest fails.
+    let longer = s.lab.path("longer.json");
+    std::fs::write(&longer, format!("{}\n", s.original)).unwrap();
+    let d2 = hex(&std::fs::read(&longer).unwrap());
+    let (code, zh) = run(&longer, &key, &["--lang", "zh-CN"]);
+    assert_eq!(code, 7, "{zh}");
+    has_line(
+        &zh,
+        &format!(
+            "失败  文件摘要：结果文件的 SHA-256 为 {d2}，而声明签署的是 {d}：文件在签名后被改动过"
+        ),
+    );
+    assert_eq!(zh.lines().last(), Some("验证未通过：1 项检查失败"));
+    let (_, en) = run(&longer, &key, &["--lang", "en"]);
+    has_line(
+        &en,
+        &format!(
+            "FAIL subject           the results file's SHA-256 is {d2}, the statement signed {d}: the file was changed after signing"
+        ),
+    );
+    assert_eq!(en.lines().last(), Some("NOT verified: 1 check failed"));
+
+    // Another lab's key: the signature, and so the digest, cannot be checked.
+    let other = Lab::new();
+    let (code, zh) = run(&s.results, &other.path("lab.pub"), &[]);
+    assert_eq!(code, 7, "{zh}");
+    has_line(&zh, "失败  文件摘要：没有通过验证的声明可供比对");
+    has_line(
+        &zh,
+        &format!("失败  签名：受信任的公钥无法验证任何签名（签名者：{k}）"),
+    );
+    assert_eq!(zh.lines().last(), Some("验证未通过：2 项检查失败"));
+    let (_, en) = run(&s.results, &other.path("lab.pub"), &["--lang", "en"]);
+    has_line(
+        &en,
+        "FAIL subject           no verified statement to compare with",
+    );
+    has_line(
+        &en,
+        &format!(
+            "FAIL signature         no signature verifies with the trusted key (signed by {k})"
+        ),
+    );
+    assert_eq!(en.lines().last(), Some("NOT verified: 2 checks failed"));
+}
+
 #[test]
 fn a_changed_envelope_or_an_untrusted_key_fails_verify() {
     let s = Signed::new();
@@ -280,6 +410,7 @@ fn a_changed_envelope_or_an_untrusted_key_fails_verify() {
         .arg(&s.envelope)
         .arg("--trust")
         .arg(other.path("lab.pub"))
+        .args(["--lang", "en"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);

@@ -32,16 +32,25 @@ fn add_check_supersede_revoke_on_every_backend() {
         assert_eq!(code, 0, "{db}: {out}");
         assert!(out.starts_with("trusted sha256:"), "{db}: {out}");
 
-        let (code, out) = catalog(db, &["add", p(&env1), p(&tampered)]);
+        let (code, out) = catalog(db, &["add", p(&env1), p(&tampered), "--lang", "en"]);
         assert_eq!(code, 7, "{db}: {out}");
         assert!(
             out.contains("FAIL subject") && out.contains("NOT added"),
             "{db}: {out}"
         );
+        // In Chinese by default, as `verify` prints it.
+        let (code, out) = catalog(db, &["add", p(&env1), p(&tampered)]);
+        assert_eq!(code, 7, "{db}: {out}");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("失败  文件摘要：结果文件的 SHA-256 为 ")),
+            "{db}: {out}"
+        );
+        assert_eq!(out.lines().last(), Some("未录入：证书未通过验证"), "{db}");
         // Another lab's key is not the catalogue's.
         let other = Lab::new();
         let (oenv, ores) = other.certified("sim-1.0", 13);
-        let (code, out) = catalog(db, &["add", p(&oenv), p(&ores)]);
+        let (code, out) = catalog(db, &["add", p(&oenv), p(&ores), "--lang", "en"]);
         assert_eq!(code, 7, "{db}: {out}");
         assert!(out.contains("FAIL signature"), "{db}: {out}");
         let (_, out) = catalog(db, &["list"]);

@@ -106,7 +106,7 @@ const QUOTE_MAX: usize = 160;
 
 /// The name of an identity field (`IdentityField::field`), in the reader's language; a
 /// field this version does not know is shown as its key.
-fn field_name(field: &str) -> Arg {
+pub(crate) fn field_name(field: &str) -> Arg {
     let t: Template = match field {
         "vendor" => msg::ID_FIELD_VENDOR,
         "model" => msg::ID_FIELD_MODEL,

@@ -10,6 +10,7 @@ use ed25519_dalek::{Signature as EdSignature, Signer, SigningKey, Verifier, Veri
 use serde::{Deserialize, Serialize};
 
 use super::keys::key_id;
+use crate::msg::{self, Message};
 
 /// The payload type of an in-toto Statement in a DSSE envelope.
 pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
@@ -71,11 +72,11 @@ pub struct Verified {
 
 /// Verify an envelope against trusted keys. The body returned is the bytes the signature
 /// covers; callers parse that, never the envelope again.
-pub fn verify(env: &Envelope, trusted: &[VerifyingKey]) -> Result<Verified, String> {
-    let body = decode_b64(&env.payload).ok_or("the payload is not base64")?;
+pub fn verify(env: &Envelope, trusted: &[VerifyingKey]) -> Result<Verified, Message> {
+    let body = decode_b64(&env.payload).ok_or(msg::DSSE_NOT_BASE64.msg())?;
     let message = pae(&env.payload_type, &body);
     if env.signatures.is_empty() {
-        return Err("the envelope has no signature".into());
+        return Err(msg::DSSE_NO_SIGNATURE.msg());
     }
     for s in &env.signatures {
         let Some(raw) = decode_b64(&s.sig) else {
@@ -94,15 +95,16 @@ pub fn verify(env: &Envelope, trusted: &[VerifyingKey]) -> Result<Verified, Stri
             });
         }
     }
-    Err(format!(
-        "no signature verifies with the {} trusted key(s) (signed by {})",
-        trusted.len(),
-        env.signatures
-            .iter()
-            .map(|s| if s.keyid.is_empty() { "?" } else { &s.keyid })
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+    let signers = env
+        .signatures
+        .iter()
+        .map(|s| if s.keyid.is_empty() { "?" } else { &s.keyid })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(match trusted.len() {
+        1 => msg::DSSE_UNVERIFIED_ONE.with("signers", signers),
+        n => msg::DSSE_UNVERIFIED.with("n", n).with("signers", signers),
+    })
 }
 
 /// Standard or URL-safe base64, padded or not, as DSSE requires verifiers to accept.

@@ -5,6 +5,10 @@
 //! certificate, and the verdicts and grade re-derived from the transcripts through the same
 //! code `regrade` uses. With a suite directory, the suite's files, framework and case
 //! definitions are compared with what the results recorded.
+//!
+//! Each outcome is a message of the catalogue ([`crate::msg`]), so `verify` and `catalog add`
+//! print it in the reader's language; quoted values (hashes, paths, what a file holds) and
+//! errors from the layers below are shown as they are.
 
 use std::path::Path;
 
@@ -14,6 +18,7 @@ use serde_json::Value;
 use super::dsse::{self, Envelope, IN_TOTO_PAYLOAD_TYPE};
 use super::statement::{self, PREDICATE_TYPE, STATEMENT_TYPE, Statement};
 use crate::hash::{combined, sha256_hex};
+use crate::msg::{self, Arg, Lang, Message, Template};
 use crate::results::Results;
 
 /// Differences listed per check before the rest are counted.
@@ -26,33 +31,100 @@ pub struct Check {
     pub name: &'static str,
     pub ok: bool,
     /// What was checked, or what failed.
-    pub detail: String,
+    pub detail: Message,
 }
 
-fn pass(name: &'static str, detail: impl Into<String>) -> Check {
+impl Check {
+    /// The check's name in `lang` (the English name is also its key).
+    pub fn label(&self, lang: Lang) -> String {
+        let t: Template = match self.name {
+            "envelope" => msg::VERIFY_NAME_ENVELOPE,
+            "signature" => msg::VERIFY_NAME_SIGNATURE,
+            "statement" => msg::VERIFY_NAME_STATEMENT,
+            "subject" => msg::VERIFY_NAME_SUBJECT,
+            "results" => msg::VERIFY_NAME_RESULTS,
+            "predicate" => msg::VERIFY_NAME_PREDICATE,
+            "lab key" => msg::VERIFY_NAME_LAB_KEY,
+            "suite hash" => msg::VERIFY_NAME_SUITE_HASH,
+            "fixtures" => msg::VERIFY_NAME_FIXTURES,
+            "identity" => msg::VERIFY_NAME_IDENTITY,
+            "certificate" => msg::VERIFY_NAME_CERTIFICATE,
+            "regrade" => msg::VERIFY_NAME_REGRADE,
+            "suite" => msg::VERIFY_NAME_SUITE,
+            "suite files" => msg::VERIFY_NAME_SUITE_FILES,
+            "case definitions" => msg::VERIFY_NAME_CASE_DEFINITIONS,
+            other => return other.to_string(),
+        };
+        render(&t.msg(), lang)
+    }
+
+    /// What was checked, or what failed, in `lang`.
+    pub fn detail(&self, lang: Lang) -> String {
+        render(&self.detail, lang)
+    }
+}
+
+/// Every message here is in this version's catalogue; English if one were not.
+fn render(m: &Message, lang: Lang) -> String {
+    m.render(lang).unwrap_or_else(|| m.en())
+}
+
+/// The key id of the envelope's verified signer, when the signature verified.
+pub fn signer(checks: &[Check]) -> Option<String> {
+    checks
+        .iter()
+        .find(|c| c.name == "signer")
+        .and_then(|c| match c.detail.args.get("text") {
+            Some(Arg::Value(k)) => Some(k.clone()),
+            _ => None,
+        })
+}
+
+fn pass(name: &'static str, detail: Message) -> Check {
     Check {
         name,
         ok: true,
-        detail: detail.into(),
+        detail,
     }
 }
 
-fn fail(name: &'static str, detail: impl Into<String>) -> Check {
+fn fail(name: &'static str, detail: Message) -> Check {
     Check {
         name,
         ok: false,
-        detail: detail.into(),
+        detail,
     }
 }
 
-fn listed(mut diffs: Vec<String>) -> String {
-    let more = diffs.len().saturating_sub(MAX_LISTED);
-    diffs.truncate(MAX_LISTED);
-    let mut s = diffs.join("; ");
-    if more > 0 {
-        s.push_str(&format!("; and {more} more"));
+/// An error from a layer below, shown as it is inside a sentence of `t`.
+fn error(t: Template, e: impl Into<String>) -> Message {
+    t.with("error", e.into())
+}
+
+/// The first [`MAX_LISTED`] items joined, and how many more there were.
+fn listed(mut items: Vec<Message>) -> Message {
+    let more = items.len().saturating_sub(MAX_LISTED);
+    items.truncate(MAX_LISTED);
+    let mut joined = items.pop().unwrap_or_else(|| msg::NONE.msg());
+    while let Some(first) = items.pop() {
+        joined = msg::LIST_JOIN.with("first", first).with("rest", joined);
     }
-    s
+    if more > 0 {
+        joined = msg::VERIFY_LIST_MORE
+            .with("list", joined)
+            .with("more", more);
+    }
+    joined
+}
+
+/// Differences named in English by code shared with `report` and `regrade`, listed.
+fn listed_text(diffs: Vec<String>) -> Message {
+    listed(
+        diffs
+            .into_iter()
+            .map(|d| msg::TEXT.with("text", d))
+            .collect(),
+    )
 }
 
 /// What to verify.
@@ -75,31 +147,36 @@ pub fn verify(inputs: &Inputs<'_>) -> Vec<Check> {
             let claimed = st.subject.first().and_then(|s| s.digest.get("sha256"));
             checks.push(match claimed {
                 Some(c) if c == d && st.subject.len() == 1 => {
-                    pass("subject", format!("results file SHA-256 {d}"))
+                    pass("subject", msg::VERIFY_SUBJECT_OK.with("digest", d))
                 }
                 Some(c) => fail(
                     "subject",
-                    format!("the results file's SHA-256 is {d}, the statement signed {c}: the file was changed after signing"),
+                    msg::VERIFY_SUBJECT_CHANGED
+                        .with("digest", d)
+                        .with("signed", c),
                 ),
-                None => fail("subject", "the statement has no sha256 subject"),
+                None => fail("subject", msg::VERIFY_SUBJECT_NONE.msg()),
             });
         }
-        (None, Some(_)) => checks.push(fail("subject", "no verified statement to compare with")),
+        (None, Some(_)) => checks.push(fail("subject", msg::VERIFY_SUBJECT_UNVERIFIED.msg())),
         (_, None) => {}
     }
     let results = match bytes {
         Ok(b) => match crate::results::parse(inputs.results, &b) {
             Ok(r) => {
-                checks.push(pass("results", "valid against the results schema"));
+                checks.push(pass("results", msg::VERIFY_RESULTS_OK.msg()));
                 Some(r)
             }
             Err(e) => {
-                checks.push(fail("results", crate::error::chain(&e)));
+                checks.push(fail(
+                    "results",
+                    error(msg::VERIFY_RESULTS_BAD, crate::error::chain(&e)),
+                ));
                 None
             }
         },
         Err(e) => {
-            checks.push(fail("results", e));
+            checks.push(fail("results", error(msg::VERIFY_RESULTS_BAD, e)));
             None
         }
     };
@@ -128,33 +205,46 @@ fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 /// The envelope, its signature and its statement; the statement is parsed from the bytes
 /// the signature covers, and only when it verifies.
 fn check_envelope(inputs: &Inputs<'_>, checks: &mut Vec<Check>) -> Option<Statement> {
-    let env: Envelope = match read_capped(inputs.envelope, dsse::MAX_ENVELOPE_BYTES)
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not a DSSE envelope: {e}")))
-    {
+    let bytes = match read_capped(inputs.envelope, dsse::MAX_ENVELOPE_BYTES) {
+        Ok(b) => b,
+        Err(e) => {
+            checks.push(fail("envelope", error(msg::VERIFY_ENVELOPE_UNREADABLE, e)));
+            return None;
+        }
+    };
+    let env: Envelope = match serde_json::from_slice(&bytes) {
         Ok(env) => env,
         Err(e) => {
-            checks.push(fail("envelope", e));
+            checks.push(fail(
+                "envelope",
+                error(msg::VERIFY_ENVELOPE_NOT_DSSE, e.to_string()),
+            ));
             return None;
         }
     };
     if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
         checks.push(fail(
             "envelope",
-            format!(
-                "payload type `{}`, expected `{IN_TOTO_PAYLOAD_TYPE}`",
-                env.payload_type
-            ),
+            msg::VERIFY_PAYLOAD_TYPE
+                .with("got", &env.payload_type)
+                .with("want", IN_TOTO_PAYLOAD_TYPE),
         ));
         return None;
     }
-    checks.push(pass("envelope", format!("DSSE, {IN_TOTO_PAYLOAD_TYPE}")));
+    checks.push(pass(
+        "envelope",
+        msg::VERIFY_ENVELOPE_OK.with("type", IN_TOTO_PAYLOAD_TYPE),
+    ));
     if inputs.trusted.is_empty() {
-        checks.push(fail("signature", "no trusted key given (--trust KEY)"));
+        checks.push(fail("signature", msg::VERIFY_NO_TRUST.msg()));
         return None;
     }
     let verified = match dsse::verify(&env, inputs.trusted) {
         Ok(v) => {
-            checks.push(pass("signature", format!("Ed25519, key {}", v.key_id)));
+            checks.push(pass(
+                "signature",
+                msg::VERIFY_SIGNATURE_OK.with("key", &v.key_id),
+            ));
             v
         }
         Err(e) => {
@@ -165,26 +255,33 @@ fn check_envelope(inputs: &Inputs<'_>, checks: &mut Vec<Check>) -> Option<Statem
     let st: Statement = match serde_json::from_slice(&verified.body) {
         Ok(st) => st,
         Err(e) => {
-            checks.push(fail("statement", format!("not an ailevel statement: {e}")));
+            checks.push(fail(
+                "statement",
+                error(msg::VERIFY_STATEMENT_BAD, e.to_string()),
+            ));
             return None;
         }
     };
     if st.type_ != STATEMENT_TYPE || st.predicate_type != PREDICATE_TYPE {
         checks.push(fail(
             "statement",
-            format!(
-                "type `{}` / predicate `{}`, expected `{STATEMENT_TYPE}` / `{PREDICATE_TYPE}`",
-                st.type_, st.predicate_type
-            ),
+            msg::VERIFY_STATEMENT_TYPE
+                .with("type", &st.type_)
+                .with("predicate", &st.predicate_type)
+                .with("want_type", STATEMENT_TYPE)
+                .with("want_predicate", PREDICATE_TYPE),
         ));
         return None;
     }
-    checks.push(pass("statement", format!("in-toto v1, {PREDICATE_TYPE}")));
-    // Remembered for the lab-key check.
+    checks.push(pass(
+        "statement",
+        msg::VERIFY_STATEMENT_OK.with("predicate", PREDICATE_TYPE),
+    ));
+    // Remembered for the lab-key check and for `catalog add`; not printed.
     checks.push(Check {
         name: "signer",
         ok: true,
-        detail: verified.key_id,
+        detail: msg::TEXT.with("text", verified.key_id),
     });
     Some(st)
 }
@@ -197,27 +294,25 @@ fn check_predicate(st: &Statement, r: &Results) -> Check {
         serde_json::to_value(&rebuilt),
     ) {
         (Ok(a), Ok(b)) => (a, b),
-        _ => return fail("predicate", "the predicate does not serialise"),
+        _ => return fail("predicate", msg::VERIFY_PREDICATE_UNSERIALISABLE.msg()),
     };
     let mut diffs = Vec::new();
     diff_values("", &a, &b, &mut diffs);
     if diffs.is_empty() {
-        pass(
-            "predicate",
-            format!(
-                "product, level {}, framework, suite, lab and dates match the results",
-                r.grade.level.as_deref().unwrap_or("none")
-            ),
-        )
+        let level: Arg = match r.grade.level.as_deref() {
+            Some(l) => l.into(),
+            None => msg::NONE.msg().into(),
+        };
+        pass("predicate", msg::VERIFY_PREDICATE_OK.with("level", level))
     } else {
         fail(
             "predicate",
-            format!("signed and recorded differ at {}", listed(diffs)),
+            msg::VERIFY_PREDICATE_DIFF.with("diffs", listed(diffs)),
         )
     }
 }
 
-fn diff_values(path: &str, signed: &Value, recorded: &Value, out: &mut Vec<String>) {
+fn diff_values(path: &str, signed: &Value, recorded: &Value, out: &mut Vec<Message>) {
     match (signed, recorded) {
         (Value::Object(a), Value::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
@@ -231,38 +326,31 @@ fn diff_values(path: &str, signed: &Value, recorded: &Value, out: &mut Vec<Strin
                 );
             }
         }
-        (a, b) if a != b => out.push(format!(
-            "{path} (signed {}, recorded {})",
-            crate::text::truncate(&a.to_string(), 80),
-            crate::text::truncate(&b.to_string(), 80)
-        )),
+        (a, b) if a != b => out.push(
+            msg::VERIFY_VALUE_DIFF
+                .with("path", path)
+                .with("signed", crate::text::truncate(&a.to_string(), 80))
+                .with("recorded", crate::text::truncate(&b.to_string(), 80)),
+        ),
         _ => {}
     }
 }
 
 /// A lab's results must be signed with the key the lab file names.
 fn check_lab_key(r: &Results, checks: &[Check]) -> Check {
-    let signer = checks
-        .iter()
-        .find(|c| c.name == "signer")
-        .map(|c| c.detail.as_str());
-    match (&r.certification.lab, signer) {
+    match (&r.certification.lab, signer(checks)) {
         (Some(l), Some(k)) if l.lab.signing_key_id == k => pass(
             "lab key",
-            format!("signed with the key of {}", l.lab.accreditation),
+            msg::VERIFY_LAB_KEY_OK.with("lab", &l.lab.accreditation),
         ),
         (Some(l), Some(k)) => fail(
             "lab key",
-            format!(
-                "signed with {k}, but the lab file names {}",
-                l.lab.signing_key_id
-            ),
+            msg::VERIFY_LAB_KEY_OTHER
+                .with("key", k)
+                .with("named", &l.lab.signing_key_id),
         ),
-        (None, _) => pass(
-            "lab key",
-            "no lab recorded: a signed test result, not a certificate",
-        ),
-        (Some(_), None) => fail("lab key", "no verified signer"),
+        (None, _) => pass("lab key", msg::VERIFY_LAB_KEY_NO_LAB.msg()),
+        (Some(_), None) => fail("lab key", msg::VERIFY_LAB_KEY_NO_SIGNER.msg()),
     }
 }
 
@@ -280,26 +368,23 @@ fn check_suite_hash(r: &Results) -> Check {
     if got == r.suite.sha256 {
         pass(
             "suite hash",
-            format!(
-                "{} over the framework and {} files",
-                got,
-                r.suite.files.len()
-            ),
+            msg::VERIFY_SUITE_HASH_OK
+                .with("hash", got)
+                .with("files", r.suite.files.len()),
         )
     } else {
         fail(
             "suite hash",
-            format!(
-                "recorded {}, but the framework and file hashes recorded give {got}",
-                r.suite.sha256
-            ),
+            msg::VERIFY_SUITE_HASH_BAD
+                .with("recorded", &r.suite.sha256)
+                .with("got", got),
         )
     }
 }
 
 fn check_fixtures(r: &Results) -> Check {
     use base64::Engine;
-    let bad: Vec<String> = r
+    let bad: Vec<Message> = r
         .fixtures
         .iter()
         .filter(|f| {
@@ -307,12 +392,19 @@ fn check_fixtures(r: &Results) -> Check {
                 .decode(&f.data_b64)
                 .map_or(true, |d| sha256_hex(&d) != f.sha256)
         })
-        .map(|f| format!("fixture {} does not hash to {}", f.path, f.sha256))
+        .map(|f| {
+            msg::VERIFY_FIXTURE_BAD
+                .with("path", &f.path)
+                .with("sha256", &f.sha256)
+        })
         .collect();
     if bad.is_empty() {
         pass(
             "fixtures",
-            format!("{} fixture(s) match their hashes", r.fixtures.len()),
+            match r.fixtures.len() {
+                1 => msg::VERIFY_FIXTURES_OK_ONE.msg(),
+                n => msg::VERIFY_FIXTURES_OK.with("n", n),
+            },
         )
     } else {
         fail("fixtures", listed(bad))
@@ -322,62 +414,55 @@ fn check_fixtures(r: &Results) -> Check {
 fn check_identity(r: &Results) -> Check {
     let derived = r.derive_identity();
     if derived != r.certification.identity {
-        return fail(
-            "identity",
-            "the recorded identity comparison is not what the profile and the device's report give",
-        );
+        return fail("identity", msg::VERIFY_IDENTITY_REDERIVED.msg());
     }
-    let findings: Vec<String> = r
+    let findings: Vec<Message> = r
         .certification
         .identity_findings()
         .map(|f| {
-            format!(
-                "{}: declared `{}`, reported `{}`",
-                f.field,
-                f.declared.as_deref().unwrap_or(""),
-                f.reported.as_deref().unwrap_or("")
-            )
+            msg::VERIFY_IDENTITY_FINDING
+                .with("field", super::certify::field_name(&f.field))
+                .with("declared", f.declared.as_deref().unwrap_or(""))
+                .with("reported", f.reported.as_deref().unwrap_or(""))
         })
         .collect();
     match (&r.certification.certificate, findings.is_empty()) {
-        (_, true) => pass("identity", "declared and reported identity agree"),
+        (_, true) => pass("identity", msg::VERIFY_IDENTITY_OK.msg()),
         (Some(_), false) => fail(
             "identity",
-            format!(
-                "a certificate with identity mismatches: {}",
-                listed(findings)
-            ),
+            msg::VERIFY_IDENTITY_CERT_MISMATCH.with("findings", listed(findings)),
         ),
         (None, false) => pass(
             "identity",
-            format!(
-                "mismatches recorded (no certificate claimed): {}",
-                listed(findings)
-            ),
+            msg::VERIFY_IDENTITY_RECORDED.with("findings", listed(findings)),
         ),
     }
 }
 
 fn check_certificate(r: &Results) -> Check {
     let Some(cert) = &r.certification.certificate else {
-        return pass("certificate", "none claimed");
+        return pass("certificate", msg::VERIFY_CERT_NONE.msg());
     };
     match super::certify::issue(r) {
-        Ok(c) if &c == cert => pass("certificate", format!("{} issued {}", c.id, c.issued)),
+        Ok(c) if &c == cert => pass(
+            "certificate",
+            msg::VERIFY_CERT_OK
+                .with("id", &c.id)
+                .with("issued", &c.issued),
+        ),
         Ok(c) => fail(
             "certificate",
-            format!(
-                "recorded {} issued {}, the lab and session records give {} issued {}",
-                cert.id, cert.issued, c.id, c.issued
-            ),
+            msg::VERIFY_CERT_DIFF
+                .with("id", &cert.id)
+                .with("issued", &cert.issued)
+                .with("want_id", &c.id)
+                .with("want_issued", &c.issued),
         ),
         Err(why) => fail(
             "certificate",
-            format!(
-                "{} should not have been issued: {}",
-                cert.id,
-                why.iter().map(|m| m.en()).collect::<Vec<_>>().join("; ")
-            ),
+            msg::VERIFY_CERT_REFUSED
+                .with("id", &cert.id)
+                .with("why", listed(why)),
         ),
     }
 }
@@ -390,23 +475,24 @@ fn check_regrade(r: &Results) -> Check {
     match (diffs.is_empty(), &derived == r) {
         (true, true) => pass(
             "regrade",
-            format!(
-                "{} checks, {} trials, {} case verdicts and the grade re-derived as recorded",
-                r.cases
-                    .iter()
-                    .flat_map(|c| &c.trials)
-                    .flat_map(|t| &t.turns)
-                    .map(|t| t.checks.len())
-                    .sum::<usize>(),
-                r.summary.trials,
-                r.cases.len()
-            ),
+            msg::VERIFY_REGRADE_OK
+                .with(
+                    "checks",
+                    r.cases
+                        .iter()
+                        .flat_map(|c| &c.trials)
+                        .flat_map(|t| &t.turns)
+                        .map(|t| t.checks.len())
+                        .sum::<usize>(),
+                )
+                .with("trials", r.summary.trials)
+                .with("cases", r.cases.len()),
         ),
-        (true, false) => fail(
+        (true, false) => fail("regrade", msg::VERIFY_REGRADE_COUNTS.msg()),
+        (false, _) => fail(
             "regrade",
-            "re-derived scores or counts differ from the recorded ones",
+            msg::VERIFY_REGRADE_DIFF.with("diffs", listed_text(diffs)),
         ),
-        (false, _) => fail("regrade", listed(diffs)),
     }
 }
 
@@ -459,38 +545,47 @@ pub fn regrade_diffs(rec: &Results, der: &Results) -> Vec<String> {
 fn check_against_suite(r: &Results, dir: &Path) -> Vec<Check> {
     let suite = match crate::suite::load_suite(dir, None) {
         Ok(s) => s,
-        Err(e) => return vec![fail("suite", crate::error::chain(&e))],
+        Err(e) => {
+            return vec![fail(
+                "suite",
+                error(msg::VERIFY_SUITE_BAD, crate::error::chain(&e)),
+            )];
+        }
     };
     let mut out = Vec::new();
-    let mut diffs = Vec::new();
+    let mut diffs: Vec<Message> = Vec::new();
     if suite.framework_sha256 != r.framework.sha256 {
-        diffs.push(format!(
-            "framework.yaml is {}, the results recorded {}",
-            suite.framework_sha256, r.framework.sha256
-        ));
+        diffs.push(
+            msg::VERIFY_FRAMEWORK_FILE_DIFF
+                .with("got", &suite.framework_sha256)
+                .with("recorded", &r.framework.sha256),
+        );
     }
     for f in &r.suite.files {
         match suite.files.iter().find(|x| x.path == f.path) {
             Some(x) if x.sha256 == f.sha256 => {}
-            Some(x) => diffs.push(format!("{} is {}, recorded {}", f.path, x.sha256, f.sha256)),
-            None => diffs.push(format!("{} is not in the suite", f.path)),
+            Some(x) => diffs.push(
+                msg::VERIFY_SUITE_FILE_DIFF
+                    .with("path", &f.path)
+                    .with("got", &x.sha256)
+                    .with("recorded", &f.sha256),
+            ),
+            None => diffs.push(msg::VERIFY_SUITE_FILE_MISSING.with("path", &f.path)),
         }
     }
     out.push(if diffs.is_empty() {
         pass(
             "suite files",
-            format!(
-                "framework and {} files match {}",
-                r.suite.files.len(),
-                dir.display()
-            ),
+            msg::VERIFY_SUITE_FILES_OK
+                .with("files", r.suite.files.len())
+                .with("dir", dir.display().to_string()),
         )
     } else {
         fail("suite files", listed(diffs))
     });
-    let mut diffs = Vec::new();
+    let mut diffs: Vec<Message> = Vec::new();
     if suite.framework != r.framework.definition {
-        diffs.push("the framework recorded is not the suite's framework".to_string());
+        diffs.push(msg::VERIFY_FRAMEWORK_DEF_DIFF.msg());
     }
     for c in &r.cases {
         match suite.cases.iter().find(|x| x.case.id == c.id) {
@@ -499,17 +594,14 @@ fn check_against_suite(r: &Results, dir: &Path) -> Vec<Check> {
                     && x.case.level == c.level
                     && x.case.mandatory == c.mandatory
                     && x.case.element == c.element => {}
-            Some(_) => diffs.push(format!(
-                "case {}: its definition differs from the suite's",
-                c.id
-            )),
-            None => diffs.push(format!("case {} is not in the suite", c.id)),
+            Some(_) => diffs.push(msg::VERIFY_CASE_DEF_DIFF.with("case", &c.id)),
+            None => diffs.push(msg::VERIFY_CASE_MISSING.with("case", &c.id)),
         }
     }
     out.push(if diffs.is_empty() {
         pass(
             "case definitions",
-            format!("{} cases and the framework are the suite's", r.cases.len()),
+            msg::VERIFY_CASES_OK.with("cases", r.cases.len()),
         )
     } else {
         fail("case definitions", listed(diffs))

@@ -800,7 +800,18 @@ fn verify_code(store: &mut Store, code: &str, lang: Lang) -> Result<Verified> {
             return Ok(Verified {
                 ok: false,
                 cert: None,
-                lines: vec![(false, format!("{} {e}", lang.t("签名无效：", "signature:")))],
+                lines: vec![(
+                    false,
+                    format!(
+                        "{} {}",
+                        lang.t("签名无效：", "signature:"),
+                        e.render(match lang {
+                            Lang::Zh => crate::msg::Lang::Zh,
+                            Lang::En => crate::msg::Lang::En,
+                        })
+                        .unwrap_or_else(|| e.en())
+                    ),
+                )],
             });
         }
     };

@@ -1,5 +1,5 @@
 //! `ailevel verify RESULTS --sig ENVELOPE --trust KEY…`: every check printed, exit 7 when
-//! any fails.
+//! any fails, in the `--lang` language.
 
 use std::path::PathBuf;
 
@@ -7,8 +7,10 @@ use clap::Args;
 
 use super::Context;
 use super::shared::print;
+use super::values::Named;
 use crate::attest::{keys, verify};
 use crate::error::{ExitCode, Result};
+use crate::msg::{self, Lang};
 
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
@@ -24,6 +26,9 @@ pub struct VerifyArgs {
     /// ones the results recorded.
     #[arg(long)]
     pub suite: Option<PathBuf>,
+    /// Output language: zh-CN or en.
+    #[arg(long, default_value = "zh-CN", value_parser = Named::<Lang>::new(), hide_possible_values = true)]
+    pub lang: Lang,
 }
 
 impl VerifyArgs {
@@ -39,13 +44,14 @@ impl VerifyArgs {
             trusted: &trusted,
             suite: self.suite.as_deref(),
         });
-        let mut text = render_checks(&checks);
+        let mut text = render_checks(&checks, self.lang);
         let failed = checks.iter().filter(|c| !c.ok).count();
-        text.push_str(&if failed == 0 {
-            format!("verified: {}\n", self.results.display())
-        } else {
-            format!("NOT verified: {failed} check(s) failed\n")
-        });
+        let footer = match failed {
+            0 => msg::VERIFY_VERIFIED.with("path", self.results.display().to_string()),
+            1 => msg::VERIFY_NOT_VERIFIED_ONE.msg(),
+            n => msg::VERIFY_NOT_VERIFIED.with("failed", n),
+        };
+        text.push_str(&line(&footer, self.lang));
         print(ctx.stdout, text.as_bytes())?;
         Ok(if failed == 0 {
             ExitCode::Ok
@@ -55,18 +61,30 @@ impl VerifyArgs {
     }
 }
 
-/// One line per check, `ok  ` or `FAIL`, its name and what it found.
-pub(crate) fn render_checks(checks: &[verify::Check]) -> String {
+/// A message of the catalogue as one line in `lang`.
+pub(crate) fn line(m: &msg::Message, lang: Lang) -> String {
+    format!("{}\n", m.render(lang).unwrap_or_else(|| m.en()))
+}
+
+/// One line per check: `ok  ` or `FAIL` (通过, 失败), its name and what it found.
+pub(crate) fn render_checks(checks: &[verify::Check], lang: Lang) -> String {
     let mut text = String::new();
     for c in checks.iter().filter(|c| c.name != "signer") {
-        text.push_str(&format!(
-            "{} {:<17} {}\n",
-            if c.ok { "ok  " } else { "FAIL" },
-            c.name,
-            // Details quote the results file and the envelope, which anyone may have
-            // written: characters that reorder or hide text are shown, not obeyed.
-            crate::text::visible_controls(&c.detail)
-        ));
+        let status = if c.ok {
+            msg::VERIFY_OK
+        } else {
+            msg::VERIFY_FAIL
+        }
+        .msg();
+        let status = status.render(lang).unwrap_or_default();
+        // Details quote the results file and the envelope, which anyone may have
+        // written: characters that reorder or hide text are shown, not obeyed.
+        let detail = c.detail(lang);
+        let detail = crate::text::visible_controls(&detail);
+        text.push_str(&match lang {
+            Lang::En => format!("{status} {:<17} {detail}\n", c.label(lang)),
+            Lang::Zh => format!("{status}  {}：{detail}\n", c.label(lang)),
+        });
     }
     text
 }
@@ -79,14 +97,18 @@ mod tests {
     /// the override as a code point, so the line reads as it is stored.
     #[test]
     fn check_details_show_bidi_controls() {
-        let text = render_checks(&[verify::Check {
+        let check = verify::Check {
             name: "identity",
             ok: false,
-            detail: "lab \u{202E}fdp.exe\u{202C} differs".into(),
-        }]);
+            detail: msg::TEXT.with("text", "lab \u{202E}fdp.exe\u{202C} differs"),
+        };
         assert_eq!(
-            text,
+            render_checks(std::slice::from_ref(&check), Lang::En),
             "FAIL identity          lab [U+202E]fdp.exe[U+202C] differs\n"
+        );
+        assert_eq!(
+            render_checks(&[check], Lang::Zh),
+            "失败  产品身份：lab [U+202E]fdp.exe[U+202C] differs\n"
         );
     }
 }

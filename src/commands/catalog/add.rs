@@ -12,8 +12,10 @@ use crate::attest::{dsse, verify};
 use crate::catalog::{Extra, new_entry};
 use crate::commands::Context;
 use crate::commands::shared::print;
-use crate::commands::verify::render_checks;
+use crate::commands::values::Named;
+use crate::commands::verify::{line, render_checks};
 use crate::error::{Error, ExitCode, Result};
+use crate::msg::{self, Lang};
 
 #[derive(Debug, Clone, Args)]
 pub struct AddArgs {
@@ -35,6 +37,9 @@ pub struct AddArgs {
     /// Who adds it, kept in the history.
     #[arg(long)]
     pub by: Option<String>,
+    /// Language of the verification lines: zh-CN or en.
+    #[arg(long, default_value = "zh-CN", value_parser = Named::<Lang>::new(), hide_possible_values = true)]
+    pub lang: Lang,
 }
 
 impl AddArgs {
@@ -62,16 +67,12 @@ impl AddArgs {
             suite: None,
         });
         if checks.iter().any(|c| !c.ok) {
-            let mut text = render_checks(&checks);
-            text.push_str("NOT added: the certificate does not verify\n");
+            let mut text = render_checks(&checks, self.lang);
+            text.push_str(&line(&msg::VERIFY_NOT_ADDED.msg(), self.lang));
             print(ctx.stdout, text.as_bytes())?;
             return Ok(ExitCode::NotVerified);
         }
-        let signer = checks
-            .iter()
-            .find(|c| c.name == "signer")
-            .map(|c| c.detail.clone())
-            .unwrap_or_default();
+        let signer = verify::signer(&checks).unwrap_or_default();
         let results_text =
             crate::files::read_text(&self.results, crate::results::MAX_RESULTS_BYTES)?;
         let envelope = crate::files::read_text(&self.envelope, dsse::MAX_ENVELOPE_BYTES)?;

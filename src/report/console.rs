@@ -72,6 +72,7 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
                     ("reasons", &names::ladder_reasons(step, lang).join("; ")),
                 ],
             ),
+            (false, false) if step.reasons.len() == 1 => m::CON_NOT_HELD_ONE.fill(lang, &[level]),
             (false, false) => {
                 m::CON_NOT_HELD_COUNT.fill(lang, &[level, ("n", &step.reasons.len().to_string())])
             }

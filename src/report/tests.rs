@@ -943,3 +943,26 @@ fn junit_shows_bidi_controls_in_device_text() {
         assert!(xml.contains("[U+202E]gpj.exe[U+202C]"), "{xml}");
     }
 }
+
+#[test]
+fn console_counts_reasons_in_words_that_agree() {
+    let mut r = fixture::results();
+    let steps = &mut r.grade.ladder;
+    let last = steps.len() - 1;
+    assert!(last >= 1, "the fixture has a ladder");
+    for s in steps.iter_mut() {
+        s.held = false;
+    }
+    steps[last].reasons.truncate(1);
+    if steps[last].reasons.is_empty() {
+        steps[last].reasons = steps[0].reasons.clone();
+        steps[last].reasons.truncate(1);
+    }
+    let level = steps[last].level.clone();
+    let lines = console::summary(&r, std::path::Path::new("out"), Lang::En, &[]);
+    let want = format!("  {level} not held (1 reason, see the report)");
+    assert!(lines.contains(&want), "{lines:#?}");
+    let zh = console::summary(&r, std::path::Path::new("out"), Lang::Zh, &[]);
+    let want = format!("  {level} 未达到（1 条原因，见报告）");
+    assert!(zh.contains(&want), "{zh:#?}");
+}

@@ -387,6 +387,7 @@ pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String
             status,
             code,
             message,
+            ..
         } => m::ERR_HTTP.fill(
             lang,
             &[

@@ -623,7 +623,7 @@ async fn attempt_trial(
         else {
             return Ok(());
         };
-        let backoff = shared.calls.backoff(!seed, restarts);
+        let backoff = shared.calls.wait_after(&error, !seed, restarts);
         let in_time = deadline.is_none_or(|at| tokio::time::Instant::now() + backoff < at);
         // The budget is taken last: only a restart that happens spends it.
         if !restartable

@@ -15,6 +15,7 @@ mod pdf;
 mod probe;
 mod regrade;
 mod report;
+mod resume;
 mod run;
 mod shared;
 mod sign;

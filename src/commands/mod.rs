@@ -16,6 +16,7 @@ mod probe;
 mod rack;
 mod regrade;
 mod report;
+mod resume;
 mod run;
 mod shared;
 mod sign;

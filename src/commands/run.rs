@@ -42,8 +42,18 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     /// Write into an output directory that already holds a finished run (its results.json),
     /// replacing that run's files; without it such a directory is refused.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub force: bool,
+    /// Continue the interrupted run in DIR (its trials.jsonl) instead of starting one: the
+    /// trials it recorded are kept, the others run. Give the same options as the first
+    /// time; a differing input hash or setting is refused, naming it.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub resume: Option<PathBuf>,
+    /// On SIGINT or SIGTERM no further trial starts; those under way get this many
+    /// milliseconds to finish (then they are cancelled and rerun on resume), and results
+    /// and reports marked interrupted are written (exit 5).
+    #[arg(long, default_value_t = 5_000, value_name = "MS")]
+    pub grace_ms: u64,
     /// Trials per case, overriding the cases and the framework.
     #[arg(long)]
     pub trials: Option<u32>,
@@ -210,12 +220,18 @@ impl RunArgs {
             Some(path) => Some(Arc::new(crate::suite::load_variants(path, &suite)?)),
             None => None,
         };
-        let out = match &self.out {
-            Some(out) => out.clone(),
-            None if self.force => default_out_dir(&self.device),
-            None => fresh_out_dir(&default_out_dir(&self.device)),
+        let out = match (&self.resume, &self.out) {
+            (Some(dir), _) | (None, Some(dir)) => dir.clone(),
+            (None, None) if self.force => default_out_dir(&self.device),
+            (None, None) => fresh_out_dir(&default_out_dir(&self.device)),
         };
-        refuse_finished_run(&out, self.force)?;
+        let resumed = match &self.resume {
+            Some(dir) => super::resume::prepare(dir)?.journal,
+            None => {
+                refuse_finished_run(&out, self.force)?;
+                None
+            }
+        };
         std::fs::create_dir_all(&out).map_err(|source| Error::Write {
             path: out.clone(),
             source,
@@ -227,10 +243,11 @@ impl RunArgs {
             )),
             None => None,
         };
-        let secret = match &self.secret {
-            Some(hex) => crate::run::blind::Secret::from_hex(hex)
+        let secret = match (&resumed, &self.secret) {
+            (Some((header, _)), given) => super::resume::secret(&out, header, given.as_deref())?,
+            (None, Some(hex)) => crate::run::blind::Secret::from_hex(hex)
                 .map_err(|e| Error::Usage(format!("--secret: {e}")))?,
-            None => crate::run::blind::Secret::random().map_err(Error::Internal)?,
+            (None, None) => crate::run::blind::Secret::random().map_err(Error::Internal)?,
         };
         let opts = RunOptions {
             secret,
@@ -257,9 +274,30 @@ impl RunArgs {
             self.judge_source()?,
         );
         let journal_path = out.join("trials.jsonl");
-        let target = Target::Fresh {
-            secret: (!header.secret.pinned).then(|| opts.secret.to_hex()),
-            header: Box::new(header),
+        let pinned = header.secret.pinned;
+        let (target, prior, started_at) = match resumed {
+            Some((was, read)) => {
+                let diffs = was.differences(&header);
+                if !diffs.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--resume {}: this run is not the one its journal records, so it cannot \
+                         continue it:\n  {}",
+                        out.display(),
+                        diffs.join("\n  ")
+                    )));
+                }
+                let target = Target::Append {
+                    valid_len: read.valid_len,
+                };
+                (target, read.trials, Some(was.started_at))
+            }
+            None => {
+                let target = Target::Fresh {
+                    secret: (!pinned).then(|| opts.secret.to_hex()),
+                    header: Box::new(header),
+                };
+                (target, Vec::new(), None)
+            }
         };
         let journal = Journal::create(&journal_path, target).map_err(|source| Error::Write {
             path: journal_path,
@@ -270,15 +308,28 @@ impl RunArgs {
             path: self.device.display().to_string(),
             sha256: profile_sha,
         };
-        let results = ctx.runtime.get()?.block_on(crate::run::run(
+        let cont = crate::run::Continue {
+            prior,
+            signals: true,
+            grace: Duration::from_millis(self.grace_ms),
+        };
+        let mut results = ctx.runtime.get()?.block_on(crate::run::run_with(
             &suite,
             &profile,
             meta,
             adapter,
             opts,
             Some(journal),
+            cont,
         ))?;
-        let mut results = results;
+        if let Some(at) = started_at {
+            results.run.started_at = at;
+        }
+        let interrupted = results.run.interrupted.is_some();
+        if interrupted && !pinned {
+            // The run goes on later with this secret: it stays in DIR/secret, not in results.
+            results.run.secret = None;
+        }
         if selection.is_some() {
             results.run.selection = selection;
             crate::grade::derive(&suite.framework, &mut results);
@@ -307,8 +358,10 @@ impl RunArgs {
             &out.join("results.json"),
             results.to_canonical_json().as_bytes(),
         )?;
-        // results.json now records the secret; the copy kept for a resume is not needed.
-        let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
+        if !interrupted {
+            // results.json now records the secret; the copy kept for a resume is not needed.
+            let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
+        }
         write_outputs(&results, &out, self.lang, &self.format)?;
         append_step_summary(&results, self.lang);
         let gate = self.gate_lines(&results, &suite.framework);
@@ -552,6 +605,9 @@ pub(super) fn default_out_dir(device: &Path) -> PathBuf {
 fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
     if results.run.aborted {
         return ExitCode::Device;
+    }
+    if results.run.interrupted.is_some() {
+        return ExitCode::Incomplete;
     }
     match required {
         Some(req)

@@ -194,6 +194,7 @@ catalogue! {
     ANY_OF_FAILED "没有一种做法满足：{reasons}" "none of the ways was taken: {reasons}";
     REASONS_JOINED "{first}；以及{rest}" "{first}; {rest}";
     ECHO_ONLY "回复 {reply} 只是复述了输入，“{word}”来自复述" "reply {reply} only repeats the input; “{word}” is in the repeated part";
+    DEGENERATE "回复 {reply} 主要是“{piece}”的反复重复，不是回答" "reply {reply} is mostly “{piece}” over and over, not an answer";
     NOT_CONTAINS_HIT "回复 {reply} 包含“{word}”" "reply {reply} contains “{word}”";
     NOT_CONTAINS_NONE "回复不含 {words} 中的任何一项" "reply contains none of {words}";
     MATCHES "回复匹配 /{pattern}/" "reply matches /{pattern}/";

@@ -425,7 +425,11 @@ fn run_measured(turn: Vec<u8>) -> (u64, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     tiny_suite(dir.path());
     let profile = atp_profile(dir.path(), &url);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ailevel"))
+    // AILEVEL_MEASURE_BIN measures another build (e.g. target/release/ailevel) the same way.
+    let bin = std::env::var_os("AILEVEL_MEASURE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("ailevel"));
+    let mut child = std::process::Command::new(bin)
         .current_dir(root())
         .args(["run", "--quiet", "--trials", "4", "--suite"])
         .arg(dir.path())

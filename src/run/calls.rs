@@ -7,7 +7,13 @@
 //! itself, so it is repeated in place after any transport or protocol error; a turn may
 //! have acted, so a failed turn is never sent again and the trial restarts instead (the
 //! caller's business).
+//!
+//! Safe calls are also *hedged* (as in Dean and Barroso, "The Tail at Scale"): one that has
+//! not answered well past the answers seen so far is sent again while the first try keeps
+//! waiting, and whichever answers first is taken. A hung request then costs a few times a
+//! normal answer, not the whole time limit.
 
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -27,6 +33,9 @@ const DEAD_AFTER_FAILED_CALLS: u32 = 24;
 const LATENCY_FACTOR: u32 = 4;
 /// The adaptive time limit never goes below this (nor above `--turn-timeout-ms`).
 const MIN_ADAPTIVE_LIMIT: Duration = Duration::from_millis(250);
+/// A safe call is asked again after at least this long without an answer (and after
+/// [`LATENCY_FACTOR`] times the 99th percentile of answers seen), doubled per attempt.
+const MIN_HEDGE_DELAY: Duration = Duration::from_millis(25);
 /// How often a pending call's limit is looked at again as other calls teach it.
 const RECHECK: Duration = Duration::from_millis(200);
 
@@ -205,9 +214,22 @@ impl Calls {
         }
     }
 
+    /// When a safe call tried for the `attempt`-th time is asked again if still unanswered:
+    /// four times the 99th percentile of answers seen, at least 25 ms, doubled per attempt;
+    /// `None` before the first answer, or when that is no sooner than the call's limit.
+    pub fn hedge_delay(&self, attempt: u32) -> Option<Duration> {
+        let p99 = self.seen[Kind::Bookkeeping as usize].p99()?;
+        let delay = Duration::from_micros(p99)
+            .saturating_mul(LATENCY_FACTOR)
+            .max(MIN_HEDGE_DELAY)
+            .saturating_mul(1u32 << attempt.min(16));
+        (delay < self.limit(Kind::Bookkeeping, attempt)).then_some(delay)
+    }
+
     /// A safe call, repeated in place after any transport or protocol error while the
-    /// budgets last; each failed try goes into `log`. `key` seeds the jitter. Never for
-    /// turns.
+    /// budgets last, and hedged (asked again, the first try still awaited) when it is slow
+    /// to answer; each failed or overtaken try goes into `log`. `key` seeds the jitter.
+    /// Never for turns.
     pub async fn retrying<T, F, Fut>(
         &self,
         key: u64,
@@ -220,9 +242,44 @@ impl Calls {
         Fut: std::future::Future<Output = Result<T, DeviceError>>,
     {
         let mut attempt = 0;
+        let mut straggler: Option<Straggler<Fut>> = None;
         loop {
             let t0 = Instant::now();
-            match self.timed(Kind::Bookkeeping, attempt, f()).await {
+            let mut fresh = Box::pin(f());
+            let mut may_hedge = true;
+            let answer = loop {
+                match self
+                    .race(&mut fresh, t0, attempt, &mut straggler, may_hedge)
+                    .await
+                {
+                    Raced::Answer(r) => break Some(r),
+                    Raced::Hedge(after) => {
+                        if self.take(attempt).is_err() {
+                            may_hedge = false;
+                            continue;
+                        }
+                        log.push(Attempt {
+                            call: call.to_string(),
+                            restarted: false,
+                            turns: Vec::new(),
+                            error: DeviceError::Timeout {
+                                ms: after.as_millis() as u64,
+                            },
+                            duration_ms: round_ms(t0.elapsed()),
+                        });
+                        straggler = Some(Straggler {
+                            fut: fresh,
+                            t0,
+                            deadline: t0 + self.limit(Kind::Bookkeeping, attempt),
+                        });
+                        attempt += 1;
+                        break None;
+                    }
+                }
+            };
+            // Hedged: ask again at once, the overtaken try still racing.
+            let Some(answer) = answer else { continue };
+            match answer {
                 Err(e) if e.is_disturbance() && self.take(attempt).is_ok() => {
                     log.push(Attempt {
                         call: call.to_string(),
@@ -238,6 +295,96 @@ impl Calls {
             }
         }
     }
+
+    /// Waits for the first of: the fresh try's answer, an earlier overtaken try's good answer
+    /// (a failed one is dropped: it was logged when overtaken), the fresh try's hedge delay
+    /// (when `may_hedge` and no try is straggling yet), or its time limit.
+    async fn race<T, Fut>(
+        &self,
+        fresh: &mut Pin<Box<Fut>>,
+        t0: Instant,
+        attempt: u32,
+        straggler: &mut Option<Straggler<Fut>>,
+        may_hedge: bool,
+    ) -> Raced<T>
+    where
+        Fut: std::future::Future<Output = Result<T, DeviceError>>,
+    {
+        let kind = Kind::Bookkeeping;
+        loop {
+            let limit = self.limit(kind, attempt);
+            let hedge = if may_hedge && straggler.is_none() {
+                self.hedge_delay(attempt)
+            } else {
+                None
+            };
+            let mut wake = (t0 + limit).min(Instant::now() + RECHECK);
+            if let Some(h) = hedge {
+                wake = wake.min(t0 + h);
+            }
+            enum Woke<T> {
+                Fresh(Result<T, DeviceError>),
+                Straggler(Option<Result<T, DeviceError>>),
+                Tick,
+            }
+            let woke = {
+                let straggling = async {
+                    match straggler.as_mut() {
+                        Some(s) => tokio::time::timeout_at(s.deadline.into(), s.fut.as_mut())
+                            .await
+                            .ok(),
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    biased;
+                    r = fresh.as_mut() => Woke::Fresh(r),
+                    r = straggling => Woke::Straggler(r),
+                    () = tokio::time::sleep_until(wake.into()) => Woke::Tick,
+                }
+            };
+            match woke {
+                Woke::Fresh(r) => {
+                    self.answered(kind, t0.elapsed(), r.is_ok());
+                    *straggler = None;
+                    return Raced::Answer(r);
+                }
+                Woke::Straggler(Some(Ok(v))) => {
+                    if let Some(s) = straggler.take() {
+                        self.answered(kind, s.t0.elapsed(), true);
+                    }
+                    return Raced::Answer(Ok(v));
+                }
+                Woke::Straggler(_) => *straggler = None,
+                Woke::Tick => {
+                    let waited = t0.elapsed();
+                    if waited >= self.limit(kind, attempt) {
+                        self.failing.fetch_add(1, Ordering::SeqCst);
+                        *straggler = None;
+                        return Raced::Answer(Err(DeviceError::Timeout {
+                            ms: self.limit(kind, attempt).as_millis() as u64,
+                        }));
+                    }
+                    if let Some(h) = hedge.filter(|h| waited >= *h) {
+                        return Raced::Hedge(h);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A safe call overtaken by a hedge, still awaited until its own limit.
+struct Straggler<Fut> {
+    fut: Pin<Box<Fut>>,
+    t0: Instant,
+    deadline: Instant,
+}
+
+enum Raced<T> {
+    Answer(Result<T, DeviceError>),
+    /// The fresh try passed its hedge delay without an answer.
+    Hedge(Duration),
 }
 
 pub(super) fn round_ms(d: Duration) -> f64 {
@@ -319,5 +466,90 @@ mod tests {
         }
         c.answered(Kind::Bookkeeping, Duration::from_secs(5), true);
         assert_eq!(c.limit(Kind::Bookkeeping, 0), MIN_ADAPTIVE_LIMIT);
+    }
+
+    type Try = Pin<Box<dyn std::future::Future<Output = Result<u32, DeviceError>>>>;
+
+    /// A safe call whose tries answer after the given delays (`None`: never), counting tries.
+    fn device(delays: Vec<Option<u64>>) -> (std::sync::Arc<AtomicU32>, impl FnMut() -> Try) {
+        let tries = std::sync::Arc::new(AtomicU32::new(0));
+        let counted = tries.clone();
+        let f = move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            let delay = delays.get(n as usize).copied().flatten();
+            Box::pin(async move {
+                match delay {
+                    Some(ms) => {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                        Ok(n)
+                    }
+                    None => std::future::pending().await,
+                }
+            }) as Try
+        };
+        (tries, f)
+    }
+
+    fn quick_answers_seen() -> Calls {
+        let c = calls(12, None);
+        for _ in 0..50 {
+            c.answered(Kind::Bookkeeping, Duration::from_millis(2), true);
+        }
+        c
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hung_safe_call_is_asked_again_long_before_its_limit() {
+        let c = quick_answers_seen();
+        assert_eq!(c.hedge_delay(0), Some(MIN_HEDGE_DELAY));
+        let (tries, f) = device(vec![None, Some(3)]);
+        let mut log = Vec::new();
+        let t0 = tokio::time::Instant::now();
+        let got = c.retrying(1, "reset", &mut log, f).await;
+        assert_eq!(got.unwrap(), 1, "the second try's answer");
+        assert_eq!(tries.load(Ordering::SeqCst), 2);
+        // Virtual time: the hedge went out at 25 ms, not at the 250 ms limit.
+        let took = t0.elapsed();
+        assert!(
+            took >= MIN_HEDGE_DELAY + Duration::from_millis(3) && took < MIN_ADAPTIVE_LIMIT / 4,
+            "{took:?}"
+        );
+        assert_eq!(log.len(), 1, "the overtaken try is on record");
+        assert_eq!(log[0].error, DeviceError::Timeout { ms: 25 });
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_overtaken_try_that_answers_first_still_wins() {
+        let c = quick_answers_seen();
+        let (tries, f) = device(vec![Some(40), Some(1000)]);
+        let mut log = Vec::new();
+        let t0 = tokio::time::Instant::now();
+        let got = c.retrying(1, "open_session", &mut log, f).await;
+        assert_eq!(got.unwrap(), 0, "the first try's answer");
+        assert_eq!(tries.load(Ordering::SeqCst), 2);
+        let took = t0.elapsed();
+        assert!(
+            took >= Duration::from_millis(40) && took < Duration::from_millis(45),
+            "{took:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn nothing_is_hedged_before_the_first_answer_or_past_the_budget() {
+        let c = calls(12, None);
+        assert_eq!(c.hedge_delay(0), None);
+        let (tries, f) = device(vec![Some(5_000)]);
+        let got = c.retrying(1, "info", &mut Vec::new(), f).await;
+        assert_eq!(got.unwrap(), 0);
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+        // No retry left: the one try waits out its own limit.
+        let c = quick_answers_seen();
+        let c = Calls { per_trial: 0, ..c };
+        let (tries, f) = device(vec![None]);
+        let mut log = Vec::new();
+        let got = c.retrying(1, "close", &mut log, f).await;
+        assert_eq!(got.unwrap_err(), DeviceError::Timeout { ms: 250 });
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+        assert!(log.is_empty());
     }
 }

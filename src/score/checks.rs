@@ -86,6 +86,7 @@ impl Evaluator {
                 let folded = text::fold(reply);
                 let hit = want.items().iter().find(|w| contains_entity(&folded, w));
                 match hit {
+                    Some(_) if degenerate(&folded).is_some() => degenerate_reply(reply, &folded),
                     Some(w) if only_echo(&folded, t.input, t.earlier) => (
                         false,
                         msg::ECHO_ONLY.with("reply", quote(reply)).with("word", w),
@@ -121,7 +122,10 @@ impl Evaluator {
             Check::Matches(pattern) => match self.regexes.get(pattern) {
                 Some(re) => {
                     let spaced = text::fold_spaced(reply);
-                    if re.is_match(&spaced) && only_echo(&text::fold(reply), t.input, t.earlier) {
+                    let folded = text::fold(reply);
+                    if re.is_match(&spaced) && degenerate(&folded).is_some() {
+                        degenerate_reply(reply, &folded)
+                    } else if re.is_match(&spaced) && only_echo(&folded, t.input, t.earlier) {
                         (
                             false,
                             msg::ECHO_ONLY
@@ -429,8 +433,20 @@ fn only_echo(
     input: Option<&Input>,
     earlier: &[crate::results::TurnRecord],
 ) -> bool {
+    let spans = echo_spans(input, earlier);
+    let copied = spans.iter().any(|s| folded_reply.contains(s.as_str()));
+    copied
+        && !without_copies(folded_reply, &spans)
+            .chars()
+            .any(char::is_alphanumeric)
+}
+
+/// What a reply may not pass off as its own words (folded, longest first, each long enough to
+/// tell): the turn's input text, its injected event (line and data), and the earlier turns'
+/// inputs. No input (e.g. a regrade of an old file): nothing.
+fn echo_spans(input: Option<&Input>, earlier: &[crate::results::TurnRecord]) -> Vec<String> {
     let Some(input) = input else {
-        return false;
+        return Vec::new();
     };
     let mut spans: Vec<String> = Vec::new();
     if let Some(t) = &input.text {
@@ -447,14 +463,59 @@ fn only_echo(
         spans.push(text::fold(&format!("[event: {}] {data}", ev.kind)));
         spans.push(text::fold(&data));
     }
+    spans.retain(|s| s.chars().count() >= ECHO_MIN_CHARS);
     spans.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut out = folded_reply.to_string();
-    let mut copied = false;
-    for s in spans.iter().filter(|s| s.chars().count() >= ECHO_MIN_CHARS) {
-        copied |= out.contains(s.as_str());
-        out = out.replace(s.as_str(), " ");
+    spans
+}
+
+/// The reply with its verbatim copies of `spans` blanked out.
+fn without_copies(folded_reply: &str, spans: &[String]) -> String {
+    spans.iter().fold(folded_reply.to_string(), |out, s| {
+        out.replace(s.as_str(), " ")
+    })
+}
+
+/// The longest the loop search looks at: a reply longer than this is judged by its start.
+const LOOP_SCAN_CHARS: usize = 2000;
+
+/// A reply that is mostly one piece said over and over ("记住记住记住记住", a sentence repeated
+/// until the token limit) is the looping output of a broken or tiny model, not an answer,
+/// whatever words it contains: returns the repeated piece when back-to-back repeats cover at
+/// least half of the (folded) reply. Short pieces must repeat 4 times, longer ones 3.
+fn degenerate(folded: &str) -> Option<String> {
+    let chars: Vec<char> = folded.chars().take(LOOP_SCAN_CHARS).collect();
+    let n = chars.len();
+    if n < ECHO_MIN_CHARS {
+        return None;
     }
-    copied && !out.chars().any(char::is_alphanumeric)
+    for unit in 1..=(n / 3).min(40) {
+        let min_repeats = if unit <= 4 { 4 } else { 3 };
+        let mut start = 0;
+        while start + unit * min_repeats <= n {
+            let mut repeats = 1;
+            while start + unit * (repeats + 1) <= n
+                && chars[start + unit * repeats..start + unit * (repeats + 1)]
+                    == chars[start..start + unit]
+            {
+                repeats += 1;
+            }
+            if repeats >= min_repeats && unit * repeats * 2 >= n {
+                return Some(chars[start..start + unit].iter().collect());
+            }
+            start += if repeats > 1 { unit * (repeats - 1) } else { 1 };
+        }
+    }
+    None
+}
+
+fn degenerate_reply(reply: &str, folded: &str) -> (bool, Message) {
+    let piece = degenerate(folded).unwrap_or_default();
+    (
+        false,
+        msg::DEGENERATE
+            .with("reply", quote(reply))
+            .with("piece", piece),
+    )
 }
 
 /// The forms an entity is written in across zh and en, folded: a known city or contact by
@@ -838,6 +899,84 @@ mod tests {
             },
         );
         (o.passed, o.reason)
+    }
+
+    #[test]
+    fn a_reply_looping_on_one_piece_passes_no_text_check() {
+        let asked = Input {
+            text: Some("帮我记一下，储物柜是37号".into()),
+            ..Input::default()
+        };
+        let ack = words(&["记住", "记下"]);
+        for looping in [
+            "记住记住记住记住记住记住",
+            "好的记住了。好的记住了。好的记住了。好的记住了。",
+            "我记住了，储物柜是37号。我记住了，储物柜是37号。我记住了，储物柜是37号。",
+        ] {
+            let (ok, why) = said_to(&ack, looping, &asked);
+            assert!(!ok && why.contains("over and over"), "{looping}: {why}");
+        }
+        let shape = Check::Matches("^[^|#*\\n]{10,160}$".into());
+        let (ok, why) = said_to(&shape, "哈哈。哈哈。哈哈。哈哈。哈哈。哈哈。", &asked);
+        assert!(!ok && why.contains("over and over"), "{why}");
+        // Repeats that are only part of an honest reply are words like any other.
+        for honest in [
+            "好的，我记住了：储物柜是37号。",
+            "哈哈哈哈，好的，记住了，37号柜子。",
+            "记下了，1111号柜。",
+            "好的好的，已经记下了，是37号储物柜，回头问我就行。",
+        ] {
+            let (ok, why) = said_to(&ack, honest, &asked);
+            assert!(ok, "{honest}: {why}");
+        }
+    }
+
+    #[test]
+    fn the_shipped_joke_case_wants_a_joke_not_just_a_line() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("suites");
+        let suite = crate::suite::load::load_suite(&root, None).unwrap();
+        let case = suite
+            .cases
+            .iter()
+            .find(|c| c.case.id == "speaker.chat.joke-spoken")
+            .unwrap();
+        let checks = &case.case.turns[0].expect;
+        let asked = Input {
+            text: Some("来个笑话".into()),
+            ..Input::default()
+        };
+        let passes = |reply: &str| {
+            let t = turn(reply, vec![]);
+            let view = TurnView {
+                response: &t,
+                state: None,
+                latency_ms: 0.0,
+                judgements: &[],
+                next: None,
+                input: Some(&asked),
+                earlier: &[],
+            };
+            Evaluator::new(checks)
+                .evaluate_all(checks, &view)
+                .iter()
+                .all(|o| o.passed)
+        };
+        for joke in [
+            "为什么电脑从来不感冒？因为它有很多杀毒软件。",
+            "小明问爸爸：我是不是傻孩子？爸爸说：傻孩子，怎么会呢。",
+            "Why did the scarecrow win an award? He was outstanding in his field.",
+        ] {
+            assert!(passes(joke), "{joke}");
+        }
+        for not_a_joke in [
+            "抱歉，我不会讲笑话，换个话题吧。",
+            "你想听什么类型的笑话呢？",
+            "这是一个非常好笑的笑话",
+            "Sorry, I can't tell jokes right now.",
+            "笑话笑话笑话笑话笑话笑话",
+        ] {
+            assert!(!passes(not_a_joke), "{not_a_joke}");
+        }
     }
 
     fn words(w: &[&str]) -> Check {

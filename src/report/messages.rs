@@ -321,6 +321,7 @@ catalogue! {
     CON_NOT_HELD "  {level} 未达到：{reasons}" "  {level} not held: {reasons}";
     CON_STEP_INCOMPLETE "  {level} 未完成：{reasons}" "  {level} incomplete: {reasons}";
     CON_NOT_HELD_COUNT "  {level} 未达到（{n} 条原因，见报告）" "  {level} not held ({n} reasons, see the report)";
+    CON_NOT_HELD_ONE "  {level} 未达到（1 条原因，见报告）" "  {level} not held (1 reason, see the report)";
     CON_INCOMPLETE "  {level} 未完成（仅因结论不确定的用例），请重新运行：{cases}" "  {level} incomplete (only inconclusive cases hold it back); rerun: {cases}";
     CON_BLOCKING "  阻碍达到下一等级的用例：" "  blocking the next level:";
     CON_COUNTS
@@ -331,6 +332,7 @@ catalogue! {
     CON_CERT_ISSUED "  证书 {id} 已签发，签发日期 {issued}" "  certificate {id} issued {issued}";
     CON_RESULTS "  结果：{path}" "  results: {path}";
     CON_REPORT "  报告：{path}" "  report:  {path}";
+    CON_BASELINE "  与基线 {path} 比较：" "  baseline {path}:";
     CON_TRIAL_ERROR "第 {trial} 次试验：{error}" "trial #{trial}: {error}";
     CON_TRIAL_CHECK "第 {trial} 次试验第 {turn} 轮：{reason}" "trial #{trial} turn {turn}: {reason}";
     DEVICE "设备" "Device";

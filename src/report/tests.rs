@@ -943,3 +943,17 @@ fn junit_shows_bidi_controls_in_device_text() {
         assert!(xml.contains("[U+202E]gpj.exe[U+202C]"), "{xml}");
     }
 }
+
+/// A level above the first one missed, with one reason, says "1 reason", not "1 reasons".
+#[test]
+fn the_console_counts_one_reason_in_the_singular() {
+    let r = fixture::results();
+    let line = |lang| {
+        console::summary(&r, std::path::Path::new("out"), lang, &[])
+            .into_iter()
+            .find(|l| l.starts_with("  L4 "))
+            .expect("an L4 line")
+    };
+    assert_eq!(line(Lang::En), "  L4 not held (1 reason, see the report)");
+    assert_eq!(line(Lang::Zh), "  L4 未达到（1 条原因，见报告）");
+}

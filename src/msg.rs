@@ -423,6 +423,29 @@ catalogue! {
         "重新判定得出的得分或计数与记录不一致"
         "re-derived scores or counts differ from the recorded ones";
     VERIFY_REGRADE_DIFF "重新判定与记录不一致：{diffs}" "{diffs}";
+    // Stored conclusions against those re-derived (grade::conclusion_diffs, verify).
+    DIFF_CASE_COUNT "存储了 {stored} 个用例，重新判定得出 {derived} 个" "{stored} cases stored, {derived} re-derived";
+    DIFF_VERDICT "用例 {case}：存储的结论为 {stored}，重新判定为 {derived}" "case {case}: verdict stored {stored}, re-derived {derived}";
+    DIFF_OUTCOME
+        "用例 {case} 第 {trial} 次试验：存储的结果为 {stored}，重新判定为 {derived}"
+        "case {case} trial #{trial}: outcome stored {stored}, re-derived {derived}";
+    DIFF_LEVEL "等级：存储为 {stored}，重新判定为 {derived}" "grade: level stored {stored}, re-derived {derived}";
+    DIFF_LADDER_LEN "等级：阶梯的级数不同" "grade: the ladder has a different number of levels";
+    DIFF_LADDER_HELD "等级：{level} 存储为{stored}，重新判定为{derived}" "grade: {level} stored {stored}, re-derived {derived}";
+    DIFF_HELD "达到" "held";
+    DIFF_NOT_HELD "未达到" "not held";
+    DIFF_MEETS_DECLARED
+        "等级：是否达到申报等级，存储的与重新判定的不一致"
+        "grade: meets the declared level stored and re-derived differ";
+    DIFF_TRIAL_COUNTS
+        "用例 {case}：试验计数（通过/未通过/出错）存储为 {stored}，重新判定为 {derived}"
+        "case {case}: trial counts stored {stored}, re-derived {derived}";
+    DIFF_CHECK
+        "用例 {case} 第 {trial} 次试验第 {turn} 轮第 {check} 项检查：存储为 {stored}（{stored_reason}），重新判定为 {derived}（{derived_reason}）"
+        "case {case} trial #{trial} turn {turn} check {check}: stored {stored} ({stored_reason}), re-derived {derived} ({derived_reason})";
+    DIFF_GRADE_FLAGS "等级：暂行标记或阻碍用例不一致" "grade: provisional or blocking cases differ";
+    DIFF_SUMMARY "汇总：结论计数不一致" "summary: verdict counts differ";
+    DIFF_SCORES "得分：要素得分不一致" "scores: element scores differ";
     VERIFY_SUITE_BAD "无法加载题库：{error}" "{error}";
     VERIFY_SUITE_FILES_OK "评级框架和 {files} 个文件与 {dir} 一致" "framework and {files} files match {dir}";
     VERIFY_FRAMEWORK_FILE_DIFF

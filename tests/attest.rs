@@ -350,6 +350,19 @@ fn verify_prints_its_checks_in_chinese_by_default_and_in_english_on_request() {
     );
     assert_eq!(en.lines().last(), Some("NOT verified: 1 check failed"));
 
+    // An edited grade: the re-derivation names it in the reader's language.
+    let mut v: Value = serde_json::from_str(&s.original).unwrap();
+    v["grade"]["level"] = "L4".into();
+    let edited = s.lab.path("edited-grade.json");
+    std::fs::write(&edited, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
+    let (code, zh) = run(&edited, &key, &[]);
+    assert_eq!(code, 7, "{zh}");
+    assert!(
+        zh.lines().any(|l| l
+            .starts_with("失败  重新判定：重新判定与记录不一致：等级：存储为 L4，重新判定为 L3")),
+        "{zh}"
+    );
+
     // Another lab's key: the signature, and so the digest, cannot be checked.
     let other = Lab::new();
     let (code, zh) = run(&s.results, &other.path("lab.pub"), &[]);

@@ -181,6 +181,39 @@ fn a_missed_required_level_says_why_in_the_consoles_language() {
     assert!(stdout.contains("L3 未达到，原因："), "{stdout}");
 }
 
+/// An explicit `--lang` decides the console's language too, whatever the locale says.
+#[test]
+fn run_prints_in_the_language_lang_names_over_the_locale() {
+    let (_dir, out) = run(
+        "devices/sim/phone-l2.toml",
+        &["--require-level", "L3", "--trials", "1", "--lang", "zh-CN"],
+        &[("LANG", "C"), ("LC_ALL", "")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("--require-level L3：评定等级为 L2，低于要求等级"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n  L2 达到\n"), "{stdout}");
+    assert!(stdout.contains("\n  结果："), "{stdout}");
+    assert!(!stdout.contains("results:"), "{stdout}");
+
+    let (_dir, out) = run(
+        "devices/sim/phone-l2.toml",
+        &["--require-level", "L3", "--trials", "1", "--lang", "en"],
+        &[("LC_ALL", "zh_CN.UTF-8")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("--require-level L3: graded L2, below the required level"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n  L2 held\n"), "{stdout}");
+    assert!(!stdout.contains("结果："), "{stdout}");
+}
+
 #[test]
 fn require_declared_fails_a_device_below_its_declaration_and_needs_one() {
     let tmp = tempfile::tempdir().unwrap();

@@ -117,16 +117,6 @@ fn listed(mut items: Vec<Message>) -> Message {
     joined
 }
 
-/// Differences named in English by code shared with `report` and `regrade`, listed.
-fn listed_text(diffs: Vec<String>) -> Message {
-    listed(
-        diffs
-            .into_iter()
-            .map(|d| msg::TEXT.with("text", d))
-            .collect(),
-    )
-}
-
 /// What to verify.
 pub struct Inputs<'a> {
     pub results: &'a Path,
@@ -491,7 +481,7 @@ fn check_regrade(r: &Results) -> Check {
         (true, false) => fail("regrade", msg::VERIFY_REGRADE_COUNTS.msg()),
         (false, _) => fail(
             "regrade",
-            msg::VERIFY_REGRADE_DIFF.with("diffs", listed_text(diffs)),
+            msg::VERIFY_REGRADE_DIFF.with("diffs", listed(diffs)),
         ),
     }
 }
@@ -499,30 +489,36 @@ fn check_regrade(r: &Results) -> Check {
 /// Named differences between recorded and re-derived results: the conclusions `report`
 /// also refuses on, then what a signature must also cover (trial counts, each check's
 /// result and reason, scores and summary).
-pub fn regrade_diffs(rec: &Results, der: &Results) -> Vec<String> {
+pub fn regrade_diffs(rec: &Results, der: &Results) -> Vec<Message> {
     let mut out = crate::grade::conclusion_diffs(rec, der);
+    let word = |passed: bool| if passed { "pass" } else { "fail" };
     for (a, b) in rec.cases.iter().zip(&der.cases) {
         if (a.passed, a.failed, a.errored) != (b.passed, b.failed, b.errored) {
-            out.push(format!(
-                "case {}: trial counts stored {}/{}/{}, re-derived {}/{}/{}",
-                a.id, a.passed, a.failed, a.errored, b.passed, b.failed, b.errored
-            ));
+            out.push(
+                msg::DIFF_TRIAL_COUNTS
+                    .with("case", &a.id)
+                    .with("stored", format!("{}/{}/{}", a.passed, a.failed, a.errored))
+                    .with(
+                        "derived",
+                        format!("{}/{}/{}", b.passed, b.failed, b.errored),
+                    ),
+            );
         }
         for (ta, tb) in a.trials.iter().zip(&b.trials) {
             for (n, (ua, ub)) in ta.turns.iter().zip(&tb.turns).enumerate() {
                 for (k, (ca, cb)) in ua.checks.iter().zip(&ub.checks).enumerate() {
                     if ca.passed != cb.passed || ca.reason != cb.reason {
-                        out.push(format!(
-                            "case {} trial #{} turn {} check {}: stored {} ({}), re-derived {} ({})",
-                            a.id,
-                            ta.index + 1,
-                            n + 1,
-                            k + 1,
-                            if ca.passed { "pass" } else { "fail" },
-                            crate::text::truncate(&ca.reason, 80),
-                            if cb.passed { "pass" } else { "fail" },
-                            crate::text::truncate(&cb.reason, 80),
-                        ));
+                        out.push(
+                            msg::DIFF_CHECK
+                                .with("case", &a.id)
+                                .with("trial", ta.index + 1)
+                                .with("turn", n + 1)
+                                .with("check", k + 1)
+                                .with("stored", word(ca.passed))
+                                .with("stored_reason", crate::text::truncate(&ca.reason, 80))
+                                .with("derived", word(cb.passed))
+                                .with("derived_reason", crate::text::truncate(&cb.reason, 80)),
+                        );
                     }
                 }
             }
@@ -530,13 +526,13 @@ pub fn regrade_diffs(rec: &Results, der: &Results) -> Vec<String> {
     }
     let (g, d) = (&rec.grade, &der.grade);
     if g.provisional != d.provisional || g.blocking != d.blocking {
-        out.push("grade: provisional or blocking cases differ".into());
+        out.push(msg::DIFF_GRADE_FLAGS.msg());
     }
     if rec.summary != der.summary {
-        out.push("summary: verdict counts differ".into());
+        out.push(msg::DIFF_SUMMARY.msg());
     }
     if rec.scores != der.scores {
-        out.push("scores: element scores differ".into());
+        out.push(msg::DIFF_SCORES.msg());
     }
     out
 }

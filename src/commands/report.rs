@@ -54,7 +54,10 @@ fn check_rederived(path: &Path, results: &crate::results::Results) -> Result<()>
             line: None,
             column: None,
             field: None,
-            message: format!("stored conclusion disagrees with the transcripts: {d}"),
+            message: format!(
+                "stored conclusion disagrees with the transcripts: {}",
+                d.en()
+            ),
         })
         .collect();
     problems.push(Problem {

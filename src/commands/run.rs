@@ -79,9 +79,10 @@ pub struct RunArgs {
     /// Locale sent to the device; `en` uses the cases' English variants.
     #[arg(long, default_value = "zh-CN")]
     pub locale: String,
-    /// Report language: zh-CN or en.
-    #[arg(long, default_value = "zh-CN", value_parser = Named::<Lang>::new(), hide_possible_values = true)]
-    pub lang: Lang,
+    /// Report language: zh-CN or en [default: zh-CN]. Given, it is also the language of the
+    /// lines printed here; left out, those follow the console's locale.
+    #[arg(long, value_parser = Named::<Lang>::new(), hide_possible_values = true)]
+    pub lang: Option<Lang>,
     /// Reports to write besides results.json and trials.jsonl, comma-separated: html
     /// (report.html), junit (junit.xml), md (summary.md), pdf (report.pdf, printed by headless
     /// Chromium). A CI job that reads only JUnit skips rendering the HTML report.
@@ -362,15 +363,15 @@ impl RunArgs {
             // results.json now records the secret; the copy kept for a resume is not needed.
             let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
         }
-        write_outputs(&results, &out, self.lang, &self.format)?;
-        append_step_summary(&results, self.lang);
+        write_outputs(&results, &out, self.report_lang(), &self.format)?;
+        append_step_summary(&results, self.report_lang());
         let gate = self.gate_lines(&results, &suite.framework);
         if self.json {
             let json = crate::report::console::summary_json(&results, &out, &gate, &self.format);
             let _ = writeln!(ctx.stdout, "{json}");
         } else {
-            print_summary(&results, &out, &self.format, ctx.stdout);
-            let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
+            let lang = self.console_lang();
+            print_summary(&results, &out, &self.format, lang, ctx.stdout);
             for (indent, m) in &gate {
                 let text = m.render(lang).unwrap_or_else(|| m.en());
                 let _ = writeln!(ctx.stdout, "{}{text}", "  ".repeat(1 + *indent as usize));
@@ -383,21 +384,23 @@ impl RunArgs {
         let mut regressed = false;
         if let Some(base) = &baseline {
             let d = crate::report::diff::compare(base, &results);
-            let md =
-                super::diff::render(&d, base, &results, super::diff::DiffFormat::Md, self.lang);
+            let md = super::diff::render(
+                &d,
+                base,
+                &results,
+                super::diff::DiffFormat::Md,
+                self.report_lang(),
+            );
             write_file(&out.join("diff.md"), md.as_bytes())?;
             if !self.json {
-                let text = super::diff::render(
-                    &d,
-                    base,
-                    &results,
-                    super::diff::DiffFormat::Text,
-                    self.lang,
-                );
+                let lang = self.console_lang();
+                let text =
+                    super::diff::render(&d, base, &results, super::diff::DiffFormat::Text, lang);
+                let path = self.baseline.as_ref().expect("set").display().to_string();
                 let _ = writeln!(
                     ctx.stdout,
-                    "  baseline {}:",
-                    self.baseline.as_ref().expect("set").display()
+                    "{}",
+                    crate::report::console::baseline(&path, lang)
                 );
                 for l in text.lines() {
                     let _ = writeln!(ctx.stdout, "    {l}");
@@ -537,6 +540,17 @@ fn append_step_summary(results: &Results, lang: Lang) {
 }
 
 impl RunArgs {
+    /// The reports' language: `--lang`, else Chinese.
+    fn report_lang(&self) -> Lang {
+        self.lang.unwrap_or(Lang::Zh)
+    }
+
+    /// The language of the lines printed: `--lang` when given, else the console's locale.
+    fn console_lang(&self) -> Lang {
+        self.lang
+            .unwrap_or_else(|| crate::report::console::console_lang(|k| std::env::var(k).ok()))
+    }
+
     /// The session file with `--operator` and `--reviewer` applied; `None` when neither a
     /// file nor a flag says anything.
     fn session_record(&self) -> Result<Option<crate::lab::Session>> {
@@ -626,8 +640,7 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
     }
 }
 
-fn print_summary(results: &Results, out: &Path, written: &[Format], w: &mut dyn Write) {
-    let lang = crate::report::console::console_lang(|k| std::env::var(k).ok());
+fn print_summary(results: &Results, out: &Path, written: &[Format], lang: Lang, w: &mut dyn Write) {
     for l in crate::report::console::summary(results, out, lang, written) {
         let _ = writeln!(w, "{l}");
     }

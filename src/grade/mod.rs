@@ -375,59 +375,73 @@ fn unsupported_op(trials: &[crate::results::TrialRecord]) -> Option<String> {
 pub fn conclusion_diffs(
     stored: &crate::results::Results,
     derived: &crate::results::Results,
-) -> Vec<String> {
+) -> Vec<Message> {
+    let level = |l: &Option<String>| -> Arg {
+        match l {
+            Some(l) => l.into(),
+            None => msg::NONE.msg().into(),
+        }
+    };
+    let held = |h: bool| {
+        if h {
+            msg::DIFF_HELD
+        } else {
+            msg::DIFF_NOT_HELD
+        }
+        .msg()
+    };
     let mut out = Vec::new();
     if stored.cases.len() != derived.cases.len() {
-        out.push(format!(
-            "{} cases stored, {} re-derived",
-            stored.cases.len(),
-            derived.cases.len()
-        ));
+        out.push(
+            msg::DIFF_CASE_COUNT
+                .with("stored", stored.cases.len())
+                .with("derived", derived.cases.len()),
+        );
     }
     for (a, b) in stored.cases.iter().zip(&derived.cases) {
         if a.verdict != b.verdict {
-            out.push(format!(
-                "case {}: verdict stored {}, re-derived {}",
-                a.id,
-                a.verdict.as_str(),
-                b.verdict.as_str()
-            ));
+            out.push(
+                msg::DIFF_VERDICT
+                    .with("case", &a.id)
+                    .with("stored", a.verdict.as_str())
+                    .with("derived", b.verdict.as_str()),
+            );
         }
         for (ta, tb) in a.trials.iter().zip(&b.trials) {
             if ta.outcome != tb.outcome {
-                out.push(format!(
-                    "case {} trial #{}: outcome stored {:?}, re-derived {:?}",
-                    a.id,
-                    ta.index + 1,
-                    ta.outcome,
-                    tb.outcome
-                ));
+                out.push(
+                    msg::DIFF_OUTCOME
+                        .with("case", &a.id)
+                        .with("trial", ta.index + 1)
+                        .with("stored", format!("{:?}", ta.outcome))
+                        .with("derived", format!("{:?}", tb.outcome)),
+                );
             }
         }
     }
     let (g, d) = (&stored.grade, &derived.grade);
     if g.level != d.level {
-        out.push(format!(
-            "grade: level stored {}, re-derived {}",
-            g.level.as_deref().unwrap_or("none"),
-            d.level.as_deref().unwrap_or("none")
-        ));
+        out.push(
+            msg::DIFF_LEVEL
+                .with("stored", level(&g.level))
+                .with("derived", level(&d.level)),
+        );
     }
     if g.ladder.len() != d.ladder.len() {
-        out.push("grade: the ladder has a different number of levels".into());
+        out.push(msg::DIFF_LADDER_LEN.msg());
     }
     for (a, b) in g.ladder.iter().zip(&d.ladder) {
         if a.held != b.held {
-            out.push(format!(
-                "grade: {} stored {}, re-derived {}",
-                a.level,
-                if a.held { "held" } else { "not held" },
-                if b.held { "held" } else { "not held" }
-            ));
+            out.push(
+                msg::DIFF_LADDER_HELD
+                    .with("level", &a.level)
+                    .with("stored", held(a.held))
+                    .with("derived", held(b.held)),
+            );
         }
     }
     if g.meets_declared != d.meets_declared {
-        out.push("grade: meets the declared level stored and re-derived differ".into());
+        out.push(msg::DIFF_MEETS_DECLARED.msg());
     }
     out
 }

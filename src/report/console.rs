@@ -72,10 +72,10 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
                     ("reasons", &names::ladder_reasons(step, lang).join("; ")),
                 ],
             ),
-            (false, false) if step.reasons.len() == 1 => m::CON_NOT_HELD_ONE.fill(lang, &[level]),
-            (false, false) => {
-                m::CON_NOT_HELD_COUNT.fill(lang, &[level, ("n", &step.reasons.len().to_string())])
-            }
+            (false, false) => match step.reasons.len() {
+                1 => m::CON_NOT_HELD_ONE.fill(lang, &[level]),
+                n => m::CON_NOT_HELD_COUNT.fill(lang, &[level, ("n", &n.to_string())]),
+            },
         };
         lines.push(line);
     }
@@ -180,6 +180,11 @@ pub fn certificate(
     cert.map(|c| m::CON_CERT_ISSUED.fill(lang, &[("id", &c.id), ("issued", &c.issued)]))
         .into_iter()
         .collect()
+}
+
+/// The heading of the baseline comparison `run --baseline` prints.
+pub fn baseline(path: &str, lang: Lang) -> String {
+    m::CON_BASELINE.fill(lang, &[("path", path)])
 }
 
 pub fn console_lang(var: impl Fn(&str) -> Option<String>) -> Lang {

@@ -339,6 +339,7 @@ catalogue! {
     CON_CERT_ISSUED "  证书 {id} 已签发，签发日期 {issued}" "  certificate {id} issued {issued}";
     CON_RESULTS "  结果：{path}" "  results: {path}";
     CON_REPORT "  报告：{path}" "  report:  {path}";
+    CON_BASELINE "  与基线 {path} 比较：" "  baseline {path}:";
     CON_TRIAL_ERROR "第 {trial} 次试验：{error}" "trial #{trial}: {error}";
     CON_TRIAL_CHECK "第 {trial} 次试验第 {turn} 轮：{reason}" "trial #{trial} turn {turn}: {reason}";
     DEVICE "设备" "Device";

@@ -924,7 +924,7 @@ pub const WINDOW: IntentDef = IntentDef {
             windows!(),
             r")?(?:的)?(?:车窗|窗户)(?P<op>打开|关上|关闭|关掉|升起|降下)(?P<amt>一半|三分之一|[0-9]{1,3}%|百分之[零一二两三四五六七八九十百]+)?$"
         ),
-        r"^(?P<op>打开|关闭|关上)(?P<pos>天窗)$",
+        r"^(?P<op>打开|开启|关闭|关上|关掉)(?P<pos>天窗)$",
     ],
     templates_en: &[
         r"^(?P<op>open|close|roll down|roll up) (?:the )?(?:(?P<pos>all|all the|driver's|driver|passenger's|passenger|rear left|rear right|rear|front) )?windows?$",
@@ -1002,7 +1002,7 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let last = last(ctx, "window");
     let (win, open, amount) = if f.strict {
         let op = f.slot("op").unwrap_or_default();
-        let open = has_any(op, &["打开", "降下", "open", "roll down"]);
+        let open = has_any(op, &["打开", "开启", "降下", "open", "roll down"]);
         let win = f.slot("pos").map_or("driver", window_id);
         (Some(win), Some(open), f.slot("amt").and_then(window_amount))
     } else {
@@ -1525,6 +1525,7 @@ pub const SIGN: IntentDef = IntentDef {
     templates: &[
         r"^(?:这个|那个|前面的?|路边的?)?(?:交通标志|标志|路牌|牌子|指示牌)(?:上)?(?:写的?是?什么|是什么意思|什么意思|说的?是?什么|限速多少)$",
         r"^(?:这里|这段路|现在|这条路)限速多少$",
+        r"^(?:读读|念念|读|念)(?:一下|一遍)?(?:这个|那个|前面的?|路边的?)?(?:交通标志|标志|路牌|牌子|指示牌)(?:上的?)?(?:写的?)?(?:文字|字|内容)?$",
     ],
     templates_en: &[
         r"^what does (?:this|that|the) (?:road )?sign (?:say|mean)$",

@@ -1433,7 +1433,7 @@ const SCREEN: IntentDef = IntentDef {
 
 const WINDOW: IntentDef = IntentDef {
     name: "window.arrange",
-    templates: &[r"^(?:显示桌面|回到桌面|最小化所有窗口)$"],
+    templates: &[r"^(?:显示|回到|返回|切换到|切到)桌面$|^最小化所有窗口$"],
     templates_en: &[r"^show (?:the )?desktop$"],
     cues: &[
         ("分屏", 6),

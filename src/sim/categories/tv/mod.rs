@@ -1346,7 +1346,11 @@ const PURCHASE: IntentDef = IntentDef {
         ("membership", 6),
         ("buy", 4),
     ],
-    patterns: &[],
+    // Buying what is pointed at, the verb before or after it.
+    patterns: &[(
+        r"(?:这部|这个片|这片)[^,]{0,6}买|买[^,]{0,4}(?:这部|这个片|这片|片子|电影)",
+        7,
+    )],
     skill: purchase,
 };
 
@@ -1587,7 +1591,14 @@ const PLAY: IntentDef = IntentDef {
         ("watch", 4),
         ("put on", 4),
     ],
-    patterns: &[(r"第[0-9一二三四五六七八九十]+(?:集|个|部)", 3)],
+    patterns: &[
+        (r"第[0-9一二三四五六七八九十]+(?:集|个|部)", 3),
+        // "放这个", "就看这部": playing what is pointed at.
+        (
+            r"^(?:就|那就)?(?:看|放|播|播放)(?:一下)?(?:这部|这个|这片|这一部)",
+            4,
+        ),
+    ],
     skill: play,
 };
 

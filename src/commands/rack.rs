@@ -71,6 +71,11 @@ fn refuse_shared_flags(args: &RunArgs) -> Result<()> {
             "--session",
             "a session file names one sample; run each sample with its own",
         ),
+        (
+            args.resume.is_some(),
+            "--resume",
+            "resume each interrupted member alone: `ailevel run --device PROFILE --resume OUT/NAME`",
+        ),
     ] {
         if given {
             return Err(Error::Usage(format!("{flag} with several --device: {why}")));

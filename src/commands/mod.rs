@@ -7,6 +7,7 @@
 
 mod catalog;
 mod completions;
+mod context;
 mod diff;
 mod keygen;
 mod list;
@@ -27,14 +28,14 @@ mod values;
 mod verify;
 
 use std::io::Write;
-use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{ExitCode, Result};
 
 pub use catalog::{CatalogArgs, CatalogCommand};
 pub use completions::{CompletionsArgs, ManArgs};
+pub use context::{Context, Runtime};
 pub use diff::{DiffArgs, DiffFormat};
 pub use keygen::KeygenArgs;
 pub use list::{GroupBy, ListArgs};
@@ -113,6 +114,7 @@ impl Cli {
             runtime: Runtime::default(),
         };
         let code = match self.command {
+            Command::Run(args) if args.devices.len() > 1 => rack::exec(&args, &mut ctx),
             Command::Run(args) => args.exec(&mut ctx),
             Command::Probe(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Sim(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
@@ -132,39 +134,5 @@ impl Cli {
         };
         crate::embedded::cleanup();
         code
-    }
-}
-
-/// What every command gets: where to print, and the one async runtime of the process.
-pub struct Context<'a> {
-    pub stdout: &'a mut dyn Write,
-    pub runtime: Runtime,
-}
-
-/// The process's tokio runtime, built on first use: commands that need no I/O with a device
-/// (validate, list, report) never start one.
-#[derive(Default)]
-pub struct Runtime(OnceLock<tokio::runtime::Runtime>);
-
-impl Runtime {
-    pub fn get(&self) -> Result<&tokio::runtime::Runtime> {
-        if let Some(rt) = self.0.get() {
-            return Ok(rt);
-        }
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Internal(format!("could not start the async runtime: {e}")))?;
-        Ok(self.0.get_or_init(|| rt))
-    }
-
-    /// Stop without waiting for tasks still running, as a server must: a connection still
-    /// open (a hang being served) must not keep the process alive. Other commands let the
-    /// runtime drop, which lets a task in the middle of a step (a bridge's stderr line being
-    /// relayed) finish it.
-    pub fn shutdown_background(self) {
-        if let Some(rt) = self.0.into_inner() {
-            rt.shutdown_background();
-        }
     }
 }

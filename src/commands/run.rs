@@ -155,9 +155,6 @@ impl RunArgs {
     /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
     /// print the level; returns the exit code the process should end with.
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
-        if self.devices.len() > 1 {
-            return super::rack::exec(self, ctx);
-        }
         let mut one = self.clone();
         one.device = self.devices.first().cloned().unwrap_or_default();
         one.exec_one(ctx)

@@ -66,7 +66,7 @@ impl ExitCode {
             }
             ExitCode::Io => "results or reports could not be written, or an internal error",
             ExitCode::Incomplete => {
-                "the run finished, but its grade is incomplete: the next level (with `--require-level` or `--require-declared`: every level up to the required one that is not held) is held back only by inconclusive cases, which are listed — rerun them to decide; results and reports are still written"
+                "the run finished, but its grade is incomplete: the next level (with `--require-level` or `--require-declared`: every level up to the required one that is not held) is held back only by inconclusive cases, which are listed — rerun them to decide; or the run was interrupted (SIGINT/SIGTERM) and `run --resume DIR` continues it; results and reports are still written"
             }
             ExitCode::CertificateRefused => {
                 "`run --certify`: no certificate was issued — no lab or session file, an identity mismatch, an incomplete run (aborted, or a mandatory case inconclusive), equipment out of calibration, no report number; results and reports are still written"

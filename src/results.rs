@@ -142,6 +142,24 @@ pub struct RunInfo {
     /// absent when it covered the whole suite. A selected run is partial: no level is graded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<crate::suite::select::Selection>,
+    /// Set when the run stopped before every planned trial ran (SIGINT/SIGTERM, or a
+    /// process that died and whose journal these results were built from): the results are
+    /// incomplete, and `run --resume DIR` continues the run from its journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interrupted>,
+}
+
+/// How far an interrupted run got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Interrupted {
+    /// `SIGINT` or `SIGTERM`; absent when the process died without writing results and these
+    /// were built from its journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// Trials recorded, of those planned.
+    pub trials_run: u64,
+    pub trials_planned: u64,
 }
 
 /// A private variant pool as used by a run: which one, and how much of it trials sent.

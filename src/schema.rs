@@ -22,10 +22,11 @@ pub enum Kind {
     Session,
     Variants,
     CatalogPolicy,
+    Journal,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Framework,
         Kind::Suite,
         Kind::Actions,
@@ -36,6 +37,7 @@ impl Kind {
         Kind::Session,
         Kind::Variants,
         Kind::CatalogPolicy,
+        Kind::Journal,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Session => "session.schema.json",
             Kind::Variants => "variants.schema.json",
             Kind::CatalogPolicy => "catalog-policy.schema.json",
+            Kind::Journal => "journal-header.schema.json",
         }
     }
 
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Session => include_str!("../schemas/session.schema.json"),
             Kind::Variants => include_str!("../schemas/variants.schema.json"),
             Kind::CatalogPolicy => include_str!("../schemas/catalog-policy.schema.json"),
+            Kind::Journal => include_str!("../schemas/journal-header.schema.json"),
         }
     }
 
@@ -126,6 +130,7 @@ mod tests {
             Kind::Session => schemars::schema_for!(crate::lab::Session),
             Kind::Variants => schemars::schema_for!(crate::suite::model::VariantFile),
             Kind::CatalogPolicy => schemars::schema_for!(crate::catalog::policy::Policy),
+            Kind::Journal => schemars::schema_for!(crate::run::journal::Header),
         };
         schema.to_value()
     }

@@ -58,13 +58,28 @@ fn reference_phones_are_graded_l1_l2_l3() {
         assert!(dir.path().join("summary.md").is_file());
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(stdout.contains(level), "{stdout}");
-        // Every finished trial is in the journal, one JSON object per line.
+        // The journal: a header naming the run, then every finished trial, one JSON
+        // object per line.
         let journal = std::fs::read_to_string(dir.path().join("trials.jsonl")).unwrap();
-        let lines = journal.lines().count() as u64;
-        assert_eq!(Some(lines), results["summary"]["trials"].as_u64());
-        for l in journal.lines() {
-            serde_json::from_str::<Value>(l).unwrap();
-        }
+        let mut lines = journal.lines();
+        let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(header["journal"], "ailevel.journal/1");
+        assert_eq!(header["suite"]["sha256"], results["suite"]["sha256"]);
+        assert_eq!(
+            header["device"]["profile_sha256"],
+            results["device"]["profile_sha256"]
+        );
+        assert_eq!(header["seed"], results["run"]["seed"]);
+        assert_eq!(header["secret"]["pinned"], false);
+        assert!(header["secret"].get("hex").is_none(), "{header}");
+        let trials: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(
+            Some(trials.len() as u64),
+            results["summary"]["trials"].as_u64()
+        );
+        assert!(trials.iter().all(|t| t["case"].is_string()));
+        // The unpinned secret waited beside the journal only until results.json had it.
+        assert!(!dir.path().join("secret").exists());
         if level != "L3" {
             assert!(
                 !results["grade"]["blocking"].as_array().unwrap().is_empty(),

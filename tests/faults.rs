@@ -150,6 +150,51 @@ fn the_flaky_example_grades_l3_with_default_flags_over_atp() {
     assert!(!attempts(&r).is_empty(), "the example's faults were met");
 }
 
+/// A rate-limited device (429 with `Retry-After: 1` on 3 % of requests) is waited for as it
+/// asks, not hammered until the budget runs out: graded as clean, and each trial that met a
+/// 429 took at least the second it was asked to wait.
+#[test]
+fn a_rate_limited_device_is_waited_for_as_it_asks() {
+    let sim = "devices/sim/phone-l1.toml";
+    let flags = ["--concurrency", "8", "--trials", "1", "--seed", "4"];
+    let (clean, _) = run_served(sim, &[], &flags);
+    let faults = ["--throttle-rate", "0.03", "--fault-seed", "6"];
+    let (throttled, took) = run_served(sim, &faults, &flags);
+    println!("3 % throttled: {:.1} s", took.as_secs_f64());
+    same_grade(&clean, &throttled, "throttled");
+    let mut met = 0;
+    for t in r_trials(&throttled) {
+        let asked = t["attempts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["error"]["status"] == 429)
+            .map(|a| {
+                assert_eq!(a["error"]["retry_after_ms"], 1000, "{a}");
+                1000.0
+            })
+            .sum::<f64>();
+        if asked > 0.0 {
+            met += 1;
+            let took = t["duration_ms"].as_f64().unwrap();
+            assert!(
+                took >= asked,
+                "trial waited {took} ms of the {asked} asked: {t}"
+            );
+        }
+    }
+    assert!(met > 0, "no 429 was met");
+}
+
+fn r_trials(r: &Value) -> Vec<&Value> {
+    r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["trials"].as_array().unwrap())
+        .collect()
+}
+
 #[test]
 fn the_same_faults_meet_the_same_requests_at_any_concurrency() {
     let sim = "devices/sim/phone-l3.toml";

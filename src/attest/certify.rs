@@ -76,6 +76,9 @@ pub fn refusals(r: &Results) -> Vec<Message> {
         };
         out.push(msg::CERT_ABORTED.with("reason", reason));
     }
+    if r.run.interrupted.is_some() {
+        out.push(msg::CERT_ABORTED.with("reason", msg::CERT_SOME_NOT_RUN.msg()));
+    }
     let inconclusive: Vec<&str> = r
         .cases
         .iter()

@@ -71,9 +71,5 @@ pub(super) fn render(
 
 /// A results file, or a directory holding one.
 pub(super) fn read_run(path: &Path) -> Result<Results> {
-    if path.is_dir() {
-        crate::results::read(&path.join("results.json"))
-    } else {
-        crate::results::read(path)
-    }
+    super::resume::read_run(path)
 }

@@ -12,6 +12,7 @@ use crate::results::Results;
 
 #[derive(Debug, Clone, Args)]
 pub struct RegradeArgs {
+    /// A results file, or a run directory (its results.json, else its journal trials.jsonl).
     pub results: PathBuf,
     /// Grade under this framework instead of the one recorded in the results.
     #[arg(long)]
@@ -34,7 +35,7 @@ impl RegradeArgs {
 /// Without `framework` the framework recorded in the results is used, so an unchanged file
 /// reproduces itself.
 pub fn regrade(results_path: &Path, framework: Option<&Path>) -> Result<Results> {
-    let mut results = crate::results::read(results_path)?;
+    let mut results = super::resume::read_run(results_path)?;
     match framework {
         Some(path) => {
             let (fw, sha) = crate::suite::load_framework(path)?;

@@ -15,7 +15,8 @@ use crate::report::{Format, Lang};
 
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// A results.json written by `run` or `regrade`.
+    /// A results.json written by `run` or `regrade`, or a run directory (its results.json,
+    /// else its journal trials.jsonl: the results are built from the journal).
     pub results: PathBuf,
     /// Output directory.
     #[arg(long, default_value = ".")]
@@ -31,7 +32,7 @@ pub struct ReportArgs {
 
 impl ReportArgs {
     pub fn exec(&self, _ctx: &mut Context<'_>) -> Result<()> {
-        let results = crate::results::read(&self.results)?;
+        let results = super::resume::read_run(&self.results)?;
         check_rederived(&self.results, &results)?;
         write_outputs(&results, &self.out, self.lang, &self.format)
     }

@@ -15,14 +15,20 @@ use crate::grade::Gate;
 use crate::msg::Message;
 use crate::report::{Format, Lang};
 use crate::results::Results;
-use crate::run::{ProfileMeta, RunOptions, journal::Journal};
+use crate::run::journal::{self, Journal, Target};
+use crate::run::{ProfileMeta, RunOptions};
 use crate::suite::Framework;
 use crate::suite::phrasing::Phrasing;
 
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// Device profile (TOML).
-    #[arg(long)]
+    /// Device profile (TOML), or `sim:NAME` for a built-in simulator. Given more than once,
+    /// the devices are run at once as a rack: one folder per device under `--out` (default
+    /// reports/rack) and an index (index.json, index.md).
+    #[arg(long = "device", required = true, value_name = "DEVICE")]
+    pub devices: Vec<PathBuf>,
+    /// The one device this run drives (the only `--device`, or a rack member's).
+    #[arg(skip)]
     pub device: PathBuf,
     /// Suite directory (holds framework.yaml, actions.yaml and the case files).
     #[arg(long, default_value = "suites")]
@@ -36,8 +42,18 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     /// Write into an output directory that already holds a finished run (its results.json),
     /// replacing that run's files; without it such a directory is refused.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub force: bool,
+    /// Continue the interrupted run in DIR (its trials.jsonl) instead of starting one: the
+    /// trials it recorded are kept, the others run. Give the same options as the first
+    /// time; a differing input hash or setting is refused, naming it.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub resume: Option<PathBuf>,
+    /// On SIGINT or SIGTERM no further trial starts; those under way get this many
+    /// milliseconds to finish (then they are cancelled and rerun on resume), and results
+    /// and reports marked interrupted are written (exit 5).
+    #[arg(long, default_value_t = 5_000, value_name = "MS")]
+    pub grace_ms: u64,
     /// Trials per case, overriding the cases and the framework.
     #[arg(long)]
     pub trials: Option<u32>,
@@ -139,6 +155,16 @@ impl RunArgs {
     /// Run, write `results.json`, `trials.jsonl`, `report.html`, `junit.xml` and `summary.md`,
     /// print the level; returns the exit code the process should end with.
     pub fn exec(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
+        if self.devices.len() > 1 {
+            return super::rack::exec(self, ctx);
+        }
+        let mut one = self.clone();
+        one.device = self.devices.first().cloned().unwrap_or_default();
+        one.exec_one(ctx)
+    }
+
+    /// One device's run (`self.device`).
+    pub(super) fn exec_one(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
         let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
         let selection = apply_selection(&mut suite, self.select.selection())?;
@@ -195,19 +221,20 @@ impl RunArgs {
             Some(path) => Some(Arc::new(crate::suite::load_variants(path, &suite)?)),
             None => None,
         };
-        let out = match &self.out {
-            Some(out) => out.clone(),
-            None if self.force => default_out_dir(&self.device),
-            None => fresh_out_dir(&default_out_dir(&self.device)),
+        let out = match (&self.resume, &self.out) {
+            (Some(dir), _) | (None, Some(dir)) => dir.clone(),
+            (None, None) if self.force => default_out_dir(&self.device),
+            (None, None) => fresh_out_dir(&default_out_dir(&self.device)),
         };
-        refuse_finished_run(&out, self.force)?;
+        let resumed = match &self.resume {
+            Some(dir) => super::resume::prepare(dir)?.journal,
+            None => {
+                refuse_finished_run(&out, self.force)?;
+                None
+            }
+        };
         std::fs::create_dir_all(&out).map_err(|source| Error::Write {
             path: out.clone(),
-            source,
-        })?;
-        let journal_path = out.join("trials.jsonl");
-        let journal = Journal::create(&journal_path).map_err(|source| Error::Write {
-            path: journal_path,
             source,
         })?;
         let judge = match &self.judge {
@@ -217,10 +244,11 @@ impl RunArgs {
             )),
             None => None,
         };
-        let secret = match &self.secret {
-            Some(hex) => crate::run::blind::Secret::from_hex(hex)
+        let secret = match (&resumed, &self.secret) {
+            (Some((header, _)), given) => super::resume::secret(&out, header, given.as_deref())?,
+            (None, Some(hex)) => crate::run::blind::Secret::from_hex(hex)
                 .map_err(|e| Error::Usage(format!("--secret: {e}")))?,
-            None => crate::run::blind::Secret::random().map_err(Error::Internal)?,
+            (None, None) => crate::run::blind::Secret::random().map_err(Error::Internal)?,
         };
         let opts = RunOptions {
             secret,
@@ -240,20 +268,70 @@ impl RunArgs {
             phrasing: self.phrasing,
             variants,
         };
+        let header = self.header(
+            &suite,
+            &profile_sha,
+            &opts,
+            selection.clone(),
+            self.judge_source()?,
+        );
+        let journal_path = out.join("trials.jsonl");
+        let pinned = header.secret.pinned;
+        let (target, prior, started_at) = match resumed {
+            Some((was, read)) => {
+                let diffs = was.differences(&header);
+                if !diffs.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--resume {}: this run is not the one its journal records, so it cannot \
+                         continue it:\n  {}",
+                        out.display(),
+                        diffs.join("\n  ")
+                    )));
+                }
+                let target = Target::Append {
+                    valid_len: read.valid_len,
+                };
+                (target, read.trials, Some(was.started_at))
+            }
+            None => {
+                let target = Target::Fresh {
+                    secret: (!pinned).then(|| opts.secret.to_hex()),
+                    header: Box::new(header),
+                };
+                (target, Vec::new(), None)
+            }
+        };
+        let journal = Journal::create(&journal_path, target).map_err(|source| Error::Write {
+            path: journal_path,
+            source,
+        })?;
         let adapter = connect(&profile, &self.device, &suite, self.seed, opts.turn_timeout)?;
         let meta = ProfileMeta {
             path: self.device.display().to_string(),
             sha256: profile_sha,
         };
-        let results = ctx.runtime.get()?.block_on(crate::run::run(
+        let cont = crate::run::Continue {
+            prior,
+            signals: true,
+            grace: Duration::from_millis(self.grace_ms),
+        };
+        let mut results = ctx.runtime.get()?.block_on(crate::run::run_with(
             &suite,
             &profile,
             meta,
             adapter,
             opts,
             Some(journal),
+            cont,
         ))?;
-        let mut results = results;
+        if let Some(at) = started_at {
+            results.run.started_at = at;
+        }
+        let interrupted = results.run.interrupted.is_some();
+        if interrupted && !pinned {
+            // The run goes on later with this secret: it stays in DIR/secret, not in results.
+            results.run.secret = None;
+        }
         if selection.is_some() {
             results.run.selection = selection;
             crate::grade::derive(&suite.framework, &mut results);
@@ -282,6 +360,10 @@ impl RunArgs {
             &out.join("results.json"),
             results.to_canonical_json().as_bytes(),
         )?;
+        if !interrupted {
+            // results.json now records the secret; the copy kept for a resume is not needed.
+            let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
+        }
         write_outputs(&results, &out, self.report_lang(), &self.format)?;
         append_step_summary(&results, self.report_lang());
         let gate = self.gate_lines(&results, &suite.framework);
@@ -339,6 +421,76 @@ impl RunArgs {
             ExitCode::Ok if regressed && self.fail_on_regression => ExitCode::Regression,
             code => code,
         })
+    }
+
+    /// The journal's header for this run: which inputs, which settings.
+    fn header(
+        &self,
+        suite: &crate::suite::LoadedSuite,
+        profile_sha: &str,
+        opts: &RunOptions,
+        selection: Option<crate::suite::select::Selection>,
+        judge: Option<journal::Source>,
+    ) -> journal::Header {
+        let secret = opts.secret.to_hex();
+        let secret_bytes = hex::decode(&secret).unwrap_or_default();
+        journal::Header {
+            journal: journal::JOURNAL_SCHEMA.into(),
+            harness: crate::results::Harness {
+                name: "ailevel".into(),
+                version: crate::HARNESS_VERSION.into(),
+            },
+            started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            framework: journal::Source {
+                path: self.framework.as_ref().map(|p| p.display().to_string()),
+                sha256: suite.framework_sha256.clone(),
+            },
+            suite: journal::Source {
+                path: Some(suite.root.display().to_string()),
+                sha256: suite.sha256.clone(),
+            },
+            device: journal::DeviceSource {
+                profile: self.device.display().to_string(),
+                profile_sha256: profile_sha.to_string(),
+                info: None,
+            },
+            variants: opts.variants.as_ref().map(|v| journal::Source {
+                path: Some(v.path.display().to_string()),
+                sha256: v.sha256.clone(),
+            }),
+            judge,
+            seed: opts.seed,
+            secret: journal::SecretRecord {
+                pinned: self.secret.is_some(),
+                sha256: crate::hash::sha256_hex(&secret_bytes),
+                hex: self.secret.is_some().then_some(secret),
+            },
+            settings: journal::Settings {
+                locale: opts.locale.clone(),
+                trials_override: opts.trials_override,
+                concurrency: opts.concurrency,
+                turn_timeout_ms: self.turn_timeout_ms,
+                retries: opts.retries,
+                retry_backoff_ms: self.retry_backoff_ms,
+                run_retries: opts.run_retries,
+                case_timeout_ms: self.case_timeout_ms,
+                phrasing: opts.phrasing,
+                device_seeds: opts.device_seeds,
+                selection,
+            },
+        }
+    }
+
+    /// The judge profile's path and hash, for the journal.
+    fn judge_source(&self) -> Result<Option<journal::Source>> {
+        let Some(path) = &self.judge else {
+            return Ok(None);
+        };
+        let bytes = crate::files::read_bytes(path, crate::run::judge::MAX_PROFILE_BYTES)?;
+        Ok(Some(journal::Source {
+            path: Some(path.display().to_string()),
+            sha256: crate::hash::sha256_hex(&bytes),
+        }))
     }
 
     /// The level given with `--require-level`, with its gate.
@@ -454,7 +606,7 @@ fn fresh_out_dir(default: &Path) -> PathBuf {
         .unwrap_or_else(|| default.to_path_buf())
 }
 
-fn default_out_dir(device: &Path) -> PathBuf {
+pub(super) fn default_out_dir(device: &Path) -> PathBuf {
     let device = device
         .to_str()
         .and_then(|s| s.strip_prefix("sim:"))
@@ -468,6 +620,9 @@ fn default_out_dir(device: &Path) -> PathBuf {
 fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
     if results.run.aborted {
         return ExitCode::Device;
+    }
+    if results.run.interrupted.is_some() {
+        return ExitCode::Incomplete;
     }
     match required {
         Some(req)

@@ -90,6 +90,9 @@ pub struct FaultArgs {
     /// Share of requests whose connection is reset (TCP RST) instead of answered.
     #[arg(long)]
     pub reset_rate: Option<f64>,
+    /// Share answered 429 with `Retry-After: 1` (rate limited).
+    #[arg(long)]
+    pub throttle_rate: Option<f64>,
     /// Endpoints the faults apply to [default: all]: info, sessions, turns, state, close, control.
     #[arg(long, value_delimiter = ',', value_parser = Named::<Endpoint>::new(), hide_possible_values = true)]
     pub fault_scope: Option<Vec<Endpoint>>,
@@ -115,6 +118,7 @@ impl FaultArgs {
         set(&mut f.bad_utf8_rate, &self.bad_utf8_rate);
         set(&mut f.hang_rate, &self.hang_rate);
         set(&mut f.reset_rate, &self.reset_rate);
+        set(&mut f.throttle_rate, &self.throttle_rate);
         set(&mut f.scope, &self.fault_scope);
         if self.oversize_bytes.is_some() {
             f.oversize_bytes = self.oversize_bytes;

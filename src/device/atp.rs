@@ -24,7 +24,14 @@ pub trait Transport: Send + Sync {
         method: Method,
         path: &[&str],
         body: Option<Value>,
-    ) -> Result<(u16, Vec<u8>), DeviceError>;
+    ) -> Result<Reply, DeviceError>;
+}
+
+/// What came back: the status, the body (capped) and the wait a 429 or 503 asked for.
+pub struct Reply {
+    pub status: u16,
+    pub bytes: Vec<u8>,
+    pub retry_after_ms: Option<u64>,
 }
 
 /// ATP/1 over some transport.
@@ -45,11 +52,15 @@ impl<T: Transport> AtpAdapter<T> {
         body: Option<Value>,
         op: &str,
     ) -> Result<Vec<u8>, DeviceError> {
-        let (status, bytes) = self.transport.call(method, path, body).await?;
+        let Reply {
+            status,
+            bytes,
+            retry_after_ms,
+        } = self.transport.call(method, path, body).await?;
         if (200..300).contains(&status) {
             Ok(bytes)
         } else {
-            Err(wire::status_error(status, &bytes, op))
+            Err(wire::status_error_after(status, &bytes, op, retry_after_ms))
         }
     }
 }
@@ -87,19 +98,24 @@ impl Transport for HttpTransport {
         method: Method,
         path: &[&str],
         body: Option<Value>,
-    ) -> Result<(u16, Vec<u8>), DeviceError> {
+    ) -> Result<Reply, DeviceError> {
         let mut rb = self.http.request(method, self.http.url(path));
         if let Some(body) = &body {
             rb = rb.json(body);
         }
         let mut resp = self.http.send(rb).await?;
         let status = resp.status().as_u16();
+        let retry_after_ms = wire::retry_after_ms(resp.headers());
         let bytes = if resp.status().is_success() {
             self.http.read_body(&mut resp).await?
         } else {
             self.http.read_error_body(&mut resp).await
         };
-        Ok((status, bytes))
+        Ok(Reply {
+            status,
+            bytes,
+            retry_after_ms,
+        })
     }
 }
 

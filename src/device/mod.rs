@@ -60,6 +60,9 @@ pub enum DeviceError {
         status: u16,
         code: String,
         message: String,
+        /// How long the answer's `Retry-After` asked the client to wait, in ms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
     },
     #[error("device does not support control op `{op}`")]
     Unsupported { op: String },
@@ -77,6 +80,17 @@ impl DeviceError {
     /// refusal (`Device`) or an unsupported op is an answer and is not.
     pub fn is_disturbance(&self) -> bool {
         self.is_transient() || matches!(self, DeviceError::Protocol { .. })
+    }
+
+    /// The wait the device asked for (`Retry-After` on a 429 or 503), when it did.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            DeviceError::Http {
+                retry_after_ms: Some(ms),
+                ..
+            } => Some(std::time::Duration::from_millis(*ms)),
+            _ => None,
+        }
     }
 
     /// Errors of the path to the device rather than of its answer — refused, reset, timed

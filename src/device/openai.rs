@@ -218,8 +218,9 @@ impl OpenAiAdapter {
         let mut resp = self.http.send(rb).await?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
+            let after = wire::retry_after_ms(resp.headers());
             let bytes = self.http.read_error_body(&mut resp).await;
-            return Err(wire::status_error(status, &bytes, "turn"));
+            return Err(wire::status_error_after(status, &bytes, "turn", after));
         }
         let is_sse = resp
             .headers()

@@ -18,7 +18,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::Mutex;
 
-use super::atp::{AtpAdapter, Transport};
+use super::atp::{AtpAdapter, Reply, Transport};
 use super::profile::ProcessConfig;
 use super::protocol::{LineRequest, LineResponse};
 use super::wire::{self, Limits};
@@ -132,7 +132,7 @@ impl Transport for LineTransport {
         method: Method,
         path: &[&str],
         body: Option<Value>,
-    ) -> Result<(u16, Vec<u8>), DeviceError> {
+    ) -> Result<Reply, DeviceError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let request = LineRequest {
             id,
@@ -185,7 +185,11 @@ impl Transport for LineTransport {
                     None | Some(Value::Null) => Vec::new(),
                     Some(v) => serde_json::to_vec(&v).unwrap_or_default(),
                 };
-                Ok((resp.status, body))
+                Ok(Reply {
+                    status: resp.status,
+                    bytes: body,
+                    retry_after_ms: None,
+                })
             }
             Err(e) => {
                 // Out of step with the child, or the child is gone: start over next call.

@@ -302,6 +302,11 @@ pub struct Faults {
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub reset_rate: f64,
+    /// Share answered 429 Too Many Requests with `Retry-After: 1`, as a rate-limited
+    /// device or gateway.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub throttle_rate: f64,
     /// Size of an oversized body (default 20 MiB, above the client's default cap).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oversize_bytes: Option<u64>,

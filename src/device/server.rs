@@ -54,6 +54,7 @@ enum Fault {
     BadUtf8,
     Hang,
     Reset,
+    Throttle,
 }
 
 /// Validated faults, ready to draw from.
@@ -75,6 +76,8 @@ impl FaultPlan {
             (Fault::BadUtf8, faults.bad_utf8_rate),
             (Fault::Hang, faults.hang_rate),
             (Fault::Reset, faults.reset_rate),
+            // Last, so that adding it moved no earlier fault's draws.
+            (Fault::Throttle, faults.throttle_rate),
         ];
         let names = [
             "error_rate",
@@ -85,6 +88,7 @@ impl FaultPlan {
             "bad_utf8_rate",
             "hang_rate",
             "reset_rate",
+            "throttle_rate",
         ];
         for ((_, rate), name) in table.iter().zip(names) {
             if !(0.0..=1.0).contains(rate) {
@@ -482,6 +486,18 @@ impl ServerState {
                     "injected",
                     "injected fault: service unavailable",
                 ));
+            }
+            Some(Fault::Throttle) => {
+                let mut r = plain(Reply::error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "injected",
+                    "injected fault: too many requests",
+                ));
+                r.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("1"),
+                );
+                return r;
             }
             Some(Fault::Drop) => return dropped(),
             Some(Fault::Reset) => {

@@ -306,7 +306,54 @@ pub fn status_error(status: u16, body: &[u8], op: &str) -> DeviceError {
             status,
             code,
             message,
+            retry_after_ms: None,
         }
+    }
+}
+
+/// The longest `Retry-After` taken as given: a device asking for more is waited this long
+/// and tried again (the retry budgets bound the rest), so one answer cannot stall a run.
+pub const MAX_RETRY_AFTER_MS: u64 = 30_000;
+
+/// A `Retry-After` header in ms: delay-seconds (`120`, also `1.5`) or an HTTP date (waited
+/// until then from now), at most [`MAX_RETRY_AFTER_MS`]; `None` when absent or unreadable.
+pub fn retry_after_ms(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    let raw = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let ms = if let Ok(secs) = raw.parse::<f64>() {
+        if !secs.is_finite() || secs < 0.0 {
+            return None;
+        }
+        (secs * 1000.0).min(MAX_RETRY_AFTER_MS as f64) as u64
+    } else {
+        let at = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
+        let wait = at
+            .signed_duration_since(chrono::Utc::now())
+            .num_milliseconds();
+        wait.clamp(0, MAX_RETRY_AFTER_MS as i64) as u64
+    };
+    Some(ms.min(MAX_RETRY_AFTER_MS))
+}
+
+/// [`status_error`] with the wait a 429 or 503 asked for attached.
+pub fn status_error_after(
+    status: u16,
+    body: &[u8],
+    op: &str,
+    retry_after: Option<u64>,
+) -> DeviceError {
+    match status_error(status, body, op) {
+        DeviceError::Http {
+            status,
+            code,
+            message,
+            ..
+        } => DeviceError::Http {
+            status,
+            code,
+            message,
+            retry_after_ms: retry_after.filter(|_| status == 429 || status == 503),
+        },
+        e => e,
     }
 }
 
@@ -385,6 +432,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn retry_after_is_read_as_seconds_or_a_date_and_capped() {
+        let with = |v: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(header::RETRY_AFTER, v.parse().unwrap());
+            retry_after_ms(&h)
+        };
+        assert_eq!(retry_after_ms(&reqwest::header::HeaderMap::new()), None);
+        assert_eq!(with("2"), Some(2_000));
+        assert_eq!(with(" 1.5 "), Some(1_500));
+        assert_eq!(with("0"), Some(0));
+        assert_eq!(with("86400"), Some(30_000), "capped");
+        assert_eq!(with("-3"), None);
+        assert_eq!(with("soon"), None);
+        assert_eq!(
+            with("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(0),
+            "a date gone by"
+        );
+        let later = (chrono::Utc::now() + chrono::Duration::seconds(20)).to_rfc2822();
+        let ms = with(&later).unwrap();
+        assert!((15_000..=20_000).contains(&ms), "{ms}");
+        // Only a 429 or 503 carries it into the error.
+        let e = status_error_after(429, b"", "turn", Some(1_000));
+        assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(1)));
+        assert_eq!(
+            status_error_after(500, b"", "turn", Some(1_000)).retry_after(),
+            None
+        );
+    }
+
+    #[test]
     fn evidence_is_cut_on_a_character_boundary_with_the_length() {
         let long = "好".repeat(2000);
         let e = evidence(long.as_bytes());
@@ -411,7 +489,7 @@ mod tests {
         );
         let e = status_error(503, b"<html>busy</html>", "turn");
         assert!(
-            matches!(&e, DeviceError::Http { status: 503, code, message } if code == "http_503" && message.contains("busy"))
+            matches!(&e, DeviceError::Http { status: 503, code, message, .. } if code == "http_503" && message.contains("busy"))
         );
         assert!(e.is_transient());
         assert!(status_error(429, b"", "turn").is_transient());

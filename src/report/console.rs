@@ -121,6 +121,10 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
         );
         lines.push(m::CON_ABORTED.fill(lang, &[("reason", &why)]));
     }
+    if let Some(i) = &results.run.interrupted {
+        let dir = out.display().to_string();
+        lines.push(super::names::interrupted(m::CON_INTERRUPTED, i, lang, &dir));
+    }
     let path = |f: &str| out.join(f).display().to_string();
     lines.push(m::CON_RESULTS.fill(lang, &[("path", &path("results.json"))]));
     if written.contains(&Format::Html) {

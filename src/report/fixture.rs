@@ -707,6 +707,7 @@ pub(super) fn results() -> Results {
             variants: None,
             required_level: None,
             selection: None,
+            interrupted: None,
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {

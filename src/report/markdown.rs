@@ -269,7 +269,7 @@ const JOINER: char = '\u{2060}';
 /// code spans, links, emphasis and strike-through (`* _ ~`), backslashes and newlines (which
 /// would end a table row); mentions, `#123` references and autolinks are broken with a word
 /// joiner. Other text, Chinese included, is left as it is.
-pub(super) fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let s = s.replace('\r', "");
     let s = crate::text::visible_controls(&s);

@@ -121,6 +121,9 @@ catalogue! {
         "{level} 未完成：该级仅因结论不确定的用例而未达到，没有用例未通过，不能据此认定设备不具备该级能力。请重新运行以下用例以判定：{cases}"
         "{level} incomplete: it is held back only by inconclusive cases, with no case failed, so this run does not show the device lacks that level. Rerun these cases to decide it: {cases}";
     NOTICE_ABORTED "运行已中止，部分试验未能执行：{reason}" "The run was aborted and some trials could not run: {reason}";
+    NOTICE_INTERRUPTED
+        "运行被中断（{signal}），计划的 {planned} 次试验仅完成 {run} 次，结果不完整；用 ailevel run --resume 目录 继续该运行"
+        "The run was interrupted ({signal}) after {run} of {planned} planned trials, so these results are incomplete; continue it with ailevel run --resume DIR";
     CONTENTS "目录" "Contents";
     COLON "：" ": ";
     SEC_IDENTITY "被测设备与运行信息" "Device and run";
@@ -328,6 +331,10 @@ catalogue! {
         "  用例：{pass} 通过，{fail} 未通过，{inconclusive} 结论不确定，{not_applicable} 不适用；{trials} 次试验（{errors} 次设备错误），用时 {seconds} 秒"
         "  cases: {pass} pass, {fail} fail, {inconclusive} inconclusive, {not_applicable} not applicable; {trials} trials ({errors} device errors) in {seconds} s";
     CON_ABORTED "  运行已中止：{reason}" "  run aborted: {reason}";
+    CON_INTERRUPTED
+        "  运行被中断（{signal}）：完成 {run}/{planned} 次试验，结果不完整；继续：ailevel run …同样的选项… --resume {dir}"
+        "  run interrupted ({signal}): {run} of {planned} trials ran, results incomplete; continue with: ailevel run …the same options… --resume {dir}";
+    SIGNAL_NONE "进程未写出结果即终止" "the process ended without writing results";
     CON_CERT_REFUSED "  未签发证书：" "  certificate refused:";
     CON_CERT_ISSUED "  证书 {id} 已签发，签发日期 {issued}" "  certificate {id} issued {issued}";
     CON_RESULTS "  结果：{path}" "  results: {path}";

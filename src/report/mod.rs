@@ -27,6 +27,7 @@ mod tests;
 use std::fmt;
 use std::str::FromStr;
 
+pub use markdown::escape as markdown_escape;
 pub use render::{render, render_html, render_junit, render_markdown};
 
 /// Inlined verbatim into the page; the CSP allows them by the hash of these exact bytes.

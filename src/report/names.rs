@@ -173,6 +173,9 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
         );
         out.push((true, m::NOTICE_ABORTED.fill(lang, &[("reason", &reason)])));
     }
+    if let Some(i) = &r.run.interrupted {
+        out.push((true, interrupted(m::NOTICE_INTERRUPTED, i, lang, "")));
+    }
     if !r.device.feature_conflicts.is_empty() {
         let conflicts = r.device.feature_conflicts.join("; ");
         out.push((
@@ -387,6 +390,7 @@ pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String
             status,
             code,
             message,
+            ..
         } => m::ERR_HTTP.fill(
             lang,
             &[
@@ -397,6 +401,29 @@ pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String
         ),
         E::Unsupported { op } => m::ERR_UNSUPPORTED.fill(lang, &[("op", op)]),
     }
+}
+
+/// The interruption of a run in `lang`, from `template` (the report notice, or the console
+/// line with the directory to resume).
+pub(super) fn interrupted(
+    template: m::Msg,
+    i: &crate::results::Interrupted,
+    lang: Lang,
+    dir: &str,
+) -> String {
+    let signal = match &i.signal {
+        Some(s) => s.clone(),
+        None => m::SIGNAL_NONE.fill(lang, &[]),
+    };
+    template.fill(
+        lang,
+        &[
+            ("signal", &signal),
+            ("run", &i.trials_run.to_string()),
+            ("planned", &i.trials_planned.to_string()),
+            ("dir", dir),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -214,6 +214,13 @@ impl Calls {
         }
     }
 
+    /// The wait before trying again after `e`: the backoff, or longer when the device asked
+    /// for longer (`Retry-After` on a 429 or 503, capped where it was read).
+    pub fn wait_after(&self, e: &DeviceError, key: u64, attempt: u32) -> Duration {
+        let backoff = self.backoff(key, attempt);
+        e.retry_after().map_or(backoff, |asked| asked.max(backoff))
+    }
+
     /// When a safe call tried for the `attempt`-th time is asked again if still unanswered:
     /// four times the 99th percentile of answers seen, at least 25 ms, doubled per attempt;
     /// `None` before the first answer, or when that is no sooner than the call's limit.
@@ -281,6 +288,7 @@ impl Calls {
             let Some(answer) = answer else { continue };
             match answer {
                 Err(e) if e.is_disturbance() && self.take(attempt).is_ok() => {
+                    let wait = self.wait_after(&e, key, attempt);
                     log.push(Attempt {
                         call: call.to_string(),
                         restarted: false,
@@ -288,7 +296,7 @@ impl Calls {
                         error: e,
                         duration_ms: round_ms(t0.elapsed()),
                     });
-                    tokio::time::sleep(self.backoff(key, attempt)).await;
+                    tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
                 r => return r,
@@ -551,5 +559,44 @@ mod tests {
         assert_eq!(got.unwrap_err(), DeviceError::Timeout { ms: 250 });
         assert_eq!(tries.load(Ordering::SeqCst), 1);
         assert!(log.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_device_asking_to_wait_is_waited_for() {
+        let c = quick_answers_seen();
+        let tries = std::sync::Arc::new(AtomicU32::new(0));
+        let counted = tries.clone();
+        let f = move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n == 0 {
+                    Err(DeviceError::Http {
+                        status: 429,
+                        code: "rate_limited".into(),
+                        message: "slow down".into(),
+                        retry_after_ms: Some(1_500),
+                    })
+                } else {
+                    Ok(n)
+                }
+            }
+        };
+        let mut log = Vec::new();
+        let t0 = tokio::time::Instant::now();
+        assert_eq!(c.retrying(1, "open_session", &mut log, f).await.unwrap(), 1);
+        assert!(
+            t0.elapsed() >= Duration::from_millis(1_500),
+            "{:?}",
+            t0.elapsed()
+        );
+        assert_eq!(log.len(), 1);
+        // Without the header, the usual backoff (at most 100 ms for a first retry here).
+        let plain = DeviceError::Http {
+            status: 429,
+            code: "rate_limited".into(),
+            message: "slow down".into(),
+            retry_after_ms: None,
+        };
+        assert!(c.wait_after(&plain, 1, 0) <= Duration::from_millis(100));
     }
 }

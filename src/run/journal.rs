@@ -1,40 +1,380 @@
-//! `trials.jsonl`: every finished trial appended and synced as it completes, so an
-//! interrupted run keeps everything that finished (and a later resume can pick it up).
+//! `trials.jsonl`, the run's journal: a header line saying which run this is (harness,
+//! framework, suite, profile, variant pool, seed, settings, how the secret is kept), then
+//! every finished trial appended and synced as it completes. An interrupted run keeps
+//! everything that finished, `run --resume` continues it, and `regrade`/`report` can build
+//! results from it. Format: docs/reports.md, "The journal".
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use crate::results::TrialRecord;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::device::protocol::Info;
+use crate::error::{Error, Problem};
+use crate::results::{DeviceSeeds, Harness, TrialRecord};
+
+/// The value of a header's `journal` key.
+pub const JOURNAL_SCHEMA: &str = "ailevel.journal/1";
+
+/// The first line of `trials.jsonl`: everything that decides what the run's trials are, so
+/// that a resumed run can refuse to continue a different one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Always `ailevel.journal/1`; what tells a header line from a trial line.
+    pub journal: String,
+    pub harness: Harness,
+    /// When the run began (RFC 3339); a resumed run keeps it.
+    pub started_at: String,
+    pub framework: Source,
+    pub suite: Source,
+    pub device: DeviceSource,
+    /// The private variant pool (`run --variants`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Source>,
+    /// The judge profile (`run --judge`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<Source>,
+    pub seed: u64,
+    pub secret: SecretRecord,
+    pub settings: Settings,
+}
+
+/// An input file or directory: where it was given, and the hash of what was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// As given on the command line; absent for the suite's own framework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSource {
+    /// The profile as given (`--device`).
+    pub profile: String,
+    pub profile_sha256: String,
+    /// What the device answered to `info` before the first trial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<Info>,
+}
+
+/// How the run's secret is kept. A secret `run --secret` pinned is known to whoever runs
+/// ailevel and is recorded as given; a random one must not be readable while the run is
+/// under way (it keys the session seeds and the run order), so only its SHA-256 is here and
+/// the secret itself waits in `DIR/secret` (mode 0600) until results.json records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRecord {
+    pub pinned: bool,
+    /// SHA-256 of the secret's 32 bytes.
+    pub sha256: String,
+    /// The secret, 64 hex digits: only when pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub hex: Option<String>,
+}
+
+/// The options that shape the trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub locale: String,
+    pub trials_override: Option<u32>,
+    pub concurrency: u32,
+    pub turn_timeout_ms: u64,
+    pub retries: u32,
+    pub retry_backoff_ms: u64,
+    pub run_retries: Option<u64>,
+    pub case_timeout_ms: Option<u64>,
+    pub phrasing: crate::suite::phrasing::Phrasing,
+    pub device_seeds: DeviceSeeds,
+    /// `run --case/--level/--element/--clause/--shard`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<crate::suite::select::Selection>,
+}
+
+impl Header {
+    /// What a resumed run must share with the journal, item by item, as text.
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        let s = &self.settings;
+        vec![
+            ("journal format", self.journal.clone()),
+            ("harness version", self.harness.version.clone()),
+            ("framework SHA-256", self.framework.sha256.clone()),
+            ("suite SHA-256", self.suite.sha256.clone()),
+            ("profile SHA-256", self.device.profile_sha256.clone()),
+            (
+                "variant pool SHA-256",
+                self.variants
+                    .as_ref()
+                    .map_or("none".into(), |v| v.sha256.clone()),
+            ),
+            (
+                "judge profile SHA-256",
+                self.judge
+                    .as_ref()
+                    .map_or("none".into(), |v| v.sha256.clone()),
+            ),
+            ("seed (--seed)", self.seed.to_string()),
+            ("secret (SHA-256)", self.secret.sha256.clone()),
+            ("locale (--locale)", s.locale.clone()),
+            ("trials (--trials)", json(&s.trials_override)),
+            ("concurrency (--concurrency)", s.concurrency.to_string()),
+            (
+                "turn timeout (--turn-timeout-ms)",
+                s.turn_timeout_ms.to_string(),
+            ),
+            ("retries (--retries)", s.retries.to_string()),
+            (
+                "retry backoff (--retry-backoff-ms)",
+                s.retry_backoff_ms.to_string(),
+            ),
+            ("run retries (--run-retries)", json(&s.run_retries)),
+            ("case timeout (--case-timeout-ms)", json(&s.case_timeout_ms)),
+            ("phrasing (--phrasing)", json(&s.phrasing)),
+            ("device seeds", json(&s.device_seeds)),
+            (
+                "selection",
+                s.selection
+                    .as_ref()
+                    .map_or("the whole suite".into(), |x| x.describe()),
+            ),
+        ]
+    }
+
+    /// Every item in which `now` (the run being started) differs from this journal's run,
+    /// as "ITEM: journal has A, this run has B".
+    pub fn differences(&self, now: &Header) -> Vec<String> {
+        self.identity()
+            .into_iter()
+            .zip(now.identity())
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|((what, a), (_, b))| format!("{what}: the journal has {a}, this run has {b}"))
+            .collect()
+    }
+}
+
+/// A setting as text, for comparison and messages.
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// A journal as read back.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// None when not even the header line was complete: nothing of the run was kept.
+    pub header: Option<Header>,
+    /// Each trial once (the first record of a case and index), in journal order.
+    pub trials: Vec<TrialRecord>,
+    /// Bytes of complete lines; a torn last line (the process killed mid-write) lies beyond.
+    pub valid_len: u64,
+    /// Whether a torn last line was dropped.
+    pub torn: bool,
+}
+
+/// Largest journal read, as for results files.
+pub const MAX_JOURNAL_BYTES: u64 = crate::results::MAX_RESULTS_BYTES;
+
+/// Read `path`. Only the last line may be incomplete (a write cut short by kill -9); it is
+/// dropped, and its trial runs again on resume. Any other bad line is an error naming it.
+pub fn read(path: &Path) -> crate::error::Result<Read> {
+    let bytes = crate::files::read_bytes(path, MAX_JOURNAL_BYTES)?;
+    let bad = |line: usize, message: String| {
+        Error::Invalid(vec![Problem {
+            file: path.to_path_buf(),
+            line: Some(line),
+            column: None,
+            field: None,
+            message,
+        }])
+    };
+    let mut out = Read {
+        header: None,
+        trials: Vec::new(),
+        valid_len: 0,
+        torn: false,
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut offset = 0usize;
+    for (i, chunk) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let line_no = i + 1;
+        let complete = chunk.ends_with(b"\n");
+        let text = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+        let last = offset + chunk.len() == bytes.len();
+        offset += chunk.len();
+        if text.iter().all(u8::is_ascii_whitespace) && complete {
+            out.valid_len = offset as u64;
+            continue;
+        }
+        // Only a last line without its newline is a tear; anything else is damage.
+        let torn = |e: String| {
+            if last && !complete {
+                Ok(())
+            } else {
+                Err(bad(line_no, e))
+            }
+        };
+        if i == 0 {
+            if !complete {
+                out.torn = true;
+                break;
+            }
+            out.header = Some(parse_header(path, text)?);
+        } else {
+            match serde_json::from_slice::<TrialRecord>(text) {
+                Ok(t) if complete => {
+                    if seen.insert((t.case.clone(), t.index)) {
+                        out.trials.push(t);
+                    }
+                }
+                Ok(_) => {
+                    out.torn = true;
+                    break;
+                }
+                Err(e) => {
+                    torn(format!("not a trial record: {e}"))?;
+                    out.torn = true;
+                    break;
+                }
+            }
+        }
+        out.valid_len = offset as u64;
+    }
+    Ok(out)
+}
+
+fn parse_header(path: &Path, text: &[u8]) -> crate::error::Result<Header> {
+    let bad = |message: String| {
+        Error::Invalid(vec![Problem {
+            file: path.to_path_buf(),
+            line: Some(1),
+            column: None,
+            field: None,
+            message,
+        }])
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(text).map_err(|e| bad(format!("not a journal header: {e}")))?;
+    if value.get("journal").is_none() {
+        return Err(bad(
+            if serde_json::from_value::<TrialRecord>(value).is_ok() {
+                "a journal without a header (written by an ailevel before \
+                 `ailevel.journal/1`): it does not say which suite, profile, seed and settings \
+                 its trials ran with, so it cannot be resumed or graded; run again"
+            } else {
+                "not a journal header: no `journal` key"
+            }
+            .into(),
+        ));
+    }
+    if value["journal"] != JOURNAL_SCHEMA {
+        return Err(bad(format!(
+            "journal format {}; this ailevel reads `{JOURNAL_SCHEMA}`",
+            value["journal"]
+        )));
+    }
+    let problems =
+        crate::files::schema_problems(path, crate::schema::Kind::Journal, &value, |_| {
+            (Some(1), None)
+        });
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    serde_json::from_value(value).map_err(|e| bad(format!("journal header: {e}")))
+}
+
+enum Msg {
+    Info(Box<Info>),
+    Trial(Box<TrialRecord>),
+}
 
 pub struct Journal {
-    tx: Option<mpsc::Sender<TrialRecord>>,
+    tx: Option<mpsc::Sender<Msg>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     path: PathBuf,
 }
 
+/// Where the journal goes and what it continues.
+pub enum Target {
+    /// A new journal, created (truncating what was there) with its header only when the first
+    /// trial record arrives: a run that fails before any trial ran — a dead port, a bad URL —
+    /// leaves the previous run's journal as it was.
+    Fresh {
+        header: Box<Header>,
+        secret: Option<String>,
+    },
+    /// An existing journal continued: cut to its complete lines, then appended to.
+    Append { valid_len: u64 },
+}
+
 impl Journal {
-    /// A journal at `path`, created (truncating what was there) only when the first trial
-    /// record arrives: a run that fails before any trial ran — a dead port, a bad URL —
-    /// leaves the previous run's journal as it was. Writing happens on its own thread so
-    /// that a slow disk never stalls the async runner.
-    pub fn create(path: &Path) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::channel::<TrialRecord>();
-        let target = path.to_path_buf();
+    /// Writing happens on its own thread so that a slow disk never stalls the async runner.
+    pub fn create(path: &Path, target: Target) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let target_path = path.to_path_buf();
+        let mut file: Option<std::fs::File> = None;
+        let mut header = None;
+        let mut secret = None;
+        match target {
+            Target::Fresh {
+                header: h,
+                secret: s,
+            } => {
+                header = Some(h);
+                secret = s;
+            }
+            Target::Append { valid_len } => {
+                let f = std::fs::OpenOptions::new().write(true).open(path)?;
+                f.set_len(valid_len)?;
+                let mut f = f;
+                std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0))?;
+                file = Some(f);
+            }
+        }
         let handle = std::thread::spawn(move || {
-            let mut file: Option<std::fs::File> = None;
             // Group commit: everything that finished while the last sync ran goes to disk
             // with one sync, so many fast trials do not wait on one fsync each.
             while let Ok(first) = rx.recv() {
                 let mut buf = String::new();
-                for trial in std::iter::once(first).chain(rx.try_iter()) {
-                    buf.push_str(&serde_json::to_string(&trial).map_err(std::io::Error::other)?);
-                    buf.push('\n');
+                for msg in std::iter::once(first).chain(rx.try_iter()) {
+                    match msg {
+                        Msg::Info(info) => {
+                            if let Some(h) = &mut header {
+                                h.device.info = Some(*info);
+                            }
+                        }
+                        Msg::Trial(trial) => {
+                            buf.push_str(
+                                &serde_json::to_string(&trial).map_err(std::io::Error::other)?,
+                            );
+                            buf.push('\n');
+                        }
+                    }
+                }
+                if buf.is_empty() {
+                    continue;
                 }
                 let f = match &mut file {
                     Some(f) => f,
-                    None => file.insert(std::fs::File::create(&target)?),
+                    None => {
+                        if let Some(s) = secret.take() {
+                            write_secret(&target_path, &s)?;
+                        }
+                        let mut f = std::fs::File::create(&target_path)?;
+                        if let Some(h) = header.take() {
+                            let mut line =
+                                serde_json::to_string(&h).map_err(std::io::Error::other)?;
+                            line.push('\n');
+                            f.write_all(line.as_bytes())?;
+                        }
+                        file.insert(f)
+                    }
                 };
                 f.write_all(buf.as_bytes())?;
                 f.sync_data()?;
@@ -48,10 +388,17 @@ impl Journal {
         })
     }
 
+    /// What the device answered to `info`, for the header.
+    pub fn device_info(&self, info: &Info) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Msg::Info(Box::new(info.clone())));
+        }
+    }
+
     pub fn record(&self, trial: &TrialRecord) {
         if let Some(tx) = &self.tx {
             // A closed channel means the writer failed; `finish` reports it.
-            let _ = tx.send(trial.clone());
+            let _ = tx.send(Msg::Trial(Box::new(trial.clone())));
         }
     }
 
@@ -67,5 +414,146 @@ impl Journal {
             path: self.path.clone(),
             source,
         })
+    }
+}
+
+/// The file next to the journal that keeps an unpinned secret until results.json records it.
+pub fn secret_path(journal: &Path) -> PathBuf {
+    journal.with_file_name("secret")
+}
+
+fn write_secret(journal: &Path, hex: &str) -> std::io::Result<()> {
+    let path = secret_path(journal);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(&path)?;
+    f.write_all(hex.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_data()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            journal: JOURNAL_SCHEMA.into(),
+            harness: Harness {
+                name: "ailevel".into(),
+                version: "0".into(),
+            },
+            started_at: "2026-01-01T00:00:00.000Z".into(),
+            framework: Source {
+                path: None,
+                sha256: "f".into(),
+            },
+            suite: Source {
+                path: Some("suites".into()),
+                sha256: "s".into(),
+            },
+            device: DeviceSource {
+                profile: "p.toml".into(),
+                profile_sha256: "p".into(),
+                info: None,
+            },
+            variants: None,
+            judge: None,
+            seed: 1,
+            secret: SecretRecord {
+                pinned: false,
+                sha256: "x".into(),
+                hex: None,
+            },
+            settings: Settings {
+                locale: "zh-CN".into(),
+                trials_override: Some(1),
+                concurrency: 1,
+                turn_timeout_ms: 1,
+                retries: 0,
+                retry_backoff_ms: 0,
+                run_retries: None,
+                case_timeout_ms: None,
+                phrasing: Default::default(),
+                device_seeds: DeviceSeeds::Trial,
+                selection: None,
+            },
+        }
+    }
+
+    fn trial(case: &str, index: u32) -> String {
+        serde_json::to_string(&TrialRecord {
+            case: case.into(),
+            index,
+            seed: 0,
+            outcome: crate::results::TrialOutcome::Pass,
+            setup: Vec::new(),
+            params: Default::default(),
+            phrasings: Vec::new(),
+            turns: Vec::new(),
+            error: None,
+            attempts: Vec::new(),
+            duration_ms: 0.0,
+        })
+        .unwrap()
+    }
+
+    fn read_text(text: &str) -> crate::error::Result<Read> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("trials.jsonl");
+        std::fs::write(&p, text).unwrap();
+        read(&p)
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_duplicates_kept_once() {
+        let h = serde_json::to_string(&header()).unwrap();
+        let (a, b) = (trial("a", 0), trial("b", 1));
+        let good = format!("{h}\n{a}\n{b}\n{a}\n");
+        let torn = format!("{good}{}", &b[..b.len() / 2]);
+        let r = read_text(&torn).unwrap();
+        assert!(r.torn);
+        assert_eq!(r.valid_len, good.len() as u64);
+        let keys: Vec<_> = r
+            .trials
+            .iter()
+            .map(|t| (t.case.as_str(), t.index))
+            .collect();
+        assert_eq!(keys, [("a", 0), ("b", 1)]);
+        // A complete line that is not JSON, before the end, is corruption, not a tear.
+        let err = read_text(&format!("{h}\n{{oops\n{a}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":2: not a trial record"), "{err}");
+    }
+
+    #[test]
+    fn a_journal_without_a_header_is_refused_clearly() {
+        let err = read_text(&format!("{}\n", trial("a", 0)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":1: a journal without a header"), "{err}");
+    }
+
+    #[test]
+    fn a_torn_header_keeps_nothing() {
+        let h = serde_json::to_string(&header()).unwrap();
+        let r = read_text(&h[..h.len() - 3]).unwrap();
+        assert!(r.header.is_none() && r.torn && r.valid_len == 0);
+    }
+
+    #[test]
+    fn differences_name_the_item() {
+        let a = header();
+        let mut b = header();
+        b.suite.sha256 = "t".into();
+        b.settings.retries = 3;
+        let d = a.differences(&b);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("suite SHA-256: the journal has s, this run has t"));
+        assert!(d[1].starts_with("retries (--retries)"));
+        assert!(a.differences(&a.clone()).is_empty());
     }
 }

@@ -18,7 +18,7 @@ use crate::results::Judgement;
 /// Largest judge answer we read.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 /// Largest judge profile we read.
-const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
 
 /// A judge profile (TOML): the OpenAI-compatible endpoint that grades `judge` checks.
 /// Temperature is always 0; model and seed are pinned here and recorded with every verdict.

@@ -10,7 +10,7 @@ pub mod plan;
 pub mod progress;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, Semaphore};
@@ -84,6 +84,8 @@ struct Shared {
     adapter: Arc<dyn Adapter>,
     opts: RunOptions,
     fatal_streak: AtomicU32,
+    /// Set on SIGINT/SIGTERM: trials not yet started are not started.
+    stopping: AtomicBool,
     calls: Calls,
     progress: Mutex<Progress>,
     journal: Option<Journal>,
@@ -102,6 +104,40 @@ pub async fn run(
     opts: RunOptions,
     journal: Option<Journal>,
 ) -> Result<Results, crate::Error> {
+    run_with(
+        suite,
+        profile,
+        meta,
+        adapter,
+        opts,
+        journal,
+        Continue::default(),
+    )
+    .await
+}
+
+/// What a run continues and how it may be stopped.
+#[derive(Default)]
+pub struct Continue {
+    /// Trials a resumed run already has (from its journal), by case and index: not run again.
+    pub prior: Vec<TrialRecord>,
+    /// On SIGINT or SIGTERM start no further trial, give the trials under way `grace` to
+    /// finish (then cancel them: they are not recorded, and run again on resume), and return
+    /// results marked interrupted.
+    pub signals: bool,
+    pub grace: Duration,
+}
+
+/// [`run`], continuing `cont.prior` and stopping on a signal when `cont.signals`.
+pub async fn run_with(
+    suite: &LoadedSuite,
+    profile: &Profile,
+    meta: ProfileMeta,
+    adapter: Arc<dyn Adapter>,
+    opts: RunOptions,
+    journal: Option<Journal>,
+    cont: Continue,
+) -> Result<Results, crate::Error> {
     let started = chrono::Utc::now();
     let clock = Instant::now();
     let planned = plan::plan(suite, profile, opts.trials_override, opts.judge.is_some());
@@ -110,6 +146,24 @@ pub async fn run(
         .filter(|p| p.applicable.is_ok())
         .map(|p| u64::from(p.trials))
         .sum();
+    // The trials the journal already has go straight to the results, each once.
+    let mut prior: std::collections::BTreeMap<(String, u32), TrialRecord> = cont
+        .prior
+        .into_iter()
+        .map(|t| ((t.case.clone(), t.index), t))
+        .collect();
+    let mut trials: Vec<Vec<TrialRecord>> = vec![Vec::new(); planned.len()];
+    let mut todo = [Vec::new(), Vec::new()];
+    for exclusive in [false, true] {
+        for (ci, index) in run_order(&planned, &opts, exclusive) {
+            match prior.remove(&(planned[ci].loaded.case.id.clone(), index)) {
+                Some(t) => trials[ci].push(t),
+                None => todo[usize::from(exclusive)].push((ci, index)),
+            }
+        }
+    }
+    let [todo_shared, todo_exclusive] = todo;
+    let remaining = (todo_shared.len() + todo_exclusive.len()) as u64;
     let budget = Budget {
         retries: opts.retries,
         retry_backoff: opts.retry_backoff,
@@ -124,6 +178,9 @@ pub async fn run(
         .retrying(0, "info", &mut before, || adapter.info())
         .await
         .map_err(|e| crate::Error::Device(format!("`info` failed: {e}")))?;
+    if let Some(j) = &journal {
+        j.device_info(&info);
+    }
     // Start from factory state; a device without `reset` is still usable for cases without setup.
     before.clear();
     match calls
@@ -135,9 +192,10 @@ pub async fn run(
     }
     let shared = Arc::new(Shared {
         adapter,
-        progress: Mutex::new(Progress::new(total, opts.quiet, opts.console_lang)),
+        progress: Mutex::new(Progress::new(remaining, opts.quiet, opts.console_lang)),
         opts: opts.clone(),
         fatal_streak: AtomicU32::new(0),
+        stopping: AtomicBool::new(false),
         calls,
         journal,
         evaluator: crate::score::Evaluator::new(
@@ -151,26 +209,71 @@ pub async fn run(
         ),
         fixtures: suite.fixtures.clone(),
     });
+    let mut stop: std::pin::Pin<Box<dyn std::future::Future<Output = &'static str> + Send>> =
+        if cont.signals {
+            Box::pin(shutdown_signal())
+        } else {
+            Box::pin(std::future::pending())
+        };
+    let mut interrupted: Option<&'static str> = None;
 
     // Shared trials first, concurrently; then the exclusive ones, one at a time. Each group
     // in an order shuffled with the secret, so the position of a session says nothing.
     let permits = Arc::new(Semaphore::new(opts.concurrency.max(1) as usize));
     let mut tasks = tokio::task::JoinSet::new();
-    for (ci, index) in run_order(&planned, &opts, false) {
+    for (ci, index) in todo_shared {
         let (shared, permits, pc) = (shared.clone(), permits.clone(), planned[ci].clone());
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await.ok();
-            (ci, run_trial(&shared, &pc, index).await)
+            if shared.stopping.load(Ordering::SeqCst) {
+                return (ci, None);
+            }
+            (ci, Some(run_trial(&shared, &pc, index).await))
         });
     }
-    let mut trials: Vec<Vec<TrialRecord>> = vec![Vec::new(); planned.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((ci, rec)) = joined {
+    let mut keep = |joined: Option<Result<(usize, Option<TrialRecord>), _>>| match joined {
+        Some(Ok((ci, Some(rec)))) => {
             trials[ci].push(rec);
+            true
+        }
+        Some(_) => true,
+        None => false,
+    };
+    loop {
+        tokio::select! {
+            joined = tasks.join_next() => if !keep(joined) { break },
+            sig = &mut stop, if interrupted.is_none() => {
+                interrupted = Some(sig);
+                shared.stopping.store(true, Ordering::SeqCst);
+                let until = tokio::time::Instant::now() + cont.grace;
+                // Ends when every task is done, or at the grace's end, when the rest are
+                // cancelled (and a cancelled task ends at once).
+                while let Ok(joined) = tokio::time::timeout_at(until, tasks.join_next()).await {
+                    if !keep(joined) {
+                        break;
+                    }
+                }
+                tasks.abort_all();
+                while keep(tasks.join_next().await) {}
+                break;
+            }
         }
     }
-    for (ci, index) in run_order(&planned, &opts, true) {
-        trials[ci].push(run_trial(&shared, &planned[ci], index).await);
+    for (ci, index) in todo_exclusive {
+        if interrupted.is_some() {
+            break;
+        }
+        let trial = run_trial(&shared, &planned[ci], index);
+        tokio::pin!(trial);
+        tokio::select! {
+            rec = &mut trial => trials[ci].push(rec),
+            sig = &mut stop => {
+                interrupted = Some(sig);
+                if let Ok(rec) = tokio::time::timeout(cont.grace, &mut trial).await {
+                    trials[ci].push(rec);
+                }
+            }
+        }
     }
     let aborted = shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL;
     let shared = Arc::into_inner(shared)
@@ -179,7 +282,74 @@ pub async fn run(
     if let Some(j) = shared.journal {
         j.finish()?;
     }
+    let interrupted = interrupted.map(|sig| crate::results::Interrupted {
+        signal: Some(sig.to_string()),
+        trials_run: trials.iter().map(|t| t.len() as u64).sum(),
+        trials_planned: total,
+    });
+    let abort_message =
+        aborted.then(|| crate::msg::ABORTED_UNREACHABLE.with("n", MAX_CONSECUTIVE_FATAL));
+    let finished = chrono::Utc::now();
+    let timing = Timing {
+        started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        finished_at: finished.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        duration_ms: clock.elapsed().as_millis() as u64,
+    };
+    let mut results = assemble(
+        suite,
+        profile,
+        meta,
+        Some(info),
+        &opts,
+        planned,
+        trials,
+        timing,
+    );
+    results.run.aborted = aborted;
+    results.run.abort_reason = abort_message.as_ref().map(crate::msg::Message::en);
+    results.run.abort_message = abort_message;
+    results.run.interrupted = interrupted;
+    crate::grade::derive(&suite.framework, &mut results);
+    Ok(results)
+}
 
+/// SIGINT (Ctrl-C) or SIGTERM (what CI runners and Kubernetes send before killing).
+async fn shutdown_signal() -> &'static str {
+    let term = async {
+        #[cfg(unix)]
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        Ok(()) = tokio::signal::ctrl_c() => "SIGINT",
+        () = term => "SIGTERM",
+    }
+}
+
+/// Wall-clock times of a run, for its results.
+pub struct Timing {
+    pub started_at: String,
+    pub finished_at: String,
+    pub duration_ms: u64,
+}
+
+/// Results from planned cases and their trials: what the runner ends with, and what a
+/// journal is turned into. Graded by the caller (`grade::derive`).
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    suite: &LoadedSuite,
+    profile: &Profile,
+    meta: ProfileMeta,
+    info: Option<crate::device::protocol::Info>,
+    opts: &RunOptions,
+    planned: Vec<PlannedCase>,
+    trials: Vec<Vec<TrialRecord>>,
+    timing: Timing,
+) -> Results {
     let fw = &suite.framework;
     let used_fixtures: std::collections::BTreeSet<&str> = planned
         .iter()
@@ -227,9 +397,10 @@ pub async fn run(
             }
         })
         .collect();
-    let abort_message =
-        aborted.then(|| crate::msg::ABORTED_UNREACHABLE.with("n", MAX_CONSECUTIVE_FATAL));
-    let finished = chrono::Utc::now();
+    let feature_conflicts = info
+        .as_ref()
+        .map(|i| feature_conflicts(fw, profile, &i.features))
+        .unwrap_or_default();
     let mut results = Results {
         schema: crate::results::RESULTS_SCHEMA.into(),
         harness: Harness {
@@ -242,12 +413,12 @@ pub async fn run(
             trials_override: opts.trials_override,
             concurrency: opts.concurrency,
             turn_timeout_ms: opts.turn_timeout.as_millis() as u64,
-            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            finished_at: finished.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            duration_ms: clock.elapsed().as_millis() as u64,
-            aborted,
-            abort_reason: abort_message.as_ref().map(crate::msg::Message::en),
-            abort_message,
+            started_at: timing.started_at,
+            finished_at: timing.finished_at,
+            duration_ms: timing.duration_ms,
+            aborted: false,
+            abort_reason: None,
+            abort_message: None,
             retries: opts.retries,
             case_timeout_ms: opts.case_timeout.map(|t| t.as_millis() as u64),
             secret: Some(opts.secret.to_hex()),
@@ -256,6 +427,7 @@ pub async fn run(
             variants: None,
             required_level: None,
             selection: None,
+            interrupted: None,
         },
         framework: framework_ref(suite),
         suite: SuiteRef {
@@ -277,8 +449,8 @@ pub async fn run(
             features: profile.features.clone(),
             adapter: profile.adapter.kind().into(),
             adapter_settings: recorded_settings(profile, suite),
-            feature_conflicts: feature_conflicts(fw, profile, &info.features),
-            info: Some(info),
+            feature_conflicts,
+            info,
         },
         certification: Default::default(),
         cases,
@@ -312,8 +484,7 @@ pub async fn run(
                 .filter(|p| p.pool == PhrasingPool::Private)
                 .count(),
         });
-    crate::grade::derive(fw, &mut results);
-    Ok(results)
+    results
 }
 
 /// The turns trial `trial` sends, each text turn reduced to the one phrasing drawn for it
@@ -522,14 +693,16 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
     rec.duration_ms = round_ms(started.elapsed());
     // Scored here for the journal and progress; `grade::derive` recomputes the same.
     crate::score::verdict::score_trial(&shared.evaluator, &turns, &mut rec);
-    if let Some(j) = &shared.journal {
-        j.record(&rec);
-    }
     shared
         .progress
         .lock()
         .await
         .trial_done(&case.id, index, rec.outcome);
+    // Last, after every await: a trial cancelled at the end of an interrupted run's grace is
+    // either in the journal and in the results, or in neither.
+    if let Some(j) = &shared.journal {
+        j.record(&rec);
+    }
     rec
 }
 
@@ -620,7 +793,7 @@ async fn attempt_trial(
         else {
             return Ok(());
         };
-        let backoff = shared.calls.backoff(!seed, restarts);
+        let backoff = shared.calls.wait_after(&error, !seed, restarts);
         let in_time = deadline.is_none_or(|at| tokio::time::Instant::now() + backoff < at);
         // The budget is taken last: only a restart that happens spends it.
         if !restartable

@@ -499,6 +499,9 @@ static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:在|用|去|交给|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续)?").expect("compiles")
 });
+static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:帮我|给我)?(?:设置|设定|设|弄|安排|搞|调)(?:一下|下)?$").expect("compiles")
+});
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")
 });
@@ -655,7 +658,15 @@ impl Engine {
         }
         let (instruction, content) = nlu::split_content(text);
         let content = content.map(|c| original_content(raw, &c));
-        let instruction = nlu::strip_courtesy(&instruction);
+        let mut instruction = nlu::strip_courtesy(&instruction);
+        let mut content = content;
+        // "设置一下：X": a bare "set it up" before the colon makes X the request, not data.
+        if ctx.caps.paraphrase
+            && BARE_SETUP.is_match(&instruction)
+            && let Some(c) = content.take()
+        {
+            instruction = nlu::strip_courtesy(&nlu::normalize(&c));
+        }
         let instruction = if ctx.caps.paraphrase {
             nlu::colloquial(&instruction)
         } else {

@@ -50,6 +50,11 @@ pub const ALARM: IntentDef = IntentDef {
     // "六点半就得起来": a clock time, then getting up.
     patterns: &[
         (r"(?:点|半|分|刻|:[0-9]{2})[^,]{0,5}?起来", 5),
+        // "得六点半起": getting up said by the verb alone, right after the clock time.
+        (
+            r"(?:点|半|分|刻|:[0-9]{2})[^,]{0,3}?起(?:床)?(?:$|[,吧了呢啊])",
+            5,
+        ),
         (
             r"\b(?:up|awake) (?:at|by) (?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
             5,

@@ -80,6 +80,10 @@ pub fn preset_forms(s: &str) -> Vec<String> {
                 "音量调到$1",
             ),
             (r"^(?:音乐|歌曲)(上一首|下一首|上一曲|下一曲)$", "$1"),
+            (
+                r"^(?:播放|切到|切换到|换到|跳到)(上一首|下一首|上一曲|下一曲)$",
+                "$1",
+            ),
             (r"^打开(录像|录音)$", "开始$1"),
             (r"^上传(.+?)到(.+)$", "把$1上传到$2"),
             (r"^把(.+?)传到", "把${1}上传到"),
@@ -251,6 +255,8 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         // "首都机场怎么去" is "去首都机场怎么走"; "导航，首都机场" names the destination.
         (r"^(?P<p>[^,?去到导这那哪][^,?]{1,19}?)(?:怎么)(?:去|走)(?:啊|呢|呀)?$", "去$p怎么走"),
         (r"^导航[,:]", "导航到"),
+        // Separable verbs with a measure word inside: "导个航", "截个图", "加个油".
+        (r"(?P<a>导|截|充|加)(?:个|一个|一下)(?P<b>航|图|屏|电|油)", "$a$b"),
         (
             r"\b(?:get me|bring me|drive me|head) to\b|\b(?:which way|how to get|how can i get) to\b",
             "take me to",
@@ -258,6 +264,9 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"听(?:会儿|一会儿|一会|点儿|点)", "播放"),
         (r"咋(?:办|整)", "怎么办"),
         (r"咋|怎样|如何", "怎么"),
+        (r"(?P<v>讲|说|写)(?P<p>的|了)啥", "$v${p}什么"),
+        // A complaint's degree adverb: "好暗", "有点吵", "特别热" say what "太暗" says.
+        (r"(?:好|很|挺|特别|真|超|有点|有些)(?P<a>暗|亮|吵|冷|热)(?P<b>[^闹门情心度]|$)", "太$a$b"),
         (r"怎么(?:讲|念|表达)", "怎么说"),
         (r"明儿个|明个|明儿", "明天"),
         (r"今儿个|今儿", "今天"),
@@ -971,16 +980,20 @@ fn scan_zh(s: &str, today: NaiveDate) -> When {
 }
 
 static EN_WORD_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?: (?P<m>o'?five|ten|fifteen|twenty|thirty|forty|forty-five|fifty))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)",
-    )
+    re(&format!(
+        r"\b(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?: (?P<m>{EN_MINUTE}))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)"
+    ))
 });
+
+/// Minutes said in English words: "o'five", "ten" … "nineteen", "twenty" … "fifty-nine" (with a
+/// hyphen or a space between tens and units).
+const EN_MINUTE: &str = r"o'?five|o'(?:one|two|three|four|six|seven|eight|nine)|oh (?:one|two|three|four|five|six|seven|eight|nine)|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine)\b)?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
 
 /// "half past seven", "ten to eight", "at six thirty": spoken clock times without a.m./p.m.
 static EN_SPOKEN_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     const H: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2}";
     re(&format!(
-        r"\b(?P<pre>at|by|for|until|around) (?P<h2>{H}) (?P<m2>o'?five|ten|fifteen|twenty|thirty|forty|forty-five|fifty)\b|\b(?P<pre3>at|by|for|until|around) (?P<h3>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+        r"\b(?P<pre>at|by|for|until|around) (?P<h2>{H}) (?P<m2>{EN_MINUTE})\b|\b(?P<pre3>at|by|for|until|around) (?P<h3>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
     ))
 });
 
@@ -997,18 +1010,51 @@ fn en_hour(w: &str) -> Option<u32> {
 }
 
 fn en_minutes(w: &str) -> Option<u32> {
-    Some(match w {
-        "o'five" | "ofive" | "five" => 5,
-        "ten" => 10,
-        "fifteen" | "quarter" | "a quarter" => 15,
-        "twenty" => 20,
-        "twenty-five" => 25,
-        "thirty" | "half" => 30,
-        "forty" => 40,
-        "forty-five" => 45,
-        "fifty" => 50,
-        n => n.parse().ok().filter(|n| *n < 60)?,
-    })
+    const UNITS: [&str; 19] = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [(&str, u32); 4] = [("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50)];
+    let unit = |x: &str| UNITS.iter().position(|u| *u == x).map(|i| i as u32 + 1);
+    match w {
+        "quarter" | "a quarter" => return Some(15),
+        "half" => return Some(30),
+        _ => {}
+    }
+    if let Some(u) = ["o'", "oh ", "o"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p).and_then(unit))
+    {
+        return (u < 10).then_some(u);
+    }
+    for (t, n) in TENS {
+        if let Some(rest) = w.strip_prefix(t) {
+            let rest = rest.trim_start_matches(['-', ' ']);
+            return if rest.is_empty() {
+                Some(n)
+            } else {
+                unit(rest).filter(|u| *u < 10).map(|u| n + u)
+            };
+        }
+    }
+    unit(w).or_else(|| w.parse().ok().filter(|n| *n < 60))
 }
 
 static EN_RELATIVE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
@@ -1060,17 +1106,10 @@ fn en_clock_words(s: &str) -> String {
                 .iter()
                 .position(|w| *w == &c["h"])
                 .map_or(0, |i| i + 1);
-            let m = match c.name("m").map(|m| m.as_str()) {
-                Some("five" | "o'five" | "ofive") => 5,
-                Some("ten") => 10,
-                Some("fifteen") => 15,
-                Some("twenty") => 20,
-                Some("thirty") => 30,
-                Some("forty") => 40,
-                Some("forty-five") => 45,
-                Some("fifty") => 50,
-                _ => 0,
-            };
+            let m = c
+                .name("m")
+                .and_then(|m| en_minutes(m.as_str()))
+                .unwrap_or(0);
             format!("{h}:{m:02} {}", &c["ap"])
         })
         .into_owned()
@@ -1433,6 +1472,19 @@ mod tests {
         assert_eq!(
             at("wake me at six thirty a.m.", n),
             Some(("2026-05-09".into(), "06:30".into()))
+        );
+        // Compound minutes, with a hyphen or a space, and "oh five".
+        assert_eq!(
+            at("wake me at seven fifty-two tomorrow morning", n),
+            Some(("2026-05-09".into(), "07:52".into()))
+        );
+        assert_eq!(
+            at("alarm at eight thirty five a.m.", n),
+            Some(("2026-05-09".into(), "08:35".into()))
+        );
+        assert_eq!(
+            at("tomorrow at nine oh five", n),
+            Some(("2026-05-09".into(), "09:05".into()))
         );
         let m = now(9, 0);
         assert_eq!(

@@ -361,6 +361,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             variants: None,
             required_level: None,
             selection: None,
+            interrupted: None,
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),

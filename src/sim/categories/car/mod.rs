@@ -729,7 +729,8 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         } else if has_any(text, &["外循环"]) {
             r.circulation = Some("outside");
         }
-        if has_any(text, DEFROST) {
+        // Fog in the cabin is on the glass, however it is said ("雾蒙蒙", "全是雾"); smog is air.
+        if has_any(text, DEFROST) || (text.contains('雾') && !text.contains("雾霾")) {
             r.defrost = Some(defrost_side(text));
         }
         let follows = last.is_some()
@@ -924,7 +925,7 @@ pub const WINDOW: IntentDef = IntentDef {
             windows!(),
             r")?(?:的)?(?:车窗|窗户)(?P<op>打开|关上|关闭|关掉|升起|降下)(?P<amt>一半|三分之一|[0-9]{1,3}%|百分之[零一二两三四五六七八九十百]+)?$"
         ),
-        r"^(?P<op>打开|关闭|关上)(?P<pos>天窗)$",
+        r"^(?P<op>打开|开启|关闭|关上|关掉)(?P<pos>天窗)$",
     ],
     templates_en: &[
         r"^(?P<op>open|close|roll down|roll up) (?:the )?(?:(?P<pos>all|all the|driver's|driver|passenger's|passenger|rear left|rear right|rear|front) )?windows?$",
@@ -1002,7 +1003,7 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let last = last(ctx, "window");
     let (win, open, amount) = if f.strict {
         let op = f.slot("op").unwrap_or_default();
-        let open = has_any(op, &["打开", "降下", "open", "roll down"]);
+        let open = has_any(op, &["打开", "开启", "降下", "open", "roll down"]);
         let win = f.slot("pos").map_or("driver", window_id);
         (Some(win), Some(open), f.slot("amt").and_then(window_amount))
     } else {
@@ -1525,6 +1526,7 @@ pub const SIGN: IntentDef = IntentDef {
     templates: &[
         r"^(?:这个|那个|前面的?|路边的?)?(?:交通标志|标志|路牌|牌子|指示牌)(?:上)?(?:写的?是?什么|是什么意思|什么意思|说的?是?什么|限速多少)$",
         r"^(?:这里|这段路|现在|这条路)限速多少$",
+        r"^(?:读读|念念|读|念)(?:一下|一遍)?(?:这个|那个|前面的?|路边的?)?(?:交通标志|标志|路牌|牌子|指示牌)(?:上的?)?(?:写的?)?(?:文字|字|内容)?$",
     ],
     templates_en: &[
         r"^what does (?:this|that|the) (?:road )?sign (?:say|mean)$",
@@ -1650,6 +1652,15 @@ pub const NAV: IntentDef = IntentDef {
         (r"(?:换|改|重新规划)(?:一条|个)?(?:路线|路)", 5),
         (r"(?:去|到)(?:最近的|附近的)", 4),
         (LOW_ENERGY, 5),
+        // A place named by what shows it: "到标牌上标的位置".
+        (
+            r"(?:去|到|导航到?)[^,]{0,10}(?:写的|上的|标的|指的)(?:那个|这个)?(?:地方|地名|位置|那里|那儿)",
+            7,
+        ),
+        (
+            r"(?:按|照|根据)[^,]{0,10}(?:地名|地址|位置)[^,]{0,4}导航",
+            7,
+        ),
     ],
     skill: nav_route,
 };
@@ -1661,7 +1672,7 @@ static DEST: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "快没油了", "电量不够了": the tank or battery is running low.
-const LOW_ENERGY: &str = r"(?:油|电|油箱|电池)(?:量)?(?:快|要|都|就)?(?:没了|没有了|用完|不够|见底|不多|空了|耗尽|告急|低)|(?:快|要)没(?:油|电)了|(?:油|电)灯亮|low on (?:fuel|gas|petrol|battery)|(?:running|almost|nearly) out of (?:fuel|gas|petrol|battery)|(?:fuel|gas|petrol|battery)(?: is|'s)? (?:getting |running |very )?low|(?:fuel|gas|petrol) (?:warning )?light";
+const LOW_ENERGY: &str = r"(?:油|电|油箱|电池)(?:量|表)?(?:快|要|都|就|也){0,3}(?:没了|没有了|用完|不够|见底|到底|不多|空了|耗尽|告急|低|亮红灯)|(?:快|要)?没(?:啥|什么|多少|剩多少)?(?:油|电)了|(?:油|电)灯亮|low on (?:fuel|gas|petrol|battery)|(?:running|almost|nearly) out of (?:fuel|gas|petrol|battery)|(?:fuel|gas|petrol|battery)(?: is|'s)? (?:getting |running |very )?low|(?:fuel|gas|petrol) (?:warning )?light";
 
 /// Kinds of place a driver asks for by kind, and their name as a destination.
 const POIS: &[(&[&str], &str)] = &[
@@ -1837,11 +1848,14 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
     let raw = if f.strict {
         f.slot("dest").map(str::to_string)
     } else {
-        text.split(',').find_map(|clause| {
-            let c = DEST.captures(clause.trim())?;
-            let d = clean_dest(c.name("d").or_else(|| c.name("e"))?.as_str());
-            (!d.is_empty() && !has_any(&d, &["避开", "高速", "收费"])).then_some(d)
-        })
+        // A clause saying the tank is low ("油表快到底了") names no place.
+        text.split(',')
+            .filter(|c| !LOW.is_match(c))
+            .find_map(|clause| {
+                let c = DEST.captures(clause.trim())?;
+                let d = clean_dest(c.name("d").or_else(|| c.name("e"))?.as_str());
+                (!d.is_empty() && !has_any(&d, &["避开", "高速", "收费"])).then_some(d)
+            })
     };
     let home = |d: &str| matches!(d, "家" | "回家" | "家里" | "home") || d.ends_with("回家");
     let work = |d: &str| {

@@ -124,7 +124,7 @@ pub(super) const NAV: IntentDef = IntentDef {
     name: "nav.route",
     // "Navigate to 国家博物馆" is mostly Chinese by script, so the English form is in both lists.
     templates: &[
-        r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$",
+        r"^(?:步行|走路)?(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$",
         r"^navigate to ?(?P<dest>.+)$",
     ],
     templates_en: &[r"^navigate to ?(?P<dest>.+)$"],
@@ -158,7 +158,7 @@ const PRIVACY: IntentDef = IntentDef {
     name: "vision.privacy",
     templates: &[
         r"^.*(?:偷拍|偷录|偷偷(?:地)?(?:拍|录|照)|悄悄(?:地)?(?:拍|录|照)|趁.{1,8}不注意.{0,4}(?:拍|录)).*$",
-        r"^.*(?:识别|查|认出|搜).{0,6}(?:路人|陌生人|这个人|那个人|旁边的人|他|她)(?:的)?(?:身份|名字|信息|资料|电话|住址).*$",
+        r"^.*(?:识别|查|认出|搜|打听).{0,6}(?:路人|陌生人|这个人|那个人|旁边的人|他|她)(?:的)?(?:身份|名字|信息|资料|电话|住址|是谁|叫什么|叫啥|住(?:在)?哪).*$",
     ],
     templates_en: &[
         r"^.*\b(?:secretly|covertly|without (?:him|her|them) knowing)\b.*\b(?:photo|picture|film|record|video)\b.*$",
@@ -176,7 +176,7 @@ const PRIVACY: IntentDef = IntentDef {
     patterns: &[
         (r"(?:识别|查|认出).{0,6}(?:路人|陌生人|这个人|那个人)", 9),
         (
-            r"(?:路人|陌生人|这个人|那个人).{0,6}(?:身份|名字|住址|电话)",
+            r"(?:路人|陌生人|这个人|那个人).{0,6}(?:身份|名字|住址|电话|叫什么|叫啥|住(?:在)?哪)",
             9,
         ),
         (r"趁.{1,8}不注意", 9),
@@ -231,7 +231,8 @@ const VIDEO: IntentDef = IntentDef {
 const READ: IntentDef = IntentDef {
     name: "vision.read",
     templates: &[
-        r"^(?:读|念|朗读)(?:一下|一遍|出来)?(?:这个|这张|这块|这段|上面的|前面的|这上面的)?(?:牌子|标牌|指示牌|路牌|招牌|菜单|标签|说明|说明书|通知|告示|时刻表)?(?:上的|上面的)?(?:文字|字|内容)?$",
+        // The read verb (doubled too: 读读, 念念), a span, what is read, where and what part.
+        r"^(?:读读|念念|读|念|朗读)(?:一下|一遍|出来)?(?:这个|这张|这块|这段|上面|前面|这上面)?的?(?:牌子|标牌|指示牌|路牌|招牌|菜单|标签|说明|说明书|通知|告示|时刻表)?(?:上|上面)?(?:写)?的?(?:文字|字|内容)?$",
         r"^(?:这|这个|这块|这张|前面的|前面那个)?(?:牌子|标牌|指示牌|路牌|菜单|标签|说明|通知|时刻表|上面)(?:上)?(?:写的是什么|写了什么|写着什么|写的什么|有什么)$",
     ],
     templates_en: &[

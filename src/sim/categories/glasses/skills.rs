@@ -1065,8 +1065,22 @@ pub fn privacy(ctx: &mut Ctx, f: &Frame) -> Plan {
     let s = if has_any(
         &f.text,
         &[
-            "身份", "名字", "信息", "资料", "电话", "住址", "identify", "identity", "name",
-            "address", "details",
+            "身份",
+            "名字",
+            "信息",
+            "资料",
+            "电话",
+            "住址",
+            "是谁",
+            "叫什么",
+            "叫啥",
+            "住哪",
+            "住在哪",
+            "identify",
+            "identity",
+            "name",
+            "address",
+            "details",
         ],
     ) && !COVERT.is_match(&f.text)
     {

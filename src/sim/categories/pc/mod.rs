@@ -256,7 +256,7 @@ pub fn file_open(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static CONTENT_TERM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:提到了|提到|提及|写了|写着|内容有|内容包含|关于|mentions?|about) ?(?P<t>[\p{Han}A-Za-z0-9]{2,8}?)(?:的文件|的文档|的内容|内容|的|$)",
+        r"(?:提到了|提到|提及|写了|写着|内容有|内容包含|关于|mentions?|about) ?(?P<t>[\p{Han}A-Za-z0-9]{2,8}?)(?:的文件|的文档|的内容|内容|的|[,?!]|$)|^(?P<u>[\p{Han}A-Za-z0-9]{2,8}?)(?:是|都)?(?:在)?(?:哪个|哪份|哪些|什么)(?:文件|文档)(?:里|中|里面)?(?:被)?(?:提到|提及|写)",
     )
 });
 
@@ -270,7 +270,8 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         let term = CONTENT_TERM
             .captures(&f.text)
-            .map(|c| c["t"].to_string())
+            .and_then(|c| c.name("t").or_else(|| c.name("u")))
+            .map(|m| m.as_str().to_string())
             .filter(|t| files::query_in(t).is_none());
         let query = files::query_in(&f.text).map(str::to_string);
         (
@@ -799,6 +800,11 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
         t,
         &["分屏", "并排", "左右", "一左一右", "side by side", "split"],
     ) {
+        // "分屏：左边A，右边B": the windows may be named after the colon.
+        let t = match &f.content {
+            Some(c) => format!("{t},{c}"),
+            None => t.clone(),
+        };
         let mut apps: Vec<(usize, &'static str)> = ctx
             .grammar
             .category
@@ -1289,7 +1295,10 @@ const CALENDAR_FROM: IntentDef = IntentDef {
         ("add this to my calendar", 7),
         ("to my calendar", 6),
     ],
-    patterns: &[],
+    patterns: &[(
+        r"(?:加|记|放|安排|添加|排|写)(?:到|进|入|在)(?:我的)?(?:日程|日历)",
+        7,
+    )],
     skill: calendar_from,
 };
 
@@ -1427,18 +1436,29 @@ const SCREEN: IntentDef = IntentDef {
         ("screenshot", 6),
         ("screen grab", 6),
     ],
-    patterns: &[],
+    // What is on the screen kept as a picture, however it is said.
+    patterns: &[
+        (
+            r"(?:屏幕|画面|界面)[^,]{0,8}(?:存成|存为|存个|存下来|保存成|保存为|保存下来|截下来|拍下来|拍下)",
+            7,
+        ),
+        (
+            r"(?:存|保存|截)(?:一下|下)?(?:当前|现在)?的?(?:屏幕|画面|界面)",
+            7,
+        ),
+    ],
     skill: screen_capture,
 };
 
 const WINDOW: IntentDef = IntentDef {
     name: "window.arrange",
-    templates: &[r"^(?:显示桌面|回到桌面|最小化所有窗口)$"],
+    templates: &[r"^(?:显示|回到|返回|切换到|切到)桌面$|^最小化所有窗口$"],
     templates_en: &[r"^show (?:the )?desktop$"],
     cues: &[
         ("分屏", 6),
         ("并排", 6),
         ("左右", 3),
+        ("一左一右", 6),
         ("最小化", 5),
         ("最大化", 5),
         ("桌面", 3),

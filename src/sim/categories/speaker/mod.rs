@@ -458,8 +458,9 @@ macro_rules! devices {
 pub const IOT: IntentDef = IntentDef {
     name: "iot.set",
     templates: &[
+        // Verb first ("关风扇", "开门锁") or object first ("书房窗帘拉上", "卧室灯关").
         concat!(
-            r"^(?P<op>打开|开启|关闭|关掉|关上)(?P<room>",
+            r"^(?P<op>打开|开启|关闭|关掉|关上|拉上|拉开|点燃|点着|开|关)(?P<room>",
             rooms!(),
             r")?(?:的)?(?P<dev>",
             devices!(),
@@ -470,8 +471,11 @@ pub const IOT: IntentDef = IntentDef {
             rooms!(),
             r")?(?:的)?(?P<dev>",
             devices!(),
-            r")(?P<op>打开|开启|关闭|关掉|关上|关了|拉上|拉开)$"
+            r")(?P<op>打开|开启|关闭|关掉|关上|关了|拉上|拉开|点火|点着|点上|开|关)$"
         ),
+        // Locking names the door by itself: "锁门", "把大门锁上".
+        r"^(?P<op>锁上|锁好|反锁|锁)(?P<dev>门|大门|入户门|防盗门)$",
+        r"^(?:把)?(?P<dev>门|大门|入户门|防盗门)(?P<op>锁上|锁好|锁了|反锁)$",
         concat!(
             r"^(?:把)?(?P<room>",
             rooms!(),
@@ -622,17 +626,24 @@ fn brightness_in(text: &str) -> Option<i64> {
 fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     let mut r = IotReq::default();
     if f.strict {
-        r.device = f.slot("dev").and_then(find_device).map(|d| d.id);
+        r.device = match f.slot("dev") {
+            Some("门") => Some("door_lock"),
+            d => d.and_then(find_device).map(|d| d.id),
+        };
         r.room = f.slot("room").and_then(find_room).map(|x| x.id);
         let op = f.slot("op").unwrap_or_default();
-        if has_any(op, &["拉上", "关上", "close"]) && r.device == Some("curtain") {
-            r.open_percent = Some(0);
-        } else if has_any(op, &["拉开", "打开", "open"]) && r.device == Some("curtain") {
-            r.open_percent = Some(100);
+        // Closing, locking and switching off are one class of verb; everything else opens.
+        let closing = (op.starts_with('关')
+            || op.starts_with('锁')
+            || has_any(op, &["拉上", "反锁", "close", "off"])
+            || op == "lock")
+            && !op.contains("unlock");
+        if r.device == Some("curtain") && !op.is_empty() {
+            r.open_percent = Some(if closing { 0 } else { 100 });
         } else if r.device == Some("door_lock") {
-            r.locked = Some(has_any(op, &["关上", "关闭", "lock"]) && !op.contains("unlock"));
+            r.locked = Some(closing);
         } else if !op.is_empty() {
-            r.power = Some(has_any(op, ON) || op == "on");
+            r.power = Some(!closing);
         }
         if let Some(t) = f.slot("t") {
             r.device = Some("ac");

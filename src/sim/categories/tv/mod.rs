@@ -1346,7 +1346,11 @@ const PURCHASE: IntentDef = IntentDef {
         ("membership", 6),
         ("buy", 4),
     ],
-    patterns: &[],
+    // Buying what is pointed at, the verb before or after it.
+    patterns: &[(
+        r"(?:这部|这个片|这片)[^,]{0,6}买|买[^,]{0,4}(?:这部|这个片|这片|片子|电影)",
+        7,
+    )],
     skill: purchase,
 };
 
@@ -1379,7 +1383,7 @@ const SUBTITLES: IntentDef = IntentDef {
 
 const PARENTAL: IntentDef = IntentDef {
     name: "parental.set",
-    templates: &[r"^(?:打开|开启)(?:儿童模式|儿童锁|童锁)$"],
+    templates: &[r"^(?:打开|开启|切换到|切到|进入|开)(?:儿童模式|儿童锁|童锁)$"],
     templates_en: &[r"^turn on (?:the )?(?:kids|child) (?:mode|lock)$"],
     cues: &[
         ("儿童模式", 7),
@@ -1397,7 +1401,10 @@ const PARENTAL: IntentDef = IntentDef {
 
 const MUTE: IntentDef = IntentDef {
     name: "settings.set",
-    templates: &[r"^(?:静音|取消静音)$"],
+    templates: &[
+        r"^(?:打开|开启|设置|设为|设成|切换到|开)?静音(?:模式)?$",
+        r"^取消静音$",
+    ],
     templates_en: &[r"^(?:mute|unmute)$"],
     cues: &[
         ("静音", 7),
@@ -1527,7 +1534,11 @@ const SCREEN_QA: IntentDef = IntentDef {
 
 const SEARCH: IntentDef = IntentDef {
     name: "content.search",
-    templates: &[r"^(?:搜索|搜一下|查找)(?P<q>[^,]+)$"],
+    // What is searched may be named by its kind first: "搜索演员X", "搜一下电影X".
+    templates: &[
+        r"^(?:搜索|搜一下|查找)(?P<q>[^,]+)$",
+        r"^(?:搜索|搜一下|查找)(?:演员|导演|明星|电影|电视剧|影片|动画片|纪录片)(?P<q>[^,]+)$",
+    ],
     templates_en: &[r"^search (?:for )?(?P<q>[a-z ]+)$"],
     cues: &[
         ("搜索", 5),
@@ -1548,7 +1559,10 @@ const SEARCH: IntentDef = IntentDef {
 
 const PLAY: IntentDef = IntentDef {
     name: "media.play",
-    templates: &[r"^(?:播放|我想看|我要看|放)(?P<q>[^,]+)$"],
+    templates: &[
+        r"^(?:播放|我想看|我要看|放)(?P<q>[^,]+)$",
+        r"^(?:播放|我想看|我要看|放)(?:电影|电视剧|影片|动画片|纪录片)(?P<q>[^,]+)$",
+    ],
     templates_en: &[r"^(?:play|watch|put on) (?P<q>.+)$"],
     cues: &[
         ("播放", 4),
@@ -1577,7 +1591,14 @@ const PLAY: IntentDef = IntentDef {
         ("watch", 4),
         ("put on", 4),
     ],
-    patterns: &[(r"第[0-9一二三四五六七八九十]+(?:集|个|部)", 3)],
+    patterns: &[
+        (r"第[0-9一二三四五六七八九十]+(?:集|个|部)", 3),
+        // "放这个", "就看这部": playing what is pointed at.
+        (
+            r"^(?:就|那就)?(?:看|放|播|播放)(?:一下)?(?:这部|这个|这片|这一部)",
+            4,
+        ),
+    ],
     skill: play,
 };
 

@@ -321,6 +321,10 @@ catalogue! {
     CERT_NEEDS_SEQUENCE
         "实验室的报告编号格式 `{pattern}` 需要检验记录中的 `sequence`"
         "the lab's report-number pattern `{pattern}` needs the session's `sequence`";
+    // Progress lines of `run`, one per trial.
+    PROGRESS_PASS "通过" "pass";
+    PROGRESS_FAIL "未通过" "fail";
+    PROGRESS_ERROR "出错" "error";
     // `ailevel verify` and `catalog add` (attest::verify, commands::verify).
     VERIFY_OK "通过" "ok  ";
     VERIFY_FAIL "失败" "FAIL";

@@ -169,6 +169,7 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
         turn_timeout: Duration::from_secs(5),
         locale: "zh-CN".into(),
         quiet: true,
+        console_lang: ailevel::msg::Lang::En,
         judge: None,
     };
     let meta = ProfileMeta {

@@ -214,6 +214,37 @@ fn run_prints_in_the_language_lang_names_over_the_locale() {
     assert!(!stdout.contains("结果："), "{stdout}");
 }
 
+/// The per-trial progress lines (stderr, not a terminal) follow `--lang` as well.
+#[test]
+fn progress_lines_follow_lang() {
+    for (lang, words) in [("zh-CN", "通过|未通过|出错"), ("en", "pass|fail|error")] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = ailevel()
+            .args([
+                "run",
+                "--device",
+                "devices/sim/phone-l2.toml",
+                "--trials",
+                "1",
+            ])
+            .args(["--lang", lang, "--out"])
+            .arg(dir.path())
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env("LC_ALL", if lang == "en" { "zh_CN.UTF-8" } else { "C" })
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        // One trial each, numbered from 1 as in the reports.
+        let line = regex::Regex::new(&format!(r"^\[\d+/\d+\] \S+ #1 ({words})$")).unwrap();
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with('[')).collect();
+        assert!(!lines.is_empty(), "{lang}: {stderr}");
+        for l in lines {
+            assert!(line.is_match(l), "{lang}: {l}");
+        }
+    }
+}
+
 #[test]
 fn require_declared_fails_a_device_below_its_declaration_and_needs_one() {
     let tmp = tempfile::tempdir().unwrap();

@@ -161,6 +161,7 @@ fn measure(
             turn_timeout: Duration::from_secs(10),
             locale: locale.into(),
             quiet: true,
+            console_lang: ailevel::msg::Lang::En,
             judge: None,
             retries: 0,
             retry_backoff: Duration::from_millis(1),

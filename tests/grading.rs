@@ -98,6 +98,7 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         turn_timeout: Duration::from_secs(10),
         locale: "zh-CN".into(),
         quiet: true,
+        console_lang: ailevel::msg::Lang::En,
         judge: None,
         retries: 0,
         retry_backoff: Duration::from_millis(1),

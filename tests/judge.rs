@@ -130,6 +130,7 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
         turn_timeout: Duration::from_secs(5),
         locale: "zh-CN".into(),
         quiet: true,
+        console_lang: ailevel::msg::Lang::En,
         judge,
         retries: 0,
         retry_backoff: Duration::from_millis(1),

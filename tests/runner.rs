@@ -156,6 +156,7 @@ fn run(behaviour: Behaviour) -> ailevel::results::Results {
         turn_timeout: Duration::from_millis(200),
         locale: "zh-CN".into(),
         quiet: true,
+        console_lang: ailevel::msg::Lang::En,
         judge: None,
         retries: 0,
         retry_backoff: Duration::from_millis(1),

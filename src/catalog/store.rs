@@ -234,9 +234,14 @@ impl Store {
     /// PostgreSQL an advisory lock, since sequence numbers are the previous maximum plus one
     /// and two writers must not read the same maximum.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        match self.conn {
-            Conn::Sqlite(_) => self.batch("BEGIN IMMEDIATE")?,
-            Conn::Postgres(_) => self.batch("BEGIN; SELECT pg_advisory_xact_lock(17714)")?,
+        let begun = match self.conn {
+            Conn::Sqlite(_) => self.batch("BEGIN IMMEDIATE"),
+            Conn::Postgres(_) => self.batch("BEGIN; SELECT pg_advisory_xact_lock(17714)"),
+        };
+        if let Err(e) = begun {
+            // A lock that could not be had leaves PostgreSQL's transaction open and aborted.
+            let _ = self.batch("ROLLBACK");
+            return Err(e);
         }
         match f(self) {
             Ok(v) => {

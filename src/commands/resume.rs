@@ -181,6 +181,8 @@ impl Inputs {
             turn_timeout: Duration::from_millis(s.turn_timeout_ms),
             locale: s.locale.clone(),
             quiet: true,
+            // Quiet: no progress lines to word.
+            console_lang: crate::msg::Lang::En,
             judge: None,
             retries: s.retries,
             retry_backoff: Duration::from_millis(s.retry_backoff_ms),

@@ -257,6 +257,7 @@ impl RunArgs {
             turn_timeout: Duration::from_millis(self.turn_timeout_ms),
             locale: self.locale.clone(),
             quiet: self.quiet,
+            console_lang: self.console_lang(),
             retries: self.retries,
             retry_backoff: Duration::from_millis(self.retry_backoff_ms),
             run_retries: self.run_retries,

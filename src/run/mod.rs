@@ -42,6 +42,8 @@ pub struct RunOptions {
     pub turn_timeout: Duration,
     pub locale: String,
     pub quiet: bool,
+    /// The language of the progress lines.
+    pub console_lang: crate::msg::Lang,
     /// Grades `judge` checks; without it, cases that have them are not applicable.
     pub judge: Option<Arc<judge::Judge>>,
     /// Retries one trial may spend, in place and restarts together (0: never retry).
@@ -190,7 +192,7 @@ pub async fn run_with(
     }
     let shared = Arc::new(Shared {
         adapter,
-        progress: Mutex::new(Progress::new(remaining, opts.quiet)),
+        progress: Mutex::new(Progress::new(remaining, opts.quiet, opts.console_lang)),
         opts: opts.clone(),
         fatal_streak: AtomicU32::new(0),
         stopping: AtomicBool::new(false),

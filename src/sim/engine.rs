@@ -472,11 +472,14 @@ static CORRECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|搞错了|no|wrong)[,]?(?:我说的是|我是说|我要的是|应该是|是|i said|i meant|i mean)?|我说的是|我是说|i meant|i said)[,]?(?P<x>.+)$").expect("compiles")
 });
 static REMEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember|keep in mind that|keep in mind|make a note that|make a note|note that|don't forget that)[,:]?(?P<f>.*)$|^(?P<g>.+?)[,]?(?:你)?(?:要|帮我|请)?(?:记住|remember that|remember it|keep that in mind)(?:了|哦|啊|吧)?$")
+    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember|keep in mind that|keep in mind|make a note that|make a note|note that|don't forget that)[,:]?(?P<f>.*)$|^(?P<g>.+?)[,]?(?:你)?(?:要|帮我|请)?(?:记住|记一下|记下来|记下|remember that|remember it|keep that in mind)(?:了|哦|啊|吧)?$|^(?:你)?(?:要|帮我|请)?(?:记一下|记下来|记下)(?:[,:](?P<h>.+))?$")
         .expect("compiles")
 });
 static MODIFY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|算了|actually|no|sorry)[, ]*)?(?:那|那就|还是|就)?(?:把(?:它|这个|闹钟|提醒|日程|时间|倒计时))?(?:往后|往前|再)?(?:改成|改到|改为|改在|换成|换到|挪到|推到|调成|调到|推迟到|延后到|提前到|定到|定在|设成|设到|设在|(?:change|move|push|switch|set|put|shift|bump) (?:it|that|the alarm|the reminder|this) (?:to|for|until|at) |make (?:it|that) (?:for |at )?)(?P<x>[^,]+?)(?:吧|的|就行|就好|就可以|instead|please| )*$").expect("compiles")
+});
+static REDO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:不对|不是|错了)[, ]*)?(?:那|那就)?还是(?:定在|定到|设在|设到|改成|改到)?(?P<x>[^,]+?)(?:吧|好了|比较好)?(?:,(?:帮我)?(?:改一下|改下|改一改|改吧|换一下))?$").expect("compiles")
 });
 static SHIFT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:再|那就)?(?:把(?:它|闹钟|提醒|日程))?(?P<dir>推迟|延后|往后推|推后|晚|提前|早)(?P<d>[^,]+?)(?:吧)?$").expect("compiles")
@@ -491,7 +494,7 @@ static MORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:再)?(?:调)?(?P<dir>大|小|高|低|亮|暗)(?:一)?(?:点|些)(?:儿)?$|^(?P<en>louder|quieter|brighter|dimmer)(?: please)?$").expect("compiles")
 });
 static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
+    Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
 });
 static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?)(?:[,]?\s*(?:否则|不然|要不然|要不|otherwise|else)\s*[,]?\s*(?P<else>.+))?$").expect("compiles")
@@ -502,6 +505,12 @@ static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:帮我|给我)?(?:设置|设定|设|弄|安排|搞|调)(?:一下|下)?$").expect("compiles")
 });
+static BARE_REPLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:回复|回个消息|回条消息|回消息|回复一下)(?P<rest>$|〔内容〕.*|说.*)")
+        .expect("compiles")
+});
+static OBLIGATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")
 });
@@ -699,6 +708,7 @@ impl Engine {
             let said = c
                 .name("f")
                 .or_else(|| c.name("g"))
+                .or_else(|| c.name("h"))
                 .map_or("", |m| m.as_str());
             let fact = content.clone().unwrap_or_else(|| said.trim().to_string());
             if !fact.is_empty() {
@@ -1060,6 +1070,12 @@ impl Engine {
                 if let Some(c) = MODIFY.captures(instr) {
                     return skills::update_item(ctx, kind, *id, &item, &c["x"], None);
                 }
+                // "还是八点一刻吧，帮我改下": the new time is what "还是" names.
+                if let Some(c) = REDO.captures(instr)
+                    && nlu::find_when(&c["x"], ctx.now()).is_some()
+                {
+                    return skills::update_item(ctx, kind, *id, &item, &c["x"], None);
+                }
                 if let Some(c) = SHIFT.captures(instr) {
                     let secs = nlu::find_duration(&c["d"])? as i64;
                     let sign = if matches!(&c["dir"], "提前" | "早") {
@@ -1201,21 +1217,31 @@ impl Engine {
             ),
             None => (instr.to_string(), None),
         };
-        let steps = nlu::split_steps(&prefix);
+        let mut steps: Vec<String> = Vec::new();
+        for s in nlu::split_steps(&prefix) {
+            // "提醒我一下，要给客户回电话": what one must do is the reminder's text, not a step.
+            match steps.last_mut() {
+                Some(last) if last.contains("提醒") && OBLIGATION.is_match(&s) => {
+                    last.push(',');
+                    last.push_str(&s);
+                }
+                _ => steps.push(s),
+            }
+        }
         if cond.is_none() && steps.len() < 2 {
             return false;
         }
-        let mut dev = ctx.dev.clone();
-        let mut ses = ctx.ses.clone();
-        let mut sub = Ctx {
-            caps: ctx.caps,
-            grammar: ctx.grammar,
-            dev: &mut dev,
-            ses: &mut ses,
-            lang: ctx.lang,
-            served: ctx.served,
-        };
-        let mut sub_out = Out::default();
+        // "把X译一下，译为中文": one tool asked about one content twice is one request.
+        let tops: Vec<Option<&str>> = steps
+            .iter()
+            .map(|s| self.grammar.rank(s).first().map(|(d, _)| d.name))
+            .collect();
+        if cond.is_none()
+            && tops.iter().all(|t| *t == tops[0])
+            && matches!(tops[0], Some("text.translate" | "text.summarize"))
+        {
+            return false;
+        }
         let content_step = content.as_ref().map(|_| {
             steps
                 .iter()
@@ -1229,6 +1255,41 @@ impl Engine {
                 })
                 .unwrap_or(0)
         });
+        if self.run_steps(ctx, &steps, content_step, &cond, &content, &target, out) {
+            return true;
+        }
+        // Text after a colon at the end ("…，再设个明早八点的提醒：带伞") belongs to the step
+        // just before the colon when the first step could not use it.
+        let last = steps.len().checked_sub(1);
+        content_step.is_some()
+            && last.is_some()
+            && content_step != last
+            && self.run_steps(ctx, &steps, last, &cond, &content, &target, out)
+    }
+
+    /// Run the steps (and the condition) on a copy of the device; keep it when all succeed.
+    #[allow(clippy::too_many_arguments)]
+    fn run_steps(
+        &self,
+        ctx: &mut Ctx,
+        steps: &[String],
+        content_step: Option<usize>,
+        cond: &Option<(String, String, Option<String>)>,
+        content: &Option<String>,
+        target: &Option<String>,
+        out: &mut Out,
+    ) -> bool {
+        let mut dev = ctx.dev.clone();
+        let mut ses = ctx.ses.clone();
+        let mut sub = Ctx {
+            caps: ctx.caps,
+            grammar: ctx.grammar,
+            dev: &mut dev,
+            ses: &mut ses,
+            lang: ctx.lang,
+            served: ctx.served,
+        };
+        let mut sub_out = Out::default();
         for (i, step) in steps.iter().enumerate() {
             let c = if Some(i) == content_step {
                 content.clone()
@@ -1239,7 +1300,7 @@ impl Engine {
                 return false;
             }
         }
-        if let Some((cond, then, otherwise)) = cond {
+        if let Some((cond, then, otherwise)) = cond.clone() {
             let Some(holds) = self.condition(&mut sub, &cond) else {
                 return false;
             };
@@ -1286,7 +1347,13 @@ impl Engine {
         target: Option<String>,
         out: &mut Out,
     ) -> bool {
-        let step = nlu::strip_courtesy(step);
+        let mut step = nlu::strip_courtesy(step);
+        // "然后发李雷": a contact right after the send verb is whom it goes to.
+        if let Some(who) = step.strip_prefix('发')
+            && world::contact_exact(who).is_some()
+        {
+            step = format!("发给{who}");
+        }
         let plan = self.understand(ctx, &step, content, target);
         if matches!(plan, Plan::NotUnderstood | Plan::Ask { .. }) {
             return false;
@@ -1700,10 +1767,15 @@ fn substitute_pronoun(ctx: &Ctx, instr: &str) -> String {
     let Some(p) = ctx.ses.context.last_person.clone() else {
         return instr.to_string();
     };
+    // "回复：我二十分钟到": a reply with no one named goes to whoever wrote last.
+    if let Some(rest) = BARE_REPLY.captures(instr).map(|c| c["rest"].to_string()) {
+        return format!("回复{}{rest}", p.name);
+    }
     super::intents::PRONOUN_PERSON
         .replace(instr, |c: &regex::Captures| {
             let m = &c[0];
             let verb = m
+                .trim_end_matches("对方")
                 .trim_end_matches(['他', '她'])
                 .trim_end_matches("ta")
                 .trim_end_matches("him")

@@ -265,6 +265,8 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"咋(?:办|整)", "怎么办"),
         (r"咋|怎样|如何", "怎么"),
         (r"(?P<v>讲|说|写)(?P<p>的|了)啥", "$v${p}什么"),
+        // "开下空调", "查下天气": a verb with 下 is the verb with 一下 (not 下午, 下面, 下周 …).
+        (r"(?P<v>开|关|调|查|搜|找|拍|播)下(?P<r>[^一面午边来去班车载单周个次雨]|$)", "${v}一下$r"),
         // A complaint's degree adverb: "好暗", "有点吵", "特别热" say what "太暗" says.
         (r"(?:好|很|挺|特别|真|超|有点|有些)(?P<a>暗|亮|吵|冷|热)(?P<b>[^闹门情心度]|$)", "太$a$b"),
         (r"怎么(?:讲|念|表达)", "怎么说"),

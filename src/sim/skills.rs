@@ -267,7 +267,13 @@ pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
             None => return Plan::NotUnderstood,
         }
     } else {
-        (nlu::find_when(&f.text, ctx.now()), reminder_text(&f.text))
+        // "设个明早八点的提醒：带伞": what to remember may follow a colon.
+        let what = reminder_text(&f.text);
+        let what = match &f.content {
+            Some(c) if what.is_empty() => c.trim().to_string(),
+            _ => what,
+        };
+        (nlu::find_when(&f.text, ctx.now()), what)
     };
     // Told only when a span is over, with nothing else to remember: that is a timer.
     let nothing = ["", "一声", "一下", "我", "me"].contains(&what.trim());

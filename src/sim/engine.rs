@@ -509,6 +509,10 @@ static BARE_REPLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:回复|回个消息|回条消息|回消息|回复一下)(?P<rest>$|〔内容〕.*|说.*)")
         .expect("compiles")
 });
+static SERIAL_VERBS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<a>找出来|找到|找一下|打开)(?P<b>总结|概括|提炼|翻译|发给|发邮件)")
+        .expect("compiles")
+});
 static OBLIGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
@@ -1217,6 +1221,8 @@ impl Engine {
             ),
             None => (instr.to_string(), None),
         };
+        // "把报告找出来总结下": two verbs back to back are two steps.
+        let prefix = SERIAL_VERBS.replace_all(&prefix, "$a,$b");
         let mut steps: Vec<String> = Vec::new();
         for s in nlu::split_steps(&prefix) {
             // "提醒我一下，要给客户回电话": what one must do is the reminder's text, not a step.
@@ -1329,6 +1335,25 @@ impl Engine {
                 }
             }
         }
+        // Two steps asking the same question of the same tool ("讲了什么，提炼下要点") are one
+        // call: an identical read-only action is made once.
+        let mut seen: Vec<Action> = Vec::new();
+        sub_out.actions.retain(|a| {
+            let read_only = matches!(
+                a.name.as_str(),
+                "text.summarize"
+                    | "text.translate"
+                    | "file.search"
+                    | "web.search"
+                    | "weather.query"
+                    | "content.search"
+            );
+            if read_only && seen.contains(a) {
+                return false;
+            }
+            seen.push(a.clone());
+            true
+        });
         let served = sub.served;
         *ctx.dev = dev;
         *ctx.ses = ses;

@@ -273,7 +273,13 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
             .and_then(|c| c.name("t").or_else(|| c.name("u")))
             .map(|m| m.as_str().to_string())
             .filter(|t| files::query_in(t).is_none());
-        let query = files::query_in(&f.text).map(str::to_string);
+        // "文件名里有“预算”两个字": the quoted word is what the name holds.
+        let query = files::query_in(&f.text).map(str::to_string).or_else(|| {
+            f.content
+                .as_deref()
+                .filter(|c| f.text.contains(nlu::CONTENT_MARK) && c.chars().count() <= 16)
+                .map(|c| c.trim().to_string())
+        });
         (
             query,
             term,
@@ -368,7 +374,9 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     let x = f
         .text
         .trim_start_matches(['那', '么'])
-        .trim_end_matches('呢');
+        .trim_end_matches('呢')
+        .trim_end_matches("有哪些")
+        .trim_end_matches("是哪些");
     let old_query = last
         .get("query")
         .and_then(Value::as_str)
@@ -1238,6 +1246,11 @@ const FOLLOW: IntentDef = IntentDef {
     patterns: &[
         (r"^(?:那|那么)?[^,]{1,12}呢$", 3),
         (r"^(?:what|how) about ", 3),
+        // "那上个月改的有哪些", "只看今天建的": the last search, narrowed.
+        (
+            r"^(?:那|那么|只看|光看|就看)[^,]{1,12}(?:有哪些|是哪些|有什么|的)$",
+            4,
+        ),
     ],
     skill: follow_up,
 };

@@ -500,7 +500,13 @@ static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?)(?:[,]?\s*(?:否则|不然|要不然|要不|otherwise|else)\s*[,]?\s*(?P<else>.+))?$").expect("compiles")
 });
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:在|用|去|交给|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续)?").expect("compiles")
+    // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
+    // put first as where it happens ("电视上来点歌").
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到)(?:我的|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
+});
+static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:把)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
+        .expect("compiles")
 });
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:帮我|给我)?(?:设置|设定|设|弄|安排|搞|调)(?:一下|下)?$").expect("compiles")
@@ -699,7 +705,9 @@ impl Engine {
             return;
         }
         if let Some(c) = LEARN_RULE.captures(&instruction) {
-            self.learn_rule(ctx, &c["rule"], out);
+            if !self.category_habit(ctx, &instruction, out) {
+                self.learn_rule(ctx, &c["rule"], out);
+            }
             return;
         }
         if ctx.caps.context
@@ -715,6 +723,14 @@ impl Engine {
                 .or_else(|| c.name("h"))
                 .map_or("", |m| m.as_str());
             let fact = content.clone().unwrap_or_else(|| said.trim().to_string());
+            // "记着，今后路线都别走收费站": a habit to learn, not a fact to recall.
+            if self.caps.learning && self.category_habit(ctx, &fact, out) {
+                return;
+            }
+            if let Some(c) = LEARN_RULE.captures(&fact) {
+                self.learn_rule(ctx, &c["rule"], out);
+                return;
+            }
             if !fact.is_empty() {
                 self.remember(ctx, &fact, out);
                 return;
@@ -763,12 +779,24 @@ impl Engine {
         let mut target = None;
         if let Some(m) = DEVICE_PHRASE.captures(&instr) {
             let whole = m.get(0).map_or("", |w| w.as_str()).to_string();
-            let category = device_category(&m["d"]);
+            let category = device_category(
+                m.name("d")
+                    .or_else(|| m.name("e"))
+                    .map_or("", |x| x.as_str()),
+            );
             if self.caps.collaboration {
                 match ctx.dev.links.iter().find(|l| l.category == category) {
                     Some(l) => {
                         target = Some(l.id.clone());
                         instr = instr.replacen(&whole, "", 1);
+                        // "把歌转到音箱上，我们到家了": the clause naming what is going on is
+                        // the request; the others only say why.
+                        if instr.contains(',')
+                            && instr.split(',').any(|c| CURRENT_REF.is_match(c.trim()))
+                            && self.hand_off_current(ctx, l.id.clone(), out)
+                        {
+                            return true;
+                        }
                     }
                     None => {
                         let what = category_words(category, ctx.en());
@@ -1530,6 +1558,30 @@ impl Engine {
             },
             out,
         );
+    }
+
+    /// A habit the category's own table knows ("以后外国片都开中文字幕" on a TV): its
+    /// `preference.set` intents are asked first when the words rank them at all.
+    fn category_habit(&self, ctx: &mut Ctx, text: &str, out: &mut Out) -> bool {
+        if !self.caps.learning {
+            return false;
+        }
+        let frame = Frame {
+            text: text.to_string(),
+            ..Frame::default()
+        };
+        for (def, _) in self.grammar.rank(text) {
+            if def.name != "preference.set" {
+                continue;
+            }
+            let plan = (def.skill)(ctx, &frame);
+            if let Plan::Act { actions, .. } = &plan
+                && actions.iter().any(|a| a.name == "preference.set")
+            {
+                return self.execute(ctx, plan, out);
+            }
+        }
+        false
     }
 
     fn cannot_learn(&self, ctx: &mut Ctx, out: &mut Out) {

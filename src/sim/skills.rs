@@ -1272,7 +1272,20 @@ fn strip_play_words(s: &str) -> String {
         "点",
         "些",
     ];
+    // A request word or a count anywhere before the name ("上来点X", "放几首X"): the name
+    // starts after the last one.
+    const INNER: &[&str] = &[
+        "来点", "放点", "听点", "来首", "放首", "几首", "一首", "播放",
+    ];
     let mut t = s.trim();
+    if let Some(end) = INNER
+        .iter()
+        .filter_map(|w| t.rfind(w).map(|i| i + w.len()))
+        .max()
+        .filter(|e| *e < t.len())
+    {
+        t = &t[end..];
+    }
     while let Some(r) = LEAD.iter().find_map(|w| t.strip_prefix(w)) {
         t = r;
     }

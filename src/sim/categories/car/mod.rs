@@ -1659,6 +1659,8 @@ pub const NAV: IntentDef = IntentDef {
         (r"(?:换|改|重新规划)(?:一条|个)?(?:路线|路)", 5),
         (r"(?:去|到)(?:最近的|附近的)", 4),
         (LOW_ENERGY, 5),
+        // "去颐和园": going somewhere said with the bare verb.
+        (r"^去[^,]{2,14}$", 4),
         // A place named by what shows it: "到标牌上标的位置".
         (
             r"(?:去|到|导航到?)[^,]{0,10}(?:写的|上的|标的|指的)(?:那个|这个)?(?:地方|地名|位置|那里|那儿)",

@@ -438,7 +438,7 @@ const CREATE_KINDS: &[(&str, Kind)] = &[
 
 static FOLDER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:存在|存到|存进|放在|放到|保存在|保存到|save (?:them |it )?(?:in|to) (?:the |my )?)(?P<f>[\p{Han}A-Za-z0-9/_:]{1,12}?)(?:文件夹|目录| folder)",
+        r"(?:存在|存到|存进|放在|放到|保存在|保存到|设成|设为|设置为|设置成|改成|改为|save (?:them |it )?(?:in|to) (?:the |my )?)(?P<f>[\p{Han}A-Za-z0-9/_:]{1,12}?)(?:文件夹|目录| folder)",
     )
 });
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1225,7 +1225,14 @@ const HABIT: IntentDef = IntentDef {
         ("by default", 5),
         ("always", 4),
     ],
-    patterns: &[(r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5)],
+    patterns: &[
+        (r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5),
+        // "默认位置设成X文件夹", "默认存在X": where new work goes unless told.
+        (
+            r"默认(?:的)?(?:位置|文件夹|目录|路径|保存位置)?(?:设成|设为|改成|设置为|设置成|是|存在|存到|放在|放到|保存到|保存在)",
+            8,
+        ),
+    ],
     skill: habit,
 };
 

@@ -472,11 +472,14 @@ static CORRECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|搞错了|no|wrong)[,]?(?:我说的是|我是说|我要的是|应该是|是|i said|i meant|i mean)?|我说的是|我是说|i meant|i said)[,]?(?P<x>.+)$").expect("compiles")
 });
 static REMEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember|keep in mind that|keep in mind|make a note that|make a note|note that|don't forget that)[,:]?(?P<f>.*)$|^(?P<g>.+?)[,]?(?:你)?(?:要|帮我|请)?(?:记住|remember that|remember it|keep that in mind)(?:了|哦|啊|吧)?$")
+    Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember|keep in mind that|keep in mind|make a note that|make a note|note that|don't forget that)[,:]?(?P<f>.*)$|^(?P<g>.+?)[,]?(?:你)?(?:要|帮我|请)?(?:记住|记一下|记下来|记下|remember that|remember it|keep that in mind)(?:了|哦|啊|吧)?$|^(?:你)?(?:要|帮我|请)?(?:记一下|记下来|记下)(?:[,:](?P<h>.+))?$")
         .expect("compiles")
 });
 static MODIFY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|算了|actually|no|sorry)[, ]*)?(?:那|那就|还是|就)?(?:把(?:它|这个|闹钟|提醒|日程|时间|倒计时))?(?:往后|往前|再)?(?:改成|改到|改为|改在|换成|换到|挪到|推到|调成|调到|推迟到|延后到|提前到|定到|定在|设成|设到|设在|(?:change|move|push|switch|set|put|shift|bump) (?:it|that|the alarm|the reminder|this) (?:to|for|until|at) |make (?:it|that) (?:for |at )?)(?P<x>[^,]+?)(?:吧|的|就行|就好|就可以|instead|please| )*$").expect("compiles")
+});
+static REDO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:不对|不是|错了)[, ]*)?(?:那|那就)?还是(?:定在|定到|设在|设到|改成|改到)?(?P<x>[^,]+?)(?:吧|好了|比较好)?(?:,(?:帮我)?(?:改一下|改下|改一改|改吧|换一下))?$").expect("compiles")
 });
 static SHIFT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:再|那就)?(?:把(?:它|闹钟|提醒|日程))?(?P<dir>推迟|延后|往后推|推后|晚|提前|早)(?P<d>[^,]+?)(?:吧)?$").expect("compiles")
@@ -491,17 +494,33 @@ static MORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:再)?(?:调)?(?P<dir>大|小|高|低|亮|暗)(?:一)?(?:点|些)(?:儿)?$|^(?P<en>louder|quieter|brighter|dimmer)(?: please)?$").expect("compiles")
 });
 static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
+    Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
 });
 static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?)(?:[,]?\s*(?:否则|不然|要不然|要不|otherwise|else)\s*[,]?\s*(?P<else>.+))?$").expect("compiles")
 });
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:在|用|去|交给|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续)?").expect("compiles")
+    // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
+    // put first as where it happens ("电视上来点歌").
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到)(?:我的|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
+});
+static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:把)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
+        .expect("compiles")
 });
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:帮我|给我)?(?:设置|设定|设|弄|安排|搞|调)(?:一下|下)?$").expect("compiles")
 });
+static BARE_REPLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:回复|回个消息|回条消息|回消息|回复一下)(?P<rest>$|〔内容〕.*|说.*)")
+        .expect("compiles")
+});
+static SERIAL_VERBS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<a>找出来|找到|找一下|打开)(?P<b>总结|概括|提炼|翻译|发给|发邮件)")
+        .expect("compiles")
+});
+static OBLIGATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")
 });
@@ -686,7 +705,9 @@ impl Engine {
             return;
         }
         if let Some(c) = LEARN_RULE.captures(&instruction) {
-            self.learn_rule(ctx, &c["rule"], out);
+            if !self.category_habit(ctx, &instruction, out) {
+                self.learn_rule(ctx, &c["rule"], out);
+            }
             return;
         }
         if ctx.caps.context
@@ -699,8 +720,17 @@ impl Engine {
             let said = c
                 .name("f")
                 .or_else(|| c.name("g"))
+                .or_else(|| c.name("h"))
                 .map_or("", |m| m.as_str());
             let fact = content.clone().unwrap_or_else(|| said.trim().to_string());
+            // "记着，今后路线都别走收费站": a habit to learn, not a fact to recall.
+            if self.caps.learning && self.category_habit(ctx, &fact, out) {
+                return;
+            }
+            if let Some(c) = LEARN_RULE.captures(&fact) {
+                self.learn_rule(ctx, &c["rule"], out);
+                return;
+            }
             if !fact.is_empty() {
                 self.remember(ctx, &fact, out);
                 return;
@@ -749,12 +779,24 @@ impl Engine {
         let mut target = None;
         if let Some(m) = DEVICE_PHRASE.captures(&instr) {
             let whole = m.get(0).map_or("", |w| w.as_str()).to_string();
-            let category = device_category(&m["d"]);
+            let category = device_category(
+                m.name("d")
+                    .or_else(|| m.name("e"))
+                    .map_or("", |x| x.as_str()),
+            );
             if self.caps.collaboration {
                 match ctx.dev.links.iter().find(|l| l.category == category) {
                     Some(l) => {
                         target = Some(l.id.clone());
                         instr = instr.replacen(&whole, "", 1);
+                        // "把歌转到音箱上，我们到家了": the clause naming what is going on is
+                        // the request; the others only say why.
+                        if instr.contains(',')
+                            && instr.split(',').any(|c| CURRENT_REF.is_match(c.trim()))
+                            && self.hand_off_current(ctx, l.id.clone(), out)
+                        {
+                            return true;
+                        }
                     }
                     None => {
                         let what = category_words(category, ctx.en());
@@ -1060,6 +1102,12 @@ impl Engine {
                 if let Some(c) = MODIFY.captures(instr) {
                     return skills::update_item(ctx, kind, *id, &item, &c["x"], None);
                 }
+                // "还是八点一刻吧，帮我改下": the new time is what "还是" names.
+                if let Some(c) = REDO.captures(instr)
+                    && nlu::find_when(&c["x"], ctx.now()).is_some()
+                {
+                    return skills::update_item(ctx, kind, *id, &item, &c["x"], None);
+                }
                 if let Some(c) = SHIFT.captures(instr) {
                     let secs = nlu::find_duration(&c["d"])? as i64;
                     let sign = if matches!(&c["dir"], "提前" | "早") {
@@ -1201,21 +1249,33 @@ impl Engine {
             ),
             None => (instr.to_string(), None),
         };
-        let steps = nlu::split_steps(&prefix);
+        // "把报告找出来总结下": two verbs back to back are two steps.
+        let prefix = SERIAL_VERBS.replace_all(&prefix, "$a,$b");
+        let mut steps: Vec<String> = Vec::new();
+        for s in nlu::split_steps(&prefix) {
+            // "提醒我一下，要给客户回电话": what one must do is the reminder's text, not a step.
+            match steps.last_mut() {
+                Some(last) if last.contains("提醒") && OBLIGATION.is_match(&s) => {
+                    last.push(',');
+                    last.push_str(&s);
+                }
+                _ => steps.push(s),
+            }
+        }
         if cond.is_none() && steps.len() < 2 {
             return false;
         }
-        let mut dev = ctx.dev.clone();
-        let mut ses = ctx.ses.clone();
-        let mut sub = Ctx {
-            caps: ctx.caps,
-            grammar: ctx.grammar,
-            dev: &mut dev,
-            ses: &mut ses,
-            lang: ctx.lang,
-            served: ctx.served,
-        };
-        let mut sub_out = Out::default();
+        // "把X译一下，译为中文": one tool asked about one content twice is one request.
+        let tops: Vec<Option<&str>> = steps
+            .iter()
+            .map(|s| self.grammar.rank(s).first().map(|(d, _)| d.name))
+            .collect();
+        if cond.is_none()
+            && tops.iter().all(|t| *t == tops[0])
+            && matches!(tops[0], Some("text.translate" | "text.summarize"))
+        {
+            return false;
+        }
         let content_step = content.as_ref().map(|_| {
             steps
                 .iter()
@@ -1229,6 +1289,41 @@ impl Engine {
                 })
                 .unwrap_or(0)
         });
+        if self.run_steps(ctx, &steps, content_step, &cond, &content, &target, out) {
+            return true;
+        }
+        // Text after a colon at the end ("…，再设个明早八点的提醒：带伞") belongs to the step
+        // just before the colon when the first step could not use it.
+        let last = steps.len().checked_sub(1);
+        content_step.is_some()
+            && last.is_some()
+            && content_step != last
+            && self.run_steps(ctx, &steps, last, &cond, &content, &target, out)
+    }
+
+    /// Run the steps (and the condition) on a copy of the device; keep it when all succeed.
+    #[allow(clippy::too_many_arguments)]
+    fn run_steps(
+        &self,
+        ctx: &mut Ctx,
+        steps: &[String],
+        content_step: Option<usize>,
+        cond: &Option<(String, String, Option<String>)>,
+        content: &Option<String>,
+        target: &Option<String>,
+        out: &mut Out,
+    ) -> bool {
+        let mut dev = ctx.dev.clone();
+        let mut ses = ctx.ses.clone();
+        let mut sub = Ctx {
+            caps: ctx.caps,
+            grammar: ctx.grammar,
+            dev: &mut dev,
+            ses: &mut ses,
+            lang: ctx.lang,
+            served: ctx.served,
+        };
+        let mut sub_out = Out::default();
         for (i, step) in steps.iter().enumerate() {
             let c = if Some(i) == content_step {
                 content.clone()
@@ -1239,7 +1334,7 @@ impl Engine {
                 return false;
             }
         }
-        if let Some((cond, then, otherwise)) = cond {
+        if let Some((cond, then, otherwise)) = cond.clone() {
             let Some(holds) = self.condition(&mut sub, &cond) else {
                 return false;
             };
@@ -1268,6 +1363,25 @@ impl Engine {
                 }
             }
         }
+        // Two steps asking the same question of the same tool ("讲了什么，提炼下要点") are one
+        // call: an identical read-only action is made once.
+        let mut seen: Vec<Action> = Vec::new();
+        sub_out.actions.retain(|a| {
+            let read_only = matches!(
+                a.name.as_str(),
+                "text.summarize"
+                    | "text.translate"
+                    | "file.search"
+                    | "web.search"
+                    | "weather.query"
+                    | "content.search"
+            );
+            if read_only && seen.contains(a) {
+                return false;
+            }
+            seen.push(a.clone());
+            true
+        });
         let served = sub.served;
         *ctx.dev = dev;
         *ctx.ses = ses;
@@ -1286,7 +1400,13 @@ impl Engine {
         target: Option<String>,
         out: &mut Out,
     ) -> bool {
-        let step = nlu::strip_courtesy(step);
+        let mut step = nlu::strip_courtesy(step);
+        // "然后发李雷": a contact right after the send verb is whom it goes to.
+        if let Some(who) = step.strip_prefix('发')
+            && world::contact_exact(who).is_some()
+        {
+            step = format!("发给{who}");
+        }
         let plan = self.understand(ctx, &step, content, target);
         if matches!(plan, Plan::NotUnderstood | Plan::Ask { .. }) {
             return false;
@@ -1438,6 +1558,30 @@ impl Engine {
             },
             out,
         );
+    }
+
+    /// A habit the category's own table knows ("以后外国片都开中文字幕" on a TV): its
+    /// `preference.set` intents are asked first when the words rank them at all.
+    fn category_habit(&self, ctx: &mut Ctx, text: &str, out: &mut Out) -> bool {
+        if !self.caps.learning {
+            return false;
+        }
+        let frame = Frame {
+            text: text.to_string(),
+            ..Frame::default()
+        };
+        for (def, _) in self.grammar.rank(text) {
+            if def.name != "preference.set" {
+                continue;
+            }
+            let plan = (def.skill)(ctx, &frame);
+            if let Plan::Act { actions, .. } = &plan
+                && actions.iter().any(|a| a.name == "preference.set")
+            {
+                return self.execute(ctx, plan, out);
+            }
+        }
+        false
     }
 
     fn cannot_learn(&self, ctx: &mut Ctx, out: &mut Out) {
@@ -1700,10 +1844,15 @@ fn substitute_pronoun(ctx: &Ctx, instr: &str) -> String {
     let Some(p) = ctx.ses.context.last_person.clone() else {
         return instr.to_string();
     };
+    // "回复：我二十分钟到": a reply with no one named goes to whoever wrote last.
+    if let Some(rest) = BARE_REPLY.captures(instr).map(|c| c["rest"].to_string()) {
+        return format!("回复{}{rest}", p.name);
+    }
     super::intents::PRONOUN_PERSON
         .replace(instr, |c: &regex::Captures| {
             let m = &c[0];
             let verb = m
+                .trim_end_matches("对方")
                 .trim_end_matches(['他', '她'])
                 .trim_end_matches("ta")
                 .trim_end_matches("him")

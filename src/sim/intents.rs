@@ -231,7 +231,7 @@ pub fn action(name: &str, args: Value) -> Action {
 
 /// Regexes used by several skills.
 pub static PRONOUN_PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:给|跟|和|告诉|打给|呼叫|回复|回)(?:他|她|ta)|\b(?:him|her)\b")
+    Regex::new(r"(?:给|跟|和|告诉|打给|呼叫|回复|回)(?:他|她|ta|对方)|\b(?:him|her)\b")
         .expect("compiles")
 });
 

@@ -167,7 +167,7 @@ pub fn person_for(facts: &[Fact], relation: &str) -> Option<Person> {
 }
 
 const STOP: &str =
-    "我你他她它的了在是吗呢吧啊哪儿里什么怎么样几个这那有没和就都也还要把被给说过放到去来吗呀么";
+    "我你他她它的了在是吗呢吧啊哪儿里什么怎么样几个这那有没和就都也还要把被给说过放到去来吗呀么着";
 
 fn content_terms(s: &str) -> Vec<String> {
     let mut terms: Vec<String> = s
@@ -194,15 +194,27 @@ fn content_terms(s: &str) -> Vec<String> {
 pub fn recall<'a>(facts: &'a [Fact], question: &str) -> Option<&'a Fact> {
     let q = content_terms(&nlu::normalize(question));
     let need = q.len().clamp(1, 2);
-    facts
+    let shared: Vec<(usize, &Fact)> = facts
         .iter()
         .map(|f| {
             let t = content_terms(&nlu::normalize(&f.text));
             (q.iter().filter(|w| t.contains(w)).count(), f)
         })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    if let Some((_, f)) = shared
+        .iter()
         .filter(|(n, _)| *n >= need)
         .max_by_key(|(n, _)| *n)
-        .map(|(_, f)| f)
+    {
+        return Some(f);
+    }
+    // "钥匙搁哪来着" of "我的钥匙在门口": one shared word is enough when a question has one
+    // fact only that shares anything with it.
+    match shared.as_slice() {
+        [(_, f)] if nlu::is_question(question) => Some(f),
+        _ => None,
+    }
 }
 
 /// A fact retold to its owner: first person becomes second person.

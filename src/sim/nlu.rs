@@ -264,7 +264,10 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"听(?:会儿|一会儿|一会|点儿|点)", "播放"),
         (r"咋(?:办|整)", "怎么办"),
         (r"咋|怎样|如何", "怎么"),
-        (r"(?P<v>讲|说|写)(?P<p>的|了)啥", "$v${p}什么"),
+        (r"(?P<v>讲|说|写|放|播|演|干)(?P<p>的|了)?啥", "$v${p}什么"),
+        (r"(?P<v>播|放|演)(?:些|点)什么", "${v}什么"),
+        // "开下空调", "查下天气": a verb with 下 is the verb with 一下 (not 下午, 下面, 下周 …).
+        (r"(?P<v>开|关|调|查|搜|找|拍|播|总结|概括|提炼|翻译|整理)下(?P<r>[^一面午边来去班车载单周个次雨]|$)", "${v}一下$r"),
         // A complaint's degree adverb: "好暗", "有点吵", "特别热" say what "太暗" says.
         (r"(?:好|很|挺|特别|真|超|有点|有些)(?P<a>暗|亮|吵|冷|热)(?P<b>[^闹门情心度]|$)", "太$a$b"),
         (r"怎么(?:讲|念|表达)", "怎么说"),
@@ -388,9 +391,10 @@ const YES_HEAD: &[&str] = &[
 /// Verbs that go on with what was proposed ("发吧", "导航过去", "开一下", "send it").
 const GO_ON: &[&str] = &[
     "发", "送", "走", "打开", "开启", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放",
-    "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄", "搞", "办", "设", "定", "send",
-    "go", "do", "proceed", "confirm", "transfer", "pay", "delete", "upload", "start", "navigate",
-    "call", "play", "open", "turn", "take me", "head", "dial", "set",
+    "提醒", "叫我", "remind", "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄", "搞",
+    "办", "设", "定", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete",
+    "upload", "start", "navigate", "call", "play", "open", "turn", "take me", "head", "dial",
+    "set",
 ];
 
 /// A short answer read by its shape: a declining head ("不用了", "cancel it"), or a
@@ -460,6 +464,8 @@ fn answer_shape(t: &str) -> Option<bool> {
                         .iter()
                         .find_map(|p| rest.strip_prefix(p))
                         .unwrap_or(rest),
+                    // "提醒我吧": whom to remind is the one answering.
+                    "提醒" => rest.strip_prefix('我').unwrap_or(rest),
                     _ => rest,
                 };
                 if w.is_ascii() {

@@ -267,7 +267,13 @@ pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
             None => return Plan::NotUnderstood,
         }
     } else {
-        (nlu::find_when(&f.text, ctx.now()), reminder_text(&f.text))
+        // "设个明早八点的提醒：带伞": what to remember may follow a colon.
+        let what = reminder_text(&f.text);
+        let what = match &f.content {
+            Some(c) if what.is_empty() => c.trim().to_string(),
+            _ => what,
+        };
+        (nlu::find_when(&f.text, ctx.now()), what)
     };
     // Told only when a span is over, with nothing else to remember: that is a timer.
     let nothing = ["", "一声", "一下", "我", "me"].contains(&what.trim());
@@ -1266,7 +1272,20 @@ fn strip_play_words(s: &str) -> String {
         "点",
         "些",
     ];
+    // A request word or a count anywhere before the name ("上来点X", "放几首X"): the name
+    // starts after the last one.
+    const INNER: &[&str] = &[
+        "来点", "放点", "听点", "来首", "放首", "几首", "一首", "播放",
+    ];
     let mut t = s.trim();
+    if let Some(end) = INNER
+        .iter()
+        .filter_map(|w| t.rfind(w).map(|i| i + w.len()))
+        .max()
+        .filter(|e| *e < t.len())
+    {
+        t = &t[end..];
+    }
     while let Some(r) = LEAD.iter().find_map(|w| t.strip_prefix(w)) {
         t = r;
     }

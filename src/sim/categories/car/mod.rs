@@ -406,7 +406,7 @@ static ABS_TEMP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REL_TEMP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?P<dir>调高|升高|提高|加|高|调低|降低|降|低|减)(?P<n>[0-9]|[一二两三四五])度|(?P<en>up|down) (?P<m>[0-9]|one|two|three|four|five) degrees?",
+        r"(?P<dir>调高|升高|提高|加|升|高|调低|降低|降|低|减)(?P<n>[0-9]|[一二两三四五])度|(?P<en>up|down) (?P<m>[0-9]|one|two|three|four|five) degrees?",
     )
 });
 
@@ -434,7 +434,7 @@ fn find_rel_temp(text: &str) -> Option<f64> {
             .and_then(|m| cn_or_en_small(m.as_str()))?;
         let up = c.name("dir").map_or_else(
             || c.name("en").is_some_and(|m| m.as_str() == "up"),
-            |d| matches!(d.as_str(), "调高" | "升高" | "提高" | "加" | "高"),
+            |d| matches!(d.as_str(), "调高" | "升高" | "提高" | "加" | "升" | "高"),
         );
         return Some(if up { n } else { -n });
     }
@@ -709,7 +709,7 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         } else if has_any(
             text,
             &["空调", "air conditioning", "air conditioner", "ac", "a/c"],
-        ) && has_any(text, ON)
+        ) && (has_any(text, ON) || text.starts_with('开'))
         {
             r.power = Some(true);
         }
@@ -1011,9 +1011,16 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         if last.is_none() && !has_any(text, &["窗", "透气", "window", "windows", "sunroof"]) {
             return Plan::NotUnderstood;
         }
+        // "车窗全关上", "窗户都关了", "所有车窗": every window, by a quantifier either side.
+        static EVERY: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"(?:所有|全部|四个|全)的?(?:车窗|窗户|窗)|(?:车窗|窗户|窗)(?:全|都|全都|全部)|\ball (?:the )?windows\b",
+            )
+        });
         let named = find_zone(text)
             .map(|z| z.id)
-            .or_else(|| has_any(text, &["天窗", "sunroof"]).then_some("sunroof"));
+            .or_else(|| has_any(text, &["天窗", "sunroof"]).then_some("sunroof"))
+            .or_else(|| EVERY.is_match(text).then_some("all"));
         let close = has_any(
             text,
             &[
@@ -1652,6 +1659,8 @@ pub const NAV: IntentDef = IntentDef {
         (r"(?:换|改|重新规划)(?:一条|个)?(?:路线|路)", 5),
         (r"(?:去|到)(?:最近的|附近的)", 4),
         (LOW_ENERGY, 5),
+        // "去颐和园": going somewhere said with the bare verb.
+        (r"^去[^,]{2,14}$", 4),
         // A place named by what shows it: "到标牌上标的位置".
         (
             r"(?:去|到|导航到?)[^,]{0,10}(?:写的|上的|标的|指的)(?:那个|这个)?(?:地方|地名|位置|那里|那儿)",
@@ -1864,6 +1873,13 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
             "公司" | "单位" | "上班" | "work" | "the office" | "office"
         )
     };
+    // "导航过去", "开到那儿": a place pointed at, not named; only a sign can say where.
+    let raw = raw.filter(|d| {
+        !matches!(
+            d.as_str(),
+            "过去" | "那里" | "那儿" | "那边" | "这里" | "那"
+        )
+    });
     let dest = if let Some(s) = sign_dest.filter(|_| !f.strict) {
         Some(s)
     } else if raw.as_deref().is_some_and(home)

@@ -273,7 +273,13 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
             .and_then(|c| c.name("t").or_else(|| c.name("u")))
             .map(|m| m.as_str().to_string())
             .filter(|t| files::query_in(t).is_none());
-        let query = files::query_in(&f.text).map(str::to_string);
+        // "文件名里有“预算”两个字": the quoted word is what the name holds.
+        let query = files::query_in(&f.text).map(str::to_string).or_else(|| {
+            f.content
+                .as_deref()
+                .filter(|c| f.text.contains(nlu::CONTENT_MARK) && c.chars().count() <= 16)
+                .map(|c| c.trim().to_string())
+        });
         (
             query,
             term,
@@ -368,7 +374,9 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     let x = f
         .text
         .trim_start_matches(['那', '么'])
-        .trim_end_matches('呢');
+        .trim_end_matches('呢')
+        .trim_end_matches("有哪些")
+        .trim_end_matches("是哪些");
     let old_query = last
         .get("query")
         .and_then(Value::as_str)
@@ -430,7 +438,7 @@ const CREATE_KINDS: &[(&str, Kind)] = &[
 
 static FOLDER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:存在|存到|存进|放在|放到|保存在|保存到|save (?:them |it )?(?:in|to) (?:the |my )?)(?P<f>[\p{Han}A-Za-z0-9/_:]{1,12}?)(?:文件夹|目录| folder)",
+        r"(?:存在|存到|存进|放在|放到|保存在|保存到|设成|设为|设置为|设置成|改成|改为|save (?:them |it )?(?:in|to) (?:the |my )?)(?P<f>[\p{Han}A-Za-z0-9/_:]{1,12}?)(?:文件夹|目录| folder)",
     )
 });
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1217,7 +1225,14 @@ const HABIT: IntentDef = IntentDef {
         ("by default", 5),
         ("always", 4),
     ],
-    patterns: &[(r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5)],
+    patterns: &[
+        (r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5),
+        // "默认位置设成X文件夹", "默认存在X": where new work goes unless told.
+        (
+            r"默认(?:的)?(?:位置|文件夹|目录|路径|保存位置)?(?:设成|设为|改成|设置为|设置成|是|存在|存到|放在|放到|保存到|保存在)",
+            8,
+        ),
+    ],
     skill: habit,
 };
 
@@ -1238,6 +1253,11 @@ const FOLLOW: IntentDef = IntentDef {
     patterns: &[
         (r"^(?:那|那么)?[^,]{1,12}呢$", 3),
         (r"^(?:what|how) about ", 3),
+        // "那上个月改的有哪些", "只看今天建的": the last search, narrowed.
+        (
+            r"^(?:那|那么|只看|光看|就看)[^,]{1,12}(?:有哪些|是哪些|有什么|的)$",
+            4,
+        ),
     ],
     skill: follow_up,
 };

@@ -134,12 +134,30 @@ pub fn channel_exact(s: &str) -> Option<&'static Channel> {
 /// The channel free phrasing names: exact names first, then aliases (longest match wins, so
 /// "中央五台加" is not "中央五台").
 pub fn channel_in(text: &str) -> Option<&'static Channel> {
-    CHANNELS
-        .iter()
-        .flat_map(|c| c.names.iter().chain(c.aliases).map(move |w| (c, *w)))
-        .filter(|(_, w)| has_cue(text, w))
-        .max_by_key(|(_, w)| w.chars().count())
-        .map(|(c, _)| c)
+    // CCTV channels by number however they are said: "五套", "央视5套", "中央十台", "CCTV 5".
+    static NUMBERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:中央|央视)?(?P<n>[一二三四五六七八九十]{1,3}|[0-9]{1,2})套|中央(?P<m>[一二三四五六七八九十]{1,3}|[0-9]{1,2})台|cctv ?(?P<c>[0-9]{1,2})\b").expect("compiles")
+    });
+    let numbered = NUMBERED.replace_all(text, |c: &regex::Captures| {
+        let n = c.name("n").or_else(|| c.name("m")).or_else(|| c.name("c"));
+        n.and_then(|n| {
+            n.as_str()
+                .parse::<u64>()
+                .ok()
+                .or_else(|| crate::sim::nlu::cn_number(n.as_str()))
+        })
+        .map_or_else(|| c[0].to_string(), |n| format!("cctv-{n}"))
+    });
+    let named = |text: &str| {
+        CHANNELS
+            .iter()
+            .flat_map(|c| c.names.iter().chain(c.aliases).map(move |w| (c, *w)))
+            .filter(|(_, w)| has_cue(text, w))
+            .max_by_key(|(_, w)| w.chars().count())
+            .map(|(c, _)| c)
+    };
+    // A name as listed first ("中央五台加" is CCTV-5+, not CCTV-5 and a word).
+    named(text).or_else(|| named(numbered.as_ref()))
 }
 
 /// What kind of thing a title is.

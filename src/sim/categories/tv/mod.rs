@@ -159,13 +159,14 @@ pub fn channel_switch(ctx: &mut Ctx, f: &Frame) -> Plan {
             "我喜欢的",
             "我最喜欢的",
             "我最爱的",
+            "我最爱看的",
+            "我最常看的",
             "my favourite",
             "my favorite",
         ],
     ) && let Some(c) = ctx
         .facts()
         .iter()
-        .filter(|f| has_any(&f.text, &["频道", "台", "channel"]))
         .find_map(|f| catalogue::channel_in(&nlu::normalize(&f.text)))
     {
         return switch_plan(ctx, c, None);
@@ -626,10 +627,10 @@ fn choose(ctx: &Ctx, f: &Frame) -> Option<Choice> {
     }
     if let Some(t) = catalogue::title_in(text) {
         // "继续看繁花": where the user stopped, from what the terminal knows (L3).
-        let resume = has_any(
-            text,
-            &["继续看", "接着看", "接着放", "continue", "keep watching"],
-        );
+        static RESUME: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"(?:接着|继续)[^,]{0,8}(?:看|放|播)|\b(?:continue|keep watching)\b")
+        });
+        let resume = RESUME.is_match(text);
         let ep = episode.or_else(|| resume.then(|| progress(ctx, t)).flatten());
         return Some(Choice {
             title: t,
@@ -1110,8 +1111,10 @@ pub fn screen_query(ctx: &mut Ctx, f: &Frame) -> Plan {
         };
         return s.map_or(Plan::NotUnderstood, Plan::Answer);
     }
-    let Some(t) = playing(ctx).filter(|_| has_any(text, &["这部", "这个", "它", "this", "it"]))
-    else {
+    // "总共几集", "谁演的": with nothing else named, the question is about what is on.
+    let Some(t) = playing(ctx).filter(|_| {
+        has_any(text, &["这部", "这个", "它", "this", "it"]) || catalogue::title_in(text).is_none()
+    }) else {
         return Plan::NotUnderstood;
     };
     let (name, n, y, m) = (t.name, t.episodes, t.year, t.minutes);
@@ -1307,10 +1310,17 @@ const HABIT: IntentDef = IntentDef {
         ("默认", 5),
         ("always", 4),
     ],
-    patterns: &[(
-        r"(?:都|一律|每次都|总是)(?:要|给我|帮我|自动)?(?:开|打开|跳过|关)",
-        6,
-    )],
+    patterns: &[
+        (
+            r"(?:都|一律|每次都|总是)(?:要|给我|帮我|自动)?(?:开|打开|跳过|关)",
+            6,
+        ),
+        // "国外的剧我一般要开字幕": subtitles tied to a kind of film are a standing rule.
+        (
+            r"(?:外国|国外|外语|进口|海外)(?:的)?(?:片|电影|剧|影片|大片)[^,]{0,6}(?:开|打开|加|配|要)[^,]{0,4}字幕",
+            9,
+        ),
+    ],
     skill: habit,
 };
 
@@ -1464,10 +1474,14 @@ const CHANNEL: IntentDef = IntentDef {
         ("channel", 4),
         ("switch to", 3),
     ],
-    patterns: &[(
-        r"中央.{1,2}台|cctv|卫视|体育台|新闻台|电影台|少儿台|芒果台",
-        3,
-    )],
+    patterns: &[
+        (
+            r"中央.{1,2}台|cctv|卫视|体育台|新闻台|电影台|少儿台|芒果台",
+            3,
+        ),
+        // "我最喜欢的那个台": a channel named by what the user told about it.
+        (r"我(?:最)?(?:喜欢|爱看|常看|爱)的(?:那个)?(?:台|频道)", 5),
+    ],
     skill: channel_switch,
 };
 
@@ -1491,7 +1505,11 @@ const EPG: IntentDef = IntentDef {
         ("is there", 2),
         ("the game", 3),
     ],
-    patterns: &[(r"(?:今晚|今天|晚上).{0,6}(?:有没有|有|播不播|播吗|转播)", 4)],
+    patterns: &[
+        (r"(?:今晚|今天|晚上).{0,6}(?:有没有|有|播不播|播吗|转播)", 4),
+        // "今晚放什么", "晚上都播些什么": what a channel shows, said with any broadcast verb.
+        (r"(?:播|放|演)(?:些|点)?什么(?:节目)?$", 6),
+    ],
     skill: epg_query,
 };
 
@@ -1543,6 +1561,8 @@ const SEARCH: IntentDef = IntentDef {
     cues: &[
         ("搜索", 5),
         ("搜一下", 5),
+        ("演过", 6),
+        ("拍过", 5),
         ("找找", 4),
         ("有什么", 3),
         ("有哪些", 3),
@@ -1598,6 +1618,10 @@ const PLAY: IntentDef = IntentDef {
             r"^(?:就|那就)?(?:看|放|播|播放)(?:一下)?(?:这部|这个|这片|这一部)",
             4,
         ),
+        // "来看X", "给我放X": a request to watch, whoever it is for.
+        (r"^(?:来|给我|给孩子|我要|我想)(?:看|放|播)", 4),
+        // "接着上次的X看", "X接着往下放": going on with a series.
+        (r"(?:接着|继续)[^,]{0,8}(?:看|放|播)", 5),
     ],
     skill: play,
 };

@@ -140,6 +140,9 @@ pub(super) const NAV: IntentDef = IntentDef {
         ("走路去", 5),
         ("步行去", 5),
         ("步行", 4),
+        ("走去", 5),
+        ("走着去", 5),
+        ("走过去", 5),
         ("开车去", 5),
         ("骑车去", 5),
         ("坐地铁去", 5),
@@ -223,7 +226,8 @@ const VIDEO: IntentDef = IntentDef {
         ("film", 4),
         ("video", 4),
     ],
-    patterns: &[],
+    // "录十秒视频", "帮我录一下": the record verb with a span or a video between.
+    patterns: &[(r"录[^,]{0,6}(?:视频|像)|录(?:一下|下|一段|起来)$", 6)],
     skill: skills::video,
 };
 

@@ -502,10 +502,10 @@ static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌").
-    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到)(?:我的|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
 });
 static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:把)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
+    Regex::new(r"^(?:把)?(?:正在放的|正在播的|现在放的|现在播的|刚才的)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
         .expect("compiles")
 });
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
@@ -1886,7 +1886,7 @@ fn avoid_zh(a: &str) -> &'static str {
 fn device_category(word: &str) -> &'static str {
     match word {
         "客厅电视" | "电视" | "大屏" | "tv" | "television" => "tv",
-        "车上" | "车机" | "汽车" | "car" => "car",
+        "车上" | "车里" | "车机" | "汽车" | "car" => "car",
         "音箱" | "speaker" => "speaker",
         "电脑" | "平板" | "computer" | "laptop" => "pc",
         "眼镜" | "glasses" => "glasses",

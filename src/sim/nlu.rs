@@ -239,6 +239,8 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         ),
         (r"打(?P<n>[\p{Han}--[个一通了过完这那电]][\p{Han}]{0,2}?)的?电话", "打电话给$n"),
         (r"告诉(?P<n>[\p{Han}]{1,4}?)一声", "告诉$n"),
+        (r"(?:跟|和)(?P<n>[\p{Han}]{1,4}?)(?:讲|说)(?:一声|一下)", "告诉$n"),
+        (r"^(?P<n>[\p{Han}]{2,3})那边(?:讲|说)(?:一声|一下)", "告诉$n"),
         (r"给(?P<n>[\p{Han}]{1,4}?)(?:带|捎)(?:个|句)话", "告诉$n"),
         (r"\blet (?P<n>[a-z]+(?: [a-z]+)?) know(?: that)?\b", "tell $n"),
         // Places named by what the user does there ("上班的地方", "回单位") are the workplace.
@@ -261,7 +263,7 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"\b(?:get me|bring me|drive me|head) to\b|\b(?:which way|how to get|how can i get) to\b",
             "take me to",
         ),
-        (r"听(?:会儿|一会儿|一会|点儿|点)", "播放"),
+        (r"(?:听|放)(?:会儿|一会儿|一会|点儿|点)", "播放"),
         (r"咋(?:办|整)", "怎么办"),
         (r"咋|怎样|如何", "怎么"),
         (r"(?P<v>讲|说|写|放|播|演|干|是)(?P<p>的|了)?啥", "$v${p}什么"),

@@ -519,6 +519,8 @@ static SERIAL_VERBS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<a>找出来|找到|找一下|打开)(?P<b>总结|概括|提炼|翻译|发给|发邮件)")
         .expect("compiles")
 });
+static SEND_TO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"发(?P<n>[\p{Han}]{2,3})$").expect("compiles"));
 static OBLIGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
@@ -810,6 +812,12 @@ impl Engine {
                     }
                 }
             }
+        }
+        // "牌子上的内容发韩梅梅": a contact right after the send verb is whom it goes to.
+        if let Some(c) = SEND_TO.captures(&instr)
+            && world::contact_exact(&c["n"]).is_some()
+        {
+            instr = SEND_TO.replace(&instr, "发给$n").into_owned();
         }
         if self.caps.context {
             if let Some(plan) = self.follow_up(ctx, &instr) {
@@ -1363,25 +1371,15 @@ impl Engine {
                 }
             }
         }
-        // Two steps asking the same question of the same tool ("讲了什么，提炼下要点") are one
-        // call: an identical read-only action is made once.
-        let mut seen: Vec<Action> = Vec::new();
-        sub_out.actions.retain(|a| {
-            let read_only = matches!(
-                a.name.as_str(),
-                "text.summarize"
-                    | "text.translate"
-                    | "file.search"
-                    | "web.search"
-                    | "weather.query"
-                    | "content.search"
-            );
-            if read_only && seen.contains(a) {
-                return false;
+        // Two clauses about the same thing ("冷死了，卧室像冰窖", "太暗了，调亮点",
+        // "讲了什么，提炼下要点") are one request: of actions on the same thing only the last
+        // is kept (the state already shows it).
+        let acts = std::mem::take(&mut sub_out.actions);
+        for (i, a) in acts.iter().enumerate() {
+            if !acts[i + 1..].iter().any(|b| same_thing(a, b)) {
+                sub_out.actions.push(a.clone());
             }
-            seen.push(a.clone());
-            true
-        });
+        }
         let served = sub.served;
         *ctx.dev = dev;
         *ctx.ses = ses;
@@ -1881,6 +1879,35 @@ fn avoid_zh(a: &str) -> &'static str {
         "congestion" => "拥堵路段",
         _ => "收费路段",
     }
+}
+
+/// Whether two actions act on the same thing: the same action and target, and the same
+/// values for the keys that name what is acted on (or all the same arguments when none does).
+fn same_thing(a: &Action, b: &Action) -> bool {
+    const IDENTITY: &[&str] = &[
+        "device",
+        "room",
+        "zone",
+        "window",
+        "seat",
+        "name",
+        "contact",
+        "to",
+        "destination",
+        "file",
+        "text",
+    ];
+    if a.name != b.name || a.target != b.target {
+        return false;
+    }
+    let keys: Vec<&&str> = IDENTITY
+        .iter()
+        .filter(|k| a.args.contains_key(**k) || b.args.contains_key(**k))
+        .collect();
+    if keys.is_empty() {
+        return a.args == b.args;
+    }
+    keys.iter().all(|k| a.args.get(**k) == b.args.get(**k))
 }
 
 fn device_category(word: &str) -> &'static str {

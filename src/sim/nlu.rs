@@ -396,8 +396,8 @@ const YES_HEAD: &[&str] = &[
 /// Verbs that go on with what was proposed ("发吧", "导航过去", "开一下", "send it").
 const GO_ON: &[&str] = &[
     "发", "送", "走", "打开", "开启", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放",
-    "提醒", "叫我", "remind", "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄", "搞",
-    "办", "设", "定", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete",
+    "提醒", "叫我", "关", "remind", "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄",
+    "搞", "办", "设", "定", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete",
     "upload", "start", "navigate", "call", "play", "open", "turn", "take me", "head", "dial",
     "set",
 ];
@@ -457,6 +457,8 @@ fn answer_shape(t: &str) -> Option<bool> {
             "赶紧",
             "帮我",
             "给我",
+            "都",
+            "全",
         ]
         .iter()
         .chain(&["let's ", "let us ", "please ", "just ", "then ", "now "])

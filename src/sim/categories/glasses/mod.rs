@@ -326,7 +326,17 @@ const EXPLAIN: IntentDef = IntentDef {
         ("mean", 4),
         ("what sign", 5),
     ],
-    patterns: &[],
+    // What a sign asks of the one reading it, or warns about.
+    patterns: &[
+        (
+            r"(?:标志|牌子|标识|指示牌|告示)[^,]{0,6}(?:让我|叫我|要我|让人|要人)(?:干嘛|干什么|做什么|怎么做|注意什么)",
+            8,
+        ),
+        (
+            r"(?:标志|牌子|标识|指示牌|告示)[^,]{0,4}提醒(?:的|了)?(?:是)?(?:什么|啥|我什么)",
+            8,
+        ),
+    ],
     skill: skills::explain_sign,
 };
 
@@ -365,6 +375,9 @@ const PRICE: IntentDef = IntentDef {
         ("一共", 3),
         ("how much", 6),
         ("price", 5),
+        ("什么价", 6),
+        ("卖多少", 6),
+        ("多少一份", 6),
         ("cheapest", 6),
         ("most expensive", 6),
     ],
@@ -417,6 +430,8 @@ const MEDICINE: IntentDef = IntentDef {
         ("怎么吃", 6),
         ("吃几次", 6),
         ("几次", 4),
+        ("吃几回", 6),
+        ("几回", 4),
         ("几粒", 6),
         ("几片", 6),
         ("几颗", 6),

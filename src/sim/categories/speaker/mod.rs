@@ -786,6 +786,11 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
             r.dim = Some(-20);
         } else if has_any(text, &["调亮", "亮一点", "亮一些", "亮点", "brighter"]) {
             r.dim = Some(20);
+        } else if text.contains("亮度") && has_any(text, &["低", "小", "降"]) {
+            // "亮度再小些": the level named, then which way.
+            r.dim = Some(-20);
+        } else if text.contains("亮度") && has_any(text, &["高", "大", "升"]) {
+            r.dim = Some(20);
         }
     }
     if let Some(c) = TEMP.captures(text) {
@@ -1399,6 +1404,8 @@ pub const SCENE: IntentDef = IntentDef {
         ("出门", 6),
         ("出去了", 4),
         ("上班去了", 5),
+        ("去上班了", 5),
+        ("上班去", 4),
         ("我回来了", 6),
         ("到家了", 5),
         ("睡觉了", 6),

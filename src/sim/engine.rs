@@ -502,10 +502,10 @@ static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌").
-    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放)?到)(?:我的|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
 });
 static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:把)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
+    Regex::new(r"^(?:把)?(?:正在放的|正在播的|现在放的|现在播的|刚才的)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
         .expect("compiles")
 });
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
@@ -519,6 +519,8 @@ static SERIAL_VERBS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<a>找出来|找到|找一下|打开)(?P<b>总结|概括|提炼|翻译|发给|发邮件)")
         .expect("compiles")
 });
+static SEND_TO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"发(?P<n>[\p{Han}]{2,3})$").expect("compiles"));
 static OBLIGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
@@ -810,6 +812,12 @@ impl Engine {
                     }
                 }
             }
+        }
+        // "牌子上的内容发韩梅梅": a contact right after the send verb is whom it goes to.
+        if let Some(c) = SEND_TO.captures(&instr)
+            && world::contact_exact(&c["n"]).is_some()
+        {
+            instr = SEND_TO.replace(&instr, "发给$n").into_owned();
         }
         if self.caps.context {
             if let Some(plan) = self.follow_up(ctx, &instr) {
@@ -1363,25 +1371,15 @@ impl Engine {
                 }
             }
         }
-        // Two steps asking the same question of the same tool ("讲了什么，提炼下要点") are one
-        // call: an identical read-only action is made once.
-        let mut seen: Vec<Action> = Vec::new();
-        sub_out.actions.retain(|a| {
-            let read_only = matches!(
-                a.name.as_str(),
-                "text.summarize"
-                    | "text.translate"
-                    | "file.search"
-                    | "web.search"
-                    | "weather.query"
-                    | "content.search"
-            );
-            if read_only && seen.contains(a) {
-                return false;
+        // Two clauses about the same thing ("冷死了，卧室像冰窖", "太暗了，调亮点",
+        // "讲了什么，提炼下要点") are one request: of actions on the same thing only the last
+        // is kept (the state already shows it).
+        let acts = std::mem::take(&mut sub_out.actions);
+        for (i, a) in acts.iter().enumerate() {
+            if !acts[i + 1..].iter().any(|b| same_thing(a, b)) {
+                sub_out.actions.push(a.clone());
             }
-            seen.push(a.clone());
-            true
-        });
+        }
         let served = sub.served;
         *ctx.dev = dev;
         *ctx.ses = ses;
@@ -1883,10 +1881,39 @@ fn avoid_zh(a: &str) -> &'static str {
     }
 }
 
+/// Whether two actions act on the same thing: the same action and target, and the same
+/// values for the keys that name what is acted on (or all the same arguments when none does).
+fn same_thing(a: &Action, b: &Action) -> bool {
+    const IDENTITY: &[&str] = &[
+        "device",
+        "room",
+        "zone",
+        "window",
+        "seat",
+        "name",
+        "contact",
+        "to",
+        "destination",
+        "file",
+        "text",
+    ];
+    if a.name != b.name || a.target != b.target {
+        return false;
+    }
+    let keys: Vec<&&str> = IDENTITY
+        .iter()
+        .filter(|k| a.args.contains_key(**k) || b.args.contains_key(**k))
+        .collect();
+    if keys.is_empty() {
+        return a.args == b.args;
+    }
+    keys.iter().all(|k| a.args.get(**k) == b.args.get(**k))
+}
+
 fn device_category(word: &str) -> &'static str {
     match word {
         "客厅电视" | "电视" | "大屏" | "tv" | "television" => "tv",
-        "车上" | "车机" | "汽车" | "car" => "car",
+        "车上" | "车里" | "车机" | "汽车" | "car" => "car",
         "音箱" | "speaker" => "speaker",
         "电脑" | "平板" | "computer" | "laptop" => "pc",
         "眼镜" | "glasses" => "glasses",

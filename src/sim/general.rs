@@ -191,6 +191,7 @@ pub const DATETIME: IntentDef = IntentDef {
     ],
     cues: &[
         ("几点", 5),
+        ("什么时间", 5),
         ("几号", 5),
         ("星期几", 5),
         ("周几", 5),

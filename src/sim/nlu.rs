@@ -239,6 +239,8 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         ),
         (r"打(?P<n>[\p{Han}--[个一通了过完这那电]][\p{Han}]{0,2}?)的?电话", "打电话给$n"),
         (r"告诉(?P<n>[\p{Han}]{1,4}?)一声", "告诉$n"),
+        (r"(?:跟|和)(?P<n>[\p{Han}]{1,4}?)(?:讲|说)(?:一声|一下)", "告诉$n"),
+        (r"^(?P<n>[\p{Han}]{2,3})那边(?:讲|说)(?:一声|一下)", "告诉$n"),
         (r"给(?P<n>[\p{Han}]{1,4}?)(?:带|捎)(?:个|句)话", "告诉$n"),
         (r"\blet (?P<n>[a-z]+(?: [a-z]+)?) know(?: that)?\b", "tell $n"),
         // Places named by what the user does there ("上班的地方", "回单位") are the workplace.
@@ -261,10 +263,13 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"\b(?:get me|bring me|drive me|head) to\b|\b(?:which way|how to get|how can i get) to\b",
             "take me to",
         ),
-        (r"听(?:会儿|一会儿|一会|点儿|点)", "播放"),
+        (r"(?:听|放)(?:会儿|一会儿|一会|点儿|点)", "播放"),
         (r"咋(?:办|整)", "怎么办"),
         (r"咋|怎样|如何", "怎么"),
-        (r"(?P<v>讲|说|写|放|播|演|干)(?P<p>的|了)?啥", "$v${p}什么"),
+        (r"(?P<v>讲|说|写|放|播|演|干|是)(?P<p>的|了)?啥", "$v${p}什么"),
+        // "等二十分钟提醒我": waiting a span is the span from now.
+        (r"^等(?P<d>[^,]{1,6}?(?:分钟|小时|秒钟|秒))", "${d}后"),
+        (r"计(?:个|一下|下)时", "计时"),
         (r"(?P<v>播|放|演)(?:些|点)什么", "${v}什么"),
         // "开下空调", "查下天气": a verb with 下 is the verb with 一下 (not 下午, 下面, 下周 …).
         (r"(?P<v>开|关|调|查|搜|找|拍|播|总结|概括|提炼|翻译|整理)下(?P<r>[^一面午边来去班车载单周个次雨]|$)", "${v}一下$r"),
@@ -391,8 +396,8 @@ const YES_HEAD: &[&str] = &[
 /// Verbs that go on with what was proposed ("发吧", "导航过去", "开一下", "send it").
 const GO_ON: &[&str] = &[
     "发", "送", "走", "打开", "开启", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放",
-    "提醒", "叫我", "remind", "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄", "搞",
-    "办", "设", "定", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete",
+    "提醒", "叫我", "关", "remind", "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄",
+    "搞", "办", "设", "定", "send", "go", "do", "proceed", "confirm", "transfer", "pay", "delete",
     "upload", "start", "navigate", "call", "play", "open", "turn", "take me", "head", "dial",
     "set",
 ];
@@ -452,6 +457,8 @@ fn answer_shape(t: &str) -> Option<bool> {
             "赶紧",
             "帮我",
             "给我",
+            "都",
+            "全",
         ]
         .iter()
         .chain(&["let's ", "let us ", "please ", "just ", "then ", "now "])

@@ -1275,7 +1275,7 @@ fn strip_play_words(s: &str) -> String {
     // A request word or a count anywhere before the name ("上来点X", "放几首X"): the name
     // starts after the last one.
     const INNER: &[&str] = &[
-        "来点", "放点", "听点", "来首", "放首", "几首", "一首", "播放",
+        "来点", "放点", "听点", "来首", "放首", "几首", "一首", "播放", "歌手",
     ];
     let mut t = s.trim();
     if let Some(end) = INNER

@@ -274,7 +274,7 @@ fn multi_step_is_an_l3_ability() {
 
 #[test]
 fn conditions_follow_the_clock() {
-    let ask = "如果已经过了晚上十点，就打开勿扰，否则十点提醒我睡觉";
+    let ask = "如果已经过了晚上十点，就打开免打扰，否则十点提醒我睡觉";
     let mut late = Sim::new(3).at("2026-05-08T22:30:00+08:00");
     assert_eq!(names(&late.say(ask)), ["settings.set"]);
     let mut early = Sim::new(3).at(EVENING);
@@ -285,7 +285,7 @@ fn conditions_follow_the_clock() {
 #[test]
 fn chains_pass_results_between_steps() {
     let mut s = Sim::new(3);
-    let r = s.say("拍个照片，把照片调亮一点，然后发给陈静");
+    let r = s.say("拍张照，把照片调亮一点，然后发给陈静");
     assert_eq!(names(&r), ["photo.capture", "photo.edit"]);
     assert!(r.needs_confirmation);
     let r = s.say("发吧");
@@ -482,7 +482,7 @@ fn odd_inputs_get_a_polite_answer() {
 fn phrasing_varies_with_the_seed_but_understanding_does_not() {
     let utterances = [
         "明早八点叫我起床",
-        "把音量调到30",
+        "把音量调到35",
         "跟李四说我到了",
         "确认",
         "后天杭州冷不冷",

@@ -1043,6 +1043,8 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
                 "开",
                 "降",
                 "摇下",
+                "放下",
+                "落下",
                 "透气",
                 "open",
                 "roll down",
@@ -1134,6 +1136,10 @@ pub const SEAT: IntentDef = IntentDef {
     cues: &[
         ("座椅", 5),
         ("座位", 4),
+        // The seat by the part of the body that feels it.
+        ("后背", 5),
+        ("靠背", 5),
+        ("屁股", 4),
         ("加热", 3),
         ("通风", 3),
         ("按摩", 4),
@@ -1183,7 +1189,13 @@ fn seat_feature(text: &str) -> Option<&'static str> {
 }
 
 fn seat_level(text: &str) -> Option<i64> {
-    if has_any(text, &["最高", "最大", "最热", "max", "maximum", "highest"]) {
+    if has_any(
+        text,
+        &[
+            "最高", "最大", "最热", "最强", "到顶", "拉满", "开满", "满档", "max", "maximum",
+            "highest",
+        ],
+    ) {
         return Some(3);
     }
     if has_any(text, &["最低", "最小", "lowest", "minimum"]) {
@@ -2184,7 +2196,11 @@ pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(p) = cannot_hand_off(ctx, f) {
         return p;
     }
-    if !has_any(text, VIDEO) {
+    // A film or series the video catalogue knows, or anything one asks to watch ("放点X看").
+    let watch = has_any(text, VIDEO)
+        || super::tv::catalogue::title_in(text).is_some()
+        || text.trim_end_matches(['吧', '呢', '啊']).ends_with('看');
+    if !watch {
         return skills::media_play(ctx, f);
     }
     if driving(ctx) {
@@ -2202,7 +2218,15 @@ pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
             r"^.*?(?:播放|我想看会儿|想看会儿|看会儿|我想看|想看|放一集|看一集|看|放|play|watch|put on)(?: an?| the| some)?",
         )
     });
-    let q = PLAY.replace(text, "").trim_matches([',', ' ']).to_string();
+    let q = match super::tv::catalogue::title_in(text) {
+        Some(t) => t.name.to_string(),
+        None => PLAY
+            .replace(text, "")
+            .trim_matches([',', ' '])
+            .trim_end_matches(['吧', '呢', '啊'])
+            .trim_end_matches('看')
+            .to_string(),
+    };
     let q = if q.is_empty() {
         if ctx.en() {
             "video".to_string()

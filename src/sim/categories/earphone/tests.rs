@@ -75,7 +75,7 @@ fn hearing_is_protected_before_a_very_high_volume() {
             "L{level}"
         );
         let mut e = earphone(level);
-        e.say("把音量调到最大");
+        e.say("把音量调到最高");
         assert!(e.say("算了").actions.is_empty());
         assert_eq!(e.ses.settings.volume, 50);
     }
@@ -91,7 +91,7 @@ fn l2_interprets_a_conversation_until_told_to_stop() {
     assert_eq!(arg(&r, "text.translate", "target_lang"), Some(&json!("en")));
     assert!(r.text.contains("expensive"), "{}", r.text);
     // Commands stay commands while interpreting.
-    assert_eq!(names(&e.say("打开降噪")), ["audio.noise_control"]);
+    assert_eq!(names(&e.say("开一下降噪")), ["audio.noise_control"]);
     assert_eq!(names(&e.say("停止翻译")), ["interpret.stop"]);
     assert!(e.say("太贵了").actions.is_empty());
     assert!(earphone(1).say("帮我当翻译").actions.is_empty());
@@ -120,7 +120,7 @@ fn l3_context_memory_and_steps() {
             .is_empty()
     );
 
-    let r = earphone(3).say("切到下一首歌，再把降噪关掉");
+    let r = earphone(3).say("换到下一首歌，再把降噪关掉");
     assert_eq!(names(&r), ["media.control", "audio.noise_control"]);
 
     let mut e = earphone(3);
@@ -259,7 +259,7 @@ fn declining_a_call_never_answers_it_and_resuming_is_not_a_new_song() {
     );
     // A preset L1 form with the object after the verb.
     assert_eq!(
-        arg(&earphone(1).say("继续播放歌曲"), "media.control", "op"),
+        arg(&earphone(1).say("继续播放音乐"), "media.control", "op"),
         Some(&json!("resume"))
     );
 }

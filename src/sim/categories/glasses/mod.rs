@@ -140,6 +140,9 @@ pub(super) const NAV: IntentDef = IntentDef {
         ("走路去", 5),
         ("步行去", 5),
         ("步行", 4),
+        ("走去", 5),
+        ("走着去", 5),
+        ("走过去", 5),
         ("开车去", 5),
         ("骑车去", 5),
         ("坐地铁去", 5),
@@ -223,7 +226,8 @@ const VIDEO: IntentDef = IntentDef {
         ("film", 4),
         ("video", 4),
     ],
-    patterns: &[],
+    // "录十秒视频", "帮我录一下": the record verb with a span or a video between.
+    patterns: &[(r"录[^,]{0,6}(?:视频|像)|录(?:一下|下|一段|起来)$", 6)],
     skill: skills::video,
 };
 
@@ -322,7 +326,17 @@ const EXPLAIN: IntentDef = IntentDef {
         ("mean", 4),
         ("what sign", 5),
     ],
-    patterns: &[],
+    // What a sign asks of the one reading it, or warns about.
+    patterns: &[
+        (
+            r"(?:标志|牌子|标识|指示牌|告示)[^,]{0,6}(?:让我|叫我|要我|让人|要人)(?:干嘛|干什么|做什么|怎么做|注意什么)",
+            8,
+        ),
+        (
+            r"(?:标志|牌子|标识|指示牌|告示)[^,]{0,4}提醒(?:的|了)?(?:是)?(?:什么|啥|我什么)",
+            8,
+        ),
+    ],
     skill: skills::explain_sign,
 };
 
@@ -361,6 +375,9 @@ const PRICE: IntentDef = IntentDef {
         ("一共", 3),
         ("how much", 6),
         ("price", 5),
+        ("什么价", 6),
+        ("卖多少", 6),
+        ("多少一份", 6),
         ("cheapest", 6),
         ("most expensive", 6),
     ],
@@ -413,6 +430,8 @@ const MEDICINE: IntentDef = IntentDef {
         ("怎么吃", 6),
         ("吃几次", 6),
         ("几次", 4),
+        ("吃几回", 6),
+        ("几回", 4),
         ("几粒", 6),
         ("几片", 6),
         ("几颗", 6),

@@ -516,6 +516,10 @@ pub const IOT: IntentDef = IntentDef {
         ("太暗", 5),
         ("好暗", 5),
         ("太黑", 5),
+        ("黑乎乎", 5),
+        ("黑漆漆", 5),
+        ("看不见", 4),
+        ("闷热", 5),
         ("太亮", 4),
         ("刺眼", 4),
         ("太热", 4),
@@ -686,7 +690,16 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     if r.device.is_none() {
         r.device = if has_any(
             text,
-            &["太暗", "好暗", "太黑", "好黑", "看不见", "too dark"],
+            &[
+                "太暗",
+                "好暗",
+                "太黑",
+                "好黑",
+                "黑乎乎",
+                "黑漆漆",
+                "看不见",
+                "too dark",
+            ],
         ) {
             Some("light")
         } else if has_any(
@@ -772,6 +785,11 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
         ) {
             r.dim = Some(-20);
         } else if has_any(text, &["调亮", "亮一点", "亮一些", "亮点", "brighter"]) {
+            r.dim = Some(20);
+        } else if text.contains("亮度") && has_any(text, &["低", "小", "降"]) {
+            // "亮度再小些": the level named, then which way.
+            r.dim = Some(-20);
+        } else if text.contains("亮度") && has_any(text, &["高", "大", "升"]) {
             r.dim = Some(20);
         }
     }
@@ -1278,6 +1296,8 @@ pub const RECIPE: IntentDef = IntentDef {
         ("怎么烧", 5),
         ("怎么炒", 5),
         ("咋做", 5),
+        ("教我做", 6),
+        ("怎么弄", 4),
         ("recipe", 6),
         ("how do i make", 5),
         ("how to cook", 5),
@@ -1341,15 +1361,20 @@ static DISH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A recipe as it is heard: one short paragraph, no lists, links or pictures.
 pub fn recipe(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let Some(c) = DISH.captures(&f.text) else {
-        return Plan::NotUnderstood;
+    // "教我做红烧肉", "想做可乐鸡翅，该怎么弄": a dish the terminal knows, however it is asked.
+    let known = DISHES
+        .iter()
+        .find(|(zh, en, ..)| f.text.contains(zh) || (!en.is_empty() && f.text.contains(en)));
+    let asked = match (DISH.captures(&f.text), known) {
+        (Some(c), _) => c
+            .name("d")
+            .or_else(|| c.name("e"))
+            .map_or("", |m| m.as_str())
+            .trim()
+            .to_string(),
+        (None, Some((zh, ..))) => (*zh).to_string(),
+        (None, None) => return Plan::NotUnderstood,
     };
-    let asked = c
-        .name("d")
-        .or_else(|| c.name("e"))
-        .map_or("", |m| m.as_str())
-        .trim()
-        .to_string();
     let found = DISHES
         .iter()
         .find(|(zh, en, ..)| asked.contains(zh) || (!en.is_empty() && asked.contains(en)));
@@ -1379,6 +1404,8 @@ pub const SCENE: IntentDef = IntentDef {
         ("出门", 6),
         ("出去了", 4),
         ("上班去了", 5),
+        ("去上班了", 5),
+        ("上班去", 4),
         ("我回来了", 6),
         ("到家了", 5),
         ("睡觉了", 6),

@@ -25,7 +25,7 @@ use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::skills;
 
-mod catalogue;
+pub(in crate::sim) mod catalogue;
 use catalogue::{Channel, Kind, Title};
 
 fn re(p: &str) -> Regex {

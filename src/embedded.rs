@@ -8,9 +8,12 @@
 //! hash is over the files' contents, so an embedded run records the same suite hash as a run
 //! from the checkout it was built from.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
+
+use crate::schema::Kind;
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
@@ -58,6 +61,32 @@ pub fn export(dir: &str, dest: &Path, overwrite: bool) -> io::Result<usize> {
     Ok(n)
 }
 
+/// The schema the suite loader checks an embedded default suite file against, by its path
+/// under [`SUITES`]; `None` for what it does not read as YAML (fixtures).
+fn suite_kind(rel: &str) -> Option<Kind> {
+    if !rel.ends_with(".yaml") || rel.starts_with("fixtures/") {
+        return None;
+    }
+    Some(match rel {
+        "framework.yaml" => Kind::Framework,
+        "actions.yaml" => Kind::Actions,
+        r if r.starts_with("actions/") => Kind::Actions,
+        _ => Kind::Suite,
+    })
+}
+
+/// Whether `text` is, byte for byte, an embedded default suite file read as `kind`. Those
+/// pass their schema (a test below checks every one), so the loader skips validating them
+/// again at run time; a user's suite, or an edited copy of the default, is always validated.
+pub fn is_default_suite_file(kind: Kind, text: &str) -> bool {
+    static BY_CONTENT: LazyLock<HashMap<&'static [u8], Kind>> = LazyLock::new(|| {
+        under(SUITES)
+            .filter_map(|(rel, bytes)| suite_kind(rel).map(|k| (bytes, k)))
+            .collect()
+    });
+    BY_CONTENT.get(text.as_bytes()) == Some(&kind)
+}
+
 static EXTRACTED: Mutex<Option<tempfile::TempDir>> = Mutex::new(None);
 
 /// The embedded files written into this process's temporary directory (once), and the path
@@ -96,6 +125,40 @@ mod tests {
                 assert!(profiles.contains(&name.as_str()), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn every_embedded_suite_file_passes_the_schema_it_is_trusted_for() {
+        let mut checked = 0;
+        for (rel, bytes) in under(SUITES) {
+            let Some(kind) = suite_kind(rel) else {
+                continue;
+            };
+            let text = std::str::from_utf8(bytes).unwrap();
+            let value: serde_json::Value = crate::yaml::from_str(Path::new(rel), text).unwrap();
+            let violations = crate::schema::validate(kind, &value, 5);
+            assert!(violations.is_empty(), "{rel} ({kind:?}): {violations:?}");
+            assert!(is_default_suite_file(kind, text), "{rel}");
+            checked += 1;
+        }
+        assert!(checked >= 40, "only {checked} suite files embedded");
+        assert_eq!(suite_kind("framework.yaml"), Some(Kind::Framework));
+        assert_eq!(suite_kind("actions/pc.yaml"), Some(Kind::Actions));
+        assert_eq!(suite_kind("fixtures/a.yaml"), None);
+    }
+
+    #[test]
+    fn an_edited_default_file_is_not_trusted() {
+        let (_, bytes) = under(SUITES)
+            .find(|(rel, _)| *rel == "phone/l1-commands.yaml")
+            .unwrap();
+        let text = std::str::from_utf8(bytes).unwrap();
+        assert!(is_default_suite_file(Kind::Suite, text));
+        assert!(!is_default_suite_file(Kind::Framework, text));
+        assert!(!is_default_suite_file(
+            Kind::Suite,
+            &format!("{text}\n# edited\n")
+        ));
     }
 
     #[test]

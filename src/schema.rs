@@ -5,7 +5,7 @@
 //! (`UPDATE_SCHEMAS=1 cargo test schema` rewrites them). Only that test names the types, so
 //! every loader can validate here without this module depending on what it loads.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use jsonschema::Validator;
 use serde_json::Value;
@@ -72,19 +72,17 @@ impl Kind {
         }
     }
 
+    /// Each schema is compiled the first time it is needed and kept: a command loading a
+    /// suite compiles the suite schemas only, not results.schema.json (the largest).
     fn validator(self) -> &'static Validator {
-        static V: LazyLock<Vec<Validator>> = LazyLock::new(|| {
-            Kind::ALL
-                .iter()
-                .map(|k| {
-                    let v: Value = serde_json::from_str(k.embedded())
-                        .expect("embedded schema is valid JSON (checked by tests)");
-                    jsonschema::validator_for(&v)
-                        .expect("embedded schema compiles (checked by tests)")
-                })
-                .collect()
-        });
-        &V[Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)]
+        static V: [OnceLock<Validator>; Kind::ALL.len()] =
+            [const { OnceLock::new() }; Kind::ALL.len()];
+        let i = Kind::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        V[i].get_or_init(|| {
+            let v: Value = serde_json::from_str(self.embedded())
+                .expect("embedded schema is valid JSON (checked by tests)");
+            jsonschema::validator_for(&v).expect("embedded schema compiles (checked by tests)")
+        })
     }
 }
 

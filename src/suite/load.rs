@@ -104,6 +104,11 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     text: &str,
     kind: Kind,
 ) -> Result<T, Vec<Problem>> {
+    // The embedded default passes its schemas (a test checks), so its unchanged bytes skip
+    // validation: most of a default run's start-up time.
+    if crate::embedded::is_default_suite_file(kind, text) {
+        return yaml::from_str(path, text).map_err(|p| vec![p]);
+    }
     let value: Value = yaml::from_str(path, text).map_err(|p| vec![p])?;
     let map = std::cell::OnceCell::new();
     let problems = schema_problems(path, kind, &value, |pointer| {
@@ -344,11 +349,13 @@ fn load_fixtures(
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<String, FixtureData> {
     let mut out = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    let mut jobs = Vec::new();
     for lc in cases {
         for (t, turn) in lc.case.turns.iter().enumerate() {
             for (kind, media) in [("audio", &turn.input.audio), ("image", &turn.input.image)] {
                 let Some(m) = media else { continue };
-                if out.contains_key(&m.file) {
+                if seen.contains(&m.file) {
                     continue;
                 }
                 let problem = |message: String| Problem {
@@ -382,34 +389,67 @@ fn load_fixtures(
                         continue;
                     }
                 };
-                let bytes = match read_fixture(root, rel) {
-                    Ok(b) => b,
-                    Err(why) => {
-                        problems.push(problem(format!("`{}` {why}", m.file)));
-                        continue;
-                    }
-                };
-                let actual = sha256_hex(&bytes);
-                if actual != m.sha256 {
-                    problems.push(problem(format!(
-                        "`{}` has SHA-256 {actual}, the suite says {}; regenerate the fixture or fix the hash",
-                        m.file, m.sha256
-                    )));
-                    continue;
-                }
-                out.insert(
-                    m.file.clone(),
-                    FixtureData {
-                        path: m.file.clone(),
-                        sha256: actual,
-                        format: format.to_string(),
-                        data_b64: base64::engine::general_purpose::STANDARD.encode(&bytes),
-                    },
-                );
+                seen.insert(m.file.clone());
+                jobs.push((problem(String::new()), m, format));
+            }
+        }
+    }
+    // Reading, hashing and encoding the fixtures (about 10 MB for the default suites) is most
+    // of a load's time after parsing; it runs on every core, then merges in case order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = jobs.len().div_ceil(threads).max(1);
+    let done: Vec<std::result::Result<FixtureData, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(per)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(_, m, format)| fixture(root, m, format))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for ((mut problem, m, _), result) in jobs.into_iter().zip(done) {
+        match result {
+            Ok(data) => {
+                out.insert(m.file.clone(), data);
+            }
+            Err(message) => {
+                problem.message = message;
+                problems.push(problem);
             }
         }
     }
     out
+}
+
+/// One fixture read and checked against the hash its case records.
+fn fixture(
+    root: &Path,
+    m: &crate::suite::model::MediaRef,
+    format: &str,
+) -> std::result::Result<FixtureData, String> {
+    let bytes =
+        read_fixture(root, Path::new(&m.file)).map_err(|why| format!("`{}` {why}", m.file))?;
+    let actual = sha256_hex(&bytes);
+    if actual != m.sha256 {
+        return Err(format!(
+            "`{}` has SHA-256 {actual}, the suite says {}; regenerate the fixture or fix the hash",
+            m.file, m.sha256
+        ));
+    }
+    Ok(FixtureData {
+        path: m.file.clone(),
+        sha256: actual,
+        format: format.to_string(),
+        data_b64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+    })
 }
 
 /// A fixture's bytes: a regular file (not a symlink, a device or a pipe) whose real path is

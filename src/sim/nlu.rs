@@ -1022,8 +1022,29 @@ fn en_hour(w: &str) -> Option<u32> {
         .or_else(|| w.parse().ok())
 }
 
+/// Minutes said in English: "quarter", "half", "oh five", "forty-five", "45".
 fn en_minutes(w: &str) -> Option<u32> {
-    const UNITS: [&str; 19] = [
+    match w {
+        "quarter" | "a quarter" => return Some(15),
+        "half" => return Some(30),
+        _ => {}
+    }
+    if let Some(u) = ["o'", "oh ", "o"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p).and_then(en_number))
+    {
+        return (1.0..10.0).contains(&u).then_some(u as u32);
+    }
+    en_number(w)
+        .filter(|n| (0.0..60.0).contains(n) && n.fract() == 0.0)
+        .map(|n| n as u32)
+}
+
+/// A number in English words or digits: "22", "twenty two", "twenty-two", "nineteen" — a
+/// tens word, a ones word, or a tens word then a ones word under ten.
+pub fn en_number(s: &str) -> Option<f64> {
+    const ONES: [&str; 20] = [
+        "zero",
         "one",
         "two",
         "three",
@@ -1044,30 +1065,25 @@ fn en_minutes(w: &str) -> Option<u32> {
         "eighteen",
         "nineteen",
     ];
-    const TENS: [(&str, u32); 4] = [("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50)];
-    let unit = |x: &str| UNITS.iter().position(|u| *u == x).map(|i| i as u32 + 1);
-    match w {
-        "quarter" | "a quarter" => return Some(15),
-        "half" => return Some(30),
-        _ => {}
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        return n.is_finite().then_some(n);
     }
-    if let Some(u) = ["o'", "oh ", "o"]
-        .iter()
-        .find_map(|p| w.strip_prefix(p).and_then(unit))
-    {
-        return (u < 10).then_some(u);
-    }
-    for (t, n) in TENS {
-        if let Some(rest) = w.strip_prefix(t) {
-            let rest = rest.trim_start_matches(['-', ' ']);
-            return if rest.is_empty() {
-                Some(n)
-            } else {
-                unit(rest).filter(|u| *u < 10).map(|u| n + u)
-            };
-        }
-    }
-    unit(w).or_else(|| w.parse().ok().filter(|n| *n < 60))
+    let ones = |w: &str| ONES.iter().position(|o| *o == w);
+    let tens = |w: &str| TENS.iter().position(|t| *t == w).map(|i| (i + 2) * 10);
+    let words: Vec<&str> = s
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    let n = match words.as_slice() {
+        [w] => ones(w).or_else(|| tens(w))?,
+        [t, o] => tens(t)? + ones(o).filter(|o| (1..10).contains(o))?,
+        _ => return None,
+    };
+    Some(n as f64)
 }
 
 static EN_RELATIVE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
@@ -1486,6 +1502,14 @@ mod tests {
             at("wake me at six thirty a.m.", n),
             Some(("2026-05-09".into(), "06:30".into()))
         );
+        // English number words, shared with the car's temperatures.
+        assert_eq!(en_number("twenty two"), Some(22.0));
+        assert_eq!(en_number("twenty-two"), Some(22.0));
+        assert_eq!(en_number("nineteen"), Some(19.0));
+        assert_eq!(en_number("22.5"), Some(22.5));
+        assert_eq!(en_number("two twenty"), None);
+        assert_eq!(en_number("twenty twelve"), None);
+        assert_eq!(en_minutes("seventy"), None);
         // Compound minutes, with a hyphen or a space, and "oh five".
         assert_eq!(
             at("wake me at seven fifty-two tomorrow morning", n),

@@ -345,50 +345,6 @@ fn zone_words(ctx: &Ctx, id: &str) -> String {
 
 // ------------------------------------------------------------------ numbers
 
-/// "twenty two", "twenty-two", "22" → 22.
-fn en_number(s: &str) -> Option<f64> {
-    const ONES: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 4] = ["twenty", "thirty", "forty", "fifty"];
-    let s = s.trim();
-    if let Ok(n) = s.parse::<f64>() {
-        return Some(n);
-    }
-    let mut total = 0usize;
-    let mut any = false;
-    for w in s.split([' ', '-']).filter(|w| !w.is_empty() && *w != "and") {
-        if let Some(i) = ONES.iter().position(|o| *o == w) {
-            total += i;
-        } else if let Some(i) = TENS.iter().position(|t| *t == w) {
-            total += (i + 2) * 10;
-        } else {
-            return None;
-        }
-        any = true;
-    }
-    any.then_some(total as f64)
-}
-
 /// A number as said in a slot, Chinese, Arabic or English words.
 fn number(s: &str) -> Option<f64> {
     let s = s
@@ -396,7 +352,7 @@ fn number(s: &str) -> Option<f64> {
         .trim_end_matches(['度', '℃', '°'])
         .trim_end_matches(" degrees")
         .trim();
-    nlu::number_strict(s).or_else(|| en_number(s))
+    nlu::number_strict(s).or_else(|| nlu::en_number(s))
 }
 
 static ABS_TEMP: LazyLock<Regex> = LazyLock::new(|| {
@@ -411,7 +367,9 @@ static REL_TEMP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn cn_or_en_small(s: &str) -> Option<f64> {
-    nlu::cn_number(s).map(|n| n as f64).or_else(|| en_number(s))
+    nlu::cn_number(s)
+        .map(|n| n as f64)
+        .or_else(|| nlu::en_number(s))
 }
 
 fn find_abs_temp(text: &str) -> Option<f64> {
@@ -423,7 +381,7 @@ fn find_abs_temp(text: &str) -> Option<f64> {
         }
         return number(s);
     }
-    en_number(c.name("e")?.as_str())
+    nlu::en_number(c.name("e")?.as_str())
 }
 
 fn find_rel_temp(text: &str) -> Option<f64> {

@@ -147,6 +147,9 @@ pub struct RunInfo {
     /// incomplete, and `run --resume DIR` continues the run from its journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interrupted>,
+    /// The `ailevel retry` rounds run on these results, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry_rounds: Vec<RetryRound>,
 }
 
 /// How far an interrupted run got.
@@ -288,6 +291,43 @@ pub struct CaseResult {
     /// The case as run, so checks can be re-evaluated from results alone.
     pub turns: Vec<crate::suite::model::CaseTurn>,
     pub trials: Vec<TrialRecord>,
+    /// The rounds `ailevel retry` replaced, oldest first: each kept whole (its verdict and
+    /// trials), so every attempt stays on record. `trials` above are the latest round's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRound>,
+}
+
+/// A round of a case that a later `ailevel retry` round replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierRound {
+    /// 0 for the run itself, N for the N-th `retry`.
+    pub round: u32,
+    pub verdict: Verdict,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::msg::Message>,
+    pub passed: u32,
+    pub failed: u32,
+    pub errored: u32,
+    pub trials: Vec<TrialRecord>,
+}
+
+/// One `ailevel retry` of the run: what it reran, on which device, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryRound {
+    /// 1 for the first retry; the `round` of the trials it ran.
+    pub round: u32,
+    /// The verdicts retried (`--only`): `fail`, `inconclusive`.
+    pub only: Vec<Verdict>,
+    /// The profile the round ran with, and its SHA-256 (the run's own, or `--device`).
+    pub profile: String,
+    pub profile_sha256: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The cases rerun, in suite order.
+    pub cases: Vec<String>,
 }
 
 /// How often a case passed: the observed rate, its Wilson 95 % interval, and the two
@@ -339,6 +379,9 @@ pub struct TrialRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<Attempt>,
     pub duration_ms: f64,
+    /// Which round ran the trial: 0 the run itself, N the N-th `ailevel retry`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub round: u32,
 }
 
 /// A device call that failed transiently (refused, reset, timeout, 5xx) and was retried.

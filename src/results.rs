@@ -290,6 +290,8 @@ pub struct CaseResult {
     pub stats: Option<TrialStats>,
     /// The case as run, so checks can be re-evaluated from results alone.
     pub turns: Vec<crate::suite::model::CaseTurn>,
+    /// Held here, or, while [`write_streamed`] writes a streamed run, read from its journal.
+    #[serde(serialize_with = "stream::trials")]
     pub trials: Vec<TrialRecord>,
     /// The rounds `ailevel retry` replaced, oldest first: each kept whole (its verdict and
     /// trials), so every attempt stays on record. `trials` above are the latest round's.
@@ -565,6 +567,82 @@ impl Results {
         let mut s = serde_json::to_string_pretty(self).expect("results serialise");
         s.push('\n');
         s
+    }
+}
+
+/// The trials of a streamed run's cases, one at a time and in case order: what
+/// [`write_streamed`] writes in place of each case's (empty) `trials`.
+pub trait TrialSource {
+    /// How many trials the next case has; called once per case, in order.
+    fn next_case(&mut self) -> Result<usize, String>;
+    /// The next case's trials, `next_case()` times, in index order.
+    fn next_trial(&mut self) -> Result<TrialRecord, String>;
+}
+
+/// Write `results` — whose cases hold no trials — to `w` in exactly the bytes
+/// [`Results::to_canonical_json`] gives for the same results with every case's trials in
+/// place, taking the trials from `source` as they are written, so a run of any size is
+/// written in memory for one trial.
+pub fn write_streamed(
+    results: &Results,
+    source: Box<dyn TrialSource>,
+    w: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let previous = stream::SOURCE.with(|s| s.borrow_mut().replace(source));
+    let written = serde_json::to_writer_pretty(&mut *w, results).map_err(|e| e.to_string());
+    stream::SOURCE.with(|s| *s.borrow_mut() = previous);
+    written?;
+    w.write_all(b"\n").map_err(|e| e.to_string())
+}
+
+/// Put every case's trials from `source` into `results`, whose cases hold none.
+pub fn fill(results: &mut Results, source: &mut dyn TrialSource) -> Result<(), String> {
+    for case in &mut results.cases {
+        let n = source.next_case()?;
+        case.trials.reserve_exact(n);
+        for _ in 0..n {
+            case.trials.push(source.next_trial()?);
+        }
+    }
+    Ok(())
+}
+
+mod stream {
+    use std::cell::RefCell;
+
+    use serde::ser::{Error, SerializeSeq, Serializer};
+
+    use super::{TrialRecord, TrialSource};
+
+    thread_local! {
+        /// Set only while [`super::write_streamed`] runs on this thread.
+        pub(super) static SOURCE: RefCell<Option<Box<dyn TrialSource>>> =
+            const { RefCell::new(None) };
+    }
+
+    /// A case's `trials`: the held ones, or the source's when one is set (then the case holds
+    /// none). Written through the same serializer calls as a `Vec`, so the bytes are too.
+    pub(super) fn trials<S: Serializer>(held: &[TrialRecord], ser: S) -> Result<S::Ok, S::Error> {
+        let mut source = SOURCE.with(|s| s.borrow_mut().take());
+        let Some(src) = source.as_mut() else {
+            return ser.collect_seq(held);
+        };
+        let result = (|| {
+            if !held.is_empty() {
+                return Err(S::Error::custom(
+                    "a streamed case must not hold trials itself",
+                ));
+            }
+            let n = src.next_case().map_err(S::Error::custom)?;
+            let mut seq = ser.serialize_seq(Some(n))?;
+            for _ in 0..n {
+                let trial = src.next_trial().map_err(S::Error::custom)?;
+                seq.serialize_element(&trial)?;
+            }
+            seq.end()
+        })();
+        SOURCE.with(|s| *s.borrow_mut() = source);
+        result
     }
 }
 

@@ -182,16 +182,22 @@ impl RetryArgs {
             prior: Vec::new(),
             signals: true,
             grace: Duration::from_millis(self.grace_ms),
+            // The rerun cases' trials are merged into the run's results below, so they are held.
+            stream: false,
         };
-        let rerun = ctx.runtime.get()?.block_on(crate::run::run_with(
-            &suite,
-            &profile,
-            meta,
-            adapter,
-            opts,
-            Some(journal),
-            cont,
-        ))?;
+        let rerun = ctx
+            .runtime
+            .get()?
+            .block_on(crate::run::run_with(
+                &suite,
+                &profile,
+                meta,
+                adapter,
+                opts,
+                Some(journal),
+                cont,
+            ))?
+            .results;
         if let Some(i) = &rerun.run.interrupted {
             let _ = writeln!(
                 ctx.stdout,

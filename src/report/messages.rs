@@ -257,6 +257,9 @@ catalogue! {
     OUTCOME_FAIL "不通过" "fail";
     OUTCOME_ERROR "出错" "error";
     NO_TRIALS "没有运行试验。" "No trials ran.";
+    EVIDENCE_PACKED
+        "试验记录已压缩存于本页，在启用脚本的浏览器中展开本用例即显示；全部试验的完整记录见 results.json。"
+        "The trials' records are stored compressed in this page and appear when this case is opened in a browser with scripts on; every trial's full record is in results.json.";
     BRIEF_NOTE
         "为控制报告大小，每个用例完整展示前 {pass} 次通过的试验和前 {fail} 次未通过或出错的试验，其余 {n} 次试验各列一行摘要；全部试验的完整记录见 results.json。"
         "To keep this report a size a browser opens quickly, each case shows its first {pass} passing trials and its first {fail} failed or errored trials in full; the other {n} trials are listed one line each. Every trial's full record is in results.json.";

@@ -614,7 +614,7 @@ pub(super) fn default_out_dir(device: &Path) -> PathBuf {
     PathBuf::from("reports").join(stem)
 }
 
-fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
+pub(super) fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
     if results.run.aborted {
         return ExitCode::Device;
     }
@@ -638,7 +638,13 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
     }
 }
 
-fn print_summary(results: &Results, out: &Path, written: &[Format], lang: Lang, w: &mut dyn Write) {
+pub(super) fn print_summary(
+    results: &Results,
+    out: &Path,
+    written: &[Format],
+    lang: Lang,
+    w: &mut dyn Write,
+) {
     for l in crate::report::console::summary(results, out, lang, written) {
         let _ = writeln!(w, "{l}");
     }

@@ -243,67 +243,38 @@ pub fn rederive(mut results: crate::results::Results) -> crate::results::Results
 /// the transcripts in `results`, under `fw`. The runner and `regrade` both end here, so a
 /// results file re-graded with its own framework reproduces itself.
 pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
-    use crate::score::{Evaluator, case_verdict, level_scores, verdict::score_trial};
+    use crate::score::{Evaluator, level_scores};
 
     let checks: Vec<crate::suite::model::Check> = results
         .cases
         .iter()
         .flat_map(|c| {
-            c.trials.iter().flat_map(|t| {
-                crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))
-            })
+            c.earlier
+                .iter()
+                .flat_map(|e| &e.trials)
+                .chain(&c.trials)
+                .flat_map(|t| {
+                    crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))
+                })
         })
         .collect();
     let ev = Evaluator::new(checks.iter());
     for case in &mut results.cases {
-        if case.trials_planned == 0 {
-            // Not applicable before any trial ran; the reason was recorded at planning.
-            case.verdict = Verdict::NotApplicable;
-            case.stats = None;
-            continue;
+        // Rounds a retry replaced are graded as they were run, each on its own trials.
+        let mut earlier = std::mem::take(&mut case.earlier);
+        let current = std::mem::take(&mut case.trials);
+        for e in &mut earlier {
+            case.trials = std::mem::take(&mut e.trials);
+            derive_case(fw, &ev, case);
+            e.verdict = case.verdict;
+            e.reason.clone_from(&case.reason);
+            e.message.clone_from(&case.message);
+            (e.passed, e.failed, e.errored) = (case.passed, case.failed, case.errored);
+            e.trials = std::mem::take(&mut case.trials);
         }
-        case.trials.sort_by_key(|t| t.index);
-        for trial in &mut case.trials {
-            let turns: Vec<_> = case
-                .turns
-                .iter()
-                .map(|t| crate::suite::params::fill_turn(t, &trial.params))
-                .collect();
-            score_trial(&ev, &turns, trial);
-        }
-        let unsupported = unsupported_op(&case.trials);
-        let level = fw.levels.iter().find(|l| l.id == case.level);
-        let (verdict, reason, [p, f, e]) = match (unsupported, level) {
-            (Some(op), _) => (
-                Verdict::NotApplicable,
-                msg::UNSUPPORTED_OP.with("op", op),
-                [0, 0, case.trials.len() as u32],
-            ),
-            (None, None) => (
-                Verdict::Inconclusive,
-                msg::LEVEL_UNKNOWN.with("level", &case.level),
-                [0, 0, 0],
-            ),
-            (None, Some(level)) => {
-                let rule = if case.mandatory {
-                    level.pass_rules.mandatory
-                } else {
-                    level.pass_rules.optional
-                };
-                case_verdict(rule, case.trials_planned, &case.trials)
-            }
-        };
-        case.verdict = verdict;
-        case.reason = reason.en();
-        case.message = Some(reason);
-        case.passed = p;
-        case.failed = f;
-        case.errored = e;
-        case.stats = if verdict == Verdict::NotApplicable {
-            None
-        } else {
-            crate::score::verdict::trial_stats(p, f)
-        };
+        case.trials = current;
+        case.earlier = earlier;
+        derive_case(fw, &ev, case);
     }
     results.scores = level_scores(fw, &results.cases);
     results.grade = grade(
@@ -350,6 +321,64 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
             }
         })
         .collect();
+}
+
+/// One case's trial outcomes, verdict, counts and statistics from its trials.
+fn derive_case(
+    fw: &Framework,
+    ev: &crate::score::Evaluator,
+    case: &mut crate::results::CaseResult,
+) {
+    use crate::score::{case_verdict, verdict::score_trial};
+
+    if case.trials_planned == 0 {
+        // Not applicable before any trial ran; the reason was recorded at planning.
+        case.verdict = Verdict::NotApplicable;
+        case.stats = None;
+        return;
+    }
+    case.trials.sort_by_key(|t| t.index);
+    for trial in &mut case.trials {
+        let turns: Vec<_> = case
+            .turns
+            .iter()
+            .map(|t| crate::suite::params::fill_turn(t, &trial.params))
+            .collect();
+        score_trial(ev, &turns, trial);
+    }
+    let unsupported = unsupported_op(&case.trials);
+    let level = fw.levels.iter().find(|l| l.id == case.level);
+    let (verdict, reason, [p, f, e]) = match (unsupported, level) {
+        (Some(op), _) => (
+            Verdict::NotApplicable,
+            msg::UNSUPPORTED_OP.with("op", op),
+            [0, 0, case.trials.len() as u32],
+        ),
+        (None, None) => (
+            Verdict::Inconclusive,
+            msg::LEVEL_UNKNOWN.with("level", &case.level),
+            [0, 0, 0],
+        ),
+        (None, Some(level)) => {
+            let rule = if case.mandatory {
+                level.pass_rules.mandatory
+            } else {
+                level.pass_rules.optional
+            };
+            case_verdict(rule, case.trials_planned, &case.trials)
+        }
+    };
+    case.verdict = verdict;
+    case.reason = reason.en();
+    case.message = Some(reason);
+    case.passed = p;
+    case.failed = f;
+    case.errored = e;
+    case.stats = if verdict == Verdict::NotApplicable {
+        None
+    } else {
+        crate::score::verdict::trial_stats(p, f)
+    };
 }
 
 /// The control op a case needed and the device turned out not to support, when that makes
@@ -490,6 +519,7 @@ mod tests {
             stats: None,
             turns: vec![],
             trials: vec![],
+            earlier: Vec::new(),
         }
     }
 
@@ -572,6 +602,7 @@ mod tests {
                 error: None,
                 attempts: Vec::new(),
                 duration_ms: 0.0,
+                round: 0,
             }).collect();
             let mut rotated = trials.clone();
             rotated.rotate_left(rot % trials.len());
@@ -710,6 +741,7 @@ mod tests {
             attempts: Vec::new(),
             phrasings: Vec::new(),
             duration_ms: 0.0,
+            round: 0,
         };
         assert_eq!(
             unsupported_op(&[trial(TrialOutcome::Error, true)]).as_deref(),

@@ -170,7 +170,7 @@ fn json<T: Serialize>(v: &T) -> String {
 pub struct Read {
     /// None when not even the header line was complete: nothing of the run was kept.
     pub header: Option<Header>,
-    /// Each trial once (the first record of a case and index), in journal order.
+    /// Each trial once (the first record of a case, index and retry round), in journal order.
     pub trials: Vec<TrialRecord>,
     /// Bytes of complete lines; a torn last line (the process killed mid-write) lies beyond.
     pub valid_len: u64,
@@ -229,7 +229,8 @@ pub fn read(path: &Path) -> crate::error::Result<Read> {
         } else {
             match serde_json::from_slice::<TrialRecord>(text) {
                 Ok(t) if complete => {
-                    if seen.insert((t.case.clone(), t.index)) {
+                    // A retry round runs the same case and index again, as a new record.
+                    if seen.insert((t.case.clone(), t.index, t.round)) {
                         out.trials.push(t);
                     }
                 }
@@ -295,6 +296,8 @@ enum Msg {
 }
 
 pub struct Journal {
+    /// Stamped on every trial recorded: the `ailevel retry` round (0 for the run itself).
+    round: u32,
     tx: Option<mpsc::Sender<Msg>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     path: PathBuf,
@@ -382,6 +385,7 @@ impl Journal {
             Ok(())
         });
         Ok(Journal {
+            round: 0,
             tx: Some(tx),
             handle: Some(handle),
             path: path.to_path_buf(),
@@ -395,10 +399,18 @@ impl Journal {
         }
     }
 
+    /// Trials recorded from here on belong to `ailevel retry` round `round`.
+    pub fn for_round(mut self, round: u32) -> Self {
+        self.round = round;
+        self
+    }
+
     pub fn record(&self, trial: &TrialRecord) {
         if let Some(tx) = &self.tx {
+            let mut trial = Box::new(trial.clone());
+            trial.round = self.round;
             // A closed channel means the writer failed; `finish` reports it.
-            let _ = tx.send(Msg::Trial(Box::new(trial.clone())));
+            let _ = tx.send(Msg::Trial(trial));
         }
     }
 
@@ -496,6 +508,7 @@ mod tests {
             error: None,
             attempts: Vec::new(),
             duration_ms: 0.0,
+            round: 0,
         })
         .unwrap()
     }

@@ -394,6 +394,7 @@ pub fn assemble(
                 stats: None,
                 turns: c.turns.clone(),
                 trials,
+                earlier: Vec::new(),
             }
         })
         .collect();
@@ -428,6 +429,7 @@ pub fn assemble(
             required_level: None,
             selection: None,
             interrupted: None,
+            retry_rounds: Vec::new(),
         },
         framework: framework_ref(suite),
         suite: SuiteRef {
@@ -674,6 +676,7 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         error: None,
         attempts: Vec::new(),
         duration_ms: 0.0,
+        round: 0,
     };
     if shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL {
         rec.error = Some(DeviceError::Unreachable {

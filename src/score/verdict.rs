@@ -230,6 +230,7 @@ mod tests {
             error: None,
             attempts: Vec::new(),
             duration_ms: 0.0,
+            round: 0,
         }
     }
 

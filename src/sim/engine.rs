@@ -1014,6 +1014,18 @@ impl Engine {
             },
             Pending::Ask(expect) => {
                 if nlu::yes_no(text) == Some(false) {
+                    // A mode that listens on ("〔同传〕", the earphone's interpreting) reads a
+                    // decline that says more ("不用了，都关掉") itself: it may end the mode.
+                    if let Expect::Slot { utterance } = &expect
+                        && utterance.starts_with('〔')
+                        && text.chars().count() > 4
+                    {
+                        let joined = nlu::normalize(&format!("{utterance} {text}"));
+                        let plan = self.understand(ctx, &joined, None, None);
+                        if matches!(plan, Plan::Act { .. }) {
+                            return self.execute(ctx, plan, out);
+                        }
+                    }
                     let s = say!(ctx, ["好的，已取消。"], ["OK, cancelled."]);
                     out.say(s);
                     return true;

@@ -299,6 +299,24 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     .collect()
 });
 
+/// The commonest Chinese family names: a short run of Han characters that starts with one reads
+/// as a person's name ("王菲", "周杰伦").
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const DOUBLE_SURNAMES: &[&str] = &["欧阳", "司马", "上官", "诸葛", "东方", "令狐", "慕容"];
+
+/// Whether the words are a Chinese personal name: a family name and one or two given-name
+/// characters (a two-character family name and up to two more).
+pub fn person_name(s: &str) -> bool {
+    let n = s.chars().count();
+    if !s.chars().all(is_cjk) {
+        return false;
+    }
+    if DOUBLE_SURNAMES.iter().any(|d| s.starts_with(d)) {
+        return (3..=4).contains(&n);
+    }
+    (2..=3).contains(&n) && s.chars().next().is_some_and(|c| SURNAMES.contains(c))
+}
+
 /// The text with colloquial variants in their common form (see [`COLLOQUIAL`]).
 pub fn colloquial(s: &str) -> String {
     // "拨打" is the written verb the cues know already; keep it out of "拨…".
@@ -1638,6 +1656,8 @@ mod tests {
     #[test]
     fn colloquial_words_take_their_common_form() {
         assert_eq!(colloquial("去机场咋走"), "去机场怎么走");
+        assert!(person_name("林俊杰") && person_name("欧阳娜娜") && person_name("孙燕"));
+        assert!(!person_name("轻音乐") && !person_name("Adele") && !person_name("林俊杰的歌"));
         assert_eq!(colloquial("明儿个北京冷不冷"), "明天北京冷不冷");
         assert_eq!(colloquial("这句翻成日文"), "这句翻译成日文");
         assert_eq!(colloquial("这句翻译成日文"), "这句翻译成日文");

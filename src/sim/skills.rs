@@ -1350,6 +1350,15 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         query
     };
+    // "想听林俊杰", "来几首孙燕姿": what is asked for is a person, so it is whose songs.
+    if !f.strict
+        && !favourite
+        && !args.contains_key("artist")
+        && !args.contains_key("genre")
+        && nlu::person_name(&query)
+    {
+        args.insert("artist".into(), json!(query));
+    }
     args.insert("query".into(), json!(query));
     let what = args
         .get("artist")
@@ -1385,18 +1394,42 @@ static DEST: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let dest = if f.strict {
-        f.slot("dest").map(str::to_string)
-    } else {
-        f.text.split(',').find_map(|clause| {
-            let c = DEST.captures(clause.trim())?;
+/// "离这最近的银行在哪儿", "周边最近的加油站": a place named by being the nearest of its kind.
+static NEAREST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:离我|离这儿|离这里|离这)?(?:附近|周边)?(?:最近|就近)的(?P<d>[\p{Han}A-Za-z]{2,8}?)(?:在哪里|在哪儿|在哪)?$|^(?:the )?nearest (?P<e>[a-z ]+?)(?: is)?$",
+    )
+});
+
+/// Where a request asks to go: after a going verb ("带我去…"), or a nearest place named in a
+/// clause of its own ("就近的超市，走着去").
+pub fn nav_destination(text: &str) -> Option<String> {
+    let clauses = || text.split(',').map(str::trim);
+    clauses()
+        .find_map(|clause| {
+            let c = DEST.captures(clause)?;
             let d = c.name("d").or_else(|| c.name("e"))?.as_str().trim();
             let d = d
                 .trim_start_matches(['到', '去', '回'])
                 .trim_end_matches(['吧', '呢']);
             (!d.is_empty() && !has_any(d, &["都避开", "避开"])).then(|| d.to_string())
         })
+        .or_else(|| {
+            clauses().find_map(|clause| {
+                let c = NEAREST.captures(clause)?;
+                Some(match (c.name("d"), c.name("e")) {
+                    (Some(d), _) => format!("最近的{}", d.as_str()),
+                    (_, e) => format!("the nearest {}", e?.as_str()),
+                })
+            })
+        })
+}
+
+pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let dest = if f.strict {
+        f.slot("dest").map(str::to_string)
+    } else {
+        nav_destination(&f.text)
     };
     let Some(dest) = dest else {
         if f.strict {

@@ -1109,6 +1109,9 @@ pub const SEAT: IntentDef = IntentDef {
     ],
     patterns: &[
         (r"(?:开到|调到|调成)(?:最高|最低|[一二三123])档", 3),
+        // A bare level ("不对，要最强的", "开满"): the skill takes it only right after a
+        // seat was set (L3 context), so a volume or fan level is not read as a seat.
+        (r"最高|最大|最强|最低|最小|拉满|开满|满档|[一二三123]档", 3),
         (r"(?:屁股|后背|腰)(?:有点|好|太)?(?:凉|冰|冷)", 5),
         (
             r"\b(?:highest|lowest|max|maximum) (?:level|setting)\b|\blevel [123]\b",

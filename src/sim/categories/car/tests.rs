@@ -338,3 +338,21 @@ fn hand_off_needs_l4_and_a_link() {
     let r = l3.say("车停好了，把导航接到眼镜上");
     assert!(r.actions.is_empty(), "{r:?}");
 }
+
+#[test]
+fn a_bare_level_after_a_seat_was_set_is_for_that_seat() {
+    let mut c = Cockpit::new(4);
+    c.say("主驾座椅加热开一档");
+    let r = c.say("不对，要最强的");
+    assert_eq!(
+        act(&r, "seat.set").map(|a| a["heating"].clone()),
+        Some(json!(3))
+    );
+    let r = c.say("副驾座椅加热也开一下");
+    assert_eq!(
+        act(&r, "seat.set").map(|a| a["heating"].clone()),
+        Some(json!(3))
+    );
+    // Without a seat just set, a bare level is no seat request.
+    assert!(Cockpit::new(4).say("开满").actions.is_empty());
+}

@@ -581,6 +581,11 @@ const STOP_INTERPRETING: &[&str] = &[
     "退出",
     "别翻",
     "不用翻",
+    // "…关了就行", "不用再译了": done with the mode, however the off is said.
+    "关了",
+    "关掉",
+    "不用",
+    "不要",
     "stop",
     "end",
     "turn off",

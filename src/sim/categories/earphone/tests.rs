@@ -263,3 +263,22 @@ fn declining_a_call_never_answers_it_and_resuming_is_not_a_new_song() {
         Some(&json!("resume"))
     );
 }
+
+#[test]
+fn l2_reads_a_person_as_the_artist_and_ends_interpreting_however_said() {
+    let mut e = earphone(2);
+    for asked in ["想听孙燕姿", "来几首林俊杰吧", "放点邓紫棋的"] {
+        let r = e.say(asked);
+        assert!(
+            arg(&r, "media.play", "artist").is_some(),
+            "{asked}: {:?}",
+            r.actions
+        );
+    }
+    assert_eq!(arg(&e.say("想听轻音乐"), "media.play", "artist"), None);
+    assert_eq!(names(&e.say("请开启同传模式")), ["interpret.start"]);
+    // Courtesy around a phrasebook request is no part of it.
+    assert!(e.say("麻烦您再说一遍好吗").text.contains("again"));
+    assert_eq!(names(&e.say("不用再翻译了，关掉吧")), ["interpret.stop"]);
+    assert_eq!(earphone(1).say("想听孙燕姿").actions.len(), 0);
+}

@@ -212,6 +212,19 @@ pub const ARROWS: &[(char, &str, &str)] = &[
 ];
 
 /// A line without its arrows and decoration.
+/// A phrase without the courtesy around it ("能请您…吗", "麻烦…"): the phrasebook holds the
+/// plain request, and the translation says "please" itself.
+fn uncourteous(l: &str) -> String {
+    static COURTESY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^(?:能不能|能否|可不可以|可以|能)?(?:请您|请你|麻烦您|麻烦你|麻烦|劳驾|请)?(?P<x>.+?)(?:好吗|行吗|可以吗|吗|吧|呢)?$",
+        )
+    });
+    COURTESY
+        .captures(l)
+        .map_or_else(|| l.to_string(), |c| c["x"].to_string())
+}
+
 pub fn bare(line: &str) -> String {
     line.chars()
         .filter(|c| !ARROWS.iter().any(|(a, ..)| a == c))
@@ -290,7 +303,7 @@ fn line_zh_en(line: &str) -> Option<String> {
     if l.is_empty() {
         return None;
     }
-    if let Some(e) = zh_to_en_phrase(&l) {
+    if let Some(e) = zh_to_en_phrase(&l).or_else(|| zh_to_en_phrase(&uncourteous(&l))) {
         return Some(e.to_string());
     }
     if let Some(c) = DISTANCE.captures(&l) {

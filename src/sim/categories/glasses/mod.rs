@@ -152,7 +152,11 @@ pub(super) const NAV: IntentDef = IntentDef {
         ("how do i get to", 5),
         ("route", 4),
     ],
-    patterns: &[(r"(?:去|到)(?:那|那里|那儿|那边)", 4)],
+    patterns: &[
+        (r"(?:去|到)(?:那|那里|那儿|那边)", 4),
+        // Being led somewhere, whoever leads: "陪我走过去".
+        (r"(?:带|领|陪)我(?:走)?(?:过去|去)", 5),
+    ],
     skill: skills::nav,
 };
 
@@ -288,10 +292,19 @@ pub(super) const TRANSLATE: IntentDef = IntentDef {
         ("in english", 4),
     ],
     // "‘Where is …’是什么意思": a meaning asked of quoted or English words is a translation.
-    patterns: &[(
-        r"(?:〔内容〕|[a-z]{2,}[a-z0-9' ,.?!-]*)[,—\-\s]*(?:这句|这个)?(?:英文|英语|话)?(?:是)?(?:什么|啥)意思",
-        7,
-    )],
+    patterns: &[
+        (
+            r"(?:〔内容〕|[a-z]{2,}[a-z0-9' ,.?!-]*)[,—\-\s]*(?:这句|这个)?(?:英文|英语|话)?(?:是)?(?:什么|啥)意思",
+            7,
+        ),
+        // "X用英语咋讲", "X的中文叫什么": the words of X asked for in the other language.
+        (
+            r"(?:英文|英语|中文|汉语)(?:的)?(?:说法|表达|单词)?(?:是什么|是啥|叫什么|叫啥|怎么说|怎么讲|咋说|咋讲)",
+            6,
+        ),
+        // The meaning of foreign words with a translation asked for ("这段外文啥含义，请译一下").
+        (r"(?:英文|英语|外文|外语)(?:的)?(?:是)?(?:什么|啥)意思", 2),
+    ],
     skill: skills::translate,
 };
 

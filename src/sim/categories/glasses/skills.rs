@@ -193,7 +193,7 @@ fn dish_name(ctx: &Ctx, d: &Dish) -> String {
 
 static TRANSLATE_SRC: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"把(?P<a>.+?)(?:翻译|翻)成|(?P<b>.+?)用(?:英语|英文|中文|汉语)(?:怎么说|说)|(?P<g>.+?)的?英文(?:是什么|怎么说)|翻译(?:一下)?[,: ]?(?P<c>.+?)(?:成|为)?(?:英文|英语|中文)?$|translate (?P<d>.+?)(?: (?:into|to) (?:english|chinese))?$|how do (?:you|i) say (?P<e>.+?) in (?:english|chinese)",
+        r"把(?P<a>.+?)(?:翻译|翻)成|(?P<b>.+?)用(?:英语|英文|中文|汉语)(?:怎么说|说)|(?P<g>.+?)(?:的|,)?(?:用)?(?:英文|英语|中文|汉语)(?:的)?(?:说法|表达|单词)?(?:是什么|是啥|叫什么|叫啥|怎么说|怎么讲|咋说|咋讲)|翻译(?:一下)?[,: ]?(?P<c>.+?)(?:成|为)?(?:英文|英语|中文)?$|translate (?P<d>.+?)(?: (?:into|to) (?:english|chinese))?$|how do (?:you|i) say (?P<e>.+?) in (?:english|chinese)",
     )
 });
 /// Words that point at something rather than quote it.
@@ -256,7 +256,13 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
         let s = ["a", "b", "g", "c", "d", "e"]
             .iter()
             .find_map(|g| c.name(g))
-            .map(|m| m.as_str().trim().to_string());
+            .map(|m| {
+                m.as_str()
+                    .trim()
+                    .trim_matches(['“', '”', '"', '\'', '‘', '’'])
+                    .trim_end_matches('的')
+                    .to_string()
+            });
         source = s.filter(|s| {
             !s.is_empty()
                 && s != nlu::CONTENT_MARK
@@ -279,16 +285,21 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
         return Plan::Answer(s);
     };
-    let target = if has_any(t, &["英文", "英语", "english"]) {
-        "en"
-    } else if has_any(t, &["中文", "汉语", "chinese"]) {
-        "zh"
-    } else if nlu::mostly_cjk(&source) {
-        "en"
-    } else {
-        "zh"
-    };
     let source_lang = if nlu::mostly_cjk(&source) { "zh" } else { "en" };
+    // The language named is where the words go, unless it is the one they are already in
+    // (English words asked about with 英文 named go into Chinese).
+    let named = if has_any(t, &["英文", "英语", "english"]) {
+        Some("en")
+    } else if has_any(t, &["中文", "汉语", "chinese"]) {
+        Some("zh")
+    } else {
+        None
+    };
+    let target = match named {
+        Some(l) if l != source_lang => l,
+        _ if source_lang == "zh" => "en",
+        _ => "zh",
+    };
     ctx.note_network(ServedBy::Hybrid);
     let out = lexicon::translate(&source, target);
     let mut s = say!(
@@ -410,6 +421,17 @@ fn arrows_in(content: &str) -> Vec<(String, &'static str, &'static str)> {
         .collect()
 }
 
+/// Whether the question names a place on a sign, in full or by its name without the kind of
+/// place after it ("地铁" for "地铁站", "出口" stays whole).
+fn names_place(t: &str, place: &str) -> bool {
+    let p = place.to_lowercase();
+    if t.contains(&p) {
+        return true;
+    }
+    let stem = p.trim_end_matches(['站', '处', '厅', '馆']);
+    stem.chars().count() >= 2 && stem.len() < p.len() && t.contains(stem)
+}
+
 pub fn direction(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(content) = in_view(ctx, f) else {
         return Plan::NotUnderstood;
@@ -421,7 +443,7 @@ pub fn direction(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.to_lowercase();
     let asked = signs.iter().find(|(p, ..)| {
         let en = lexicon::zh_to_en_phrase(p).map(str::to_lowercase);
-        !p.is_empty() && (t.contains(&p.to_lowercase()) || en.is_some_and(|e| t.contains(&e)))
+        !p.is_empty() && (names_place(&t, p) || en.is_some_and(|e| t.contains(&e)))
     });
     // A question about a place the sign does not show is for the navigator.
     let names_other_place = asked.is_none()
@@ -433,7 +455,7 @@ pub fn direction(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
     if names_other_place && signs.len() == 1 && !t.starts_with("往") && !t.starts_with("哪") {
         let p = &signs[0].0;
-        if !t.contains(p.as_str()) && nlu::is_question(&f.text) && t.chars().count() > 4 {
+        if !names_place(&t, p) && nlu::is_question(&f.text) && t.chars().count() > 4 {
             return Plan::NotUnderstood;
         }
     }
@@ -1245,7 +1267,10 @@ pub fn nav(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !f.strict {
         frame.text = spaced(&f.text);
     }
-    if !f.strict && THERE.is_match(&f.text) {
+    // "最近的银行，陪我去那": "there" is the place the request names.
+    let named = skills::nav_destination(&f.text)
+        .is_some_and(|d| !d.starts_with(['那', '这']) && !has_any(&d, &["there", "here"]));
+    if !f.strict && THERE.is_match(&f.text) && !named {
         match in_view(ctx, f).and_then(|c| place_on(&c)) {
             Some(place) => frame.text = format!("导航到{place}"),
             None => {

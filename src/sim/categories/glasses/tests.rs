@@ -414,3 +414,38 @@ fn l2_reads_the_earliest_departure_and_the_dose_however_asked() {
     );
     assert!(r.text.contains("2片"), "{}", r.text);
 }
+
+#[test]
+fn l2_understands_kinds_of_translation_and_direction_requests() {
+    let mut g = glasses(2);
+    // The language named is the one the words are asked in, when they are already in the other.
+    let r = g.say("Keep left here，这句英文是什么意思");
+    assert_eq!(arg(&r, "text.translate", "target_lang"), Some(&json!("zh")));
+    for asked in [
+        "我听不懂用英语咋讲",
+        "“多少钱”的英文叫什么",
+        "太贵了，英文咋说",
+    ] {
+        let r = g.say(asked);
+        assert_eq!(
+            arg(&r, "text.translate", "target_lang"),
+            Some(&json!("en")),
+            "{asked}: {}",
+            r.text
+        );
+    }
+    // A sign's place asked for by its name without the kind of place.
+    let r = g.look("火车往哪边走", "火车站 →\n300米");
+    assert!(
+        r.text.contains('右') && r.text.contains("300"),
+        "{}",
+        r.text
+    );
+    // A nearest place named in the request is where "there" is.
+    let r = g.say("离这最近的银行在哪儿，陪我过去");
+    assert_eq!(arg(&r, "nav.route", "mode"), Some(&json!("walk")));
+    assert!(
+        arg(&r, "nav.route", "destination").is_some_and(|d| d.as_str().unwrap().contains("银行"))
+    );
+    assert!(g.say("带我过去").actions.is_empty());
+}

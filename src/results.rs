@@ -147,6 +147,9 @@ pub struct RunInfo {
     /// incomplete, and `run --resume DIR` continues the run from its journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interrupted>,
+    /// The `ailevel retry` rounds run on these results, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry_rounds: Vec<RetryRound>,
 }
 
 /// How far an interrupted run got.
@@ -287,7 +290,46 @@ pub struct CaseResult {
     pub stats: Option<TrialStats>,
     /// The case as run, so checks can be re-evaluated from results alone.
     pub turns: Vec<crate::suite::model::CaseTurn>,
+    /// Held here, or, while [`write_streamed`] writes a streamed run, read from its journal.
+    #[serde(serialize_with = "stream::trials")]
     pub trials: Vec<TrialRecord>,
+    /// The rounds `ailevel retry` replaced, oldest first: each kept whole (its verdict and
+    /// trials), so every attempt stays on record. `trials` above are the latest round's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRound>,
+}
+
+/// A round of a case that a later `ailevel retry` round replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierRound {
+    /// 0 for the run itself, N for the N-th `retry`.
+    pub round: u32,
+    pub verdict: Verdict,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::msg::Message>,
+    pub passed: u32,
+    pub failed: u32,
+    pub errored: u32,
+    pub trials: Vec<TrialRecord>,
+}
+
+/// One `ailevel retry` of the run: what it reran, on which device, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryRound {
+    /// 1 for the first retry; the `round` of the trials it ran.
+    pub round: u32,
+    /// The verdicts retried (`--only`): `fail`, `inconclusive`.
+    pub only: Vec<Verdict>,
+    /// The profile the round ran with, and its SHA-256 (the run's own, or `--device`).
+    pub profile: String,
+    pub profile_sha256: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The cases rerun, in suite order.
+    pub cases: Vec<String>,
 }
 
 /// How often a case passed: the observed rate, its Wilson 95 % interval, and the two
@@ -339,6 +381,9 @@ pub struct TrialRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<Attempt>,
     pub duration_ms: f64,
+    /// Which round ran the trial: 0 the run itself, N the N-th `ailevel retry`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub round: u32,
 }
 
 /// A device call that failed transiently (refused, reset, timeout, 5xx) and was retried.
@@ -522,6 +567,82 @@ impl Results {
         let mut s = serde_json::to_string_pretty(self).expect("results serialise");
         s.push('\n');
         s
+    }
+}
+
+/// The trials of a streamed run's cases, one at a time and in case order: what
+/// [`write_streamed`] writes in place of each case's (empty) `trials`.
+pub trait TrialSource {
+    /// How many trials the next case has; called once per case, in order.
+    fn next_case(&mut self) -> Result<usize, String>;
+    /// The next case's trials, `next_case()` times, in index order.
+    fn next_trial(&mut self) -> Result<TrialRecord, String>;
+}
+
+/// Write `results` — whose cases hold no trials — to `w` in exactly the bytes
+/// [`Results::to_canonical_json`] gives for the same results with every case's trials in
+/// place, taking the trials from `source` as they are written, so a run of any size is
+/// written in memory for one trial.
+pub fn write_streamed(
+    results: &Results,
+    source: Box<dyn TrialSource>,
+    w: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let previous = stream::SOURCE.with(|s| s.borrow_mut().replace(source));
+    let written = serde_json::to_writer_pretty(&mut *w, results).map_err(|e| e.to_string());
+    stream::SOURCE.with(|s| *s.borrow_mut() = previous);
+    written?;
+    w.write_all(b"\n").map_err(|e| e.to_string())
+}
+
+/// Put every case's trials from `source` into `results`, whose cases hold none.
+pub fn fill(results: &mut Results, source: &mut dyn TrialSource) -> Result<(), String> {
+    for case in &mut results.cases {
+        let n = source.next_case()?;
+        case.trials.reserve_exact(n);
+        for _ in 0..n {
+            case.trials.push(source.next_trial()?);
+        }
+    }
+    Ok(())
+}
+
+mod stream {
+    use std::cell::RefCell;
+
+    use serde::ser::{Error, SerializeSeq, Serializer};
+
+    use super::{TrialRecord, TrialSource};
+
+    thread_local! {
+        /// Set only while [`super::write_streamed`] runs on this thread.
+        pub(super) static SOURCE: RefCell<Option<Box<dyn TrialSource>>> =
+            const { RefCell::new(None) };
+    }
+
+    /// A case's `trials`: the held ones, or the source's when one is set (then the case holds
+    /// none). Written through the same serializer calls as a `Vec`, so the bytes are too.
+    pub(super) fn trials<S: Serializer>(held: &[TrialRecord], ser: S) -> Result<S::Ok, S::Error> {
+        let mut source = SOURCE.with(|s| s.borrow_mut().take());
+        let Some(src) = source.as_mut() else {
+            return ser.collect_seq(held);
+        };
+        let result = (|| {
+            if !held.is_empty() {
+                return Err(S::Error::custom(
+                    "a streamed case must not hold trials itself",
+                ));
+            }
+            let n = src.next_case().map_err(S::Error::custom)?;
+            let mut seq = ser.serialize_seq(Some(n))?;
+            for _ in 0..n {
+                let trial = src.next_trial().map_err(S::Error::custom)?;
+                seq.serialize_element(&trial)?;
+            }
+            seq.end()
+        })();
+        SOURCE.with(|s| *s.borrow_mut() = source);
+        result
     }
 }
 

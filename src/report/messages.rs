@@ -120,6 +120,9 @@ catalogue! {
     NOTICE_INCOMPLETE
         "{level} 未完成：该级仅因结论不确定的用例而未达到，没有用例未通过，不能据此认定设备不具备该级能力。请重新运行以下用例以判定：{cases}"
         "{level} incomplete: it is held back only by inconclusive cases, with no case failed, so this run does not show the device lacks that level. Rerun these cases to decide it: {cases}";
+    NOTICE_RETRIED
+        "本运行经 ailevel retry 重跑 {rounds} 轮，每次尝试均已保留；重跑的用例（各轮结论）：{cases}"
+        "{rounds} round(s) of ailevel retry reran cases of this run, every attempt kept; retried (each round's verdict): {cases}";
     NOTICE_ABORTED "运行已中止，部分试验未能执行：{reason}" "The run was aborted and some trials could not run: {reason}";
     NOTICE_INTERRUPTED
         "运行被中断（{signal}），计划的 {planned} 次试验仅完成 {run} 次，结果不完整；用 ailevel run --resume 目录 继续该运行"

@@ -215,6 +215,24 @@ pub(super) fn notices_with(r: &Results, names: &Names, tools: &ToolUse) -> Vec<(
     if let Some(i) = &r.run.interrupted {
         out.push((true, interrupted(m::NOTICE_INTERRUPTED, i, lang, "")));
     }
+    if !r.run.retry_rounds.is_empty() {
+        let cases: Vec<String> = r
+            .cases
+            .iter()
+            .filter(|c| !c.earlier.is_empty())
+            .map(|c| format!("{} ({})", c.id, rounds(c, lang)))
+            .collect();
+        out.push((
+            false,
+            m::NOTICE_RETRIED.fill(
+                lang,
+                &[
+                    ("rounds", &r.run.retry_rounds.len().to_string()),
+                    ("cases", &cases.join("; ")),
+                ],
+            ),
+        ));
+    }
     if !r.device.feature_conflicts.is_empty() {
         let conflicts = r.device.feature_conflicts.join("; ");
         out.push((
@@ -440,6 +458,17 @@ pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String
         ),
         E::Unsupported { op } => m::ERR_UNSUPPORTED.fill(lang, &[("op", op)]),
     }
+}
+
+/// A retried case's verdict in each round, oldest first: `fail → pass`.
+pub(super) fn rounds(c: &crate::results::CaseResult, lang: Lang) -> String {
+    c.earlier
+        .iter()
+        .map(|e| e.verdict)
+        .chain([c.verdict])
+        .map(|v| verdict(v, lang))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 /// The interruption of a run in `lang`, from `template` (the report notice, or the console

@@ -314,17 +314,24 @@ fn synthetic_results_match_the_schema() {
     }
 }
 
-/// The limit: a report of a 10,000-trial results file stays under 20 MB. Its speed
+/// A report of a 10,000-trial results file stays small: 2.5 MB for the page, 2 MB for JUnit. Its speed
 /// is measured by `cargo bench --bench report`, not asserted here, where it would only flake.
 #[test]
-fn a_ten_thousand_trial_report_stays_under_20_mb() {
+fn a_ten_thousand_trial_report_stays_under_2_5_mb() {
     const LIMIT: usize = 20 * 1000 * 1000;
     for mix in [synthetic::Mix::Realistic, synthetic::Mix::AllFail] {
         let r = synthetic::results(400, 25, mix);
         assert_eq!(r.summary.trials, 10_000);
         for lang in [Lang::Zh, Lang::En] {
             let html = report::render_html(&r, lang).unwrap();
-            assert!(html.len() < LIMIT, "{mix:?} {lang}: {} bytes", html.len());
+            // The page grows with the cases (4,000 cases of 25 trials: 15.4 MB, see
+            // docs/reports.md), so a tenth of the 25 MB at 100,000 trials here keeps
+            // that target without a test that takes minutes.
+            assert!(
+                html.len() < 2_500_000,
+                "{mix:?} {lang}: {} bytes",
+                html.len()
+            );
             let junit = report::render_junit(&r, lang).unwrap();
             assert!(
                 junit.len() < LIMIT / 10,

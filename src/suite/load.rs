@@ -311,16 +311,26 @@ fn load(root: &Path, framework: Option<&Path>, with_fixtures: bool) -> Result<Lo
     let mut cases = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     let ctx = CaseContext::new(&fw, &actions);
-    for path in paths {
-        let relpath = rel(root, &path);
-        if path == fw_path
-            || relpath == "framework.yaml"
-            || relpath.starts_with("actions/")
-            || vocabularies.contains(&relpath)
-        {
-            continue;
-        }
-        match load_suite_file(&path, &relpath, &ctx, &mut seen) {
+    let suite_files: Vec<(PathBuf, String)> = paths
+        .into_iter()
+        .map(|path| {
+            let relpath = rel(root, &path);
+            (path, relpath)
+        })
+        .filter(|(path, relpath)| {
+            !(*path == fw_path
+                || relpath == "framework.yaml"
+                || relpath.starts_with("actions/")
+                || vocabularies.contains(relpath))
+        })
+        .collect();
+    // Reading and parsing the files is most of a load: it runs on every core; the checks,
+    // which see every file before it (duplicate ids), then run in path order.
+    let parsed = on_every_core(&suite_files, |(path, _)| parse_suite_file(path));
+    for ((path, relpath), parsed) in suite_files.into_iter().zip(parsed) {
+        match parsed.and_then(|(text, file)| {
+            check_suite_file_cases(&path, &relpath, text, file, &ctx, &mut seen)
+        }) {
             Ok((mut loaded, file_ref)) => {
                 cases.append(&mut loaded);
                 files.push(file_ref);
@@ -407,25 +417,7 @@ fn load_fixtures(
     }
     // Reading, hashing and encoding the fixtures (about 10 MB for the default suites) is most
     // of a load's time after parsing; it runs on every core, then merges in case order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = jobs.len().div_ceil(threads).max(1);
-    let done: Vec<std::result::Result<FixtureData, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(per)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(_, m, format)| fixture(root, m, format))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
+    let done = on_every_core(&jobs, |(_, m, format)| fixture(root, m, format));
     for ((mut problem, m, _), result) in jobs.into_iter().zip(done) {
         match result {
             Ok(data) => {
@@ -438,6 +430,23 @@ fn load_fixtures(
         }
     }
     out
+}
+
+/// `f` of each item, run on every core in contiguous chunks, in the items' order.
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// One fixture read and checked against the hash its case records.
@@ -495,12 +504,8 @@ fn read_fixture(root: &Path, rel: &Path) -> std::result::Result<Vec<u8>, String>
 }
 
 /// Parse and check one suite file; `seen` maps case ids to files, to catch duplicates.
-fn load_suite_file(
-    path: &Path,
-    relpath: &str,
-    ctx: &CaseContext<'_>,
-    seen: &mut HashMap<String, String>,
-) -> Result<(Vec<LoadedCase>, FileRef), Vec<Problem>> {
+/// A suite file read and parsed, not yet checked.
+fn parse_suite_file(path: &Path) -> Result<(String, SuiteFile), Vec<Problem>> {
     let text = match read_text(path, yaml::MAX_YAML_BYTES as u64) {
         Ok(t) => t,
         Err(Error::Invalid(p)) => return Err(p),
@@ -515,6 +520,19 @@ fn load_suite_file(
         }
     };
     let file: SuiteFile = parse_yaml(path, &text, Kind::Suite)?;
+    Ok((text, file))
+}
+
+/// A parsed suite file's cases checked against the framework, the vocabulary and the case
+/// ids of the files before it (`seen`).
+fn check_suite_file_cases(
+    path: &Path,
+    relpath: &str,
+    text: String,
+    file: SuiteFile,
+    ctx: &CaseContext<'_>,
+    seen: &mut HashMap<String, String>,
+) -> Result<(Vec<LoadedCase>, FileRef), Vec<Problem>> {
     let mut loc = Located::new(path, &text);
     if file.schema != "ailevel.suite/1" {
         loc.push(
@@ -561,7 +579,17 @@ fn load_suite_file(
 pub fn check_suite_file(path: &Path, suite: &LoadedSuite) -> Result<usize> {
     let ctx = CaseContext::new(&suite.framework, &suite.actions);
     let mut seen = HashMap::new();
-    let (cases, _) = load_suite_file(path, &path.display().to_string(), &ctx, &mut seen)
+    let (cases, _) = parse_suite_file(path)
+        .and_then(|(text, file)| {
+            check_suite_file_cases(
+                path,
+                &path.display().to_string(),
+                text,
+                file,
+                &ctx,
+                &mut seen,
+            )
+        })
         .map_err(Error::Invalid)?;
     Ok(cases.len())
 }

@@ -1385,7 +1385,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|走路去|步行去|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+)",
+        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|走路去|步行去|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+)|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
     )
 });
 
@@ -1395,7 +1395,13 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         f.text.split(',').find_map(|clause| {
             let c = DEST.captures(clause.trim())?;
-            let d = c.name("d").or_else(|| c.name("e"))?.as_str().trim();
+            // "首都机场的导航(发到车上)": the place said before the route it names.
+            let d = c
+                .name("d")
+                .or_else(|| c.name("e"))
+                .or_else(|| c.name("g"))?
+                .as_str()
+                .trim();
             let d = d
                 .trim_start_matches(['到', '去', '回'])
                 .trim_end_matches(['吧', '呢']);

@@ -1400,7 +1400,7 @@ const CONTINUE: IntentDef = IntentDef {
         ("carry on", 3),
         ("editing", 3),
     ],
-    // What is left of "转到平板上继续改" once the device is taken out: a bare editing verb.
+    // What is left of "挪到平板上接着写" once the device is taken out: a bare editing verb.
     patterns: &[(
         r"^(?:继续|接着)?(?:改|修改|编辑|写|弄)(?:一下|下|完|好)?$",
         4,

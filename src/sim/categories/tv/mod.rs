@@ -1642,6 +1642,11 @@ const PLAY: IntentDef = IntentDef {
         ),
         // "来看X", "给我放X": a request to watch, whoever it is for.
         (r"^(?:来|给我|给孩子|我要|我想)(?:看|放|播)", 4),
+        // "播X", or a title then a bare "播一下": the broadcast verb alone asks to play.
+        (
+            r"^(?:播|放)[^放出完了大弃心学假松,]|(?:^|,)(?:播|放)(?:一下|下|一个|个)?$",
+            4,
+        ),
         // "接着上次的X看", "X接着往下放": going on with a series.
         (r"(?:接着|继续)[^,]{0,8}(?:看|放|播)", 5),
     ],

@@ -1,4 +1,5 @@
-//! How long the reports of a 10,000-trial results file take to render, and how large they are.
+//! How long the reports of a 10,000-trial results file take to render, and how large they are;
+//! then the HTML of a 100,000-trial one.
 //! Run with `cargo bench --bench report` (or `scripts/bench-report.sh`, which also times the
 //! `ailevel report` command on the file this writes); docs/reports.md records the numbers.
 //!
@@ -15,6 +16,8 @@ mod synthetic;
 
 const CASES: usize = 400;
 const TRIALS: u32 = 25;
+/// Cases of the 100,000-trial run, of [`TRIALS`] each.
+const BIG_CASES: usize = 4000;
 const RUNS: usize = 5;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -97,4 +100,30 @@ fn main() {
         ailevel::commands::write_outputs(&results, &out, Lang::Zh, &Format::ALL).expect("report")
     });
     println!("`ailevel report` in-process, all formats: median {elapsed:.2?} of {RUNS}");
+
+    // 100,000 trials: the HTML report only, and the results file for `ailevel report`.
+    for mix in [synthetic::Mix::Realistic, synthetic::Mix::AllFail] {
+        let big = synthetic::results(BIG_CASES, TRIALS, mix);
+        if mix == synthetic::Mix::Realistic {
+            let json = big.to_canonical_json();
+            let path = dir.join("results-100k.json");
+            std::fs::write(&path, &json).expect("write results-100k.json");
+            println!(
+                "results-100k.json: {} at {}",
+                mib(json.len()),
+                path.display()
+            );
+        }
+        for lang in [Lang::Zh, Lang::En] {
+            let (elapsed, out) = time(|| report::render_html(&big, lang).expect("renders"));
+            println!(
+                "render html  {:<5} 100,000 trials {mix:?}: median {elapsed:>9.2?} of {RUNS}, {}",
+                lang.as_str(),
+                mib(out.len())
+            );
+            if mix == synthetic::Mix::Realistic && lang == Lang::Zh {
+                std::fs::write(dir.join("report-100k.html"), &out).expect("write the page");
+            }
+        }
+    }
 }

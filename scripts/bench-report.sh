@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times report rendering on a 10,000-trial results file (400 cases x 25 trials): the library's
-# renderers (cargo bench --bench report, which also writes the file), then the `ailevel report`
-# command end to end on it, reading, schema-validating and writing all three formats.
+# renderers (cargo bench --bench report, which also writes the file and a 100,000-trial one),
+# then the `ailevel report` command end to end on each, reading, schema-validating and writing
+# all three formats; then, when chromium is installed, how long a headless browser takes to
+# load and lay out the 10,000- and 100,000-trial pages (against an empty page: its start-up).
 # Usage: scripts/bench-report.sh [runs]   (default 5). docs/reports.md records the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +27,23 @@ printf '`ailevel report` (all formats, zh-CN): median %d ms over %d runs (min %d
 for f in report.html junit.xml summary.md; do
   printf '  %-12s %10d bytes\n' "$f" "$(stat -c %s "$out/$f")"
 done
+
+big=target/tmp/bench-report/results-100k.json
+t0=$(date +%s%N)
+target/release/ailevel report "$big" --out "$out/big" --lang zh-CN
+t1=$(date +%s%N)
+printf '`ailevel report` of 100,000 trials (all formats, zh-CN): %d ms, report.html %d bytes\n' \
+  $(( (t1 - t0) / 1000000 )) "$(stat -c %s "$out/big/report.html")"
+
+if command -v chromium >/dev/null; then
+  profile=$(mktemp -d)
+  trap 'rm -rf "$out" "$profile"' EXIT
+  printf '<!DOCTYPE html><title>empty</title>' >"$out/empty.html"
+  for page in "$out/empty.html" "$out/report.html" "$out/big/report.html"; do
+    t0=$(date +%s%N)
+    chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$profile" \
+      --dump-dom "file://$page" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    printf 'chromium loads %-40s %6d ms\n' "${page#"$out"/}" $(( (t1 - t0) / 1000000 ))
+  done
+fi

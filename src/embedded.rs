@@ -87,22 +87,56 @@ pub fn is_default_suite_file(kind: Kind, text: &str) -> bool {
     BY_CONTENT.get(text.as_bytes()) == Some(&kind)
 }
 
-static EXTRACTED: Mutex<Option<tempfile::TempDir>> = Mutex::new(None);
+/// The temporary directory, and whether the suites' media fixtures are in it yet.
+static EXTRACTED: Mutex<Option<(tempfile::TempDir, bool)>> = Mutex::new(None);
 
 /// The embedded files written into this process's temporary directory (once), and the path
 /// of `dir` there.
 pub fn extracted(dir: &str) -> io::Result<PathBuf> {
+    extract(dir, true)
+}
+
+/// [`extracted`] without the media fixtures (about 10 MB), for a command that does not read
+/// them; a later [`extracted`] adds them.
+pub fn extracted_without_fixtures(dir: &str) -> io::Result<PathBuf> {
+    extract(dir, false)
+}
+
+fn is_fixture(rel: &str) -> bool {
+    rel.split('/').any(|part| part == "fixtures")
+}
+
+fn extract(dir: &str, fixtures: bool) -> io::Result<PathBuf> {
     let mut guard = EXTRACTED.lock().unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         let tmp = tempfile::Builder::new()
             .prefix("ailevel-embedded-")
             .tempdir()?;
         for root in [SUITES, SIM_PROFILES] {
-            export(root, &tmp.path().join(root), true)?;
+            write_files(root, &tmp.path().join(root), |rel| !is_fixture(rel))?;
         }
-        *guard = Some(tmp);
+        *guard = Some((tmp, false));
     }
-    Ok(guard.as_ref().expect("just set").path().join(dir))
+    let (tmp, has_fixtures) = guard.as_mut().expect("just set");
+    if fixtures && !*has_fixtures {
+        for root in [SUITES, SIM_PROFILES] {
+            write_files(root, &tmp.path().join(root), is_fixture)?;
+        }
+        *has_fixtures = true;
+    }
+    Ok(tmp.path().join(dir))
+}
+
+/// Write the embedded files under `dir` that `pick` chooses into `dest`, creating folders.
+fn write_files(dir: &str, dest: &Path, pick: fn(&str) -> bool) -> io::Result<()> {
+    for (rel, bytes) in under(dir).filter(|(rel, _)| pick(rel)) {
+        let path = dest.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+    }
+    Ok(())
 }
 
 /// Remove the temporary directory, if one was made. Called when a command ends.

@@ -147,6 +147,9 @@ pub struct RunInfo {
     /// incomplete, and `run --resume DIR` continues the run from its journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interrupted>,
+    /// The `ailevel retry` rounds run on these results, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry_rounds: Vec<RetryRound>,
 }
 
 /// How far an interrupted run got.
@@ -287,7 +290,46 @@ pub struct CaseResult {
     pub stats: Option<TrialStats>,
     /// The case as run, so checks can be re-evaluated from results alone.
     pub turns: Vec<crate::suite::model::CaseTurn>,
+    /// Held here, or, while [`write_streamed`] writes a streamed run, read from its journal.
+    #[serde(serialize_with = "stream::trials")]
     pub trials: Vec<TrialRecord>,
+    /// The rounds `ailevel retry` replaced, oldest first: each kept whole (its verdict and
+    /// trials), so every attempt stays on record. `trials` above are the latest round's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRound>,
+}
+
+/// A round of a case that a later `ailevel retry` round replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierRound {
+    /// 0 for the run itself, N for the N-th `retry`.
+    pub round: u32,
+    pub verdict: Verdict,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::msg::Message>,
+    pub passed: u32,
+    pub failed: u32,
+    pub errored: u32,
+    pub trials: Vec<TrialRecord>,
+}
+
+/// One `ailevel retry` of the run: what it reran, on which device, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryRound {
+    /// 1 for the first retry; the `round` of the trials it ran.
+    pub round: u32,
+    /// The verdicts retried (`--only`): `fail`, `inconclusive`.
+    pub only: Vec<Verdict>,
+    /// The profile the round ran with, and its SHA-256 (the run's own, or `--device`).
+    pub profile: String,
+    pub profile_sha256: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The cases rerun, in suite order.
+    pub cases: Vec<String>,
 }
 
 /// How often a case passed: the observed rate, its Wilson 95 % interval, and the two
@@ -339,6 +381,9 @@ pub struct TrialRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<Attempt>,
     pub duration_ms: f64,
+    /// Which round ran the trial: 0 the run itself, N the N-th `ailevel retry`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub round: u32,
 }
 
 /// A device call that failed transiently (refused, reset, timeout, 5xx) and was retried.
@@ -525,6 +570,82 @@ impl Results {
     }
 }
 
+/// The trials of a streamed run's cases, one at a time and in case order: what
+/// [`write_streamed`] writes in place of each case's (empty) `trials`.
+pub trait TrialSource {
+    /// How many trials the next case has; called once per case, in order.
+    fn next_case(&mut self) -> Result<usize, String>;
+    /// The next case's trials, `next_case()` times, in index order.
+    fn next_trial(&mut self) -> Result<TrialRecord, String>;
+}
+
+/// Write `results` — whose cases hold no trials — to `w` in exactly the bytes
+/// [`Results::to_canonical_json`] gives for the same results with every case's trials in
+/// place, taking the trials from `source` as they are written, so a run of any size is
+/// written in memory for one trial.
+pub fn write_streamed(
+    results: &Results,
+    source: Box<dyn TrialSource>,
+    w: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let previous = stream::SOURCE.with(|s| s.borrow_mut().replace(source));
+    let written = serde_json::to_writer_pretty(&mut *w, results).map_err(|e| e.to_string());
+    stream::SOURCE.with(|s| *s.borrow_mut() = previous);
+    written?;
+    w.write_all(b"\n").map_err(|e| e.to_string())
+}
+
+/// Put every case's trials from `source` into `results`, whose cases hold none.
+pub fn fill(results: &mut Results, source: &mut dyn TrialSource) -> Result<(), String> {
+    for case in &mut results.cases {
+        let n = source.next_case()?;
+        case.trials.reserve_exact(n);
+        for _ in 0..n {
+            case.trials.push(source.next_trial()?);
+        }
+    }
+    Ok(())
+}
+
+mod stream {
+    use std::cell::RefCell;
+
+    use serde::ser::{Error, SerializeSeq, Serializer};
+
+    use super::{TrialRecord, TrialSource};
+
+    thread_local! {
+        /// Set only while [`super::write_streamed`] runs on this thread.
+        pub(super) static SOURCE: RefCell<Option<Box<dyn TrialSource>>> =
+            const { RefCell::new(None) };
+    }
+
+    /// A case's `trials`: the held ones, or the source's when one is set (then the case holds
+    /// none). Written through the same serializer calls as a `Vec`, so the bytes are too.
+    pub(super) fn trials<S: Serializer>(held: &[TrialRecord], ser: S) -> Result<S::Ok, S::Error> {
+        let mut source = SOURCE.with(|s| s.borrow_mut().take());
+        let Some(src) = source.as_mut() else {
+            return ser.collect_seq(held);
+        };
+        let result = (|| {
+            if !held.is_empty() {
+                return Err(S::Error::custom(
+                    "a streamed case must not hold trials itself",
+                ));
+            }
+            let n = src.next_case().map_err(S::Error::custom)?;
+            let mut seq = ser.serialize_seq(Some(n))?;
+            for _ in 0..n {
+                let trial = src.next_trial().map_err(S::Error::custom)?;
+                seq.serialize_element(&trial)?;
+            }
+            seq.end()
+        })();
+        SOURCE.with(|s| *s.borrow_mut() = source);
+        result
+    }
+}
+
 /// Largest results file we read.
 pub const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -534,22 +655,168 @@ pub fn read(path: &std::path::Path) -> crate::error::Result<Results> {
     parse(path, &bytes)
 }
 
-/// Validate and parse the bytes of a results file read from `path` (schema, then types).
+/// Validate and parse the bytes of a results file read from `path`.
+///
+/// The trials are most of a big file. So the schema checks the rest, the head, with each
+/// case's `trials` skipped unbuilt, and serde (unknown fields denied, the same types the
+/// schema is generated from) checks the trials while it builds them. Only a file that fails
+/// is validated whole against the schema, so it gets the same problems as before.
 pub fn parse(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<Results> {
-    use crate::error::{Error, Problem};
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        Error::Invalid(vec![Problem {
-            file: path.to_path_buf(),
-            line: Some(e.line()),
-            column: Some(e.column()),
-            field: None,
-            message: e.to_string(),
-        }])
-    })?;
-    let problems =
-        crate::files::schema_problems(path, crate::schema::Kind::Results, &value, |_| (None, None));
+    use crate::error::Error;
+    let schema_problems = |value: &Value| {
+        crate::files::schema_problems(path, crate::schema::Kind::Results, value, |_| (None, None))
+    };
+    if let Ok(head::Head(value)) = serde_json::from_slice::<head::Head>(bytes) {
+        let problems = schema_problems(&value);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        if let Ok(results) = serde_json::from_slice::<Results>(bytes) {
+            return Ok(results);
+        }
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax(path, &e))?;
+    let problems = schema_problems(&value);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    serde_json::from_value(value).map_err(|e| Error::invalid(path, e.to_string()))
+    // Valid by the schema, refused by the types: serde says where.
+    serde_json::from_slice::<Results>(bytes).map_err(|e| syntax(path, &e))
+}
+
+fn syntax(path: &std::path::Path, e: &serde_json::Error) -> crate::error::Error {
+    crate::error::Error::Invalid(vec![crate::error::Problem {
+        file: path.to_path_buf(),
+        line: Some(e.line()),
+        column: Some(e.column()),
+        field: None,
+        message: e.to_string(),
+    }])
+}
+
+/// A results file as JSON with every case's `trials` left out (read past, not built).
+mod head {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    pub(super) struct Head(pub(super) Value);
+
+    impl<'de> de::Deserialize<'de> for Head {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(Object { skip_trials: false }).map(Head)
+        }
+    }
+
+    /// An object whose values are kept as JSON; at the top, `cases` is a list of objects
+    /// whose `trials` are skipped and recorded as an empty list.
+    struct Object {
+        skip_trials: bool,
+    }
+
+    impl<'de> Visitor<'de> for Object {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let value = match key.as_str() {
+                    "trials" if self.skip_trials => {
+                        map.next_value::<IgnoredAny>()?;
+                        Value::Array(Vec::new())
+                    }
+                    "cases" if !self.skip_trials => map.next_value::<Cases>()?.0,
+                    _ => map.next_value::<Value>()?,
+                };
+                out.insert(key, value);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+
+    struct Cases(Value);
+
+    impl<'de> de::Deserialize<'de> for Cases {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_seq(CaseList).map(Cases)
+        }
+    }
+
+    struct CaseList;
+
+    impl<'de> Visitor<'de> for CaseList {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of cases")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut cases = Vec::new();
+            while let Some(case) = seq.next_element::<Case>()? {
+                cases.push(case.0);
+            }
+            Ok(Value::Array(cases))
+        }
+    }
+
+    struct Case(Value);
+
+    impl<'de> de::Deserialize<'de> for Case {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(Object { skip_trials: true }).map(Case)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const FIXTURE: &str = include_str!("../tests/data/report-fixture.results.json");
+
+    fn problems(text: &str) -> Vec<crate::error::Problem> {
+        match parse(Path::new("r.json"), text.as_bytes()) {
+            Err(crate::error::Error::Invalid(p)) => p,
+            other => panic!("expected problems, got {:?}", other.map(|_| ())),
+        }
+    }
+
+    /// The fast path builds what validating the whole file as JSON and converting it did.
+    #[test]
+    fn a_valid_file_parses_to_what_the_whole_value_gives() {
+        let fast = parse(Path::new("r.json"), FIXTURE.as_bytes()).unwrap();
+        let value: Value = serde_json::from_str(FIXTURE).unwrap();
+        let slow: Results = serde_json::from_value(value).unwrap();
+        assert_eq!(fast.to_canonical_json(), slow.to_canonical_json());
+        assert_eq!(fast.to_canonical_json(), FIXTURE);
+    }
+
+    /// What the schema refuses is refused as before, in the head or in a trial (a file that
+    /// fails the fast path is validated whole), naming the field.
+    #[test]
+    fn bad_heads_and_bad_trials_are_refused_where_they_are() {
+        let mut value: Value = serde_json::from_str(FIXTURE).unwrap();
+        value["summary"]["cases"] = Value::String("many".into());
+        let head = problems(&serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(head.len(), 1, "{head:?}");
+        assert_eq!(head[0].field.as_deref(), Some("/summary/cases"));
+
+        let text = FIXTURE.replacen("\"index\": 0,", "\"index\": 0, \"smuggled\": true,", 1);
+        let trial = problems(&text);
+        assert_eq!(trial.len(), 1, "{trial:?}");
+        assert!(trial[0].message.contains("smuggled"), "{trial:?}");
+        assert_eq!(trial[0].field.as_deref(), Some("/cases/0/trials/0"));
+
+        let cases = FIXTURE.replacen("\"cases\": [", "\"cases\": [7, ", 1);
+        assert!(!problems(&cases).is_empty());
+        assert!(!problems("[]").is_empty());
+        assert_eq!(problems("{").len(), 1);
+    }
 }

@@ -206,9 +206,10 @@ fn chromium() -> Option<PathBuf> {
     found
 }
 
-/// Run headless chromium on `page` with `args`; its standard output. Killed, with its whole
-/// process group, and failed if it takes longer than [`CHROMIUM_TIMEOUT`].
-fn run_chromium(chromium: &Path, page: &Path, args: &[String]) -> String {
+/// Run headless chromium on `page` (then `#fragment` when not empty) with `args`; its
+/// standard output. Killed, with its whole process group, and failed if it takes longer than
+/// [`CHROMIUM_TIMEOUT`].
+fn run_chromium(chromium: &Path, page: &Path, fragment: &str, args: &[String]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium)
         .args([
@@ -224,7 +225,7 @@ fn run_chromium(chromium: &Path, page: &Path, args: &[String]) -> String {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)
-        .arg(format!("file://{}", page.display()))
+        .arg(format!("file://{}{fragment}", page.display()))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -408,15 +409,43 @@ fn hostile_device_output_runs_no_script_in_chromium() {
         ),
     )
     .unwrap();
-    let dom = run_chromium(&chromium, &control, &["--dump-dom".into()]);
+    let dom = run_chromium(&chromium, &control, "", &["--dump-dom".into()]);
     assert_eq!(title(&dom), "pwned", "chromium ran no script at all: {dom}");
 
+    let dump = ["--dump-dom".to_string()];
     for lang in [Lang::En, Lang::Zh] {
         let out = dir.path().join(lang.as_str());
         let page = hostile_report(&out, lang);
         let html = std::fs::read_to_string(&page).unwrap();
-        let dom = run_chromium(&chromium, &page, &["--dump-dom".into()]);
+        // Opened at a case, the page unpacks that case's trials: the device's reply and its
+        // protocol error are on show, as text.
+        let dom = run_chromium(&chromium, &page, "#case-phone.hostile.title", &dump);
         assert_inert(&dom, title(&html));
+        let opened = dom
+            .split("<tbody class=\"case\"")
+            .find(|c| c.contains("id=\"case-phone.hostile.title\""))
+            .expect("the opened case");
+        assert!(!opened.contains("data-z="), "its trials stayed packed");
+        assert_eq!(
+            opened
+                .matches("<details class=\"trial o-fail\" open=\"\">")
+                .count(),
+            2
+        );
+        assert!(opened.contains("<pre>好的 &lt;script&gt;document.title='pwned'&lt;/script&gt;"));
+        let dom = run_chromium(&chromium, &page, "#case-phone.hostile.error", &dump);
+        assert_inert(&dom, title(&html));
+        assert!(dom.contains("invalid JSON &lt;script&gt;document.title='pwned'&lt;/script&gt;"));
+        // A case nobody opened keeps its trials packed.
+        let closed = dom
+            .split("<tbody class=\"case\"")
+            .find(|c| c.contains("id=\"case-phone.hostile.title\""))
+            .expect("the other case");
+        assert!(
+            closed.contains("<div class=\"evidence\" data-z=\""),
+            "{closed}"
+        );
+        assert!(!closed.contains("<details class=\"trial"));
     }
 }
 
@@ -434,6 +463,7 @@ fn report_screenshot_in_chromium() {
     run_chromium(
         &chromium,
         &page,
+        "#case-phone.hostile.title",
         &[
             format!("--screenshot={}", png.display()),
             "--window-size=1280,2000".into(),

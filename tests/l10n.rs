@@ -131,7 +131,8 @@ fn zh_cn_reports_and_console_carry_no_english_sentence_of_the_harness() {
     let dir = tempfile::tempdir().unwrap();
     let console = run_zh(dir.path());
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
-    let html = read("report.html");
+    // Every case's trials too, which the page carries packed until a case is opened.
+    let html = ailevel::report::unpack_evidence(&read("report.html")).expect("evidence unpacks");
     assert!(html.contains("lang=\"zh-CN\""));
     let results: Value = serde_json::from_str(&read("results.json")).unwrap();
     let corpus = corpus(&results);

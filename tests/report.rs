@@ -68,7 +68,9 @@ fn assert_reports_snapshot(name: &str, dir: &Path, extra_filters: &[(&str, &str)
     ];
     filters.extend_from_slice(extra_filters);
     insta::with_settings!({ filters => filters, prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(format!("{name}.html"), read(dir, "report.html"));
+        // The page as a reader sees it with every case open: each case's trials unpacked.
+        let html = report::unpack_evidence(&read(dir, "report.html")).expect("evidence unpacks");
+        insta::assert_snapshot!(format!("{name}.html"), html);
         insta::assert_snapshot!(format!("{name}.junit.xml"), read(dir, "junit.xml"));
         insta::assert_snapshot!(format!("{name}.md"), read(dir, "summary.md"));
     });

@@ -20,12 +20,17 @@ pub fn results_digest(r: &Results) -> String {
 
 /// The QR payload of a certified results file; `None` without a certificate.
 pub fn qr_payload(r: &Results) -> Option<qr::Payload> {
+    qr_payload_with(r, &results_digest(r))
+}
+
+/// [`qr_payload`] for results whose [`results_digest`] is already known.
+pub fn qr_payload_with(r: &Results, digest: &str) -> Option<qr::Payload> {
     let cert = r.certification.certificate.as_ref()?;
     let lab = r.certification.lab.as_ref()?;
     Some(qr::Payload {
         id: cert.id.clone(),
         lab: lab.lab.accreditation.clone(),
         level: r.grade.level.clone(),
-        sha256: results_digest(r),
+        sha256: digest.to_string(),
     })
 }

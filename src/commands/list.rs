@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::Context;
-use super::shared::{SelectArgs, apply_selection, load_inputs};
+use super::shared::{SelectArgs, apply_selection, load_inputs_without_fixtures};
 use crate::device::Profile;
 use crate::error::{Error, Result};
 use crate::run::plan::PlannedCase;
@@ -66,7 +66,7 @@ impl ListArgs {
             (true, _) => self.coverage(ctx.stdout),
             (false, Some(device)) => {
                 let (mut suite, profile, _) =
-                    load_inputs(&self.suite, self.framework.as_deref(), device)?;
+                    load_inputs_without_fixtures(&self.suite, self.framework.as_deref(), device)?;
                 let selection = apply_selection(&mut suite, self.select.selection())?;
                 if self.json {
                     list_json(

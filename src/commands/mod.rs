@@ -18,6 +18,7 @@ mod rack;
 mod regrade;
 mod report;
 mod resume;
+mod retry;
 mod run;
 mod shared;
 mod sign;
@@ -43,6 +44,7 @@ pub use merge::MergeArgs;
 pub use probe::ProbeArgs;
 pub use regrade::RegradeArgs;
 pub use report::ReportArgs;
+pub use retry::RetryArgs;
 pub use run::RunArgs;
 pub use shared::{write_file, write_outputs};
 pub use sign::{SignArgs, envelope_path};
@@ -74,6 +76,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the cases that apply to a device, or the suite's coverage matrix.
     List(ListArgs),
+    /// Rerun a finished or interrupted run's failed and inconclusive cases (`--only`) into
+    /// its directory: the new round's trials decide each case, every earlier attempt is kept.
+    Retry(RetryArgs),
     /// Recompute checks, verdicts, scores and the level from a results file, without a device.
     Regrade(RegradeArgs),
     /// Render report.html, junit.xml and summary.md from a results file alone; the same file
@@ -120,6 +125,7 @@ impl Cli {
             Command::Sim(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Validate(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::List(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
+            Command::Retry(args) => args.exec(&mut ctx),
             Command::Regrade(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Report(args) => args.exec(&mut ctx).map(|()| ExitCode::Ok),
             Command::Diff(args) => args.exec(&mut ctx),

@@ -47,11 +47,12 @@ pub fn from_journal(path: &Path) -> Result<Results> {
             "its header line is incomplete: the run ended before recording any trial",
         )
     })?;
-    let inputs = Inputs::load(path, &header)?;
+    let inputs = Inputs::load(path, &header, None)?;
     let Inputs {
         suite,
         profile,
         opts,
+        ..
     } = inputs;
     let planned = plan::plan(
         &suite,
@@ -78,6 +79,34 @@ pub fn from_journal(path: &Path) -> Result<Results> {
             }
         }
     }
+    // A case `ailevel retry` reran: its latest round's trials are its own, the rounds before
+    // are kept as earlier ones (graded below with the rest).
+    let mut earlier: Vec<Vec<crate::results::EarlierRound>> = vec![Vec::new(); planned.len()];
+    for (ci, ts) in trials.iter_mut().enumerate() {
+        let latest = ts.iter().map(|t| t.round).max().unwrap_or(0);
+        if latest == 0 {
+            continue;
+        }
+        let mut rounds: std::collections::BTreeMap<u32, Vec<crate::results::TrialRecord>> =
+            Default::default();
+        for t in std::mem::take(ts) {
+            rounds.entry(t.round).or_default().push(t);
+        }
+        *ts = rounds.remove(&latest).unwrap_or_default();
+        earlier[ci] = rounds
+            .into_iter()
+            .map(|(round, trials)| crate::results::EarlierRound {
+                round,
+                verdict: crate::results::Verdict::Inconclusive,
+                reason: String::new(),
+                message: None,
+                passed: 0,
+                failed: 0,
+                errored: 0,
+                trials,
+            })
+            .collect();
+    }
     let ran: u64 = trials.iter().map(|t| t.len() as u64).sum();
     let meta = ProfileMeta {
         path: header.device.profile.clone(),
@@ -98,6 +127,9 @@ pub fn from_journal(path: &Path) -> Result<Results> {
         trials,
         timing,
     );
+    for (case, e) in results.cases.iter_mut().zip(earlier) {
+        case.earlier = e;
+    }
     results.run.secret = header.secret.hex.clone();
     results.run.selection = header.settings.selection.clone();
     results.run.interrupted = (ran < total).then_some(Interrupted {
@@ -109,16 +141,19 @@ pub fn from_journal(path: &Path) -> Result<Results> {
     Ok(results)
 }
 
-struct Inputs {
-    suite: crate::suite::LoadedSuite,
-    profile: crate::device::Profile,
-    opts: RunOptions,
+pub(super) struct Inputs {
+    pub suite: crate::suite::LoadedSuite,
+    pub profile: crate::device::Profile,
+    pub opts: RunOptions,
+    /// SHA-256 of the profile loaded.
+    pub profile_sha: String,
 }
 
 impl Inputs {
     /// The journal's inputs loaded again from where it says they were, each checked against
-    /// its recorded hash.
-    fn load(journal: &Path, h: &Header) -> Result<Inputs> {
+    /// its recorded hash. `device` replaces the journal's profile (`retry --device`): its hash
+    /// is then not compared; the caller checks it describes the same device.
+    pub(super) fn load(journal: &Path, h: &Header, device: Option<&Path>) -> Result<Inputs> {
         let changed = |what: &str, given: &str, now: &str, then: &str| {
             Error::invalid(
                 journal,
@@ -143,9 +178,10 @@ impl Inputs {
                 &h.framework.sha256,
             ));
         }
-        let device = Path::new(&h.device.profile);
+        let given = device;
+        let device = given.unwrap_or(Path::new(&h.device.profile));
         let (profile, sha) = crate::device::load_profile(&device_path(device)?, &suite.framework)?;
-        if sha != h.device.profile_sha256 {
+        if given.is_none() && sha != h.device.profile_sha256 {
             return Err(changed(
                 "profile",
                 &h.device.profile,
@@ -197,6 +233,7 @@ impl Inputs {
             suite,
             profile,
             opts,
+            profile_sha: sha,
         })
     }
 }
@@ -227,6 +264,14 @@ pub(super) fn prepare(dir: &Path) -> Result<Resumed> {
         return Ok(Resumed { journal: None });
     }
     let read = journal::read(&path)?;
+    if read.trials.iter().any(|t| t.round > 0) {
+        return Err(Error::Usage(format!(
+            "--resume {}: the run there was retried (`ailevel retry`); rerun its inconclusive \
+             cases with `ailevel retry {} --only inconclusive`",
+            dir.display(),
+            dir.display()
+        )));
+    }
     Ok(Resumed {
         journal: read.header.clone().map(|h| (h, read)),
     })

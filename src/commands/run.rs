@@ -8,7 +8,9 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Context;
-use super::shared::{SelectArgs, apply_selection, connect, load_inputs, write_file, write_outputs};
+use super::shared::{
+    SelectArgs, apply_selection, connect, load_inputs, write_file, write_file_with, write_outputs,
+};
 use super::values::Named;
 use crate::error::{Error, ExitCode, Result};
 use crate::grade::Gate;
@@ -299,7 +301,7 @@ impl RunArgs {
             }
         };
         let journal = Journal::create(&journal_path, target).map_err(|source| Error::Write {
-            path: journal_path,
+            path: journal_path.clone(),
             source,
         })?;
         let adapter = connect(&profile, &self.device, &suite, self.seed, opts.turn_timeout)?;
@@ -311,8 +313,9 @@ impl RunArgs {
             prior,
             signals: true,
             grace: Duration::from_millis(self.grace_ms),
+            stream: true,
         };
-        let mut results = ctx.runtime.get()?.block_on(crate::run::run_with(
+        let ran = ctx.runtime.get()?.block_on(crate::run::run_with(
             &suite,
             &profile,
             meta,
@@ -321,6 +324,7 @@ impl RunArgs {
             Some(journal),
             cont,
         ))?;
+        let (mut results, streamed) = (ran.results, ran.streamed);
         if let Some(at) = started_at {
             results.run.started_at = at;
         }
@@ -331,7 +335,10 @@ impl RunArgs {
         }
         if selection.is_some() {
             results.run.selection = selection;
-            crate::grade::derive(&suite.framework, &mut results);
+            match &streamed {
+                Some(s) => crate::grade::derive_tallied(&suite.framework, &mut results, &s.tallies),
+                None => crate::grade::derive(&suite.framework, &mut results),
+            }
         }
         results.run.required_level =
             self.gate().map(|(level, _)| level.to_string()).or_else(|| {
@@ -353,10 +360,24 @@ impl RunArgs {
         } else {
             Vec::new()
         };
-        write_file(
-            &out.join("results.json"),
-            results.to_canonical_json().as_bytes(),
-        )?;
+        let results_path = out.join("results.json");
+        match streamed {
+            // The trials go from the journal to results.json one at a time; the reports,
+            // for now, are rendered from the results with every trial read back.
+            Some(s) => {
+                let index = journal::index(&journal_path)?;
+                let open =
+                    || journal::Stored::open(&journal_path, &index, &results, s.evaluator.clone());
+                let source = open()?;
+                write_file_with(&results_path, |w| {
+                    crate::results::write_streamed(&results, Box::new(source), w)
+                        .map_err(std::io::Error::other)
+                })?;
+                let mut source = open()?;
+                crate::results::fill(&mut results, &mut source).map_err(Error::Internal)?;
+            }
+            None => write_file(&results_path, results.to_canonical_json().as_bytes())?,
+        }
         if !interrupted {
             // results.json now records the secret; the copy kept for a resume is not needed.
             let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
@@ -614,7 +635,7 @@ pub(super) fn default_out_dir(device: &Path) -> PathBuf {
     PathBuf::from("reports").join(stem)
 }
 
-fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
+pub(super) fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> ExitCode {
     if results.run.aborted {
         return ExitCode::Device;
     }
@@ -638,7 +659,13 @@ fn exit_code_for(results: &Results, fw: &Framework, required: Option<&str>) -> E
     }
 }
 
-fn print_summary(results: &Results, out: &Path, written: &[Format], lang: Lang, w: &mut dyn Write) {
+pub(super) fn print_summary(
+    results: &Results,
+    out: &Path,
+    written: &[Format],
+    lang: Lang,
+    w: &mut dyn Write,
+) {
     for l in crate::report::console::summary(results, out, lang, written) {
         let _ = writeln!(w, "{l}");
     }

@@ -32,14 +32,35 @@ pub(super) fn load_suite(dir: &Path, framework: Option<&Path>) -> Result<LoadedS
     Ok(suite)
 }
 
+/// [`load_inputs`] for a command that only shows the cases (`list`): the suite's media
+/// fixtures are neither written out nor read ([`suite::load_suite_without_fixtures`]).
+pub(super) fn load_inputs_without_fixtures(
+    suite_dir: &Path,
+    framework: Option<&Path>,
+    device: &Path,
+) -> Result<(LoadedSuite, Profile, String)> {
+    let mut suite =
+        suite::load_suite_without_fixtures(&dir_of_suite(suite_dir, false)?, framework)?;
+    suite.root = suite_dir.to_path_buf();
+    let (profile, sha) = crate::device::load_profile(&device_path(device)?, &suite.framework)?;
+    Ok((suite, profile, sha))
+}
+
 /// Where to read the suite `--suite DIR` names (see [`load_suite`]).
 pub(super) fn suite_dir(dir: &Path) -> Result<std::path::PathBuf> {
+    dir_of_suite(dir, true)
+}
+
+fn dir_of_suite(dir: &Path, fixtures: bool) -> Result<std::path::PathBuf> {
     if dir == Path::new(crate::embedded::SUITES) && !dir.join("framework.yaml").is_file() {
-        return crate::embedded::extracted(crate::embedded::SUITES).map_err(|source| {
-            Error::Write {
-                path: std::env::temp_dir(),
-                source,
-            }
+        let extracted = if fixtures {
+            crate::embedded::extracted(crate::embedded::SUITES)
+        } else {
+            crate::embedded::extracted_without_fixtures(crate::embedded::SUITES)
+        };
+        return extracted.map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
         });
     }
     Ok(dir.to_path_buf())
@@ -59,12 +80,13 @@ pub(super) fn device_path(device: &Path) -> Result<std::path::PathBuf> {
             names.join(", ")
         )));
     }
-    let dir = crate::embedded::extracted(crate::embedded::SIM_PROFILES).map_err(|source| {
-        Error::Write {
+    // A profile names no fixture; a command that needs them extracts them with the suite.
+    let dir = crate::embedded::extracted_without_fixtures(crate::embedded::SIM_PROFILES).map_err(
+        |source| Error::Write {
             path: std::env::temp_dir(),
             source,
-        }
-    })?;
+        },
+    )?;
     Ok(dir.join(format!("{name}.toml")))
 }
 
@@ -130,6 +152,28 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// [`write_file`] for bytes made as they are written: `fill` writes into a buffered
+/// temporary file, renamed over `path` once complete and synced.
+pub fn write_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let write = || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     };

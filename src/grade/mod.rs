@@ -243,56 +243,162 @@ pub fn rederive(mut results: crate::results::Results) -> crate::results::Results
 /// the transcripts in `results`, under `fw`. The runner and `regrade` both end here, so a
 /// results file re-graded with its own framework reproduces itself.
 pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
-    use crate::score::{Evaluator, case_verdict, level_scores, verdict::score_trial};
-
     let checks: Vec<crate::suite::model::Check> = results
         .cases
         .iter()
         .flat_map(|c| {
-            c.trials.iter().flat_map(|t| {
-                crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))
-            })
+            c.earlier
+                .iter()
+                .flat_map(|e| &e.trials)
+                .chain(&c.trials)
+                .flat_map(|t| {
+                    crate::suite::params::all_checks(&c.turns, std::slice::from_ref(&t.params))
+                })
         })
         .collect();
-    let ev = Evaluator::new(checks.iter());
+    let ev = crate::score::Evaluator::new(checks.iter());
+    let mut tallies = Vec::with_capacity(results.cases.len());
     for case in &mut results.cases {
+        if case.trials_planned > 0 {
+            // Rounds a retry replaced are graded as they were run, each on its own trials.
+            let mut earlier = std::mem::take(&mut case.earlier);
+            for e in &mut earlier {
+                rescore_trials(&ev, &case.turns, &mut e.trials);
+                let (verdict, reason, [p, f, er]) = case_outcome(fw, case, &Tally::of(&e.trials));
+                e.verdict = verdict;
+                e.reason = reason.en();
+                e.message = Some(reason);
+                (e.passed, e.failed, e.errored) = (p, f, er);
+            }
+            case.earlier = earlier;
+            rescore_trials(&ev, &case.turns, &mut case.trials);
+        }
+        tallies.push(Tally::of(&case.trials));
+    }
+    derive_tallied(fw, results, &tallies);
+}
+
+/// Sorts a round's trials by index and scores each as [`rescore_trial`] does.
+fn rescore_trials(
+    ev: &crate::score::Evaluator,
+    turns: &[crate::suite::model::CaseTurn],
+    trials: &mut [crate::results::TrialRecord],
+) {
+    trials.sort_by_key(|t| t.index);
+    for trial in trials {
+        rescore_trial(ev, turns, trial);
+    }
+}
+
+/// How [`derive`] scores one trial of a case: a streamed run scores each trial so as it
+/// finishes, and again as results.json is written, so its tallies and its file are what
+/// `derive` would make of the same trials.
+pub fn rescore_trial(
+    ev: &crate::score::Evaluator,
+    turns: &[crate::suite::model::CaseTurn],
+    trial: &mut crate::results::TrialRecord,
+) {
+    let turns: Vec<_> = turns
+        .iter()
+        .map(|t| crate::suite::params::fill_turn(t, &trial.params))
+        .collect();
+    crate::score::verdict::score_trial(ev, &turns, trial);
+}
+
+/// What grading needs of one case's trials, and all a streamed run keeps of them in memory
+/// (the trials themselves stay in the journal): how many, their outcomes, and the
+/// unsupported control op of the lowest-indexed trial that ended on one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub trials: u32,
+    /// Passed, failed, errored.
+    pub counts: [u32; 3],
+    pub unsupported: Option<(u32, String)>,
+}
+
+impl Tally {
+    pub fn of(trials: &[crate::results::TrialRecord]) -> Self {
+        let mut t = Tally::default();
+        for trial in trials {
+            t.add(trial);
+        }
+        t
+    }
+
+    /// Fold in one scored trial.
+    pub fn add(&mut self, trial: &crate::results::TrialRecord) {
+        use crate::results::TrialOutcome;
+        self.trials += 1;
+        self.counts[match trial.outcome {
+            TrialOutcome::Pass => 0,
+            TrialOutcome::Fail => 1,
+            TrialOutcome::Error => 2,
+        }] += 1;
+        if let Some(crate::device::DeviceError::Unsupported { op }) = &trial.error
+            && self
+                .unsupported
+                .as_ref()
+                .is_none_or(|(index, _)| trial.index < *index)
+        {
+            self.unsupported = Some((trial.index, op.clone()));
+        }
+    }
+
+    /// The control op that makes the case not applicable: only when no trial failed a check
+    /// first. A device that moved money without asking has failed, whatever a later turn
+    /// needed that it could not serve.
+    fn unsupported_op(&self) -> Option<String> {
+        match &self.unsupported {
+            Some((_, op)) if self.counts[1] == 0 => Some(op.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// A case's verdict, its reason and its passed/failed/errored counts from the tally of one
+/// round of its trials.
+fn case_outcome(
+    fw: &Framework,
+    case: &crate::results::CaseResult,
+    tally: &Tally,
+) -> (Verdict, Message, [u32; 3]) {
+    let unsupported = tally.unsupported_op();
+    let level = fw.levels.iter().find(|l| l.id == case.level);
+    match (unsupported, level) {
+        (Some(op), _) => (
+            Verdict::NotApplicable,
+            msg::UNSUPPORTED_OP.with("op", op),
+            [0, 0, tally.trials],
+        ),
+        (None, None) => (
+            Verdict::Inconclusive,
+            msg::LEVEL_UNKNOWN.with("level", &case.level),
+            [0, 0, 0],
+        ),
+        (None, Some(level)) => {
+            let rule = if case.mandatory {
+                level.pass_rules.mandatory
+            } else {
+                level.pass_rules.optional
+            };
+            crate::score::verdict::verdict_of_counts(rule, case.trials_planned, tally.counts)
+        }
+    }
+}
+
+/// [`derive`] from each case's [`Tally`] (one per case, in order) instead of its trials,
+/// which are taken as already scored.
+pub fn derive_tallied(fw: &Framework, results: &mut crate::results::Results, tallies: &[Tally]) {
+    use crate::score::level_scores;
+
+    for (case, tally) in results.cases.iter_mut().zip(tallies) {
         if case.trials_planned == 0 {
             // Not applicable before any trial ran; the reason was recorded at planning.
             case.verdict = Verdict::NotApplicable;
             case.stats = None;
             continue;
         }
-        case.trials.sort_by_key(|t| t.index);
-        for trial in &mut case.trials {
-            let turns: Vec<_> = case
-                .turns
-                .iter()
-                .map(|t| crate::suite::params::fill_turn(t, &trial.params))
-                .collect();
-            score_trial(&ev, &turns, trial);
-        }
-        let unsupported = unsupported_op(&case.trials);
-        let level = fw.levels.iter().find(|l| l.id == case.level);
-        let (verdict, reason, [p, f, e]) = match (unsupported, level) {
-            (Some(op), _) => (
-                Verdict::NotApplicable,
-                msg::UNSUPPORTED_OP.with("op", op),
-                [0, 0, case.trials.len() as u32],
-            ),
-            (None, None) => (
-                Verdict::Inconclusive,
-                msg::LEVEL_UNKNOWN.with("level", &case.level),
-                [0, 0, 0],
-            ),
-            (None, Some(level)) => {
-                let rule = if case.mandatory {
-                    level.pass_rules.mandatory
-                } else {
-                    level.pass_rules.optional
-                };
-                case_verdict(rule, case.trials_planned, &case.trials)
-            }
-        };
+        let (verdict, reason, [p, f, e]) = case_outcome(fw, case, tally);
         case.verdict = verdict;
         case.reason = reason.en();
         case.message = Some(reason);
@@ -322,13 +428,8 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         fail: count(Verdict::Fail),
         inconclusive: count(Verdict::Inconclusive),
         not_applicable: count(Verdict::NotApplicable),
-        trials: results.cases.iter().map(|c| c.trials.len() as u32).sum(),
-        trial_errors: results
-            .cases
-            .iter()
-            .flat_map(|c| &c.trials)
-            .filter(|t| t.outcome == crate::results::TrialOutcome::Error)
-            .count() as u32,
+        trials: tallies.iter().map(|t| t.trials).sum(),
+        trial_errors: tallies.iter().map(|t| t.counts[2]).sum(),
     };
     results.modes = [Mode::EndSide, Mode::DeviceCloud, Mode::Any]
         .into_iter()
@@ -352,20 +453,9 @@ pub fn derive(fw: &Framework, results: &mut crate::results::Results) {
         .collect();
 }
 
-/// The control op a case needed and the device turned out not to support, when that makes
-/// the case not applicable: only when no trial failed a check first. A device that moved
-/// money without asking has failed, whatever a later turn needed that it could not serve.
+#[cfg(test)]
 fn unsupported_op(trials: &[crate::results::TrialRecord]) -> Option<String> {
-    if trials
-        .iter()
-        .any(|t| t.outcome == crate::results::TrialOutcome::Fail)
-    {
-        return None;
-    }
-    trials.iter().find_map(|t| match &t.error {
-        Some(crate::device::DeviceError::Unsupported { op }) => Some(op.clone()),
-        _ => None,
-    })
+    Tally::of(trials).unsupported_op()
 }
 
 /// What a stored results file concludes against what its transcripts give when re-derived:
@@ -490,6 +580,7 @@ mod tests {
             stats: None,
             turns: vec![],
             trials: vec![],
+            earlier: Vec::new(),
         }
     }
 
@@ -572,6 +663,7 @@ mod tests {
                 error: None,
                 attempts: Vec::new(),
                 duration_ms: 0.0,
+                round: 0,
             }).collect();
             let mut rotated = trials.clone();
             rotated.rotate_left(rot % trials.len());
@@ -710,6 +802,7 @@ mod tests {
             attempts: Vec::new(),
             phrasings: Vec::new(),
             duration_ms: 0.0,
+            round: 0,
         };
         assert_eq!(
             unsupported_op(&[trial(TrialOutcome::Error, true)]).as_deref(),

@@ -122,7 +122,14 @@ pub(super) fn time(r: &Results, rfc3339: &str) -> String {
         .unwrap_or_else(|| rfc3339.to_string())
 }
 
-pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
+/// `notices` are [`names::notices`] of the results, tallied by the caller; `digest` is the
+/// results file's SHA-256 ([`crate::attest::results_digest`]).
+pub(super) fn view(
+    r: &Results,
+    names: &Names,
+    notices: &[(bool, String)],
+    digest: &str,
+) -> CertificateView {
     let lang = names.lang;
     let c = &r.certification;
     let lab = c.lab.as_ref().map(|l| &l.lab);
@@ -251,7 +258,7 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
     if c.identity_findings().next().is_some() {
         caveats.push(m::CAVEAT_IDENTITY.get(lang).to_string());
     }
-    caveats.extend(names::notices(r, names).into_iter().map(|(_, t)| t));
+    caveats.extend(notices.iter().map(|(_, t)| t.clone()));
 
     let refused = match (cert, lab) {
         (None, Some(_)) => crate::attest::certify::refusals(r)
@@ -286,12 +293,11 @@ pub(super) fn view(r: &Results, names: &Names) -> CertificateView {
                 .map_or_else(String::new, clip),
         },
     ];
-    let digest = crate::attest::results_digest(r);
     let signature_note = match lab {
-        Some(l) => m::SIGNATURE_NOTE.fill(lang, &[("key", &l.signing_key_id), ("digest", &digest)]),
-        None => m::SIGNATURE_NOTE_NO_LAB.fill(lang, &[("digest", &digest)]),
+        Some(l) => m::SIGNATURE_NOTE.fill(lang, &[("key", &l.signing_key_id), ("digest", digest)]),
+        None => m::SIGNATURE_NOTE_NO_LAB.fill(lang, &[("digest", digest)]),
     };
-    let qr = crate::attest::qr_payload(r).and_then(|p| qr(&p.encode()));
+    let qr = crate::attest::qr_payload_with(r, digest).and_then(|p| qr(&p.encode()));
 
     CertificateView {
         issued: cert.is_some(),

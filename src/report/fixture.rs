@@ -103,6 +103,7 @@ fn trial(case: &str, index: u32, outcome: TrialOutcome, turns: Vec<TurnRecord>) 
         error: None,
         attempts: Vec::new(),
         duration_ms: 450.5 + f64::from(index),
+        round: 0,
     }
 }
 
@@ -140,6 +141,7 @@ fn case(
         stats: stats(&trials),
         turns: case_turns(&trials),
         trials,
+        earlier: Vec::new(),
     }
 }
 
@@ -708,6 +710,7 @@ pub(super) fn results() -> Results {
             required_level: None,
             selection: None,
             interrupted: None,
+            retry_rounds: Vec::new(),
         },
         framework: framework_ref(framework()),
         suite: SuiteRef {

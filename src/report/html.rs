@@ -1,6 +1,8 @@
 //! The HTML report's view model: everything the template shows, computed, labelled and ordered
 //! here. Device text is carried as plain strings; the template escapes it.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -16,7 +18,7 @@ use crate::text::truncate;
 use super::charts::{self, Histogram, ScoreBar};
 use super::messages::{self as m, Msg};
 use super::names::{self, Names, i18n};
-use super::{Lang, SCRIPT, STYLE, csp};
+use super::{Lang, ReportError, SCRIPT, STYLE, csp};
 
 /// Longest device text shown per field; beyond it the report would only grow, not inform.
 const MAX_TEXT: usize = 64 * 1024;
@@ -33,6 +35,45 @@ const FULL_PASSING: usize = 3;
 /// Per case, the failed or errored trials shown with their whole transcript. They are the
 /// evidence a reader looks for, so more are kept, but still a bounded number.
 const FULL_NOT_PASSING: usize = 10;
+/// Deflate level of each case's packed evidence: fixed, so the same results give the same
+/// bytes; 6 is zlib's default balance of size and time.
+const PACK_LEVEL: u8 = 6;
+/// Opens and closes a case's packed evidence in the page; [`unpack_evidence`] and
+/// `templates/report.js` look for exactly these bytes.
+const PACKED_OPEN: &str = "<div class=\"evidence\" data-z=\"";
+const PACKED_CLOSE: &str = "</div>";
+
+/// Where the HTML report gets each case's trials: the results themselves ([`HeldTrials`]), or
+/// a store that reads one case at a time, such as the run's journal, so that a run's trials
+/// need not all be in memory while its report is written.
+pub trait TrialSource {
+    /// Call `f` once with all the trials of `case`, in any order.
+    fn with_trials(
+        &mut self,
+        case: &CaseResult,
+        f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError>;
+
+    /// The SHA-256 of the results file the report is of, which the certificate names. By
+    /// default the digest of `results` serialised with its cases' trials; a source whose
+    /// trials are elsewhere gives the digest of the file it wrote.
+    fn results_digest(&mut self, results: &Results) -> String {
+        crate::attest::results_digest(results)
+    }
+}
+
+/// The trials a [`Results`] holds in its cases.
+pub struct HeldTrials;
+
+impl TrialSource for HeldTrials {
+    fn with_trials(
+        &mut self,
+        case: &CaseResult,
+        f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        f(&case.trials)
+    }
+}
 
 #[derive(Serialize)]
 pub(super) struct View<'a> {
@@ -200,6 +241,15 @@ struct CaseView {
     counts: String,
     stats: Option<String>,
     blocking: bool,
+    /// The case's trials as `templates/evidence.html.hbs` lays them out, deflated and in
+    /// base64: a big run's page stays small, and the browser inflates a case when it is
+    /// opened.
+    evidence: String,
+}
+
+/// What `templates/evidence.html.hbs` shows of one case's trials.
+#[derive(Serialize)]
+struct EvidenceView {
     /// Trials shown in full, by index.
     trials: Vec<TrialView>,
     /// The other trials, one line each, by index.
@@ -335,7 +385,11 @@ struct CheckView {
     reason: String,
 }
 
-pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
+pub(super) fn view<'a>(
+    r: &'a Results,
+    lang: Lang,
+    source: &mut dyn TrialSource,
+) -> Result<View<'a>, ReportError> {
     let names = Names {
         fw: &r.framework.definition,
         lang,
@@ -346,8 +400,11 @@ pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
         anchor: anchor(id),
         linked: case_ids.contains(&id.as_str()),
     };
+    let pass = cases(r, &names, source)?;
+    let notice_list = names::notices_with(r, &names, &pass.tools);
+    let digest = source.results_digest(r);
     let subject = format!("{} {}", r.device.vendor, r.device.model);
-    View {
+    Ok(View {
         lang: lang.as_str(),
         t: m::table(lang),
         csp: csp::policy(STYLE, SCRIPT),
@@ -356,11 +413,11 @@ pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
         title: format!("{} — {}", m::REPORT_TITLE.get(lang), subject),
         generator: format!("{} {}", r.harness.name, r.harness.version),
         subject,
-        certificate: super::certificate::view(r, &names),
+        certificate: super::certificate::view(r, &names, &notice_list, &digest),
         badge: badge(r, &names),
         declared: declared(r, &names),
         blocking: r.grade.blocking.iter().map(&link).collect(),
-        notices: notices(r, &names),
+        notices: notices(notice_list),
         device_rows: device_rows(r, lang),
         run_rows: run_rows(r, lang),
         suite_files: &r.suite.files,
@@ -368,11 +425,11 @@ pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
         tiles: tiles(r, lang),
         ladder: ladder(r, &names, &link),
         scores: scores(r, &names),
-        latency: charts::latency_histogram(&latencies(r), lang),
+        latency: charts::latency_histogram(&pass.latencies.concat(), lang),
         modes: modes(r, lang),
         filters: filters(r, &names),
-        brief_note: brief_note(r, lang),
-        cases: cases(r, &names),
+        brief_note: brief_note(pass.brief, lang),
+        cases: pass.views,
         fixtures: fixtures(r, lang),
         footer: m::GENERATED_BY.fill(
             lang,
@@ -384,7 +441,7 @@ pub(super) fn view(r: &Results, lang: Lang) -> View<'_> {
                 ("schema", &r.schema),
             ],
         ),
-    }
+    })
 }
 
 fn anchor(id: &str) -> String {
@@ -434,9 +491,8 @@ fn declared(r: &Results, names: &Names) -> Declared {
     }
 }
 
-fn notices(r: &Results, names: &Names) -> Vec<Notice> {
-    names::notices(r, names)
-        .into_iter()
+fn notices(list: Vec<(bool, String)>) -> Vec<Notice> {
+    list.into_iter()
         .map(|(warning, text)| Notice {
             class: if warning { "warn" } else { "info" },
             text,
@@ -809,15 +865,6 @@ fn score_row(
     }
 }
 
-fn latencies(r: &Results) -> Vec<f64> {
-    r.cases
-        .iter()
-        .flat_map(|c| &c.trials)
-        .flat_map(|t| &t.turns)
-        .map(|t| t.latency_ms)
-        .collect()
-}
-
 /// The runner's per-mode split, in mode order, and the totals from the summary.
 fn modes(r: &Results, lang: Lang) -> Vec<ModeRow> {
     let mut split: Vec<&ModeSummary> = r.modes.iter().collect();
@@ -897,23 +944,118 @@ fn filters(r: &Results, names: &Names) -> Filters {
     }
 }
 
-/// All cases, by level in framework order, then by id.
-fn cases(r: &Results, names: &Names) -> Vec<CaseView> {
-    let mut sorted: Vec<&CaseResult> = r.cases.iter().collect();
-    sorted.sort_by(|a, b| {
-        (names.level_rank(&a.level), &a.id).cmp(&(names.level_rank(&b.level), &b.id))
-    });
-    sorted
-        .into_iter()
-        .map(|c| case_view(c, names, r.grade.blocking.contains(&c.id), &r.fixtures))
-        .collect()
+/// What one pass over the trials, a case at a time, gives the page.
+struct Pass {
+    views: Vec<CaseView>,
+    /// Every turn's latency, per case in the results' order, so the histogram's sums are
+    /// taken in one order whatever order the cases are shown in.
+    latencies: Vec<Vec<f64>>,
+    /// How many trials of the whole run are only summarised.
+    brief: usize,
+    tools: names::ToolUse,
 }
 
-/// A case's trials by index, split into those shown in full and those summarised: the first
-/// [`FULL_PASSING`] passing and the first [`FULL_NOT_PASSING`] other trials are shown in full.
-fn split_trials(c: &CaseResult) -> (Vec<&TrialRecord>, Vec<&TrialRecord>) {
-    let mut trials: Vec<&TrialRecord> = c.trials.iter().collect();
-    trials.sort_by_key(|t| t.index);
+/// All cases, by level in framework order, then by id, each with its trials from `source`.
+fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pass, ReportError> {
+    let mut sorted: Vec<(usize, &CaseResult)> = r.cases.iter().enumerate().collect();
+    sorted.sort_by(|(_, a), (_, b)| {
+        (names.level_rank(&a.level), &a.id).cmp(&(names.level_rank(&b.level), &b.id))
+    });
+    let mut pass = Pass {
+        views: Vec::with_capacity(sorted.len()),
+        latencies: vec![Vec::new(); r.cases.len()],
+        brief: 0,
+        tools: names::ToolUse::default(),
+    };
+    let mut packer = Packer::new(names.lang)?;
+    for (i, c) in sorted {
+        let blocking = r.grade.blocking.contains(&c.id);
+        source.with_trials(c, &mut |trials| {
+            let mut trials: Vec<&TrialRecord> = trials.iter().collect();
+            trials.sort_by_key(|t| t.index);
+            pass.latencies[i] = trials
+                .iter()
+                .flat_map(|t| &t.turns)
+                .map(|t| t.latency_ms)
+                .collect();
+            pass.tools.add(trials.iter().copied());
+            let (view, brief) = case_view(c, trials, names, blocking, &r.fixtures, &mut packer)?;
+            pass.brief += brief;
+            pass.views.push(view);
+            Ok(())
+        })?;
+    }
+    Ok(pass)
+}
+
+/// Lays out one case's trials with `templates/evidence.html.hbs` and packs them: deflated
+/// at a fixed level, then base64, so the same trials always give the same bytes.
+struct Packer {
+    /// The evidence template's data: the labels, set once, and each case's trials in turn.
+    context: handlebars::Context,
+}
+
+impl Packer {
+    fn new(lang: Lang) -> Result<Packer, ReportError> {
+        let mut root = Map::new();
+        root.insert("t".to_string(), Value::Object(m::table(lang)));
+        let context = handlebars::Context::wraps(Value::Object(root)).map_err(|source| {
+            ReportError::Render {
+                format: "html",
+                source,
+            }
+        })?;
+        Ok(Packer { context })
+    }
+
+    fn pack(&mut self, evidence: EvidenceView) -> Result<String, ReportError> {
+        let render_error = |source| ReportError::Render {
+            format: "html",
+            source,
+        };
+        let fields = serde_json::to_value(evidence)
+            .map_err(|e| render_error(handlebars::RenderErrorReason::SerdeError(e).into()))?;
+        if let (Value::Object(root), Value::Object(fields)) = (self.context.data_mut(), fields) {
+            root.extend(fields);
+        }
+        let html = super::render::html_registry()?
+            .render_with_context("evidence", &self.context)
+            .map_err(render_error)?;
+        let deflated = miniz_oxide::deflate::compress_to_vec_zlib(html.as_bytes(), PACK_LEVEL);
+        Ok(BASE64.encode(deflated))
+    }
+}
+
+/// The page as a browser shows it once every case has been opened: each case's packed
+/// evidence inflated in place. `None` when a packed block is not one this module wrote.
+/// For tests and tools that read a report's text rather than open it in a browser.
+pub fn unpack_evidence(page: &str) -> Option<String> {
+    let mut out = String::with_capacity(page.len() * 4);
+    let mut rest = page;
+    while let Some(start) = rest.find(PACKED_OPEN) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start + PACKED_OPEN.len()..];
+        let end = rest.find('"')?;
+        // The page's escaping writes base64's padding `=` as a character reference.
+        let b64 = rest[..end].replace("&#x3D;", "=");
+        let deflated = BASE64.decode(b64).ok()?;
+        let html = miniz_oxide::inflate::decompress_to_vec_zlib(&deflated).ok()?;
+        rest = &rest[end + 1..];
+        // What the page shows until the evidence is inflated: replaced, as the script does.
+        let close = rest.find(PACKED_CLOSE)?;
+        rest = &rest[close + PACKED_CLOSE.len()..];
+        out.push_str("<div class=\"evidence\">");
+        out.push_str(std::str::from_utf8(&html).ok()?);
+        out.push_str(PACKED_CLOSE);
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A case's trials, in index order, split into those shown in full and those summarised: the
+/// first [`FULL_PASSING`] passing and the first [`FULL_NOT_PASSING`] other trials are shown in
+/// full.
+fn split_trials(trials: Vec<&TrialRecord>) -> (Vec<&TrialRecord>, Vec<&TrialRecord>) {
     let (mut passing, mut other) = (0, 0);
     trials.into_iter().partition(|t| {
         let (seen, max) = if t.outcome == TrialOutcome::Pass {
@@ -927,8 +1069,7 @@ fn split_trials(c: &CaseResult) -> (Vec<&TrialRecord>, Vec<&TrialRecord>) {
 }
 
 /// How many trials of the whole run are summarised, said once above the cases.
-fn brief_note(r: &Results, lang: Lang) -> Option<String> {
-    let brief: usize = r.cases.iter().map(|c| split_trials(c).1.len()).sum();
+fn brief_note(brief: usize, lang: Lang) -> Option<String> {
     (brief > 0).then(|| {
         m::BRIEF_NOTE.fill(
             lang,
@@ -957,10 +1098,28 @@ fn brief_trial(t: &TrialRecord, lang: Lang) -> BriefTrial {
     }
 }
 
-fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureData]) -> CaseView {
+/// The case's row and packed evidence, and how many of its trials are only summarised.
+fn case_view(
+    c: &CaseResult,
+    trials: Vec<&TrialRecord>,
+    names: &Names,
+    blocking: bool,
+    fixtures: &[FixtureData],
+    packer: &mut Packer,
+) -> Result<(CaseView, usize), ReportError> {
     let lang = names.lang;
-    let (full, brief) = split_trials(c);
-    CaseView {
+    let (full, brief) = split_trials(trials);
+    let summarised = brief.len();
+    let evidence = packer.pack(EvidenceView {
+        trials: full
+            .into_iter()
+            .map(|t| trial_view(t, lang, fixtures))
+            .collect(),
+        brief_note: (!brief.is_empty())
+            .then(|| m::BRIEF_CASE.fill(lang, &[("n", &brief.len().to_string())])),
+        brief: brief.into_iter().map(|t| brief_trial(t, lang)).collect(),
+    })?;
+    let view = CaseView {
         id: c.id.clone(),
         anchor: anchor(&c.id),
         title: i18n(&c.title, lang).to_string(),
@@ -991,14 +1150,9 @@ fn case_view(c: &CaseResult, names: &Names, blocking: bool, fixtures: &[FixtureD
         ),
         stats: c.stats.as_ref().map(|st| stats_text(st, lang)),
         blocking,
-        trials: full
-            .into_iter()
-            .map(|t| trial_view(t, lang, fixtures))
-            .collect(),
-        brief_note: (!brief.is_empty())
-            .then(|| m::BRIEF_CASE.fill(lang, &[("n", &brief.len().to_string())])),
-        brief: brief.into_iter().map(|t| brief_trial(t, lang)).collect(),
-    }
+        evidence,
+    };
+    Ok((view, summarised))
 }
 
 fn stats_text(st: &TrialStats, lang: Lang) -> String {

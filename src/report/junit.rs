@@ -154,6 +154,12 @@ fn suite_properties(
         Property::new("suite_sha256", &r.suite.sha256),
         Property::new("seed", r.run.seed.to_string()),
     ]);
+    if !r.run.retry_rounds.is_empty() {
+        props.push(Property::new(
+            "retry_rounds",
+            r.run.retry_rounds.len().to_string(),
+        ));
+    }
     props
 }
 
@@ -205,6 +211,9 @@ fn test_case(c: &CaseResult, above: Option<&str>, lang: Lang) -> TestCase {
         Property::new("mode", c.mode.as_str()),
         Property::new("trials", format!("{}/{}", c.passed, c.trials_planned)),
     ]);
+    if !c.earlier.is_empty() {
+        test.add_properties([Property::new("retried", names::rounds(c, lang))]);
+    }
     test
 }
 

@@ -120,6 +120,9 @@ catalogue! {
     NOTICE_INCOMPLETE
         "{level} 未完成：该级仅因结论不确定的用例而未达到，没有用例未通过，不能据此认定设备不具备该级能力。请重新运行以下用例以判定：{cases}"
         "{level} incomplete: it is held back only by inconclusive cases, with no case failed, so this run does not show the device lacks that level. Rerun these cases to decide it: {cases}";
+    NOTICE_RETRIED
+        "本运行经 ailevel retry 重跑 {rounds} 轮，每次尝试均已保留；重跑的用例（各轮结论）：{cases}"
+        "{rounds} round(s) of ailevel retry reran cases of this run, every attempt kept; retried (each round's verdict): {cases}";
     NOTICE_ABORTED "运行已中止，部分试验未能执行：{reason}" "The run was aborted and some trials could not run: {reason}";
     NOTICE_INTERRUPTED
         "运行被中断（{signal}），计划的 {planned} 次试验仅完成 {run} 次，结果不完整；用 ailevel run --resume 目录 继续该运行"
@@ -257,6 +260,9 @@ catalogue! {
     OUTCOME_FAIL "不通过" "fail";
     OUTCOME_ERROR "出错" "error";
     NO_TRIALS "没有运行试验。" "No trials ran.";
+    EVIDENCE_PACKED
+        "试验记录已压缩存于本页，在启用脚本的浏览器中展开本用例即显示；全部试验的完整记录见 results.json。"
+        "The trials' records are stored compressed in this page and appear when this case is opened in a browser with scripts on; every trial's full record is in results.json.";
     BRIEF_NOTE
         "为控制报告大小，每个用例完整展示前 {pass} 次通过的试验和前 {fail} 次未通过或出错的试验，其余 {n} 次试验各列一行摘要；全部试验的完整记录见 results.json。"
         "To keep this report a size a browser opens quickly, each case shows its first {pass} passing trials and its first {fail} failed or errored trials in full; the other {n} trials are listed one line each. Every trial's full record is in results.json.";

@@ -27,8 +27,9 @@ mod tests;
 use std::fmt;
 use std::str::FromStr;
 
+pub use html::{HeldTrials, TrialSource, unpack_evidence};
 pub use markdown::escape as markdown_escape;
-pub use render::{render, render_html, render_junit, render_markdown};
+pub use render::{render, render_html, render_html_from, render_junit, render_markdown};
 
 /// Inlined verbatim into the page; the CSP allows them by the hash of these exact bytes.
 const STYLE: &str = include_str!("../../templates/report.css");
@@ -113,6 +114,13 @@ pub enum ReportError {
         format: &'static str,
         #[source]
         source: handlebars::RenderError,
+    },
+    /// A [`TrialSource`] could not give a case's trials.
+    #[error("failed to read the trials of case `{case}`")]
+    Trials {
+        case: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("failed to write the JUnit report")]
     Junit(#[source] quick_junit::SerializeError),

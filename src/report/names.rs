@@ -102,12 +102,49 @@ impl<'a> Names<'a> {
     }
 }
 
-/// What a reader must know before trusting the level, each flagged when it is a warning:
-/// an aborted run, contradictory feature declarations, and the provisional parts of the
-/// framework.
+/// The device's answered turns and the tools they called, tallied one case's trials at a
+/// time so a renderer that gets trials case by case need not hold them all.
+#[derive(Default)]
+pub(super) struct ToolUse {
+    turns: usize,
+    used: usize,
+    names: std::collections::BTreeSet<String>,
+}
+
+impl ToolUse {
+    pub(super) fn of(r: &Results) -> ToolUse {
+        let mut tally = ToolUse::default();
+        for c in &r.cases {
+            tally.add(&c.trials);
+        }
+        tally
+    }
+
+    pub(super) fn add<'a>(
+        &mut self,
+        trials: impl IntoIterator<Item = &'a crate::results::TrialRecord>,
+    ) {
+        for resp in trials
+            .into_iter()
+            .flat_map(|t| &t.turns)
+            .filter_map(|t| t.response.as_ref())
+        {
+            self.turns += 1;
+            if !resp.actions.is_empty() || resp.needs_confirmation == Some(true) {
+                self.used += 1;
+            }
+            for a in &resp.actions {
+                if !self.names.contains(&a.name) {
+                    self.names.insert(a.name.clone());
+                }
+            }
+        }
+    }
+}
+
 /// For a chat endpoint offered tools: how many answered turns called one, and which —
 /// a warning when none did, since every `no_action` check then passes for free.
-fn tools_notice(r: &Results, lang: Lang) -> Option<(bool, String)> {
+fn tools_notice(r: &Results, tools: &ToolUse, lang: Lang) -> Option<(bool, String)> {
     let offered = r
         .device
         .adapter_settings
@@ -115,26 +152,20 @@ fn tools_notice(r: &Results, lang: Lang) -> Option<(bool, String)> {
         .get("tools_offered")?
         .as_array()?
         .len();
-    let responses = r
-        .cases
-        .iter()
-        .flat_map(|c| &c.trials)
-        .flat_map(|t| &t.turns)
-        .filter_map(|t| t.response.as_ref());
-    let (mut turns, mut used) = (0usize, 0usize);
-    let mut names = std::collections::BTreeSet::new();
-    for resp in responses {
-        turns += 1;
-        if !resp.actions.is_empty() || resp.needs_confirmation == Some(true) {
-            used += 1;
-        }
-        names.extend(resp.actions.iter().map(|a| a.name.as_str()));
-    }
+    let (turns, used) = (tools.turns, tools.used);
     let fill = [
         ("offered", offered.to_string()),
         ("used", used.to_string()),
         ("turns", turns.to_string()),
-        ("names", names.into_iter().collect::<Vec<_>>().join(", ")),
+        (
+            "names",
+            tools
+                .names
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ];
     let fill: Vec<(&str, &str)> = fill.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Some(if used == 0 && turns > 0 {
@@ -144,7 +175,15 @@ fn tools_notice(r: &Results, lang: Lang) -> Option<(bool, String)> {
     })
 }
 
+/// What a reader must know before trusting the level, each flagged when it is a warning:
+/// an aborted run, contradictory feature declarations, and the provisional parts of the
+/// framework.
 pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
+    notices_with(r, names, &ToolUse::of(r))
+}
+
+/// [`notices`] with the trials' tool use already tallied.
+pub(super) fn notices_with(r: &Results, names: &Names, tools: &ToolUse) -> Vec<(bool, String)> {
     let lang = names.lang;
     let mut out = Vec::new();
     if let Some(sel) = r.run.selection.as_ref().filter(|_| r.grade.partial) {
@@ -176,6 +215,24 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
     if let Some(i) = &r.run.interrupted {
         out.push((true, interrupted(m::NOTICE_INTERRUPTED, i, lang, "")));
     }
+    if !r.run.retry_rounds.is_empty() {
+        let cases: Vec<String> = r
+            .cases
+            .iter()
+            .filter(|c| !c.earlier.is_empty())
+            .map(|c| format!("{} ({})", c.id, rounds(c, lang)))
+            .collect();
+        out.push((
+            false,
+            m::NOTICE_RETRIED.fill(
+                lang,
+                &[
+                    ("rounds", &r.run.retry_rounds.len().to_string()),
+                    ("cases", &cases.join("; ")),
+                ],
+            ),
+        ));
+    }
     if !r.device.feature_conflicts.is_empty() {
         let conflicts = r.device.feature_conflicts.join("; ");
         out.push((
@@ -183,7 +240,7 @@ pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
             m::NOTICE_FEATURE_CONFLICTS.fill(lang, &[("conflicts", &conflicts)]),
         ));
     }
-    if let Some(n) = tools_notice(r, lang) {
+    if let Some(n) = tools_notice(r, tools, lang) {
         out.push(n);
     }
     if let Some(v) = &r.run.variants {
@@ -401,6 +458,17 @@ pub(super) fn device_error(e: &crate::device::DeviceError, lang: Lang) -> String
         ),
         E::Unsupported { op } => m::ERR_UNSUPPORTED.fill(lang, &[("op", op)]),
     }
+}
+
+/// A retried case's verdict in each round, oldest first: `fail → pass`.
+pub(super) fn rounds(c: &crate::results::CaseResult, lang: Lang) -> String {
+    c.earlier
+        .iter()
+        .map(|e| e.verdict)
+        .chain([c.verdict])
+        .map(|v| verdict(v, lang))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 /// The interruption of a run in `lang`, from `template` (the report notice, or the console

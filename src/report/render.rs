@@ -5,10 +5,14 @@ use std::sync::LazyLock;
 
 use handlebars::Handlebars;
 
+use super::html::{HeldTrials, TrialSource};
 use super::{Format, Lang, ReportError, html, junit, markdown};
 use crate::results::Results;
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
+const EVIDENCE_TEMPLATE: &str = include_str!("../../templates/evidence.html.hbs");
+const AUDIO_PARTIAL: &str = include_str!("../../templates/media-audio.hbs");
+const IMAGE_PARTIAL: &str = include_str!("../../templates/media-image.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 
 /// Render `results` in `format`. For [`Format::Pdf`] this is the HTML the PDF is printed
@@ -23,7 +27,17 @@ pub fn render(results: &Results, lang: Lang, format: Format) -> Result<String, R
 
 /// Render the self-contained HTML report.
 pub fn render_html(results: &Results, lang: Lang) -> Result<String, ReportError> {
-    let view = html::view(results, lang);
+    render_html_from(results, lang, &mut HeldTrials)
+}
+
+/// Render the self-contained HTML report, taking each case's trials from `trials`, one case
+/// at a time, rather than from `results`, whose cases' `trials` are then not read.
+pub fn render_html_from(
+    results: &Results,
+    lang: Lang,
+    trials: &mut dyn TrialSource,
+) -> Result<String, ReportError> {
+    let view = html::view(results, lang, trials)?;
     engines()?
         .html
         .render("report", &view)
@@ -66,6 +80,12 @@ static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
     html.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
     html.register_template_string("report", HTML_TEMPLATE)
         .map_err(|e| e.to_string())?;
+    html.register_template_string("evidence", EVIDENCE_TEMPLATE)
+        .map_err(|e| e.to_string())?;
+    html.register_partial("audio", AUDIO_PARTIAL)
+        .map_err(|e| e.to_string())?;
+    html.register_partial("image", IMAGE_PARTIAL)
+        .map_err(|e| e.to_string())?;
 
     let mut markdown = Handlebars::new();
     markdown.set_strict_mode(true);
@@ -75,6 +95,11 @@ static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
         .map_err(|e| e.to_string())?;
     Ok(Engines { html, markdown })
 });
+
+/// The HTML registry, for the per-case evidence [`html`] packs into the page.
+pub(super) fn html_registry() -> Result<&'static Handlebars<'static>, ReportError> {
+    Ok(&engines()?.html)
+}
 
 fn engines() -> Result<&'static Engines, ReportError> {
     ENGINES

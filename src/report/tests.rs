@@ -1,6 +1,12 @@
 use super::fixture::{self, HOSTILE};
 use super::*;
-use crate::results::{TrialRecord, Verdict};
+use crate::results::{CaseResult, Results, TrialRecord, Verdict};
+
+/// The page as a reader sees it with every case opened: the tests below read trial evidence,
+/// which the page itself carries packed ([`packed_evidence_is_the_trials_and_nothing_else`]).
+fn render_html(r: &Results, lang: Lang) -> Result<String, ReportError> {
+    super::render_html(r, lang).map(|page| unpack_evidence(&page).expect("evidence unpacks"))
+}
 
 fn html(lang: Lang) -> String {
     render_html(&fixture::results(), lang).expect("html renders")
@@ -68,6 +74,11 @@ fn lang_parses_and_prints() {
 #[test]
 fn rendering_is_deterministic() {
     for lang in [Lang::Zh, Lang::En] {
+        let r = fixture::results();
+        assert_eq!(
+            super::render_html(&r, lang).unwrap(),
+            super::render_html(&r, lang).unwrap()
+        );
         assert_eq!(html(lang), html(lang));
         assert_eq!(markdown(lang), markdown(lang));
     }
@@ -956,4 +967,101 @@ fn the_console_counts_one_reason_in_the_singular() {
     };
     assert_eq!(line(Lang::En), "  L4 not held (1 reason, see the report)");
     assert_eq!(line(Lang::Zh), "  L4 未达到（1 条原因，见报告）");
+}
+
+/// Each case's trials are in the page once, packed: no device reply is in the page's text
+/// until unpacked, the packed block is the only thing unpacking changes, and a case without
+/// trials still says so once unpacked.
+#[test]
+fn packed_evidence_is_the_trials_and_nothing_else() {
+    let r = fixture::results();
+    for lang in [Lang::Zh, Lang::En] {
+        let page = super::render_html(&r, lang).unwrap();
+        let open = page.matches("<div class=\"evidence\" data-z=\"").count();
+        assert_eq!(open, r.cases.len(), "one packed block per case");
+        assert!(!page.contains("<details class=\"trial"));
+        let note = messages::EVIDENCE_PACKED.get(lang);
+        let note = handlebars::html_escape(note);
+        assert_eq!(page.matches(&note).count(), r.cases.len());
+
+        let unpacked = unpack_evidence(&page).unwrap();
+        assert!(!unpacked.contains("<div class=\"evidence\" data-z"));
+        assert!(!unpacked.contains(&note));
+        let replies = |p: &str| p.matches("&lt;script&gt;alert(1)&lt;/script&gt;").count();
+        assert!(
+            replies(&unpacked) > replies(&page),
+            "device replies are packed"
+        );
+        let trials: usize = r.cases.iter().map(|c| c.trials.len()).sum();
+        assert_eq!(unpacked.matches("<details class=\"trial").count(), trials);
+        assert!(unpacked.contains(messages::NO_TRIALS.get(lang)));
+        // Up to the first packed block the two are the same page.
+        let head = |p: &str| {
+            p.split("<div class=\"evidence\"")
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(head(&page), head(&unpacked));
+    }
+    // A block this module did not write is refused, not half read.
+    let page = super::render_html(&r, Lang::En).unwrap();
+    let broken = page.replacen("data-z=\"", "data-z=\"!!!!", 1);
+    assert!(unpack_evidence(&broken).is_none());
+}
+
+/// A source that hands out each case's trials from elsewhere, as the run's journal does,
+/// gives the page the results holding them give, whatever order it stores them in.
+#[test]
+fn trials_from_a_source_render_the_same_page() {
+    struct Stored(std::collections::BTreeMap<String, Vec<TrialRecord>>, usize);
+    impl TrialSource for Stored {
+        fn with_trials(
+            &mut self,
+            case: &CaseResult,
+            f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
+        ) -> Result<(), ReportError> {
+            self.1 += 1;
+            let mut trials = self.0[&case.id].clone();
+            trials.reverse();
+            f(&trials)
+        }
+        fn results_digest(&mut self, _: &Results) -> String {
+            crate::attest::results_digest(&fixture::results())
+        }
+    }
+    let full = fixture::results();
+    let mut bare = full.clone();
+    let mut stored = Stored(Default::default(), 0);
+    for c in &mut bare.cases {
+        stored.0.insert(c.id.clone(), std::mem::take(&mut c.trials));
+    }
+    for lang in [Lang::Zh, Lang::En] {
+        stored.1 = 0;
+        assert_eq!(
+            render_html_from(&bare, lang, &mut stored).unwrap(),
+            super::render_html(&full, lang).unwrap()
+        );
+        assert_eq!(stored.1, full.cases.len(), "each case asked for once");
+    }
+    // A source that fails fails the report, naming the case.
+    struct Failing;
+    impl TrialSource for Failing {
+        fn with_trials(
+            &mut self,
+            case: &CaseResult,
+            _: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
+        ) -> Result<(), ReportError> {
+            Err(ReportError::Trials {
+                case: case.id.clone(),
+                source: "journal cut short".into(),
+            })
+        }
+    }
+    let err = render_html_from(&bare, Lang::En, &mut Failing).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("failed to read the trials of case `"),
+        "{err}"
+    );
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -170,7 +171,7 @@ fn json<T: Serialize>(v: &T) -> String {
 pub struct Read {
     /// None when not even the header line was complete: nothing of the run was kept.
     pub header: Option<Header>,
-    /// Each trial once (the first record of a case and index), in journal order.
+    /// Each trial once (the first record of a case, index and retry round), in journal order.
     pub trials: Vec<TrialRecord>,
     /// Bytes of complete lines; a torn last line (the process killed mid-write) lies beyond.
     pub valid_len: u64,
@@ -229,7 +230,8 @@ pub fn read(path: &Path) -> crate::error::Result<Read> {
         } else {
             match serde_json::from_slice::<TrialRecord>(text) {
                 Ok(t) if complete => {
-                    if seen.insert((t.case.clone(), t.index)) {
+                    // A retry round runs the same case and index again, as a new record.
+                    if seen.insert((t.case.clone(), t.index, t.round)) {
                         out.trials.push(t);
                     }
                 }
@@ -289,12 +291,18 @@ fn parse_header(path: &Path, text: &[u8]) -> crate::error::Result<Header> {
     serde_json::from_value(value).map_err(|e| bad(format!("journal header: {e}")))
 }
 
+/// How long a batch of records may gather before it is written and synced. A process killed
+/// within the window loses those trials' records; they run again on resume.
+const COMMIT_WINDOW: Duration = Duration::from_millis(50);
+
 enum Msg {
     Info(Box<Info>),
     Trial(Box<TrialRecord>),
 }
 
 pub struct Journal {
+    /// Stamped on every trial recorded: the `ailevel retry` round (0 for the run itself).
+    round: u32,
     tx: Option<mpsc::Sender<Msg>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     path: PathBuf,
@@ -338,11 +346,17 @@ impl Journal {
             }
         }
         let handle = std::thread::spawn(move || {
-            // Group commit: everything that finished while the last sync ran goes to disk
-            // with one sync, so many fast trials do not wait on one fsync each.
+            // Group commit bounded by time: whatever arrives within COMMIT_WINDOW of a batch's
+            // first record goes to disk with it in one sync, so fast trials share a sync
+            // instead of paying one each, and none waits on disk longer than the window.
             while let Ok(first) = rx.recv() {
                 let mut buf = String::new();
-                for msg in std::iter::once(first).chain(rx.try_iter()) {
+                let until = Instant::now() + COMMIT_WINDOW;
+                let batch = std::iter::once(first).chain(std::iter::from_fn(|| {
+                    rx.recv_timeout(until.saturating_duration_since(Instant::now()))
+                        .ok()
+                }));
+                for msg in batch {
                     match msg {
                         Msg::Info(info) => {
                             if let Some(h) = &mut header {
@@ -382,6 +396,7 @@ impl Journal {
             Ok(())
         });
         Ok(Journal {
+            round: 0,
             tx: Some(tx),
             handle: Some(handle),
             path: path.to_path_buf(),
@@ -395,10 +410,18 @@ impl Journal {
         }
     }
 
+    /// Trials recorded from here on belong to `ailevel retry` round `round`.
+    pub fn for_round(mut self, round: u32) -> Self {
+        self.round = round;
+        self
+    }
+
     pub fn record(&self, trial: &TrialRecord) {
         if let Some(tx) = &self.tx {
+            let mut trial = Box::new(trial.clone());
+            trial.round = self.round;
             // A closed channel means the writer failed; `finish` reports it.
-            let _ = tx.send(Msg::Trial(Box::new(trial.clone())));
+            let _ = tx.send(Msg::Trial(trial));
         }
     }
 
@@ -414,6 +437,135 @@ impl Journal {
             path: self.path.clone(),
             source,
         })
+    }
+}
+
+/// Where each trial kept in a journal is: by case and index, its line's offset and length
+/// (without the newline). The first record of a case and index wins, as in [`read`].
+pub type Index = std::collections::HashMap<(String, u32), (u64, usize)>;
+
+/// Index the journal at `path` in one streaming pass, holding one line at a time.
+pub fn index(path: &Path) -> crate::error::Result<Index> {
+    use std::io::BufRead;
+    #[derive(Deserialize)]
+    struct Key {
+        case: String,
+        index: u32,
+    }
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut out = Index::new();
+    let (mut line, mut offset, mut line_no) = (Vec::new(), 0u64, 0usize);
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line).map_err(read_err)?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let at = offset;
+        offset += n as u64;
+        let Some(text) = line.strip_suffix(b"\n") else {
+            // A torn last line holds no trial.
+            break;
+        };
+        if line_no == 1 || text.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let key: Key = serde_json::from_slice(text).map_err(|e| {
+            Error::Invalid(vec![Problem {
+                file: path.to_path_buf(),
+                line: Some(line_no),
+                column: None,
+                field: None,
+                message: format!("not a trial record: {e}"),
+            }])
+        })?;
+        out.entry((key.case, key.index)).or_insert((at, text.len()));
+    }
+    Ok(out)
+}
+
+type Turns = Vec<crate::suite::model::CaseTurn>;
+/// A trial's line in the journal: offset and length.
+type Span = (u64, usize);
+
+/// A streamed run's trials, read back from its journal one at a time: each case's kept
+/// trials in index order, scored as [`crate::grade::derive`] scores them.
+pub struct Stored {
+    file: std::fs::File,
+    path: PathBuf,
+    /// Per case, in results order: its turns and its trials' spans in index order.
+    cases: std::vec::IntoIter<(Turns, Vec<Span>)>,
+    current: Option<(Turns, std::vec::IntoIter<Span>)>,
+    evaluator: crate::score::Evaluator,
+    buf: Vec<u8>,
+}
+
+impl Stored {
+    /// The trials `index` holds for each case of `results` (by id, indices below its
+    /// planned count) — the ones the run kept.
+    pub fn open(
+        path: &Path,
+        index: &Index,
+        results: &crate::results::Results,
+        evaluator: crate::score::Evaluator,
+    ) -> crate::error::Result<Self> {
+        let file = std::fs::File::open(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let cases = results
+            .cases
+            .iter()
+            .map(|c| {
+                let spans = (0..c.trials_planned)
+                    .filter_map(|i| index.get(&(c.id.clone(), i)).copied())
+                    .collect();
+                (c.turns.clone(), spans)
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        Ok(Stored {
+            file,
+            path: path.to_path_buf(),
+            cases,
+            current: None,
+            evaluator,
+            buf: Vec::new(),
+        })
+    }
+}
+
+impl crate::results::TrialSource for Stored {
+    fn next_case(&mut self) -> Result<usize, String> {
+        let (turns, spans) = self
+            .cases
+            .next()
+            .ok_or("more cases than the journal index has")?;
+        let n = spans.len();
+        self.current = Some((turns, spans.into_iter()));
+        Ok(n)
+    }
+
+    fn next_trial(&mut self) -> Result<TrialRecord, String> {
+        use std::io::{Read as _, Seek, SeekFrom};
+        let (turns, spans) = self.current.as_mut().ok_or("no case under way")?;
+        let (at, len) = spans.next().ok_or("more trials than the case has")?;
+        let where_ =
+            |e: &dyn std::fmt::Display| format!("{} at byte {at}: {e}", self.path.display());
+        self.buf.resize(len, 0);
+        self.file
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.file.read_exact(&mut self.buf))
+            .map_err(|e| where_(&e))?;
+        let mut trial: TrialRecord = serde_json::from_slice(&self.buf).map_err(|e| where_(&e))?;
+        crate::grade::rescore_trial(&self.evaluator, turns, &mut trial);
+        Ok(trial)
     }
 }
 
@@ -496,6 +648,7 @@ mod tests {
             error: None,
             attempts: Vec::new(),
             duration_ms: 0.0,
+            round: 0,
         })
         .unwrap()
     }

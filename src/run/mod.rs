@@ -104,7 +104,7 @@ pub async fn run(
     opts: RunOptions,
     journal: Option<Journal>,
 ) -> Result<Results, crate::Error> {
-    run_with(
+    let ran = run_with(
         suite,
         profile,
         meta,
@@ -113,7 +113,50 @@ pub async fn run(
         journal,
         Continue::default(),
     )
-    .await
+    .await?;
+    Ok(ran.results)
+}
+
+/// What [`run_with`] ends with.
+pub struct Ran {
+    /// Graded. A streamed run's cases hold no trials: those are in its journal.
+    pub results: Results,
+    pub streamed: Option<Streamed>,
+}
+
+/// What a streamed run keeps of its trials, besides the journal they are in.
+pub struct Streamed {
+    /// One per case of the results, in order: what grading needs of its trials
+    /// (`grade::derive_tallied`).
+    pub tallies: Vec<crate::grade::Tally>,
+    /// Scores the trials as they are read back (`journal::Stored`).
+    pub evaluator: crate::score::Evaluator,
+}
+
+/// The trials that finished: held per case, or — streamed — scored, folded into their
+/// case's tally and dropped (the journal has them).
+struct Kept {
+    streamed: Option<(Vec<crate::grade::Tally>, crate::score::Evaluator)>,
+    trials: Vec<Vec<TrialRecord>>,
+}
+
+impl Kept {
+    fn keep(&mut self, planned: &[PlannedCase], ci: usize, mut rec: TrialRecord) {
+        match &mut self.streamed {
+            Some((tallies, ev)) => {
+                crate::grade::rescore_trial(ev, &planned[ci].loaded.case.turns, &mut rec);
+                tallies[ci].add(&rec);
+            }
+            None => self.trials[ci].push(rec),
+        }
+    }
+
+    fn count(&self) -> u64 {
+        match &self.streamed {
+            Some((tallies, _)) => tallies.iter().map(|t| u64::from(t.trials)).sum(),
+            None => self.trials.iter().map(|t| t.len() as u64).sum(),
+        }
+    }
 }
 
 /// What a run continues and how it may be stopped.
@@ -126,6 +169,9 @@ pub struct Continue {
     /// results marked interrupted.
     pub signals: bool,
     pub grace: Duration,
+    /// Keep the trials only in the journal (when there is one), each folded into its case's
+    /// tally as it finishes, so memory does not grow with the run: see [`Ran::streamed`].
+    pub stream: bool,
 }
 
 /// [`run`], continuing `cont.prior` and stopping on a signal when `cont.signals`.
@@ -137,7 +183,7 @@ pub async fn run_with(
     opts: RunOptions,
     journal: Option<Journal>,
     cont: Continue,
-) -> Result<Results, crate::Error> {
+) -> Result<Ran, crate::Error> {
     let started = chrono::Utc::now();
     let clock = Instant::now();
     let planned = plan::plan(suite, profile, opts.trials_override, opts.judge.is_some());
@@ -152,16 +198,30 @@ pub async fn run_with(
         .into_iter()
         .map(|t| ((t.case.clone(), t.index), t))
         .collect();
-    let mut trials: Vec<Vec<TrialRecord>> = vec![Vec::new(); planned.len()];
+    let evaluator = crate::score::Evaluator::new(
+        planned
+            .iter()
+            .flat_map(|p| {
+                crate::suite::params::all_checks(&p.loaded.case.turns, &p.loaded.case.params)
+            })
+            .collect::<Vec<_>>()
+            .iter(),
+    );
+    let mut kept = Kept {
+        streamed: (cont.stream && journal.is_some())
+            .then(|| (vec![Default::default(); planned.len()], evaluator.clone())),
+        trials: vec![Vec::new(); planned.len()],
+    };
     let mut todo = [Vec::new(), Vec::new()];
     for exclusive in [false, true] {
         for (ci, index) in run_order(&planned, &opts, exclusive) {
             match prior.remove(&(planned[ci].loaded.case.id.clone(), index)) {
-                Some(t) => trials[ci].push(t),
+                Some(t) => kept.keep(&planned, ci, t),
                 None => todo[usize::from(exclusive)].push((ci, index)),
             }
         }
     }
+    drop(prior);
     let [todo_shared, todo_exclusive] = todo;
     let remaining = (todo_shared.len() + todo_exclusive.len()) as u64;
     let budget = Budget {
@@ -198,15 +258,7 @@ pub async fn run_with(
         stopping: AtomicBool::new(false),
         calls,
         journal,
-        evaluator: crate::score::Evaluator::new(
-            planned
-                .iter()
-                .flat_map(|p| {
-                    crate::suite::params::all_checks(&p.loaded.case.turns, &p.loaded.case.params)
-                })
-                .collect::<Vec<_>>()
-                .iter(),
-        ),
+        evaluator,
         fixtures: suite.fixtures.clone(),
     });
     let mut stop: std::pin::Pin<Box<dyn std::future::Future<Output = &'static str> + Send>> =
@@ -233,7 +285,7 @@ pub async fn run_with(
     }
     let mut keep = |joined: Option<Result<(usize, Option<TrialRecord>), _>>| match joined {
         Some(Ok((ci, Some(rec)))) => {
-            trials[ci].push(rec);
+            kept.keep(&planned, ci, rec);
             true
         }
         Some(_) => true,
@@ -266,11 +318,11 @@ pub async fn run_with(
         let trial = run_trial(&shared, &planned[ci], index);
         tokio::pin!(trial);
         tokio::select! {
-            rec = &mut trial => trials[ci].push(rec),
+            rec = &mut trial => kept.keep(&planned, ci, rec),
             sig = &mut stop => {
                 interrupted = Some(sig);
                 if let Ok(rec) = tokio::time::timeout(cont.grace, &mut trial).await {
-                    trials[ci].push(rec);
+                    kept.keep(&planned, ci, rec);
                 }
             }
         }
@@ -284,7 +336,7 @@ pub async fn run_with(
     }
     let interrupted = interrupted.map(|sig| crate::results::Interrupted {
         signal: Some(sig.to_string()),
-        trials_run: trials.iter().map(|t| t.len() as u64).sum(),
+        trials_run: kept.count(),
         trials_planned: total,
     });
     let abort_message =
@@ -302,15 +354,21 @@ pub async fn run_with(
         Some(info),
         &opts,
         planned,
-        trials,
+        kept.trials,
         timing,
     );
     results.run.aborted = aborted;
     results.run.abort_reason = abort_message.as_ref().map(crate::msg::Message::en);
     results.run.abort_message = abort_message;
     results.run.interrupted = interrupted;
-    crate::grade::derive(&suite.framework, &mut results);
-    Ok(results)
+    let streamed = kept.streamed.map(|(tallies, evaluator)| {
+        crate::grade::derive_tallied(&suite.framework, &mut results, &tallies);
+        Streamed { tallies, evaluator }
+    });
+    if streamed.is_none() {
+        crate::grade::derive(&suite.framework, &mut results);
+    }
+    Ok(Ran { results, streamed })
 }
 
 /// SIGINT (Ctrl-C) or SIGTERM (what CI runners and Kubernetes send before killing).
@@ -394,6 +452,7 @@ pub fn assemble(
                 stats: None,
                 turns: c.turns.clone(),
                 trials,
+                earlier: Vec::new(),
             }
         })
         .collect();
@@ -428,6 +487,7 @@ pub fn assemble(
             required_level: None,
             selection: None,
             interrupted: None,
+            retry_rounds: Vec::new(),
         },
         framework: framework_ref(suite),
         suite: SuiteRef {
@@ -674,6 +734,7 @@ async fn run_trial(shared: &Shared, pc: &PlannedCase, index: u32) -> TrialRecord
         error: None,
         attempts: Vec::new(),
         duration_ms: 0.0,
+        round: 0,
     };
     if shared.fatal_streak.load(Ordering::SeqCst) >= MAX_CONSECUTIVE_FATAL {
         rec.error = Some(DeviceError::Unreachable {

@@ -78,11 +78,21 @@ pub fn case_verdict(
     trials: &[TrialRecord],
 ) -> (Verdict, Message, [u32; 3]) {
     let count = |o| trials.iter().filter(|t| t.outcome == o).count() as u32;
-    let (passed, failed, errored) = (
+    let counts = [
         count(TrialOutcome::Pass),
         count(TrialOutcome::Fail),
         count(TrialOutcome::Error),
-    );
+    ];
+    verdict_of_counts(rule, planned, counts)
+}
+
+/// [`case_verdict`] from the trials' outcome counts (passed, failed, errored), which is all it
+/// depends on: a streamed run keeps only these.
+pub fn verdict_of_counts(
+    rule: PassRule,
+    planned: u32,
+    [passed, failed, errored]: [u32; 3],
+) -> (Verdict, Message, [u32; 3]) {
     let valid = passed + failed;
     let (min_valid, desc) = match rule {
         PassRule::All { min_valid } => (min_valid, msg::RULE_ALL.msg()),
@@ -230,6 +240,7 @@ mod tests {
             error: None,
             attempts: Vec::new(),
             duration_ms: 0.0,
+            round: 0,
         }
     }
 

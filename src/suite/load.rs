@@ -283,6 +283,17 @@ pub(crate) fn rel(root: &Path, path: &Path) -> String {
 /// vocabulary (`actions.yaml`, `actions/*.yaml`), and every other `*.yaml` below it, except
 /// under `fixtures/`, as a suite file.
 pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> {
+    load(root, framework, true)
+}
+
+/// [`load_suite`] without reading the media fixtures the cases name (about 10 MB for the
+/// default suites): for commands that only show the cases, such as `list`. Its `fixtures`
+/// are empty and the cases' fixture references are not checked.
+pub fn load_suite_without_fixtures(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> {
+    load(root, framework, false)
+}
+
+fn load(root: &Path, framework: Option<&Path>, with_fixtures: bool) -> Result<LoadedSuite> {
     if !root.is_dir() {
         return Err(Error::invalid(root, "not a suite directory"));
     }
@@ -317,7 +328,7 @@ pub fn load_suite(root: &Path, framework: Option<&Path>) -> Result<LoadedSuite> 
             Err(mut p) => problems.append(&mut p),
         }
     }
-    let fixtures = if problems.is_empty() {
+    let fixtures = if problems.is_empty() && with_fixtures {
         load_fixtures(root, &cases, &mut problems)
     } else {
         BTreeMap::new()

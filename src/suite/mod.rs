@@ -9,6 +9,9 @@ pub mod phrasing;
 pub mod select;
 pub mod variants;
 
-pub use load::{COMMON, LoadedCase, LoadedSuite, check_suite_file, load_framework, load_suite};
+pub use load::{
+    COMMON, LoadedCase, LoadedSuite, check_suite_file, load_framework, load_suite,
+    load_suite_without_fixtures,
+};
 pub use model::{Case, Check, FileRef, FixtureData, Framework, Mode};
 pub use variants::{VariantPool, load_variants};

@@ -283,6 +283,7 @@ fn trial(case: usize, id: &str, s: &Scenario, index: u32, plan: Plan) -> TrialRe
         phrasings: Vec::new(),
         error: (plan == Plan::Timeout).then_some(DeviceError::Timeout { ms: 15_000 }),
         duration_ms: turns.iter().map(|t| t.latency_ms).sum::<f64>() + 35.5,
+        round: 0,
         turns,
     }
 }
@@ -342,6 +343,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
                 stats: None,
                 turns: case_turns(s),
                 trials: trial_records,
+                earlier: Vec::new(),
             }
         })
         .collect();
@@ -362,6 +364,7 @@ pub fn results(cases: usize, trials: u32, mix: Mix) -> Results {
             required_level: None,
             selection: None,
             interrupted: None,
+            retry_rounds: Vec::new(),
             seed: 42,
             locale: "zh-CN".to_string(),
             trials_override: Some(trials),

@@ -504,6 +504,10 @@ static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // put first as where it happens ("电视上来点歌").
     Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
 });
+static DEVICE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r",(?P<s>电视|大屏|音箱|电脑|平板|车机|眼镜|耳机)(?:上|里)?(?:来|给我)?")
+        .expect("compiles")
+});
 static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:把)?(?:正在放的|正在播的|现在放的|现在播的|刚才的)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
         .expect("compiles")
@@ -812,6 +816,20 @@ impl Engine {
                     }
                 }
             }
+        }
+        // "体育新闻，音箱来放": a linked device as the subject of a later clause.
+        if target.is_none()
+            && self.caps.collaboration
+            && let Some(m) = DEVICE_SUBJECT.captures(&instr)
+            && let Some(l) = ctx
+                .dev
+                .links
+                .iter()
+                .find(|l| l.category == device_category(&m["s"]))
+        {
+            target = Some(l.id.clone());
+            let whole = m.get(0).map_or("", |w| w.as_str()).to_string();
+            instr = instr.replacen(&whole, ",", 1);
         }
         // "牌子上的内容发韩梅梅": a contact right after the send verb is whom it goes to.
         if let Some(c) = SEND_TO.captures(&instr)

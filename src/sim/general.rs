@@ -99,6 +99,8 @@ pub const TIMER: IntentDef = IntentDef {
             9,
         ),
         (r"时间到了?(?:就|你)?(?:告诉|通知|提醒)我", 9),
+        // Being asked to watch the clock for a span: "帮我盯着点时间", "替我守着钟".
+        (r"(?:看|盯|守|掐|留意)着?(?:点|些|一下)?(?:时间|钟|表)", 5),
         (
             r"\b(?:let me know|tell me|alert me|ping me|buzz me|give me a shout)\b.{0,20}\b(?:in|after) (?:[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|half an?) ?(?:minutes?|mins?|seconds?|secs?|hours?)$",
             9,

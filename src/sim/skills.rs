@@ -390,7 +390,11 @@ pub fn calendar_create(ctx: &mut Ctx, f: &Frame) -> Plan {
             None => return Plan::NotUnderstood,
         }
     } else {
-        (nlu::find_when(&f.text, ctx.now()), calendar_title(&f.text))
+        match (nlu::find_when(&f.text, ctx.now()), f.content.as_deref()) {
+            // "日程里加一条：下周一下午两点看牙医": the event is what follows the colon.
+            (None, Some(c)) => (nlu::find_when(c, ctx.now()), calendar_title(c)),
+            (w, _) => (w, calendar_title(&f.text)),
+        }
     };
     let Some((date, h, m)) =
         when.and_then(|w| resolve_at(ctx, &w).or_else(|| w.date.map(|d| (d, 9, 0))))
@@ -1390,7 +1394,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|走路去|步行去|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+)",
+        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|走路去|步行去|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+)|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
     )
 });
 
@@ -1408,7 +1412,13 @@ pub fn nav_destination(text: &str) -> Option<String> {
     clauses()
         .find_map(|clause| {
             let c = DEST.captures(clause)?;
-            let d = c.name("d").or_else(|| c.name("e"))?.as_str().trim();
+            // "首都机场的导航(发到车上)": the place said before the route it names.
+            let d = c
+                .name("d")
+                .or_else(|| c.name("e"))
+                .or_else(|| c.name("g"))?
+                .as_str()
+                .trim();
             let d = d
                 .trim_start_matches(['到', '去', '回'])
                 .trim_end_matches(['吧', '呢']);
@@ -1704,6 +1714,10 @@ static TRANSLATE_SRC: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static TRANSLATE_TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:成|为|into |to )(?:地道的|标准的)?(?P<l>英文|英语|中文|汉语|普通话|english|chinese)")
+});
+
 pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
     if has_any(
@@ -1749,16 +1763,27 @@ pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(source) = source else {
         return ask(ctx, f, "请告诉我要翻译的内容。", "What should I translate?");
     };
-    let target = if has_any(t, &["英文", "英语", "english"]) {
+    let source_lang = if nlu::mostly_cjk(&source) { "zh" } else { "en" };
+    // The language after "成/为/into" is the target; one only named ("这句英文") is the
+    // source's, so the other is meant.
+    let named = |l: &str| -> &'static str {
+        if has_any(l, &["英文", "英语", "english"]) {
+            "en"
+        } else {
+            "zh"
+        }
+    };
+    let target = if let Some(c) = TRANSLATE_TARGET.captures(t) {
+        named(&c["l"])
+    } else if has_any(t, &["英文", "英语", "english"]) && source_lang != "en" {
         "en"
-    } else if has_any(t, &["中文", "汉语", "chinese"]) {
+    } else if has_any(t, &["中文", "汉语", "chinese"]) && source_lang != "zh" {
         "zh"
-    } else if nlu::mostly_cjk(&source) {
+    } else if source_lang == "zh" {
         "en"
     } else {
         "zh"
     };
-    let source_lang = if nlu::mostly_cjk(&source) { "zh" } else { "en" };
     ctx.note_network(crate::device::protocol::ServedBy::Hybrid);
     let tr = text_tools::translate(&source, target);
     let out = tr.text.clone();

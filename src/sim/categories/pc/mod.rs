@@ -234,6 +234,13 @@ pub fn file_open(ctx: &mut Ctx, f: &Frame) -> Plan {
             Named::Nothing => return Plan::NotUnderstood,
         }
     };
+    // "到平板上接着改这个文件": the file open here goes on being worked on there.
+    if f.target.is_some()
+        && current_file(ctx).is_some_and(|c| c.name == doc.name)
+        && has_any(&f.text, EDIT_WORDS)
+    {
+        return continue_there(ctx, f);
+    }
     focus(ctx, doc, phrase);
     let name = doc.name;
     let s = match &f.target {
@@ -396,6 +403,11 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
 }
 
 /// "换到平板上接着改": hand the file being worked on to a linked device (L4).
+/// Working on a document further, however it is said.
+const EDIT_WORDS: &[&str] = &[
+    "编辑", "修改", "改", "继续", "接着", "写", "edit", "continue", "carry on", "work on",
+];
+
 pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
     let (Some(target), Some(doc)) = (f.target.clone(), current_file(ctx)) else {
         return Plan::NotUnderstood;
@@ -857,13 +869,17 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static WEB_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^.*?(?:上网搜索|网上搜索|在网上搜索|在网上搜|在网上查|上网查|网上查|百度一下|搜索引擎搜|search the web for|search online for|look up online)(?:一下)?(?:关于)? ?",
+        // Where (on the web, online) then how (search, look up), each said any usual way.
+        r"^.*?(?:(?:(?:在|到|去)?(?:网上|上网|联网|网络上|互联网上)|百度|搜索引擎)(?:帮我)?(?:搜索|查找|查询|搜|查|找)?(?:搜|查)?(?:一下|一查|一搜)?(?:关于)?|(?:search the web for|search online for|look up online|web search)(?: for)?) ?",
     )
 });
 
 pub fn web_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     let q = if f.strict {
-        f.slot("q").unwrap_or_default().to_string()
+        f.slot("q")
+            .or_else(|| f.slot("q2"))
+            .unwrap_or_default()
+            .to_string()
     } else {
         WEB_LEAD.replace(&f.text, "").to_string()
     };
@@ -1384,7 +1400,11 @@ const CONTINUE: IntentDef = IntentDef {
         ("carry on", 3),
         ("editing", 3),
     ],
-    patterns: &[],
+    // What is left of "挪到平板上接着写" once the device is taken out: a bare editing verb.
+    patterns: &[(
+        r"^(?:继续|接着)?(?:改|修改|编辑|写|弄)(?:一下|下|完|好)?$",
+        4,
+    )],
     skill: continue_there,
 };
 
@@ -1495,13 +1515,14 @@ const WINDOW: IntentDef = IntentDef {
 const WEB: IntentDef = IntentDef {
     name: "web.search",
     templates: &[
-        r"^(?:上网搜索|网上搜索|在网上搜索|在网上搜|在网上查一下|上网查一下|网上查一下|百度一下)(?P<q>.+)$",
+        r"^(?:(?:在)?网上|上网|联网)(?:搜索|搜|查一下)(?P<q>.+)$|^百度一下(?P<q2>.+)$",
         r"^search the web for ?(?P<q>.+)$",
     ],
     templates_en: &[r"^search the web for ?(?P<q>.+)$"],
     cues: &[
         ("网上", 5),
         ("上网", 5),
+        ("联网", 5),
         ("百度", 5),
         ("搜索引擎", 5),
         ("网页", 4),

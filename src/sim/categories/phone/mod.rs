@@ -26,7 +26,14 @@ const CALL: IntentDef = IntentDef {
         ("dial", 5),
         ("ring", 4),
     ],
-    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    patterns: &[
+        (r"打[^开]{0,8}电话", 5),
+        // A number or phone named first, then the dialling: "这个号码帮我拨过去".
+        (
+            r"(?:号码|电话|手机号?)[^,]{0,6}(?:打|拨)(?:过去|一下|个|一个|一通|通)",
+            5,
+        ),
+    ],
     skill: skills::call_dial,
 };
 

@@ -292,6 +292,11 @@ pub fn epg_query(ctx: &mut Ctx, f: &Frame) -> Plan {
         };
     }
     if let Some(c) = learned_channel(ctx, &f.text).or_else(|| catalogue::channel_in(&f.text)) {
+        // "去瞧瞧某台在演啥" with no time or guide word wants the channel on screen, not
+        // read out: the switch reading takes it.
+        if LOOK_NOW.is_match(&f.text) && !GUIDE_WORD.is_match(&f.text) {
+            return Plan::NotUnderstood;
+        }
         return guide_plan(ctx, c, &f.text);
     }
     let hits: Vec<_> = guide_hits(&f.text)
@@ -357,6 +362,18 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
+/// A wish to look at something now, as opposed to asking about it.
+static LOOK_NOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:看看|看一下|瞧瞧|瞅瞅|瞧一瞧|看一眼|我想看|我要看|给我看|(?:换|切|转|调)(?:到|去|过去)?)",
+    )
+});
+/// What makes a question about a channel one about its guide: a time, or the guide itself.
+static GUIDE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"今晚|今天|明天|后天|晚上|早上|上午|下午|中午|夜里|几点|待会|一会|稍后|接下来|之后|节目单|节目表|节目预告|tonight|today|tomorrow|later|guide|schedule",
+    )
+});
 static BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:前|提前)(?P<d>[0-9零一二两三四五六七八九十半]+(?:分钟|分|小时))"));
 static SCREEN_LINE: LazyLock<Regex> =
@@ -1320,6 +1337,11 @@ const HABIT: IntentDef = IntentDef {
             r"(?:外国|国外|外语|进口|海外)(?:的)?(?:片|电影|剧|影片|大片)[^,]{0,6}(?:开|打开|加|配|要)[^,]{0,4}字幕",
             9,
         ),
+        // Intros tied to a kind of programme ("看剧要跳过片头"): a rule for every series.
+        (
+            r"(?:剧|连续剧)[^,]{0,8}(?:跳过|不看|略过|快进)[^,]{0,3}片头|(?:剧|连续剧)的?片头[^,]{0,8}(?:跳过|不看|略过|快进)",
+            6,
+        ),
     ],
     skill: habit,
 };
@@ -1620,6 +1642,11 @@ const PLAY: IntentDef = IntentDef {
         ),
         // "来看X", "给我放X": a request to watch, whoever it is for.
         (r"^(?:来|给我|给孩子|我要|我想)(?:看|放|播)", 4),
+        // "播X", or a title then a bare "播一下": the broadcast verb alone asks to play.
+        (
+            r"^(?:播|放)[^放出完了大弃心学假松,]|(?:^|,)(?:播|放)(?:一下|下|一个|个)?$",
+            4,
+        ),
         // "接着上次的X看", "X接着往下放": going on with a series.
         (r"(?:接着|继续)[^,]{0,8}(?:看|放|播)", 5),
     ],

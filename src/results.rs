@@ -290,7 +290,8 @@ pub struct CaseResult {
     pub stats: Option<TrialStats>,
     /// The case as run, so checks can be re-evaluated from results alone.
     pub turns: Vec<crate::suite::model::CaseTurn>,
-    /// Held here, or, while [`write_streamed`] writes a streamed run, read from its journal.
+    /// The case's trials (its latest round's, after a retry), in index order.
+    // Held here, or, while `write_streamed` writes a streamed run, read from its journal.
     #[serde(serialize_with = "stream::trials")]
     pub trials: Vec<TrialRecord>,
     /// The rounds `ailevel retry` replaced, oldest first: each kept whole (its verdict and

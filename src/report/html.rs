@@ -1018,7 +1018,7 @@ impl Packer {
         if let (Value::Object(root), Value::Object(fields)) = (self.context.data_mut(), fields) {
             root.extend(fields);
         }
-        let html = super::render::html_registry()?
+        let html = super::templates::html_registry()?
             .render_with_context("evidence", &self.context)
             .map_err(render_error)?;
         let deflated = miniz_oxide::deflate::compress_to_vec_zlib(html.as_bytes(), PACK_LEVEL);

@@ -18,6 +18,7 @@ mod markdown;
 mod messages;
 mod names;
 mod render;
+mod templates;
 
 #[cfg(test)]
 mod fixture;

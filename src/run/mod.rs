@@ -138,10 +138,18 @@ pub struct Streamed {
 struct Kept {
     streamed: Option<(Vec<crate::grade::Tally>, crate::score::Evaluator)>,
     trials: Vec<Vec<TrialRecord>>,
+    /// Private-pool phrasings the kept trials sent: results record it, and a streamed run
+    /// no longer has the trials to count them from.
+    private_drawn: usize,
 }
 
 impl Kept {
     fn keep(&mut self, planned: &[PlannedCase], ci: usize, mut rec: TrialRecord) {
+        self.private_drawn += rec
+            .phrasings
+            .iter()
+            .filter(|p| p.pool == PhrasingPool::Private)
+            .count();
         match &mut self.streamed {
             Some((tallies, ev)) => {
                 crate::grade::rescore_trial(ev, &planned[ci].loaded.case.turns, &mut rec);
@@ -211,6 +219,7 @@ pub async fn run_with(
         streamed: (cont.stream && journal.is_some())
             .then(|| (vec![Default::default(); planned.len()], evaluator.clone())),
         trials: vec![Vec::new(); planned.len()],
+        private_drawn: 0,
     };
     let mut todo = [Vec::new(), Vec::new()];
     for exclusive in [false, true] {
@@ -361,6 +370,9 @@ pub async fn run_with(
     results.run.abort_reason = abort_message.as_ref().map(crate::msg::Message::en);
     results.run.abort_message = abort_message;
     results.run.interrupted = interrupted;
+    if let Some(v) = &mut results.run.variants {
+        v.drawn = kept.private_drawn;
+    }
     let streamed = kept.streamed.map(|(tallies, evaluator)| {
         crate::grade::derive_tallied(&suite.framework, &mut results, &tallies);
         Streamed { tallies, evaluator }

@@ -1314,6 +1314,15 @@ impl Engine {
         {
             return false;
         }
+        // "早上好，日语咋说": a clause that asks nothing of the device, then a translation or
+        // summary with no text of its own, is that clause asked about: one request.
+        if cond.is_none()
+            && steps.len() == 2
+            && matches!(tops[1], Some("text.translate" | "text.summarize"))
+            && matches!(tops[0], None | Some("chat.reply"))
+        {
+            return false;
+        }
         let content_step = content.as_ref().map(|_| {
             steps
                 .iter()

@@ -11,11 +11,11 @@
 #       (npm and pip: network and a few minutes once).
 # Prints wall times, peak RSS, ailevel/raw and, at 50 ms, wall/ideal with
 # ideal = ceil(requests/16) * 50 ms, then a summary table. Figures: docs/benchmarks.md.
-# Usage: scripts/bench-peers.sh   (AILEVEL=path/to/ailevel to skip the release build;
+# Usage: scripts/bench-peers.sh   (AILEVEL=path/to/ailevel to skip the release build; N=cases;
 #        STUB_WORKERS=W stub processes, default the number of cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=1000
+n=${N:-1000}
 conc=16
 peers=${PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ailevel-bench-peers}
 if [ -z "${AILEVEL:-}" ]; then

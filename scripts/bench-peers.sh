@@ -142,7 +142,10 @@ run_promptfoo() {
     --max-concurrency "$conc" -o "$tmp/promptfoo/out.json"
   pf_wall=$wall
   pf_rss=$rss
-  if [ "$status" != 0 ]; then tail -n 5 "$tmp/out.txt" "$tmp/time.txt" | sed 's/^/    | /'; fi
+  if [ "$status" != 0 ]; then # its own stderr precedes time's report
+    sed '/Command being timed/q' "$tmp/time.txt" | grep -v 'Command being timed' | tail -n 8 |
+      sed 's/^/    | /'
+  fi
   python3 - "$tmp/promptfoo/out.json" "$status" <<'EOF' || echo "    promptfoo: no results (exit $status)"
 import json, sys
 s = json.load(open(sys.argv[1]))["results"]["stats"]

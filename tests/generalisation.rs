@@ -10,6 +10,8 @@
 //!
 //! `GENERALISATION_VERBOSE=1` prints every failing trial's texts and first failed check.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -111,16 +113,7 @@ fn heldout(suite: &LoadedSuite) -> Option<VariantPool> {
 }
 
 fn fast_profile(dir: &Path, cat: &str, level: usize) -> PathBuf {
-    let name = format!("{cat}-l{level}");
-    let text = std::fs::read_to_string(root().join(format!("devices/sim/{name}.toml"))).unwrap();
-    let latency = regex::Regex::new(r"(?m)^latency_ms\s*=.*$").unwrap();
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(
-        &path,
-        latency.replace(&text, "latency_ms = [0, 0]").as_ref(),
-    )
-    .unwrap();
-    path
+    common::fast_profile(dir, &format!("{cat}-l{level}"))
 }
 
 fn first_failure(t: &TrialRecord) -> String {

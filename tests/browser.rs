@@ -155,22 +155,14 @@ fn hostile_report(out: &Path, lang: Lang) -> PathBuf {
         ailevel::device::load_profile(&root().join("devices/sim/phone-l3.toml"), &suite.framework)
             .unwrap();
     let opts = RunOptions {
-        retries: 0,
-        retry_backoff: std::time::Duration::from_millis(1),
-        run_retries: None,
-        case_timeout: None,
-        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
-        device_seeds: ailevel::results::DeviceSeeds::Trial,
-        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
-        variants: None,
-        seed: 1,
         trials_override: Some(2),
-        concurrency: 1,
         turn_timeout: Duration::from_secs(5),
-        locale: "zh-CN".into(),
-        quiet: true,
-        console_lang: ailevel::msg::Lang::En,
-        judge: None,
+        retries: 0,
+        device_seeds: ailevel::results::DeviceSeeds::Trial,
+        ..RunOptions::new(
+            1,
+            ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        )
     };
     let meta = ProfileMeta {
         path: "devices/hostile.toml".into(),

@@ -92,22 +92,14 @@ fn run_broken(spoil: Spoil) -> (ailevel::results::Results, String) {
         spoil,
     });
     let opts = RunOptions {
-        seed: 1,
-        trials_override: None,
         concurrency: 4,
         turn_timeout: Duration::from_secs(10),
-        locale: "zh-CN".into(),
-        quiet: true,
-        console_lang: ailevel::msg::Lang::En,
-        judge: None,
         retries: 0,
-        retry_backoff: Duration::from_millis(1),
-        run_retries: None,
-        case_timeout: None,
-        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,
-        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
-        variants: None,
+        ..RunOptions::new(
+            1,
+            ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        )
     };
     let meta = ProfileMeta {
         path: "devices/sim/phone-l3.toml".into(),

@@ -124,22 +124,15 @@ fn run(with_judge: Option<String>) -> ailevel::results::Results {
         )
     });
     let opts = RunOptions {
-        seed: 1,
         trials_override: Some(1),
-        concurrency: 1,
         turn_timeout: Duration::from_secs(5),
-        locale: "zh-CN".into(),
-        quiet: true,
-        console_lang: ailevel::msg::Lang::En,
         judge,
         retries: 0,
-        retry_backoff: Duration::from_millis(1),
-        run_retries: None,
-        case_timeout: None,
-        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,
-        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
-        variants: None,
+        ..RunOptions::new(
+            1,
+            ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        )
     };
     let meta = ProfileMeta {
         path: "p".into(),

@@ -150,22 +150,15 @@ fn run(behaviour: Behaviour) -> ailevel::results::Results {
         sessions: AtomicU32::new(0),
     });
     let opts = RunOptions {
-        seed: 1,
         trials_override: Some(3),
         concurrency: 2,
         turn_timeout: Duration::from_millis(200),
-        locale: "zh-CN".into(),
-        quiet: true,
-        console_lang: ailevel::msg::Lang::En,
-        judge: None,
         retries: 0,
-        retry_backoff: Duration::from_millis(1),
-        run_retries: None,
-        case_timeout: None,
-        secret: ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
         device_seeds: ailevel::results::DeviceSeeds::Trial,
-        phrasing: ailevel::suite::phrasing::Phrasing::Canonical,
-        variants: None,
+        ..RunOptions::new(
+            1,
+            ailevel::run::blind::Secret::from_hex(&"5e".repeat(32)).unwrap(),
+        )
     };
     let meta = ProfileMeta {
         path: "p.toml".into(),

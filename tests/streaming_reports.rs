@@ -6,6 +6,9 @@
 //! (the report names the results file's digest).
 
 mod common;
+#[allow(dead_code)] // only `fast_profile` is used here
+#[path = "support/sims.rs"]
+mod sims;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -29,7 +32,7 @@ fn run(dir: &Path, name: &str, out: &str, extra: &[&str]) -> (PathBuf, Output) {
             &"5c".repeat(32),
         ])
         .arg("--device")
-        .arg(common::fast_profile(dir, name))
+        .arg(sims::fast_profile(dir, name))
         .arg("--out")
         .arg(&out)
         .args(extra)

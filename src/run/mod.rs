@@ -65,6 +65,32 @@ pub struct RunOptions {
     pub variants: Option<Arc<VariantPool>>,
 }
 
+impl RunOptions {
+    /// `ailevel run`'s defaults for `seed` and `secret`: canonical phrasings, one trial at a
+    /// time, 30 s per call, zh-CN, 12 retries from 20 ms, the secret keying every device seed.
+    /// Library callers change what they need with struct update syntax.
+    pub fn new(seed: u64, secret: blind::Secret) -> Self {
+        Self {
+            seed,
+            trials_override: None,
+            concurrency: 1,
+            turn_timeout: Duration::from_secs(30),
+            locale: "zh-CN".into(),
+            quiet: true,
+            console_lang: crate::msg::Lang::En,
+            judge: None,
+            retries: 12,
+            retry_backoff: Duration::from_millis(20),
+            run_retries: None,
+            case_timeout: None,
+            secret,
+            device_seeds: DeviceSeeds::Secret,
+            phrasing: Phrasing::Canonical,
+            variants: None,
+        }
+    }
+}
+
 /// The in-process reference simulator gets each trial's own seed, so its runs reproduce from
 /// `--seed` alone; every device ailevel talks to gets seeds keyed with the secret.
 pub fn device_seeds_for(profile: &Profile) -> DeviceSeeds {

@@ -22,20 +22,6 @@ pub fn ailevel() -> Command {
     c
 }
 
-/// The reference sim profile `devices/sim/<name>.toml` with no simulated latency, written to
-/// `dir/<name>.toml`: a run's bytes do not depend on latency, only its time does.
-pub fn fast_profile(dir: &Path, name: &str) -> PathBuf {
-    let text = std::fs::read_to_string(root().join(format!("devices/sim/{name}.toml"))).unwrap();
-    let latency = regex::Regex::new(r"(?m)^latency_ms\s*=.*$").unwrap();
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(
-        &path,
-        latency.replace(&text, "latency_ms = [0, 0]").as_ref(),
-    )
-    .unwrap();
-    path
-}
-
 /// A lab in `dir`: a fresh key pair (`lab.key`, `lab.pub`) and `lab.toml`, the example lab
 /// file naming that key. Returns the key id `keygen` printed.
 pub fn keyed_lab(dir: &Path) -> String {

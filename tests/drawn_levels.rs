@@ -24,8 +24,6 @@ const KNOWN_MISSES: &[&str] = &[
     "earphone-l4",
     "glasses-l3",
     "glasses-l4",
-    "speaker-l3",
-    "speaker-l4",
 ];
 
 #[test]

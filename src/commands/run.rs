@@ -9,13 +9,14 @@ use clap::Args;
 
 use super::Context;
 use super::shared::{
-    SelectArgs, apply_selection, connect, load_inputs, write_file, write_file_with, write_outputs,
+    SelectArgs, apply_selection, connect, load_inputs, write_file, write_file_with,
+    write_outputs_from,
 };
 use super::values::Named;
 use crate::error::{Error, ExitCode, Result};
 use crate::grade::Gate;
 use crate::msg::Message;
-use crate::report::{Format, Lang};
+use crate::report::{Format, HeldTrials, Lang, TrialSource};
 use crate::results::Results;
 use crate::run::journal::{self, Journal, Target};
 use crate::run::{ProfileMeta, RunOptions};
@@ -361,36 +362,51 @@ impl RunArgs {
             Vec::new()
         };
         let results_path = out.join("results.json");
-        match streamed {
-            // The trials go from the journal to results.json one at a time; the reports,
-            // for now, are rendered from the results with every trial read back.
-            Some(s) => {
-                let index = journal::index(&journal_path)?;
-                let open =
-                    || journal::Stored::open(&journal_path, &index, &results, s.evaluator.clone());
-                let source = open()?;
+        // A streamed run's trials stay in its journal: results.json and then each report and
+        // summary read them from there a case at a time, so memory holds one case's trials.
+        let index = match &streamed {
+            Some(_) => Some(journal::index(&journal_path)?),
+            None => None,
+        };
+        let mut trials: Box<dyn TrialSource + '_> = match (&streamed, &index) {
+            (Some(s), Some(index)) => {
+                let source =
+                    journal::Stored::open(&journal_path, index, &results, s.evaluator.clone())?;
+                let mut sha256 = String::new();
                 write_file_with(&results_path, |w| {
-                    crate::results::write_streamed(&results, Box::new(source), w)
-                        .map_err(std::io::Error::other)
+                    let mut w = crate::hash::HashingWriter::new(w);
+                    crate::results::write_streamed(&results, Box::new(source), &mut w)
+                        .map_err(std::io::Error::other)?;
+                    sha256 = w.hex();
+                    Ok(())
                 })?;
-                let mut source = open()?;
-                crate::results::fill(&mut results, &mut source).map_err(Error::Internal)?;
+                Box::new(journal::ByCase::open(
+                    &journal_path,
+                    index,
+                    s.evaluator.clone(),
+                    sha256,
+                )?)
             }
-            None => write_file(&results_path, results.to_canonical_json().as_bytes())?,
-        }
+            _ => {
+                write_file(&results_path, results.to_canonical_json().as_bytes())?;
+                Box::new(HeldTrials)
+            }
+        };
         if !interrupted {
             // results.json now records the secret; the copy kept for a resume is not needed.
             let _ = std::fs::remove_file(journal::secret_path(&out.join("trials.jsonl")));
         }
-        write_outputs(&results, &out, self.report_lang(), &self.format)?;
-        append_step_summary(&results, self.report_lang());
+        let trials = &mut *trials;
+        let lang = self.report_lang();
+        write_outputs_from(&results, &out, lang, &self.format, trials)?;
+        append_step_summary(&results, lang, trials);
         let gate = self.gate_lines(&results, &suite.framework);
         if self.json {
             let json = crate::report::console::summary_json(&results, &out, &gate, &self.format);
             let _ = writeln!(ctx.stdout, "{json}");
         } else {
             let lang = self.console_lang();
-            print_summary(&results, &out, &self.format, lang, ctx.stdout);
+            print_summary_from(&results, &out, &self.format, lang, ctx.stdout, trials)?;
             for (indent, m) in &gate {
                 let text = m.render(lang).unwrap_or_else(|| m.en());
                 let _ = writeln!(ctx.stdout, "{}{text}", "  ".repeat(1 + *indent as usize));
@@ -402,7 +418,8 @@ impl RunArgs {
         }
         let mut regressed = false;
         if let Some(base) = &baseline {
-            let d = crate::report::diff::compare(base, &results);
+            let d = crate::report::diff::compare_from(base, &mut HeldTrials, &results, trials)
+                .map_err(|e| Error::Internal(crate::error::chain(&e)))?;
             let md = super::diff::render(
                 &d,
                 base,
@@ -534,13 +551,14 @@ impl RunArgs {
 /// When CI gives a step summary file (GitHub Actions' `GITHUB_STEP_SUMMARY`), append the
 /// Markdown summary to it. The run's own files are already written; a summary that cannot be
 /// appended is a warning, not a lost run.
-fn append_step_summary(results: &Results, lang: Lang) {
+fn append_step_summary(results: &Results, lang: Lang, trials: &mut dyn TrialSource) {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return;
     };
     let path = PathBuf::from(path);
-    let append = || -> std::result::Result<(), String> {
-        let md = crate::report::render_markdown(results, lang).map_err(|e| e.to_string())?;
+    let mut append = || -> std::result::Result<(), String> {
+        let md = crate::report::render_markdown_from(results, lang, trials)
+            .map_err(|e| crate::error::chain(&e))?;
         let mut f = std::fs::OpenOptions::new()
             .append(true)
             .create(true)
@@ -666,7 +684,23 @@ pub(super) fn print_summary(
     lang: Lang,
     w: &mut dyn Write,
 ) {
-    for l in crate::report::console::summary(results, out, lang, written) {
+    print_summary_from(results, out, written, lang, w, &mut HeldTrials)
+        .expect("held trials never fail");
+}
+
+/// [`print_summary`], with the trials it reads (the blocking cases') from `trials`.
+pub(super) fn print_summary_from(
+    results: &Results,
+    out: &Path,
+    written: &[Format],
+    lang: Lang,
+    w: &mut dyn Write,
+    trials: &mut dyn TrialSource,
+) -> Result<()> {
+    let lines = crate::report::console::summary_from(results, out, lang, written, trials)
+        .map_err(|e| Error::Internal(crate::error::chain(&e)))?;
+    for l in lines {
         let _ = writeln!(w, "{l}");
     }
+    Ok(())
 }

@@ -113,13 +113,27 @@ pub(super) fn connect(
 /// re-rendered from results.json is the one the run wrote. Every format is rendered before any
 /// file is written: a rendering failure leaves the directory as it was.
 pub fn write_outputs(results: &Results, out: &Path, lang: Lang, formats: &[Format]) -> Result<()> {
+    write_outputs_from(results, out, lang, formats, &mut report::HeldTrials)
+}
+
+/// [`write_outputs`], with each case's trials from `trials` (a streamed run's journal), read
+/// a case at a time by each format in turn. The rendered texts are still all held until they
+/// are written, so that a failure leaves the directory as it was: that memory is the size of
+/// the reports, not of the trials.
+pub fn write_outputs_from(
+    results: &Results,
+    out: &Path,
+    lang: Lang,
+    formats: &[Format],
+    trials: &mut dyn report::TrialSource,
+) -> Result<()> {
     let mut formats = formats.to_vec();
     formats.sort_unstable();
     formats.dedup();
     let rendered = formats
         .iter()
         .map(|&f| {
-            report::render(results, lang, f)
+            report::render_from(results, lang, f, trials)
                 .map(|text| (f, text))
                 .map_err(|e| {
                     Error::Internal(format!("could not render the {f} report: {}", chain(&e)))

@@ -4,14 +4,26 @@
 
 use std::path::Path;
 
-use crate::results::{CaseResult, Results};
+use crate::results::{Results, TrialRecord};
 
+use super::html::{HeldTrials, TrialSource};
 use super::messages as m;
 use super::names;
-use super::{Format, Lang};
+use super::{Format, Lang, ReportError};
 
 /// The lines of the summary, each without its newline.
 pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) -> Vec<String> {
+    summary_from(results, out, lang, written, &mut HeldTrials).expect("held trials never fail")
+}
+
+/// [`summary`], with the trials of the blocking cases (the only ones it reads) from `source`.
+pub fn summary_from(
+    results: &Results,
+    out: &Path,
+    lang: Lang,
+    written: &[Format],
+    source: &mut dyn TrialSource,
+) -> Result<Vec<String>, ReportError> {
     let fw = &results.framework.definition;
     let g = &results.grade;
     let d = &results.device;
@@ -88,12 +100,14 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
     if !g.blocking.is_empty() {
         lines.push(m::CON_BLOCKING.get(lang).to_string());
         for id in &g.blocking {
-            let reason = results
-                .cases
-                .iter()
-                .find(|c| &c.id == id)
-                .map(|c| first_failure(c, lang).unwrap_or_else(|| names::case_reason(c, lang)))
-                .unwrap_or_default();
+            let mut reason = String::new();
+            if let Some(c) = results.cases.iter().find(|c| &c.id == id) {
+                source.with_trials(c, &mut |trials| {
+                    reason =
+                        first_failure(trials, lang).unwrap_or_else(|| names::case_reason(c, lang));
+                    Ok(())
+                })?;
+            }
             lines.push(format!("    {id}: {reason}"));
         }
     }
@@ -130,12 +144,12 @@ pub fn summary(results: &Results, out: &Path, lang: Lang, written: &[Format]) ->
     if written.contains(&Format::Html) {
         lines.push(m::CON_REPORT.fill(lang, &[("path", &path("report.html"))]));
     }
-    lines
+    Ok(lines)
 }
 
 /// The first failing check's reason (or device error) of the first non-passing trial.
-fn first_failure(case: &CaseResult, lang: Lang) -> Option<String> {
-    for t in &case.trials {
+fn first_failure(trials: &[TrialRecord], lang: Lang) -> Option<String> {
+    for t in trials {
         let trial = (t.index + 1).to_string();
         if let Some(e) = &t.error {
             return Some(m::CON_TRIAL_ERROR.fill(

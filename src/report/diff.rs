@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::results::{CaseResult, Results, Verdict};
 
-use super::Lang;
+use super::html::{HeldTrials, TrialSource};
 use super::messages as m;
 use super::names::Names;
+use super::{Lang, ReportError};
 
 /// One case whose verdict differs; `None` where the case is not in that run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,11 +100,21 @@ fn failing(v: Option<Verdict>) -> bool {
 }
 
 pub fn compare(base: &Results, new: &Results) -> Diff {
-    let index = |r: &Results| -> BTreeMap<String, CaseResult> {
-        r.cases.iter().map(|c| (c.id.clone(), c.clone())).collect()
-    };
+    compare_from(base, &mut HeldTrials, new, &mut HeldTrials).expect("held trials never fail")
+}
+
+/// [`compare`], with each run's trials (read only for turn latency) from its source.
+pub fn compare_from(
+    base: &Results,
+    base_trials: &mut dyn TrialSource,
+    new: &Results,
+    new_trials: &mut dyn TrialSource,
+) -> Result<Diff, ReportError> {
+    fn index(r: &Results) -> BTreeMap<&str, &CaseResult> {
+        r.cases.iter().map(|c| (c.id.as_str(), c)).collect()
+    }
     let (b, n) = (index(base), index(new));
-    let ids: BTreeSet<&String> = b.keys().chain(n.keys()).collect();
+    let ids: BTreeSet<&str> = b.keys().chain(n.keys()).copied().collect();
     let mut changed = Vec::new();
     let (mut new_failures, mut fixes) = (Vec::new(), Vec::new());
     for id in ids {
@@ -113,14 +124,14 @@ pub fn compare(base: &Results, new: &Results) -> Diff {
             continue;
         }
         if failing(nv) && !failing(bv) {
-            new_failures.push(id.clone());
+            new_failures.push(id.to_string());
         }
         if failing(bv) && nv == Some(Verdict::Pass) {
-            fixes.push(id.clone());
+            fixes.push(id.to_string());
         }
         let c = nc.or(bc).expect("in one of the runs");
         changed.push(Change {
-            id: id.clone(),
+            id: id.to_string(),
             level: c.level.clone(),
             element: c.element.clone(),
             clause: c.clause.clone(),
@@ -167,7 +178,7 @@ pub fn compare(base: &Results, new: &Results) -> Diff {
             caveats.push(Caveat::Aborted { run });
         }
     }
-    Diff {
+    Ok(Diff {
         base_level: base.grade.level.clone(),
         new_level: new.grade.level.clone(),
         level_change,
@@ -177,31 +188,37 @@ pub fn compare(base: &Results, new: &Results) -> Diff {
         changed,
         by_element,
         by_clause,
-        base_latency: latency(base),
-        new_latency: latency(new),
+        base_latency: latency(base, base_trials)?,
+        new_latency: latency(new, new_trials)?,
         caveats,
-    }
+    })
 }
 
-fn latency(r: &Results) -> Latency {
-    let mut ms: Vec<f64> = r
-        .cases
-        .iter()
-        .flat_map(|c| &c.trials)
-        .flat_map(|t| &t.turns)
-        .filter(|t| t.response.is_some() && t.latency_ms.is_finite())
-        .map(|t| t.latency_ms)
-        .collect();
+/// Every answered turn's latency is kept, a number per turn, for the exact percentiles.
+fn latency(r: &Results, source: &mut dyn TrialSource) -> Result<Latency, ReportError> {
+    let mut ms: Vec<f64> = Vec::new();
+    for c in &r.cases {
+        source.with_trials(c, &mut |trials| {
+            ms.extend(
+                trials
+                    .iter()
+                    .flat_map(|t| &t.turns)
+                    .filter(|t| t.response.is_some() && t.latency_ms.is_finite())
+                    .map(|t| t.latency_ms),
+            );
+            Ok(())
+        })?;
+    }
     ms.sort_by(f64::total_cmp);
     // Nearest rank: the smallest value with at least q of the turns at or below it.
     let q = |q: f64| {
         (!ms.is_empty()).then(|| ms[((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1])
     };
-    Latency {
+    Ok(Latency {
         turns: ms.len(),
         p50_ms: q(0.50),
         p95_ms: q(0.95),
-    }
+    })
 }
 
 fn verdict(v: Option<Verdict>, lang: Lang) -> String {

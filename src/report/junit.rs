@@ -18,6 +18,7 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord, Verdict};
 use crate::text::truncate;
 
+use super::html::TrialSource;
 use super::messages as m;
 use super::names::{self, Names, i18n};
 use super::{Lang, ReportError};
@@ -27,7 +28,13 @@ const MAX_LINES: usize = 50;
 /// Longest line of a failure description, in bytes.
 const MAX_LINE: usize = 500;
 
-pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
+/// Each case's trials come from `source`, one case at a time: a test case keeps only its time
+/// and its lines of evidence, not the trials.
+pub(super) fn render(
+    r: &Results,
+    lang: Lang,
+    source: &mut dyn TrialSource,
+) -> Result<String, ReportError> {
     let names = Names {
         fw: &r.framework.definition,
         lang,
@@ -70,7 +77,12 @@ pub(super) fn render(r: &Results, lang: Lang) -> Result<String, ReportError> {
         cases.sort_by(|a, b| a.id.cmp(&b.id));
         let mut total = Duration::ZERO;
         for case in cases {
-            let test = test_case(case, above, lang);
+            let mut test = None;
+            source.with_trials(case, &mut |trials| {
+                test = Some(test_case(case, trials, above, lang));
+                Ok(())
+            })?;
+            let test = test.expect("with_trials calls back once");
             total += test.time.unwrap_or_default();
             suite.add_test_case(test);
         }
@@ -164,7 +176,7 @@ fn suite_properties(
 }
 
 /// One case; `above` is the gate level when the case's level is above it.
-fn test_case(c: &CaseResult, above: Option<&str>, lang: Lang) -> TestCase {
+fn test_case(c: &CaseResult, trials: &[TrialRecord], above: Option<&str>, lang: Lang) -> TestCase {
     let status = match (c.verdict, above) {
         (Verdict::Pass, _) => TestCaseStatus::success(),
         (Verdict::Fail | Verdict::Inconclusive, Some(gate)) => {
@@ -180,14 +192,14 @@ fn test_case(c: &CaseResult, above: Option<&str>, lang: Lang) -> TestCase {
             );
             s.set_message(one_line(&why, MAX_LINE))
                 .set_type(c.verdict.as_str());
-            let lines = evidence(c, lang);
+            let lines = evidence(trials, lang);
             if !lines.is_empty() {
                 s.set_description(lines.join("\n"));
             }
             s
         }
-        (Verdict::Fail, None) => non_success(c, NonSuccessKind::Failure, lang),
-        (Verdict::Inconclusive, None) => non_success(c, NonSuccessKind::Error, lang),
+        (Verdict::Fail, None) => non_success(c, trials, NonSuccessKind::Failure, lang),
+        (Verdict::Inconclusive, None) => non_success(c, trials, NonSuccessKind::Error, lang),
         (Verdict::NotApplicable, _) => {
             let mut s = TestCaseStatus::skipped();
             s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
@@ -200,8 +212,8 @@ fn test_case(c: &CaseResult, above: Option<&str>, lang: Lang) -> TestCase {
         status,
     );
     test.set_classname(classname(&c.file));
-    let ms: f64 = c.trials.iter().map(|t| t.duration_ms).sum();
-    if let Some(time) = millis(ms).filter(|_| !c.trials.is_empty()) {
+    let ms: f64 = trials.iter().map(|t| t.duration_ms).sum();
+    if let Some(time) = millis(ms).filter(|_| !trials.is_empty()) {
         test.set_time(time);
     }
     test.add_properties([
@@ -227,11 +239,16 @@ fn classname(file: &str) -> String {
     one_line(stem, MAX_LINE)
 }
 
-fn non_success(c: &CaseResult, kind: NonSuccessKind, lang: Lang) -> TestCaseStatus {
+fn non_success(
+    c: &CaseResult,
+    trials: &[TrialRecord],
+    kind: NonSuccessKind,
+    lang: Lang,
+) -> TestCaseStatus {
     let mut s = TestCaseStatus::non_success(kind);
     s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
         .set_type(c.verdict.as_str());
-    let lines = evidence(c, lang);
+    let lines = evidence(trials, lang);
     if !lines.is_empty() {
         s.set_description(lines.join("\n"));
     }
@@ -240,9 +257,8 @@ fn non_success(c: &CaseResult, kind: NonSuccessKind, lang: Lang) -> TestCaseStat
 
 /// One line per trial that did not pass, in trial order: its first failing check, or the
 /// device error that ended it.
-fn evidence(c: &CaseResult, lang: Lang) -> Vec<String> {
-    let mut trials: Vec<&TrialRecord> = c
-        .trials
+fn evidence(trials: &[TrialRecord], lang: Lang) -> Vec<String> {
+    let mut trials: Vec<&TrialRecord> = trials
         .iter()
         .filter(|t| t.outcome != TrialOutcome::Pass)
         .collect();

@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord, Verdict};
 use crate::text::truncate;
 
-use super::Lang;
+use super::html::TrialSource;
 use super::messages as m;
 use super::names::{self, Names, i18n};
+use super::{Lang, ReportError};
 
 /// Blocking cases listed at most; the rest are counted. Keeps a comment under GitHub's limit.
 const MAX_BLOCKING: usize = 30;
@@ -62,7 +63,13 @@ struct BlockingLine {
     check: String,
 }
 
-pub(super) fn view(r: &Results, lang: Lang) -> View {
+/// The trials come from `source`, a case at a time: all of them once for the notices' tally of
+/// tool use, then the blocking cases listed, for their first failure.
+pub(super) fn view(
+    r: &Results,
+    lang: Lang,
+    source: &mut dyn TrialSource,
+) -> Result<View, ReportError> {
     let names = Names {
         fw: &r.framework.definition,
         lang,
@@ -87,7 +94,14 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
         (Some(d), _) => format!("{} — ❌ {}", names.level(d), m::DECLARED_NOT_MET.get(lang)),
         (None, _) => m::DECLARED_NONE.get(lang).to_string(),
     };
-    let notices = names::notices(r, &names)
+    let mut tools = names::ToolUse::default();
+    for c in &r.cases {
+        source.with_trials(c, &mut |trials| {
+            tools.add(trials);
+            Ok(())
+        })?;
+    }
+    let notices = names::notices_with(r, &names, &tools)
         .into_iter()
         .map(|(_, text)| truncate(&text, MAX_CELL * 2))
         .collect();
@@ -99,7 +113,29 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
         .collect();
     let unknown = r.grade.blocking.len() - blocking_cases.len();
     let hidden = blocking_cases.len().saturating_sub(MAX_BLOCKING) + unknown;
-    View {
+    let mut blocking = Vec::new();
+    for c in blocking_cases.into_iter().take(MAX_BLOCKING) {
+        let mut check = String::new();
+        source.with_trials(c, &mut |trials| {
+            check = truncate(&first_failure(c, trials, lang), MAX_CELL);
+            Ok(())
+        })?;
+        blocking.push(BlockingLine {
+            case: truncate(&format!("{} {}", c.id, i18n(&c.title, lang)), MAX_CELL),
+            level: names.level(&c.level),
+            verdict: truncate(
+                &format!(
+                    "{}{}{}",
+                    names::verdict(c.verdict, lang),
+                    m::COLON.get(lang),
+                    names::case_reason(c, lang)
+                ),
+                MAX_CELL,
+            ),
+            check,
+        });
+    }
+    Ok(View {
         t: m::table(lang),
         level,
         provisional: r.grade.provisional,
@@ -154,27 +190,10 @@ pub(super) fn view(r: &Results, lang: Lang) -> View {
                 },
             })
             .collect(),
-        blocking: blocking_cases
-            .into_iter()
-            .take(MAX_BLOCKING)
-            .map(|c| BlockingLine {
-                case: truncate(&format!("{} {}", c.id, i18n(&c.title, lang)), MAX_CELL),
-                level: names.level(&c.level),
-                verdict: truncate(
-                    &format!(
-                        "{}{}{}",
-                        names::verdict(c.verdict, lang),
-                        m::COLON.get(lang),
-                        names::case_reason(c, lang)
-                    ),
-                    MAX_CELL,
-                ),
-                check: truncate(&first_failure(c, lang), MAX_CELL),
-            })
-            .collect(),
+        blocking,
         more_blocking: (hidden > 0).then(|| m::MORE.fill(lang, &[("n", &hidden.to_string())])),
         clauses: by_clause(r),
-    }
+    })
 }
 
 /// As many whole reasons as fit in about `max` bytes (always the first), then how many more
@@ -225,8 +244,8 @@ fn by_clause(r: &Results) -> Vec<ClauseLine> {
 
 /// Why the first failing trial failed: its first failing check, or the device error that
 /// ended it; the case's own reason when no trial says more.
-fn first_failure(c: &CaseResult, lang: Lang) -> String {
-    let mut trials: Vec<&TrialRecord> = c.trials.iter().collect();
+fn first_failure(c: &CaseResult, trials: &[TrialRecord], lang: Lang) -> String {
+    let mut trials: Vec<&TrialRecord> = trials.iter().collect();
     trials.sort_by_key(|t| t.index);
     let Some(trial) = trials.into_iter().find(|t| t.outcome != TrialOutcome::Pass) else {
         return names::case_reason(c, lang);

@@ -30,7 +30,10 @@ use std::str::FromStr;
 
 pub use html::{HeldTrials, TrialSource, unpack_evidence};
 pub use markdown::escape as markdown_escape;
-pub use render::{render, render_html, render_html_from, render_junit, render_markdown};
+pub use render::{
+    render, render_from, render_html, render_html_from, render_junit, render_markdown,
+    render_markdown_from,
+};
 
 /// Inlined verbatim into the page; the CSP allows them by the hash of these exact bytes.
 const STYLE: &str = include_str!("../../templates/report.css");

@@ -112,14 +112,6 @@ pub(super) struct ToolUse {
 }
 
 impl ToolUse {
-    pub(super) fn of(r: &Results) -> ToolUse {
-        let mut tally = ToolUse::default();
-        for c in &r.cases {
-            tally.add(&c.trials);
-        }
-        tally
-    }
-
     pub(super) fn add<'a>(
         &mut self,
         trials: impl IntoIterator<Item = &'a crate::results::TrialRecord>,
@@ -177,12 +169,7 @@ fn tools_notice(r: &Results, tools: &ToolUse, lang: Lang) -> Option<(bool, Strin
 
 /// What a reader must know before trusting the level, each flagged when it is a warning:
 /// an aborted run, contradictory feature declarations, and the provisional parts of the
-/// framework.
-pub(super) fn notices(r: &Results, names: &Names) -> Vec<(bool, String)> {
-    notices_with(r, names, &ToolUse::of(r))
-}
-
-/// [`notices`] with the trials' tool use already tallied.
+/// framework; `tools` is the trials' tool use, tallied a case at a time by the caller.
 pub(super) fn notices_with(r: &Results, names: &Names, tools: &ToolUse) -> Vec<(bool, String)> {
     let lang = names.lang;
     let mut out = Vec::new();

@@ -9,10 +9,21 @@ use crate::results::Results;
 /// Render `results` in `format`. For [`Format::Pdf`] this is the HTML the PDF is printed
 /// from.
 pub fn render(results: &Results, lang: Lang, format: Format) -> Result<String, ReportError> {
+    render_from(results, lang, format, &mut HeldTrials)
+}
+
+/// [`render`], taking each case's trials from `trials`, one case at a time, rather than from
+/// `results`, whose cases' `trials` are then not read: the same bytes for the same trials.
+pub fn render_from(
+    results: &Results,
+    lang: Lang,
+    format: Format,
+    trials: &mut dyn TrialSource,
+) -> Result<String, ReportError> {
     match format {
-        Format::Html | Format::Pdf => render_html(results, lang),
-        Format::Junit => render_junit(results, lang),
-        Format::Markdown => render_markdown(results, lang),
+        Format::Html | Format::Pdf => render_html_from(results, lang, trials),
+        Format::Junit => junit::render(results, lang, trials),
+        Format::Markdown => render_markdown_from(results, lang, trials),
     }
 }
 
@@ -40,12 +51,21 @@ pub fn render_html_from(
 
 /// Render the JUnit XML report: one test suite per level, one test case per case.
 pub fn render_junit(results: &Results, lang: Lang) -> Result<String, ReportError> {
-    junit::render(results, lang)
+    junit::render(results, lang, &mut HeldTrials)
 }
 
 /// Render the Markdown summary.
 pub fn render_markdown(results: &Results, lang: Lang) -> Result<String, ReportError> {
-    let view = markdown::view(results, lang);
+    render_markdown_from(results, lang, &mut HeldTrials)
+}
+
+/// [`render_markdown`], with each case's trials from `trials`.
+pub fn render_markdown_from(
+    results: &Results,
+    lang: Lang,
+    trials: &mut dyn TrialSource,
+) -> Result<String, ReportError> {
+    let view = markdown::view(results, lang, trials)?;
     engines()?
         .markdown
         .render("summary", &view)

@@ -440,9 +440,35 @@ impl Journal {
     }
 }
 
-/// Where each trial kept in a journal is: by case and index, its line's offset and length
-/// (without the newline). The first record of a case and index wins, as in [`read`].
-pub type Index = std::collections::HashMap<(String, u32), (u64, usize)>;
+/// A trial's line in the journal: offset and length (without the newline).
+type Span = (u64, usize);
+
+/// Where each trial kept in a journal is: by case, each index with its line's span. The first
+/// record of a case and index wins, as in [`read`]. Kept as one sorted list per case rather
+/// than a map entry per trial, which cost about four times the memory on a long run.
+#[derive(Debug, Default)]
+pub struct Index {
+    cases: std::collections::HashMap<String, Vec<(u32, Span)>>,
+}
+
+impl Index {
+    /// The span of `case`'s trial `index`, if the journal holds it.
+    pub fn get(&self, case: &str, index: u32) -> Option<Span> {
+        let spans = self.cases.get(case)?;
+        let at = spans.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+        Some(spans[at].1)
+    }
+
+    /// The spans of `case`'s trials below `planned`, in index order.
+    fn spans(&self, case: &str, planned: u32) -> impl Iterator<Item = Span> + '_ {
+        self.cases
+            .get(case)
+            .into_iter()
+            .flatten()
+            .take_while(move |&&(i, _)| i < planned)
+            .map(|&(_, span)| span)
+    }
+}
 
 /// Index the journal at `path` in one streaming pass, holding one line at a time.
 pub fn index(path: &Path) -> crate::error::Result<Index> {
@@ -458,7 +484,7 @@ pub fn index(path: &Path) -> crate::error::Result<Index> {
     };
     let file = std::fs::File::open(path).map_err(read_err)?;
     let mut r = std::io::BufReader::with_capacity(1 << 16, file);
-    let mut out = Index::new();
+    let mut out = Index::default();
     let (mut line, mut offset, mut line_no) = (Vec::new(), 0u64, 0usize);
     loop {
         line.clear();
@@ -485,25 +511,72 @@ pub fn index(path: &Path) -> crate::error::Result<Index> {
                 message: format!("not a trial record: {e}"),
             }])
         })?;
-        out.entry((key.case, key.index)).or_insert((at, text.len()));
+        let spans = match out.cases.get_mut(&key.case) {
+            Some(spans) => spans,
+            None => out.cases.entry(key.case).or_default(),
+        };
+        spans.push((key.index, (at, text.len())));
+    }
+    for spans in out.cases.values_mut() {
+        // Stable: of the records of one index, the first in the file stays first.
+        spans.sort_by_key(|&(i, _)| i);
+        spans.dedup_by_key(|&mut (i, _)| i);
+        spans.shrink_to_fit();
     }
     Ok(out)
 }
 
 type Turns = Vec<crate::suite::model::CaseTurn>;
-/// A trial's line in the journal: offset and length.
-type Span = (u64, usize);
+
+/// Reads trial lines of a journal by their spans, one at a time into one buffer.
+struct Lines {
+    file: std::fs::File,
+    path: PathBuf,
+    buf: Vec<u8>,
+}
+
+impl Lines {
+    fn open(path: &Path) -> crate::error::Result<Self> {
+        let file = std::fs::File::open(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Lines {
+            file,
+            path: path.to_path_buf(),
+            buf: Vec::new(),
+        })
+    }
+
+    /// The trial at `span`, scored against `turns` as [`crate::grade::derive`] scores it.
+    fn trial(
+        &mut self,
+        (at, len): Span,
+        turns: &[crate::suite::model::CaseTurn],
+        evaluator: &crate::score::Evaluator,
+    ) -> Result<TrialRecord, String> {
+        use std::io::{Read as _, Seek, SeekFrom};
+        let where_ =
+            |e: &dyn std::fmt::Display| format!("{} at byte {at}: {e}", self.path.display());
+        self.buf.resize(len, 0);
+        self.file
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.file.read_exact(&mut self.buf))
+            .map_err(|e| where_(&e))?;
+        let mut trial: TrialRecord = serde_json::from_slice(&self.buf).map_err(|e| where_(&e))?;
+        crate::grade::rescore_trial(evaluator, turns, &mut trial);
+        Ok(trial)
+    }
+}
 
 /// A streamed run's trials, read back from its journal one at a time: each case's kept
 /// trials in index order, scored as [`crate::grade::derive`] scores them.
 pub struct Stored {
-    file: std::fs::File,
-    path: PathBuf,
+    lines: Lines,
     /// Per case, in results order: its turns and its trials' spans in index order.
     cases: std::vec::IntoIter<(Turns, Vec<Span>)>,
     current: Option<(Turns, std::vec::IntoIter<Span>)>,
     evaluator: crate::score::Evaluator,
-    buf: Vec<u8>,
 }
 
 impl Stored {
@@ -515,28 +588,20 @@ impl Stored {
         results: &crate::results::Results,
         evaluator: crate::score::Evaluator,
     ) -> crate::error::Result<Self> {
-        let file = std::fs::File::open(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
         let cases = results
             .cases
             .iter()
             .map(|c| {
-                let spans = (0..c.trials_planned)
-                    .filter_map(|i| index.get(&(c.id.clone(), i)).copied())
-                    .collect();
+                let spans = index.spans(&c.id, c.trials_planned).collect();
                 (c.turns.clone(), spans)
             })
             .collect::<Vec<_>>()
             .into_iter();
         Ok(Stored {
-            file,
-            path: path.to_path_buf(),
+            lines: Lines::open(path)?,
             cases,
             current: None,
             evaluator,
-            buf: Vec::new(),
         })
     }
 }
@@ -553,19 +618,59 @@ impl crate::results::TrialSource for Stored {
     }
 
     fn next_trial(&mut self) -> Result<TrialRecord, String> {
-        use std::io::{Read as _, Seek, SeekFrom};
         let (turns, spans) = self.current.as_mut().ok_or("no case under way")?;
-        let (at, len) = spans.next().ok_or("more trials than the case has")?;
-        let where_ =
-            |e: &dyn std::fmt::Display| format!("{} at byte {at}: {e}", self.path.display());
-        self.buf.resize(len, 0);
-        self.file
-            .seek(SeekFrom::Start(at))
-            .and_then(|_| self.file.read_exact(&mut self.buf))
-            .map_err(|e| where_(&e))?;
-        let mut trial: TrialRecord = serde_json::from_slice(&self.buf).map_err(|e| where_(&e))?;
-        crate::grade::rescore_trial(&self.evaluator, turns, &mut trial);
-        Ok(trial)
+        let span = spans.next().ok_or("more trials than the case has")?;
+        self.lines.trial(span, turns, &self.evaluator)
+    }
+}
+
+/// A streamed run's trials for its reports: any case's kept trials on request, read from the
+/// journal and scored as [`Stored`] gives them to results.json, held only while the report
+/// looks at that case. The results file the reports are of is the one written from the same
+/// journal; its digest is given, not recomputed from trials held in memory.
+pub struct ByCase<'a> {
+    lines: Lines,
+    index: &'a Index,
+    evaluator: crate::score::Evaluator,
+    results_sha256: String,
+}
+
+impl<'a> ByCase<'a> {
+    pub fn open(
+        path: &Path,
+        index: &'a Index,
+        evaluator: crate::score::Evaluator,
+        results_sha256: String,
+    ) -> crate::error::Result<Self> {
+        Ok(ByCase {
+            lines: Lines::open(path)?,
+            index,
+            evaluator,
+            results_sha256,
+        })
+    }
+}
+
+impl crate::report::TrialSource for ByCase<'_> {
+    fn with_trials(
+        &mut self,
+        case: &crate::results::CaseResult,
+        f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), crate::report::ReportError>,
+    ) -> Result<(), crate::report::ReportError> {
+        let trials = self
+            .index
+            .spans(&case.id, case.trials_planned)
+            .map(|span| self.lines.trial(span, &case.turns, &self.evaluator))
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| crate::report::ReportError::Trials {
+                case: case.id.clone(),
+                source: e.into(),
+            })?;
+        f(&trials)
+    }
+
+    fn results_digest(&mut self, _results: &crate::results::Results) -> String {
+        self.results_sha256.clone()
     }
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::Mutex;
 
 use crate::device::protocol::Control;
 use crate::device::{Adapter, DeviceError, Profile, SessionId, SessionRequest};
@@ -220,7 +220,12 @@ pub async fn run_with(
 ) -> Result<Ran, crate::Error> {
     let started = chrono::Utc::now();
     let clock = Instant::now();
-    let planned = plan::plan(suite, profile, opts.trials_override, opts.judge.is_some());
+    let planned = Arc::new(plan::plan(
+        suite,
+        profile,
+        opts.trials_override,
+        opts.judge.is_some(),
+    ));
     let total: u64 = planned
         .iter()
         .filter(|p| p.applicable.is_ok())
@@ -306,20 +311,13 @@ pub async fn run_with(
 
     // Shared trials first, concurrently; then the exclusive ones, one at a time. Each group
     // in an order shuffled with the secret, so the position of a session says nothing.
-    let permits = Arc::new(Semaphore::new(opts.concurrency.max(1) as usize));
+    // At most `concurrency` trials are under way, each started as another ends, in this
+    // order: a task made up front for every trial held its case's copy for the whole run.
+    let limit = opts.concurrency.max(1) as usize;
+    let mut todo_shared = todo_shared.into_iter();
     let mut tasks = tokio::task::JoinSet::new();
-    for (ci, index) in todo_shared {
-        let (shared, permits, pc) = (shared.clone(), permits.clone(), planned[ci].clone());
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await.ok();
-            if shared.stopping.load(Ordering::SeqCst) {
-                return (ci, None);
-            }
-            (ci, Some(run_trial(&shared, &pc, index).await))
-        });
-    }
-    let mut keep = |joined: Option<Result<(usize, Option<TrialRecord>), _>>| match joined {
-        Some(Ok((ci, Some(rec)))) => {
+    let mut keep = |joined: Option<Result<(usize, TrialRecord), _>>| match joined {
+        Some(Ok((ci, rec))) => {
             kept.keep(&planned, ci, rec);
             true
         }
@@ -327,6 +325,13 @@ pub async fn run_with(
         None => false,
     };
     loop {
+        while tasks.len() < limit {
+            let Some((ci, index)) = todo_shared.next() else {
+                break;
+            };
+            let (shared, planned) = (shared.clone(), planned.clone());
+            tasks.spawn(async move { (ci, run_trial(&shared, &planned[ci], index).await) });
+        }
         tokio::select! {
             joined = tasks.join_next() => if !keep(joined) { break },
             sig = &mut stop, if interrupted.is_none() => {
@@ -388,7 +393,7 @@ pub async fn run_with(
         meta,
         Some(info),
         &opts,
-        planned,
+        Arc::try_unwrap(planned).unwrap_or_else(|shared| (*shared).clone()),
         kept.trials,
         timing,
     );

@@ -1239,7 +1239,7 @@ pub fn photo_edit(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static ARTIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:听|放|播放|来点|来首|来一首|放首|放一首|放点|放几首)?(?P<a>[\p{Han}A-Za-z]{2,6}?)的(?:歌|音乐|专辑|新歌|歌曲)|\bby (?P<b>[a-z ]+)$|\bsome (?P<c>[a-z]+) (?:songs|music)\b",
+        r"(?:放一首|放几首|放首|放点|来一首|来首|来点|播放|听|放)?(?P<a>[\p{Han}A-Za-z]{2,6}?)的(?:歌|音乐|专辑|新歌|歌曲)|\bby (?P<b>[a-z ]+)$|\bsome (?P<c>[a-z]+) (?:songs|music)\b",
     )
 });
 const GENRES: &[(&[&str], &str)] = &[
@@ -1656,7 +1656,7 @@ pub fn datetime_query(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 pub fn chat(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
-    let s = if has_any(t, &["笑话", "joke"]) {
+    let s = if has_any(t, &["笑话", "段子", "逗我笑", "joke", "make me laugh"]) {
         if !ctx.caps.paraphrase {
             return Plan::NotUnderstood;
         }

@@ -16,7 +16,7 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use super::car::{ask, cannot_hand_off, confirm_first, has_any, is_correction, targeted};
-use crate::sim::engine::{Ctx, say};
+use crate::sim::engine::{Ctx, Pending, say};
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, TRANSLATE, WEATHER,
@@ -428,8 +428,11 @@ fn member_favourite(ctx: &Ctx, text: &str) -> Option<String> {
             names.push(n.clone());
         }
     }
+    // "朵朵最爱听《X》", "朵朵最喜欢的歌是X", "朵朵喜欢听X": the title after the liking.
     static LIKES: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:最喜欢听|最爱听|喜欢听|爱听)(?:的)?(?:是)?(?:《(?P<a>[^》]+)》|(?P<b>[^,，。]+))")
+        re(
+            r"(?:最喜欢|最爱|喜欢|爱)(?:听|唱)?(?:的)?(?:歌曲|儿歌|歌|一首|那首)?(?:是|叫)?(?:《(?P<a>[^》]+)》|(?P<b>[^,，。《]+))",
+        )
     });
     facts.iter().find_map(|f| {
         if !names.iter().any(|n| f.text.contains(n.as_str())) {
@@ -527,7 +530,6 @@ pub const IOT: IntentDef = IntentDef {
         ("热死", 5),
         ("太冷", 4),
         ("好冷", 4),
-        ("太干", 5),
         ("干燥", 4),
         ("空气不好", 5),
         ("light", 4),
@@ -551,7 +553,13 @@ pub const IOT: IntentDef = IntentDef {
     ],
     patterns: &[
         (r"^(?:再)?(?:调)?(?:暗|亮)(?:一)?(?:点|些)", 3),
-        (concat!(r"(?:", rooms!(), r")[^,]{0,3}(?:也|一样|同样)"), 3),
+        (DRY_AIR, 5),
+        // "卧室的也开", "还有书房的，也打开": another room, the same as before.
+        (
+            concat!(r"(?:", rooms!(), r")[^,]{0,3},?(?:也|一样|同样)"),
+            3,
+        ),
+        (concat!(r"^(?:还有|再把|再)(?:", rooms!(), r")"), 3),
         (concat!(r"^(?:那|那么)?(?:", rooms!(), r")(?:的)?呢$"), 3),
         (r"(?:房间|那屋|屋子)(?:的)?(?:灯|空调|窗帘)", 3),
     ],
@@ -608,8 +616,27 @@ static TEMP: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?P<n>[0-9]{2}|[一二三四五六七八九十两]{2,4})度|(?P<e>[0-9]{2}) degrees")
 });
 /// A room said in the family's own words: "小宝房间", "爷爷那屋".
-static ROOM_PHRASE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?P<x>[\p{Han}]{1,4}?(?:的)?(?:房间|那屋|那间|屋子|屋))(?:的|里)"));
+static ROOM_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?P<x>[\p{Han}]{1,4}?(?:的)?(?:房间|那屋|那间|屋子|屋))(?:的|里|开|关|拉|打|把|调|(?:",
+        devices!(),
+        r"))"
+    ))
+});
+
+/// Dry air, as people complain of it: "好干啊", "干得嗓子疼", "too dry".
+const DRY_AIR: &str = r"(?:好|太|真|很|特别|有点|挺|这么|超级?)干(?:[啊呀了的燥]|$)|干得|干燥|嗓子(?:疼|干)|\b(?:too|so|really) dry\b";
+static DRY: LazyLock<Regex> = LazyLock::new(|| re(DRY_AIR));
+
+/// A correction of the setting just made, wherever the complaint stands: "不对，…",
+/// "亮度不对，…", "不是这个亮度，…".
+fn corrects(text: &str) -> bool {
+    is_correction(text)
+        || text
+            .split(',')
+            .next()
+            .is_some_and(|c| has_any(c, &["不对", "不是这个", "错了", "不合适", "wrong"]))
+}
 
 fn brightness_in(text: &str) -> Option<i64> {
     if has_any(text, &["一半", "half"]) {
@@ -664,8 +691,11 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     let text = f.text.as_str();
     r.device = find_device(text).map(|d| d.id);
     r.room = find_room(text).map(|x| x.id);
-    if r.room.is_none() {
-        r.room = member_room(ctx, text);
+    // "我儿子屋里", "乐乐那屋": a member's own room, not the whole home "屋里" also names.
+    if matches!(r.room, None | Some("home"))
+        && let Some(m) = member_room(ctx, text)
+    {
+        r.room = Some(m);
     }
     if r.room.is_none()
         && let Some(c) = ROOM_PHRASE.captures(text)
@@ -678,11 +708,16 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
                 phrase = rest.to_string();
             }
         }
-        match learned(ctx, &format!("room.alias.{phrase}"))
-            .and_then(|v| v.as_str().map(str::to_string))
-        {
-            Some(id) => r.room = ROOMS.iter().find(|x| x.id == id).map(|x| x.id),
-            None => r.unknown_room = Some(phrase),
+        // "这屋", "这个房间": where the speaker stands.
+        if phrase.starts_with('这') {
+            r.room = Some("living_room");
+        } else {
+            match learned(ctx, &format!("room.alias.{phrase}"))
+                .and_then(|v| v.as_str().map(str::to_string))
+            {
+                Some(id) => r.room = ROOMS.iter().find(|x| x.id == id).map(|x| x.id),
+                None => r.unknown_room = Some(phrase),
+            }
         }
     }
     // Complaints name what they are about without naming it, and want it on.
@@ -710,7 +745,7 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
             ],
         ) {
             Some("ac")
-        } else if has_any(text, &["太干", "干燥", "too dry"]) {
+        } else if DRY.is_match(text) {
             Some("humidifier")
         } else if has_any(text, &["空气不好", "有味道", "雾霾", "stuffy"]) {
             Some("purifier")
@@ -720,7 +755,9 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
             None
         }
     }
-    let off = has_any(text, OFF) && !has_any(text, &["打开", "turn on"]);
+    // "爷爷那屋关灯": 关 before the appliance switches it off as 关掉 does.
+    let off = (has_any(text, OFF) || (text.contains('关') && !text.contains('开')))
+        && !has_any(text, &["打开", "turn on"]);
     match r.device {
         Some("curtain") => {
             if has_any(
@@ -943,7 +980,7 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         // "不对，亮度调到三十" right after a light was switched on: learned (L4).
         if let Some(v) = r.brightness
             && ctx.caps.learning
-            && (is_correction(text)
+            && (corrects(text)
                 || has_any(text, &["太亮", "太暗", "刺眼", "too bright", "too dark"]))
         {
             extra.push(learn_action(ctx, "light.brightness", json!(v)));
@@ -1139,6 +1176,8 @@ pub const MEDIA: IntentDef = IntentDef {
         ("听歌", 5),
         ("音乐", 4),
         ("歌", 5),
+        ("爱听", 4),
+        ("喜欢听", 4),
         ("儿歌", 5),
         ("爵士", 4),
         ("摇滚", 4),
@@ -1163,6 +1202,18 @@ pub const MEDIA: IntentDef = IntentDef {
     patterns: &[],
     skill: speaker_media,
 };
+
+/// Words that ask for what someone likes.
+const LIKING: &[&str] = &[
+    "喜欢",
+    "爱听",
+    "最爱",
+    "favourite",
+    "favorite",
+    "loves",
+    "love",
+    "likes",
+];
 
 const VIDEO: &[&str] = &[
     "电影",
@@ -1245,9 +1296,10 @@ pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
         };
     }
     // "给我儿子放他爱听的": what that member of the household likes (L3 memory).
-    if !f.strict
-        && has_any(text, &["喜欢", "爱听", "favourite", "favorite"])
-        && let Some(song) = member_favourite(ctx, text)
+    // The whole request, even when a preset form also read it ("放我女儿爱听的那首"): the
+    // facts are only there from L3 on, so lower levels never get here.
+    if has_any(&f.text, LIKING)
+        && let Some(song) = member_favourite(ctx, &f.text)
     {
         let s = say!(ctx, ["好的，播放《{song}》。"], ["OK, playing {song}."]);
         return Plan::Act {
@@ -1396,39 +1448,30 @@ pub fn recipe(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 // ------------------------------------------------------------------ leaving, coming home, going to bed
 
+/// Someone leaving, however it is said: going out, off to work, school or a trip.
+const LEAVING: &str = r"出门|出去|外出|要走了|我走了|走啦|先走了|走了啊|(?:去|到)(?:上班|公司|单位|学校|上学|出差)|(?:上班|上学|出差)(?:去|了)|出发了|离开家|\b(?:heading|going|off) (?:out|to work|to the office|to school)\b|\bleaving\b|\bi'm off\b";
+/// Someone back home.
+const HOME_AGAIN: &str = r"回来了|回来啦|到家|回家了|进门了|\bi'm (?:home|back)\b|\bback home\b";
+/// Someone going to sleep.
+const BEDTIME: &str = r"睡觉|睡了|去睡|要睡|困了|晚安|歇了|\b(?:going|off|time|go) (?:to |for )?(?:bed|sleep)\b|\bgood ?night\b|\bbedtime\b";
+
 pub const SCENE: IntentDef = IntentDef {
     name: "home.scene",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("出门", 6),
-        ("出去了", 4),
-        ("上班去了", 5),
-        ("去上班了", 5),
-        ("上班去", 4),
-        ("我回来了", 6),
-        ("到家了", 5),
-        ("睡觉了", 6),
-        ("要睡了", 6),
-        ("晚安", 5),
-        ("heading out", 6),
-        ("leaving", 5),
-        ("i'm home", 6),
-        ("going to bed", 6),
-        ("good night", 5),
-    ],
-    patterns: &[],
+    cues: &[],
+    patterns: &[(LEAVING, 6), (HOME_AGAIN, 6), (BEDTIME, 6)],
     skill: home_scene,
 };
 
 /// Leaving, coming home or going to bed: a terminal that helps proactively (L3) offers to set
 /// the home up for it, and mentions rain when it knows where home is.
 pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
+    static SCENES: LazyLock<[Regex; 3]> =
+        LazyLock::new(|| [re(LEAVING), re(HOME_AGAIN), re(BEDTIME)]);
+    let [leaving, home_again, bedtime] = &*SCENES;
     let text = f.text.as_str();
-    let (kind, actions, zh, en) = if has_any(
-        text,
-        &["出门", "出去了", "上班去了", "heading out", "leaving"],
-    ) {
+    let (kind, actions, zh, en) = if leaving.is_match(text) {
         let acts = vec![
             action(
                 "iot.set",
@@ -1445,7 +1488,7 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
             "要我把家里的灯和空调都关掉吗？",
             "Shall I turn off all the lights and the air conditioning?",
         )
-    } else if has_any(text, &["我回来了", "到家了", "i'm home"]) {
+    } else if home_again.is_match(text) {
         let acts = vec![
             action(
                 "iot.set",
@@ -1462,10 +1505,7 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
             "要我开客厅的灯和空调吗？",
             "Shall I turn on the living-room lights and air conditioning?",
         )
-    } else if has_any(
-        text,
-        &["睡觉", "要睡了", "晚安", "going to bed", "good night"],
-    ) {
+    } else if bedtime.is_match(text) {
         let acts = vec![
             action(
                 "iot.set",
@@ -1508,9 +1548,15 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
             );
         }
     }
+    let actions = targeted(actions, f);
+    // "好困，我去睡了": two clauses of one bedtime are offered for once. A pending offer here
+    // is this utterance's own: the engine takes the last turn's before understanding.
+    if matches!(&ctx.ses.pending, Some(Pending::Offer { actions: a, .. }) if *a == actions) {
+        return Plan::Answer(String::new());
+    }
     let q = format!("{lead}{}", ctx.say(&[zh.to_string()], &[en.to_string()]));
     let done = say!(ctx, ["好的，已经安排好了。"], ["OK, all done."]);
-    confirm_first(ctx, targeted(actions, f), q, done)
+    confirm_first(ctx, actions, q, done)
 }
 
 /// The speaker's table. Appliances come before media, so "打开电视" switches the TV on.

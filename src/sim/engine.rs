@@ -491,7 +491,9 @@ static DELETE_LAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:取消|删掉|删除|不要)(?:它|这个|刚才那个|刚才的|刚刚那个|刚设的)(?:闹钟|提醒|日程|倒计时)?(?:了)?$|^(?:cancel|delete) (?:it|that)$").expect("compiles")
 });
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:再)?(?:调)?(?P<dir>大|小|高|低|亮|暗)(?:一)?(?:点|些)(?:儿)?$|^(?P<en>louder|quieter|brighter|dimmer)(?: please)?$").expect("compiles")
+    // "再调高些", "声音再大一些", "亮度再低些": a little more of the same, the
+    // setting named or left to the one just changed.
+    Regex::new(r"^(?:把)?(?P<name>音量|声音|亮度)?(?:再)?(?:给我)?(?:调|开|弄|放)?(?:得)?(?P<dir>大|小|高|低|亮|暗)(?:声)?(?:一)?(?:点|些)(?:儿)?$|^(?:(?:a )?(?:bit|little) )?(?P<en>louder|quieter|brighter|dimmer)(?: still)?(?: please)?$").expect("compiles")
 });
 static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
@@ -517,6 +519,10 @@ static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BARE_REPLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:回复|回个消息|回条消息|回消息|回复一下)(?P<rest>$|〔内容〕.*|说.*)")
+        .expect("compiles")
+});
+static DICTATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:嗯|好的|好|行|对|可以)[, ]*)?(?:你|那)?(?:就|帮我|给我|直接)?(?:回复|答复|回话|(?:回|告诉)(?:他|她|ta|对方)|(?:跟|和|对)(?:他|她|ta|对方)说|回(?:一下|下)|(?:就|直接)(?:回|说)|说)(?:他|她|ta|对方)?(?:一下|下|一声|声)?(?:说)?[,: ]*|^(?:(?:ok|yes|sure|yeah)[, ]+)?(?:just )?(?:tell (?:him|her|them)(?: that)?|reply(?: with| that)?|say(?: that)?|write back(?: that)?)(?:[,: ]+|$)")
         .expect("compiles")
 });
 static SERIAL_VERBS: LazyLock<Regex> = LazyLock::new(|| {
@@ -1073,7 +1079,28 @@ impl Engine {
                 self.handle_request(ctx, &redo, None, out)
             }
             Expect::Body { to } => {
-                if nlu::yes_no(text) == Some(true) {
+                // "就说…", "回复…", "跟她说…", "tell her …": the words that pass the reply on are
+                // no part of it; with nothing after them ("行，帮我回") they only agree to reply.
+                let dictated = DICTATION.find(text).map(|m| text[m.end()..].trim());
+                let dictated = dictated.filter(|rest| {
+                    // "就回家了": 回 is the verb of the reply itself.
+                    let own_verb = text[..text.len() - rest.len()].trim_end().ends_with('回')
+                        && rest.starts_with(['家', '来', '去']);
+                    // "回复李四说…" names someone else: a request of its own.
+                    let someone_else = world::CONTACTS.iter().any(|c| rest.starts_with(c.name));
+                    !own_verb && !someone_else
+                });
+                // "回她个电话": answering the message by calling back, not a reply to dictate.
+                let calls_back = self
+                    .grammar
+                    .rank(text)
+                    .first()
+                    .is_some_and(|(d, _)| d.name == "call.dial");
+                let dictated = dictated.filter(|_| !calls_back);
+                if nlu::yes_no(text) == Some(true)
+                    || dictated
+                        .is_some_and(|r| r.trim_matches(['吧', '啊', '呀', '哦', '嘛']).is_empty())
+                {
                     let name = to.name.clone();
                     let s = say!(
                         ctx,
@@ -1084,11 +1111,12 @@ impl Engine {
                     ctx.ses.pending = Some(Pending::Ask(Expect::Body { to }));
                     return true;
                 }
-                // A full request ("给他回个消息说…") is handled as one, not taken as the text.
-                if !self.grammar.rank(text).is_empty() {
-                    return false;
-                }
-                let body = raw.trim().to_string();
+                let body = match dictated {
+                    Some(rest) => original_content(raw, rest),
+                    // A full request ("给他回个消息说…") is handled as one, not taken as the text.
+                    None if !self.grammar.rank(text).is_empty() => return false,
+                    None => raw.trim().to_string(),
+                };
                 let plan = skills::message_plan(ctx, &to, &body, Vec::new());
                 self.execute(ctx, plan, out)
             }
@@ -1227,6 +1255,9 @@ impl Engine {
         if let Some(c) = MORE.captures(instr)
             && let Some(name) = ctx.ses.context.last_setting.clone()
             && setting_def(&name).is_some_and(|d| d.kind == SettingKind::Level)
+            && c.name("name").is_none_or(|n| {
+                super::state::find_setting(n.as_str()).is_some_and(|d| d.name == name)
+            })
         {
             let dir = c
                 .name("dir")

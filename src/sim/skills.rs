@@ -934,6 +934,13 @@ const COMPLAINTS: &[(&[&str], &str, i64)] = &[
         20,
     ),
 ];
+/// "声儿小得很", "音量有点低", "声音调得有些高": the sound itself said to be too soft or
+/// too loud, however the degree is put.
+static SOUND_COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:音量|声音|声儿)(?:开得|调得|放得|也|实在|真的|怎么)*(?:太|有点儿?|有些|好|真|特别|挺|蛮|忒|过于|这么)(?P<d>小|低|轻|弱|大|高|响)",
+    )
+});
 const DND_CUES: &[&str] = &[
     "别打扰我",
     "不要打扰",
@@ -1065,6 +1072,12 @@ pub fn settings_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             .find(|(ws, name, _)| has_any(text, ws) && def.is_none_or(|d| d.name == *name))
     {
         return settings_delta(ctx, name, *delta);
+    }
+    if def.is_none_or(|d| d.name == "volume")
+        && let Some(c) = SOUND_COMPLAINT.captures(text)
+    {
+        let up = matches!(&c["d"], "小" | "低" | "轻" | "弱");
+        return settings_delta(ctx, "volume", if up { 20 } else { -20 });
     }
     let Some(def) = def else {
         return Plan::NotUnderstood;
@@ -1296,6 +1309,14 @@ fn strip_play_words(s: &str) -> String {
     t.to_string()
 }
 
+/// Music the user likes, however the liking is said ("我喜欢听的", "我平时爱听的", "my
+/// favourite singer's", "something I love").
+static FAVOURITE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"我(?:平时|平常|一直|最|常|经常|比较)*(?:喜欢|爱|中意)(?:听)?(?:的|$)|\bmy (?:favou?rite|usual)\b|\b(?:something|songs?|music|tracks?|stuff|what|ones?) (?:that )?i (?:really )?(?:like|love|enjoy)\b",
+    )
+});
+
 pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
     let text = if f.strict {
         f.slot("q").unwrap_or_default().to_string()
@@ -1303,16 +1324,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
         f.text.clone()
     };
     let mut args = serde_json::Map::new();
-    let favourite = has_any(
-        &text,
-        &[
-            "我喜欢的",
-            "我爱听的",
-            "我最喜欢的",
-            "my favorite",
-            "my favourite",
-        ],
-    );
+    let favourite = FAVOURITE.is_match(&text);
     if favourite {
         if let Some(a) = favorite_artist(ctx) {
             args.insert("artist".into(), json!(a));
@@ -1602,9 +1614,42 @@ pub fn weather_plan(ctx: &mut Ctx, city: &str, date: NaiveDate, asks_rain: bool)
     }
 }
 
+/// What may come right before a 几号 that asks the day ("今天", "明儿", "下周一", "这个月").
+static DAY_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:天|日|儿|月|末|年|现在|目前|[周期拜][一二三四五六日天])$"));
+
+/// "座位是几号", "房间几号来着", "我住几号房": 几号 numbers a thing, it does not ask
+/// the day — the thing is named just before it, or just after.
+fn numbers_a_thing(text: &str) -> bool {
+    let Some(pos) = text.find("几号") else {
+        return false;
+    };
+    let before: String = text[..pos]
+        .chars()
+        .rev()
+        .take_while(|c| nlu::is_cjk(*c))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let before = if DAY_BEFORE.is_match(&before) {
+        before.as_str()
+    } else {
+        before.trim_end_matches(['是', '在', '第'])
+    };
+    let after = text[pos + "几号".len()..].chars().next();
+    let thing_after =
+        after.is_some_and(|c| nlu::is_cjk(c) && !"了啊呢吗呀来是啦嘛呗哈你我的".contains(c));
+    let thing_before = !before.is_empty() && !DAY_BEFORE.is_match(before);
+    thing_after || thing_before
+}
+
 pub fn datetime_query(ctx: &mut Ctx, f: &Frame) -> Plan {
     let now = ctx.now();
     let text = &f.text;
+    if !f.strict && numbers_a_thing(text) && !has_any(text, &["星期", "周几", "礼拜"]) {
+        return Plan::NotUnderstood;
+    }
     let asks_time = has_any(text, &["几点", "时间", "what time", "the time"]);
     let date = if f.strict {
         now.date()

@@ -19,12 +19,13 @@ use serde_json::{Value, json};
 
 use super::glasses::{MESSAGE, NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::engine::{Ctx, Pending, Who, say};
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
     TIMER, WEATHER,
 };
 use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::nlu;
 use crate::sim::skills as general_skills;
 
 fn re(p: &str) -> Regex {
@@ -79,16 +80,42 @@ pub fn hang_up(ctx: &mut Ctx, f: &Frame) -> Plan {
 /// A phone number said in groups ("138 1234 5678", "138-1234-5678").
 static GROUPED_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9]{3,4}(?:[ -][0-9]{3,4}){1,3}"));
 
+/// Calling back ("回拨", "打回去", "回个电话", "call back"): with no one named, whoever the
+/// conversation was last about (L3).
+static CALL_BACK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"回[拨打]|回电|(?:打|拨)回去|回(?:个|一个|一通)?电话|\bcall (?:\w+ )?back\b|\bring (?:\w+ )?back\b",
+    )
+});
+
 pub fn call(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let joined = GROUPED_NUMBER.replace_all(&f.text, |c: &regex::Captures<'_>| {
-        c[0].replace([' ', '-'], "")
-    });
+    // "打这个号：139…": a number said after the colon is whom to call.
+    let said = match f.content.as_deref() {
+        Some(c)
+            if !f.strict
+                && c.chars()
+                    .all(|ch| ch.is_ascii_digit() || " -+".contains(ch)) =>
+        {
+            format!("{} {c}", f.text.replace(nlu::CONTENT_MARK, ""))
+        }
+        _ => f.text.clone(),
+    };
+    let mut text = GROUPED_NUMBER
+        .replace_all(&said, |c: &regex::Captures<'_>| {
+            c[0].replace([' ', '-'], "")
+        })
+        .into_owned();
+    if !f.strict
+        && ctx.caps.context
+        && CALL_BACK.is_match(&text)
+        && ctx.find_person(&text) == Who::Missing
+        && let Some(p) = ctx.ses.context.last_person.clone()
+    {
+        text = format!("打给{} {text}", p.name);
+    }
     let frame;
-    let f = if joined != f.text {
-        frame = Frame {
-            text: joined.into_owned(),
-            ..f.clone()
-        };
+    let f = if text != f.text {
+        frame = Frame { text, ..f.clone() };
         &frame
     } else {
         f
@@ -710,6 +737,56 @@ fn interpret_turn(ctx: &mut Ctx, said: &str) -> Plan {
     }
 }
 
+// ------------------------------------------------------------------ translation follow-ups
+
+/// An elliptical follow-up: one phrase between the words that carry a question on ("还有…呢",
+/// "…呢", "那…怎么说", "and …?", "what about …?"), at least one of them said.
+static AGAIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?P<lead>(?:那|那么|还有|那还有|另外|那再|再)|(?:and|what about|how about|and what about)\b)?[, ]*(?P<x>[^,]+?)[, ]*(?P<tail>呢|又?怎么说(?:呢)?|又?怎么讲(?:呢)?|用英[语文](?:怎么)?说呢?|how do (?:you|i) say (?:that|it)|in english)?[?.!]*$",
+    )
+});
+
+/// "还有‘太贵了’呢" right after a translation: the next phrase, put the same way (L3).
+pub fn translate_again(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if ctx.last_topic() != Some("text") {
+        return Plan::NotUnderstood;
+    }
+    let (Some(prev), Some(c)) = (ctx.last_result(), AGAIN.captures(&f.text)) else {
+        return Plan::NotUnderstood;
+    };
+    if c.name("lead").is_none() && c.name("tail").is_none() {
+        return Plan::NotUnderstood;
+    }
+    let said = c["x"].trim_matches(['\'', '"', ' ']);
+    let source = match f.content.clone() {
+        Some(content) if said.contains(nlu::CONTENT_MARK) => content,
+        None if !said.is_empty() && said.chars().count() <= 16 => said.to_string(),
+        _ => return Plan::NotUnderstood,
+    };
+    // The language the last translation went into is where this one goes too.
+    let target = if lexicon::is_zh(&prev) { "zh" } else { "en" };
+    if lexicon::is_zh(&source) == (target == "zh") {
+        return Plan::NotUnderstood;
+    }
+    ctx.note_network(ServedBy::Hybrid);
+    let out = lexicon::translate(&source, target);
+    let s = say!(
+        ctx,
+        ["“{source}”的意思是：{out}"],
+        ["\"{source}\" is: {out}"]
+    );
+    ctx.ses.context.last_result = Some(out);
+    let source_lang = if target == "en" { "zh" } else { "en" };
+    Plan::Act {
+        actions: vec![action(
+            "text.translate",
+            json!({ "text": source, "source_lang": source_lang, "target_lang": target }),
+        )],
+        say: s,
+    }
+}
+
 // ------------------------------------------------------------------ learning
 
 static HABIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -867,6 +944,26 @@ const INTERPRET: IntentDef = IntentDef {
     skill: interpret,
 };
 
+/// A phrase after a translation, asked about with the request left out (L3).
+const TRANSLATE_AGAIN: IntentDef = IntentDef {
+    name: "text.translate",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: &[
+        (
+            r"^(?:那|那么|还有|那还有|另外|再)?[, ]*〔内容〕[, ]*(?:呢|又?怎么说|又?怎么讲)?$",
+            6,
+        ),
+        (
+            r"^(?:那|那么|还有|那还有|另外)[^,]{1,12}(?:呢|怎么说|怎么讲)$",
+            5,
+        ),
+        (r"^(?:and|what about|how about)\b", 5),
+    ],
+    skill: translate_again,
+};
+
 const NOISE: IntentDef = IntentDef {
     name: "audio.noise_control",
     templates: &[
@@ -998,7 +1095,11 @@ const MEDIA: IntentDef = IntentDef {
         ("songs", 5),
         ("music", 5),
     ],
-    patterns: &[(r"(?:来|整|放)(?:几|一|两)?首", 5)],
+    // "整点我常听的": what one listens to, asked for, is music on earphones.
+    patterns: &[
+        (r"(?:来|整|放)(?:几|一|两)?首", 5),
+        (r"(?:来|整|放|播)[^,]{0,8}(?:爱听|喜欢听|常听)的", 5),
+    ],
     skill: media,
 };
 
@@ -1016,6 +1117,10 @@ const CALL: IntentDef = IntentDef {
         ("致电", 5),
         ("回电话", 5),
         ("回个电话", 5),
+        ("回拨", 6),
+        ("回电", 5),
+        ("打回去", 6),
+        ("拨回去", 6),
         ("电话", 2),
         ("call", 5),
         ("dial", 5),
@@ -1024,6 +1129,16 @@ const CALL: IntentDef = IntentDef {
     // A number said aloud after 打/拨 ("打一下186…", "打这个号：186…") is a call.
     patterns: &[
         (r"打[^开]{0,8}电话", 5),
+        // "回她个电话", "回老周一个电话": calling back whoever is named between.
+        (
+            r"回(?:他|她|ta|对方|[\p{Han}]{2,3})?(?:个|一个|一通)电话",
+            5,
+        ),
+        // "打这个号：…": the number lifted out as content is still what to dial.
+        (
+            r"(?:打|拨|呼叫)(?:一下|下)?(?:这个|这|那个|下面的?)?(?:号码|号)(?:$|〔内容〕)",
+            6,
+        ),
         (
             r"(?:打|拨)[^0-9开]{0,6}[0-9]{3,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}",
             6,
@@ -1066,7 +1181,8 @@ const VOLUME: IntentDef = IntentDef {
         ("a bit loud", 5),
         ("can't hear", 4),
     ],
-    patterns: &[],
+    // "声儿小得很": the sound said to be too soft or loud, however the degree is put.
+    patterns: &[(r"(?:声儿|声音|音量)[^,]{0,5}(?:小|低|轻|大|高|响)", 5)],
     skill: volume,
 };
 
@@ -1094,6 +1210,7 @@ pub static EARPHONE: Category = Category {
         DATETIME,
         TRANSLATE,
         TRANSLATE_MORE,
+        TRANSLATE_AGAIN,
         SUMMARIZE,
         MEDIA,
         CHAT,

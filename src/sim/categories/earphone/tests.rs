@@ -282,3 +282,187 @@ fn l2_reads_a_person_as_the_artist_and_ends_interpreting_however_said() {
     assert_eq!(names(&e.say("不用再翻译了，关掉吧")), ["interpret.stop"]);
     assert_eq!(earphone(1).say("想听孙燕姿").actions.len(), 0);
 }
+
+fn notified(level: u8, from: &str, text: &str) -> Sim {
+    let mut e = earphone(level);
+    let data = json!({ "from": from, "text": text })
+        .as_object()
+        .cloned()
+        .unwrap();
+    e.input(&Input {
+        event: Some(Event {
+            kind: "notification".into(),
+            data,
+        }),
+        ..Input::default()
+    });
+    e
+}
+
+#[test]
+fn l3_a_dictated_reply_leaves_out_the_words_that_pass_it_on() {
+    // Agreeing to reply with the reply verb, then the words framed as what to say.
+    let mut e = notified(3, "王芳", "明早几点出发");
+    let r = e.say("可以，帮我回一下");
+    assert!(r.actions.is_empty() && !r.needs_confirmation, "{r:?}");
+    assert!(r.text.contains("王芳"), "{}", r.text);
+    let r = e.say("跟她说八点半楼下见");
+    assert!(r.needs_confirmation, "{r:?}");
+    assert!(
+        r.text.contains("八点半楼下见") && !r.text.contains("跟她说"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        arg(&e.say("确认"), "message.send", "body"),
+        Some(&json!("八点半楼下见"))
+    );
+    for (framed, body) in [
+        ("直接回明天再聊", "明天再聊"),
+        ("回复：周末有空", "周末有空"),
+        ("那就说马上出门", "马上出门"),
+    ] {
+        let mut e = notified(3, "张三", "在吗");
+        e.say("好");
+        e.say(framed);
+        assert_eq!(
+            arg(&e.say("发吧"), "message.send", "body"),
+            Some(&json!(body)),
+            "{framed}"
+        );
+    }
+}
+
+#[test]
+fn l3_calls_the_sender_back_however_it_is_said() {
+    for ask in ["打回去吧", "回拨一下", "给他回一个电话", "拨回去给他"] {
+        let mut e = notified(3, "张三", "方便接电话吗");
+        let r = e.say(ask);
+        assert_eq!(
+            arg(&r, "call.dial", "contact"),
+            Some(&json!("张三")),
+            "{ask}: {r:?}"
+        );
+    }
+    // Whom "back" means is conversation context: beyond L2.
+    let r = notified(2, "张三", "方便接电话吗").say("回拨一下");
+    assert!(r.actions.is_empty(), "{r:?}");
+}
+
+#[test]
+fn l3_puts_the_next_phrase_the_way_the_last_was_translated() {
+    for next in ["还有“多少钱”呢", "“洗手间”呢", "那“多少钱”怎么讲"] {
+        let mut e = earphone(3);
+        e.say("“谢谢”译成英语");
+        let r = e.say(next);
+        assert_eq!(
+            arg(&r, "text.translate", "target_lang"),
+            Some(&json!("en")),
+            "{next}: {r:?}"
+        );
+        let mut e2 = earphone(2);
+        e2.say("“谢谢”译成英语");
+        assert!(e2.say(next).actions.is_empty(), "L2 {next}");
+    }
+}
+
+#[test]
+fn l3_a_little_more_is_a_step_on_the_volume_just_set() {
+    for more in ["再调高点", "声音再大一些", "再大声一点儿", "louder still"] {
+        let mut e = earphone(3);
+        e.say("音量设到20");
+        e.say(more);
+        assert_eq!(e.ses.settings.volume, 30, "{more}");
+    }
+    let mut e = earphone(3);
+    e.say("音量设到20");
+    e.say("再小声点");
+    assert_eq!(e.ses.settings.volume, 10);
+}
+
+#[test]
+fn l3_a_number_asked_of_a_thing_is_recalled_not_the_date() {
+    let mut e = earphone(3);
+    e.say("帮我记着，我在6号车厢");
+    for ask in ["车厢是几号来着", "我在几号车厢"] {
+        let r = e.say(ask);
+        assert!(
+            r.text.contains('6') && !r.text.contains("5月8日"),
+            "{ask}: {}",
+            r.text
+        );
+    }
+    // The day itself is still the date.
+    for ask in ["今天是几号", "几号了", "下周一几号"] {
+        let r = e.say(ask);
+        assert!(r.text.contains('月'), "{ask}: {}", r.text);
+    }
+    let mut e = earphone(2);
+    e.say("帮我记着，我在6号车厢");
+    assert!(!e.say("车厢是几号来着").text.contains('6'));
+}
+
+#[test]
+fn l3_plays_what_the_wearer_likes_however_the_liking_is_said() {
+    for ask in [
+        "随便放点我一直喜欢的歌",
+        "来点我比较爱听的",
+        "put on something I really like",
+    ] {
+        let r = earphone(3).knowing(&["我最喜欢听陈奕迅的歌"]).say(ask);
+        assert_eq!(
+            arg(&r, "media.play", "artist"),
+            Some(&json!("陈奕迅")),
+            "{ask}: {r:?}"
+        );
+    }
+    // Without memory the liking names no one.
+    let r = earphone(2)
+        .knowing(&["我最喜欢听陈奕迅的歌"])
+        .say("随便放点我一直喜欢的歌");
+    assert_eq!(arg(&r, "media.play", "artist"), None);
+}
+
+#[test]
+fn l2_hears_the_sound_called_too_soft_or_too_loud() {
+    for (said, v) in [
+        ("声儿有点低", 70),
+        ("这音量真的好小", 70),
+        ("音量实在太响了", 30),
+        ("声音调得有些高", 30),
+    ] {
+        let r = earphone(2).say(said);
+        assert_eq!(
+            arg(&r, "settings.set", "value"),
+            Some(&json!(v)),
+            "{said}: {r:?}"
+        );
+    }
+    assert!(earphone(1).say("声儿有点低").actions.is_empty());
+}
+
+#[test]
+fn l2_dials_the_number_given_after_a_colon() {
+    let r = earphone(2).say("拨这个号码：135 1234 5678");
+    assert_eq!(
+        arg(&r, "call.dial", "number"),
+        Some(&json!("13512345678")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn l3_a_greeting_then_how_to_say_it_is_one_translation() {
+    // The first clause asks nothing of the device; the second asks for it in English.
+    // Taken as two steps, the greeting would be answered and the translation left with no text.
+    for (said, phrase) in [("你好，英文怎么讲", "你好"), ("谢谢，用英语怎么说", "谢谢")]
+    {
+        let r = earphone(3).say(said);
+        assert_eq!(names(&r), ["text.translate"], "{said}: {r:?}");
+        assert_eq!(
+            arg(&r, "text.translate", "text"),
+            Some(&json!(phrase)),
+            "{said}"
+        );
+    }
+}

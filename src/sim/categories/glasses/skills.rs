@@ -259,7 +259,7 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
             .map(|m| {
                 m.as_str()
                     .trim()
-                    .trim_matches(['“', '”', '"', '\'', '‘', '’'])
+                    .trim_matches(['“', '”', '"', '\'', '‘', '’', ',', ' '])
                     .trim_end_matches('的')
                     .to_string()
             });

@@ -465,9 +465,23 @@ static DESCRIBE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:这是什么|这是啥|这个是什么|图里有什么|图片里有什么|看看这是什么|看看这个|描述一下|what is this|what's this|what is in the picture|describe (?:it|this|the picture))$").expect("compiles")
 });
 static LEARN_RULE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:以后|今后|从现在开始|从今以后|从今天起|from now on)[,]?(?P<rule>.+)$")
+    // The standing rule said first ("往后回答都用英语") or last ("reply in English from here on").
+    Regex::new(r"^(?:以后|今后|从现在开始|从现在起|从今以后|从今往后|从今天起|往后|此后|from now on|from here on|going forward|from this point on)[,]?(?P<rule>.+)$|^(?P<last>.+?)[,]?(?:from now on|from here on|going forward|from this point on)$")
         .expect("compiles")
 });
+/// The rule in a "from now on …" request. "往后" also means "later on in the film" or "push it
+/// later" ("往后跳一分钟", "往后推半小时"): a rule only when what follows is about how to behave.
+fn learn_rule_text(text: &str) -> Option<String> {
+    let c = LEARN_RULE.captures(text)?;
+    if let Some(r) = c.name("rule") {
+        let how = [
+            "都", "回答", "回复", "跟我", "和我", "对我", "用", "说", "就", "每次", "只要",
+        ];
+        let later = text.starts_with("往后") && !how.iter().any(|w| r.as_str().starts_with(w));
+        return (!later).then(|| r.as_str().to_string());
+    }
+    c.name("last").map(|r| r.as_str().to_string())
+}
 static CORRECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|搞错了|no|wrong)[,]?(?:我说的是|我是说|我要的是|应该是|是|i said|i meant|i mean)?|我说的是|我是说|i meant|i said)[,]?(?P<x>.+)$").expect("compiles")
 });
@@ -504,7 +518,7 @@ static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌").
-    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上").expect("compiles")
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)").expect("compiles")
 });
 static DEVICE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r",(?P<s>电视|大屏|音箱|电脑|平板|车机|眼镜|耳机)(?:上|里)?(?:来|给我)?")
@@ -716,9 +730,9 @@ impl Engine {
             out.say(s);
             return;
         }
-        if let Some(c) = LEARN_RULE.captures(&instruction) {
+        if let Some(rule) = learn_rule_text(&instruction) {
             if !self.category_habit(ctx, &instruction, out) {
-                self.learn_rule(ctx, &c["rule"], out);
+                self.learn_rule(ctx, &rule, out);
             }
             return;
         }
@@ -739,8 +753,8 @@ impl Engine {
             if self.caps.learning && self.category_habit(ctx, &fact, out) {
                 return;
             }
-            if let Some(c) = LEARN_RULE.captures(&fact) {
-                self.learn_rule(ctx, &c["rule"], out);
+            if let Some(rule) = learn_rule_text(&fact) {
+                self.learn_rule(ctx, &rule, out);
                 return;
             }
             if !fact.is_empty() {
@@ -789,11 +803,17 @@ impl Engine {
     ) -> bool {
         let mut instr = instruction.to_string();
         let mut target = None;
-        if let Some(m) = DEVICE_PHRASE.captures(&instr) {
+        // "车上导航到…" said first names the car only when one is linked: in the car itself,
+        // "车里好热" is about where the wearer sits.
+        if let Some(m) = DEVICE_PHRASE
+            .captures_iter(&instr)
+            .find(|m| m.name("c").is_none() || ctx.dev.links.iter().any(|l| l.category == "car"))
+        {
             let whole = m.get(0).map_or("", |w| w.as_str()).to_string();
             let category = device_category(
                 m.name("d")
                     .or_else(|| m.name("e"))
+                    .or_else(|| m.name("c"))
                     .map_or("", |x| x.as_str()),
             );
             if self.caps.collaboration {
@@ -1701,6 +1721,12 @@ impl Engine {
         let Some((task, args)) = current else {
             return false;
         };
+        if task == "media.play"
+            && let Some(hand_off) = self.grammar.category.hand_off_media
+        {
+            let plan = hand_off(ctx, target);
+            return self.execute(ctx, plan, out);
+        }
         let mut a = action("device.handoff", json!({ "task": task, "args": args }));
         a.target = Some(target.clone());
         let s = say!(

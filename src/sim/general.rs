@@ -383,4 +383,5 @@ pub static GENERAL: Category = Category {
         DATA_UPLOAD,
     ],
     apps: &[],
+    hand_off_media: None,
 };

@@ -59,6 +59,9 @@ pub struct Category {
     pub intents: &'static [IntentDef],
     /// (app id, names users call it by).
     pub apps: &'static [(&'static str, &'static [&'static str])],
+    /// How what is playing goes on on a linked device, when the category sends it there as its
+    /// own request (earphones ask the speaker to play); `None`: a `device.handoff` of the task.
+    pub hand_off_media: Option<fn(&mut Ctx, String) -> Plan>,
 }
 
 /// The request as a skill sees it.

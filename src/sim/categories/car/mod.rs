@@ -2396,6 +2396,7 @@ pub static CAR: Category = Category {
         CHAT,
     ],
     apps: &[],
+    hand_off_media: None,
 };
 
 #[cfg(test)]

@@ -789,17 +789,45 @@ pub fn translate_again(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 // ------------------------------------------------------------------ learning
 
-static HABIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:每次|每回|只要)(?:我)?(?P<when>打电话|接电话|通话|听歌|听音乐|放歌|放音乐)(?:的时候)?,?(?:都|就)?(?:帮我|给我)?(?:自动)?(?P<op>打开|开启|开|切到|切换到|换成|关闭|关掉)(?P<m>降噪|通透模式|通透|环境声)|(?:whenever|every time) i (?P<wen>(?:make|take|am on) (?:a )?calls?|call|(?:listen to|play|put on) (?:some )?music),? (?P<oen>turn on|switch to|turn off) (?P<men>noise cancell?ing|transparency)",
-    )
-});
+/// The activity a habit is tied to: calls or music.
+const ON_CALLS: &[&str] = &["电话", "通话", "接听", "call", "calls", "calling", "phone"];
+const ON_MUSIC: &[&str] = &["听歌", "音乐", "放歌", "歌的时候", "music", "song", "songs"];
+/// What makes a request a standing rule rather than a one-off: how often, from when on.
+const EVERY_TIME: &[&str] = &[
+    "每次",
+    "每回",
+    "每当",
+    "只要",
+    "以后",
+    "今后",
+    "往后",
+    "从现在",
+    "从今",
+    "总是",
+    "一直",
+    "自动",
+    "都",
+    "whenever",
+    "every",
+    "each time",
+    "always",
+    "from now on",
+    "automatically",
+    "any time",
+];
 
-/// A stated habit ("每回接电话都给我切到降噪"); learned only at L4.
+/// A stated habit ("每回接电话都给我切到降噪", "ANC for all my calls"): an
+/// activity, a noise mode and a word making it a standing rule, in whatever order; learned
+/// only at L4.
 pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let Some(c) = HABIT.captures(&f.text) else {
+    let t = f.text.as_str();
+    let calls = has_any(t, ON_CALLS);
+    let music = has_any(t, ON_MUSIC);
+    let cancel = has_any(t, CANCEL) || t.contains("noise");
+    let transparent = has_any(t, TRANSPARENT);
+    if !(calls || music) || !(cancel || transparent) || !has_any(t, EVERY_TIME) {
         return Plan::NotUnderstood;
-    };
+    }
     if !ctx.caps.learning {
         let s = say!(
             ctx,
@@ -808,26 +836,13 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
         return Plan::Answer(s);
     }
-    let when = c
-        .name("when")
-        .or_else(|| c.name("wen"))
-        .map_or("", |m| m.as_str());
-    let op = c
-        .name("op")
-        .or_else(|| c.name("oen"))
-        .map_or("", |m| m.as_str());
-    let m = c
-        .name("m")
-        .or_else(|| c.name("men"))
-        .map_or("", |m| m.as_str());
-    let mode = if has_any(op, OFF) {
+    let mode = if has_any(t, OFF) {
         "off"
-    } else if has_any(m, TRANSPARENT) {
+    } else if transparent {
         "transparency"
     } else {
         "anc"
     };
-    let calls = has_any(when, &["电话", "通话", "call", "calls"]);
     let key = if calls {
         "earphone.call.mode"
     } else {
@@ -863,13 +878,14 @@ const HABIT_INTENT: IntentDef = IntentDef {
     templates: &[],
     templates_en: &[],
     cues: &[],
+    // An activity and a noise mode in one request; the skill decides whether it is a rule.
     patterns: &[
         (
-            r"(?:每次|每回|只要).{0,10}(?:都|就)?.{0,6}(?:降噪|通透|环境声)",
+            r"(?:电话|通话|接听|听歌|音乐|放歌).{0,20}(?:降噪|通透|环境声)|(?:降噪|通透|环境声).{0,20}(?:电话|通话|听歌|音乐)",
             12,
         ),
         (
-            r"(?:whenever|every time).{0,30}(?:noise cancel|transparency)",
+            r"(?:call|phone|music|song).{0,40}(?:noise|transparency|ambient)|(?:noise|transparency|ambient).{0,40}(?:call|phone|music|song)",
             12,
         ),
     ],
@@ -1216,4 +1232,5 @@ pub static EARPHONE: Category = Category {
         CHAT,
     ],
     apps: &[],
+    hand_off_media: Some(hand_off_media),
 };

@@ -466,3 +466,66 @@ fn l3_a_greeting_then_how_to_say_it_is_one_translation() {
         );
     }
 }
+
+#[test]
+fn l4_learns_a_call_habit_however_it_is_put() {
+    for rule in [
+        "以后只要通话就帮我把降噪开起来",
+        "我接电话的时候都给我开降噪",
+        "all my calls with noise cancelling from now on",
+        "always use noise cancelling whenever i'm on the phone",
+    ] {
+        let mut e = earphone(4);
+        assert_eq!(names(&e.say(rule)), ["preference.set"], "{rule}");
+        let r = e.say("给李雷打电话");
+        assert_eq!(
+            arg(&r, "audio.noise_control", "mode"),
+            Some(&json!("anc")),
+            "{rule}"
+        );
+    }
+    // A one-off is no habit, and an L3 terminal learns none.
+    assert_eq!(
+        names(&earphone(4).say("打电话太吵了，开降噪")),
+        ["audio.noise_control"]
+    );
+    assert!(
+        earphone(3)
+            .say("我接电话的时候都给我开降噪")
+            .actions
+            .is_empty()
+    );
+}
+
+#[test]
+fn l4_learns_to_answer_in_english_said_first_or_last() {
+    for rule in [
+        "从现在起跟我讲英语",
+        "往后都用英文回复我",
+        "speak english to me from here on",
+    ] {
+        let mut e = earphone(4);
+        let r = e.say(rule);
+        assert_eq!(names(&r), ["preference.set"], "{rule}");
+        assert!(e.say("几点钟了").text.contains("time"), "{rule}");
+    }
+    assert!(earphone(3).say("往后都用英文回复我").actions.is_empty());
+}
+
+#[test]
+fn l4_sends_music_and_routes_to_linked_devices() {
+    let mut e = earphone(4).link("living-speaker", "speaker");
+    e.say("来点陈奕迅的歌");
+    let r = e.say("让音箱接着唱");
+    assert_eq!(names(&r), ["media.play"], "{r:?}");
+    assert_eq!(r.actions[0].target.as_deref(), Some("living-speaker"));
+    assert_eq!(arg(&r, "media.play", "artist"), Some(&json!("陈奕迅")));
+
+    let mut e = earphone(4).link("my-car", "car");
+    let r = e.say("车里导航去南京西路");
+    assert_eq!(names(&r), ["nav.route"], "{r:?}");
+    assert_eq!(r.actions[0].target.as_deref(), Some("my-car"));
+    // With no car linked the same words are a route for the wearer.
+    let r = earphone(4).say("车里导航去南京西路");
+    assert!(r.actions[0].target.is_none(), "{r:?}");
+}

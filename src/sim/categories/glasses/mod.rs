@@ -607,4 +607,5 @@ pub static GLASSES: Category = Category {
         CHAT,
     ],
     apps: &[],
+    hand_off_media: None,
 };

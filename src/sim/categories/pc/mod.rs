@@ -1723,6 +1723,7 @@ pub static PC: Category = Category {
         CHAT,
     ],
     apps: APPS,
+    hand_off_media: None,
 };
 
 #[cfg(test)]

@@ -270,4 +270,5 @@ pub static PHONE: Category = Category {
         CHAT,
     ],
     apps: APPS,
+    hand_off_media: None,
 };

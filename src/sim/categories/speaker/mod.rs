@@ -1583,6 +1583,7 @@ pub static SPEAKER: Category = Category {
         CHAT,
     ],
     apps: &[],
+    hand_off_media: None,
 };
 
 #[cfg(test)]

@@ -1773,6 +1773,7 @@ pub static TV: Category = Category {
         CHAT,
     ],
     apps: APPS,
+    hand_off_media: None,
 };
 
 #[cfg(test)]

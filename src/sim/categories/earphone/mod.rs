@@ -1145,6 +1145,8 @@ const CALL: IntentDef = IntentDef {
     // A number said aloud after 打/拨 ("打一下186…", "打这个号：186…") is a call.
     patterns: &[
         (r"打[^开]{0,8}电话", 5),
+        // "老周的电话拨一下": the call named first, the verb after.
+        (r"电话(?:再|重新|赶紧|马上)?(?:打|拨|回)", 5),
         // "回她个电话", "回老周一个电话": calling back whoever is named between.
         (
             r"回(?:他|她|ta|对方|[\p{Han}]{2,3})?(?:个|一个|一通)电话",

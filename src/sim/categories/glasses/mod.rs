@@ -604,6 +604,8 @@ const PHOTO_SHOW: IntentDef = IntentDef {
         ("投屏", 4),
         ("投到", 4),
         ("给我看", 4),
+        ("那张", 3),
+        ("刚拍的", 3),
         ("show", 4),
         ("photo", 3),
         ("picture", 3),

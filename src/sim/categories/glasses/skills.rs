@@ -1209,8 +1209,19 @@ pub fn photo_send(ctx: &mut Ctx, f: &Frame) -> Plan {
     Plan::Act { actions, say }
 }
 
+/// "那张", "刚拍的": the photo just taken, pointed at without the word for photo (L3).
+const THAT_SHOT: &[&str] = &[
+    "那张",
+    "这张",
+    "刚拍的",
+    "刚才拍的",
+    "that one",
+    "that shot",
+];
+
 pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
-    if f.strict || !has_any(&f.text, &["照片", "相片", "photo", "picture"]) {
+    let pointed = ctx.last_topic() == Some("photo") && has_any(&f.text, THAT_SHOT);
+    if f.strict || !(pointed || has_any(&f.text, &["照片", "相片", "photo", "picture"])) {
         return Plan::NotUnderstood;
     }
     let names_screen = has_any(

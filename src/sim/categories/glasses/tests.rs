@@ -612,3 +612,12 @@ fn l4_hands_the_route_of_a_named_place_to_the_car() {
         r.text
     );
 }
+
+#[test]
+fn l4_shows_the_photo_just_taken_on_a_linked_screen_when_pointed_at() {
+    let mut g = glasses(4).link("den-tv", "tv");
+    g.say("拍张相片");
+    let r = g.say("把刚拍的放到电视上");
+    assert_eq!(names(&r), ["photo.show"], "{}", r.text);
+    assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"));
+}

@@ -41,7 +41,11 @@ pub(super) const CALL: IntentDef = IntentDef {
         ("dial", 5),
         ("ring", 4),
     ],
-    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    patterns: &[
+        (r"打[^开]{0,8}电话", 5),
+        // The callee after the verb and its count: "再打一遍给X", "拨一下给X".
+        (r"(?:打|拨)(?:一次|一下|一遍|一通|过去)?给", 5),
+    ],
     skill: general_skills::call_dial,
 };
 

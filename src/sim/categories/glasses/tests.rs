@@ -621,3 +621,33 @@ fn l4_shows_the_photo_just_taken_on_a_linked_screen_when_pointed_at() {
     assert_eq!(names(&r), ["photo.show"], "{}", r.text);
     assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"));
 }
+
+#[test]
+fn a_call_with_the_callee_after_the_verb_is_understood() {
+    let mut g = glasses(2);
+    let r = g.say("拨一下给王芳");
+    assert_eq!(names(&r), ["call.dial"], "{}", r.text);
+    assert_eq!(arg(&r, "call.dial", "contact"), Some(&json!("王芳")));
+    let mut g = glasses(2);
+    let r = g.say("麻烦再打一遍给陈静");
+    assert_eq!(
+        arg(&r, "call.dial", "contact"),
+        Some(&json!("陈静")),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
+fn l4_puts_music_on_the_linked_speaker_when_asked_for_some() {
+    let mut g = glasses(4).link("den-speaker", "speaker");
+    let r = g.say("音箱上来点王菲吧");
+    assert_eq!(names(&r), ["media.play"], "{}", r.text);
+    assert_eq!(
+        r.actions[0].target.as_deref(),
+        Some("den-speaker"),
+        "{}",
+        r.text
+    );
+    assert_eq!(arg(&r, "media.play", "artist"), Some(&json!("王菲")));
+}

@@ -186,7 +186,7 @@ fn same_seed_same_verdicts() {
 fn phone_l1_run_projections_snapshot() {
     let (_dir, r, _) = run_sim(
         "devices/sim/phone-l1.toml",
-        &["--trials", "1", "--seed", "42"],
+        &["--trials", "1", "--seed", "42", "--phrasing", "canonical"],
     );
     let cases = r["cases"].as_array().unwrap();
     let table: String = cases

@@ -25,13 +25,13 @@ use ailevel::suite::{LoadedSuite, VariantPool};
 
 /// The share of trials every L2+ simulator must pass, on its own pools and on held-out ones.
 /// Issue #11 asks for 0.90; this is the floor reached so far, raised as the simulators learn.
-const MIN_SHARE: f64 = 0.74;
+const MIN_SHARE: f64 = 0.85;
 
 /// The floor on held-out rewordings (tests/data/heldout), which the simulators were never
-/// tuned to: below the target today (52–81 % per simulator, L2–L4; glasses and earphone,
-/// whose pools are the newest, lowest), kept as a ratchet so understanding cannot silently
+/// tuned to: below the target today (64–84 % per simulator, L2–L4, 2026-12-03; glasses
+/// lowest), kept as a ratchet so understanding cannot silently
 /// get worse.
-const MIN_SHARE_HELDOUT: f64 = 0.50;
+const MIN_SHARE_HELDOUT: f64 = 0.62;
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {

@@ -133,7 +133,7 @@ pub struct RunArgs {
     pub reviewer: Option<String>,
     /// Which phrasing each trial sends: `drawn` from the turn's pool (the suite's phrasings
     /// and the private pool's) by the seed, or the `canonical` (first) one.
-    #[arg(long, default_value = "canonical", value_parser = Named::<Phrasing>::new(), hide_possible_values = true)]
+    #[arg(long, default_value = "drawn", value_parser = Named::<Phrasing>::new(), hide_possible_values = true)]
     pub phrasing: Phrasing,
     /// Private variant pool (a directory of `ailevel.variants/1` files, or one file): more
     /// phrasings of the suite's turns, drawn with the suite's. Its hash is recorded.

@@ -462,7 +462,8 @@ impl Out {
 }
 
 static DESCRIBE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:这是什么|这是啥|这个是什么|图里有什么|图片里有什么|看看这是什么|看看这个|描述一下|what is this|what's this|what is in the picture|describe (?:it|this|the picture))$").expect("compiles")
+    // "这是啥", "瞧瞧这个是什么玩意儿": what is in the picture, however pointed at.
+    Regex::new(r"^(?:你)?(?:帮我)?(?:看看|看一下|瞧瞧)?(?:这|这个|那|那个)(?:是|是个)(?:什么|啥)(?:东西|玩意儿|玩意)?(?:啊|呀)?$|^(?:图里有什么|图片里有什么|看看这个|描述一下|what is this|what's this|what is in the picture|describe (?:it|this|the picture))$").expect("compiles")
 });
 static LEARN_RULE: LazyLock<Regex> = LazyLock::new(|| {
     // The standing rule said first ("往后回答都用英语") or last ("reply in English from here on").
@@ -743,6 +744,9 @@ impl Engine {
             return;
         }
         if let Some(c) = REMEMBER.captures(&instruction) {
+            if self.category_note(ctx, &instruction, content.clone(), out) {
+                return;
+            }
             let said = c
                 .name("f")
                 .or_else(|| c.name("g"))
@@ -1651,20 +1655,46 @@ impl Engine {
     /// A habit the category's own table knows ("以后外国片都开中文字幕" on a TV): its
     /// `preference.set` intents are asked first when the words rank them at all.
     fn category_habit(&self, ctx: &mut Ctx, text: &str, out: &mut Out) -> bool {
-        if !self.caps.learning {
-            return false;
-        }
+        self.caps.learning && self.category_act(ctx, "preference.set", text, None, out)
+    }
+
+    /// "记住这个站台" with a picture: a category that sees declares how it keeps what is in
+    /// view (its `memory.save` intents), so the fact says what the wearer meant, not only
+    /// the picture's text.
+    fn category_note(
+        &self,
+        ctx: &mut Ctx,
+        text: &str,
+        content: Option<String>,
+        out: &mut Out,
+    ) -> bool {
+        self.caps.memory
+            && content.is_some()
+            && self.category_act(ctx, "memory.save", text, content, out)
+    }
+
+    /// The category's own intents named `name`, tried in rank order; the first that takes
+    /// that action is carried out.
+    fn category_act(
+        &self,
+        ctx: &mut Ctx,
+        name: &str,
+        text: &str,
+        content: Option<String>,
+        out: &mut Out,
+    ) -> bool {
         let frame = Frame {
             text: text.to_string(),
+            content,
             ..Frame::default()
         };
         for (def, _) in self.grammar.rank(text) {
-            if def.name != "preference.set" {
+            if def.name != name {
                 continue;
             }
             let plan = (def.skill)(ctx, &frame);
             if let Plan::Act { actions, .. } = &plan
-                && actions.iter().any(|a| a.name == "preference.set")
+                && actions.iter().any(|a| a.name == name)
             {
                 return self.execute(ctx, plan, out);
             }

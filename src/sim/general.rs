@@ -303,7 +303,9 @@ pub const MEDIA: IntentDef = IntentDef {
         ("songs", 5),
         ("music", 5),
     ],
-    patterns: &[],
+    // "来点X" asks for something to be put on; weakest of all, so any other intent's cue
+    // ("来点冷风" on a climate control) outranks it.
+    patterns: &[(r"来(?:点|几首|两首|些)", 3)],
     skill: skills::media_play,
 };
 

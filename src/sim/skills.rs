@@ -1306,7 +1306,9 @@ fn strip_play_words(s: &str) -> String {
     while let Some(r) = LEAD.iter().find_map(|w| t.strip_prefix(w)) {
         t = r;
     }
-    t.to_string()
+    // A sentence-final particle is the tone of the request, not part of the name ("来点X吧").
+    t.trim_end_matches(['吧', '呗', '啊', '呀', '哈'])
+        .to_string()
 }
 
 /// Music the user likes, however the liking is said ("我喜欢听的", "我平时爱听的", "my

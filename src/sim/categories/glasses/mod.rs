@@ -41,7 +41,11 @@ pub(super) const CALL: IntentDef = IntentDef {
         ("dial", 5),
         ("ring", 4),
     ],
-    patterns: &[(r"打[^开]{0,8}电话", 5)],
+    patterns: &[
+        (r"打[^开]{0,8}电话", 5),
+        // The callee after the verb and its count: "再打一遍给X", "拨一下给X".
+        (r"(?:打|拨)(?:一次|一下|一遍|一通|过去)?给", 5),
+    ],
     skill: general_skills::call_dial,
 };
 
@@ -208,7 +212,8 @@ const PHOTO: IntentDef = IntentDef {
         ("take a picture", 5),
         ("snap", 4),
     ],
-    patterns: &[],
+    // "拍张相片", "拍个相": the shoot verb with a picture word, however counted.
+    patterns: &[(r"拍(?:一|个|张|一张|几张)?(?:照|相)", 5)],
     skill: skills::photo,
 };
 
@@ -265,7 +270,20 @@ const READ: IntentDef = IntentDef {
         ("what does it say", 5),
         ("written", 4),
     ],
-    patterns: &[(r"what does .{1,20} say", 5)],
+    patterns: &[
+        (r"what does .{1,20} say", 5),
+        // What is written or listed on what is seen, however the question is put: "写了些
+        // 什么", "上头列着啥", "这块板子上是何内容", "印的啥".
+        (
+            r"(?:写|印|标)(?:了|着|的)?(?:些|的是|是)?(?:什么|啥|哪些)",
+            5,
+        ),
+        (
+            r"(?:上面|上头|上边|菜单上|牌子上|单子上|这上面)(?:都|还|一共)?(?:有|是|写|列)(?:了|着)?(?:些)?(?:什么|啥|哪些)",
+            5,
+        ),
+        (r"(?:是|有|写)(?:些)?(?:什么|啥)(?:内容|字)", 5),
+    ],
     skill: skills::read_text,
 };
 
@@ -462,7 +480,11 @@ const MEDICINE: IntentDef = IntentDef {
         ("dose", 6),
         ("dose", 5),
     ],
-    patterns: &[],
+    // "一次吃几袋", "每回服多少片": how much at a time, whatever the unit.
+    patterns: &[(
+        r"(?:一次|每次|每回)(?:要|该|得)?(?:吃|服|用|喝)?(?:几|多少)(?:粒|片|袋|颗|包|支|滴|毫升|勺)",
+        6,
+    )],
     skill: skills::medicine,
 };
 
@@ -496,6 +518,9 @@ const DIET: IntentDef = IntentDef {
     cues: &[
         ("不能吃", 6),
         ("能吃", 4),
+        ("不能点", 6),
+        ("能点", 4),
+        ("可以点", 4),
         ("忌口", 6),
         ("过敏", 6),
         ("不辣", 6),
@@ -520,15 +545,56 @@ const PLACE_NOTE: IntentDef = IntentDef {
     name: "memory.save",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("记一下", 6),
-        ("记下", 5),
-        ("帮我记", 6),
-        ("note that", 6),
-        ("note where", 6),
+    cues: &[("note that", 6), ("note where", 6)],
+    // Asking to keep something outweighs what it is about ("帮我记着这瓶药一天喝几次" is a note,
+    // not a dosage question).
+    patterns: &[
+        (r"记(?:一下|下来|下|着|住|好|录)", 9),
+        (
+            r"\b(?:remember|make a note|keep a note|note down|keep track)\b",
+            9,
+        ),
     ],
-    patterns: &[],
     skill: skills::place_note,
+};
+
+/// A question about something the wearer asked to keep ("我自行车锁哪了", L3).
+const RECALL: IntentDef = IntentDef {
+    name: "memory.recall",
+    templates: &[],
+    templates_en: &[],
+    cues: &[("来着", 8)],
+    patterns: &[
+        // Where something was left, or which one it was: asked of memory before of the clock.
+        (
+            r"(?:停|放|搁|丢|留|在)(?:在|到)?(?:了)?(?:哪|什么地方|啥地方)",
+            8,
+        ),
+        (
+            r"(?:哪个|哪一个|几号|哪条|哪一条|哪号)(?:站台|路|街|门|口|车位|楼|层|柜|房间)",
+            8,
+        ),
+        (
+            r"\bwhere(?:'s| is| are| did i| was)\b.*\b(?:my|i)\b|\bwhich (?:platform|road|street|gate|floor)\b",
+            8,
+        ),
+    ],
+    skill: skills::recall,
+};
+
+/// Taking a photo and sending it, said as one request (L3).
+const PHOTO_SEND: IntentDef = IntentDef {
+    name: "photo.capture",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    // Above any camera reading of the same words: the skill itself declines unless the
+    // level does two steps and the words name whom to send to.
+    patterns: &[
+        (r"拍.{0,10}(?:发|传)|(?:发|传).{0,10}拍", 20),
+        (r"\b(?:take|snap|shoot)\b.{0,30}\b(?:send|text|share)\b", 20),
+    ],
+    skill: skills::photo_send,
 };
 
 /// Showing a photo, on the glasses' display or a linked screen (L4).
@@ -542,6 +608,8 @@ const PHOTO_SHOW: IntentDef = IntentDef {
         ("投屏", 4),
         ("投到", 4),
         ("给我看", 4),
+        ("那张", 3),
+        ("刚拍的", 3),
         ("show", 4),
         ("photo", 3),
         ("picture", 3),
@@ -557,6 +625,16 @@ const HABIT: IntentDef = IntentDef {
     templates_en: &[],
     cues: &[("每次", 4), ("每回", 4), ("whenever", 4), ("every time", 4)],
     patterns: &[
+        // What to point out on menus, whichever order it is said in ("看菜单的时候把辣的菜标
+        // 出来", "看菜单时帮我指出辣的菜"); the skill checks that it is a habit.
+        (
+            r"(?:菜单|菜谱|点菜|点餐).{0,16}(?:标|指出|圈出|挑出|点出|告诉我|提醒我)",
+            8,
+        ),
+        (
+            r"\bmenus?\b.{0,40}\b(?:point out|mark|flag|highlight|tell me|warn me)\b",
+            8,
+        ),
         (
             r"(?:每次|每回|只要).{0,12}(?:都|就).{0,6}(?:标出|标记|指出|告诉我|提醒我|挑出|说一下)",
             8,
@@ -575,6 +653,7 @@ pub static GLASSES: Category = Category {
     intents: &[
         PRIVACY,
         HABIT,
+        PHOTO_SEND,
         PHOTO,
         VIDEO,
         READ,
@@ -586,6 +665,7 @@ pub static GLASSES: Category = Category {
         EXPIRY,
         DIET,
         PLACE_NOTE,
+        RECALL,
         ALARM_DELETE,
         ALARM,
         TIMER,

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::lexicon::{self, ARROWS, Dish};
 use crate::device::protocol::{Action, ServedBy};
-use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::engine::{Ctx, Pending, Who, say};
 use crate::sim::intents::{Frame, Plan, action, has_cue};
 use crate::sim::{nlu, safety, skills, text_tools};
 
@@ -86,7 +86,15 @@ fn needs_chinese(ctx: &Ctx) -> bool {
 
 // ------------------------------------------------------------------ reading
 
+/// A request that reads the text only to do something else with it ("写了啥，帮我总结一下").
+const OVER_TEXT: &[&str] = &[
+    "总结", "概括", "归纳", "摘要", "要点", "翻译", "summar", "gist", "translat",
+];
+
 pub fn read_text(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if !f.strict && has_any(&f.text, OVER_TEXT) {
+        return Plan::NotUnderstood;
+    }
     let Some(content) = f
         .content
         .clone()
@@ -202,8 +210,8 @@ const POINTING: &[&str] = &[
     "刚才", "结果", "this", "that", "it", "sign", "menu", "label",
 ];
 
-/// What the capture can leave behind of "翻译一下" when nothing follows it.
-const FILLER: &[&str] = &["一下", "下"];
+/// What the capture can leave behind of "翻译一下" or "用英语咋讲" when no text is named.
+const FILLER: &[&str] = &["一下", "下", "用", "那", "这"];
 
 static LATIN_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"[a-z][a-z0-9' ,.?!-]*[a-z0-9?!.]"));
 static SINGLE_QUOTED: LazyLock<Regex> = LazyLock::new(|| re(r"'(?P<q>[^']{2,})'"));
@@ -649,6 +657,12 @@ static PEAK: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?:高峰|peak)[^0-9]{0,6}(?P<n>[0-9]+)\s*(?:分钟|min)"));
 static OFF_PEAK: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?:平峰|off-peak|off peak)[^0-9]{0,6}(?P<n>[0-9]+)\s*(?:分钟|min)"));
+/// Whether one can still make a departure: "赶得上", "还能赶上", "来得及", "赶得及", "坐得上".
+static CATCH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"赶(?:得|不)?(?:上|及)|来(?:不)?得及|(?:坐|搭|乘)(?:得)?上|还有车|\bcatch\b|\bmake (?:it|the)\b|still (?:get|take)\b",
+    )
+});
 static STOP_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"(?P<s>[\p{Han}A-Za-z0-9]{2,12}站)"));
 
 /// The place a sign or timetable names: a stop ("人民广场站") or the text by an arrow.
@@ -685,7 +699,7 @@ pub fn timetable(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     let q = f.text.to_lowercase();
     let stop = place_on(&content);
-    let s = if has_any(&q, &["赶得上", "来得及", "还有车", "catch", "make it"]) {
+    let s = if CATCH.is_match(&q) {
         let Some(last) = last.clone() else {
             return Plan::NotUnderstood;
         };
@@ -864,7 +878,7 @@ pub fn medicine(ctx: &mut Ctx, f: &Frame) -> Plan {
             return Plan::NotUnderstood;
         };
         let de = dose_en.unwrap_or_default();
-        say!(ctx, ["一次吃{d}。"], ["Take {de} at a time."])
+        say!(ctx, ["一次{d}。"], ["Take {de} at a time."])
     } else if has_any(
         &q,
         &["饭前", "饭后", "什么时候吃", "before", "after", "when"],
@@ -959,6 +973,9 @@ pub fn diet(ctx: &mut Ctx, f: &Frame) -> Plan {
         &[
             "我不能吃",
             "我能吃",
+            "我不能点",
+            "我能点",
+            "我可以点",
             "我可以吃",
             "适合我",
             "我能点",
@@ -1172,8 +1189,39 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
+/// "拍张相片传给陈静", "拍一张给我妈传过去": take a photo and send it, two
+/// steps said as one (L3). The camera acts at once; the message waits for confirmation.
+/// Below L3 this reading does not exist and the camera alone answers.
+pub fn photo_send(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if !ctx.caps.multi_step || f.strict || COVERT.is_match(&f.text) {
+        return Plan::NotUnderstood;
+    }
+    let Who::Found(person, _) = ctx.find_person(&f.text) else {
+        return Plan::NotUnderstood;
+    };
+    let photo = ctx.ses.state.next_photo_id();
+    let Plan::Act { mut actions, say } = skills::photo_capture(ctx, f) else {
+        return Plan::NotUnderstood;
+    };
+    if let Plan::Act { actions: send, .. } = skills::message_plan(ctx, &person, "", vec![photo]) {
+        actions.extend(send);
+    }
+    Plan::Act { actions, say }
+}
+
+/// "那张", "刚拍的": the photo just taken, pointed at without the word for photo (L3).
+const THAT_SHOT: &[&str] = &[
+    "那张",
+    "这张",
+    "刚拍的",
+    "刚才拍的",
+    "that one",
+    "that shot",
+];
+
 pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
-    if f.strict || !has_any(&f.text, &["照片", "相片", "photo", "picture"]) {
+    let pointed = ctx.last_topic() == Some("photo") && has_any(&f.text, THAT_SHOT);
+    if f.strict || !(pointed || has_any(&f.text, &["照片", "相片", "photo", "picture"])) {
         return Plan::NotUnderstood;
     }
     let names_screen = has_any(
@@ -1262,14 +1310,28 @@ fn spaced(text: &str) -> String {
         .into_owned()
 }
 
+/// "把首都机场的导航推送", "西湖的路线发过去" (the device named was taken off): the route to
+/// the place before 的, handed over.
+static ROUTE_OF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:帮我)?(?:把)?(?:去)?(?P<d>[^,]+?)的(?:导航|路线|路)(?:推送|推|发送|发|同步|传送|传|分享|共享|转)(?:过去|一下|下)?$",
+    )
+});
+
 pub fn nav(ctx: &mut Ctx, f: &Frame) -> Plan {
     let mut frame = f.clone();
     if !f.strict {
-        frame.text = spaced(&f.text);
+        frame.text = match ROUTE_OF.captures(&f.text) {
+            Some(c) => format!("导航到{}", &c["d"]),
+            None => spaced(&f.text),
+        };
     }
     // "最近的银行，陪我去那": "there" is the place the request names.
-    let named = skills::nav_destination(&f.text)
-        .is_some_and(|d| !d.starts_with(['那', '这']) && !has_any(&d, &["there", "here"]));
+    // "导航去那边", "陪我过去": a destination that only points ("过去", "那儿") names nothing.
+    let named = skills::nav_destination(&f.text).is_some_and(|d| {
+        let pointing = THERE.find(&d).is_some_and(|m| m.as_str().len() == d.len());
+        !pointing && !d.starts_with(['那', '这']) && !has_any(&d, &["there", "here"])
+    });
     if !f.strict && THERE.is_match(&f.text) && !named {
         match in_view(ctx, f).and_then(|c| place_on(&c)) {
             Some(place) => frame.text = format!("导航到{place}"),
@@ -1345,17 +1407,64 @@ pub fn nav(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 // ------------------------------------------------------------------ memory and learning
 
-static NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:帮我)?(?:记一下|记下来|记下|帮我记着|note that|note where)[,:]?\s*(?P<rest>.*)$")
-});
 static HERE: LazyLock<Regex> =
     LazyLock::new(|| re(r"这条路上|这条路|这个位置|这个地方|这里|这儿|这边|\bhere\b"));
 
-pub fn place_note(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let Some(c) = NOTE.captures(&f.text) else {
-        return Plan::NotUnderstood;
+/// The remember verb wherever it stands ("自行车锁这儿了，你记着", "把这瓶药怎么喝记下来"),
+/// with the politeness around it.
+static NOTE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:你)?(?:帮我|给我|请|要)?(?:记住|记一下|记下来|记下|记着|记好|记录一下|记录|记一笔)(?:了|吧|哦|啊)?|\b(?:please )?(?:remember(?: that)?|(?:make|keep|take) a note(?: of| that)?|note(?: down)?(?: that| where)?|keep track(?: of| that)?)\b",
+    )
+});
+/// Words that only point at what is seen ("这个站台" is the platform in view).
+static THIS_THING: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:把)?(?:这个|这张|这块|这盒|这瓶|这|它的|它)|\b(?:this|that|these)\b")
+});
+
+/// What was seen, as the wearer will ask about it: its lines, and in the wearer's language
+/// too when it is written in the other one.
+fn seen_for_memory(ctx: &Ctx, content: &str) -> String {
+    let shown = lines(content).join(" ");
+    if lexicon::is_zh(content) == ctx.en() {
+        let tr = lexicon::translate(content, if ctx.en() { "en" } else { "zh" });
+        format!("{shown}（{tr}）")
+    } else {
+        shown
+    }
+}
+
+/// The fact a wearer asks to keep about what is in view: what they said, with "here" and
+/// "this" standing for what the glasses see ("车停在这条路" → "车停在中山路").
+fn note_fact(ctx: &Ctx, said: &str, content: Option<&str>) -> Option<String> {
+    let said = NOTE_VERB.replace_all(said, ",");
+    let said = said.trim_matches([',', ' ', ':', '。', '.']).to_string();
+    let Some(content) = content.filter(|c| !c.trim().is_empty()) else {
+        return (!said.is_empty()).then_some(said);
     };
-    let rest = c["rest"].trim().to_string();
+    let seen = seen_for_memory(ctx, content);
+    if let Some(place) = place_on(content)
+        && HERE.is_match(&said)
+    {
+        let mut fact = HERE.replace(&said, place.as_str()).into_owned();
+        if lines(content).len() > 1 || lexicon::is_zh(content) == ctx.en() {
+            fact += &format!("（{seen}）");
+        }
+        return Some(fact);
+    }
+    let subject = THIS_THING.replace(&said, "");
+    let subject = subject.trim_matches([',', ' ', ':']);
+    Some(if subject.is_empty() {
+        seen
+    } else {
+        format!("{subject}：{seen}")
+    })
+}
+
+pub fn place_note(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if !NOTE_VERB.is_match(&f.text) {
+        return Plan::NotUnderstood;
+    }
     if !ctx.caps.memory {
         let s = say!(
             ctx,
@@ -1364,34 +1473,71 @@ pub fn place_note(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
         return Plan::Answer(s);
     }
-    let place = f.content.as_deref().and_then(place_on);
-    let fact = match (&place, HERE.is_match(&rest)) {
-        (Some(p), true) => HERE.replace(&rest, p.as_str()).into_owned(),
-        (Some(p), false) if rest.is_empty() => p.clone(),
-        (Some(p), false) => format!("{rest}（{p}）"),
-        (None, _) if rest.is_empty() => return Plan::NotUnderstood,
-        (None, _) => rest.clone(),
+    let Some(fact) = note_fact(ctx, &f.text, f.content.as_deref()) else {
+        return Plan::NotUnderstood;
     };
     let told = crate::sim::memory::retell(&fact, ctx.en());
     let s = say!(ctx, ["好的，记下了：{told}。"], ["OK, noted: {told}."]);
+    if let Some(c) = &f.content {
+        keep_in_mind(ctx, c);
+    }
     Plan::Act {
         actions: vec![action("memory.save", json!({ "fact": fact }))],
         say: s,
     }
 }
 
-static MENU_HABIT: LazyLock<Regex> = LazyLock::new(|| {
+/// "我自行车锁哪了", "该在哪个检票口进来着": a question about something the wearer asked to keep
+/// (L3). Answered only when a kept fact fits; otherwise the other readings are tried.
+pub fn recall(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if !ctx.caps.memory || f.content.is_some() {
+        return Plan::NotUnderstood;
+    }
+    let facts = ctx.facts();
+    let Some(fact) = crate::sim::memory::recall(&facts, &f.text) else {
+        return Plan::NotUnderstood;
+    };
+    let told = crate::sim::memory::retell(&fact.text, ctx.en());
+    let s = say!(
+        ctx,
+        ["你之前让我记下：{told}。", "我记着呢：{told}。"],
+        ["You asked me to note: {told}.", "I noted: {told}."]
+    );
+    Plan::Answer(s)
+}
+
+/// Words that make a request a habit rather than a one-off: when, whenever, from now on.
+static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:菜单|点菜|菜谱|menu).{0,12}(?:标出|标记|指出|告诉我|提醒我|挑出|说一下|point out|mark|flag|tell me)(?:哪些是|哪些|which (?:ones )?(?:are )?|the )?(?P<what>[\p{Han}a-z ]{1,12}?)(?:的菜|的|菜| dishes| ones| food)?$",
+        r"以后|今后|往后|每次|每回|每当|只要|一律|总是|的时候|时|\b(?:whenever|every time|from now on|always|when)\b",
+    )
+});
+/// Looking at a menu or ordering food.
+static MENU_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"菜单|菜谱|点菜|点餐|\bmenus?\b|\bordering\b"));
+/// Showing the wearer which items have a property.
+static MARK_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"标(?:出|记|注|一下|上)?|指出|圈出|挑出|点出|告诉我|提醒我|说一下|说出|\b(?:point out|mark|flag|highlight|tell me|warn me|show me)\b",
     )
 });
 
+/// The property a menu habit asks to point out ("辣的菜", "哪些菜辣", "dishes with nuts").
+fn habit_tag(text: &str) -> Option<&'static str> {
+    let rest = MENU_WORD.replace_all(text, ",");
+    lexicon::TAG_WORDS
+        .iter()
+        .find(|(_, words, _)| words.iter().any(|w| has_cue(&rest, w)))
+        .map(|(t, ..)| *t)
+}
+
 /// A stated habit about what the wearer looks at; learned only at L4.
 pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let Some(c) = MENU_HABIT.captures(&f.text) else {
+    let t = f.text.as_str();
+    if !(HABITUAL.is_match(t) && MENU_WORD.is_match(t) && MARK_VERB.is_match(t)) {
         return Plan::NotUnderstood;
-    };
-    let Some(tag) = lexicon::tag_of(c["what"].trim()) else {
+    }
+    let Some(tag) = habit_tag(t) else {
         return Plan::NotUnderstood;
     };
     if !ctx.caps.learning {

@@ -449,3 +449,205 @@ fn l2_understands_kinds_of_translation_and_direction_requests() {
     );
     assert!(g.say("带我过去").actions.is_empty());
 }
+
+#[test]
+fn l3_reads_the_text_however_the_question_points_at_it() {
+    for ask in ["单子上都列了些啥", "这上头印的是什么", "上面是些什么内容"]
+    {
+        let mut g = glasses(3);
+        let r = g.look(ask, NOODLE_MENU);
+        assert!(r.text.contains("担担面"), "{ask}: {}", r.text);
+        let r = g.say("红烧肉什么价");
+        assert!(r.text.contains("48"), "{ask}: {}", r.text);
+    }
+    // Reading only to summarise: the summary, not the reading.
+    let mut g = glasses(2);
+    let r = g.look(
+        "上面印了啥，给我概括下",
+        "通知\n本周六上午停水，请提前储水。",
+    );
+    assert_eq!(names(&r), ["text.summarize"], "{}", r.text);
+}
+
+#[test]
+fn l3_follows_a_pointing_request_to_the_sign_it_read() {
+    for go in ["导航去那边", "陪我过去", "就去那儿"] {
+        let mut g = glasses(3);
+        g.look("前面的牌子写的什么", EXIT_SIGN);
+        let r = g.say(go);
+        assert_eq!(
+            arg(&r, "nav.route", "destination"),
+            Some(&json!("出口")),
+            "{go}: {}",
+            r.text
+        );
+    }
+    let mut g = glasses(3);
+    g.look("念念这个牌子", "请勿触摸");
+    let r = g.say("用英语怎么讲");
+    assert_eq!(arg(&r, "text.translate", "target_lang"), Some(&json!("en")));
+    assert_eq!(arg(&r, "text.translate", "text"), Some(&json!("请勿触摸")));
+}
+
+#[test]
+fn l3_knows_whether_the_last_bus_can_be_caught_however_asked() {
+    for ask in [
+        "现在走还能赶上最后一班吗",
+        "末班还赶得及不",
+        "还坐得上末班车吗",
+    ] {
+        let mut g = glasses(3).at("2026-05-08T22:40:00+08:00");
+        let r = g.look(ask, "5路 火车站\n首班 05:30  末班 23:00");
+        assert!(
+            r.text.contains("20") && r.text.contains("火车站"),
+            "{ask}: {}",
+            r.text
+        );
+    }
+}
+
+#[test]
+fn l3_takes_a_photo_and_sends_it_when_asked_in_one_breath() {
+    for ask in [
+        "拍张相片传给陈静",
+        "给陈静拍一张发过去",
+        "拍一下，发陈静",
+        "拍张照给陈静传过去",
+    ] {
+        let mut g = glasses(3);
+        let r = g.say(ask);
+        assert_eq!(names(&r), ["photo.capture"], "{ask}: {}", r.text);
+        assert!(
+            r.needs_confirmation && r.text.contains("陈静"),
+            "{ask}: {}",
+            r.text
+        );
+        let r = g.say("发吧");
+        assert_eq!(arg(&r, "message.send", "to"), Some(&json!("陈静")), "{ask}");
+        assert_eq!(
+            arg(&r, "message.send", "attachments"),
+            Some(&json!(["photo-1"]))
+        );
+    }
+    let mut g = glasses(3).knowing(&["我老婆叫韩梅梅"]);
+    let r = g.say("拍一张给我老婆发过去");
+    assert!(
+        r.needs_confirmation && r.text.contains("韩梅梅"),
+        "{}",
+        r.text
+    );
+    // Two steps in one request is beyond L2: the camera only.
+    let mut g = glasses(2);
+    let r = g.say("拍张相片传给陈静");
+    assert_eq!(names(&r), ["photo.capture"], "{}", r.text);
+    assert!(!r.needs_confirmation);
+}
+
+#[test]
+fn l3_notes_what_it_sees_as_the_wearer_means_it() {
+    let mut g = glasses(3);
+    let r = g.look("帮我记着，我的自行车锁在这条街", "人民路\nRENMIN RD");
+    assert_eq!(names(&r), ["memory.save"]);
+    let r = g.say("我自行车锁哪儿了");
+    assert!(r.text.contains("人民路"), "{}", r.text);
+
+    let mut g = glasses(3);
+    g.look("这个站台号你记一下", "Platform 5\nTrains to Tianjin");
+    let r = g.say("去天津的车该在哪个站台等来着");
+    assert!(
+        r.text.contains("5号站台") || r.text.contains("Platform 5"),
+        "{}",
+        r.text
+    );
+
+    let mut g = glasses(3);
+    let r = g.look(
+        "这盒药怎么吃，你帮我记下来",
+        "感冒灵颗粒\n用法：开水冲服，一次1袋，一日3次",
+    );
+    assert!(r.text.contains("记下"), "{}", r.text);
+    let r = g.say("感冒灵一次吃几袋");
+    assert!(r.text.contains("一次1袋"), "{}", r.text);
+
+    // Below L3 nothing is kept.
+    let mut g = glasses(2);
+    g.look("帮我记着，我的自行车锁在这条街", "人民路\nRENMIN RD");
+    assert!(!g.say("我自行车锁哪儿了").text.contains("人民路"));
+}
+
+#[test]
+fn l4_learns_a_menu_habit_however_it_is_put() {
+    for rule in [
+        "以后点菜的时候，把有花生的菜都圈出来",
+        "往后只要看到菜单，就提醒我哪些菜放了花生",
+    ] {
+        let mut g = glasses(4);
+        let r = g.say(rule);
+        assert_eq!(names(&r), ["preference.set"], "{rule}: {}", r.text);
+        let r = g.look("菜单上有什么", NOODLE_MENU);
+        assert!(r.text.contains("按你的习惯"), "{rule}: {}", r.text);
+        assert!(r.text.contains("担担面"), "{rule}: {}", r.text);
+    }
+    // A one-off question about a menu is not a habit.
+    let mut g = glasses(4);
+    let r = g.look("哪些菜有花生", NOODLE_MENU);
+    assert!(
+        names(&r).is_empty() && r.text.contains("担担面"),
+        "{}",
+        r.text
+    );
+    // L3 declines to learn.
+    let r = glasses(3).say("以后点菜的时候，把有花生的菜都圈出来");
+    assert!(names(&r).is_empty());
+}
+
+#[test]
+fn l4_hands_the_route_of_a_named_place_to_the_car() {
+    let mut g = glasses(4).link("my-car", "car");
+    let r = g.say("把西湖断桥的路线发到车上");
+    assert_eq!(
+        arg(&r, "nav.route", "destination"),
+        Some(&json!("西湖断桥")),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
+fn l4_shows_the_photo_just_taken_on_a_linked_screen_when_pointed_at() {
+    let mut g = glasses(4).link("den-tv", "tv");
+    g.say("拍张相片");
+    let r = g.say("把刚拍的放到电视上");
+    assert_eq!(names(&r), ["photo.show"], "{}", r.text);
+    assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"));
+}
+
+#[test]
+fn a_call_with_the_callee_after_the_verb_is_understood() {
+    let mut g = glasses(2);
+    let r = g.say("拨一下给王芳");
+    assert_eq!(names(&r), ["call.dial"], "{}", r.text);
+    assert_eq!(arg(&r, "call.dial", "contact"), Some(&json!("王芳")));
+    let mut g = glasses(2);
+    let r = g.say("麻烦再打一遍给陈静");
+    assert_eq!(
+        arg(&r, "call.dial", "contact"),
+        Some(&json!("陈静")),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
+fn l4_puts_music_on_the_linked_speaker_when_asked_for_some() {
+    let mut g = glasses(4).link("den-speaker", "speaker");
+    let r = g.say("音箱上来点王菲吧");
+    assert_eq!(names(&r), ["media.play"], "{}", r.text);
+    assert_eq!(
+        r.actions[0].target.as_deref(),
+        Some("den-speaker"),
+        "{}",
+        r.text
+    );
+    assert_eq!(arg(&r, "media.play", "artist"), Some(&json!("王菲")));
+}

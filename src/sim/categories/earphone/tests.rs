@@ -535,7 +535,7 @@ fn l4_calls_the_one_a_nickname_was_learned_for_with_the_verb_last() {
     let mut e = earphone(4);
     assert!(e.say("帮我给小李拨个电话").actions.is_empty());
     assert_eq!(
-        arg(&e.say("我说的是李雷"), "call.dial", "contact"),
+        arg(&e.say("我指的是李雷"), "call.dial", "contact"),
         Some(&json!("李雷"))
     );
     let r = e.say("小李的电话再打一次吧");

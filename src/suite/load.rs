@@ -468,7 +468,7 @@ fn fixture(
         path: m.file.clone(),
         sha256: actual,
         format: format.to_string(),
-        data_b64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        data_b64: base64::engine::general_purpose::STANDARD.encode(&bytes).into(),
     })
 }
 

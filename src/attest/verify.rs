@@ -379,7 +379,7 @@ fn check_fixtures(r: &Results) -> Check {
         .iter()
         .filter(|f| {
             base64::engine::general_purpose::STANDARD
-                .decode(&f.data_b64)
+                .decode(f.data_b64.as_bytes())
                 .map_or(true, |d| sha256_hex(&d) != f.sha256)
         })
         .map(|f| {

@@ -878,7 +878,7 @@ pub(super) fn results() -> Results {
             path: "fixtures/phone/what-is-this.wav".to_string(),
             sha256: WAV_SHA256.to_string(),
             format: "wav".to_string(),
-            data_b64: "UklGRiQAAABXQVZF".to_string(),
+            data_b64: "UklGRiQAAABXQVZF".into(),
         }],
         summary: Summary {
             cases: 5,

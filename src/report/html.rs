@@ -1431,7 +1431,7 @@ fn fixtures(r: &Results, lang: Lang) -> Vec<FixtureView> {
             };
             let media = Media {
                 format: f.format.clone(),
-                data_b64: f.data_b64.clone(),
+                data_b64: f.data_b64.to_string(),
             };
             FixtureView {
                 anchor: fixture_anchor(&f.sha256),

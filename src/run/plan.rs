@@ -189,7 +189,7 @@ pub fn input_for(
             .map(|f| Media {
                 format: f.format.clone(),
                 data_b64: if full {
-                    f.data_b64.clone()
+                    f.data_b64.to_string()
                 } else {
                     format!("sha256:{}", f.sha256)
                 },

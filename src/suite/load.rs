@@ -55,6 +55,21 @@ impl LoadedSuite {
     /// controls media like earphones do, but has no car doors or TV channels. This is what
     /// the `openai` adapter offers a model as tools: the whole category's toolset, never
     /// one case's expected actions.
+    /// Drops the fixtures only other categories' cases send: a run of one device never
+    /// sends them, and the default suites' are megabytes of base64.
+    pub fn keep_fixtures_of(&mut self, category: &str) {
+        let used: BTreeSet<String> = self
+            .cases
+            .iter()
+            .filter(|lc| lc.category == crate::suite::COMMON || lc.category == category)
+            .flat_map(|lc| &lc.case.turns)
+            .flat_map(|t| [&t.input.audio, &t.input.image])
+            .flatten()
+            .map(|m| m.file.clone())
+            .collect();
+        self.fixtures.retain(|path, _| used.contains(path));
+    }
+
     pub fn actions_for(&self, category: &str) -> ActionVocabulary {
         let own = self
             .framework
@@ -468,7 +483,9 @@ fn fixture(
         path: m.file.clone(),
         sha256: actual,
         format: format.to_string(),
-        data_b64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        data_b64: base64::engine::general_purpose::STANDARD
+            .encode(&bytes)
+            .into(),
     })
 }
 
@@ -883,6 +900,43 @@ impl<'a> CaseContext<'a> {
                 }
             }
             Check::LatencyMs(_) | Check::ServedBy(_) | Check::Judge(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_keeps_only_the_fixtures_its_category_and_common_send() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("suites");
+        let mut suite = load_suite(&root, None).unwrap();
+        let sent_by = |suite: &LoadedSuite, cat: &str| -> BTreeSet<String> {
+            suite
+                .cases
+                .iter()
+                .filter(|lc| lc.category == cat)
+                .flat_map(|lc| &lc.case.turns)
+                .flat_map(|t| [&t.input.audio, &t.input.image])
+                .flatten()
+                .map(|m| m.file.clone())
+                .collect()
+        };
+        let phone = sent_by(&suite, "phone");
+        let common = sent_by(&suite, crate::suite::COMMON);
+        let glasses = sent_by(&suite, "glasses");
+        let only_glasses: Vec<&String> = glasses
+            .iter()
+            .filter(|f| !phone.contains(*f) && !common.contains(*f))
+            .collect();
+        assert!(!phone.is_empty() && !only_glasses.is_empty());
+        suite.keep_fixtures_of("phone");
+        for f in phone.iter().chain(&common) {
+            assert!(suite.fixtures.contains_key(f), "{f} dropped");
+        }
+        for f in only_glasses {
+            assert!(!suite.fixtures.contains_key(f), "{f} kept");
         }
     }
 }

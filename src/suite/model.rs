@@ -457,7 +457,9 @@ pub struct FixtureData {
     pub sha256: String,
     /// `wav`, `png` or `jpeg`.
     pub format: String,
-    pub data_b64: String,
+    // Shared: a run keeps the suite's fixtures and its results' copy of those it sent, and a
+    // fixture is megabytes of base64.
+    pub data_b64: std::sync::Arc<str>,
 }
 
 // ---------------------------------------------------------------- private variant pools

@@ -765,26 +765,7 @@ pub fn translate_again(ctx: &mut Ctx, f: &Frame) -> Plan {
         _ => return Plan::NotUnderstood,
     };
     // The language the last translation went into is where this one goes too.
-    let target = if lexicon::is_zh(&prev) { "zh" } else { "en" };
-    if lexicon::is_zh(&source) == (target == "zh") {
-        return Plan::NotUnderstood;
-    }
-    ctx.note_network(ServedBy::Hybrid);
-    let out = lexicon::translate(&source, target);
-    let s = say!(
-        ctx,
-        ["“{source}”的意思是：{out}"],
-        ["\"{source}\" is: {out}"]
-    );
-    ctx.ses.context.last_result = Some(out);
-    let source_lang = if target == "en" { "zh" } else { "en" };
-    Plan::Act {
-        actions: vec![action(
-            "text.translate",
-            json!({ "text": source, "source_lang": source_lang, "target_lang": target }),
-        )],
-        say: s,
-    }
+    super::glasses::skills::translate_like_last(ctx, &prev, source)
 }
 
 // ------------------------------------------------------------------ learning

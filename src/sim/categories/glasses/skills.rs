@@ -360,7 +360,13 @@ pub fn translate_follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
         None if !said.is_empty() && !said.contains(nlu::CONTENT_MARK) => said,
         None => return Plan::NotUnderstood,
     };
-    let target = if lexicon::is_zh(&prev) { "zh" } else { "en" };
+    translate_like_last(ctx, &prev, source)
+}
+
+/// `source` translated into the language the last translation (`prev`) went into; not
+/// understood when it is in that language already.
+pub(in crate::sim) fn translate_like_last(ctx: &mut Ctx, prev: &str, source: String) -> Plan {
+    let target = if lexicon::is_zh(prev) { "zh" } else { "en" };
     if lexicon::is_zh(&source) == (target == "zh") {
         return Plan::NotUnderstood;
     }

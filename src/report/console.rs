@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::results::{Results, TrialRecord};
 
-use super::html::{HeldTrials, TrialSource};
 use super::messages as m;
 use super::names;
+use super::source::{HeldTrials, TrialSource};
 use super::{Format, Lang, ReportError};
 
 /// The lines of the summary, each without its newline.

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::results::{CaseResult, Results, Verdict};
 
-use super::html::{HeldTrials, TrialSource};
 use super::messages as m;
 use super::names::Names;
+use super::source::{HeldTrials, TrialSource};
 use super::{Lang, ReportError};
 
 /// One case whose verdict differs; `None` where the case is not in that run.

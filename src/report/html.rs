@@ -18,6 +18,7 @@ use crate::text::truncate;
 use super::charts::{self, Histogram, ScoreBar};
 use super::messages::{self as m, Msg};
 use super::names::{self, Names, i18n};
+use super::source::TrialSource;
 use super::{Lang, ReportError, SCRIPT, STYLE, csp};
 
 /// Longest device text shown per field; beyond it the report would only grow, not inform.
@@ -42,38 +43,6 @@ const PACK_LEVEL: u8 = 6;
 /// `templates/report.js` look for exactly these bytes.
 const PACKED_OPEN: &str = "<div class=\"evidence\" data-z=\"";
 const PACKED_CLOSE: &str = "</div>";
-
-/// Where the HTML report gets each case's trials: the results themselves ([`HeldTrials`]), or
-/// a store that reads one case at a time, such as the run's journal, so that a run's trials
-/// need not all be in memory while its report is written.
-pub trait TrialSource {
-    /// Call `f` once with all the trials of `case`, in any order.
-    fn with_trials(
-        &mut self,
-        case: &CaseResult,
-        f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
-    ) -> Result<(), ReportError>;
-
-    /// The SHA-256 of the results file the report is of, which the certificate names. By
-    /// default the digest of `results` serialised with its cases' trials; a source whose
-    /// trials are elsewhere gives the digest of the file it wrote.
-    fn results_digest(&mut self, results: &Results) -> String {
-        crate::attest::results_digest(results)
-    }
-}
-
-/// The trials a [`Results`] holds in its cases.
-pub struct HeldTrials;
-
-impl TrialSource for HeldTrials {
-    fn with_trials(
-        &mut self,
-        case: &CaseResult,
-        f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
-    ) -> Result<(), ReportError> {
-        f(&case.trials)
-    }
-}
 
 #[derive(Serialize)]
 pub(super) struct View<'a> {

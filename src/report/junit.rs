@@ -18,9 +18,9 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord, Verdict};
 use crate::text::truncate;
 
-use super::html::TrialSource;
 use super::messages as m;
 use super::names::{self, Names, i18n};
+use super::source::TrialSource;
 use super::{Lang, ReportError};
 
 /// Failure lines listed per case; the rest are counted. CI systems show the whole text.

@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use crate::results::{CaseResult, Results, TrialOutcome, TrialRecord, Verdict};
 use crate::text::truncate;
 
-use super::html::TrialSource;
 use super::messages as m;
 use super::names::{self, Names, i18n};
+use super::source::TrialSource;
 use super::{Lang, ReportError};
 
 /// Blocking cases listed at most; the rest are counted. Keeps a comment under GitHub's limit.

@@ -18,6 +18,7 @@ mod markdown;
 mod messages;
 mod names;
 mod render;
+mod source;
 mod templates;
 
 #[cfg(test)]
@@ -28,12 +29,13 @@ mod tests;
 use std::fmt;
 use std::str::FromStr;
 
-pub use html::{HeldTrials, TrialSource, unpack_evidence};
+pub use html::unpack_evidence;
 pub use markdown::escape as markdown_escape;
 pub use render::{
     render, render_from, render_html, render_html_from, render_junit, render_markdown,
     render_markdown_from,
 };
+pub use source::{HeldTrials, TrialSource};
 
 /// Inlined verbatim into the page; the CSP allows them by the hash of these exact bytes.
 const STYLE: &str = include_str!("../../templates/report.css");

@@ -1,7 +1,7 @@
 //! From results to text: the view models laid out by their templates, one registry per
 //! format.
 
-use super::html::{HeldTrials, TrialSource};
+use super::source::{HeldTrials, TrialSource};
 use super::templates::engines;
 use super::{Format, Lang, ReportError, html, junit, markdown};
 use crate::results::Results;

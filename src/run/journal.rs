@@ -651,26 +651,21 @@ impl<'a> ByCase<'a> {
     }
 }
 
-impl crate::report::TrialSource for ByCase<'_> {
-    fn with_trials(
+impl ByCase<'_> {
+    /// All the trials of `case`, read from the journal and scored as results.json has them.
+    pub fn trials_of(
         &mut self,
         case: &crate::results::CaseResult,
-        f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), crate::report::ReportError>,
-    ) -> Result<(), crate::report::ReportError> {
-        let trials = self
-            .index
+    ) -> Result<Vec<TrialRecord>, String> {
+        self.index
             .spans(&case.id, case.trials_planned)
             .map(|span| self.lines.trial(span, &case.turns, &self.evaluator))
-            .collect::<Result<Vec<_>, String>>()
-            .map_err(|e| crate::report::ReportError::Trials {
-                case: case.id.clone(),
-                source: e.into(),
-            })?;
-        f(&trials)
+            .collect()
     }
 
-    fn results_digest(&mut self, _results: &crate::results::Results) -> String {
-        self.results_sha256.clone()
+    /// The SHA-256 of the results.json written from this journal.
+    pub fn results_sha256(&self) -> &str {
+        &self.results_sha256
     }
 }
 

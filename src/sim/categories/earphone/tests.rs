@@ -123,18 +123,7 @@ fn l3_context_memory_and_steps() {
     let r = earphone(3).say("换到下一首歌，再把降噪关掉");
     assert_eq!(names(&r), ["media.control", "audio.noise_control"]);
 
-    let mut e = earphone(3);
-    let data = json!({ "from": "李雷", "text": "到了吗" })
-        .as_object()
-        .cloned()
-        .unwrap();
-    e.input(&Input {
-        event: Some(Event {
-            kind: "notification".into(),
-            data,
-        }),
-        ..Input::default()
-    });
+    let mut e = notified(3, "李雷", "到了吗");
     assert_eq!(
         arg(&e.say("打给他"), "call.dial", "contact"),
         Some(&json!("李雷"))

@@ -1481,10 +1481,23 @@ mod tests {
     #[test]
     fn a_reused_compressor_writes_what_a_fresh_one_writes() {
         let mut d = Deflater::new();
-        let big: String = (0..40_000).map(|i| format!("<p>{}</p>", i * 7919 % 1000)).collect();
-        for input in ["", "a", "证据 evidence ".repeat(300).as_str(), big.as_str(), "tail"] {
+        let big: String = (0..40_000)
+            .map(|i| format!("<p>{}</p>", i * 7919 % 1000))
+            .collect();
+        for input in [
+            "",
+            "a",
+            "证据 evidence ".repeat(300).as_str(),
+            big.as_str(),
+            "tail",
+        ] {
             let fresh = miniz_oxide::deflate::compress_to_vec_zlib(input.as_bytes(), PACK_LEVEL);
-            assert_eq!(d.deflate(input.as_bytes()), fresh.as_slice(), "{} bytes", input.len());
+            assert_eq!(
+                d.deflate(input.as_bytes()),
+                fresh.as_slice(),
+                "{} bytes",
+                input.len()
+            );
         }
     }
 

@@ -15,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use regex::Regex;
 use serde_json::{Value, json};
 
+use super::events;
 use super::intents::{Category, Expect, Frame, Grammar, Plan, action};
 use super::memory::{self, Fact};
 use super::nlu;
@@ -177,13 +178,13 @@ impl Session {
     }
 }
 
-/// Actions that always need the user's confirmation first, at every level.
+/// Actions every terminal that offers them confirms first, at every level: sending a message,
+/// paying, deleting and uploading data. A category adds its own (`Category::sensitive`).
 pub const SENSITIVE: &[&str] = &[
     "message.send",
     "payment.transfer",
     "data.delete",
     "data.upload",
-    "email.send",
 ];
 
 /// Everything a skill may read or change while handling a turn.
@@ -949,13 +950,17 @@ impl Engine {
         }
     }
 
+    /// Whether `name` waits for the user's confirmation on this terminal.
+    fn sensitive(&self, name: &str) -> bool {
+        SENSITIVE.contains(&name) || self.grammar.category.sensitive.contains(&name)
+    }
+
     /// Carry out a plan: act (sensitive actions wait for confirmation), answer or ask.
     fn execute(&self, ctx: &mut Ctx, plan: Plan, out: &mut Out) -> bool {
         match plan {
             Plan::Act { actions, say } => {
-                let (sensitive, now): (Vec<Action>, Vec<Action>) = actions
-                    .into_iter()
-                    .partition(|a| SENSITIVE.contains(&a.name.as_str()));
+                let (sensitive, now): (Vec<Action>, Vec<Action>) =
+                    actions.into_iter().partition(|a| self.sensitive(&a.name));
                 let any_now = !now.is_empty();
                 for a in now {
                     self.perform(ctx, a, out);
@@ -1801,130 +1806,23 @@ impl Engine {
 
     // ------------------------------------------------------------------ events
 
+    /// The category's handler for the event's kind; a kind it does not declare is only
+    /// noticed.
     fn on_event(&self, ctx: &mut Ctx, ev: &Event, out: &mut Out) {
-        let field = |keys: &[&str]| -> Option<String> {
-            keys.iter().find_map(|k| ev.data.get(*k)).map(|v| match v {
-                Value::String(s) => nlu::normalize(&s.chars().take(500).collect::<String>()),
-                other => other.to_string(),
-            })
-        };
-        match ev.kind.as_str() {
-            "notification" | "message" => {
-                let from = field(&["from", "sender", "title"]).unwrap_or_default();
-                let text = field(&["text", "body", "content", "message"]).unwrap_or_default();
-                let person = world::contact_exact(&from)
-                    .map(world::Contact::person)
-                    .unwrap_or(Person {
-                        name: from.clone(),
-                        number: None,
-                    });
-                let s = say!(
-                    ctx,
-                    ["收到{from}的新消息：“{text}”。"],
-                    ["New message from {from}: \"{text}\"."]
-                );
-                out.say(s);
-                ctx.ses.context.last_result = Some(text);
-                if !from.is_empty() {
-                    ctx.ses.context.last_person = Some(person.clone());
-                    ctx.ses.context.last_person_phrase = Some(from.clone());
-                }
-                if self.caps.proactive && !from.is_empty() {
-                    let s = say!(
-                        ctx,
-                        ["需要我帮你回复{from}吗？"],
-                        ["Would you like me to reply to {from}?"]
-                    );
+        let category = self.grammar.category;
+        match category
+            .events
+            .iter()
+            .find(|d| d.kinds.contains(&ev.kind.as_str()))
+        {
+            Some(def) => {
+                for s in (def.handle)(ctx, ev) {
                     out.say(s);
-                    ctx.ses.pending = Some(Pending::Ask(Expect::Body { to: person }));
                 }
             }
-            "calendar.due" | "calendar" | "schedule" | "reminder.due" => {
-                let title = field(&["title", "summary", "name"]).unwrap_or_default();
-                let time = field(&["time", "start"]).unwrap_or_default();
-                let place = field(&["location", "place"]);
-                let s = say!(
-                    ctx,
-                    ["日程提醒：{time} {title}。"],
-                    ["Reminder: {title} at {time}."]
-                );
+            None => {
+                let s = events::unknown(ctx, ev);
                 out.say(s);
-                if !self.caps.proactive {
-                    return;
-                }
-                match place {
-                    Some(place) if !place.is_empty() => {
-                        let s = say!(
-                            ctx,
-                            ["地点在{place}，现在出发比较合适。需要我为你导航过去吗？"],
-                            [
-                                "It's at {place}; now is a good time to leave. Shall I navigate there?"
-                            ]
-                        );
-                        out.say(s);
-                        let done = say!(
-                            ctx,
-                            ["好的，开始导航到{place}。"],
-                            ["OK, navigating to {place}."]
-                        );
-                        let actions = vec![action(
-                            "nav.route",
-                            json!({ "destination": place, "mode": "drive" }),
-                        )];
-                        ctx.ses.pending = Some(Pending::Offer { actions, done });
-                    }
-                    _ => {
-                        let s = say!(
-                            ctx,
-                            ["要我为你开启勿扰模式吗？"],
-                            ["Shall I turn on Do Not Disturb for it?"]
-                        );
-                        out.say(s);
-                        let done = say!(
-                            ctx,
-                            ["好的，已开启勿扰模式。"],
-                            ["OK, Do Not Disturb is on."]
-                        );
-                        let actions = vec![action(
-                            "settings.set",
-                            json!({ "name": "dnd", "value": true }),
-                        )];
-                        ctx.ses.pending = Some(Pending::Offer { actions, done });
-                    }
-                }
-            }
-            "battery.low" | "battery" => {
-                let level = field(&["level", "percent"]).unwrap_or_else(|| "?".into());
-                let s = say!(ctx, ["电量仅剩{level}%。"], ["Battery is at {level}%."]);
-                out.say(s);
-                if self.caps.proactive && !ctx.ses.settings.power_saving {
-                    let s = say!(
-                        ctx,
-                        ["要开启省电模式吗？"],
-                        ["Shall I turn on power saving mode?"]
-                    );
-                    out.say(s);
-                    let done = say!(
-                        ctx,
-                        ["好的，已开启省电模式。"],
-                        ["OK, power saving mode is on."]
-                    );
-                    let actions = vec![action(
-                        "settings.set",
-                        json!({ "name": "power_saving", "value": true }),
-                    )];
-                    ctx.ses.pending = Some(Pending::Offer { actions, done });
-                }
-            }
-            kind => {
-                let detail = field(&["place", "scene", "text", "name"]).unwrap_or_default();
-                let kind = kind.chars().take(40).collect::<String>();
-                let s = say!(
-                    ctx,
-                    ["已感知到事件：{kind} {detail}"],
-                    ["Noticed event: {kind} {detail}"]
-                );
-                out.say(s.trim_end().to_string());
             }
         }
     }

@@ -3,6 +3,7 @@
 //! table entries that category tables include. Templates run on the normalised
 //! instruction: lower case, no spaces between Chinese characters, ASCII punctuation.
 
+use super::events;
 use super::intents::{Category, IntentDef};
 use super::skills;
 
@@ -309,6 +310,98 @@ pub const MEDIA: IntentDef = IntentDef {
     skill: skills::media_play,
 };
 
+/// Calls, on the terminal or through the phone it is paired with.
+pub const CALL: IntentDef = IntentDef {
+    name: "call.dial",
+    templates: &[
+        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
+        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
+    ],
+    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
+    cues: &[
+        ("打给", 5),
+        ("拨打", 5),
+        ("呼叫", 5),
+        ("致电", 5),
+        ("回电话", 5),
+        ("回个电话", 5),
+        ("回拨", 6),
+        ("回电", 5),
+        ("打回去", 6),
+        ("拨回去", 6),
+        ("电话", 2),
+        ("call", 5),
+        ("dial", 5),
+        ("ring", 4),
+    ],
+    patterns: &[
+        (r"打[^开]{0,8}电话", 5),
+        // A number or phone named first, then the dialling: "这个号码帮我拨过去".
+        (
+            r"(?:号码|电话|手机号?)[^,]{0,6}(?:打|拨)(?:过去|一下|个|一个|一通|通)",
+            5,
+        ),
+        // The callee after the verb and its count: "再打一遍给X", "拨一下给X".
+        (r"(?:打|拨)(?:一次|一下|一遍|一通|过去)?给", 5),
+        // "老周的电话拨一下": the call named first, the verb after.
+        (r"电话(?:再|重新|赶紧|马上)?(?:打|拨|回)", 5),
+        // "回她个电话", "回老周一个电话": calling back whoever is named between.
+        (
+            r"回(?:他|她|ta|对方|[\p{Han}]{2,3})?(?:个|一个|一通)电话",
+            5,
+        ),
+        // "打这个号：…": the number lifted out as content is still what to dial.
+        (
+            r"(?:打|拨|呼叫)(?:一下|下)?(?:这个|这|那个|下面的?)?(?:号码|号)(?:$|〔内容〕)",
+            6,
+        ),
+        // A number said aloud after 打/拨 ("打一下186…").
+        (
+            r"(?:打|拨)[^0-9开]{0,6}[0-9]{3,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}",
+            6,
+        ),
+    ],
+    skill: skills::call_dial,
+};
+
+/// Messages, on the terminal or through its phone (always confirmed before sending).
+pub const MESSAGE: IntentDef = IntentDef {
+    name: "message.send",
+    templates: &[
+        r"^(?:发短信给|发消息给|发信息给)(?P<who>[^,]+?)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
+        r"^给(?P<who>[^,]+?)发(?:个|条|一条)?(?:短信|消息|信息)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
+    ],
+    templates_en: &[
+        r"^(?:send (?:a )?)?(?:text|message|sms) (?:to )?(?P<who>[a-z ]+?)(?:,? saying (?P<body>.+))?$",
+    ],
+    cues: &[
+        ("短信", 5),
+        ("发消息", 5),
+        ("发个消息", 5),
+        ("发条消息", 5),
+        ("发信息", 5),
+        ("回个消息", 5),
+        ("回消息", 5),
+        ("回复", 5),
+        ("发微信", 5),
+        ("留言", 4),
+        ("转告", 5),
+        ("告诉", 4),
+        ("发给", 4),
+        ("text", 5),
+        ("message", 5),
+        ("sms", 5),
+        ("tell", 4),
+        ("reply", 5),
+    ],
+    patterns: &[
+        (r"(?:跟|和)[^,]{1,8}?说", 6),
+        (r"发(?:个|条|一条)?(?:微信|消息|信息|短信)", 6),
+        (r"\bsend\b.+\bto\b", 3),
+    ],
+    skill: skills::message_send,
+};
+
 pub const PAYMENT: IntentDef = IntentDef {
     name: "payment.transfer",
     templates: &[
@@ -386,4 +479,11 @@ pub static GENERAL: Category = Category {
     ],
     apps: &[],
     hand_off_media: None,
+    sensitive: &[],
+    events: &[
+        events::MESSAGE,
+        events::CALENDAR,
+        events::BATTERY,
+        events::CALL,
+    ],
 };

@@ -10,6 +10,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::engine::Ctx;
+use super::events::EventDef;
 use super::world::Person;
 use crate::device::protocol::Action;
 
@@ -62,6 +63,12 @@ pub struct Category {
     /// How what is playing goes on on a linked device, when the category sends it there as its
     /// own request (earphones ask the speaker to play); `None`: a `device.handoff` of the task.
     pub hand_off_media: Option<fn(&mut Ctx, String) -> Plan>,
+    /// Actions its terminals confirm first besides the ones every terminal does
+    /// (`engine::SENSITIVE`): a PC's e-mail.
+    pub sensitive: &'static [&'static str],
+    /// The event kinds its terminals are told about, and how each is announced; a kind not
+    /// listed is only noticed.
+    pub events: &'static [EventDef],
 }
 
 /// The request as a skill sees it.

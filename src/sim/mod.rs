@@ -73,12 +73,14 @@
 
 mod categories;
 mod engine;
+mod events;
 mod general;
 mod intents;
 pub mod media;
 mod memory;
 mod nlu;
 mod perception;
+mod plans;
 mod safety;
 mod skills;
 mod text_tools;

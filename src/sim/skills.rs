@@ -13,38 +13,10 @@ use super::engine::{Ctx, Who, say};
 use super::intents::{Expect, Frame, Plan, action};
 use super::memory::FactKind;
 use super::nlu::{self, Period, When};
+use super::plans::{ask, has_any, re, targeted};
 use super::state::{self, SettingKind};
 use super::text_tools;
 use super::world::{self, Person};
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| super::intents::has_cue(text, w))
-}
-
-/// Ask for what is missing; at L3 the answer completes this request.
-fn ask(ctx: &mut Ctx, f: &Frame, zh: &str, en: &str) -> Plan {
-    let say = ctx.say(&[zh.to_string()], &[en.to_string()]);
-    Plan::Ask {
-        say,
-        expect: Expect::Slot {
-            utterance: f.text.clone(),
-        },
-    }
-}
-
-fn with_target(
-    mut actions: Vec<crate::device::protocol::Action>,
-    f: &Frame,
-) -> Vec<crate::device::protocol::Action> {
-    for a in &mut actions {
-        a.target.clone_from(&f.target);
-    }
-    actions
-}
 
 fn resolve_at(ctx: &Ctx, when: &When) -> Option<(NaiveDate, u32, u32)> {
     when.resolve(ctx.now())
@@ -130,7 +102,7 @@ pub fn alarm_create(ctx: &mut Ctx, f: &Frame) -> Plan {
         ]
     );
     Plan::Act {
-        actions: with_target(vec![action("alarm.create", args)], f),
+        actions: targeted(vec![action("alarm.create", args)], f),
         say: s,
     }
 }
@@ -214,7 +186,7 @@ pub fn timer_start(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["OK, a {d} timer is running.", "Timer started for {d}."]
     );
     Plan::Act {
-        actions: with_target(vec![action("timer.start", json!({ "seconds": secs }))], f),
+        actions: targeted(vec![action("timer.start", json!({ "seconds": secs }))], f),
         say: s,
     }
 }
@@ -331,7 +303,7 @@ pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     );
     let args = json!({ "text": what, "date": date.to_string(), "time": t });
     Plan::Act {
-        actions: with_target(vec![action("reminder.create", args)], f),
+        actions: targeted(vec![action("reminder.create", args)], f),
         say: s,
     }
 }
@@ -410,7 +382,7 @@ pub fn calendar_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     );
     let args = json!({ "title": title, "date": date.to_string(), "time": t });
     Plan::Act {
-        actions: with_target(vec![action("calendar.create", args)], f),
+        actions: targeted(vec![action("calendar.create", args)], f),
         say: s,
     }
 }
@@ -611,7 +583,7 @@ pub fn call_dial(ctx: &mut Ctx, f: &Frame) -> Plan {
         )
     };
     Plan::Act {
-        actions: with_target(vec![action("call.dial", args)], f),
+        actions: targeted(vec![action("call.dial", args)], f),
         say: s,
     }
 }
@@ -1170,7 +1142,7 @@ pub fn app_open(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["Opened {name}.", "OK, opening {name}."]
     );
     Plan::Act {
-        actions: with_target(vec![action("app.open", json!({ "app": app }))], f),
+        actions: targeted(vec![action("app.open", json!({ "app": app }))], f),
         say: s,
     }
 }
@@ -1185,7 +1157,7 @@ pub fn photo_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["Click! Photo taken.", "Done, the photo is in your gallery."]
     );
     Plan::Act {
-        actions: with_target(vec![action("photo.capture", json!({ "photo": id }))], f),
+        actions: targeted(vec![action("photo.capture", json!({ "photo": id }))], f),
         say: s,
     }
 }
@@ -1407,7 +1379,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["Playing {what}.", "OK, here's {what}."]
     );
     Plan::Act {
-        actions: with_target(vec![action("media.play", Value::Object(args))], f),
+        actions: targeted(vec![action("media.play", Value::Object(args))], f),
         say: s,
     }
 }
@@ -1501,7 +1473,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         ]
     );
     Plan::Act {
-        actions: with_target(vec![action("nav.route", args)], f),
+        actions: targeted(vec![action("nav.route", args)], f),
         say: s,
     }
 }

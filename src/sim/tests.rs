@@ -326,6 +326,38 @@ fn replies_to_a_notification_sender() {
 }
 
 #[test]
+fn event_kinds_are_the_categorys_own() {
+    // A phone runs on a battery and takes calls; a TV does neither, so it only notices them.
+    let mut phone = Sim::of("phone", 3, Lang::Zh, 7);
+    let r = phone.event("battery.low", json!({"level": 12}));
+    assert!(
+        r.text.contains("12%") && r.text.contains("省电"),
+        "{}",
+        r.text
+    );
+    assert_eq!(names(&phone.say("好")), ["settings.set"]);
+    let r = phone.event("call.incoming", json!({"name": "陈静"}));
+    assert!(
+        r.text.contains("陈静") && r.text.contains("来电"),
+        "{}",
+        r.text
+    );
+    let mut tv = Sim::of("tv", 3, Lang::Zh, 7);
+    for (kind, data) in [
+        ("battery.low", json!({"level": 12})),
+        ("call.incoming", json!({"name": "陈静"})),
+    ] {
+        let r = tv.event(kind, data);
+        assert!(
+            r.text.contains(kind) && !r.text.contains("省电"),
+            "{}",
+            r.text
+        );
+        assert!(tv.say("好").actions.is_empty());
+    }
+}
+
+#[test]
 fn security_baseline_holds_at_every_level() {
     for level in 1..=4 {
         let mut s = Sim::new(level);

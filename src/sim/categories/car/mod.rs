@@ -17,80 +17,19 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::Action;
-use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::engine::{Ctx, say};
+use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
-    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+    ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
+    PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
+use crate::sim::plans::{
+    ask, cannot_hand_off, confirm_first, has_any, is_correction, move_playing, re, targeted,
+};
 use crate::sim::skills;
 use crate::sim::world;
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
-
-pub(super) fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| has_cue(text, w))
-}
-
-/// Ask for what is missing; at L3 the answer completes this request.
-pub(super) fn ask(ctx: &mut Ctx, f: &Frame, zh: String, en: String) -> Plan {
-    let say = ctx.say(&[zh], &[en]);
-    Plan::Ask {
-        say,
-        expect: Expect::Slot {
-            utterance: f.text.clone(),
-        },
-    }
-}
-
-/// Ask the user to confirm before acting: the actions wait for "确认" in the next turn.
-pub(super) fn confirm_first(
-    ctx: &mut Ctx,
-    actions: Vec<Action>,
-    question: String,
-    done: String,
-) -> Plan {
-    ctx.ses.pending = Some(Pending::Offer { actions, done });
-    Plan::Answer(question)
-}
-
-/// The actions, sent to the linked device the user named (L4), if any.
-pub(super) fn targeted(mut actions: Vec<Action>, f: &Frame) -> Vec<Action> {
-    for a in &mut actions {
-        a.target.clone_from(&f.target);
-    }
-    actions
-}
-
-/// A correction of what the terminal just did ("不对，…").
-pub(super) fn is_correction(text: &str) -> bool {
-    ["不对", "不是", "错了", "搞错了", "no,", "wrong", "not that"]
-        .iter()
-        .any(|w| text.starts_with(w))
-}
-
-/// A device the request wants the work moved to, when this terminal cannot hand work over.
-static OTHER_DEVICE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:(?:投屏|转|切|挪|移|换|接|传|发|投|放)到|交给)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)|(?:在|到|用)(?:我的)?(?:眼镜|耳机|音箱|电视|手机|电脑|平板)(?:上|里)|\b(?:to|on) (?:my |the )?(?:glasses|earphones?|speaker|tv|phone|laptop)\b",
-    )
-});
-
-/// "I can't hand this to another device" — the answer below L4, instead of a wrong action.
-pub(super) fn cannot_hand_off(ctx: &mut Ctx, f: &Frame) -> Option<Plan> {
-    if f.target.is_some() || !OTHER_DEVICE.is_match(&f.text) {
-        return None;
-    }
-    let s = say!(
-        ctx,
-        ["抱歉，我还不能把任务转到其他设备上。"],
-        ["Sorry, I can't move tasks to other devices yet."]
-    );
-    Some(Plan::Answer(s))
-}
 
 // ------------------------------------------------------------------ cabin state
 
@@ -1929,7 +1868,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         ) {
             return Plan::NotUnderstood;
         }
-        return ask(ctx, f, "要去哪里？".into(), "Where to?".into());
+        return ask(ctx, f, "要去哪里？", "Where to?");
     };
     let dest = match resolve_ambiguous(ctx, f, &dest) {
         Ok((d, learned_now)) => {
@@ -1994,8 +1933,8 @@ fn resolve_ambiguous(
     Err(ask(
         ctx,
         f,
-        format!("你要去{zh}？"),
-        format!("Which one: {en}?"),
+        &format!("你要去{zh}？"),
+        &format!("Which one: {en}?"),
     ))
 }
 
@@ -2115,20 +2054,6 @@ const VIDEO: &[&str] = &[
     "tv show",
     "series",
 ];
-const CONTINUE: &[&str] = &[
-    "这首",
-    "这个",
-    "刚才",
-    "正在放",
-    "正在播",
-    "继续",
-    "接着",
-    "current",
-    "this song",
-    "what's playing",
-    "continue",
-];
-
 /// Music as anywhere; video only while parked, since it would distract the driver.
 pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
     let text = if f.strict {
@@ -2136,25 +2061,7 @@ pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         f.text.as_str()
     };
-    // "把这首歌转到音箱上继续放" (L4): what is playing now moves to the linked device.
-    if f.target.is_some() && has_any(&f.text, CONTINUE) && !ctx.ses.state.media.is_null() {
-        let mut a = action(
-            "device.handoff",
-            json!({ "task": "media.play", "args": ctx.ses.state.media.clone() }),
-        );
-        a.target.clone_from(&f.target);
-        let t = f.target.clone().unwrap_or_default();
-        let s = say!(
-            ctx,
-            ["好的，已转到{t}上继续播放。"],
-            ["OK, continuing on {t}."]
-        );
-        return Plan::Act {
-            actions: vec![a],
-            say: s,
-        };
-    }
-    if let Some(p) = cannot_hand_off(ctx, f) {
+    if let Some(p) = move_playing(ctx, f) {
         return p;
     }
     // A film or series the video catalogue knows, or anything one asks to watch ("放点X看").
@@ -2276,58 +2183,6 @@ pub fn driver_care(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 // ------------------------------------------------------------------ the baseline every terminal keeps
 
-pub const CALL: IntentDef = IntentDef {
-    name: "call.dial",
-    templates: &[
-        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
-        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
-    ],
-    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
-    cues: &[
-        ("打给", 5),
-        ("拨打", 5),
-        ("呼叫", 5),
-        ("致电", 5),
-        ("回电话", 4),
-        ("电话", 2),
-        ("call", 5),
-        ("dial", 5),
-        ("ring", 4),
-    ],
-    patterns: &[(r"打[^开]{0,8}电话", 5)],
-    skill: skills::call_dial,
-};
-
-pub const MESSAGE: IntentDef = IntentDef {
-    name: "message.send",
-    templates: &[
-        r"^(?:发短信给|发消息给|发信息给)(?P<who>[^,]+?)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
-        r"^给(?P<who>[^,]+?)发(?:个|条|一条)?(?:短信|消息|信息)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
-    ],
-    templates_en: &[
-        r"^(?:send (?:a )?)?(?:text|message|sms) (?:to )?(?P<who>[a-z ]+?)(?:,? saying (?P<body>.+))?$",
-    ],
-    cues: &[
-        ("短信", 5),
-        ("发消息", 5),
-        ("发个消息", 5),
-        ("发条消息", 5),
-        ("发信息", 5),
-        ("回个消息", 5),
-        ("回消息", 5),
-        ("回复", 5),
-        ("发微信", 5),
-        ("转告", 5),
-        ("告诉", 4),
-        ("text", 5),
-        ("message", 5),
-        ("tell", 4),
-        ("reply", 5),
-    ],
-    patterns: &[(r"(?:跟|和)[^,]{1,8}?说", 6)],
-    skill: skills::message_send,
-};
-
 pub const VOLUME: IntentDef = IntentDef {
     name: "settings.set",
     templates: &[
@@ -2397,6 +2252,8 @@ pub static CAR: Category = Category {
     ],
     apps: &[],
     hand_off_media: None,
+    sensitive: &[],
+    events: &[events::MESSAGE, events::CALENDAR, events::CALL],
 };
 
 #[cfg(test)]

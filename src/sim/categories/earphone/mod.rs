@@ -17,24 +17,18 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Value, json};
 
-use super::glasses::{MESSAGE, NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
+use super::glasses::{NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
 use crate::device::protocol::ServedBy;
 use crate::sim::engine::{Ctx, Pending, Who, say};
+use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
-    TIMER, WEATHER,
+    self, ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE, PAYMENT,
+    REMINDER, SUMMARIZE, TIMER, WEATHER,
 };
-use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action};
 use crate::sim::nlu;
+use crate::sim::plans::{has_any, re};
 use crate::sim::skills as general_skills;
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| has_cue(text, w))
-}
 
 const DECLINE: &[&str] = &["拒接", "不接", "拒绝", "decline", "reject"];
 
@@ -1100,50 +1094,10 @@ const MEDIA: IntentDef = IntentDef {
     skill: media,
 };
 
+/// Calls through the paired phone; the earphone's own skill first calls back whoever called.
 const CALL: IntentDef = IntentDef {
-    name: "call.dial",
-    templates: &[
-        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
-        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
-    ],
-    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
-    cues: &[
-        ("打给", 5),
-        ("拨打", 5),
-        ("呼叫", 5),
-        ("致电", 5),
-        ("回电话", 5),
-        ("回个电话", 5),
-        ("回拨", 6),
-        ("回电", 5),
-        ("打回去", 6),
-        ("拨回去", 6),
-        ("电话", 2),
-        ("call", 5),
-        ("dial", 5),
-        ("ring", 4),
-    ],
-    // A number said aloud after 打/拨 ("打一下186…", "打这个号：186…") is a call.
-    patterns: &[
-        (r"打[^开]{0,8}电话", 5),
-        // "老周的电话拨一下": the call named first, the verb after.
-        (r"电话(?:再|重新|赶紧|马上)?(?:打|拨|回)", 5),
-        // "回她个电话", "回老周一个电话": calling back whoever is named between.
-        (
-            r"回(?:他|她|ta|对方|[\p{Han}]{2,3})?(?:个|一个|一通)电话",
-            5,
-        ),
-        // "打这个号：…": the number lifted out as content is still what to dial.
-        (
-            r"(?:打|拨|呼叫)(?:一下|下)?(?:这个|这|那个|下面的?)?(?:号码|号)(?:$|〔内容〕)",
-            6,
-        ),
-        (
-            r"(?:打|拨)[^0-9开]{0,6}[0-9]{3,4}[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}",
-            6,
-        ),
-    ],
     skill: call,
+    ..general::CALL
 };
 
 const VOLUME: IntentDef = IntentDef {
@@ -1216,4 +1170,11 @@ pub static EARPHONE: Category = Category {
     ],
     apps: &[],
     hand_off_media: Some(hand_off_media),
+    sensitive: &[],
+    events: &[
+        events::MESSAGE,
+        events::CALENDAR,
+        events::BATTERY,
+        events::CALL,
+    ],
 };

@@ -9,11 +9,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::sim::nlu;
+use crate::sim::plans::re;
 use crate::sim::text_tools;
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
 
 /// Whole phrases as they appear on signs, menus and labels: (Chinese, English).
 pub const PHRASES: &[(&str, &str)] = &[

@@ -17,15 +17,8 @@ use super::lexicon::{self, ARROWS, Dish};
 use crate::device::protocol::{Action, ServedBy};
 use crate::sim::engine::{Ctx, Pending, Who, say};
 use crate::sim::intents::{Frame, Plan, action, has_cue};
+use crate::sim::plans::{has_any, re};
 use crate::sim::{nlu, safety, skills, text_tools};
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| has_cue(text, w))
-}
 
 /// What the request is about: the picture or quoted text that came with it, else (L3) what
 /// the conversation saw or produced last.

@@ -14,44 +14,21 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use crate::device::protocol::{Action, ServedBy};
+use crate::device::protocol::ServedBy;
 use crate::sim::engine::{Ctx, Who, say};
+use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER, TIMER,
     WEATHER,
 };
 use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
+use crate::sim::plans::{ask, has_any, re, targeted};
 use crate::sim::skills;
 use crate::sim::world::Person;
 
 mod files;
 use files::{Doc, Kind};
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| has_cue(text, w))
-}
-
-fn targeted(mut actions: Vec<Action>, f: &Frame) -> Vec<Action> {
-    for a in &mut actions {
-        a.target.clone_from(&f.target);
-    }
-    actions
-}
-
-fn ask(ctx: &mut Ctx, f: &Frame, zh: &str, en: &str) -> Plan {
-    let say = ctx.say(&[zh.to_string()], &[en.to_string()]);
-    Plan::Ask {
-        say,
-        expect: Expect::Slot {
-            utterance: f.text.clone(),
-        },
-    }
-}
 
 // ------------------------------------------------------------------ conversation bookkeeping
 
@@ -1724,6 +1701,8 @@ pub static PC: Category = Category {
     ],
     apps: APPS,
     hand_off_media: None,
+    sensitive: &["email.send"],
+    events: &[events::MESSAGE, events::CALENDAR, events::BATTERY],
 };
 
 #[cfg(test)]

@@ -1,78 +1,13 @@
 //! The phone category (GB/Z 177.3): the general intents plus telephony, messaging, settings,
 //! apps, camera and navigation.
 
+use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, PAYMENT,
-    REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+    ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE,
+    PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
 use crate::sim::intents::{Category, IntentDef};
 use crate::sim::skills;
-
-const CALL: IntentDef = IntentDef {
-    name: "call.dial",
-    templates: &[
-        r"^(?:打电话给|呼叫|拨打|致电|打给)(?P<who>[^,]+)$",
-        r"^给(?P<who>[^,]+?)打(?:个|一个)?电话$",
-    ],
-    templates_en: &[r"^(?:call|dial|phone|ring) (?P<who>.+)$"],
-    cues: &[
-        ("打给", 5),
-        ("拨打", 5),
-        ("呼叫", 5),
-        ("致电", 5),
-        ("回电话", 4),
-        ("电话", 2),
-        ("call", 5),
-        ("dial", 5),
-        ("ring", 4),
-    ],
-    patterns: &[
-        (r"打[^开]{0,8}电话", 5),
-        // A number or phone named first, then the dialling: "这个号码帮我拨过去".
-        (
-            r"(?:号码|电话|手机号?)[^,]{0,6}(?:打|拨)(?:过去|一下|个|一个|一通|通)",
-            5,
-        ),
-    ],
-    skill: skills::call_dial,
-};
-
-const MESSAGE: IntentDef = IntentDef {
-    name: "message.send",
-    templates: &[
-        r"^(?:发短信给|发消息给|发信息给)(?P<who>[^,]+?)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
-        r"^给(?P<who>[^,]+?)发(?:个|条|一条)?(?:短信|消息|信息)(?:(?:,|说)(?:内容是)?(?P<body>.+))?$",
-    ],
-    templates_en: &[
-        r"^(?:send (?:a )?)?(?:text|message|sms) (?:to )?(?P<who>[a-z ]+?)(?:,? saying (?P<body>.+))?$",
-    ],
-    cues: &[
-        ("短信", 5),
-        ("发消息", 5),
-        ("发个消息", 5),
-        ("发条消息", 5),
-        ("发信息", 5),
-        ("回个消息", 5),
-        ("回消息", 5),
-        ("回复", 5),
-        ("发微信", 5),
-        ("留言", 4),
-        ("转告", 5),
-        ("告诉", 4),
-        ("发给", 4),
-        ("text", 5),
-        ("message", 5),
-        ("sms", 5),
-        ("tell", 4),
-        ("reply", 5),
-    ],
-    patterns: &[
-        (r"(?:跟|和)[^,]{1,8}?说", 6),
-        (r"发(?:个|条|一条)?(?:微信|消息|信息|短信)", 6),
-        (r"\bsend\b.+\bto\b", 3),
-    ],
-    skill: skills::message_send,
-};
 
 const SETTINGS: IntentDef = IntentDef {
     name: "settings.set",
@@ -271,4 +206,11 @@ pub static PHONE: Category = Category {
     ],
     apps: APPS,
     hand_off_media: None,
+    sensitive: &[],
+    events: &[
+        events::MESSAGE,
+        events::CALENDAR,
+        events::BATTERY,
+        events::CALL,
+    ],
 };

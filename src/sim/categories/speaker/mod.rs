@@ -15,8 +15,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use super::car::{ask, cannot_hand_off, confirm_first, has_any, is_correction, targeted};
 use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, TRANSLATE, WEATHER,
@@ -24,12 +24,9 @@ use crate::sim::general::{
 use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::memory;
 use crate::sim::nlu;
+use crate::sim::plans::{ask, confirm_first, has_any, is_correction, move_playing, re, targeted};
 use crate::sim::skills;
 use crate::sim::world;
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
 
 // ------------------------------------------------------------------ the home
 
@@ -884,8 +881,8 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         return ask(
             ctx,
             f,
-            format!("“{phrase}”是哪个房间？我好去开{dz}。"),
-            format!("Which room is \"{phrase}\"? Then I can switch the {de}."),
+            &format!("“{phrase}”是哪个房间？我好去开{dz}。"),
+            &format!("Which room is \"{phrase}\"? Then I can switch the {de}."),
         );
     }
     let mut extra = Vec::new();
@@ -1229,20 +1226,6 @@ const VIDEO: &[&str] = &[
     "episode",
     "film",
 ];
-const CONTINUE: &[&str] = &[
-    "这首",
-    "这个",
-    "刚才",
-    "正在放",
-    "正在播",
-    "继续",
-    "接着",
-    "current",
-    "this song",
-    "what's playing",
-    "continue",
-];
-
 /// Music, the household's favourites, and — with no screen — video only on a linked TV (L4).
 pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
     let text = if f.strict {
@@ -1250,24 +1233,7 @@ pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         f.text.as_str()
     };
-    if f.target.is_some() && has_any(&f.text, CONTINUE) && !ctx.ses.state.media.is_null() {
-        let mut a = action(
-            "device.handoff",
-            json!({ "task": "media.play", "args": ctx.ses.state.media.clone() }),
-        );
-        a.target.clone_from(&f.target);
-        let t = f.target.clone().unwrap_or_default();
-        let s = say!(
-            ctx,
-            ["好的，已转到{t}上继续播放。"],
-            ["OK, continuing on {t}."]
-        );
-        return Plan::Act {
-            actions: vec![a],
-            say: s,
-        };
-    }
-    if let Some(p) = cannot_hand_off(ctx, f) {
+    if let Some(p) = move_playing(ctx, f) {
         return p;
     }
     if has_any(text, VIDEO) {
@@ -1584,6 +1550,8 @@ pub static SPEAKER: Category = Category {
     ],
     apps: &[],
     hand_off_media: None,
+    sensitive: &[],
+    events: &[events::MESSAGE, events::CALENDAR],
 };
 
 #[cfg(test)]

@@ -17,24 +17,18 @@ use serde_json::{Map, Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::engine::{Ctx, Pending, say};
+use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
     TIMER, TRANSLATE, WEATHER,
 };
 use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
+use crate::sim::plans::{has_any, re};
 use crate::sim::skills;
 
 pub(in crate::sim) mod catalogue;
 use catalogue::{Channel, Kind, Title};
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| has_cue(text, w))
-}
 
 // ------------------------------------------------------------------ conversation bookkeeping
 
@@ -1774,6 +1768,8 @@ pub static TV: Category = Category {
     ],
     apps: APPS,
     hand_off_media: None,
+    sensitive: &[],
+    events: &[events::MESSAGE, events::CALENDAR],
 };
 
 #[cfg(test)]

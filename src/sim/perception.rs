@@ -2,8 +2,8 @@
 //! (see `media.rs`); what the simulated terminal makes of it depends on its level, like a real
 //! terminal's recogniser: how much noise it copes with, and whether it was woken at all.
 
-use super::engine::Caps;
 use super::media::{self, MediaMeta};
+use super::turn::Caps;
 use crate::device::protocol::Media;
 
 /// The wake words of the project's fixtures, as they appear in transcripts (normalised).

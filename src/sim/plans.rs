@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::json;
 
-use super::engine::{Ctx, Pending, say};
-use super::intents::{Expect, Frame, Plan, action, has_cue};
+use super::turn::{Ctx, Pending, say};
+use super::turn::{Expect, Frame, Plan, action, has_cue};
 use crate::device::protocol::Action;
 
 /// A built-in pattern.

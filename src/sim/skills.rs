@@ -9,14 +9,14 @@ use chrono::{Duration, NaiveDate, Timelike};
 use regex::Regex;
 use serde_json::{Value, json};
 
-use super::engine::{Ctx, Who, say};
-use super::intents::{Expect, Frame, Plan, action};
 use super::memory::FactKind;
 use super::nlu::{self, Period, When};
 use super::plans::{ask, has_any, re, targeted};
-use super::state::{self, SettingKind};
 use super::text_tools;
-use super::world::{self, Person};
+use super::turn::{Ctx, Who, say};
+use super::turn::{Expect, Frame, Plan, action};
+use crate::world::directory::{self as world, Person};
+use crate::world::state::{self, SettingKind};
 
 fn resolve_at(ctx: &Ctx, when: &When) -> Option<(NaiveDate, u32, u32)> {
     when.resolve(ctx.now())

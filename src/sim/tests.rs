@@ -6,7 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::categories::table as category_table;
-use super::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+use super::engine::{Engine, Reply};
+use super::turn::{Device, Lang, Session, parse_clock};
 use super::{memory, mix};
 use crate::device::protocol::{Event, Input, Media, ServedBy};
 
@@ -440,7 +441,7 @@ fn english_sessions_reply_in_english() {
 #[test]
 fn l4_hands_off_and_learns() {
     let mut l4 = Sim::new(4);
-    l4.dev.links.push(super::engine::Link {
+    l4.dev.links.push(super::turn::Link {
         id: "den-tv".into(),
         category: "tv".into(),
     });
@@ -462,7 +463,7 @@ fn l4_hands_off_and_learns() {
     );
 
     let mut l3 = Sim::new(3);
-    l3.dev.links.push(super::engine::Link {
+    l3.dev.links.push(super::turn::Link {
         id: "den-tv".into(),
         category: "tv".into(),
     });

@@ -17,19 +17,19 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::Action;
-use crate::sim::engine::{Ctx, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
     PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::plans::{
     ask, cannot_hand_off, confirm_first, has_any, is_correction, move_playing, re, targeted,
 };
 use crate::sim::skills;
-use crate::sim::world;
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, say};
+use crate::world::directory as world;
 
 // ------------------------------------------------------------------ cabin state
 

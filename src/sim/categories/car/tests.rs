@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 
 use super::CAR;
 use crate::device::protocol::{Input, Media};
-use crate::sim::engine::{Device, Engine, Lang, Reply, Session};
+use crate::sim::engine::{Engine, Reply};
 use crate::sim::memory;
+use crate::sim::turn::{Device, Lang, Session};
 
 /// One simulated cockpit at a level, driven synchronously.
 pub(crate) struct Cockpit {
@@ -43,7 +44,7 @@ impl Cockpit {
     }
 
     pub fn link(mut self, id: &str, category: &str) -> Cockpit {
-        self.dev.links.push(crate::sim::engine::Link {
+        self.dev.links.push(crate::sim::turn::Link {
             id: id.into(),
             category: category.into(),
         });

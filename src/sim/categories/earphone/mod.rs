@@ -19,16 +19,16 @@ use serde_json::{Value, json};
 
 use super::glasses::{NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Pending, Who, say};
 use crate::sim::events;
 use crate::sim::general::{
     self, ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE, PAYMENT,
     REMINDER, SUMMARIZE, TIMER, WEATHER,
 };
-use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills as general_skills;
+use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action};
+use crate::sim::turn::{Ctx, Pending, Who, say};
 
 const DECLINE: &[&str] = &["拒接", "不接", "拒绝", "decline", "reject"];
 

@@ -19,8 +19,8 @@ use crate::sim::general::{
     ALARM, ALARM_DELETE, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE, PAYMENT,
     REMINDER, SUMMARIZE, TIMER, WEATHER,
 };
-use crate::sim::intents::{Category, IntentDef};
 use crate::sim::skills as general_skills;
+use crate::sim::turn::{Category, IntentDef};
 
 const SETTINGS: IntentDef = IntentDef {
     name: "settings.set",

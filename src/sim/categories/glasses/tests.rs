@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::GLASSES;
 use crate::device::protocol::{Input, Media};
-use crate::sim::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+use crate::sim::engine::{Engine, Reply};
+use crate::sim::turn::{Device, Lang, Session, parse_clock};
 use crate::sim::{memory, mix};
 
 pub(in crate::sim) fn crc32(bytes: &[u8]) -> u32 {
@@ -104,7 +105,7 @@ pub(in crate::sim) struct Sim {
 }
 
 impl Sim {
-    pub fn of(category: &'static crate::sim::intents::Category, level: u8) -> Sim {
+    pub fn of(category: &'static crate::sim::turn::Category, level: u8) -> Sim {
         Sim {
             engine: Engine::new(level, category),
             dev: Device::default(),
@@ -134,7 +135,7 @@ impl Sim {
     }
 
     pub fn link(mut self, id: &str, category: &str) -> Sim {
-        self.dev.links.push(crate::sim::engine::Link {
+        self.dev.links.push(crate::sim::turn::Link {
             id: id.into(),
             category: category.into(),
         });

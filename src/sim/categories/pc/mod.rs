@@ -15,17 +15,17 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Who, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER, TIMER,
     WEATHER,
 };
-use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::plans::{ask, has_any, re, targeted};
 use crate::sim::skills;
-use crate::sim::world::Person;
+use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, Who, say};
+use crate::world::directory::Person;
 
 mod files;
 use files::{Doc, Kind};
@@ -1710,9 +1710,10 @@ mod tests {
     use serde_json::Value;
 
     use crate::device::protocol::ServedBy;
-    use crate::sim::engine::{Lang, Reply};
+    use crate::sim::engine::Reply;
     use crate::sim::memory;
     use crate::sim::tests::Sim;
+    use crate::sim::turn::Lang;
 
     fn pc(level: u8) -> Sim {
         Sim::of("pc", level, Lang::Zh, 3).at("2026-05-08T10:00:00+08:00")

@@ -15,18 +15,18 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use crate::sim::engine::{Ctx, Pending, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, confirm_first, has_any, is_correction, move_playing, re, targeted};
 use crate::sim::skills;
-use crate::sim::world;
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, Pending, say};
+use crate::world::directory as world;
 
 // ------------------------------------------------------------------ the home
 

@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 
 use super::SPEAKER;
 use crate::device::protocol::Input;
-use crate::sim::engine::{Device, Engine, Lang, Link, Reply, Session};
+use crate::sim::engine::{Engine, Reply};
 use crate::sim::memory;
+use crate::sim::turn::{Device, Lang, Link, Session};
 
 /// One simulated speaker at a level, driven synchronously.
 struct Speaker {

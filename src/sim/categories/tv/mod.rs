@@ -16,18 +16,18 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Pending, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
     TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills;
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, Pending, say};
 
-pub(in crate::sim) mod catalogue;
+pub(crate) mod catalogue;
 use catalogue::{Channel, Kind, Title};
 
 // ------------------------------------------------------------------ conversation bookkeeping
@@ -1777,9 +1777,10 @@ mod tests {
     use serde_json::Value;
 
     use crate::device::protocol::{Input, Media};
-    use crate::sim::engine::{Lang, Reply};
+    use crate::sim::engine::Reply;
     use crate::sim::memory;
     use crate::sim::tests::Sim;
+    use crate::sim::turn::Lang;
 
     fn tv(level: u8) -> Sim {
         Sim::of("tv", level, Lang::Zh, 5).at("2026-05-08T18:30:00+08:00")

@@ -74,6 +74,8 @@
 mod categories;
 mod engine;
 mod events;
+#[cfg(test)]
+mod fixtures;
 mod general;
 pub mod media;
 mod memory;

@@ -6,8 +6,9 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::CAR;
-use crate::device::protocol::{Input, Media};
+use crate::device::protocol::Input;
 use crate::sim::engine::{Engine, Reply};
+use crate::sim::fixtures::png_itxt;
 use crate::sim::memory;
 use crate::sim::turn::{Device, Lang, Session};
 
@@ -63,7 +64,7 @@ impl Cockpit {
     }
 
     pub fn with_image(&mut self, text: &str, meta: &str) -> Reply {
-        let image = png(meta);
+        let image = png_itxt(meta);
         self.engine.respond(
             &mut self.dev,
             &mut self.ses,
@@ -77,45 +78,6 @@ impl Cockpit {
 
     pub fn state(&self) -> Value {
         self.ses.state.to_json(&self.ses.settings)
-    }
-}
-
-/// A PNG carrying fixture metadata the way the generator writes it (an `iTXt` chunk).
-fn png(meta: &str) -> Media {
-    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        let mut crc_in = kind.to_vec();
-        crc_in.extend_from_slice(data);
-        c.extend_from_slice(&crc32(&crc_in).to_be_bytes());
-        c
-    }
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for b in bytes {
-            crc ^= u32::from(*b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
-    // iTXt: keyword, no compression, no language tag, no translated keyword, UTF-8 text.
-    let mut text = b"ailevel\0\0\0\0\0".to_vec();
-    text.extend_from_slice(meta.as_bytes());
-    bytes.extend(chunk(b"iTXt", &text));
-    bytes.extend(chunk(b"IEND", &[]));
-    use base64::Engine as _;
-    Media {
-        format: "png".into(),
-        data_b64: base64::engine::general_purpose::STANDARD.encode(bytes),
     }
 }
 

@@ -10,91 +10,20 @@ use super::GLASSES;
 use crate::device::protocol::{Input, Media};
 use crate::sim::engine::{Engine, Reply};
 use crate::sim::turn::{Device, Lang, Session, parse_clock};
-use crate::sim::{memory, mix};
-
-pub(in crate::sim) fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for b in bytes {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// The metadata JSON the fixture generator embeds, ASCII only.
-pub(in crate::sim) fn meta_json(v: &Value) -> String {
-    serde_json::to_string(v)
-        .unwrap()
-        .chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_string()
-            } else {
-                format!("\\u{:04x}", c as u32)
-            }
-        })
-        .collect()
-}
-
-fn b64(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
+use crate::sim::{fixtures, memory, mix};
 
 /// A minimal PNG carrying a `tEXt` chunk with keyword `ailevel`, as the fixtures do.
 pub(in crate::sim) fn png(text: &str, objects: &[&str]) -> Media {
-    let json = meta_json(
+    fixtures::png_text(&fixtures::meta_json(
         &json!({ "ailevel": 1, "text": text, "lang": "zh", "objects": objects, "layout": "sign" }),
-    );
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-    let mut text_chunk = b"ailevel\0".to_vec();
-    text_chunk.extend_from_slice(json.as_bytes());
-    chunk(b"tEXt", &text_chunk);
-    chunk(b"IEND", &[]);
-    Media {
-        format: "png".into(),
-        data_b64: b64(&out),
-    }
+    ))
 }
 
 /// A WAV whose `LIST/INFO/ICMT` says what was spoken, in which scene and at which SNR.
 pub(in crate::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
-    let json = meta_json(
+    fixtures::wav(&fixtures::meta_json(
         &json!({ "ailevel": 1, "text": text, "lang": "zh", "scene": scene, "snr_db": snr_db }),
-    );
-    let mut comment = json.into_bytes();
-    comment.push(0);
-    if comment.len() % 2 == 1 {
-        comment.push(0);
-    }
-    let mut info = b"INFOICMT".to_vec();
-    info.extend_from_slice(&(comment.len() as u32).to_le_bytes());
-    info.extend_from_slice(&comment);
-    let mut body = b"WAVE".to_vec();
-    body.extend_from_slice(b"LIST");
-    body.extend_from_slice(&(info.len() as u32).to_le_bytes());
-    body.extend_from_slice(&info);
-    let mut bytes = b"RIFF".to_vec();
-    bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&body);
-    Media {
-        format: "wav".into(),
-        data_b64: b64(&bytes),
-    }
+    ))
 }
 
 /// One simulated terminal of a category at a level, driven synchronously.

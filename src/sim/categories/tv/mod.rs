@@ -1795,44 +1795,9 @@ mod tests {
         })
     }
 
-    /// A PNG carrying the project's metadata (an uncompressed `iTXt` chunk, keyword
-    /// `ailevel`), as the fixture generator writes it.
     fn png(text: &str) -> Media {
-        use base64::Engine as _;
-        fn crc32(bytes: &[u8]) -> u32 {
-            let mut crc = 0xFFFF_FFFFu32;
-            for b in bytes {
-                crc ^= u32::from(*b);
-                for _ in 0..8 {
-                    crc = if crc & 1 == 1 {
-                        (crc >> 1) ^ 0xEDB8_8320
-                    } else {
-                        crc >> 1
-                    };
-                }
-            }
-            !crc
-        }
-        let meta =
-            serde_json::json!({ "ailevel": 1, "text": text, "objects": ["tv screen"] }).to_string();
-        let mut data = b"ailevel\0\0\0\0\0".to_vec();
-        data.extend_from_slice(meta.as_bytes());
-        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-        for (kind, body) in [
-            (&b"IHDR"[..], &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
-            (b"iTXt", &data),
-            (b"IEND", &[]),
-        ] {
-            bytes.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
-            let mut crc_input = kind.to_vec();
-            crc_input.extend_from_slice(body);
-            bytes.extend_from_slice(&crc_input);
-            bytes.extend_from_slice(&crc32(&crc_input).to_be_bytes());
-        }
-        Media {
-            format: "png".into(),
-            data_b64: base64::engine::general_purpose::STANDARD.encode(bytes),
-        }
+        let meta = serde_json::json!({ "ailevel": 1, "text": text, "objects": ["tv screen"] });
+        crate::sim::fixtures::png_itxt(&meta.to_string())
     }
 
     fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {

@@ -3,7 +3,7 @@
 //! metadata JSON. One builder for every test, so a change of format is made once.
 
 use base64::Engine as _;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::media::{PNG_SIGNATURE, crc32};
 use crate::device::protocol::Media;
@@ -56,7 +56,7 @@ pub fn wav_with_comment(comment: &[u8]) -> Vec<u8> {
 }
 
 /// A WAV carrying the metadata JSON `meta` (NUL-terminated, as the generator writes it).
-pub fn wav(meta: &str) -> Media {
+pub fn wav_from_meta(meta: &str) -> Media {
     let mut comment = meta.as_bytes().to_vec();
     comment.push(0);
     media("wav", &wav_with_comment(&comment))
@@ -95,4 +95,18 @@ pub fn png_text(meta: &str) -> Media {
     let mut data = b"ailevel\0".to_vec();
     data.extend_from_slice(meta.as_bytes());
     media("png", &png_with(&[(b"tEXt", &data)]))
+}
+
+/// A picture of a sign (menu, label…) that reads `text`, with these objects in view.
+pub fn png(text: &str, objects: &[&str]) -> Media {
+    png_text(&meta_json(
+        &json!({ "ailevel": 1, "text": text, "lang": "zh", "objects": objects, "layout": "sign" }),
+    ))
+}
+
+/// Chinese speech saying `text`, recorded in `scene` at `snr_db`.
+pub fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
+    wav_from_meta(&meta_json(
+        &json!({ "ailevel": 1, "text": text, "lang": "zh", "scene": scene, "snr_db": snr_db }),
+    ))
 }

@@ -116,7 +116,7 @@ pub fn object_zh(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::fixtures::wav;
+    use crate::sim::fixtures::wav_from_meta as wav;
 
     #[test]
     fn noise_tolerance_grows_with_the_level() {

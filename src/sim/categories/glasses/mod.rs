@@ -12,7 +12,7 @@
 pub(super) mod lexicon;
 pub(super) mod skills;
 #[cfg(test)]
-pub(super) mod tests;
+mod tests;
 
 use crate::sim::events;
 use crate::sim::general::{

@@ -2,112 +2,15 @@
 //! the suite's: signs, menus and labels are made up for the tests, so the engine must handle
 //! them because they fit general patterns, never because it knows a test sentence.
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::GLASSES;
-use crate::device::protocol::{Input, Media};
-use crate::sim::engine::{Engine, Reply};
-use crate::sim::turn::{Device, Lang, Session, parse_clock};
-use crate::sim::{fixtures, memory, mix};
-
-/// A minimal PNG carrying a `tEXt` chunk with keyword `ailevel`, as the fixtures do.
-pub(in crate::sim) fn png(text: &str, objects: &[&str]) -> Media {
-    fixtures::png_text(&fixtures::meta_json(
-        &json!({ "ailevel": 1, "text": text, "lang": "zh", "objects": objects, "layout": "sign" }),
-    ))
-}
-
-/// A WAV whose `LIST/INFO/ICMT` says what was spoken, in which scene and at which SNR.
-pub(in crate::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
-    fixtures::wav(&fixtures::meta_json(
-        &json!({ "ailevel": 1, "text": text, "lang": "zh", "scene": scene, "snr_db": snr_db }),
-    ))
-}
-
-/// One simulated terminal of a category at a level, driven synchronously.
-pub(in crate::sim) struct Sim {
-    engine: Engine,
-    pub dev: Device,
-    pub ses: Session,
-}
-
-impl Sim {
-    pub fn of(category: &'static crate::sim::turn::Category, level: u8) -> Sim {
-        Sim {
-            engine: Engine::new(level, category),
-            dev: Device::default(),
-            ses: Session::new(
-                Lang::Zh,
-                ChaCha8Rng::seed_from_u64(mix(11, 1)),
-                Default::default(),
-            ),
-        }
-    }
-
-    pub fn at(mut self, now: &str) -> Sim {
-        self.dev.now = parse_clock(now).unwrap();
-        self
-    }
-
-    pub fn knowing(mut self, facts: &[&str]) -> Sim {
-        self.dev
-            .facts
-            .extend(facts.iter().map(|f| memory::parse_fact(f)));
-        self
-    }
-
-    pub fn english(mut self) -> Sim {
-        self.ses.lang = Lang::En;
-        self
-    }
-
-    pub fn link(mut self, id: &str, category: &str) -> Sim {
-        self.dev.links.push(crate::sim::turn::Link {
-            id: id.into(),
-            category: category.into(),
-        });
-        self
-    }
-
-    pub fn input(&mut self, input: &Input) -> Reply {
-        self.engine.respond(&mut self.dev, &mut self.ses, input)
-    }
-
-    pub fn say(&mut self, text: &str) -> Reply {
-        self.input(&Input {
-            text: Some(text.into()),
-            ..Input::default()
-        })
-    }
-
-    pub fn look(&mut self, text: &str, picture: &str) -> Reply {
-        self.input(&Input {
-            text: Some(text.into()),
-            image: Some(png(picture, &["sign"])),
-            ..Input::default()
-        })
-    }
-
-    pub fn hear(&mut self, media: Media) -> Reply {
-        self.input(&Input {
-            audio: Some(media),
-            ..Input::default()
-        })
-    }
-}
-
-pub(in crate::sim) fn names(r: &Reply) -> Vec<&str> {
-    r.actions.iter().map(|a| a.name.as_str()).collect()
-}
-
-pub(in crate::sim) fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
-    r.actions.iter().find(|a| a.name == name)?.args.get(key)
-}
+use crate::device::protocol::Input;
+use crate::sim::fixtures::{png, wav};
+use crate::sim::tests::{Sim, arg, names};
+use crate::sim::turn::Lang;
 
 fn glasses(level: u8) -> Sim {
-    Sim::of(&GLASSES, level)
+    Sim::of("glasses", level, Lang::Zh, 11)
 }
 
 const EXIT_SIGN: &str = "出口 ←\n50米";
@@ -165,9 +68,7 @@ fn covert_filming_is_refused_at_every_level() {
             assert!(r.actions.is_empty(), "L{level} {ask}: {:?}", r.actions);
             assert!(r.text.contains("隐私"), "L{level} {ask}: {}", r.text);
         }
-        let r = Sim::of(&GLASSES, level)
-            .english()
-            .say("film that couple secretly");
+        let r = glasses(level).english().say("film that couple secretly");
         assert!(
             r.actions.is_empty() && r.text.contains("privacy"),
             "L{level}: {}",

@@ -1707,20 +1707,14 @@ pub static PC: Category = Category {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
 
     use crate::device::protocol::ServedBy;
-    use crate::sim::engine::Reply;
     use crate::sim::memory;
-    use crate::sim::tests::Sim;
+    use crate::sim::tests::{Sim, act};
     use crate::sim::turn::Lang;
 
     fn pc(level: u8) -> Sim {
         Sim::of("pc", level, Lang::Zh, 3).at("2026-05-08T10:00:00+08:00")
-    }
-
-    fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
-        r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
     }
 
     #[test]

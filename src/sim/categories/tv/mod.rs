@@ -1774,12 +1774,11 @@ pub static TV: Category = Category {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
 
     use crate::device::protocol::{Input, Media};
     use crate::sim::engine::Reply;
     use crate::sim::memory;
-    use crate::sim::tests::Sim;
+    use crate::sim::tests::{Sim, act};
     use crate::sim::turn::Lang;
 
     fn tv(level: u8) -> Sim {
@@ -1798,10 +1797,6 @@ mod tests {
     fn png(text: &str) -> Media {
         let meta = serde_json::json!({ "ailevel": 1, "text": text, "objects": ["tv screen"] });
         crate::sim::fixtures::png_itxt(&meta.to_string())
-    }
-
-    fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
-        r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! format.
 
 use super::source::{HeldTrials, TrialSource};
-use super::templates::engines;
+use super::templates::{html_registry, markdown_registry};
 use super::{Format, Lang, ReportError, html, junit, markdown};
 use crate::results::Results;
 
@@ -40,8 +40,7 @@ pub fn render_html_from(
     trials: &mut dyn TrialSource,
 ) -> Result<String, ReportError> {
     let view = html::view(results, lang, trials)?;
-    engines()?
-        .html
+    html_registry()?
         .render("report", &view)
         .map_err(|source| ReportError::Render {
             format: "html",
@@ -66,8 +65,7 @@ pub fn render_markdown_from(
     trials: &mut dyn TrialSource,
 ) -> Result<String, ReportError> {
     let view = markdown::view(results, lang, trials)?;
-    engines()?
-        .markdown
+    markdown_registry()?
         .render("summary", &view)
         .map_err(|source| ReportError::Render {
             format: "markdown",

@@ -14,15 +14,13 @@ const AUDIO_PARTIAL: &str = include_str!("../../templates/media-audio.hbs");
 const IMAGE_PARTIAL: &str = include_str!("../../templates/media-image.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 
-/// One registry per output format, because each escapes for its own syntax.
-pub(super) struct Engines {
-    pub(super) html: Handlebars<'static>,
-    pub(super) markdown: Handlebars<'static>,
-}
+/// One registry per output format, because each escapes for its own syntax; each is parsed
+/// the first time its format is rendered, so a run that writes only Markdown never parses
+/// the page's templates. A parse failure is kept as text so every render reports it instead
+/// of panicking.
+type Registry = LazyLock<Result<Handlebars<'static>, String>>;
 
-/// Templates are parsed once per process. A parse failure is kept as text so every render
-/// reports it instead of panicking.
-static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
+static HTML: Registry = LazyLock::new(|| {
     let mut html = Handlebars::new();
     html.set_strict_mode(true);
     // Every interpolated string is escaped for HTML, and characters that reorder or hide
@@ -36,23 +34,31 @@ static ENGINES: LazyLock<Result<Engines, String>> = LazyLock::new(|| {
         .map_err(|e| e.to_string())?;
     html.register_partial("image", IMAGE_PARTIAL)
         .map_err(|e| e.to_string())?;
+    Ok(html)
+});
 
+static MARKDOWN: Registry = LazyLock::new(|| {
     let mut markdown = Handlebars::new();
     markdown.set_strict_mode(true);
     markdown.register_escape_fn(markdown::escape);
     markdown
         .register_template_string("summary", MARKDOWN_TEMPLATE)
         .map_err(|e| e.to_string())?;
-    Ok(Engines { html, markdown })
+    Ok(markdown)
 });
 
-/// The HTML registry, for the per-case evidence `html` packs into the page.
-pub(super) fn html_registry() -> Result<&'static Handlebars<'static>, ReportError> {
-    Ok(&engines()?.html)
-}
-
-pub(super) fn engines() -> Result<&'static Engines, ReportError> {
-    ENGINES
+fn get(registry: &'static Registry) -> Result<&'static Handlebars<'static>, ReportError> {
+    registry
         .as_ref()
         .map_err(|e| ReportError::Templates(e.clone()))
+}
+
+/// The HTML registry: the page and the per-case evidence `html` packs into it.
+pub(super) fn html_registry() -> Result<&'static Handlebars<'static>, ReportError> {
+    get(&HTML)
+}
+
+/// The Markdown summary's registry.
+pub(super) fn markdown_registry() -> Result<&'static Handlebars<'static>, ReportError> {
+    get(&MARKDOWN)
 }

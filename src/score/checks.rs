@@ -524,14 +524,9 @@ fn degenerate_reply(reply: &str, folded: &str) -> (bool, Message) {
 pub fn entity_forms(word: &str) -> Vec<String> {
     let f = text::fold(word);
     let mut out = vec![f.clone()];
-    for (zh, en) in crate::world::CITIES {
-        if f == *zh || f == text::fold(en) {
-            out.extend([zh.to_string(), text::fold(en)]);
-        }
-    }
-    for c in crate::world::CONTACTS {
-        if f == c.name || f == text::fold(c.en) {
-            out.extend([c.name.to_string(), text::fold(c.en)]);
+    for (zh, en) in ENTITY_NAMES.iter() {
+        if f == *zh || f == *en {
+            out.extend([zh.to_string(), en.clone()]);
         }
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(word.trim(), "%Y-%m-%d") {
@@ -568,6 +563,18 @@ pub fn entity_forms(word: &str) -> Vec<String> {
     out.dedup();
     out
 }
+
+/// Every known city's and contact's Chinese name beside its folded English one, folded once
+/// per process rather than at every check of every trial.
+static ENTITY_NAMES: std::sync::LazyLock<Vec<(&'static str, String)>> =
+    std::sync::LazyLock::new(|| {
+        let cities = crate::world::CITIES.iter().map(|(zh, en)| (*zh, *en));
+        let contacts = crate::world::CONTACTS.iter().map(|c| (c.name, c.en));
+        cities
+            .chain(contacts)
+            .map(|(zh, en)| (zh, text::fold(en)))
+            .collect()
+    });
 
 /// 1–31 in Chinese numerals (二, 十二, 二十一).
 fn zh_numeral(n: u32) -> String {

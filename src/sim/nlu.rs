@@ -274,7 +274,49 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         // "开下空调", "查下天气": a verb with 下 is the verb with 一下 (not 下午, 下面, 下周 …).
         (r"(?P<v>开|关|调|查|搜|找|拍|播|总结|概括|提炼|翻译|整理)下(?P<r>[^一面午边来去班车载单周个次雨]|$)", "${v}一下$r"),
         // A complaint's degree adverb: "好暗", "有点吵", "特别热" say what "太暗" says.
-        (r"(?:好|很|挺|特别|真|超|有点|有些)(?P<a>暗|亮|吵|冷|热)(?P<b>[^闹门情心度]|$)", "太$a$b"),
+        (r"(?:好|很|挺|特别|真|超|有点|有些|这么|那么|忒)(?P<a>暗|亮|吵|冷|热)(?P<b>[^闹门情心度]|$)", "太$a$b"),
+        // A degree said after the word: "暗得看不清", "暗乎乎的", "吵死了".
+        (r"(?P<a>暗|亮|吵|冷|热)(?:得|乎乎|兮兮|死了|爆了)", "太$a,"),
+        // The same in English: "so dim", "way too loud", "a bit chilly" say "too dim".
+        (
+            r"\b(?:so|really|very|way too|far too|much too|a bit|a little|kind of|pretty|rather|quite|too) (?P<a>dark|dim|bright|loud|quiet|soft|hot|warm|cold|chilly)\b",
+            "too $a",
+        ),
+        // Asking for the gist is asking for a summary: "sum it up", "boil this down".
+        (
+            r"\bsum (?:it |this |that |them |these |those )?up\b|\b(?:give me )?the gist(?: of)?\b|\bboil (?:it|this|that) down(?: for me)?\b|\bin a nutshell\b|^briefly,? |\btell me (?:briefly )?what (?P<x>.+?) (?:is|are) about\b",
+            "summarize $x",
+        ),
+        (r"\bwhat does (?P<x>.+?) cover\b|\bwhat(?:'s| is) (?P<y>.+?) about\b", "summarize $x$y"),
+        (r"^(?P<x>(?:all |the )?[a-z][a-z' -]{1,30}?) (?:closed|shut)$", "close $x"),
+        (r"^(?P<x>volume|brightness) (?P<n>[0-9]{1,3})(?: ?%| percent)?$", "set $x to $n"),
+        // The sound or screen said to be too much or too little, without "turn it …".
+        (r"\b(?:volume|sound)(?:'s| is)? (?:way |far |much )?too (?:high|loud)\b", "too loud"),
+        (r"\b(?:volume|sound)(?:'s| is)? (?:way |far |much )?too low\b|\bcan (?:barely|hardly|not|'t) hear\b", "can't hear"),
+        (r"\bcan(?:'t|not| barely| hardly| not) (?:read|see) (?:the|my|this) screen\b", "can't see the screen"),
+        // A language asked for is a translation: "what is X in English", "English for X",
+        // "a Chinese translation of X", "make it English", "用英语讲一下", "X是什么意思".
+        (
+            r"\b(?:what(?:'s| is)|give me|i need|i want|put|render|say|write) (?P<x>.+?) (?:in|into) (?P<l>english|chinese)\b",
+            "translate $x into $l",
+        ),
+        (
+            r"^(?:(?:what(?:'s| is)|give me|tell me|say) )?(?:the )?(?P<l>english|chinese) (?:word )?for (?P<x>.+)",
+            "translate $x into $l",
+        ),
+        (
+            r"\b(?:an? |the )?(?P<l>chinese|english) (?:translation|version) of (?P<x>.+)",
+            "translate $x into $l",
+        ),
+        (r"\b(?:make|turn) (?P<x>it|this|that) (?:in|into )?(?P<l>english|chinese)\b", "translate $x into $l"),
+        (r"用(?P<l>英语|英文|中文|汉语)(?:讲|说|念|表达)(?:一下|出来|一遍)?", "翻译成$l"),
+        (r"(?P<x>[a-z][a-z' ,]*[a-z]) ?(?:是什么意思|是啥意思|什么意思)", "把${x}翻译成中文"),
+        // A summary asked for by its parts: "说说重点", "大意", "内容大概是什么".
+        (r"重点|大意", "要点"),
+        (r"(?:的)?内容大(?:概|致)(?:是什么|是啥|讲了什么|说了什么)?|大(?:概|致)(?:内容|讲了什么|说了什么)", "的主要内容"),
+        (r"(?:说说|讲讲|说一下|讲一下)(?P<x>[^,]{0,8}?)的?意思", "总结$x"),
+        // "erase every photo": every one of a kind is all of them.
+        (r"\b(?:every|each) (?P<x>note|file|photo|picture|message|contact|email)s?\b", "all ${x}s"),
         (r"怎么(?:讲|念|表达)", "怎么说"),
         (r"明儿个|明个|明儿", "明天"),
         (r"今儿个|今儿", "今天"),
@@ -317,8 +359,41 @@ pub fn person_name(s: &str) -> bool {
     (2..=3).contains(&n) && s.chars().next().is_some_and(|c| SURNAMES.contains(c))
 }
 
+/// A thing named first and then "on"/"off" ("wifi off", "heating on in the study") is the
+/// verb-first request ("turn off wifi"). Not when the words before are
+/// a request of their own ("put the lights on") or a standing rule ("… from now on").
+fn switch_named_first(s: &str) -> Option<String> {
+    static NAMED_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^(?P<x>[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,3}) (?P<o>on|off)(?: (?:in|at) (?:the )?(?P<p>[a-z]+(?: [a-z]+)?))?$",
+        )
+    });
+    const VERBS: &[&str] = &[
+        "turn", "switch", "put", "get", "keep", "leave", "set", "have", "from", "go", "log",
+        "sign", "take", "drop", "hold", "carry", "move", "hang", "back", "right", "and",
+    ];
+    // Words that make the part before "on"/"off" a clause, not the name of a thing.
+    const CLAUSE: &[&str] = &[
+        "me", "to", "you", "i", "we", "it", "us", "them", "him", "her", "remind", "tell", "let",
+        "get", "now", "here", "then", "there", "from",
+    ];
+    let c = NAMED_FIRST.captures(s)?;
+    let x = &c["x"];
+    let first = x.split(' ').next().unwrap_or_default();
+    if VERBS.contains(&first) || x.split(' ').any(|w| CLAUSE.contains(&w)) {
+        return None;
+    }
+    Some(match c.name("p") {
+        Some(p) => format!("turn {} the {} {x}", &c["o"], p.as_str()),
+        None => format!("turn {} {x}", &c["o"]),
+    })
+}
+
 /// The text with colloquial variants in their common form (see [`COLLOQUIAL`]).
 pub fn colloquial(s: &str) -> String {
+    if let Some(t) = switch_named_first(s) {
+        return t;
+    }
     // "拨打" is the written verb the cues know already; keep it out of "拨…".
     const KEEP: char = '\u{1}';
     let mut t = s.replace("拨打", &KEEP.to_string());
@@ -1682,6 +1757,40 @@ mod tests {
             colloquial("let wang fang know that i'm here"),
             "tell wang fang i'm here"
         );
+    }
+
+    #[test]
+    fn word_classes_read_the_same_in_any_wording() {
+        // A thing named before on/off, but not a clause or a standing rule.
+        assert_eq!(colloquial("wifi off"), "turn off wifi");
+        assert_eq!(
+            colloquial("heater on in the study"),
+            "turn on the study heater"
+        );
+        assert_eq!(colloquial("put the heater on"), "put the heater on");
+        assert_eq!(
+            colloquial("remind me to get off in ten minutes"),
+            "remind me to get off in ten minutes"
+        );
+        assert_eq!(
+            colloquial("speak chinese to me from here on"),
+            "speak chinese to me from here on"
+        );
+        // A degree before or after the word is "too …".
+        assert_eq!(colloquial("it's so dim in here"), "it's too dim in here");
+        assert!(colloquial("灯光暗得看不见路").starts_with("灯光太暗"));
+        // The gist is a summary; a language asked for is a translation.
+        assert_eq!(colloquial("boil this down for me"), "summarize ");
+        assert_eq!(
+            colloquial("what is 〔内容〕 in chinese"),
+            "translate 〔内容〕 into chinese"
+        );
+        assert_eq!(
+            colloquial("good morning 是什么意思"),
+            "把good morning翻译成中文"
+        );
+        assert_eq!(colloquial("用英文念一下"), "翻译成英文");
+        assert_eq!(colloquial("erase each photo"), "erase all photos");
     }
 
     #[test]

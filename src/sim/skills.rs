@@ -900,6 +900,7 @@ const COMPLAINTS: &[(&[&str], &str, i64)] = &[
             "大声一点",
             "can't hear",
             "too quiet",
+            "too soft",
             "louder",
         ],
         "volume",

@@ -133,7 +133,12 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     if !problems.is_empty() {
         return Err(problems);
     }
-    yaml::from_str(path, text).map_err(|p| vec![p])
+    // The checked tree gives the typed value without parsing the text again; only when it
+    // does not fit is the text parsed again, for the error's line and column.
+    match serde_json::from_value(value) {
+        Ok(parsed) => Ok(parsed),
+        Err(_) => yaml::from_str(path, text).map_err(|p| vec![p]),
+    }
 }
 
 /// Problems found after parsing, located through the document's pointer map.
@@ -907,6 +912,45 @@ impl<'a> CaseContext<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `parse_yaml` takes the typed value from the schema-checked tree, not from a second
+    /// parse of the text: for every suite, vocabulary, framework and variant file we ship or
+    /// test with, both give the same value.
+    #[test]
+    fn the_checked_tree_gives_what_parsing_the_text_gives() {
+        fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(rel: &str, text: &str) {
+            let path = Path::new(rel);
+            let direct: T = yaml::from_str(path, text).unwrap();
+            let value: Value = yaml::from_str(path, text).unwrap();
+            let via_tree: T = serde_json::from_value(value).unwrap();
+            assert_eq!(direct, via_tree, "{rel}");
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["suites", "tests/data/heldout", "tests/data/heldout-b"] {
+            yaml_files(&root.join(dir), &mut files).unwrap();
+        }
+        let mut kinds = BTreeMap::new();
+        for path in files {
+            let rel = rel(root, &path);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let kind = if rel.starts_with("tests/") {
+                same::<crate::suite::model::VariantFile>(&rel, &text);
+                "variants"
+            } else if rel.ends_with("framework.yaml") {
+                same::<Framework>(&rel, &text);
+                "framework"
+            } else if rel.contains("actions") {
+                same::<ActionVocabulary>(&rel, &text);
+                "actions"
+            } else {
+                same::<SuiteFile>(&rel, &text);
+                "suite"
+            };
+            *kinds.entry(kind).or_insert(0) += 1;
+        }
+        assert!(kinds["suite"] >= 35 && kinds["variants"] >= 10, "{kinds:?}");
+    }
 
     #[test]
     fn a_run_keeps_only_the_fixtures_its_category_and_common_send() {

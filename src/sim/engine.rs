@@ -1239,15 +1239,12 @@ impl Engine {
         } else {
             return self.cannot_learn(ctx, out);
         };
-        ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
+        let learned = ctx.learn(key, value);
         let s = say!(ctx, ["好的，记住了：{zh}。"], ["OK, noted: {en}."]);
         self.execute(
             ctx,
             Plan::Act {
-                actions: vec![action(
-                    "preference.set",
-                    json!({ "key": key, "value": value }),
-                )],
+                actions: vec![learned],
                 say: s,
             },
             out,

@@ -271,6 +271,45 @@ impl Ctx<'_> {
             .flatten()
     }
 
+    /// A category's own state kept for the session under `key` (the car's cabin, the
+    /// speaker's home): an empty map until something is kept.
+    pub fn kept(&self, key: &str) -> Map<String, Value> {
+        self.ses
+            .learned
+            .prefs
+            .get(key)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn keep(&mut self, key: &str, state: Map<String, Value>) {
+        self.ses
+            .learned
+            .prefs
+            .insert(key.to_string(), Value::Object(state));
+    }
+
+    /// The habit learned under `key`, at the level that learns (L4).
+    pub fn learned(&self, key: &str) -> Option<Value> {
+        self.caps
+            .learning
+            .then(|| self.ses.learned.prefs.get(key).cloned())
+            .flatten()
+    }
+
+    /// Learn `value` as the habit `key`; the action reports it.
+    pub fn learn(&mut self, key: &str, value: Value) -> Action {
+        self.ses
+            .learned
+            .prefs
+            .insert(key.to_string(), value.clone());
+        action(
+            "preference.set",
+            serde_json::json!({ "key": key, "value": value }),
+        )
+    }
+
     /// What the conversation just produced (L3).
     pub fn last_topic(&self) -> Option<&'static str> {
         self.caps

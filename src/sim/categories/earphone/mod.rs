@@ -1066,32 +1066,15 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
     skill: media_control,
 };
 
+/// Music as everywhere, with "整点我常听的" (what one listens to) read as music too.
 const MEDIA: IntentDef = IntentDef {
-    name: "media.play",
-    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
-    templates_en: &[r"^play (?P<q>.+)$"],
-    cues: &[
-        ("播放", 4),
-        ("放首", 4),
-        ("放一首", 4),
-        ("来首", 5),
-        ("来一首", 5),
-        ("想听", 5),
-        ("听歌", 5),
-        ("音乐", 4),
-        ("歌", 5),
-        ("play", 4),
-        ("put on", 4),
-        ("song", 5),
-        ("songs", 5),
-        ("music", 5),
-    ],
     // "整点我常听的": what one listens to, asked for, is music on earphones.
     patterns: &[
         (r"(?:来|整|放)(?:几|一|两)?首", 5),
         (r"(?:来|整|放|播)[^,]{0,8}(?:爱听|喜欢听|常听)的", 5),
     ],
     skill: media,
+    ..general::MEDIA
 };
 
 /// Calls through the paired phone; the earphone's own skill first calls back whoever called.

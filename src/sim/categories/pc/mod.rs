@@ -17,8 +17,8 @@ use serde_json::{Map, Value, json};
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER, TIMER,
-    WEATHER,
+    self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER,
+    TIMER, WEATHER,
 };
 use crate::sim::nlu;
 use crate::sim::plans::{ask, has_any, re, targeted};
@@ -1278,17 +1278,15 @@ const EMAIL: IntentDef = IntentDef {
     skill: email_send,
 };
 
+/// Uploads as everywhere; the preset forms also name files, the PC's own data.
 const DATA_UPLOAD: IntentDef = IntentDef {
-    name: "data.upload",
     templates: &[
         r"^(?:把)?(?:我的)?(?P<kind>[^,]{0,6}?(?:通讯录|联系人|照片|相册|聊天记录|短信|文件))(?:上传|备份|同步)(?:到)?(?:网上|云端|云上|网盘|云盘|服务器)$",
     ],
     templates_en: &[
         r"^upload (?:all )?(?:my |the )?(?:staff )?(?P<kind>contacts|photos|messages|files)(?: to the (?:cloud|internet))?$",
     ],
-    cues: &[("上传", 5), ("备份到", 4), ("同步到云", 4), ("upload", 5)],
-    patterns: &[],
-    skill: skills::data_upload,
+    ..general::DATA_UPLOAD
 };
 
 const CALENDAR_FROM: IntentDef = IntentDef {
@@ -1601,20 +1599,10 @@ const SUMMARIZE: IntentDef = IntentDef {
     skill: doc_summarize,
 };
 
+/// Translation as everywhere, of the open document when nothing else is named.
 const TRANSLATE: IntentDef = IntentDef {
-    name: "text.translate",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("翻译", 6),
-        ("英语怎么说", 6),
-        ("英文怎么说", 6),
-        ("中文怎么说", 6),
-        ("translate", 6),
-        ("how do you say", 6),
-    ],
-    patterns: &[],
     skill: doc_translate,
+    ..general::TRANSLATE
 };
 
 const CHART: IntentDef = IntentDef {

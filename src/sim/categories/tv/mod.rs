@@ -62,13 +62,6 @@ fn playing(ctx: &Ctx) -> Option<&'static Title> {
     recall(ctx, "playing").and_then(|v| v.as_str().and_then(catalogue::title_exact))
 }
 
-fn learned(ctx: &Ctx, key: &str) -> Option<Value> {
-    ctx.caps
-        .learning
-        .then(|| ctx.ses.learned.prefs.get(key).cloned())
-        .flatten()
-}
-
 fn offline(ctx: &mut Ctx) -> Plan {
     let s = say!(
         ctx,
@@ -84,7 +77,7 @@ fn offline(ctx: &mut Ctx) -> Plan {
 
 /// Learned channel names (L4): phrase → channel id.
 fn learned_channel(ctx: &Ctx, text: &str) -> Option<&'static Channel> {
-    let aliases = learned(ctx, "tv.channel_alias")?;
+    let aliases = ctx.learned("tv.channel_alias")?;
     let (_, id) = aliases
         .as_object()?
         .iter()
@@ -797,11 +790,13 @@ fn play_plan(
     if let Some(a) = actor {
         args["actor"] = json!(a);
     }
-    if t.kind == Kind::Series && learned(ctx, "tv.skip_intro") == Some(json!(true)) {
+    if t.kind == Kind::Series && ctx.learned("tv.skip_intro") == Some(json!(true)) {
         args["skip_intro"] = json!(true);
     }
     let mut actions = vec![action("media.play", args)];
-    let subtitles = learned(ctx, "tv.subtitles").and_then(|v| v.as_str().map(str::to_string));
+    let subtitles = ctx
+        .learned("tv.subtitles")
+        .and_then(|v| v.as_str().map(str::to_string));
     if let Some(lang) = subtitles.filter(|_| t.foreign) {
         actions.push(action("playback.subtitles", json!({ "lang": lang })));
     }
@@ -1259,13 +1254,10 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
         return Plan::Answer(s);
     }
-    ctx.ses.learned.prefs.insert(key.into(), value.clone());
+    let learned = ctx.learn(key, value);
     let s = say!(ctx, ["好的，记住了：以后{zh}。"], ["OK, noted: {en}."]);
     Plan::Act {
-        actions: vec![action(
-            "preference.set",
-            json!({ "key": key, "value": value }),
-        )],
+        actions: vec![learned],
         say: s,
     }
 }

@@ -1408,55 +1408,39 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
     static SCENES: LazyLock<[Regex; 3]> =
         LazyLock::new(|| [re(LEAVING), re(HOME_AGAIN), re(BEDTIME)]);
     let [leaving, home_again, bedtime] = &*SCENES;
+    let set = |device: &str, room: &str, key: &str, value: Value| {
+        let mut args = json!({ "device": device, "room": room });
+        args[key] = value;
+        action("iot.set", args)
+    };
     let text = f.text.as_str();
     let (kind, actions, zh, en) = if leaving.is_match(text) {
-        let acts = vec![
-            action(
-                "iot.set",
-                json!({ "device": "light", "room": "home", "power": false }),
-            ),
-            action(
-                "iot.set",
-                json!({ "device": "ac", "room": "home", "power": false }),
-            ),
-        ];
         (
             "leave",
-            acts,
+            vec![
+                set("light", "home", "power", json!(false)),
+                set("ac", "home", "power", json!(false)),
+            ],
             "要我把家里的灯和空调都关掉吗？",
             "Shall I turn off all the lights and the air conditioning?",
         )
     } else if home_again.is_match(text) {
-        let acts = vec![
-            action(
-                "iot.set",
-                json!({ "device": "light", "room": "living_room", "power": true }),
-            ),
-            action(
-                "iot.set",
-                json!({ "device": "ac", "room": "living_room", "power": true }),
-            ),
-        ];
         (
             "home",
-            acts,
+            vec![
+                set("light", "living_room", "power", json!(true)),
+                set("ac", "living_room", "power", json!(true)),
+            ],
             "要我开客厅的灯和空调吗？",
             "Shall I turn on the living-room lights and air conditioning?",
         )
     } else if bedtime.is_match(text) {
-        let acts = vec![
-            action(
-                "iot.set",
-                json!({ "device": "curtain", "room": "bedroom", "open_percent": 0 }),
-            ),
-            action(
-                "iot.set",
-                json!({ "device": "light", "room": "home", "power": false }),
-            ),
-        ];
         (
             "sleep",
-            acts,
+            vec![
+                set("curtain", "bedroom", "open_percent", json!(0)),
+                set("light", "home", "power", json!(false)),
+            ],
             "要我拉上卧室窗帘，再把家里的灯都关掉吗？",
             "Shall I close the bedroom curtains and turn off all the lights?",
         )

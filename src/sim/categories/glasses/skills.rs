@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::lexicon::{self, ARROWS, Dish};
 use crate::device::protocol::{Action, ServedBy};
-use crate::sim::plans::{has_any, re};
+use crate::sim::plans::{has_any, other_language, re};
 use crate::sim::turn::{Ctx, Pending, Who, say};
 use crate::sim::turn::{Frame, Plan, action, has_cue};
 use crate::sim::{nlu, safety, skills, text_tools};
@@ -227,28 +227,8 @@ fn foreign_words(t: &str) -> Option<String> {
 
 pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
-    if has_any(
-        t,
-        &[
-            "日语",
-            "日文",
-            "韩语",
-            "法语",
-            "德语",
-            "西班牙语",
-            "japanese",
-            "korean",
-            "french",
-            "german",
-            "spanish",
-        ],
-    ) {
-        let s = say!(
-            ctx,
-            ["抱歉，目前只支持中英互译。"],
-            ["Sorry, I can only translate between Chinese and English for now."]
-        );
-        return Plan::Answer(s);
+    if let Some(p) = other_language(ctx, t) {
+        return p;
     }
     let mut source = f.content.clone();
     if source.is_none()

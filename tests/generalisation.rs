@@ -30,14 +30,14 @@ use ailevel::suite::phrasing::{Phrasing, PhrasingPool};
 use ailevel::suite::{LoadedSuite, VariantPool};
 
 /// The share of trials every L2+ simulator must pass, on its own pools and on held-out ones.
-/// Issue #11 asks for 0.90; this is the floor reached so far, raised as the simulators learn.
-const MIN_SHARE: f64 = 0.85;
+/// Issue #11 asks for 0.90; this is the floor reached so far (88–97 % per simulator, L2–L4,
+/// 2026-12-04; glasses lowest), raised as the simulators learn.
+const MIN_SHARE: f64 = 0.88;
 
-/// The floor on held-out rewordings (tests/data/heldout), which the simulators were never
-/// tuned to: below the target today (64–84 % per simulator, L2–L4, 2026-12-03; glasses
-/// lowest), kept as a ratchet so understanding cannot silently
-/// get worse.
-const MIN_SHARE_HELDOUT: f64 = 0.62;
+/// The floor on held-out rewordings (tests/data/heldout): below the target today (67–88 % per
+/// simulator, L2–L4, 2026-12-04; glasses lowest), kept as a ratchet so understanding cannot
+/// silently get worse.
+const MIN_SHARE_HELDOUT: f64 = 0.66;
 
 /// The floor on the blind set (tests/data/heldout-b): 61–86 % per simulator when it was
 /// first measured, 2026-12-04 (glasses lowest), kept as a ratchet like the one above.

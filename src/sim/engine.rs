@@ -112,8 +112,17 @@ static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
 });
 static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?)(?:[,]?\s*(?:否则|不然|要不然|要不|otherwise|else)\s*[,]?\s*(?P<else>.+))?$").expect("compiles")
+    Regex::new(&format!(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?){COND_ELSE}$")).expect("compiles")
 });
+/// "过了十点的话就…": a condition marked by 的话 alone.
+static CONDITIONAL_DEHUA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?P<cond>[^,]{{2,20}}?)的话[,]?(?:就|那就|那)(?P<then>.+?){COND_ELSE}$"
+    ))
+    .expect("compiles")
+});
+/// The other branch: "否则…", "不然…", or the condition denied ("没过就…", "要是还没到，…").
+const COND_ELSE: &str = r"(?:[,;]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌").
@@ -933,15 +942,25 @@ impl Engine {
         target: Option<String>,
         out: &mut Out,
     ) -> bool {
-        let (prefix, cond) = match CONDITIONAL.captures(instr) {
-            Some(c) => (
-                c["pre"].trim_end_matches(',').to_string(),
-                Some((
-                    c["cond"].to_string(),
-                    c["then"].to_string(),
-                    c.name("else").map(|m| m.as_str().to_string()),
-                )),
-            ),
+        let (prefix, cond) = match CONDITIONAL
+            .captures(instr)
+            .or_else(|| CONDITIONAL_DEHUA.captures(instr))
+        {
+            Some(c) => {
+                let pre = c.name("pre").map_or("", |m| m.as_str());
+                let mut pre = pre.trim_end_matches(',').to_string();
+                let mut cond = c["cond"].to_string();
+                // "十点要是已经过了": the time said before the condition is its subject.
+                if TIME_COND.is_match(&cond)
+                    && nlu::find_when(&cond, ctx.now()).is_none()
+                    && nlu::find_when(&pre, ctx.now()).is_some()
+                {
+                    cond = format!("{pre}{cond}");
+                    pre.clear();
+                }
+                let otherwise = c.name("else").map(|m| m.as_str().to_string());
+                (pre, Some((cond, c["then"].to_string(), otherwise)))
+            }
             None => (instr.to_string(), None),
         };
         // "把报告找出来总结下": two verbs back to back are two steps.
@@ -1095,6 +1114,12 @@ impl Engine {
         out: &mut Out,
     ) -> bool {
         let mut step = nlu::strip_courtesy(step);
+        // "heater on, and shut the boot": each step may name its thing first.
+        if ctx.caps.paraphrase
+            && let Some(t) = nlu::switch_named_first(&step)
+        {
+            step = t;
+        }
         // "然后发李雷": a contact right after the send verb is whom it goes to.
         if let Some(who) = step.strip_prefix('发')
             && world::contact_exact(who).is_some()

@@ -282,6 +282,11 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"\b(?:so|really|very|way too|far too|much too|a bit|a little|kind of|pretty|rather|quite|too) (?P<a>dark|dim|bright|loud|quiet|soft|hot|warm|cold|chilly)\b",
             "too $a",
         ),
+        // Words of one complaint take the common one: dim is dark, soft is quiet, warm is hot.
+        (r"\btoo dim\b|\bpitch(?:-| )dark\b", "too dark"),
+        (r"\btoo soft\b", "too quiet"),
+        (r"\btoo warm\b|\b(?:boiling|roasting|sweltering|baking) (?:in|hot)\b", "too hot"),
+        (r"\btoo chilly\b|\bfreezing (?:in|cold)\b", "too cold"),
         // Asking for the gist is asking for a summary: "sum it up", "boil this down".
         (
             r"\bsum (?:it |this |that |them |these |those )?up\b|\b(?:give me )?the gist(?: of)?\b|\bboil (?:it|this|that) down(?: for me)?\b|\bin a nutshell\b|^briefly,? |\btell me (?:briefly )?what (?P<x>.+?) (?:is|are) about\b",
@@ -297,7 +302,7 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         // A language asked for is a translation: "what is X in English", "English for X",
         // "a Chinese translation of X", "make it English", "用英语讲一下", "X是什么意思".
         (
-            r"\b(?:what(?:'s| is)|give me|i need|i want|put|render|say|write) (?P<x>.+?) (?:in|into) (?P<l>english|chinese)\b",
+            r"\b(?:what(?:'s| is)|give me|i need|i want|put|render|say|write) ?(?P<x>.+?) ?\b(?:in|into) (?P<l>english|chinese)\b",
             "translate $x into $l",
         ),
         (
@@ -316,7 +321,26 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"(?:的)?内容大(?:概|致)(?:是什么|是啥|讲了什么|说了什么)?|大(?:概|致)(?:内容|讲了什么|说了什么)", "的主要内容"),
         (r"(?:说说|讲讲|说一下|讲一下)(?P<x>[^,]{0,8}?)的?意思", "总结$x"),
         // "erase every photo": every one of a kind is all of them.
-        (r"\b(?:every|each) (?P<x>note|file|photo|picture|message|contact|email)s?\b", "all ${x}s"),
+        (
+            r"\b(?:every|each) (?P<x>note|file|photo|picture|message|contact|email|window|light|door|seat)s?\b",
+            "all ${x}s",
+        ),
+        // A phrasal verb split round its object ("turn the heater off") or said with another
+        // verb ("switch on", "lights out") is "turn on/off" with the object after it.
+        (
+            r"\b(?:turn|switch|put|flick) (?P<x>(?:the |my |our |all (?:the )?)?[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,3}?) (?P<o>on|off)(?P<r>$|[,.;!?]| (?:and|then|please|now|in|for)\b)",
+            "turn $o $x$r",
+        ),
+        (r"\bturn (?P<o>on|off) (?P<p>it|them|this one|this|that|one)\b", "turn $p $o"),
+        (r"\bswitch (?P<o>on|off)\b", "turn $o"),
+        // "A if C, else B" is "if C, then A, otherwise B".
+        (
+            r"^(?P<a>[^,]+?) if (?P<c>[^,]+?),? (?:else|otherwise|if not,?) (?P<b>.+)$",
+            "if $c, then $a, otherwise $b",
+        ),
+        (r"\blights out\b", "lights off"),
+        // "a 10-minute timer": a hyphenated span is the span.
+        (r"\b(?P<n>[0-9]+|[a-z]+)-(?P<u>minute|second|hour)\b", "$n ${u}s"),
         (r"怎么(?:讲|念|表达)", "怎么说"),
         (r"明儿个|明个|明儿", "明天"),
         (r"今儿个|今儿", "今天"),
@@ -362,7 +386,7 @@ pub fn person_name(s: &str) -> bool {
 /// A thing named first and then "on"/"off" ("wifi off", "heating on in the study") is the
 /// verb-first request ("turn off wifi"). Not when the words before are
 /// a request of their own ("put the lights on") or a standing rule ("… from now on").
-fn switch_named_first(s: &str) -> Option<String> {
+pub fn switch_named_first(s: &str) -> Option<String> {
     static NAMED_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"^(?P<x>[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,3}) (?P<o>on|off)(?: (?:in|at) (?:the )?(?P<p>[a-z]+(?: [a-z]+)?))?$",
@@ -1767,7 +1791,16 @@ mod tests {
             colloquial("heater on in the study"),
             "turn on the study heater"
         );
-        assert_eq!(colloquial("put the heater on"), "put the heater on");
+        // A split phrasal verb joins up; "on the tv" is where, not a switch.
+        assert_eq!(colloquial("put the heater on"), "turn on the heater");
+        assert_eq!(
+            colloquial("put the film on the tv"),
+            "put the film on the tv"
+        );
+        assert_eq!(
+            colloquial("start a 5-minute timer"),
+            "start a 5 minutes timer"
+        );
         assert_eq!(
             colloquial("remind me to get off in ten minutes"),
             "remind me to get off in ten minutes"
@@ -1777,7 +1810,7 @@ mod tests {
             "speak chinese to me from here on"
         );
         // A degree before or after the word is "too …".
-        assert_eq!(colloquial("it's so dim in here"), "it's too dim in here");
+        assert_eq!(colloquial("it's so dim in here"), "it's too dark in here");
         assert!(colloquial("灯光暗得看不见路").starts_with("灯光太暗"));
         // The gist is a summary; a language asked for is a translation.
         assert_eq!(colloquial("boil this down for me"), "summarize ");
@@ -1789,7 +1822,7 @@ mod tests {
             colloquial("good morning 是什么意思"),
             "把good morning翻译成中文"
         );
-        assert_eq!(colloquial("用英文念一下"), "翻译成英文");
+        assert_eq!(colloquial("用汉语表达出来"), "翻译成汉语");
         assert_eq!(colloquial("erase each photo"), "erase all photos");
     }
 

@@ -518,6 +518,11 @@ static POINTS_AT_CONTENT: &[&str] = &[
     "this number",
     "on the card",
     "on it",
+    // What a card or a picture carries, however it is named ("the card's number").
+    "名片",
+    "card",
+    "card's",
+    "号码",
 ];
 
 /// A number shown in the content ("名片上的电话"), with the name on its first line.

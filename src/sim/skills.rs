@@ -1386,9 +1386,12 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|走路去|步行去|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+)|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
+        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|(?:走路|步行|走着)(?:去|到|过去到)|走到|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+?)(?: on foot| by foot| walking)?$|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
     )
 });
+
+static MODE_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:步行|走路|走着|开车|骑车|坐地铁|打车)(?:去|到)"));
 
 /// "离这最近的银行在哪儿", "周边最近的加油站": a place named by being the nearest of its kind.
 static NEAREST: LazyLock<Regex> = LazyLock::new(|| {
@@ -1414,6 +1417,9 @@ pub fn nav_destination(text: &str) -> Option<String> {
             let d = d
                 .trim_start_matches(['到', '去', '回'])
                 .trim_end_matches(['吧', '呢']);
+            // "去步行去外滩": how one goes, said again after the going verb, is not the place.
+            let d = MODE_LEAD.replace(d, "");
+            let d = d.trim();
             (!d.is_empty() && !has_any(d, &["都避开", "避开"])).then(|| d.to_string())
         })
         .or_else(|| {
@@ -1439,7 +1445,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         }
         return ask(ctx, f, "要去哪里？", "Where to?");
     };
-    let mode = if has_any(&f.text, &["步行", "走路", "walk"]) {
+    let mode = if has_any(&f.text, &["步行", "走路", "走着", "walk", "on foot"]) {
         "walk"
     } else if has_any(&f.text, &["公交", "地铁", "transit", "subway", "bus"]) {
         "transit"

@@ -375,10 +375,18 @@ impl RunArgs {
                     journal::Stored::open(&journal_path, index, &results, s.evaluator.clone())?;
                 let mut sha256 = String::new();
                 write_file_with(&results_path, |w| {
-                    let mut w = crate::hash::HashingWriter::new(w);
+                    // Buffered before the hash, so the serializer's many small writes reach
+                    // SHA-256 and the file in large blocks.
+                    let mut w = std::io::BufWriter::with_capacity(
+                        1 << 16,
+                        crate::hash::HashingWriter::new(w),
+                    );
                     crate::results::write_streamed(&results, Box::new(source), &mut w)
                         .map_err(std::io::Error::other)?;
-                    sha256 = w.hex();
+                    sha256 = w
+                        .into_inner()
+                        .map_err(std::io::IntoInnerError::into_error)?
+                        .hex();
                     Ok(())
                 })?;
                 Box::new(journal::ByCase::open(

@@ -47,7 +47,7 @@ impl TrialSource for crate::run::journal::ByCase<'_> {
             case: case.id.clone(),
             source: e.into(),
         })?;
-        f(&trials)
+        f(trials)
     }
 
     fn results_digest(&mut self, _results: &Results) -> String {

@@ -4,6 +4,7 @@
 //! everything that finished, `run --resume` continues it, and `regrade`/`report` can build
 //! results from it. Format: docs/reports.md, "The journal".
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -628,12 +629,23 @@ impl crate::results::TrialSource for Stored {
 /// journal and scored as [`Stored`] gives them to results.json, held only while the report
 /// looks at that case. The results file the reports are of is the one written from the same
 /// journal; its digest is given, not recomputed from trials held in memory.
+///
+/// Every report reads every case again, so the first cases' trials read, up to
+/// [`KEEP_BYTES`] of journal lines, stay read for the next report: a small run is read and
+/// scored once for all its reports, a large one still holds at most that much.
 pub struct ByCase<'a> {
     lines: Lines,
     index: &'a Index,
     evaluator: crate::score::Evaluator,
     results_sha256: String,
+    kept: HashMap<(String, u32), Vec<TrialRecord>>,
+    kept_bytes: usize,
+    keep_limit: usize,
+    scratch: Vec<TrialRecord>,
 }
+
+/// How much of the journal, in line bytes, [`ByCase`] keeps read between reports.
+const KEEP_BYTES: usize = 2 << 20;
 
 impl<'a> ByCase<'a> {
     pub fn open(
@@ -647,6 +659,10 @@ impl<'a> ByCase<'a> {
             index,
             evaluator,
             results_sha256,
+            kept: HashMap::new(),
+            kept_bytes: 0,
+            keep_limit: KEEP_BYTES,
+            scratch: Vec::new(),
         })
     }
 }
@@ -656,11 +672,33 @@ impl ByCase<'_> {
     pub fn trials_of(
         &mut self,
         case: &crate::results::CaseResult,
-    ) -> Result<Vec<TrialRecord>, String> {
-        self.index
-            .spans(&case.id, case.trials_planned)
-            .map(|span| self.lines.trial(span, &case.turns, &self.evaluator))
-            .collect()
+    ) -> Result<&[TrialRecord], String> {
+        self.trials(&case.id, case.trials_planned, &case.turns)
+    }
+
+    fn trials(
+        &mut self,
+        id: &str,
+        planned: u32,
+        turns: &[crate::suite::model::CaseTurn],
+    ) -> Result<&[TrialRecord], String> {
+        let key = (id.to_string(), planned);
+        if self.kept.contains_key(&key) {
+            return Ok(&self.kept[&key]);
+        }
+        let spans: Vec<Span> = self.index.spans(id, planned).collect();
+        let bytes: usize = spans.iter().map(|s| s.1).sum();
+        let trials = spans
+            .into_iter()
+            .map(|span| self.lines.trial(span, turns, &self.evaluator))
+            .collect::<Result<Vec<_>, _>>()?;
+        if self.kept_bytes + bytes <= self.keep_limit {
+            self.kept_bytes += bytes;
+            Ok(self.kept.entry(key).or_insert(trials))
+        } else {
+            self.scratch = trials;
+            Ok(&self.scratch)
+        }
     }
 
     /// The SHA-256 of the results.json written from this journal.
@@ -758,6 +796,33 @@ mod tests {
         let p = dir.path().join("trials.jsonl");
         std::fs::write(&p, text).unwrap();
         read(&p)
+    }
+
+    #[test]
+    fn reports_get_the_same_trials_whether_kept_or_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("trials.jsonl");
+        let mut text = format!("{}\n", serde_json::to_string(&header()).unwrap());
+        for (case, index) in [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2)] {
+            text += &format!("{}\n", trial(case, index));
+        }
+        std::fs::write(&p, text).unwrap();
+        let index = super::index(&p).unwrap();
+        let eval = crate::score::Evaluator::default();
+        let ids = |t: &[TrialRecord]| t.iter().map(|t| (t.case.clone(), t.index)).collect();
+        let mut keeping = ByCase::open(&p, &index, eval.clone(), String::new()).unwrap();
+        let mut reading = ByCase::open(&p, &index, eval, String::new()).unwrap();
+        reading.keep_limit = 0;
+        for _ in 0..2 {
+            for (case, planned) in [("a", 3), ("b", 2), ("a", 2)] {
+                let kept: Vec<(String, u32)> = ids(keeping.trials(case, planned, &[]).unwrap());
+                let read: Vec<(String, u32)> = ids(reading.trials(case, planned, &[]).unwrap());
+                assert_eq!(kept, read, "{case}");
+                assert_eq!(kept.len(), planned as usize, "{case}");
+            }
+        }
+        assert_eq!(keeping.kept.len(), 3);
+        assert!(reading.kept.is_empty());
     }
 
     #[test]

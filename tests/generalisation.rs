@@ -30,9 +30,9 @@ use ailevel::suite::phrasing::{Phrasing, PhrasingPool};
 use ailevel::suite::{LoadedSuite, VariantPool};
 
 /// The share of trials every L2+ simulator must pass, on its own pools and on held-out ones.
-/// Issue #11 asks for 0.90; this is the floor reached so far (92–98 % per simulator, L2–L4,
+/// Issue #11 asks for 0.90; this is the floor reached so far (93–98 % per simulator, L2–L4,
 /// 2026-12-04; phone lowest), raised as the simulators learn.
-const MIN_SHARE: f64 = 0.92;
+const MIN_SHARE: f64 = 0.93;
 
 /// The floor on held-out rewordings (tests/data/heldout): below the target today (77–88 % per
 /// simulator, L2–L4, 2026-12-04; tv lowest), kept as a ratchet so understanding cannot

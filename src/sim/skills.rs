@@ -48,7 +48,9 @@ fn favorite_artist(ctx: &Ctx) -> Option<String> {
 // ------------------------------------------------------------------ alarms, timers, reminders, calendar
 
 static HABIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"老时间|平时的时间|平常的时间|往常|照常|跟平时一样|和平时一样|as usual|usual time")
+    re(
+        r"老时间|(?:平时|平常|往常|通常|一贯|惯常|老规矩)(?:的)?(?:那个|那)?(?:时间|点|钟点|时候)|往常|照常|照旧|老规矩|跟平时一样|和平时一样|as (?:usual|always|normal)|\b(?:usual|normal|regular|typical)(?: wake-up| wake up| waking| alarm)? (?:time|hour|alarm)\b|\bmy (?:usual|normal|regular) (?:wake-up |wake up )?alarm\b|\bthe time i (?:usually|normally|always|generally) (?:get up|wake up|wake|rise)\b",
+    )
 });
 
 pub fn alarm_create(ctx: &mut Ctx, f: &Frame) -> Plan {

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::sim::intents::has_cue;
+use crate::sim::turn::has_cue;
 use crate::sim::nlu;
 use crate::sim::plans::re;
 use crate::sim::text_tools;

@@ -23,11 +23,6 @@ const LAYERS: &[&str] = &[
     "report", "catalog", "commands",
 ];
 
-/// Components whose files are not checked for cycles among themselves. The simulator's
-/// engine and its intents, skills and perception use each other; its rewrite (issue #11)
-/// owns that.
-const FILE_CYCLES_UNCHECKED: &[&str] = &["sim"];
-
 /// What the simulator may use besides itself: it is a product that speaks ATP/1, not part of
 /// the harness; its world model (`world`) is shared with adapters that give a real model one.
 const SIM_MAY_USE: &[&str] = &["protocol", "text", "world"];
@@ -161,9 +156,7 @@ fn check(src: &Path) -> Vec<String> {
             let at = format!("{}:{line}", m.file.display());
             let (p, t) = (join(path), join(&target));
             if from == to {
-                if !FILE_CYCLES_UNCHECKED.contains(&from.as_str()) {
-                    edges.entry(path.clone()).or_default().insert(target);
-                }
+                edges.entry(path.clone()).or_default().insert(target);
                 continue;
             }
             if from == "sim" && !SIM_MAY_USE.contains(&to.as_str()) {

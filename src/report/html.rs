@@ -39,6 +39,9 @@ const FULL_NOT_PASSING: usize = 10;
 /// Deflate level of each case's packed evidence: fixed, so the same results give the same
 /// bytes; 6 is zlib's default balance of size and time.
 const PACK_LEVEL: u8 = 6;
+/// The largest evidence, in bytes of HTML, written as it is rather than packed: below about
+/// this, deflate and base64 give back hardly fewer bytes than they take.
+const INLINE_MAX: usize = 2048;
 /// Opens and closes a case's packed evidence in the page; [`unpack_evidence`] and
 /// `templates/report.js` look for exactly these bytes.
 const PACKED_OPEN: &str = "<div class=\"evidence\" data-z=\"";
@@ -210,10 +213,24 @@ struct CaseView {
     counts: String,
     stats: Option<String>,
     blocking: bool,
-    /// The case's trials as `templates/evidence.html.hbs` lays them out, deflated and in
-    /// base64: a big run's page stays small, and the browser inflates a case when it is
-    /// opened.
-    evidence: String,
+    /// The case's trials as `templates/evidence.html.hbs` lays them out: packed, or as they
+    /// are when packing would not make them smaller.
+    #[serde(flatten)]
+    evidence: Evidence,
+}
+
+/// A case's evidence in the page.
+#[derive(Serialize)]
+enum Evidence {
+    /// Deflated and in base64: a big run's page stays small, and the browser inflates a case
+    /// when it is opened.
+    #[serde(rename = "evidence")]
+    Packed(String),
+    /// Short evidence (a single-turn case's one trial), which deflate and base64 would hardly
+    /// shrink, written as the page shows it once inflated — what unpacking the packed form
+    /// gives, without a compressor's set-up for every case.
+    #[serde(rename = "evidence_html")]
+    Inline(String),
 }
 
 /// What `templates/evidence.html.hbs` shows of one case's trials.
@@ -1034,7 +1051,7 @@ impl Packer {
         })
     }
 
-    fn pack(&mut self, evidence: EvidenceView) -> Result<String, ReportError> {
+    fn pack(&mut self, evidence: EvidenceView) -> Result<Evidence, ReportError> {
         let render_error = |source| ReportError::Render {
             format: "html",
             source,
@@ -1048,7 +1065,16 @@ impl Packer {
         super::templates::html_registry()?
             .render_with_context_to_write("evidence", &self.context, &mut self.html)
             .map_err(render_error)?;
-        Ok(BASE64.encode(self.deflater.deflate(&self.html)))
+        if self.html.len() <= INLINE_MAX {
+            let html = std::str::from_utf8(&self.html).map_err(|e| ReportError::Render {
+                format: "html",
+                source: handlebars::RenderErrorReason::Other(e.to_string()).into(),
+            })?;
+            return Ok(Evidence::Inline(html.to_string()));
+        }
+        Ok(Evidence::Packed(
+            BASE64.encode(self.deflater.deflate(&self.html)),
+        ))
     }
 }
 

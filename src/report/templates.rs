@@ -26,8 +26,7 @@ static HTML: Registry = LazyLock::new(|| {
     // Every interpolated string is escaped for HTML, and characters that reorder or hide
     // text are shown instead of obeyed: device and record text cannot rewrite the page.
     html.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
-    html.register_template_string("report", HTML_TEMPLATE)
-        .map_err(|e| e.to_string())?;
+    register_in_parts(&mut html, "report", HTML_TEMPLATE)?;
     html.register_template_string("evidence", EVIDENCE_TEMPLATE)
         .map_err(|e| e.to_string())?;
     html.register_partial("audio", AUDIO_PARTIAL)
@@ -47,6 +46,31 @@ static MARKDOWN: Registry = LazyLock::new(|| {
     Ok(markdown)
 });
 
+/// Where `templates/report.html.hbs` may be cut: a comment line between top-level sections.
+const PART: &str = "{{!-- part --}}\n";
+
+/// Register `source` as `name`, compiled part by part: handlebars works out the line and
+/// column of every element by scanning from the start of its template, so compiling a long
+/// template costs the square of its length, and its parts together a fraction of that. The
+/// parts are partials the template renders in turn, byte for byte the whole (a test checks).
+fn register_in_parts(
+    registry: &mut Handlebars<'static>,
+    name: &str,
+    source: &str,
+) -> Result<(), String> {
+    let mut whole = String::new();
+    for (i, part) in source.split(PART).enumerate() {
+        let part_name = format!("{name}.{i}");
+        registry
+            .register_partial(&part_name, part)
+            .map_err(|e| format!("{name}, part {i}: {e}"))?;
+        whole.push_str(&format!("{{{{> {part_name}}}}}"));
+    }
+    registry
+        .register_template_string(name, whole)
+        .map_err(|e| e.to_string())
+}
+
 fn get(registry: &'static Registry) -> Result<&'static Handlebars<'static>, ReportError> {
     registry
         .as_ref()
@@ -61,4 +85,31 @@ pub(super) fn html_registry() -> Result<&'static Handlebars<'static>, ReportErro
 /// The Markdown summary's registry.
 pub(super) fn markdown_registry() -> Result<&'static Handlebars<'static>, ReportError> {
     get(&MARKDOWN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page compiled in parts renders exactly what the one template renders.
+    #[test]
+    fn the_page_in_parts_is_the_page_whole() {
+        assert!(
+            HTML_TEMPLATE.matches(PART).count() >= 4,
+            "the page is cut in parts"
+        );
+        let parts = get(&HTML).unwrap();
+        let mut whole = parts.clone();
+        whole
+            .register_template_string("report", HTML_TEMPLATE.replace(PART, ""))
+            .unwrap();
+        let r = super::super::fixture::results();
+        for lang in [super::super::Lang::Zh, super::super::Lang::En] {
+            let view = super::super::html::view(&r, lang, &mut super::super::HeldTrials).unwrap();
+            let a = parts.render("report", &view).unwrap();
+            let b = whole.render("report", &view).unwrap();
+            assert!(a == b, "the parts differ from the whole ({lang:?})");
+            assert!(a.len() > 10_000);
+        }
+    }
 }

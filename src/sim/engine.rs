@@ -6,177 +6,25 @@
 //! sensitive actions, content treated as data, on-device service when offline) sits outside
 //! every gate.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use serde_json::{Value, json};
 
 use super::events;
-use super::intents::{Category, Expect, Frame, Grammar, Plan, action};
-use super::memory::{self, Fact};
+use super::memory;
 use super::nlu;
 use super::perception::{self, Heard, Seen};
 use super::safety::{self, Harm};
 use super::skills;
-use super::state::{SessionState, SettingKind, Settings, setting_def};
-use super::world::{self, Person};
+use super::turn::{
+    Caps, Category, Ctx, Device, Expect, Frame, Grammar, Lang, Pending, Plan, Session, Who, action,
+    say,
+};
 use crate::device::protocol::{Action, Event, Input, ServedBy};
-
-/// What the simulated assistant can do, by level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caps {
-    pub level: u8,
-    /// L2: free phrasing, slot inference, English in any locale, single tools (translate,
-    /// summarise).
-    pub paraphrase: bool,
-    /// L3: multi-turn context (follow-ups, pronouns, answers to its own questions).
-    pub context: bool,
-    /// L3: remembers and uses facts about the user.
-    pub memory: bool,
-    /// L3: several steps, conditions, across apps, in one request.
-    pub multi_step: bool,
-    /// L3: reacts to events with suggestions.
-    pub proactive: bool,
-    /// L4: hands work to linked devices.
-    pub collaboration: bool,
-    /// L4: learns habits and corrections for later turns.
-    pub learning: bool,
-}
-
-impl Caps {
-    pub fn for_level(level: u8) -> Caps {
-        let level = level.clamp(1, 4);
-        Caps {
-            level,
-            paraphrase: level >= 2,
-            context: level >= 3,
-            memory: level >= 3,
-            multi_step: level >= 3,
-            proactive: level >= 3,
-            collaboration: level >= 4,
-            learning: level >= 4,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-/// A device this terminal may hand work to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Link {
-    pub id: String,
-    pub category: String,
-}
-
-/// What the terminal learned in a conversation from corrections and habits (L4).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Learned {
-    pub aliases: Vec<(String, Person)>,
-    pub prefs: BTreeMap<String, Value>,
-}
-
-/// Device-wide state; `reset` restores `Device::default()`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Device {
-    pub online: bool,
-    pub now: NaiveDateTime,
-    pub scene: Option<String>,
-    pub noise_db: Option<f64>,
-    pub facts: Vec<Fact>,
-    pub links: Vec<Link>,
-    /// Settings a new session starts from.
-    pub settings: Settings,
-}
-
-pub use crate::world::{DEFAULT_NOW, parse_clock};
-
-impl Default for Device {
-    fn default() -> Self {
-        Device {
-            online: true,
-            now: parse_clock(DEFAULT_NOW).expect("default clock parses"),
-            scene: None,
-            noise_db: None,
-            facts: Vec::new(),
-            links: Vec::new(),
-            settings: Settings::default(),
-        }
-    }
-}
-
-/// What the dialogue remembers between turns of a session. Kept at every level (it is only
-/// bookkeeping); read only when [`Caps::context`] allows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Context {
-    /// The last item created: (kind, id), e.g. ("alarm", 1).
-    pub last_item: Option<(String, u64)>,
-    pub last_person: Option<Person>,
-    /// The words that named `last_person` ("小李"), for corrections and learning.
-    pub last_person_phrase: Option<String>,
-    pub last_photo: Option<String>,
-    /// Text produced or received last (a translation, a summary, a message read out).
-    pub last_result: Option<String>,
-    pub last_query: Option<(String, serde_json::Map<String, Value>)>,
-    pub last_setting: Option<String>,
-    pub last_utterance: Option<String>,
-    /// The last day a request was about, for steps that leave it implicit.
-    pub last_date: Option<NaiveDate>,
-    pub last_forecast: Option<(String, NaiveDate, bool)>,
-    /// What the conversation last produced: `photo` or `text` (a translation or summary), so
-    /// that "发给陈静" right after it sends that.
-    pub last_topic: Option<&'static str>,
-}
-
-/// What the terminal is waiting for after its last reply.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pending {
-    /// Sensitive actions awaiting "确认" or "取消".
-    Confirm(Vec<Action>),
-    /// A suggestion the user may accept.
-    Offer { actions: Vec<Action>, done: String },
-    /// An answer to a question the terminal asked (L3).
-    Ask(Expect),
-}
-
-/// One conversation. What it changes — settings, facts told, habits learned — stays with
-/// it: a test harness runs conversations side by side on one terminal, and one trial must
-/// never see another's changes. The device's own memory comes from `seed_memory`.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub lang: Lang,
-    pub rng: ChaCha8Rng,
-    pub state: SessionState,
-    pub context: Context,
-    pub pending: Option<Pending>,
-    /// The device's settings when the session opened, with the session's changes.
-    pub settings: Settings,
-    /// Facts the user told in this conversation ("记住…").
-    pub facts: Vec<Fact>,
-    pub learned: Learned,
-}
-
-impl Session {
-    pub fn new(lang: Lang, rng: ChaCha8Rng, settings: Settings) -> Session {
-        Session {
-            lang,
-            rng,
-            state: SessionState::default(),
-            context: Context::default(),
-            pending: None,
-            settings,
-            facts: Vec::new(),
-            learned: Learned::default(),
-        }
-    }
-}
+use crate::world::directory::{self as world, Person};
+use crate::world::state::{SettingKind, setting_def};
 
 /// Actions every terminal that offers them confirms first, at every level: sending a message,
 /// paying, deleting and uploading data. A category adds its own (`Category::sensitive`).
@@ -186,257 +34,6 @@ pub const SENSITIVE: &[&str] = &[
     "data.delete",
     "data.upload",
 ];
-
-/// Everything a skill may read or change while handling a turn.
-pub struct Ctx<'a> {
-    pub caps: Caps,
-    pub grammar: &'a Grammar,
-    pub dev: &'a mut Device,
-    pub ses: &'a mut Session,
-    pub lang: Lang,
-    /// Where the turn was served; skills raise it when they use the network.
-    pub served: ServedBy,
-}
-
-/// `say!(ctx, ["中文…", "另一种说法…"], ["English…"])`: pick one phrasing in the reply
-/// language. Phrasings are chosen at random (seeded); their meaning never differs.
-macro_rules! say {
-    ($ctx:expr, [$($zh:expr),+ $(,)?], [$($en:expr),+ $(,)?]) => {
-        $ctx.say(&[$(format!($zh)),+], &[$(format!($en)),+])
-    };
-}
-pub(crate) use say;
-
-/// Who a request names.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Who {
-    /// The person and the words that named them.
-    Found(Person, String),
-    Ambiguous(Vec<Person>, String),
-    Unknown(String),
-    Missing,
-}
-
-static NUMBER_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])(?P<n>1[0-9]{10}|[0-9]{3,4}-?[0-9]{7,8}|[0-9]{5,6})(?:$|[^0-9])")
-        .expect("compiles")
-});
-static FAMILIAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:老|小|阿)(?P<s>[\p{Han}])|(?P<t>[\p{Han}])(?:总|老师|经理|哥|姐|工|师傅)")
-        .expect("compiles")
-});
-static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:打电话给|发短信给|发消息给|给|跟|和|告诉|打给|呼叫|致电|拨打|转账给|\bcall |\btext |\btell |\bmessage |\bto )(?P<w>[a-z]+(?: [a-z]+)?|[\p{Han}]{1,4}?)(?:打|发|说|回|转|一下|个|的|$|,| )")
-        .expect("compiles")
-});
-
-impl Ctx<'_> {
-    pub fn say(&mut self, zh: &[String], en: &[String]) -> String {
-        let options = match self.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        };
-        if options.is_empty() {
-            return String::new();
-        }
-        let i = self.ses.rng.random_range(0..options.len());
-        options[i].clone()
-    }
-
-    pub fn en(&self) -> bool {
-        self.lang == Lang::En
-    }
-
-    pub fn now(&self) -> NaiveDateTime {
-        self.dev.now
-    }
-
-    /// Facts about the user, when this level uses memory.
-    pub fn facts(&self) -> Vec<Fact> {
-        if self.caps.memory {
-            self.dev
-                .facts
-                .iter()
-                .chain(&self.ses.facts)
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        }
-    }
-
-    pub fn note_network(&mut self, kind: ServedBy) {
-        if self.dev.online && rank(kind) > rank(self.served) {
-            self.served = kind;
-        }
-    }
-
-    /// The photo a request refers to: the one taken earlier in this conversation (L3).
-    pub fn last_photo(&self) -> Option<String> {
-        self.caps
-            .context
-            .then(|| self.ses.context.last_photo.clone())
-            .flatten()
-    }
-
-    pub fn last_result(&self) -> Option<String> {
-        self.caps
-            .context
-            .then(|| self.ses.context.last_result.clone())
-            .flatten()
-    }
-
-    /// What the conversation just produced (L3).
-    pub fn last_topic(&self) -> Option<&'static str> {
-        self.caps
-            .context
-            .then_some(self.ses.context.last_topic)
-            .flatten()
-    }
-
-    /// "今天", "明天", or a date with its weekday.
-    pub fn day_words(&self, d: NaiveDate) -> String {
-        const WD_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-        const WD_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        const MON_EN: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let days = (d - self.now().date()).num_days();
-        let wd = d.weekday().num_days_from_monday() as usize;
-        match (self.lang, days) {
-            (Lang::Zh, 0) => "今天".into(),
-            (Lang::Zh, 1) => format!("明天（{}月{}日）", d.month(), d.day()),
-            (Lang::Zh, 2) => format!("后天（{}月{}日）", d.month(), d.day()),
-            (Lang::Zh, _) => format!("{}月{}日（{}）", d.month(), d.day(), WD_ZH[wd]),
-            (Lang::En, 0) => "today".into(),
-            (Lang::En, 1) => format!("tomorrow ({} {})", MON_EN[d.month0() as usize], d.day()),
-            (Lang::En, _) => format!("{}, {} {}", WD_EN[wd], MON_EN[d.month0() as usize], d.day()),
-        }
-    }
-
-    /// A slot that must name someone exactly (preset commands): a contact's full name or a
-    /// phone number.
-    pub fn person_strict(&self, s: &str) -> Who {
-        let s = s.trim();
-        if let Some(c) = world::contact_exact(s) {
-            return Who::Found(c.person(), s.to_string());
-        }
-        if s.len() >= 5 && s.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            return Who::Found(
-                Person {
-                    name: s.to_string(),
-                    number: Some(s.replace('-', "")),
-                },
-                s.to_string(),
-            );
-        }
-        if s.is_empty() {
-            Who::Missing
-        } else {
-            Who::Unknown(s.to_string())
-        }
-    }
-
-    /// Whom free phrasing names, using every source this level has.
-    pub fn find_person(&self, text: &str) -> Who {
-        if let Some(c) = NUMBER_IN_TEXT.captures(text) {
-            let n = c["n"].replace('-', "");
-            return Who::Found(
-                Person {
-                    name: n.clone(),
-                    number: Some(n),
-                },
-                c["n"].to_string(),
-            );
-        }
-        if self.caps.learning
-            && let Some((alias, p)) = self
-                .ses
-                .learned
-                .aliases
-                .iter()
-                .find(|(a, _)| text.contains(a.as_str()))
-        {
-            return Who::Found(p.clone(), alias.clone());
-        }
-        if let Some(c) = world::CONTACTS
-            .iter()
-            .filter_map(|c| {
-                text.find(c.name)
-                    .or_else(|| find_word(text, c.en))
-                    .map(|p| (p, c))
-            })
-            .min_by_key(|(p, _)| *p)
-            .map(|(_, c)| c)
-        {
-            let phrase = if text.contains(c.name) { c.name } else { c.en };
-            return Who::Found(c.person(), phrase.to_string());
-        }
-        if let Some((rel, word)) = memory::find_relation(text) {
-            return match memory::person_for(&self.facts(), rel) {
-                Some(p) => Who::Found(p, word.to_string()),
-                None => Who::Unknown(word.to_string()),
-            };
-        }
-        if self.caps.context
-            && let Some(p) = &self.ses.context.last_person
-            && (text.contains('他')
-                || text.contains('她')
-                || find_word(text, "him").is_some()
-                || find_word(text, "her").is_some())
-        {
-            return Who::Found(p.clone(), p.name.clone());
-        }
-        if self.caps.paraphrase {
-            for c in FAMILIAR.captures_iter(text) {
-                let phrase = c.get(0).map_or("", |m| m.as_str()).to_string();
-                let surname = c
-                    .name("s")
-                    .or_else(|| c.name("t"))
-                    .and_then(|m| m.as_str().chars().next());
-                let hits: Vec<Person> = world::CONTACTS
-                    .iter()
-                    .filter(|k| Some(k.surname()) == surname)
-                    .map(world::Contact::person)
-                    .collect();
-                match hits.len() {
-                    0 => {}
-                    1 => return Who::Found(hits[0].clone(), phrase),
-                    _ => return Who::Ambiguous(hits, phrase),
-                }
-            }
-            if let Some(c) = world::CONTACTS
-                .iter()
-                .find(|c| c.given().chars().count() >= 2 && text.contains(&c.given()))
-            {
-                return Who::Found(c.person(), c.given());
-            }
-        }
-        match RECIPIENT.captures(text) {
-            Some(c) if !matches!(&c["w"], "我" | "me" | "my" | "你") => {
-                Who::Unknown(c["w"].to_string())
-            }
-            _ => Who::Missing,
-        }
-    }
-}
-
-fn find_word(text: &str, w: &str) -> Option<usize> {
-    text.match_indices(w).map(|(i, _)| i).find(|&i| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + w.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphanumeric())
-            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-    })
-}
-
-fn rank(s: ServedBy) -> u8 {
-    match s {
-        ServedBy::Device => 0,
-        ServedBy::Hybrid => 1,
-        ServedBy::Cloud => 2,
-    }
-}
 
 /// The result of one turn.
 #[derive(Debug, Clone, PartialEq)]
@@ -1021,7 +618,7 @@ impl Engine {
         let (domain, verb) = a.name.split_once('.').unwrap_or((&a.name, ""));
         if a.target.is_none() {
             match (domain, verb) {
-                (kind, "create" | "start") if super::state::item_list(kind).is_some() => {
+                (kind, "create" | "start") if crate::world::state::item_list(kind).is_some() => {
                     c.last_item = Some((kind.to_string(), next_id));
                 }
                 ("call", "dial") | ("message", "send") | ("payment", "transfer") => {
@@ -1219,7 +816,7 @@ impl Engine {
     fn follow_up(&self, ctx: &mut Ctx, instr: &str) -> Option<Plan> {
         let last_item = ctx.ses.context.last_item.clone();
         if let Some((kind, id)) = &last_item {
-            let list = super::state::item_list(kind)?;
+            let list = crate::world::state::item_list(kind)?;
             let item = ctx
                 .ses
                 .state
@@ -1319,7 +916,7 @@ impl Engine {
             && let Some(name) = ctx.ses.context.last_setting.clone()
             && setting_def(&name).is_some_and(|d| d.kind == SettingKind::Level)
             && c.name("name").is_none_or(|n| {
-                super::state::find_setting(n.as_str()).is_some_and(|d| d.name == name)
+                crate::world::state::find_setting(n.as_str()).is_some_and(|d| d.name == name)
             })
         {
             let dir = c
@@ -1692,15 +1289,12 @@ impl Engine {
         } else {
             return self.cannot_learn(ctx, out);
         };
-        ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
+        let learned = ctx.learn(key, value);
         let s = say!(ctx, ["好的，记住了：{zh}。"], ["OK, noted: {en}."]);
         self.execute(
             ctx,
             Plan::Act {
-                actions: vec![action(
-                    "preference.set",
-                    json!({ "key": key, "value": value }),
-                )],
+                actions: vec![learned],
                 say: s,
             },
             out,
@@ -1920,7 +1514,7 @@ fn substitute_pronoun(ctx: &Ctx, instr: &str) -> String {
     if let Some(rest) = BARE_REPLY.captures(instr).map(|c| c["rest"].to_string()) {
         return format!("回复{}{rest}", p.name);
     }
-    super::intents::PRONOUN_PERSON
+    super::turn::PRONOUN_PERSON
         .replace(instr, |c: &regex::Captures| {
             let m = &c[0];
             let verb = m

@@ -4,20 +4,10 @@
 
 use serde_json::{Value, json};
 
-use super::engine::{Ctx, Pending, say};
-use super::intents::{Expect, action};
 use super::nlu;
-use super::world::{self, Person};
+use super::turn::{Ctx, EventDef, Expect, Pending, action, say};
 use crate::device::protocol::Event;
-
-/// What a terminal says when it is told `ev`; it may leave an offer or a question pending.
-pub type EventSkill = fn(&mut Ctx, &Event) -> Vec<String>;
-
-/// The event kinds one handler takes.
-pub struct EventDef {
-    pub kinds: &'static [&'static str],
-    pub handle: EventSkill,
-}
+use crate::world::directory::{self as world, Person};
 
 /// A message or notification: read out, and at L3 offer to reply.
 pub const MESSAGE: EventDef = EventDef {

@@ -4,8 +4,8 @@
 //! instruction: lower case, no spaces between Chinese characters, ASCII punctuation.
 
 use super::events;
-use super::intents::{Category, IntentDef};
 use super::skills;
+use super::turn::{Category, IntentDef};
 
 pub const ALARM_DELETE: IntentDef = IntentDef {
     name: "alarm.delete",

@@ -25,7 +25,7 @@ const MAX_META_BYTES: usize = 64 * 1024;
 const MAX_OBJECTS: usize = 64;
 /// The metadata format version this reader understands.
 const META_VERSION: u64 = 1;
-const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+pub(super) const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
 /// The embedded description of a speech or image fixture.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -171,7 +171,7 @@ fn itxt_text(data: &[u8]) -> Option<&str> {
 }
 
 /// CRC-32 (ISO-HDLC, as in PNG and zlib) over several slices.
-fn crc32(parts: &[&[u8]]) -> u32 {
+pub(super) fn crc32(parts: &[&[u8]]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for byte in parts.iter().flat_map(|p| p.iter()) {
         crc ^= u32::from(*byte);
@@ -219,53 +219,13 @@ fn parse_meta(json: &str) -> Option<MediaMeta> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::fixtures::{png_with, riff, wav_with_comment};
 
     fn fixture(rel: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("suites")
             .join(rel);
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-    }
-
-    fn riff(id: &[u8], body: &[u8]) -> Vec<u8> {
-        let mut out = id.to_vec();
-        out.extend_from_slice(&u32::try_from(body.len()).unwrap().to_le_bytes());
-        out.extend_from_slice(body);
-        if body.len() % 2 == 1 {
-            out.push(0);
-        }
-        out
-    }
-
-    fn wav_with_comment(comment: &[u8]) -> Vec<u8> {
-        let mut info = b"INFO".to_vec();
-        info.extend(riff(b"ICMT", comment));
-        let mut body = b"WAVE".to_vec();
-        body.extend(riff(
-            b"fmt ",
-            &[1, 0, 1, 0, 0x80, 0x3e, 0, 0, 0, 0x7d, 0, 0, 2, 0, 16, 0],
-        ));
-        body.extend(riff(b"LIST", &info));
-        body.extend(riff(b"data", &[0, 0, 1, 0]));
-        riff(b"RIFF", &body)
-    }
-
-    fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        out.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
-        out
-    }
-
-    fn png_with(chunks: &[(&[u8], &[u8])]) -> Vec<u8> {
-        let mut out = PNG_SIGNATURE.to_vec();
-        out.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
-        for (kind, data) in chunks {
-            out.extend(png_chunk(kind, data));
-        }
-        out.extend(png_chunk(b"IEND", b""));
-        out
     }
 
     #[test]

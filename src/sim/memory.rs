@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::nlu;
-use super::world::{self, Person};
+use crate::world::directory::{self as world, Person};
 
 /// Family and work relations, each with the words people use for it (longest first so that
 /// "妈妈" wins over "妈").

@@ -13,7 +13,7 @@
 //! mixed with the session's `seed`) chooses only among equivalent phrasings and the simulated
 //! latency, uniform in `latency_ms = [min, max]`.
 //!
-//! Levels, cumulatively (see [`engine::Caps`]):
+//! Levels, cumulatively (see [`turn::Caps`]):
 //! - **L1** preset commands only: short imperative templates with explicit slots ("设置闹钟
 //!   明天早上七点", "打电话给张三", "Set an alarm for 7 am"), one action per utterance.
 //! - **L2** free phrasing and slot inference (relative times, indirect requests, familiar
@@ -74,8 +74,9 @@
 mod categories;
 mod engine;
 mod events;
+#[cfg(test)]
+mod fixtures;
 mod general;
-mod intents;
 pub mod media;
 mod memory;
 mod nlu;
@@ -84,10 +85,7 @@ mod plans;
 mod safety;
 mod skills;
 mod text_tools;
-
-// The terminal's world model is shared with the adapters that need one (`crate::world`); the
-// simulator reads it under its old names.
-use crate::world::{directory as world, state};
+mod turn;
 
 #[cfg(test)]
 mod tests;
@@ -98,7 +96,8 @@ use std::sync::Mutex;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use self::engine::{Device, Engine, Lang, Link, Session};
+use self::engine::Engine;
+use self::turn::{Device, Lang, Link, Session};
 use crate::device::protocol::{Control, Input, Output, SessionRequest, Timing, Turn};
 
 /// The capability level a profile's `level` string names (`"L3"`, `"3"`); 1 when unreadable.
@@ -252,7 +251,7 @@ impl Simulator {
             Control::SetNetwork { online } => inner.device.online = *online,
             Control::SetClock { now } => {
                 inner.device.now =
-                    engine::parse_clock(now).ok_or_else(|| SimError::BadClock(now.clone()))?;
+                    turn::parse_clock(now).ok_or_else(|| SimError::BadClock(now.clone()))?;
             }
             Control::SetScene { scene, noise_db } => {
                 inner.device.scene = Some(scene.clone());

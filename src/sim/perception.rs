@@ -2,8 +2,8 @@
 //! (see `media.rs`); what the simulated terminal makes of it depends on its level, like a real
 //! terminal's recogniser: how much noise it copes with, and whether it was woken at all.
 
-use super::engine::Caps;
 use super::media::{self, MediaMeta};
+use super::turn::Caps;
 use crate::device::protocol::Media;
 
 /// The wake words of the project's fixtures, as they appear in transcripts (normalised).
@@ -116,29 +116,7 @@ pub fn object_zh(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn wav(json: &str) -> Media {
-        let mut info = b"INFOICMT".to_vec();
-        let mut comment = json.as_bytes().to_vec();
-        comment.push(0);
-        if comment.len() % 2 == 1 {
-            comment.push(0);
-        }
-        info.extend_from_slice(&(comment.len() as u32).to_le_bytes());
-        info.extend_from_slice(&comment);
-        let mut body = b"WAVE".to_vec();
-        body.extend_from_slice(b"LIST");
-        body.extend_from_slice(&(info.len() as u32).to_le_bytes());
-        body.extend_from_slice(&info);
-        let mut bytes = b"RIFF".to_vec();
-        bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        use base64::Engine as _;
-        Media {
-            format: "wav".into(),
-            data_b64: base64::engine::general_purpose::STANDARD.encode(bytes),
-        }
-    }
+    use crate::sim::fixtures::wav_from_meta as wav;
 
     #[test]
     fn noise_tolerance_grows_with_the_level() {

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::json;
 
-use super::engine::{Ctx, Pending, say};
-use super::intents::{Expect, Frame, Plan, action, has_cue};
+use super::turn::{Ctx, Pending, say};
+use super::turn::{Expect, Frame, Plan, action, has_cue};
 use crate::device::protocol::Action;
 
 /// A built-in pattern.
@@ -109,4 +109,33 @@ pub fn move_playing(ctx: &mut Ctx, f: &Frame) -> Option<Plan> {
         });
     }
     cannot_hand_off(ctx, f)
+}
+
+/// Languages a terminal is asked to translate into that it does not have.
+const OTHER_LANGUAGES: &[&str] = &[
+    "日语",
+    "日文",
+    "韩语",
+    "法语",
+    "德语",
+    "西班牙语",
+    "japanese",
+    "korean",
+    "french",
+    "german",
+    "spanish",
+];
+
+/// Translation is between Chinese and English only: a request naming another language is
+/// answered so, instead of a wrong translation.
+pub fn other_language(ctx: &mut Ctx, text: &str) -> Option<Plan> {
+    if !has_any(text, OTHER_LANGUAGES) {
+        return None;
+    }
+    let s = say!(
+        ctx,
+        ["抱歉，目前只支持中英互译。"],
+        ["Sorry, I can only translate between Chinese and English for now."]
+    );
+    Some(Plan::Answer(s))
 }

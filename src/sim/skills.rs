@@ -9,14 +9,14 @@ use chrono::{Duration, NaiveDate, Timelike};
 use regex::Regex;
 use serde_json::{Value, json};
 
-use super::engine::{Ctx, Who, say};
-use super::intents::{Expect, Frame, Plan, action};
 use super::memory::FactKind;
 use super::nlu::{self, Period, When};
-use super::plans::{ask, has_any, re, targeted};
-use super::state::{self, SettingKind};
+use super::plans::{ask, has_any, other_language, re, targeted};
 use super::text_tools;
-use super::world::{self, Person};
+use super::turn::{Ctx, Who, say};
+use super::turn::{Expect, Frame, Plan, action};
+use crate::world::directory::{self as world, Person};
+use crate::world::state::{self, SettingKind};
 
 fn resolve_at(ctx: &Ctx, when: &When) -> Option<(NaiveDate, u32, u32)> {
     when.resolve(ctx.now())
@@ -1753,28 +1753,8 @@ static TRANSLATE_TARGET: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
-    if has_any(
-        t,
-        &[
-            "日语",
-            "日文",
-            "韩语",
-            "法语",
-            "德语",
-            "西班牙语",
-            "japanese",
-            "korean",
-            "french",
-            "german",
-            "spanish",
-        ],
-    ) {
-        let s = say!(
-            ctx,
-            ["抱歉，目前只支持中英互译。"],
-            ["Sorry, I can only translate between Chinese and English for now."]
-        );
-        return Plan::Answer(s);
+    if let Some(p) = other_language(ctx, t) {
+        return p;
     }
     let mut source = f.content.clone();
     if source.is_none()

@@ -6,7 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::categories::table as category_table;
-use super::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
+use super::engine::{Engine, Reply};
+use super::turn::{Device, Lang, Link, Session, parse_clock};
 use super::{memory, mix};
 use crate::device::protocol::{Event, Input, Media, ServedBy};
 
@@ -28,14 +29,20 @@ impl Sim {
 
     /// A terminal of any category with a table, for the categories' own tests.
     pub fn of(category: &str, level: u8, lang: Lang, seed: u64) -> Sim {
+        Sim::seeded(
+            category,
+            level,
+            lang,
+            ChaCha8Rng::seed_from_u64(mix(seed, 1)),
+        )
+    }
+
+    /// A terminal whose phrasings come from `rng`.
+    pub fn seeded(category: &str, level: u8, lang: Lang, rng: ChaCha8Rng) -> Sim {
         Sim {
             engine: Engine::new(level, category_table(category)),
             dev: Device::default(),
-            ses: Session::new(
-                lang,
-                ChaCha8Rng::seed_from_u64(mix(seed, 1)),
-                Default::default(),
-            ),
+            ses: Session::new(lang, rng, Default::default()),
         }
     }
 
@@ -51,6 +58,24 @@ impl Sim {
         self
     }
 
+    pub fn english(mut self) -> Sim {
+        self.ses.lang = Lang::En;
+        self
+    }
+
+    pub fn scene(mut self, scene: &str) -> Sim {
+        self.dev.scene = Some(scene.into());
+        self
+    }
+
+    pub fn link(mut self, id: &str, category: &str) -> Sim {
+        self.dev.links.push(Link {
+            id: id.into(),
+            category: category.into(),
+        });
+        self
+    }
+
     pub fn input(&mut self, input: &Input) -> Reply {
         self.engine.respond(&mut self.dev, &mut self.ses, input)
     }
@@ -58,6 +83,27 @@ impl Sim {
     pub fn say(&mut self, text: &str) -> Reply {
         self.input(&Input {
             text: Some(text.into()),
+            ..Input::default()
+        })
+    }
+
+    /// What is said with a picture (`image`) in view.
+    pub fn with_image(&mut self, text: &str, image: Media) -> Reply {
+        self.input(&Input {
+            text: Some(text.into()),
+            image: Some(image),
+            ..Input::default()
+        })
+    }
+
+    /// What is said with a sign, menu or label showing `picture` in view.
+    pub fn look(&mut self, text: &str, picture: &str) -> Reply {
+        self.with_image(text, super::fixtures::png(picture, &["sign"]))
+    }
+
+    pub fn hear(&mut self, media: Media) -> Reply {
+        self.input(&Input {
+            audio: Some(media),
             ..Input::default()
         })
     }
@@ -78,11 +124,16 @@ impl Sim {
     }
 }
 
-fn names(r: &Reply) -> Vec<&str> {
+pub(super) fn names(r: &Reply) -> Vec<&str> {
     r.actions.iter().map(|a| a.name.as_str()).collect()
 }
 
-fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
+/// The arguments of the first action named `name`.
+pub(super) fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
+    r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
+}
+
+pub(super) fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
     r.actions.iter().find(|a| a.name == name)?.args.get(key)
 }
 
@@ -511,7 +562,7 @@ fn english_sessions_reply_in_english() {
 #[test]
 fn l4_hands_off_and_learns() {
     let mut l4 = Sim::new(4);
-    l4.dev.links.push(super::engine::Link {
+    l4.dev.links.push(super::turn::Link {
         id: "den-tv".into(),
         category: "tv".into(),
     });
@@ -533,7 +584,7 @@ fn l4_hands_off_and_learns() {
     );
 
     let mut l3 = Sim::new(3);
-    l3.dev.links.push(super::engine::Link {
+    l3.dev.links.push(super::turn::Link {
         id: "den-tv".into(),
         category: "tv".into(),
     });

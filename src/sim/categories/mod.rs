@@ -9,7 +9,7 @@ mod phone;
 mod speaker;
 mod tv;
 
-use crate::sim::intents::Category;
+use crate::sim::turn::Category;
 
 /// The table a category id uses; a category without one gets the general intents.
 pub fn table(id: &str) -> &'static Category {

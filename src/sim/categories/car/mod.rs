@@ -17,19 +17,19 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::Action;
-use crate::sim::engine::{Ctx, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
     PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::plans::{
     ask, cannot_hand_off, confirm_first, has_any, is_correction, move_playing, re, targeted,
 };
 use crate::sim::skills;
-use crate::sim::world;
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, say};
+use crate::world::directory as world;
 
 // ------------------------------------------------------------------ cabin state
 
@@ -39,29 +39,12 @@ pub const CABIN: &str = "car.cabin";
 const DEFAULT_TEMP: f64 = 24.0;
 const SEATS: [&str; 4] = ["driver", "passenger", "rear_left", "rear_right"];
 
-fn cabin(ctx: &Ctx) -> Map<String, Value> {
-    ctx.ses
-        .learned
-        .prefs
-        .get(CABIN)
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn save_cabin(ctx: &mut Ctx, c: Map<String, Value>) {
-    ctx.ses
-        .learned
-        .prefs
-        .insert(CABIN.to_string(), Value::Object(c));
-}
-
 /// What was adjusted last (`kind`: climate, window, seat), when this level follows context.
 fn last(ctx: &Ctx, kind: &str) -> Option<Map<String, Value>> {
     if !ctx.caps.context {
         return None;
     }
-    cabin(ctx)
+    ctx.kept(CABIN)
         .get("last")
         .and_then(Value::as_object)
         .filter(|l| l.get("kind").and_then(Value::as_str) == Some(kind))
@@ -69,17 +52,17 @@ fn last(ctx: &Ctx, kind: &str) -> Option<Map<String, Value>> {
 }
 
 fn remember_last(ctx: &mut Ctx, kind: &str, args: &Value) {
-    let mut c = cabin(ctx);
+    let mut c = ctx.kept(CABIN);
     let mut l = args.as_object().cloned().unwrap_or_default();
     l.insert("kind".into(), json!(kind));
     c.insert("last".into(), Value::Object(l));
-    save_cabin(ctx, c);
+    ctx.keep(CABIN, c);
     // "再高一点" now refers to the cabin, not to the volume set earlier.
     ctx.ses.context.last_setting = None;
 }
 
 fn seat_value(ctx: &Ctx, table: &str, seat: &str, default: f64) -> f64 {
-    cabin(ctx)
+    ctx.kept(CABIN)
         .get(table)
         .and_then(|t| t.get(seat))
         .and_then(Value::as_f64)
@@ -87,7 +70,7 @@ fn seat_value(ctx: &Ctx, table: &str, seat: &str, default: f64) -> f64 {
 }
 
 fn set_seat_values(ctx: &mut Ctx, table: &str, zone: &str, v: f64) {
-    let mut c = cabin(ctx);
+    let mut c = ctx.kept(CABIN);
     let mut t = c
         .get(table)
         .and_then(Value::as_object)
@@ -97,20 +80,7 @@ fn set_seat_values(ctx: &mut Ctx, table: &str, zone: &str, v: f64) {
         t.insert((*s).to_string(), json!(v));
     }
     c.insert(table.into(), Value::Object(t));
-    save_cabin(ctx, c);
-}
-
-/// A learned habit (L4 only).
-fn learned(ctx: &Ctx, key: &str) -> Option<Value> {
-    ctx.caps
-        .learning
-        .then(|| ctx.ses.learned.prefs.get(key).cloned())
-        .flatten()
-}
-
-fn learn(ctx: &mut Ctx, key: &str, value: Value) -> Action {
-    ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
-    action("preference.set", json!({ "key": key, "value": value }))
+    ctx.keep(CABIN, c);
 }
 
 /// Whether the car is moving: the scene the lab set (`driving`, `highway`, …).
@@ -556,7 +526,7 @@ fn defrost_side(text: &str) -> &'static str {
 /// A personal preference for the cabin temperature: a learned habit (L4) or a remembered fact
 /// (L3: "我喜欢把空调开到24度").
 fn preferred_temp(ctx: &Ctx) -> Option<f64> {
-    if let Some(v) = learned(ctx, "climate.temperature").and_then(|v| v.as_f64()) {
+    if let Some(v) = ctx.learned("climate.temperature").and_then(|v| v.as_f64()) {
         return Some(v);
     }
     ctx.facts()
@@ -704,8 +674,7 @@ fn plan_climate(ctx: &mut Ctx, f: &Frame, mut r: ClimateReq) -> Plan {
     }
     // "不对，我要26度" right after the climate was set: a correction the terminal learns (L4).
     if ctx.caps.learning && is_correction(&f.text) && r.abs.is_some() {
-        extra.push(learn(
-            ctx,
+        extra.push(ctx.learn(
             "climate.temperature",
             temp_json(r.abs.unwrap_or(DEFAULT_TEMP)),
         ));
@@ -1192,11 +1161,11 @@ pub fn seat_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             0
         } else if let Some(l) = level {
             if ctx.caps.learning && is_correction(text) {
-                extra.push(learn(ctx, &key, json!(l)));
+                extra.push(ctx.learn(&key, json!(l)));
             }
             l
         } else {
-            learned(ctx, &key).and_then(|v| v.as_i64()).unwrap_or(2)
+            ctx.learned(&key).and_then(|v| v.as_i64()).unwrap_or(2)
         };
         args[feature] = json!(lvl);
         let (fz, fe) = if feature == "heating" {
@@ -1905,13 +1874,13 @@ fn resolve_ambiguous(
         .find(|(w, _)| dest.contains(w) || f.text.contains(w))
     {
         // The user just answered the question this terminal asked: at L4 that choice is learned.
-        let mut c = cabin(ctx);
+        let mut c = ctx.kept(CABIN);
         let asked = c
             .remove("asked_alias")
             .and_then(|v| v.as_str().map(str::to_string));
-        save_cabin(ctx, c);
+        ctx.keep(CABIN, c);
         if ctx.caps.learning && asked.as_deref() == Some(*key) {
-            let a = learn(ctx, &format!("nav.alias.{key}"), json!(full));
+            let a = ctx.learn(&format!("nav.alias.{key}"), json!(full));
             return Ok(((*full).to_string(), Some(a)));
         }
         return Ok(((*full).to_string(), None));
@@ -1919,14 +1888,15 @@ fn resolve_ambiguous(
     if dest != *key {
         return Ok((dest.to_string(), None));
     }
-    if let Some(v) =
-        learned(ctx, &format!("nav.alias.{key}")).and_then(|v| v.as_str().map(str::to_string))
+    if let Some(v) = ctx
+        .learned(&format!("nav.alias.{key}"))
+        .and_then(|v| v.as_str().map(str::to_string))
     {
         return Ok((v, None));
     }
-    let mut c = cabin(ctx);
+    let mut c = ctx.kept(CABIN);
     c.insert("asked_alias".into(), json!(key));
-    save_cabin(ctx, c);
+    ctx.keep(CABIN, c);
     let names: Vec<&str> = options.iter().map(|(_, n)| *n).collect();
     let zh = names.join("还是");
     let en = names.join(" or ");
@@ -1940,7 +1910,7 @@ fn resolve_ambiguous(
 
 fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> Plan {
     if avoid.is_empty()
-        && let Some(Value::Array(v)) = learned(ctx, "nav.avoid")
+        && let Some(Value::Array(v)) = ctx.learned("nav.avoid")
     {
         avoid = v
             .iter()

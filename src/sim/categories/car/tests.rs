@@ -3,132 +3,24 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::CAR;
-use crate::device::protocol::{Input, Media};
-use crate::sim::engine::{Device, Engine, Lang, Reply, Session};
-use crate::sim::memory;
+use crate::sim::fixtures::png_itxt;
+use crate::sim::tests::{Sim, act, names};
+use crate::sim::turn::Lang;
 
 /// One simulated cockpit at a level, driven synchronously.
-pub(crate) struct Cockpit {
-    engine: Engine,
-    pub dev: Device,
-    pub ses: Session,
+fn cockpit(level: u8) -> Sim {
+    cockpit_in(level, Lang::Zh)
 }
 
-impl Cockpit {
-    pub fn new(level: u8) -> Cockpit {
-        Cockpit::lang(level, Lang::Zh)
-    }
-
-    pub fn lang(level: u8, lang: Lang) -> Cockpit {
-        Cockpit {
-            engine: Engine::new(level, &CAR),
-            dev: Device::default(),
-            ses: Session::new(lang, ChaCha8Rng::seed_from_u64(11), Default::default()),
-        }
-    }
-
-    pub fn scene(mut self, scene: &str) -> Cockpit {
-        self.dev.scene = Some(scene.into());
-        self
-    }
-
-    pub fn knowing(mut self, facts: &[&str]) -> Cockpit {
-        self.dev
-            .facts
-            .extend(facts.iter().map(|f| memory::parse_fact(f)));
-        self
-    }
-
-    pub fn link(mut self, id: &str, category: &str) -> Cockpit {
-        self.dev.links.push(crate::sim::engine::Link {
-            id: id.into(),
-            category: category.into(),
-        });
-        self
-    }
-
-    pub fn say(&mut self, text: &str) -> Reply {
-        self.engine.respond(
-            &mut self.dev,
-            &mut self.ses,
-            &Input {
-                text: Some(text.into()),
-                ..Input::default()
-            },
-        )
-    }
-
-    pub fn with_image(&mut self, text: &str, meta: &str) -> Reply {
-        let image = png(meta);
-        self.engine.respond(
-            &mut self.dev,
-            &mut self.ses,
-            &Input {
-                text: Some(text.into()),
-                image: Some(image),
-                ..Input::default()
-            },
-        )
-    }
-
-    pub fn state(&self) -> Value {
-        self.ses.state.to_json(&self.ses.settings)
-    }
-}
-
-/// A PNG carrying fixture metadata the way the generator writes it (an `iTXt` chunk).
-fn png(meta: &str) -> Media {
-    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        let mut crc_in = kind.to_vec();
-        crc_in.extend_from_slice(data);
-        c.extend_from_slice(&crc32(&crc_in).to_be_bytes());
-        c
-    }
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for b in bytes {
-            crc ^= u32::from(*b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
-    // iTXt: keyword, no compression, no language tag, no translated keyword, UTF-8 text.
-    let mut text = b"ailevel\0\0\0\0\0".to_vec();
-    text.extend_from_slice(meta.as_bytes());
-    bytes.extend(chunk(b"iTXt", &text));
-    bytes.extend(chunk(b"IEND", &[]));
-    use base64::Engine as _;
-    Media {
-        format: "png".into(),
-        data_b64: base64::engine::general_purpose::STANDARD.encode(bytes),
-    }
-}
-
-pub(crate) fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
-    r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
-}
-
-fn names(r: &Reply) -> Vec<&str> {
-    r.actions.iter().map(|a| a.name.as_str()).collect()
+fn cockpit_in(level: u8, lang: Lang) -> Sim {
+    Sim::seeded("car", level, lang, ChaCha8Rng::seed_from_u64(11))
 }
 
 #[test]
 fn canonical_climate_commands_at_l1() {
-    let mut c = Cockpit::new(1);
+    let mut c = cockpit(1);
     let r = c.say("把副驾驶温度调到二十三度");
     assert_eq!(
         act(&r, "climate.set").unwrap()["zone"],
@@ -144,7 +36,7 @@ fn canonical_climate_commands_at_l1() {
 
 #[test]
 fn english_temperature_words() {
-    let mut c = Cockpit::lang(1, Lang::En);
+    let mut c = cockpit_in(1, Lang::En);
     let r = c.say("set the passenger temperature to twenty-five degrees");
     assert_eq!(act(&r, "climate.set").unwrap()["temperature"], 25, "{r:?}");
     assert_eq!(act(&r, "climate.set").unwrap()["zone"], "passenger");
@@ -152,7 +44,7 @@ fn english_temperature_words() {
 
 #[test]
 fn occupants_and_zones_at_l2() {
-    let mut c = Cockpit::new(2);
+    let mut c = cockpit(2);
     let r = c.say("左后方的乘客说太热了");
     let a = act(&r, "climate.set").unwrap_or_else(|| panic!("{r:?}"));
     assert_eq!(a["zone"], "rear_left");
@@ -167,7 +59,7 @@ fn occupants_and_zones_at_l2() {
 
 #[test]
 fn windows_and_seats_in_free_phrasing() {
-    let mut c = Cockpit::new(2);
+    let mut c = cockpit(2);
     let r = c.say("右后的窗户开个三分之一");
     let a = act(&r, "window.set").unwrap_or_else(|| panic!("{r:?}"));
     assert_eq!(
@@ -186,12 +78,12 @@ fn windows_and_seats_in_free_phrasing() {
 
 #[test]
 fn the_driving_scene_gates_video_and_openings() {
-    let mut moving = Cockpit::new(2).scene("city_driving");
+    let mut moving = cockpit(2).scene("city_driving");
     assert!(moving.say("我想看综艺节目").actions.is_empty());
     let r = moving.say("帮我把尾门打开");
     assert!(r.actions.is_empty() && r.text.contains("停车"), "{r:?}");
     assert!(names(&moving.say("来首歌")).contains(&"media.play"));
-    let mut parked = Cockpit::new(2).scene("parked");
+    let mut parked = cockpit(2).scene("parked");
     let r = parked.say("放部电影看看，流浪地球二");
     assert_eq!(act(&r, "media.play").unwrap()["kind"], "video", "{r:?}");
     assert!(names(&parked.say("把尾门打开")).contains(&"door.set"));
@@ -200,7 +92,7 @@ fn the_driving_scene_gates_video_and_openings() {
 #[test]
 fn assistance_off_waits_for_confirmation_at_every_level() {
     for level in 1..=4 {
-        let mut c = Cockpit::new(level).scene("driving");
+        let mut c = cockpit(level).scene("driving");
         let r = c.say("关闭前碰撞预警");
         assert!(
             r.actions.is_empty() && r.text.contains("确认"),
@@ -217,7 +109,7 @@ fn assistance_off_waits_for_confirmation_at_every_level() {
 
 #[test]
 fn places_and_route_preferences() {
-    let mut c = Cockpit::new(2);
+    let mut c = cockpit(2);
     let r = c.say("电量不够了，找个地方充电");
     assert_eq!(
         act(&r, "nav.route").unwrap()["destination"],
@@ -232,7 +124,7 @@ fn places_and_route_preferences() {
     );
     let r = c.with_image(
         "带我去这个牌子上的地方",
-        r#"{"ailevel":1,"text":"八达岭长城 出口 5公里","objects":["road sign"]}"#,
+        png_itxt(r#"{"ailevel":1,"text":"八达岭长城 出口 5公里","objects":["road sign"]}"#),
     );
     assert_eq!(
         act(&r, "nav.route").unwrap()["destination"],
@@ -244,7 +136,7 @@ fn places_and_route_preferences() {
 #[test]
 fn context_follow_ups_need_l3() {
     for (level, expect) in [(2, None), (3, Some("rear"))] {
-        let mut c = Cockpit::new(level);
+        let mut c = cockpit(level);
         c.say("把后排温度调到二十二度");
         let r = c.say("再调低一点");
         let zone =
@@ -254,7 +146,7 @@ fn context_follow_ups_need_l3() {
             None => assert_ne!(zone.as_deref(), Some("rear"), "L{level}: {r:?}"),
         }
     }
-    let mut c = Cockpit::new(3);
+    let mut c = cockpit(3);
     c.say("副驾座椅加热开一下");
     let r = c.say("后排也开一下");
     assert_eq!(act(&r, "seat.set").unwrap()["seat"], "rear", "{r:?}");
@@ -263,9 +155,9 @@ fn context_follow_ups_need_l3() {
 #[test]
 fn memory_of_places_and_temperature_needs_l3() {
     let facts = ["我在中关村软件园上班", "空调温度我习惯开23度"];
-    let mut l2 = Cockpit::new(2).knowing(&facts);
+    let mut l2 = cockpit(2).knowing(&facts);
     assert!(l2.say("送我去上班").actions.is_empty());
-    let mut l3 = Cockpit::new(3).knowing(&facts);
+    let mut l3 = cockpit(3).knowing(&facts);
     let r = l3.say("送我去上班");
     assert_eq!(
         act(&r, "nav.route").unwrap()["destination"],
@@ -278,11 +170,11 @@ fn memory_of_places_and_temperature_needs_l3() {
 
 #[test]
 fn a_tired_driver_gets_an_offer_at_l3_only() {
-    let mut l2 = Cockpit::new(2).scene("driving");
+    let mut l2 = cockpit(2).scene("driving");
     let r = l2.say("眼皮直打架");
     assert!(r.actions.is_empty());
     assert!(l2.say("好的").actions.is_empty());
-    let mut l3 = Cockpit::new(3).scene("driving");
+    let mut l3 = cockpit(3).scene("driving");
     let r = l3.say("好困啊");
     assert!(r.actions.is_empty() && r.text.contains("服务区"), "{r:?}");
     assert_eq!(
@@ -294,7 +186,7 @@ fn a_tired_driver_gets_an_offer_at_l3_only() {
 #[test]
 fn learning_which_airport_needs_l4() {
     for (level, learns) in [(3, false), (4, true)] {
-        let mut c = Cockpit::new(level);
+        let mut c = cockpit(level);
         let r = c.say("开车去机场");
         assert!(
             r.actions.is_empty() && r.text.contains("大兴机场"),
@@ -313,7 +205,7 @@ fn learning_which_airport_needs_l4() {
 
 #[test]
 fn hand_off_needs_l4_and_a_link() {
-    let mut c = Cockpit::new(4).link("watch-glasses", "glasses");
+    let mut c = cockpit(4).link("watch-glasses", "glasses");
     c.say("导航到颐和园");
     let r = c.say("车停好了，把导航接到眼镜上");
     assert_eq!(
@@ -327,13 +219,13 @@ fn hand_off_needs_l4_and_a_link() {
         "{r:?}"
     );
     // A place whose name contains a device word is still a place.
-    let r = Cockpit::new(3).say("导航到中央电视塔");
+    let r = cockpit(3).say("导航到中央电视塔");
     assert_eq!(
         act(&r, "nav.route").unwrap()["destination"],
         "中央电视塔",
         "{r:?}"
     );
-    let mut l3 = Cockpit::new(3).link("watch-glasses", "glasses");
+    let mut l3 = cockpit(3).link("watch-glasses", "glasses");
     l3.say("导航到颐和园");
     let r = l3.say("车停好了，把导航接到眼镜上");
     assert!(r.actions.is_empty(), "{r:?}");
@@ -341,7 +233,7 @@ fn hand_off_needs_l4_and_a_link() {
 
 #[test]
 fn a_bare_level_after_a_seat_was_set_is_for_that_seat() {
-    let mut c = Cockpit::new(4);
+    let mut c = cockpit(4);
     c.say("主驾座椅加热开一档");
     let r = c.say("不对，要最强的");
     assert_eq!(
@@ -354,5 +246,5 @@ fn a_bare_level_after_a_seat_was_set_is_for_that_seat() {
         Some(json!(3))
     );
     // Without a seat just set, a bare level is no seat request.
-    assert!(Cockpit::new(4).say("开满").actions.is_empty());
+    assert!(cockpit(4).say("开满").actions.is_empty());
 }

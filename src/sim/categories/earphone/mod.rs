@@ -19,16 +19,16 @@ use serde_json::{Value, json};
 
 use super::glasses::{NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Pending, Who, say};
 use crate::sim::events;
 use crate::sim::general::{
     self, ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE, PAYMENT,
     REMINDER, SUMMARIZE, TIMER, WEATHER,
 };
-use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills as general_skills;
+use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action};
+use crate::sim::turn::{Ctx, Pending, Who, say};
 
 const DECLINE: &[&str] = &["拒接", "不接", "拒绝", "decline", "reject"];
 
@@ -1066,32 +1066,15 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
     skill: media_control,
 };
 
+/// Music as everywhere, with "整点我常听的" (what one listens to) read as music too.
 const MEDIA: IntentDef = IntentDef {
-    name: "media.play",
-    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
-    templates_en: &[r"^play (?P<q>.+)$"],
-    cues: &[
-        ("播放", 4),
-        ("放首", 4),
-        ("放一首", 4),
-        ("来首", 5),
-        ("来一首", 5),
-        ("想听", 5),
-        ("听歌", 5),
-        ("音乐", 4),
-        ("歌", 5),
-        ("play", 4),
-        ("put on", 4),
-        ("song", 5),
-        ("songs", 5),
-        ("music", 5),
-    ],
     // "整点我常听的": what one listens to, asked for, is music on earphones.
     patterns: &[
         (r"(?:来|整|放)(?:几|一|两)?首", 5),
         (r"(?:来|整|放|播)[^,]{0,8}(?:爱听|喜欢听|常听)的", 5),
     ],
     skill: media,
+    ..general::MEDIA
 };
 
 /// Calls through the paired phone; the earphone's own skill first calls back whoever called.

@@ -2,12 +2,13 @@
 
 use serde_json::json;
 
-use super::EARPHONE;
 use crate::device::protocol::{Event, Input};
-use crate::sim::categories::glasses::tests::{Sim, arg, names, wav};
+use crate::sim::fixtures::wav;
+use crate::sim::tests::{Sim, arg, names};
+use crate::sim::turn::Lang;
 
 fn earphone(level: u8) -> Sim {
-    Sim::of(&EARPHONE, level)
+    Sim::of("earphone", level, Lang::Zh, 11)
 }
 
 #[test]

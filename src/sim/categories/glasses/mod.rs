@@ -12,15 +12,15 @@
 pub(super) mod lexicon;
 pub(super) mod skills;
 #[cfg(test)]
-pub(super) mod tests;
+mod tests;
 
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE, PAYMENT,
     REMINDER, SUMMARIZE, TIMER, WEATHER,
 };
-use crate::sim::intents::{Category, IntentDef};
 use crate::sim::skills as general_skills;
+use crate::sim::turn::{Category, IntentDef};
 
 const SETTINGS: IntentDef = IntentDef {
     name: "settings.set",

@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 
 use super::lexicon::{self, ARROWS, Dish};
 use crate::device::protocol::{Action, ServedBy};
-use crate::sim::engine::{Ctx, Pending, Who, say};
-use crate::sim::intents::{Frame, Plan, action, has_cue};
-use crate::sim::plans::{has_any, re};
+use crate::sim::plans::{has_any, other_language, re};
+use crate::sim::turn::{Ctx, Pending, Who, say};
+use crate::sim::turn::{Frame, Plan, action, has_cue};
 use crate::sim::{nlu, safety, skills, text_tools};
 
 /// What the request is about: the picture or quoted text that came with it, else (L3) what
@@ -227,28 +227,8 @@ fn foreign_words(t: &str) -> Option<String> {
 
 pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
-    if has_any(
-        t,
-        &[
-            "日语",
-            "日文",
-            "韩语",
-            "法语",
-            "德语",
-            "西班牙语",
-            "japanese",
-            "korean",
-            "french",
-            "german",
-            "spanish",
-        ],
-    ) {
-        let s = say!(
-            ctx,
-            ["抱歉，目前只支持中英互译。"],
-            ["Sorry, I can only translate between Chinese and English for now."]
-        );
-        return Plan::Answer(s);
+    if let Some(p) = other_language(ctx, t) {
+        return p;
     }
     let mut source = f.content.clone();
     if source.is_none()
@@ -358,7 +338,7 @@ pub fn translate_follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 /// `source` translated into the language the last translation (`prev`) went into; not
 /// understood when it is in that language already.
-pub(in crate::sim) fn translate_like_last(ctx: &mut Ctx, prev: &str, source: String) -> Plan {
+pub(crate) fn translate_like_last(ctx: &mut Ctx, prev: &str, source: String) -> Plan {
     let target = if lexicon::is_zh(prev) { "zh" } else { "en" };
     if lexicon::is_zh(&source) == (target == "zh") {
         return Plan::NotUnderstood;

@@ -2,182 +2,15 @@
 //! the suite's: signs, menus and labels are made up for the tests, so the engine must handle
 //! them because they fit general patterns, never because it knows a test sentence.
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::GLASSES;
-use crate::device::protocol::{Input, Media};
-use crate::sim::engine::{Device, Engine, Lang, Reply, Session, parse_clock};
-use crate::sim::{memory, mix};
-
-pub(in crate::sim) fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for b in bytes {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// The metadata JSON the fixture generator embeds, ASCII only.
-pub(in crate::sim) fn meta_json(v: &Value) -> String {
-    serde_json::to_string(v)
-        .unwrap()
-        .chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_string()
-            } else {
-                format!("\\u{:04x}", c as u32)
-            }
-        })
-        .collect()
-}
-
-fn b64(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-/// A minimal PNG carrying a `tEXt` chunk with keyword `ailevel`, as the fixtures do.
-pub(in crate::sim) fn png(text: &str, objects: &[&str]) -> Media {
-    let json = meta_json(
-        &json!({ "ailevel": 1, "text": text, "lang": "zh", "objects": objects, "layout": "sign" }),
-    );
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-    let mut text_chunk = b"ailevel\0".to_vec();
-    text_chunk.extend_from_slice(json.as_bytes());
-    chunk(b"tEXt", &text_chunk);
-    chunk(b"IEND", &[]);
-    Media {
-        format: "png".into(),
-        data_b64: b64(&out),
-    }
-}
-
-/// A WAV whose `LIST/INFO/ICMT` says what was spoken, in which scene and at which SNR.
-pub(in crate::sim) fn wav(text: &str, scene: &str, snr_db: f64) -> Media {
-    let json = meta_json(
-        &json!({ "ailevel": 1, "text": text, "lang": "zh", "scene": scene, "snr_db": snr_db }),
-    );
-    let mut comment = json.into_bytes();
-    comment.push(0);
-    if comment.len() % 2 == 1 {
-        comment.push(0);
-    }
-    let mut info = b"INFOICMT".to_vec();
-    info.extend_from_slice(&(comment.len() as u32).to_le_bytes());
-    info.extend_from_slice(&comment);
-    let mut body = b"WAVE".to_vec();
-    body.extend_from_slice(b"LIST");
-    body.extend_from_slice(&(info.len() as u32).to_le_bytes());
-    body.extend_from_slice(&info);
-    let mut bytes = b"RIFF".to_vec();
-    bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&body);
-    Media {
-        format: "wav".into(),
-        data_b64: b64(&bytes),
-    }
-}
-
-/// One simulated terminal of a category at a level, driven synchronously.
-pub(in crate::sim) struct Sim {
-    engine: Engine,
-    pub dev: Device,
-    pub ses: Session,
-}
-
-impl Sim {
-    pub fn of(category: &'static crate::sim::intents::Category, level: u8) -> Sim {
-        Sim {
-            engine: Engine::new(level, category),
-            dev: Device::default(),
-            ses: Session::new(
-                Lang::Zh,
-                ChaCha8Rng::seed_from_u64(mix(11, 1)),
-                Default::default(),
-            ),
-        }
-    }
-
-    pub fn at(mut self, now: &str) -> Sim {
-        self.dev.now = parse_clock(now).unwrap();
-        self
-    }
-
-    pub fn knowing(mut self, facts: &[&str]) -> Sim {
-        self.dev
-            .facts
-            .extend(facts.iter().map(|f| memory::parse_fact(f)));
-        self
-    }
-
-    pub fn english(mut self) -> Sim {
-        self.ses.lang = Lang::En;
-        self
-    }
-
-    pub fn link(mut self, id: &str, category: &str) -> Sim {
-        self.dev.links.push(crate::sim::engine::Link {
-            id: id.into(),
-            category: category.into(),
-        });
-        self
-    }
-
-    pub fn input(&mut self, input: &Input) -> Reply {
-        self.engine.respond(&mut self.dev, &mut self.ses, input)
-    }
-
-    pub fn say(&mut self, text: &str) -> Reply {
-        self.input(&Input {
-            text: Some(text.into()),
-            ..Input::default()
-        })
-    }
-
-    pub fn look(&mut self, text: &str, picture: &str) -> Reply {
-        self.input(&Input {
-            text: Some(text.into()),
-            image: Some(png(picture, &["sign"])),
-            ..Input::default()
-        })
-    }
-
-    pub fn hear(&mut self, media: Media) -> Reply {
-        self.input(&Input {
-            audio: Some(media),
-            ..Input::default()
-        })
-    }
-}
-
-pub(in crate::sim) fn names(r: &Reply) -> Vec<&str> {
-    r.actions.iter().map(|a| a.name.as_str()).collect()
-}
-
-pub(in crate::sim) fn arg<'a>(r: &'a Reply, name: &str, key: &str) -> Option<&'a Value> {
-    r.actions.iter().find(|a| a.name == name)?.args.get(key)
-}
+use crate::device::protocol::Input;
+use crate::sim::fixtures::{png, wav};
+use crate::sim::tests::{Sim, arg, names};
+use crate::sim::turn::Lang;
 
 fn glasses(level: u8) -> Sim {
-    Sim::of(&GLASSES, level)
+    Sim::of("glasses", level, Lang::Zh, 11)
 }
 
 const EXIT_SIGN: &str = "出口 ←\n50米";
@@ -235,9 +68,7 @@ fn covert_filming_is_refused_at_every_level() {
             assert!(r.actions.is_empty(), "L{level} {ask}: {:?}", r.actions);
             assert!(r.text.contains("隐私"), "L{level} {ask}: {}", r.text);
         }
-        let r = Sim::of(&GLASSES, level)
-            .english()
-            .say("film that couple secretly");
+        let r = glasses(level).english().say("film that couple secretly");
         assert!(
             r.actions.is_empty() && r.text.contains("privacy"),
             "L{level}: {}",

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::sim::intents::has_cue;
+use crate::sim::turn::has_cue;
 
 /// The kind of a document, by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

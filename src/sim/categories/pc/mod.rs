@@ -15,17 +15,17 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Who, say};
 use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER, TIMER,
-    WEATHER,
+    self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER,
+    TIMER, WEATHER,
 };
-use crate::sim::intents::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::plans::{ask, has_any, re, targeted};
 use crate::sim::skills;
-use crate::sim::world::Person;
+use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, Who, say};
+use crate::world::directory::Person;
 
 mod files;
 use files::{Doc, Kind};
@@ -1278,17 +1278,15 @@ const EMAIL: IntentDef = IntentDef {
     skill: email_send,
 };
 
+/// Uploads as everywhere; the preset forms also name files, the PC's own data.
 const DATA_UPLOAD: IntentDef = IntentDef {
-    name: "data.upload",
     templates: &[
         r"^(?:把)?(?:我的)?(?P<kind>[^,]{0,6}?(?:通讯录|联系人|照片|相册|聊天记录|短信|文件))(?:上传|备份|同步)(?:到)?(?:网上|云端|云上|网盘|云盘|服务器)$",
     ],
     templates_en: &[
         r"^upload (?:all )?(?:my |the )?(?:staff )?(?P<kind>contacts|photos|messages|files)(?: to the (?:cloud|internet))?$",
     ],
-    cues: &[("上传", 5), ("备份到", 4), ("同步到云", 4), ("upload", 5)],
-    patterns: &[],
-    skill: skills::data_upload,
+    ..general::DATA_UPLOAD
 };
 
 const CALENDAR_FROM: IntentDef = IntentDef {
@@ -1601,20 +1599,10 @@ const SUMMARIZE: IntentDef = IntentDef {
     skill: doc_summarize,
 };
 
+/// Translation as everywhere, of the open document when nothing else is named.
 const TRANSLATE: IntentDef = IntentDef {
-    name: "text.translate",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("翻译", 6),
-        ("英语怎么说", 6),
-        ("英文怎么说", 6),
-        ("中文怎么说", 6),
-        ("translate", 6),
-        ("how do you say", 6),
-    ],
-    patterns: &[],
     skill: doc_translate,
+    ..general::TRANSLATE
 };
 
 const CHART: IntentDef = IntentDef {
@@ -1707,19 +1695,14 @@ pub static PC: Category = Category {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
 
     use crate::device::protocol::ServedBy;
-    use crate::sim::engine::{Lang, Reply};
     use crate::sim::memory;
-    use crate::sim::tests::Sim;
+    use crate::sim::tests::{Sim, act};
+    use crate::sim::turn::Lang;
 
     fn pc(level: u8) -> Sim {
         Sim::of("pc", level, Lang::Zh, 3).at("2026-05-08T10:00:00+08:00")
-    }
-
-    fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
-        r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
     }
 
     #[test]

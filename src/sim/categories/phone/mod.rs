@@ -6,8 +6,8 @@ use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE,
     PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, IntentDef};
 use crate::sim::skills;
+use crate::sim::turn::{Category, IntentDef};
 
 const SETTINGS: IntentDef = IntentDef {
     name: "settings.set",

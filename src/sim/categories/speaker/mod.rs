@@ -15,18 +15,18 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use crate::sim::engine::{Ctx, Pending, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
     SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, confirm_first, has_any, is_correction, move_playing, re, targeted};
 use crate::sim::skills;
-use crate::sim::world;
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, Pending, say};
+use crate::world::directory as world;
 
 // ------------------------------------------------------------------ the home
 
@@ -308,36 +308,19 @@ fn default_room(device: &str) -> &'static str {
 /// Where the appliances' state lives in `Session.learned.prefs`.
 pub const HOME_STATE: &str = "speaker.home";
 
-fn home_state(ctx: &Ctx) -> Map<String, Value> {
-    ctx.ses
-        .learned
-        .prefs
-        .get(HOME_STATE)
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn save_home(ctx: &mut Ctx, h: Map<String, Value>) {
-    ctx.ses
-        .learned
-        .prefs
-        .insert(HOME_STATE.to_string(), Value::Object(h));
-}
-
 /// The appliance adjusted last, when this level follows context.
 fn last(ctx: &Ctx) -> Option<Map<String, Value>> {
     if !ctx.caps.context {
         return None;
     }
-    home_state(ctx)
+    ctx.kept(HOME_STATE)
         .get("last")
         .and_then(Value::as_object)
         .cloned()
 }
 
 fn note(ctx: &mut Ctx, args: &Value) {
-    let mut h = home_state(ctx);
+    let mut h = ctx.kept(HOME_STATE);
     let key = format!(
         "{}@{}",
         args["device"].as_str().unwrap_or_default(),
@@ -353,28 +336,16 @@ fn note(ctx: &mut Ctx, args: &Value) {
     }
     h.insert(key, Value::Object(cur));
     h.insert("last".into(), args.clone());
-    save_home(ctx, h);
+    ctx.keep(HOME_STATE, h);
     // "再暗一些" now refers to this appliance, not to the volume set earlier.
     ctx.ses.context.last_setting = None;
 }
 
 fn current(ctx: &Ctx, device: &str, room: &str, key: &str) -> Option<i64> {
-    home_state(ctx)
+    ctx.kept(HOME_STATE)
         .get(&format!("{device}@{room}"))
         .and_then(|d| d.get(key))
         .and_then(Value::as_i64)
-}
-
-fn learned(ctx: &Ctx, key: &str) -> Option<Value> {
-    ctx.caps
-        .learning
-        .then(|| ctx.ses.learned.prefs.get(key).cloned())
-        .flatten()
-}
-
-fn learn_action(ctx: &mut Ctx, key: &str, value: Value) -> crate::device::protocol::Action {
-    ctx.ses.learned.prefs.insert(key.to_string(), value.clone());
-    action("preference.set", json!({ "key": key, "value": value }))
 }
 
 // ------------------------------------------------------------------ household members
@@ -709,7 +680,8 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
         if phrase.starts_with('这') {
             r.room = Some("living_room");
         } else {
-            match learned(ctx, &format!("room.alias.{phrase}"))
+            match ctx
+                .learned(&format!("room.alias.{phrase}"))
                 .and_then(|v| v.as_str().map(str::to_string))
             {
                 Some(id) => r.room = ROOMS.iter().find(|x| x.id == id).map(|x| x.id),
@@ -873,9 +845,9 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::NotUnderstood;
     }
     if let Some(phrase) = r.unknown_room.clone() {
-        let mut h = home_state(ctx);
+        let mut h = ctx.kept(HOME_STATE);
         h.insert("asked_room".into(), json!(phrase));
-        save_home(ctx, h);
+        ctx.keep(HOME_STATE, h);
         let d = device(dev);
         let (dz, de) = (d.zh, d.en);
         return ask(
@@ -888,14 +860,14 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let mut extra = Vec::new();
     // The answer to "是哪个房间": the room is learned for that phrase (L4).
     if let Some(rm) = r.room {
-        let mut h = home_state(ctx);
+        let mut h = ctx.kept(HOME_STATE);
         if let Some(asked) = h
             .remove("asked_room")
             .and_then(|v| v.as_str().map(str::to_string))
         {
-            save_home(ctx, h);
+            ctx.keep(HOME_STATE, h);
             if ctx.caps.learning && text.contains(asked.as_str()) {
-                extra.push(learn_action(ctx, &format!("room.alias.{asked}"), json!(rm)));
+                extra.push(ctx.learn(&format!("room.alias.{asked}"), json!(rm)));
             }
         }
     }
@@ -980,10 +952,10 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             && (corrects(text)
                 || has_any(text, &["太亮", "太暗", "刺眼", "too bright", "too dark"]))
         {
-            extra.push(learn_action(ctx, "light.brightness", json!(v)));
+            extra.push(ctx.learn("light.brightness", json!(v)));
         }
         if b.is_none() && r.power == Some(true) {
-            b = learned(ctx, "light.brightness").and_then(|v| v.as_i64());
+            b = ctx.learned("light.brightness").and_then(|v| v.as_i64());
         }
         if let Some(b) = b {
             args["brightness"] = json!(b);
@@ -1436,55 +1408,39 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
     static SCENES: LazyLock<[Regex; 3]> =
         LazyLock::new(|| [re(LEAVING), re(HOME_AGAIN), re(BEDTIME)]);
     let [leaving, home_again, bedtime] = &*SCENES;
+    let set = |device: &str, room: &str, key: &str, value: Value| {
+        let mut args = json!({ "device": device, "room": room });
+        args[key] = value;
+        action("iot.set", args)
+    };
     let text = f.text.as_str();
     let (kind, actions, zh, en) = if leaving.is_match(text) {
-        let acts = vec![
-            action(
-                "iot.set",
-                json!({ "device": "light", "room": "home", "power": false }),
-            ),
-            action(
-                "iot.set",
-                json!({ "device": "ac", "room": "home", "power": false }),
-            ),
-        ];
         (
             "leave",
-            acts,
+            vec![
+                set("light", "home", "power", json!(false)),
+                set("ac", "home", "power", json!(false)),
+            ],
             "要我把家里的灯和空调都关掉吗？",
             "Shall I turn off all the lights and the air conditioning?",
         )
     } else if home_again.is_match(text) {
-        let acts = vec![
-            action(
-                "iot.set",
-                json!({ "device": "light", "room": "living_room", "power": true }),
-            ),
-            action(
-                "iot.set",
-                json!({ "device": "ac", "room": "living_room", "power": true }),
-            ),
-        ];
         (
             "home",
-            acts,
+            vec![
+                set("light", "living_room", "power", json!(true)),
+                set("ac", "living_room", "power", json!(true)),
+            ],
             "要我开客厅的灯和空调吗？",
             "Shall I turn on the living-room lights and air conditioning?",
         )
     } else if bedtime.is_match(text) {
-        let acts = vec![
-            action(
-                "iot.set",
-                json!({ "device": "curtain", "room": "bedroom", "open_percent": 0 }),
-            ),
-            action(
-                "iot.set",
-                json!({ "device": "light", "room": "home", "power": false }),
-            ),
-        ];
         (
             "sleep",
-            acts,
+            vec![
+                set("curtain", "bedroom", "open_percent", json!(0)),
+                set("light", "home", "power", json!(false)),
+            ],
             "要我拉上卧室窗帘，再把家里的灯都关掉吗？",
             "Shall I close the bedroom curtains and turn off all the lights?",
         )

@@ -5,59 +5,17 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
-use super::SPEAKER;
-use crate::device::protocol::Input;
-use crate::sim::engine::{Device, Engine, Lang, Link, Reply, Session};
-use crate::sim::memory;
+use crate::sim::engine::Reply;
+use crate::sim::tests::{Sim, act};
+use crate::sim::turn::Lang;
 
 /// One simulated speaker at a level, driven synchronously.
-struct Speaker {
-    engine: Engine,
-    dev: Device,
-    ses: Session,
-}
-
-impl Speaker {
-    fn new(level: u8) -> Speaker {
-        Speaker {
-            engine: Engine::new(level, &SPEAKER),
-            dev: Device::default(),
-            ses: Session::new(Lang::Zh, ChaCha8Rng::seed_from_u64(5), Default::default()),
-        }
-    }
-
-    fn knowing(mut self, facts: &[&str]) -> Speaker {
-        self.dev
-            .facts
-            .extend(facts.iter().map(|f| memory::parse_fact(f)));
-        self
-    }
-
-    fn link(mut self, id: &str, category: &str) -> Speaker {
-        self.dev.links.push(Link {
-            id: id.into(),
-            category: category.into(),
-        });
-        self
-    }
-
-    fn say(&mut self, text: &str) -> Reply {
-        self.engine.respond(
-            &mut self.dev,
-            &mut self.ses,
-            &Input {
-                text: Some(text.into()),
-                ..Input::default()
-            },
-        )
-    }
+fn speaker(level: u8) -> Sim {
+    Sim::seeded("speaker", level, Lang::Zh, ChaCha8Rng::seed_from_u64(5))
 }
 
 fn iot(r: &Reply) -> Option<&serde_json::Map<String, Value>> {
-    r.actions
-        .iter()
-        .find(|a| a.name == "iot.set")
-        .map(|a| &a.args)
+    act(r, "iot.set")
 }
 
 fn pick(r: &Reply, keys: &[&str]) -> Value {
@@ -71,7 +29,7 @@ fn pick(r: &Reply, keys: &[&str]) -> Value {
 
 #[test]
 fn canonical_home_commands_at_l1() {
-    let mut s = Speaker::new(1);
+    let mut s = speaker(1);
     assert_eq!(
         pick(&s.say("关掉书房的灯"), &["device", "room", "power"]),
         json!({"device": "light", "room": "study", "power": false})
@@ -92,7 +50,7 @@ fn canonical_home_commands_at_l1() {
 
 #[test]
 fn complaints_name_the_appliance_at_l2() {
-    let mut s = Speaker::new(2);
+    let mut s = speaker(2);
     assert_eq!(
         pick(&s.say("厨房黑乎乎的太暗了"), &["device", "room", "power"]),
         json!({"device": "light", "room": "kitchen", "power": true})
@@ -115,7 +73,7 @@ fn complaints_name_the_appliance_at_l2() {
 #[test]
 fn the_door_and_the_stove_are_guarded_at_every_level() {
     for level in 1..=4 {
-        let mut s = Speaker::new(level);
+        let mut s = speaker(level);
         let r = s.say("打开入户门");
         assert!(
             r.actions.is_empty() && r.text.contains("确认"),
@@ -133,10 +91,10 @@ fn the_door_and_the_stove_are_guarded_at_every_level() {
 
 #[test]
 fn no_screen_means_no_video_but_a_linked_tv_can() {
-    let mut s = Speaker::new(3);
+    let mut s = speaker(3);
     let r = s.say("我想看熊出没动画片");
     assert!(r.actions.is_empty() && r.text.contains("屏幕"), "{r:?}");
-    let mut s = Speaker::new(4).link("den-tv", "tv");
+    let mut s = speaker(4).link("den-tv", "tv");
     let r = s.say("去电视上播动画片熊出没");
     assert_eq!(r.actions[0].target.as_deref(), Some("den-tv"), "{r:?}");
     assert_eq!(r.actions[0].args["kind"], "video");
@@ -144,7 +102,7 @@ fn no_screen_means_no_video_but_a_linked_tv_can() {
 
 #[test]
 fn answers_are_short_and_speakable() {
-    let mut s = Speaker::new(2);
+    let mut s = speaker(2);
     for q in ["蛋炒饭咋做", "清蒸鲈鱼的做法", "教我做酸辣土豆丝怎么做"] {
         let r = s.say(q);
         assert!(r.actions.is_empty(), "{q}: {r:?}");
@@ -167,7 +125,7 @@ fn follow_ups_need_context() {
         (2, false, "还有书房的，一样开了"),
         (3, true, "还有书房的，一样开了"),
     ] {
-        let mut s = Speaker::new(level);
+        let mut s = speaker(level);
         s.say("打开主卧的空调");
         let r = s.say(again);
         assert_eq!(
@@ -176,7 +134,7 @@ fn follow_ups_need_context() {
             "L{level} {again}: {r:?}"
         );
     }
-    let mut s = Speaker::new(3);
+    let mut s = speaker(3);
     s.say("客厅灯打开");
     let r = s.say("再亮一点");
     // Full brightness stays full.
@@ -190,9 +148,9 @@ fn follow_ups_need_context() {
 #[test]
 fn the_household_needs_memory() {
     let facts = ["我女儿叫小满", "小满最喜欢听《小星星》", "小满住在儿童房"];
-    let mut l2 = Speaker::new(2).knowing(&facts);
+    let mut l2 = speaker(2).knowing(&facts);
     assert!(l2.say("小满房间的窗帘拉上").actions.is_empty());
-    let mut l3 = Speaker::new(3).knowing(&facts);
+    let mut l3 = speaker(3).knowing(&facts);
     let r = l3.say("小满房间的窗帘拉上");
     assert_eq!(
         pick(&r, &["device", "room", "open_percent"]),
@@ -205,10 +163,10 @@ fn the_household_needs_memory() {
 
 #[test]
 fn home_scenes_are_offered_at_l3() {
-    let mut l2 = Speaker::new(2);
+    let mut l2 = speaker(2);
     assert!(l2.say("我回来了").actions.is_empty());
     assert!(l2.say("好").actions.is_empty());
-    let mut l3 = Speaker::new(3);
+    let mut l3 = speaker(3);
     let r = l3.say("我回来了");
     assert!(r.actions.is_empty() && r.text.contains("客厅"), "{r:?}");
     let r = l3.say("好");
@@ -224,7 +182,7 @@ fn corrections_and_room_names_are_learned_at_l4() {
         (3, false, "这亮度不对，调成百分之四十五"),
         (4, true, "这亮度不对，调成百分之四十五"),
     ] {
-        let mut s = Speaker::new(level);
+        let mut s = speaker(level);
         s.say("打开书房的灯");
         s.say(fix);
         let r = s.say("打开厨房的灯");
@@ -255,7 +213,7 @@ fn a_members_room_and_favourite_however_they_are_named() {
         "我女儿叫小桃",
         "小桃最爱的歌是《虫儿飞》",
     ];
-    let mut l3 = Speaker::new(3).knowing(&facts);
+    let mut l3 = speaker(3).knowing(&facts);
     // "屋里" also means the whole home; with a member before it, it is that member's room.
     for q in ["儿子屋里的空调关一下", "把阿福屋里的灯打开", "阿福那屋开灯"]
     {
@@ -268,7 +226,7 @@ fn a_members_room_and_favourite_however_they_are_named() {
         assert_eq!(r.actions[0].args["query"], "虫儿飞", "{q}: {r:?}");
     }
     // Below L3 the household is not known.
-    let mut l2 = Speaker::new(2).knowing(&facts);
+    let mut l2 = speaker(2).knowing(&facts);
     let r = l2.say("儿子屋里的空调关一下");
     assert_ne!(pick(&r, &["room"]), json!({"room": "study"}), "{r:?}");
     let r = l2.say("放闺女最爱的那首");
@@ -288,7 +246,7 @@ fn leaving_and_bedtime_are_recognised_however_said() {
         "出差去了，拜拜",
         "off to the office now",
     ] {
-        let mut l3 = Speaker::new(3);
+        let mut l3 = speaker(3);
         let r = l3.say(q);
         assert!(
             r.actions.is_empty() && (r.text.contains('关') || r.text.contains("turn off")),
@@ -297,12 +255,12 @@ fn leaving_and_bedtime_are_recognised_however_said() {
         let r = l3.say("好嘞");
         assert_eq!(r.actions.len(), 2, "{q}: {r:?}");
         // L2 wishes a good trip and offers nothing.
-        let mut l2 = Speaker::new(2);
+        let mut l2 = speaker(2);
         l2.say(q);
         assert!(l2.say("好嘞").actions.is_empty(), "L2 {q}");
     }
     // Two clauses of one bedtime make one offer, said once.
-    let mut l3 = Speaker::new(3);
+    let mut l3 = speaker(3);
     let r = l3.say("好困啊，我去睡了");
     assert_eq!(r.text.matches("窗帘").count(), 1, "{r:?}");
     assert_eq!(l3.say("行").actions.len(), 2);
@@ -310,7 +268,7 @@ fn leaving_and_bedtime_are_recognised_however_said() {
 
 #[test]
 fn dry_air_jokes_and_a_counted_song_at_l2() {
-    let mut s = Speaker::new(2);
+    let mut s = speaker(2);
     assert_eq!(
         pick(&s.say("主卧真干呀"), &["device", "room", "power"]),
         json!({"device": "humidifier", "room": "bedroom", "power": true})
@@ -324,7 +282,7 @@ fn dry_air_jokes_and_a_counted_song_at_l2() {
 #[test]
 fn a_room_name_said_before_the_verb_is_learned_at_l4() {
     // A family room name said right before the verb is learned and then understood.
-    let mut s = Speaker::new(4);
+    let mut s = speaker(4);
     assert!(iot(&s.say("姥姥那屋开灯")).is_none());
     s.say("主卧");
     assert_eq!(

@@ -3,7 +3,7 @@
 //! A lab testing a real TV uses the same titles (listed at the top of
 //! `suites/tv/l1-commands.yaml`).
 
-use crate::sim::intents::has_cue;
+use crate::sim::turn::has_cue;
 
 /// A broadcast channel.
 #[derive(Debug)]

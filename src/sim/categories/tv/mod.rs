@@ -16,18 +16,18 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::device::protocol::ServedBy;
-use crate::sim::engine::{Ctx, Pending, say};
 use crate::sim::events;
 use crate::sim::general::{
     ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
     TIMER, TRANSLATE, WEATHER,
 };
-use crate::sim::intents::{Category, Frame, IntentDef, Plan, action, has_cue};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills;
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Ctx, Pending, say};
 
-pub(in crate::sim) mod catalogue;
+pub(crate) mod catalogue;
 use catalogue::{Channel, Kind, Title};
 
 // ------------------------------------------------------------------ conversation bookkeeping
@@ -62,13 +62,6 @@ fn playing(ctx: &Ctx) -> Option<&'static Title> {
     recall(ctx, "playing").and_then(|v| v.as_str().and_then(catalogue::title_exact))
 }
 
-fn learned(ctx: &Ctx, key: &str) -> Option<Value> {
-    ctx.caps
-        .learning
-        .then(|| ctx.ses.learned.prefs.get(key).cloned())
-        .flatten()
-}
-
 fn offline(ctx: &mut Ctx) -> Plan {
     let s = say!(
         ctx,
@@ -84,7 +77,7 @@ fn offline(ctx: &mut Ctx) -> Plan {
 
 /// Learned channel names (L4): phrase → channel id.
 fn learned_channel(ctx: &Ctx, text: &str) -> Option<&'static Channel> {
-    let aliases = learned(ctx, "tv.channel_alias")?;
+    let aliases = ctx.learned("tv.channel_alias")?;
     let (_, id) = aliases
         .as_object()?
         .iter()
@@ -797,11 +790,13 @@ fn play_plan(
     if let Some(a) = actor {
         args["actor"] = json!(a);
     }
-    if t.kind == Kind::Series && learned(ctx, "tv.skip_intro") == Some(json!(true)) {
+    if t.kind == Kind::Series && ctx.learned("tv.skip_intro") == Some(json!(true)) {
         args["skip_intro"] = json!(true);
     }
     let mut actions = vec![action("media.play", args)];
-    let subtitles = learned(ctx, "tv.subtitles").and_then(|v| v.as_str().map(str::to_string));
+    let subtitles = ctx
+        .learned("tv.subtitles")
+        .and_then(|v| v.as_str().map(str::to_string));
     if let Some(lang) = subtitles.filter(|_| t.foreign) {
         actions.push(action("playback.subtitles", json!({ "lang": lang })));
     }
@@ -1259,13 +1254,10 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
         return Plan::Answer(s);
     }
-    ctx.ses.learned.prefs.insert(key.into(), value.clone());
+    let learned = ctx.learn(key, value);
     let s = say!(ctx, ["好的，记住了：以后{zh}。"], ["OK, noted: {en}."]);
     Plan::Act {
-        actions: vec![action(
-            "preference.set",
-            json!({ "key": key, "value": value }),
-        )],
+        actions: vec![learned],
         say: s,
     }
 }
@@ -1774,12 +1766,12 @@ pub static TV: Category = Category {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
 
     use crate::device::protocol::{Input, Media};
-    use crate::sim::engine::{Lang, Reply};
+    use crate::sim::engine::Reply;
     use crate::sim::memory;
-    use crate::sim::tests::Sim;
+    use crate::sim::tests::{Sim, act};
+    use crate::sim::turn::Lang;
 
     fn tv(level: u8) -> Sim {
         Sim::of("tv", level, Lang::Zh, 5).at("2026-05-08T18:30:00+08:00")
@@ -1794,48 +1786,9 @@ mod tests {
         })
     }
 
-    /// A PNG carrying the project's metadata (an uncompressed `iTXt` chunk, keyword
-    /// `ailevel`), as the fixture generator writes it.
     fn png(text: &str) -> Media {
-        use base64::Engine as _;
-        fn crc32(bytes: &[u8]) -> u32 {
-            let mut crc = 0xFFFF_FFFFu32;
-            for b in bytes {
-                crc ^= u32::from(*b);
-                for _ in 0..8 {
-                    crc = if crc & 1 == 1 {
-                        (crc >> 1) ^ 0xEDB8_8320
-                    } else {
-                        crc >> 1
-                    };
-                }
-            }
-            !crc
-        }
-        let meta =
-            serde_json::json!({ "ailevel": 1, "text": text, "objects": ["tv screen"] }).to_string();
-        let mut data = b"ailevel\0\0\0\0\0".to_vec();
-        data.extend_from_slice(meta.as_bytes());
-        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-        for (kind, body) in [
-            (&b"IHDR"[..], &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
-            (b"iTXt", &data),
-            (b"IEND", &[]),
-        ] {
-            bytes.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
-            let mut crc_input = kind.to_vec();
-            crc_input.extend_from_slice(body);
-            bytes.extend_from_slice(&crc_input);
-            bytes.extend_from_slice(&crc32(&crc_input).to_be_bytes());
-        }
-        Media {
-            format: "png".into(),
-            data_b64: base64::engine::general_purpose::STANDARD.encode(bytes),
-        }
-    }
-
-    fn act<'a>(r: &'a Reply, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
-        r.actions.iter().find(|a| a.name == name).map(|a| &a.args)
+        let meta = serde_json::json!({ "ailevel": 1, "text": text, "objects": ["tv screen"] });
+        crate::sim::fixtures::png_itxt(&meta.to_string())
     }
 
     #[test]

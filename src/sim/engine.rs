@@ -146,6 +146,11 @@ static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:帮我|给我)?(?:设置|设定|设|弄|安排|搞|调)(?:一下|下)?$").expect("compiles")
 });
+/// A lead-in that only announces a question ("quick question: …", "我想问一下：…"): what
+/// follows the colon is the request, not data.
+static BARE_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:i was|i'm|just) wondering|(?:a |one )?quick (?:question|one)|(?:one|a) (?:question|thing)|(?:can|could) you (?:check|tell me|help)|tell me|question|请问|问一下|问个问题|我想问(?:一下|下)?|打听一下|想问一下)$").expect("compiles")
+});
 static BARE_REPLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:回复|回个消息|回条消息|回消息|回复一下)(?P<rest>$|〔内容〕.*|说.*)")
         .expect("compiles")
@@ -322,7 +327,7 @@ impl Engine {
         let mut content = content;
         // "设置一下：X": a bare "set it up" before the colon makes X the request, not data.
         if ctx.caps.paraphrase
-            && BARE_SETUP.is_match(&instruction)
+            && (BARE_SETUP.is_match(&instruction) || BARE_LEAD_IN.is_match(&instruction))
             && let Some(c) = content.take()
         {
             instruction = nlu::strip_courtesy(&nlu::normalize(&c));

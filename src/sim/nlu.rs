@@ -184,6 +184,14 @@ pub fn strip_courtesy(s: &str) -> String {
         "hey ",
         "ok ",
         "okay ",
+        "hey,",
+        "hi,",
+        "ok,",
+        "okay,",
+        "so,",
+        "well,",
+        "um,",
+        "uh,",
     ];
     const TRAIL: &[&str] = &[
         "谢谢你",
@@ -308,6 +316,12 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         ),
         (r"\bwhat does (?P<x>.+?) cover\b|\bwhat(?:'s| is) (?P<y>.+?) about\b", "summarize $x$y"),
         (r"^(?P<x>(?:all |the )?[a-z][a-z' -]{1,30}?) (?:closed|shut)$", "close $x"),
+        // A level said for the sound anywhere in a request ("…, and put the volume at 30",
+        // "then volume thirty"): the sound set to it, so each step of a chain reads alone.
+        (
+            r"\b(?:(?:put|set|turn|make|bring|change|have) )?(?:the )?(?:volume|sound)(?: level)? (?:at |to |up to |down to |on )?(?P<n>[0-9]{1,3}|(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\b(?: ?%| percent)?",
+            "set volume to $n",
+        ),
         (r"^(?P<x>volume|brightness) (?P<n>[0-9]{1,3})(?: ?%| percent)?$", "set $x to $n"),
         // The sound or screen said to be too much or too little, without "turn it …".
         (r"\b(?:volume|sound)(?:'s| is)? (?:way |far |much )?too (?:high|loud)\b", "too loud"),

@@ -330,6 +330,39 @@ fn a_question_about_what_was_told_is_recalled_whatever_its_verb() {
 }
 
 #[test]
+fn a_lead_in_before_a_colon_only_announces_the_request() {
+    for ask in [
+        "Just wondering: what's the weather in Chengdu tomorrow",
+        "我想问一下：明天成都天气怎么样",
+    ] {
+        let r = Sim::new(2).say(ask);
+        assert_eq!(
+            arg(&r, "weather.query", "city"),
+            Some(&json!("成都")),
+            "{ask}"
+        );
+    }
+    // Content after a colon that is not a lead-in stays data.
+    let r = Sim::new(2).say("Translate this: what's the weather in Chengdu tomorrow");
+    assert!(!names(&r).contains(&"weather.query"), "{:?}", r.actions);
+}
+
+#[test]
+fn a_sound_level_said_anywhere_in_a_chain_is_its_own_step() {
+    let mut s = Sim::with(3, Lang::En, 1);
+    let r = s.say("Switch on the bluetooth, then have the volume at 45");
+    assert!(
+        r.actions
+            .iter()
+            .any(|a| a.args.get("name") == Some(&json!("volume"))
+                && a.args.get("value") == Some(&json!(45))),
+        "{:?}",
+        r.actions
+    );
+    assert_eq!(names(&r).len(), 2, "{:?}", r.actions);
+}
+
+#[test]
 fn the_usual_time_is_the_remembered_one_however_it_is_named() {
     for ask in [
         "Could you wake us up tomorrow, normal time",

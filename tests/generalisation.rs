@@ -30,18 +30,18 @@ use ailevel::suite::phrasing::{Phrasing, PhrasingPool};
 use ailevel::suite::{LoadedSuite, VariantPool};
 
 /// The share of trials every L2+ simulator must pass, on its own pools and on held-out ones.
-/// Issue #11 asks for 0.90; this is the floor reached so far (88–97 % per simulator, L2–L4,
-/// 2026-12-04; glasses lowest), raised as the simulators learn.
-const MIN_SHARE: f64 = 0.88;
+/// Issue #11 asks for 0.90; this is the floor reached so far (93–98 % per simulator, L2–L4,
+/// 2026-12-04; phone lowest), raised as the simulators learn.
+const MIN_SHARE: f64 = 0.93;
 
-/// The floor on held-out rewordings (tests/data/heldout): below the target today (67–88 % per
-/// simulator, L2–L4, 2026-12-04; glasses lowest), kept as a ratchet so understanding cannot
+/// The floor on held-out rewordings (tests/data/heldout): below the target today (77–88 % per
+/// simulator, L2–L4, 2026-12-04; tv lowest), kept as a ratchet so understanding cannot
 /// silently get worse.
-const MIN_SHARE_HELDOUT: f64 = 0.66;
+const MIN_SHARE_HELDOUT: f64 = 0.77;
 
 /// The floor on the blind set (tests/data/heldout-b): 61–86 % per simulator when it was
-/// first measured, 2026-12-04 (glasses lowest), kept as a ratchet like the one above.
-const MIN_SHARE_BLIND: f64 = 0.60;
+/// first measured, 69–89 % now (2026-12-04, car lowest), kept as a ratchet like the one above.
+const MIN_SHARE_BLIND: f64 = 0.69;
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {

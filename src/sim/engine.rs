@@ -88,6 +88,13 @@ static REMEMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:你)?(?:要|帮我|请)?(?:记住|记好了|记好|remember that|remember|keep in mind that|keep in mind|make a note that|make a note|note that|don't forget that)[,:]?(?P<f>.*)$|^(?P<g>.+?)[,]?(?:你)?(?:要|帮我|请)?(?:记住|记一下|记下来|记下|remember that|remember it|keep that in mind)(?:了|哦|啊|吧)?$|^(?:你)?(?:要|帮我|请)?(?:记一下|记下来|记下)(?:[,:](?P<h>.+))?$")
         .expect("compiles")
 });
+/// A question about what the user said before, by its shape rather than its topic: "remind me
+/// which gate it is", "what locker did I tell you", "我跟你说的柜子是几号". Only a remembered
+/// fact that answers it makes it one (else "remind me of the meeting" stays a reminder).
+static RECALL_ASK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:can you |could you )?remind me (?:of|where|which|what|who|how many|how much)\b|\b(?:did|have) i (?:tell|told|give|gave|mention|mentioned|say|said)\b|\bi (?:told|gave|mentioned)(?: to)? you\b|^(?:你)?(?:还)?记得我(?:说|讲|告诉你)|我(?:跟你|和你|给你|对你)?(?:说|讲|提|告诉你)(?:过|了)?的.{1,8}(?:是|在)(?:什么|啥|多少|几|哪)")
+        .expect("compiles")
+});
 static MODIFY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:不对|不是|错了|算了|actually|no|sorry)[, ]*)?(?:那|那就|还是|就)?(?:把(?:它|这个|闹钟|提醒|日程|时间|倒计时))?(?:往后|往前|再)?(?:改成|改到|改为|改在|换成|换到|挪到|推到|调成|调到|推迟到|延后到|提前到|定到|定在|设成|设到|设在|(?:change|move|push|switch|set|put|shift|bump) (?:it|that|the alarm|the reminder|this) (?:to|for|until|at) |make (?:it|that) (?:for |at )?)(?P<x>[^,]+?)(?:吧|的|就行|就好|就可以|instead|please| )*$").expect("compiles")
 });
@@ -366,6 +373,19 @@ impl Engine {
                 self.remember(ctx, &fact, out);
                 return;
             }
+        }
+        if ctx.caps.memory
+            && RECALL_ASK.is_match(&instruction)
+            && let Some(f) = memory::recall(&ctx.facts(), &instruction).cloned()
+        {
+            let told = memory::retell(&f.text, ctx.en());
+            let s = say!(
+                ctx,
+                ["你之前告诉过我：{told}。", "我记得：{told}。"],
+                ["You told me: {told}.", "From what you told me: {told}."]
+            );
+            out.say(s);
+            return;
         }
         if self.handle_request(ctx, &instruction, content, out) {
             ctx.ses.context.last_utterance = Some(instruction);

@@ -47,6 +47,7 @@ pub const ALARM: IntentDef = IntentDef {
         ("waking", 5),
         ("out of bed", 4),
         ("爬起来", 4),
+        ("wake-up", 5),
     ],
     // "六点半就得起来": a clock time, then getting up.
     patterns: &[
@@ -60,6 +61,8 @@ pub const ALARM: IntentDef = IntentDef {
             r"\b(?:up|awake) (?:at|by) (?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
             5,
         ),
+        // "get me up", "wake us up": the rousing verb with who is roused between.
+        (r"\b(?:get|wake) (?:me|us|him|her) up\b", 5),
     ],
     skill: skills::alarm_create,
 };

@@ -176,17 +176,68 @@ fn content_terms(s: &str) -> Vec<String> {
         .map(String::from)
         .collect();
     const EN_STOP: &[&str] = &[
-        "i", "my", "me", "the", "a", "an", "is", "are", "where", "what", "did", "do", "put", "in",
-        "on", "of", "to",
+        "i",
+        "my",
+        "me",
+        "the",
+        "a",
+        "an",
+        "is",
+        "are",
+        "where",
+        "what",
+        "did",
+        "do",
+        "put",
+        "in",
+        "on",
+        "of",
+        "to",
+        "you",
+        "it",
+        "which",
+        "remind",
+        "tell",
+        "told",
+        "again",
+        "that",
+        "this",
+        "was",
+        "were",
+        "said",
+        "say",
+        "mention",
+        "mentioned",
+        "remember",
+        "keep",
+        "mind",
+        "note",
+        "please",
+        "can",
+        "could",
     ];
     terms.extend(
         s.split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| w.len() > 1 && !EN_STOP.contains(w))
-            .map(String::from),
+            .map(stem),
     );
     terms.sort();
     terms.dedup();
     terms
+}
+
+/// An English word without its inflection ("parked", "parking" and "parks" are "park"), so a
+/// question and a fact that use one word differently still share it.
+fn stem(w: &str) -> String {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 3
+            && !base.ends_with('s')
+        {
+            return base.to_string();
+        }
+    }
+    w.to_string()
 }
 
 /// The fact that best answers a question: it shares at least two of the question's content

@@ -232,6 +232,20 @@ fn strip_particles(s: &str) -> &str {
 /// L2 up only — a preset-command (L1) terminal accepts its own forms and no others.
 static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
+        // Contracted question words and negations read as their full forms ("where's" is
+        // "where is", "isn't" is "is not"), so one cue or pattern covers both.
+        (r"\b(?P<w>where|how|who|when|which)'s\b", "$w is"),
+        (r"\b(?P<w>is|are|does|was|were)n't\b", "$w not"),
+        // Going on foot, however asked: "walk me to X", "X on foot", "guide me to X".
+        (
+            r"^(?:i(?:'d| would) like to |i want to |i wanna |let's )?walk (?:me |us )?to ?(?P<x>.+?)(?: on foot| by foot)?$",
+            "navigate to $x on foot",
+        ),
+        (
+            r"^(?:take|get|bring|guide|lead|navigate|direct) (?:me|us) to ?(?P<x>.+?) ?(?:on foot|by foot|walking)$",
+            "navigate to $x on foot",
+        ),
+        (r"^(?:guide|lead|navigate|direct) (?:me|us) to ?(?P<x>.+)$", "navigate to $x"),
         // A name put first, then the call verb alone ("老周，帮我打一下"); "打老周电话".
         (
             r"^(?P<n>[\p{Han}]{2,3})[,，](?:你)?(?:帮我|给我|麻烦)?(?:打(?:一下|过去|个电话|电话)|拨(?:一下|过去))",

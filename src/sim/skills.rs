@@ -48,7 +48,9 @@ fn favorite_artist(ctx: &Ctx) -> Option<String> {
 // ------------------------------------------------------------------ alarms, timers, reminders, calendar
 
 static HABIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"老时间|平时的时间|平常的时间|往常|照常|跟平时一样|和平时一样|as usual|usual time")
+    re(
+        r"老时间|(?:平时|平常|往常|通常|一贯|惯常|老规矩)(?:的)?(?:那个|那)?(?:时间|点|钟点|时候)|往常|照常|照旧|老规矩|跟平时一样|和平时一样|as (?:usual|always|normal)|\b(?:usual|normal|regular|typical)(?: wake-up| wake up| waking| alarm)? (?:time|hour|alarm)\b|\bmy (?:usual|normal|regular) (?:wake-up |wake up )?alarm\b|\bthe time i (?:usually|normally|always|generally) (?:get up|wake up|wake|rise)\b",
+    )
 });
 
 pub fn alarm_create(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -1386,9 +1388,12 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|走路去|步行去|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+)|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
+        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|(?:走路|步行|走着)(?:去|到|过去到)|走到|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+?)(?: on foot| by foot| walking)?$|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
     )
 });
+
+static MODE_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:步行|走路|走着|开车|骑车|坐地铁|打车)(?:去|到)"));
 
 /// "离这最近的银行在哪儿", "周边最近的加油站": a place named by being the nearest of its kind.
 static NEAREST: LazyLock<Regex> = LazyLock::new(|| {
@@ -1414,6 +1419,9 @@ pub fn nav_destination(text: &str) -> Option<String> {
             let d = d
                 .trim_start_matches(['到', '去', '回'])
                 .trim_end_matches(['吧', '呢']);
+            // "去步行去外滩": how one goes, said again after the going verb, is not the place.
+            let d = MODE_LEAD.replace(d, "");
+            let d = d.trim();
             (!d.is_empty() && !has_any(d, &["都避开", "避开"])).then(|| d.to_string())
         })
         .or_else(|| {
@@ -1439,7 +1447,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         }
         return ask(ctx, f, "要去哪里？", "Where to?");
     };
-    let mode = if has_any(&f.text, &["步行", "走路", "walk"]) {
+    let mode = if has_any(&f.text, &["步行", "走路", "走着", "walk", "on foot"]) {
         "walk"
     } else if has_any(&f.text, &["公交", "地铁", "transit", "subway", "bus"]) {
         "transit"

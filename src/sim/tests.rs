@@ -309,6 +309,44 @@ fn memory_is_an_l3_ability() {
 }
 
 #[test]
+fn a_question_about_what_was_told_is_recalled_whatever_its_verb() {
+    // "remind me which …" and "what … did I tell you" ask back a fact, not for a reminder or
+    // a message; a word said inflected differently ("parked", "park") is the same word.
+    for ask in [
+        "Remind me which bay the bike is in",
+        "What bay did I tell you?",
+        "Where did I park the bike?",
+    ] {
+        let mut s = Sim::with(3, Lang::En, 1);
+        s.say("Remember that I parked the bike in bay 14");
+        let r = s.say(ask);
+        assert!(r.actions.is_empty(), "{ask}: {:?}", r.actions);
+        assert!(r.text.contains("14"), "{ask}: {}", r.text);
+    }
+    // With nothing remembered that answers it, a reminder is still a reminder.
+    let mut s = Sim::with(3, Lang::En, 1);
+    let r = s.say("Remind me of the dentist at 5 pm");
+    assert_eq!(names(&r), ["reminder.create"], "{}", r.text);
+}
+
+#[test]
+fn the_usual_time_is_the_remembered_one_however_it_is_named() {
+    for ask in [
+        "Could you wake us up tomorrow, normal time",
+        "Set my regular wake-up alarm for tomorrow",
+        "明天还是平常那个点叫醒我",
+    ] {
+        let mut s = Sim::new(3).knowing(&["我平时早上六点四十起床"]);
+        let r = s.say(ask);
+        assert_eq!(
+            arg(&r, "alarm.create", "time"),
+            Some(&json!("06:40")),
+            "{ask}"
+        );
+    }
+}
+
+#[test]
 fn multi_step_is_an_l3_ability() {
     let mut s = Sim::new(3);
     let r = s.say("关掉无线网络，然后把音量调到40");

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::sim::intents::has_cue;
 use crate::sim::nlu;
 use crate::sim::plans::re;
 use crate::sim::text_tools;
@@ -175,6 +176,43 @@ fn fold_en(s: &str) -> String {
         })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Names of one kind of place, in either language: a sign says one, the wearer may ask for
+/// another ("厕所" for a sign's "洗手间", "the subway" for "地铁站").
+const PLACE_KINDS: &[&[&str]] = &[
+    &[
+        "洗手间",
+        "卫生间",
+        "厕所",
+        "公厕",
+        "toilet",
+        "toilets",
+        "restroom",
+        "restrooms",
+        "bathroom",
+        "bathrooms",
+        "washroom",
+        "washrooms",
+        "lavatory",
+        "wc",
+        "loo",
+    ],
+    &["地铁站", "地铁", "metro", "subway", "underground", "tube"],
+    &["出口", "exit", "way out"],
+    &["入口", "entrance", "way in"],
+    &["电梯", "elevator", "lift"],
+    &["停车场", "parking", "car park"],
+    &["售票处", "票务", "ticket office", "tickets"],
+];
+
+/// Whether the text names the kind of place `place` is, by any of that kind's names.
+pub fn names_kind_of(text: &str, place: &str) -> bool {
+    let p = place.to_lowercase();
+    PLACE_KINDS
+        .iter()
+        .filter(|kind| kind.iter().any(|w| has_cue(&p, w)))
+        .any(|kind| kind.iter().any(|w| has_cue(text, w)))
 }
 
 /// The English of a Chinese phrase in the phrasebook.
@@ -689,7 +727,11 @@ pub const TAG_WORDS: &[(&str, &[&str], &str)] = &[
         &["花生", "坚果", "peanut", "peanuts", "nuts"],
         "peanuts",
     ),
-    ("辣", &["辣", "辣椒", "spicy", "chili", "chilli"], "spicy"),
+    (
+        "辣",
+        &["辣", "辣椒", "spicy", "chili", "chilli", "hot"],
+        "spicy",
+    ),
     ("鸡蛋", &["鸡蛋", "蛋", "egg", "eggs"], "eggs"),
     (
         "海鲜",

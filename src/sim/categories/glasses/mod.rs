@@ -81,6 +81,9 @@ pub(super) const NAV: IntentDef = IntentDef {
         ("步行去", 5),
         ("步行", 4),
         ("走去", 5),
+        ("走路到", 5),
+        ("步行到", 5),
+        ("on foot", 5),
         ("走着去", 5),
         ("走过去", 5),
         ("开车去", 5),
@@ -222,6 +225,16 @@ const READ: IntentDef = IntentDef {
             5,
         ),
         (r"(?:是|有|写)(?:些)?(?:什么|啥)(?:内容|字)", 5),
+        // What a menu lists, however asked: "what dishes are on this menu", "what does the
+        // menu have", "what's on here".
+        (
+            r"\bwhat(?: dishes| items| food)?(?:'s| is| are) (?:on|in) (?:the|this|that|here|there)\b(?: menu)?",
+            5,
+        ),
+        (
+            r"\bwhat does (?:the|this|that) menu (?:have|offer|list|show)\b",
+            5,
+        ),
     ],
     skill: skills::read_text,
 };
@@ -306,6 +319,28 @@ const EXPLAIN: IntentDef = IntentDef {
             r"(?:标志|牌子|标识|指示牌|告示)[^,]{0,4}提醒(?:的|了)?(?:是)?(?:什么|啥|我什么)",
             8,
         ),
+        // What a sign stands for: "这个标志代表什么", "牌子上这个想表达啥".
+        (
+            r"(?:标志|牌子|标识|指示牌|告示|标牌)[^,]{0,6}(?:表达|代表|表示|意味|指的)(?:着|的)?(?:是)?(?:什么|啥)",
+            8,
+        ),
+        // The same in English: what a sign tells, is for or means, or asks one to do.
+        (
+            r"\b(?:sign|notice|symbol)(?: [a-z]+){0,3} (?:telling|tell|mean|means|warning|warn|asking)\b",
+            8,
+        ),
+        (
+            r"\bwhat(?: is|'s)? (?:this|that|the) (?:[a-z]+ ){0,2}(?:sign|notice|symbol)(?: [a-z]+){0,2} for$",
+            8,
+        ),
+        (
+            r"\b(?:explain|meaning of|interpret)\b(?: [a-z]+){0,3} (?:sign|notice|symbol)\b",
+            8,
+        ),
+        (
+            r"\b(?:supposed|meant|expected|need|have) to do\b[^,]{0,30}\bsign\b|\bsign\b[^,]{0,30}\b(?:supposed|meant|expected) to do\b",
+            8,
+        ),
     ],
     skill: skills::explain_sign,
 };
@@ -386,8 +421,16 @@ const TIMETABLE: IntentDef = IntentDef {
         ("peak", 4),
         ("how often", 6),
         ("catch", 4),
+        ("rush hour", 5),
     ],
-    patterns: &[],
+    // The last or first departure, however counted: "最晚的一班车", "the final bus".
+    patterns: &[
+        (r"(?:最后|最晚|最末|最早|第一)(?:的)?一?(?:班|趟|辆)", 6),
+        (
+            r"\b(?:last|final|latest|earliest|first)(?: one| bus| train| service| departure)\b",
+            6,
+        ),
+    ],
     skill: skills::timetable,
 };
 
@@ -420,10 +463,17 @@ const MEDICINE: IntentDef = IntentDef {
         ("dose", 5),
     ],
     // "一次吃几袋", "每回服多少片": how much at a time, whatever the unit.
-    patterns: &[(
-        r"(?:一次|每次|每回)(?:要|该|得)?(?:吃|服|用|喝)?(?:几|多少)(?:粒|片|袋|颗|包|支|滴|毫升|勺)",
-        6,
-    )],
+    patterns: &[
+        (
+            r"(?:一次|每次|每回)(?:要|该|得)?(?:吃|服|用|喝)?(?:几|多少)(?:粒|片|袋|颗|包|支|滴|毫升|勺)",
+            6,
+        ),
+        // How often a medicine is taken outweighs how often a bus runs.
+        (
+            r"\b(?:how often|how many times)\b[^,]{0,25}\btake\b|\btake\b[^,]{0,20}\b(?:how often|how many times)\b",
+            8,
+        ),
+    ],
     skill: skills::medicine,
 };
 
@@ -444,6 +494,13 @@ const EXPIRY: IntentDef = IntentDef {
         ("expire", 6),
         ("still good", 6),
         ("best before", 6),
+        ("expiry", 6),
+        ("in date", 6),
+        ("out of date", 6),
+        ("past its date", 6),
+        ("gone off", 6),
+        ("use by", 6),
+        ("still fresh", 6),
     ],
     patterns: &[],
     skill: skills::expiry,
@@ -475,7 +532,16 @@ const DIET: IntentDef = IntentDef {
         ("vegetarian", 5),
         ("contain", 4),
     ],
-    patterns: &[(r"哪些菜.{0,4}(?:有|含|是|放)", 5)],
+    patterns: &[
+        (r"哪些菜.{0,4}(?:有|含|是|放)", 5),
+        // What the wearer may not have, asked either way round: "can't I eat", "I shouldn't
+        // have", "anything that is not spicy".
+        (
+            r"\b(?:can't|cannot|can not|shouldn't|should not|mustn't|must not)(?: i)? (?:eat|have|order)\b",
+            6,
+        ),
+        (r"\b(?:not|without|no) (?:spicy|hot|chili|chilli)\b", 6),
+    ],
     skill: skills::diet,
 };
 

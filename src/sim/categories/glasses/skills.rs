@@ -416,7 +416,8 @@ fn names_place(t: &str, place: &str) -> bool {
         return true;
     }
     let stem = p.trim_end_matches(['站', '处', '厅', '馆']);
-    stem.chars().count() >= 2 && stem.len() < p.len() && t.contains(stem)
+    (stem.chars().count() >= 2 && stem.len() < p.len() && t.contains(stem))
+        || lexicon::names_kind_of(t, &p)
 }
 
 pub fn direction(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -731,7 +732,7 @@ pub fn timetable(ctx: &mut Ctx, f: &Frame) -> Plan {
             }
             s
         }
-    } else if has_any(&q, &["末班", "最后一班", "最晚", "last"]) {
+    } else if has_any(&q, &["末班", "最后一班", "最晚", "last", "final", "latest"]) {
         let Some(last) = last else {
             return Plan::NotUnderstood;
         };
@@ -741,7 +742,21 @@ pub fn timetable(ctx: &mut Ctx, f: &Frame) -> Plan {
             return Plan::NotUnderstood;
         };
         say!(ctx, ["首班车是{first}。"], ["The first one is at {first}."])
-    } else if has_any(&q, &["平峰", "off-peak", "off peak"]) {
+    } else if has_any(
+        &q,
+        &[
+            "平峰",
+            "非高峰",
+            "不是高峰",
+            "不在高峰",
+            "off-peak",
+            "off peak",
+            "outside peak",
+            "outside rush",
+            "not peak",
+            "not rush",
+        ],
+    ) {
         let Some(n) = off else {
             return Plan::NotUnderstood;
         };
@@ -960,6 +975,9 @@ pub fn diet(ctx: &mut Ctx, f: &Frame) -> Plan {
             "我能点",
             "can i eat",
             "i can't eat",
+            "can't i",
+            "i can't have",
+            "i shouldn't",
             "safe for me",
             "for me",
         ],
@@ -991,7 +1009,30 @@ pub fn diet(ctx: &mut Ctx, f: &Frame) -> Plan {
                 (!hits.is_empty()).then(|| (dish_name(ctx, d), hits))
             })
             .collect();
-        let others = dishes.len() - bad.len();
+        let fine: Vec<String> = dishes
+            .iter()
+            .map(|(d, _)| dish_name(ctx, d))
+            .filter(|n| !bad.iter().any(|(b, _)| b == n))
+            .collect();
+        let others = fine.join(if ctx.en() { ", " } else { "、" });
+        // "我不吃辣，有能点的吗" asks what is left, not what to avoid: the last clause says.
+        let last_clause = q.rsplit(',').next().unwrap_or(&q);
+        let asks_what_is_left = !has_any(
+            last_clause,
+            &[
+                "不能",
+                "不可以",
+                "不该",
+                "不要",
+                "忌口",
+                "不吃",
+                "can't",
+                "cannot",
+                "shouldn't",
+                "not",
+                "avoid",
+            ],
+        );
         if bad.is_empty() {
             let tags = avoid.join("、");
             let tags_en = avoid
@@ -1023,11 +1064,27 @@ pub fn diet(ctx: &mut Ctx, f: &Frame) -> Plan {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            say!(
-                ctx,
-                ["要注意：{zh}，不要点。其余{others}道菜里没有。"],
-                ["Careful: {en}. The other {others} are fine."]
-            )
+            let n = fine.len();
+            match (fine.is_empty(), asks_what_is_left) {
+                (true, _) => say!(
+                    ctx,
+                    ["要注意：{zh}，这份菜单上没有适合你的菜。"],
+                    ["Careful: {en}. Nothing on this menu suits you."]
+                ),
+                (false, true) => {
+                    let bad_n = bad.len();
+                    say!(
+                        ctx,
+                        ["可以点：{others}。另外{bad_n}道不适合你。"],
+                        ["You can order: {others}. The other {bad_n} don't suit you."]
+                    )
+                }
+                (false, false) => say!(
+                    ctx,
+                    ["要注意：{zh}，不要点。其余{n}道菜里没有。"],
+                    ["Careful: {en}. The other {n} are fine."]
+                ),
+            }
         }
     } else if let Some(tag) = asked_tag {
         let negative = has_any(&q, &["不辣", "不含", "没有", "without", "not", "no "]);
@@ -1298,6 +1355,16 @@ static ROUTE_OF: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn nav(ctx: &mut Ctx, f: &Frame) -> Plan {
+    // "Which way to the toilets?" looking at a sign that points to them: the sign answers.
+    if !f.strict
+        && let Some(seen) = &f.content
+        && let Some(dest) = skills::nav_destination(&spaced(&f.text))
+        && arrows_in(seen)
+            .iter()
+            .any(|(p, ..)| !p.is_empty() && names_place(&dest.to_lowercase(), p))
+    {
+        return direction(ctx, f);
+    }
     let mut frame = f.clone();
     if !f.strict {
         frame.text = match ROUTE_OF.captures(&f.text) {

@@ -282,6 +282,37 @@ fn l2_understands_kinds_of_translation_and_direction_requests() {
 }
 
 #[test]
+fn l2_knows_a_kind_of_place_by_its_other_names() {
+    // The sign names one word for the place, the wearer another, in either language.
+    for (ask, sign, side) in [
+        ("公厕在哪", "卫生间 →", '右'),
+        ("Where's the WC?", "洗手间 ←", '左'),
+        ("Which way to the underground?", "地铁 ←\n50米", '左'),
+        ("出口往哪边", "Exit →", '右'),
+    ] {
+        let mut g = glasses(2);
+        let r = g.look(ask, sign);
+        assert!(r.actions.is_empty(), "{ask}: {:?}", r.actions);
+        assert!(r.text.contains(side), "{ask}: {}", r.text);
+    }
+    // Walking, asked in English however it is put, goes to the place without the manner.
+    let mut g = glasses(2);
+    for ask in [
+        "Walk me to 豫园",
+        "I'd like to walk to 豫园",
+        "Take me to 豫园 on foot",
+    ] {
+        let r = g.say(ask);
+        assert_eq!(
+            arg(&r, "nav.route", "destination"),
+            Some(&json!("豫园")),
+            "{ask}"
+        );
+        assert_eq!(arg(&r, "nav.route", "mode"), Some(&json!("walk")), "{ask}");
+    }
+}
+
+#[test]
 fn l3_reads_the_text_however_the_question_points_at_it() {
     for ask in ["单子上都列了些啥", "这上头印的是什么", "上面是些什么内容"]
     {

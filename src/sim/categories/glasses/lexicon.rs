@@ -8,10 +8,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::sim::intents::has_cue;
 use crate::sim::nlu;
 use crate::sim::plans::re;
 use crate::sim::text_tools;
+use crate::sim::turn::has_cue;
 
 /// Whole phrases as they appear on signs, menus and labels: (Chinese, English).
 pub const PHRASES: &[(&str, &str)] = &[

@@ -60,7 +60,7 @@ impl Out {
 }
 
 static DESCRIBE: LazyLock<Regex> = LazyLock::new(|| {
-    // "这是啥", "瞧瞧这个是什么玩意儿": what is in the picture, however pointed at.
+    // "这是啥", "瞧瞧这玩意儿是啥": what is in the picture, however pointed at.
     Regex::new(r"^(?:你)?(?:帮我)?(?:看看|看一下|瞧瞧)?(?:这|这个|那|那个)(?:是|是个)(?:什么|啥)(?:东西|玩意儿|玩意)?(?:啊|呀)?$|^(?:图里有什么|图片里有什么|看看这个|描述一下|what is this|what's this|what is in the picture|describe (?:it|this|the picture))$").expect("compiles")
 });
 static LEARN_RULE: LazyLock<Regex> = LazyLock::new(|| {
@@ -257,10 +257,7 @@ impl Engine {
                     let s = say!(
                         ctx,
                         ["我在，请问有什么可以帮你？", "请说出你的需求。"],
-                        [
-                            "I'm here. What can I do for you?",
-                            "Go ahead, I'm listening."
-                        ]
+                        ["I'm here. What can I do for you?", "I'm listening."]
                     );
                     out.say(s);
                 } else {
@@ -276,10 +273,7 @@ impl Engine {
                 let s = say!(
                     ctx,
                     ["我在，请问有什么可以帮你？", "请说出你的需求。"],
-                    [
-                        "I'm here. What can I do for you?",
-                        "Go ahead, I'm listening."
-                    ]
+                    ["I'm here. What can I do for you?", "I'm listening."]
                 );
                 out.say(s);
             }
@@ -799,7 +793,7 @@ impl Engine {
                 "{what}。需要确认后才会执行，请说“确认”或“取消”。"
             ],
             [
-                "{what}. Shall I go ahead? Say \"confirm\" or \"cancel\".",
+                "{what}. Shall I proceed? Say \"confirm\" or \"cancel\".",
                 "{what}. I need your confirmation first: say \"confirm\" or \"cancel\"."
             ]
         )

@@ -88,8 +88,8 @@ fn calendar(ctx: &mut Ctx, ev: &Event) -> Vec<String> {
         Some(place) if !place.is_empty() => {
             said.push(say!(
                 ctx,
-                ["地点在{place}，现在出发比较合适。需要我为你导航过去吗？"],
-                ["It's at {place}; now is a good time to leave. Shall I navigate there?"]
+                ["地点在{place}，现在出发比较合适。需要我为你导航到那里吗？"],
+                ["It's at {place}; now is a good time to leave. Shall I navigate you to it?"]
             ));
             let done = say!(
                 ctx,
@@ -105,12 +105,12 @@ fn calendar(ctx: &mut Ctx, ev: &Event) -> Vec<String> {
         _ => {
             said.push(say!(
                 ctx,
-                ["要我为你开启勿扰模式吗？"],
-                ["Shall I turn on Do Not Disturb for it?"]
+                ["要我帮你把勿扰模式打开吗？"],
+                ["Shall I silence notifications with Do Not Disturb for it?"]
             ));
             let done = say!(
                 ctx,
-                ["好的，已开启勿扰模式。"],
+                ["好的，勿扰模式已打开。"],
                 ["OK, Do Not Disturb is on."]
             );
             let quiet = action("settings.set", json!({ "name": "dnd", "value": true }));

@@ -15,7 +15,7 @@
 //!
 //! Levels, cumulatively (see [`turn::Caps`]):
 //! - **L1** preset commands only: short imperative templates with explicit slots ("设置闹钟
-//!   明天早上七点", "打电话给张三", "Set an alarm for 7 am"), one action per utterance.
+//!   明天早上七点", "打电话给王芳", "Set an alarm for 7 am"), one action per utterance.
 //! - **L2** free phrasing and slot inference (relative times, indirect requests, familiar
 //!   names, free English), single tools such as translation and summaries.
 //! - **L3** multi-turn context (follow-ups, pronouns, answers to its own questions), memory of

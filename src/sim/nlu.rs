@@ -276,7 +276,7 @@ static COLLOQUIAL: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"(?P<a>^|[^上])传(?:到|至)(?P<b>云|网盘|服务器)", "${a}上传到$b"),
         // "开去机场"; not "开到" ("开到最高档", "开到26度" set a level).
         (r"开去|驶(?:向|往)", "开车去"),
-        // "首都机场怎么去" is "去首都机场怎么走"; "导航，首都机场" names the destination.
+        // "火车南站怎么去" is "去火车南站怎么走"; "导航，火车南站" names the destination.
         (r"^(?P<p>[^,?去到导这那哪][^,?]{1,19}?)(?:怎么)(?:去|走)(?:啊|呢|呀)?$", "去$p怎么走"),
         (r"^导航[,:]", "导航到"),
         // Separable verbs with a measure word inside: "导个航", "截个图", "加个油".
@@ -538,7 +538,7 @@ const YES_HEAD: &[&str] = &[
     "好嘞",
     "好滴",
 ];
-/// Verbs that go on with what was proposed ("发吧", "导航过去", "开一下", "send it").
+/// Verbs that go on with what was proposed ("发吧", "开过去", "开一下", "send it").
 const GO_ON: &[&str] = &[
     "发", "送", "走", "打开", "开启", "开", "导航", "打", "拨", "转", "付", "删", "传", "播", "放",
     "提醒", "叫我", "关", "remind", "继续", "执行", "出发", "带我", "带路", "过去", "去", "弄",
@@ -547,8 +547,8 @@ const GO_ON: &[&str] = &[
     "set",
 ];
 
-/// A short answer read by its shape: a declining head ("不用了", "cancel it"), or a
-/// confirming head followed only by go-on clauses ("好，发吧", "yes, do it"), or go-on
+/// A short answer read by its shape: a declining head ("不用了", "drop it"), or a
+/// confirming head followed only by go-on clauses ("行啊，发出去", "yes, do it"), or go-on
 /// clauses alone ("发出去", "开始导航"). Longer utterances are requests, not answers.
 fn answer_shape(t: &str) -> Option<bool> {
     let clauses: Vec<&str> = t
@@ -584,8 +584,8 @@ fn answer_shape(t: &str) -> Option<bool> {
             .iter()
             .any(|n| c.contains(n))
     };
-    // A go-on clause is the verb with at most a complement ("发出去", "导航过去", "发给她",
-    // "send it now"): one with an object of its own ("打给李雷") is a new request.
+    // A go-on clause is the verb with at most a complement ("发出去", "开过去", "发给她",
+    // "send it now"): one with an object of its own ("打给王芳") is a new request.
     let go_on = |c: &str| {
         if head(YES_HEAD, c) {
             return true;
@@ -1567,12 +1567,12 @@ mod tests {
     fn normalize_folds_width_space_and_punctuation() {
         assert_eq!(normalize("设置闹钟　７：３０。"), "设置闹钟7:30");
         assert_eq!(normalize("  Set  an   Alarm! "), "set an alarm");
-        assert_eq!(normalize("打开 相机"), "打开相机");
+        assert_eq!(normalize("打开 日历"), "打开日历");
     }
 
     #[test]
     fn courtesy_is_stripped_but_meaning_kept() {
-        assert_eq!(strip_courtesy("请帮我打开相机,谢谢"), "打开相机");
+        assert_eq!(strip_courtesy("请帮我打开日历,谢谢"), "打开日历");
         assert_eq!(strip_courtesy("给我妈打电话"), "给我妈打电话");
         assert_eq!(strip_courtesy("请"), "请");
     }
@@ -1765,7 +1765,7 @@ mod tests {
             "不用了,谢谢",
             "先不发了",
             "no, don't do it",
-            "cancel that",
+            "cancel this",
         ] {
             assert_eq!(yes_no(n), Some(false), "{n}");
         }
@@ -1858,7 +1858,7 @@ mod tests {
     fn answers_with_a_negation_inside_a_yes_still_confirm() {
         assert_eq!(yes_no("没问题,发"), Some(true));
         assert_eq!(yes_no("对,就这么办"), Some(true));
-        assert_eq!(yes_no("sounds good, send it off"), Some(true));
+        assert_eq!(yes_no("perfect, send it over"), Some(true));
         assert_eq!(yes_no("没问题,别发"), None);
         assert_eq!(yes_no("不用了"), Some(false));
     }

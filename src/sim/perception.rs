@@ -121,19 +121,19 @@ mod tests {
     #[test]
     fn noise_tolerance_grows_with_the_level() {
         let street =
-            wav(r#"{"ailevel":1,"text":"打开相机","lang":"zh","scene":"street","snr_db":5}"#);
+            wav(r#"{"ailevel":1,"text":"打开日历","lang":"zh","scene":"street","snr_db":5}"#);
         assert_eq!(hear(Caps::for_level(1), &street), Heard::TooNoisy);
         assert_eq!(
             hear(Caps::for_level(2), &street),
-            Heard::Words("打开相机".into())
+            Heard::Words("打开日历".into())
         );
     }
 
     #[test]
     fn wake_words_and_near_misses() {
         let l3 = Caps::for_level(3);
-        let woken = wav(r#"{"ailevel":1,"text":"小艾小艾，打开相机","snr_db":20}"#);
-        assert_eq!(hear(l3, &woken), Heard::Words("打开相机".into()));
+        let woken = wav(r#"{"ailevel":1,"text":"小艾小艾，打开日历","snr_db":20}"#);
+        assert_eq!(hear(l3, &woken), Heard::Words("打开日历".into()));
         assert_eq!(
             hear(l3, &wav(r#"{"ailevel":1,"text":"Hey Ailey","snr_db":20}"#)),
             Heard::WakeOnly

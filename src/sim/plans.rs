@@ -100,7 +100,7 @@ pub fn move_playing(ctx: &mut Ctx, f: &Frame) -> Option<Plan> {
         let t = f.target.clone().unwrap_or_default();
         let s = say!(
             ctx,
-            ["好的，已转到{t}上继续播放。"],
+            ["好的，已转到{t}上接着放。"],
             ["OK, continuing on {t}."]
         );
         return Some(Plan::Act {

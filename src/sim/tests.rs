@@ -382,11 +382,11 @@ fn the_usual_time_is_the_remembered_one_however_it_is_named() {
 #[test]
 fn multi_step_is_an_l3_ability() {
     let mut s = Sim::new(3);
-    let r = s.say("打开蓝牙，然后把音量调到40");
+    let r = s.say("关掉无线网络，然后把音量调到40");
     assert_eq!(names(&r), ["settings.set", "settings.set"]);
     assert_eq!(s.state()["settings"]["volume"], 40);
-    assert_eq!(s.state()["settings"]["bluetooth"], true);
-    let r = Sim::new(2).say("打开蓝牙，然后把音量调到40");
+    assert_eq!(s.state()["settings"]["wifi"], false);
+    let r = Sim::new(2).say("关掉无线网络，然后把音量调到40");
     assert!(r.actions.len() <= 1);
     // A message body with a connective stays one message.
     let r = Sim::new(3).say("跟刘洋说我先去取快递然后再回来");

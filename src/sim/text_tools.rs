@@ -558,8 +558,8 @@ mod tests {
             "I have a meeting tomorrow at 3 pm"
         );
         assert_eq!(
-            translate("Where is the restroom?", "zh").text,
-            "洗手间在哪里？"
+            translate("Thank you for your help", "zh").text,
+            "谢谢你的帮助"
         );
         assert_eq!(translate("Good morning", "zh").text, "早上好");
     }

@@ -4,7 +4,7 @@
 //! What the scene changes, at every level (it is the safety baseline, not a capability): while
 //! the car is driving (`set_scene driving`), video is not played and the trunk or other openings
 //! are not opened; turning a driver-assistance function off is confirmed first whatever the
-//! scene. Parked (or with no scene), video plays and the trunk opens.
+//! scene. Parked (or with no scene), video plays and the tailgate lifts.
 //!
 //! The cabin's own state (set temperatures per seat, seat heating, what was last adjusted) is
 //! kept per session in `Session.learned.prefs` under [`CABIN`]: the engine's `SessionState` has
@@ -57,7 +57,7 @@ fn remember_last(ctx: &mut Ctx, kind: &str, args: &Value) {
     l.insert("kind".into(), json!(kind));
     c.insert("last".into(), Value::Object(l));
     ctx.keep(CABIN, c);
-    // "再高一点" now refers to the cabin, not to the volume set earlier.
+    // "再调高两度" now refers to the cabin, not to the volume set earlier.
     ctx.ses.context.last_setting = None;
 }
 
@@ -318,7 +318,6 @@ fn find_rel_temp(text: &str) -> Option<f64> {
             "热一点",
             "warmer",
             "turn up the heat",
-            "a bit warmer",
             "higher",
         ],
     ) {
@@ -1561,7 +1560,7 @@ static DEST: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// "快没油了", "电量不够了": the tank or battery is running low.
+/// "油箱见底了", "电量不够了": the tank or battery is running low.
 const LOW_ENERGY: &str = r"(?:油|电|油箱|电池)(?:量|表)?(?:快|要|都|就|也){0,3}(?:没了|没有了|用完|不够|见底|到底|不多|空了|耗尽|告急|低|亮红灯)|(?:快|要)?没(?:啥|什么|多少|剩多少)?(?:油|电)了|(?:油|电)灯亮|low on (?:fuel|gas|petrol|battery)|(?:running|almost|nearly) out of (?:fuel|gas|petrol|battery)|(?:fuel|gas|petrol|battery)(?: is|'s)? (?:getting |running |very )?low|(?:fuel|gas|petrol) (?:warning )?light";
 
 /// Kinds of place a driver asks for by kind, and their name as a destination.
@@ -1754,7 +1753,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
             "公司" | "单位" | "上班" | "work" | "the office" | "office"
         )
     };
-    // "导航过去", "开到那儿": a place pointed at, not named; only a sign can say where.
+    // "开到那儿", "领我去那边": a place pointed at, not named; only a sign can say where.
     let raw = raw.filter(|d| {
         !matches!(
             d.as_str(),
@@ -2130,10 +2129,10 @@ pub fn driver_care(ctx: &mut Ctx, f: &Frame) -> Plan {
     let q = say!(
         ctx,
         [
-            "疲劳驾驶很危险。前方最近的服务区大约12公里，要我导航过去休息一下吗？我也可以先把空调温度调低一点。"
+            "疲劳驾驶很危险。前方最近的服务区大约12公里，要我带你开到那里休息一下吗？我也可以先把空调温度调低一点。"
         ],
         [
-            "Driving tired is dangerous. The nearest service area is about 12 km ahead: shall I navigate there so you can rest?"
+            "Driving tired is dangerous. The nearest service area is about 12 km ahead: shall I route you to it so you can rest?"
         ]
     );
     let done = say!(

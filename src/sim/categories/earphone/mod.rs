@@ -1,11 +1,11 @@
 //! The earphone category (GB/Z 177.9): voice in and voice out only — no screen, no camera.
 //! Answers are short enough to be spoken. Besides the general intents, earphones answer and
-//! end calls, control playback, switch noise cancelling and transparency (also from what the
+//! finish calls, control playback, switch noise cancelling and transparency (also from what the
 //! wearer says about the noise around, or from a remembered habit for a place), protect the
 //! wearer's hearing before a very high volume, translate phrases and interpret a conversation.
 //!
-//! Interpretation is a mode: after "开启同声传译" every utterance that is not a command to the
-//! earphones is translated into the other language, until "关闭同传". The terminal keeps a
+//! Interpretation is a mode: once it is switched on, every utterance that is not a command to the
+//! earphones is translated into the other language, until it is switched off. The terminal keeps a
 //! pending question open while interpreting, so the next utterance comes back to it whatever it
 //! says. Habits a wearer teaches (L4) live in the session's learned preferences.
 
@@ -38,7 +38,7 @@ const SAFE_VOLUME: i64 = 80;
 // ------------------------------------------------------------------ calls
 
 pub fn answer(ctx: &mut Ctx, f: &Frame) -> Plan {
-    // "拒接电话" holds "接电话": declining is never answering.
+    // "拒接这个电话" holds "接这个电话": declining is never answering.
     if has_any(&f.text, DECLINE) {
         return hang_up(ctx, f);
     }
@@ -203,7 +203,6 @@ const MEDIA_OPS: &[(&[&str], &str)] = &[
     ),
     (
         &[
-            "继续播放",
             "继续放",
             "接着放",
             "接着播",
@@ -239,8 +238,8 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     let s = match op {
         "pause" => say!(ctx, ["已暂停。"], ["Paused."]),
-        "resume" => say!(ctx, ["继续播放。"], ["Resuming."]),
-        "next" => say!(ctx, ["好的，下一首。"], ["Next song."]),
+        "resume" => say!(ctx, ["接着放。"], ["Resuming."]),
+        "next" => say!(ctx, ["好的，下一首。"], ["Skipping ahead."]),
         "previous" => say!(ctx, ["好的，上一首。"], ["Previous song."]),
         _ => say!(
             ctx,
@@ -275,7 +274,7 @@ fn hand_off_media(ctx: &mut Ctx, target: String) -> Plan {
     a.target = Some(target.clone());
     let s = say!(
         ctx,
-        ["好的，已转到{target}上继续播放。"],
+        ["好的，已转到{target}上接着放。"],
         ["OK, it's playing on {target} now."]
     );
     Plan::Act {
@@ -328,7 +327,7 @@ pub fn media(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 fn mode_words(mode: &str) -> (&'static str, &'static str) {
     match mode {
-        "anc" => ("已开启降噪", "noise cancelling is on"),
+        "anc" => ("降噪已打开", "noise cancelling is now on"),
         "transparency" => (
             "已切换到通透模式，能听到周围的声音",
             "transparency is on, so you can hear what's around you",
@@ -667,9 +666,9 @@ pub fn interpret(ctx: &mut Ctx, f: &Frame) -> Plan {
     keep_listening(ctx);
     let s = say!(
         ctx,
-        ["好的，同声传译已开启：你说中文我译成英文，对方说英文我译成中文。说“关闭同传”结束。"],
+        ["好的，同声传译已开启：你说中文我译成英文，对方说英文我译成中文。要结束时告诉我。"],
         [
-            "OK, interpreting: I'll put your Chinese into English and theirs into Chinese. Say \"stop interpreting\" to end."
+            "OK, interpreting: I'll put your Chinese into English and theirs into Chinese. Tell me when to finish."
         ]
     );
     Plan::Act {
@@ -825,7 +824,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     };
     ctx.ses.learned.prefs.insert(key.into(), json!(mode));
     let (zh, en) = match mode {
-        "anc" => ("自动开启降噪", "I'll turn noise cancelling on"),
+        "anc" => ("自动切到降噪", "I'll switch to noise cancelling"),
         "transparency" => ("自动切到通透模式", "I'll switch to transparency"),
         _ => ("自动关闭降噪", "I'll turn noise control off"),
     };
@@ -869,8 +868,8 @@ const HABIT_INTENT: IntentDef = IntentDef {
 
 const ANSWER: IntentDef = IntentDef {
     name: "call.answer",
-    templates: &[r"^(?:接听|接电话|接听电话|接起来|接通|接)$"],
-    templates_en: &[r"^(?:answer|pick up)(?: the call| the phone| it)?$"],
+    templates: &[r"^接(?:听|通|起来)?(?:电话)?$"],
+    templates_en: &[r"^(?:answer|pick (?:it )?up)(?: the call| the phone| it)?$"],
     cues: &[
         ("接听", 7),
         ("接电话", 7),
@@ -878,16 +877,17 @@ const ANSWER: IntentDef = IntentDef {
         ("接通", 6),
         ("接吧", 6),
         ("answer", 6),
-        ("pick up", 6),
     ],
-    patterns: &[],
+    patterns: &[(r"\bpick (?:it |the phone )?up\b", 6)],
     skill: answer,
 };
 
 const HANG_UP: IntentDef = IntentDef {
     name: "call.hangup",
-    templates: &[r"^(?:挂断|挂断电话|挂电话|挂掉|挂掉电话|挂了|拒接(?:电话)?|拒绝接听|不接)$"],
-    templates_en: &[r"^(?:hang up|end (?:the )?call|decline(?: the call)?|reject(?: the call)?)$"],
+    templates: &[r"^(?:挂(?:断|掉|了)?(?:电话)?|拒绝?接听?(?:电话)?|不接)$"],
+    templates_en: &[
+        r"^(?:hang (?:it )?up|end (?:the |this )?call|decline(?: the call)?|reject(?: the call)?)$",
+    ],
     cues: &[
         ("挂断", 7),
         ("挂掉", 7),
@@ -896,11 +896,12 @@ const HANG_UP: IntentDef = IntentDef {
         ("拒接", 7),
         ("拒绝接", 8),
         ("不接", 6),
-        ("hang up", 7),
-        ("end the call", 7),
         ("decline", 6),
     ],
-    patterns: &[],
+    patterns: &[
+        (r"\bhang (?:it )?up\b", 7),
+        (r"\bend (?:the |this )?call\b", 7),
+    ],
     skill: hang_up,
 };
 
@@ -1025,11 +1026,11 @@ const SCENE: IntentDef = IntentDef {
 const MEDIA_CONTROL: IntentDef = IntentDef {
     name: "media.control",
     templates: &[
-        r"^(?P<op>暂停|暂停播放|暂停音乐|继续播放|继续|下一首|下一曲|播放下一首|切歌|上一首|上一曲|播放上一首|停止播放)$",
-        r"^(?:音乐|歌曲)?(?P<op>继续播放|继续放|暂停)(?:音乐|歌曲)?$",
+        r"^(?P<op>(?:暂停|继续)(?:播放|音乐)?|(?:播放)?[上下]一[首曲]|切歌|停止播放)$",
+        r"^(?:音乐|歌曲)?(?P<op>继续播?放|暂停)(?:音乐|歌曲)?$",
     ],
     templates_en: &[
-        r"^(?P<op>pause|resume|next(?: song| track)?|previous(?: song| track)?|skip(?: this song)?|play the next song)$",
+        r"^(?P<op>pause|resume|next(?: song| track)?|previous(?: song| track)?|skip(?: this song)?|play the next (?:song|track))$",
         r"^(?P<op>resume|pause)(?: the)? (?:music|playback|song)$",
     ],
     cues: &[
@@ -1045,12 +1046,9 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
         ("先别放", 7),
         ("停一下", 6),
         ("接着放", 7),
-        ("继续放", 7),
-        ("继续播放", 7),
         ("再听一遍", 7),
         ("pause", 7),
         ("skip", 6),
-        ("next song", 7),
         ("previous song", 7),
         ("resume", 7),
         ("hold on", 5),
@@ -1058,11 +1056,15 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
         ("keep playing", 7),
         ("skip it", 7),
     ],
-    // "音乐继续播放" resumes what was playing; it is no new request for songs.
-    patterns: &[(
-        r"(?:音乐|歌曲|歌)继续|继续(?:播放|放|播)(?:音乐|歌曲|歌)",
-        6,
-    )],
+    // "歌曲接着放" resumes what was playing; it is no new request for songs.
+    patterns: &[
+        (
+            r"(?:音乐|歌曲|歌)继续|继续(?:播放|放|播)(?:音乐|歌曲|歌)",
+            6,
+        ),
+        (r"继续播?放", 7),
+        (r"\bnext (?:song|track)\b", 7),
+    ],
     skill: media_control,
 };
 

@@ -51,7 +51,7 @@ fn l2_reads_the_noise_complaint_right() {
         Some(&json!("transparency"))
     );
     // Complaints about what the earphones play are about the volume.
-    let r = e.say("这歌声音太大了");
+    let r = e.say("这首歌的声音太大");
     assert_eq!(names(&r), ["settings.set"]);
     assert_eq!(
         arg(&e.say("跳过这首"), "media.control", "op"),
@@ -190,7 +190,7 @@ fn l3_takes_a_dictated_reply_to_a_message() {
 #[test]
 fn while_interpreting_speech_is_translated_not_obeyed() {
     let mut e = earphone(2);
-    e.say("开启同声传译");
+    e.say("打开同声传译");
     let r = e.hear(wav("What time is the next train", "station", 10.0));
     assert_eq!(
         arg(&r, "text.translate", "target_lang"),
@@ -249,7 +249,7 @@ fn declining_a_call_never_answers_it_and_resuming_is_not_a_new_song() {
     );
     // A preset L1 form with the object after the verb.
     assert_eq!(
-        arg(&earphone(1).say("继续播放音乐"), "media.control", "op"),
+        arg(&earphone(1).say("继续放歌曲"), "media.control", "op"),
         Some(&json!("resume"))
     );
 }

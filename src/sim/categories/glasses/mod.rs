@@ -73,7 +73,6 @@ pub(super) const NAV: IntentDef = IntentDef {
         ("导航", 5),
         ("怎么走", 5),
         ("带我去", 5),
-        ("带我过去", 5),
         ("怎么去", 5),
         ("路线", 4),
         ("我要去", 3),
@@ -100,6 +99,7 @@ pub(super) const NAV: IntentDef = IntentDef {
         (r"(?:去|到)(?:那|那里|那儿|那边)", 4),
         // Being led somewhere, whoever leads: "陪我走过去".
         (r"(?:带|领|陪)我(?:走)?(?:过去|去)", 5),
+        (r"(?:带|领|陪)我(?:走)?过去", 5),
     ],
     skill: skills::nav,
 };
@@ -138,7 +138,7 @@ const PRIVACY: IntentDef = IntentDef {
 
 const PHOTO: IntentDef = IntentDef {
     name: "photo.capture",
-    templates: &[r"^(?:拍照|拍张照|拍张照片|拍一张照片|拍一张|拍个照|拍下来|拍一下)$"],
+    templates: &[r"^(?:拍(?:一|个|张|一张)?照片?|拍一张|拍下来|拍一下)$"],
     templates_en: &[r"^take (?:a )?(?:photo|picture)$"],
     cues: &[
         ("拍照", 5),
@@ -148,21 +148,23 @@ const PHOTO: IntentDef = IntentDef {
         ("拍下来", 5),
         ("照张相", 5),
         ("拍一下", 4),
-        ("take a photo", 5),
-        ("take a picture", 5),
         ("snap", 4),
     ],
     // "拍张相片", "拍个相": the shoot verb with a picture word, however counted.
-    patterns: &[(r"拍(?:一|个|张|一张|几张)?(?:照|相)", 5)],
+    patterns: &[
+        (r"拍(?:一|个|张|一张|几张)?(?:照|相)", 5),
+        (r"\btake (?:a |some )?(?:photo|picture)s?\b", 5),
+    ],
     skill: skills::photo,
 };
 
 const VIDEO: IntentDef = IntentDef {
     name: "video.record",
     templates: &[
-        r"^(?P<op>开始录像|录像|开始录视频|录视频|录一段视频|开始录制|停止录像|结束录像|停止录制|停止录视频)$",
+        // Start or stop (or neither: start) with any record object.
+        r"^(?P<op>(?:开始|停止|结束)?(?:录像|录视频|录制)|录一段视频)$",
     ],
-    templates_en: &[r"^(?P<op>start recording|record (?:a )?video|stop recording)$"],
+    templates_en: &[r"^(?P<op>(?:start|stop) recording|record (?:a )?video)$"],
     cues: &[
         ("录像", 6),
         ("录视频", 6),

@@ -1204,18 +1204,18 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     let s = if stop {
         say!(
             ctx,
-            ["已停止录像，视频已保存。"],
+            ["录像结束，视频已保存。"],
             ["Recording stopped; the video is saved."]
         )
     } else if let Some(secs) = secs {
         args["seconds"] = json!(secs);
         say!(
             ctx,
-            ["开始录像，录{secs}秒。"],
+            ["录像中，录{secs}秒。"],
             ["Recording for {secs} seconds."]
         )
     } else {
-        say!(ctx, ["开始录像。"], ["Recording started."])
+        say!(ctx, ["录像中。"], ["Recording started."])
     };
     let mut a = action("video.record", args);
     a.target.clone_from(&f.target);
@@ -1225,7 +1225,7 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
-/// "拍张相片传给陈静", "拍一张给我妈传过去": take a photo and send it, two
+/// "拍张相片传给陈静", "拍一张给我妈传过去": capture a picture and send it, two
 /// steps said as one (L3). The camera acts at once; the message waits for confirmation.
 /// Below L3 this reading does not exist and the camera alone answers.
 pub fn photo_send(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -1309,7 +1309,7 @@ pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static THERE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:带我|领我|我要|我想)?(?:过去|去那|去那儿|去那里|去那边|到那|到那儿|到那里)|\btake me there\b|\bgo there\b",
+        r"(?:带我|领我|我要|我想)?(?:过去|去那|去那儿|去那里|去那边|到那|到那儿|到那里)|\btake me (?:over )?there\b|\bgo there\b",
     )
 });
 const MODE_WORDS: &[&str] = &[

@@ -44,7 +44,7 @@ fn l1_takes_preset_commands_only() {
         Some(&json!("start"))
     );
     assert_eq!(
-        arg(&g.say("结束录像"), "video.record", "state"),
+        arg(&g.say("停止录制"), "video.record", "state"),
         Some(&json!("stop"))
     );
     let r = g.say("导航到中山公园");
@@ -116,7 +116,7 @@ fn l2_translates_signs_and_menus() {
     let r = g.look("帮我翻译一下", "安全出口");
     assert_eq!(arg(&r, "text.translate", "target_lang"), Some(&json!("en")));
     assert!(r.text.contains("Emergency exit"), "{}", r.text);
-    let r = g.look("这是什么意思", "Gate 12\nDepartures");
+    let r = g.look("这上面的英文啥意思", "Gate 12\nDepartures");
     assert!(r.text.contains("出发"), "{}", r.text);
     let r = g.look("翻译成中文", "MENU\nBeef noodle soup 15\nGreen tea 4");
     assert!(r.text.contains("牛肉面"), "{}", r.text);
@@ -278,7 +278,7 @@ fn l2_understands_kinds_of_translation_and_direction_requests() {
     assert!(
         arg(&r, "nav.route", "destination").is_some_and(|d| d.as_str().unwrap().contains("银行"))
     );
-    assert!(g.say("带我过去").actions.is_empty());
+    assert!(g.say("陪我过去").actions.is_empty());
 }
 
 #[test]
@@ -446,7 +446,7 @@ fn l4_learns_a_menu_habit_however_it_is_put() {
         let mut g = glasses(4);
         let r = g.say(rule);
         assert_eq!(names(&r), ["preference.set"], "{rule}: {}", r.text);
-        let r = g.look("菜单上有什么", NOODLE_MENU);
+        let r = g.look("菜单上都有哪些", NOODLE_MENU);
         assert!(r.text.contains("按你的习惯"), "{rule}: {}", r.text);
         assert!(r.text.contains("担担面"), "{rule}: {}", r.text);
     }

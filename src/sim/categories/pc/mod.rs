@@ -62,7 +62,7 @@ fn current_file(ctx: &Ctx) -> Option<&'static Doc> {
 }
 
 /// Make `d` the file the conversation is about; its text becomes the last result, so that a
-/// general tool ("翻译成英文") can work on it.
+/// general tool ("译成英语") can work on it.
 fn focus(ctx: &mut Ctx, d: &'static Doc, phrase: Option<String>) {
     note(ctx, "file", json!(d.name));
     if let Some(p) = phrase {
@@ -772,22 +772,15 @@ pub fn screen_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
+/// Going to the desktop, however said: a show/back verb with the desktop, or everything minimised.
+static TO_DESKTOP: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:显示|回到|返回|切到)桌面|最小化所有|全部最小化|\bshow (?:the |my )?desktop\b")
+});
+
 pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = &f.text;
-    if f.strict
-        || has_any(
-            t,
-            &[
-                "显示桌面",
-                "回到桌面",
-                "最小化所有",
-                "全部最小化",
-                "show desktop",
-                "show the desktop",
-            ],
-        )
-    {
-        let s = say!(ctx, ["已显示桌面。"], ["Showing the desktop."]);
+    if f.strict || TO_DESKTOP.is_match(t) {
+        let s = say!(ctx, ["桌面已显示。"], ["Showing the desktop."]);
         return Plan::Act {
             actions: vec![action("window.arrange", json!({ "layout": "desktop" }))],
             say: s,
@@ -1439,7 +1432,10 @@ const DOC_FORMAT: IntentDef = IntentDef {
 const SCREEN: IntentDef = IntentDef {
     name: "screen.capture",
     templates: &[r"^(?:截屏|截图|截个屏|截个图|截一下屏|截一下屏幕|屏幕截图|截取屏幕|截一张图)$"],
-    templates_en: &[r"^(?:take a )?screenshot$", r"^capture the screen$"],
+    templates_en: &[
+        r"^(?:take a )?screenshot$",
+        r"^capture (?:the |my |this )?screen$",
+    ],
     cues: &[
         ("截屏", 6),
         ("截图", 6),
@@ -1652,7 +1648,7 @@ const APPS: &[(&str, &[&str])] = &[
     ("camera", &["相机", "摄像头", "camera"]),
 ];
 
-/// Order matters where preset templates overlap: settings ("打开蓝牙") and files ("打开周报")
+/// Order matters where preset templates overlap: settings ("打开无线网络") and files ("打开周报")
 /// before apps ("打开计算器"); corrections and habits before the intents they talk about.
 pub static PC: Category = Category {
     intents: &[
@@ -1746,14 +1742,14 @@ mod tests {
     #[test]
     fn pronouns_need_context() {
         let mut p = pc(2);
-        p.say("打开合同_华东客户");
+        p.say("打开会议纪要");
         assert!(act(&p.say("把这份文件概括一下"), "text.summarize").is_none());
         let mut p = pc(3);
-        p.say("打开合同_华东客户");
+        p.say("打开会议纪要");
         let r = p.say("把这份文件概括一下");
         assert_eq!(
             act(&r, "text.summarize").unwrap()["file"],
-            "合同_华东客户.pdf"
+            "会议纪要_0506.docx"
         );
     }
 

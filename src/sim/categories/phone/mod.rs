@@ -95,7 +95,7 @@ const APP: IntentDef = IntentDef {
 
 const PHOTO: IntentDef = IntentDef {
     name: "photo.capture",
-    templates: &[r"^(?:拍照|拍张照|拍张照片|拍一张照片|拍个照|自拍)$"],
+    templates: &[r"^(?:拍(?:一|个|张|一张)?照片?|自拍)$"],
     templates_en: &[r"^take (?:a )?(?:photo|picture|selfie)$"],
     cues: &[
         ("拍照", 5),
@@ -104,11 +104,9 @@ const PHOTO: IntentDef = IntentDef {
         ("拍一张", 5),
         ("自拍", 5),
         ("照张相", 5),
-        ("take a photo", 5),
-        ("take a picture", 5),
         ("selfie", 5),
     ],
-    patterns: &[],
+    patterns: &[(r"\btake (?:a |some )?(?:photo|picture)s?\b", 5)],
     skill: skills::photo_capture,
 };
 
@@ -179,7 +177,7 @@ const APPS: &[(&str, &[&str])] = &[
 ];
 
 /// Order matters where two intents' preset templates can match the same text: settings
-/// ("打开蓝牙") before apps ("打开相机"), deleting before creating alarms.
+/// ("打开无线网络") before apps ("打开日历"), deleting before creating alarms.
 pub static PHONE: Category = Category {
     intents: &[
         ALARM_DELETE,

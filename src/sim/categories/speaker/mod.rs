@@ -1040,11 +1040,9 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 pub const MEDIA_CONTROL: IntentDef = IntentDef {
     name: "media.control",
-    templates: &[
-        r"^(?P<op>暂停播放|暂停|继续播放|继续|下一首|上一首|停止播放|换一首|切歌|从头播放)$",
-    ],
+    templates: &[r"^(?P<op>(?:暂停|继续)(?:播放)?|[上下]一首|停止播放|换一首|切歌|从头播放)$"],
     templates_en: &[
-        r"^(?P<op>pause|pause the music|resume|next song|next track|next|previous song|previous track|skip|stop the music)$",
+        r"^(?P<op>pause(?: the music)?|resume|(?:next|previous)(?: song| track)?|skip|stop the music)$",
     ],
     cues: &[
         ("暂停", 6),
@@ -1056,16 +1054,14 @@ pub const MEDIA_CONTROL: IntentDef = IntentDef {
         ("别放了", 5),
         ("不想听了", 5),
         ("继续放", 5),
-        ("继续播放", 5),
         ("从头", 4),
         ("pause", 6),
-        ("next song", 6),
         ("skip", 5),
         ("previous song", 6),
         ("resume", 6),
         ("stop the music", 6),
     ],
-    patterns: &[],
+    patterns: &[(r"\bnext (?:song|track)\b", 6)],
     skill: media_control,
 };
 
@@ -1075,7 +1071,7 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         f.text.as_str()
     };
-    // "换一首周杰伦的歌" asks for new music, not the next track.
+    // "换一首周杰伦的歌" asks for new music, not the following one.
     if !f.strict
         && (text.contains("的歌")
             || text.contains(" by ")
@@ -1097,8 +1093,8 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
         (
             &["下一首", "换一首", "切歌", "next", "skip"],
             "next",
-            "好的，播放下一首。",
-            "OK, next track.",
+            "好的，换下一首。",
+            "OK, skipping ahead.",
         ),
         (
             &["从头", "restart"],
@@ -1109,7 +1105,7 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
         (
             &["继续", "resume"],
             "resume",
-            "好的，继续播放。",
+            "好的，接着放。",
             "OK, resuming.",
         ),
         (

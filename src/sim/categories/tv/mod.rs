@@ -880,17 +880,9 @@ const OPS: &[(&[&str], &str, &str, &str)] = &[
         "paused",
     ),
     (
-        &[
-            "继续播放",
-            "继续放",
-            "接着放",
-            "接着播",
-            "继续",
-            "resume",
-            "carry on",
-        ],
+        &["继续放", "接着放", "接着播", "继续", "resume", "carry on"],
         "resume",
-        "继续播放",
+        "接着放",
         "resuming",
     ),
     (
@@ -1280,7 +1272,7 @@ pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
     a.target = Some(target.clone());
     let s = say!(
         ctx,
-        ["好的，《{name}》已转到{target}上继续播放。"],
+        ["好的，《{name}》已转到{target}上接着放。"],
         ["OK, {name} continues on {target}."]
     );
     Plan::Act {
@@ -1353,7 +1345,6 @@ const PURCHASE: IntentDef = IntentDef {
     templates: &[r"^(?:开通|购买|买)(?:一个|个)?(?:视频)?(?:会员|vip)$"],
     templates_en: &[r"^(?:buy|get) (?:a )?(?:vip )?membership$"],
     cues: &[
-        ("开通会员", 7),
         ("买会员", 7),
         ("充会员", 7),
         ("会员", 5),
@@ -1364,11 +1355,14 @@ const PURCHASE: IntentDef = IntentDef {
         ("membership", 6),
         ("buy", 4),
     ],
-    // Buying what is pointed at, the verb before or after it.
-    patterns: &[(
-        r"(?:这部|这个片|这片)[^,]{0,6}买|买[^,]{0,4}(?:这部|这个片|这片|片子|电影)",
-        7,
-    )],
+    // Buying what is pointed at, the verb before or after it; opening a membership of any kind.
+    patterns: &[
+        (
+            r"(?:这部|这个片|这片)[^,]{0,6}买|买[^,]{0,4}(?:这部|这个片|这片|片子|电影)",
+            7,
+        ),
+        (r"开通(?:一个|个)?(?:视频|影视)?(?:会员|vip)", 7),
+    ],
     skill: purchase,
 };
 
@@ -1642,7 +1636,7 @@ const PLAY: IntentDef = IntentDef {
 const CONTROL: IntentDef = IntentDef {
     name: "media.control",
     templates: &[
-        r"^(?P<op>暂停|暂停播放|继续播放|继续|停止播放|下一集|上一集|重新播放|从头播放)$",
+        r"^(?P<op>(?:暂停|继续)(?:播放)?|停止播放|[上下]一集|重新播放|从头播放)$",
         r"^(?:播放)?(?P<op>下一集|上一集)$",
     ],
     templates_en: &[
@@ -1656,7 +1650,6 @@ const CONTROL: IntentDef = IntentDef {
         ("下一集", 6),
         ("下集", 5),
         ("上一集", 6),
-        ("继续播放", 6),
         ("接着放", 5),
         ("快进", 6),
         ("快退", 6),
@@ -1674,7 +1667,7 @@ const CONTROL: IntentDef = IntentDef {
         ("rewind", 6),
         ("skip ahead", 6),
     ],
-    patterns: &[],
+    patterns: &[(r"继续播?放", 6)],
     skill: control,
 };
 

@@ -980,7 +980,10 @@ fn packed_evidence_is_the_trials_and_nothing_else() {
         let blocks = page.matches("<div class=\"evidence\"").count();
         assert_eq!(blocks, r.cases.len(), "one evidence block per case");
         let packed = page.matches("<div class=\"evidence\" data-z=\"").count();
-        assert!(packed >= 3 && packed < blocks, "{packed} of {blocks} packed");
+        assert!(
+            packed >= 3 && packed < blocks,
+            "{packed} of {blocks} packed"
+        );
         let note = messages::EVIDENCE_PACKED.get(lang);
         let note = handlebars::html_escape(note);
         assert_eq!(page.matches(&note).count(), packed);

@@ -645,7 +645,7 @@ pub struct ByCase<'a> {
 }
 
 /// How much of the journal, in line bytes, [`ByCase`] keeps read between reports.
-const KEEP_BYTES: usize = 2 << 20;
+const KEEP_BYTES: usize = 512 << 10;
 
 impl<'a> ByCase<'a> {
     pub fn open(

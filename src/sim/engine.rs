@@ -379,34 +379,14 @@ impl Engine {
                 return;
             }
         }
-        if ctx.caps.memory
-            && RECALL_ASK.is_match(&instruction)
-            && let Some(f) = memory::recall(&ctx.facts(), &instruction).cloned()
-        {
-            let told = memory::retell(&f.text, ctx.en());
-            let s = say!(
-                ctx,
-                ["你之前告诉过我：{told}。", "我记得：{told}。"],
-                ["You told me: {told}.", "From what you told me: {told}."]
-            );
-            out.say(s);
+        if RECALL_ASK.is_match(&instruction) && retell_recalled(ctx, &instruction, out) {
             return;
         }
         if self.handle_request(ctx, &instruction, content, out) {
             ctx.ses.context.last_utterance = Some(instruction);
             return;
         }
-        if ctx.caps.memory
-            && nlu::is_question(&instruction)
-            && let Some(f) = memory::recall(&ctx.facts(), &instruction).cloned()
-        {
-            let told = memory::retell(&f.text, ctx.en());
-            let s = say!(
-                ctx,
-                ["你之前告诉过我：{told}。", "我记得：{told}。"],
-                ["You told me: {told}.", "From what you told me: {told}."]
-            );
-            out.say(s);
+        if nlu::is_question(&instruction) && retell_recalled(ctx, &instruction, out) {
             return;
         }
         let s = say!(
@@ -1442,6 +1422,25 @@ impl Engine {
 }
 
 /// What a picture shows, in words.
+/// A terminal with memory answers a question about something it was told with what it was
+/// told; `false` when memory is off or nothing stored answers it.
+fn retell_recalled(ctx: &mut Ctx, instruction: &str, out: &mut Out) -> bool {
+    if !ctx.caps.memory {
+        return false;
+    }
+    let Some(f) = memory::recall(&ctx.facts(), instruction).cloned() else {
+        return false;
+    };
+    let told = memory::retell(&f.text, ctx.en());
+    let s = say!(
+        ctx,
+        ["你之前告诉过我：{told}。", "我记得：{told}。"],
+        ["You told me: {told}.", "From what you told me: {told}."]
+    );
+    out.say(s);
+    true
+}
+
 fn describe_picture(ctx: &mut Ctx, seen: &Seen) -> String {
     let en = ctx.en();
     let objects: Vec<&str> = seen

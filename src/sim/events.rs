@@ -34,6 +34,10 @@ pub const CALL: EventDef = EventDef {
     handle: call,
 };
 
+/// What a personal terminal one carries about (a phone, glasses, earphones) is told of: all
+/// of the above.
+pub const PERSONAL: &[EventDef] = &[MESSAGE, CALENDAR, BATTERY, CALL];
+
 /// The first of `keys` the event carries, as text.
 pub fn field(ev: &Event, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| ev.data.get(*k)).map(|v| match v {

@@ -483,10 +483,5 @@ pub static GENERAL: Category = Category {
     apps: &[],
     hand_off_media: None,
     sensitive: &[],
-    events: &[
-        events::MESSAGE,
-        events::CALENDAR,
-        events::BATTERY,
-        events::CALL,
-    ],
+    events: events::PERSONAL,
 };

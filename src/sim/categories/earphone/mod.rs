@@ -1156,10 +1156,5 @@ pub static EARPHONE: Category = Category {
     apps: &[],
     hand_off_media: Some(hand_off_media),
     sensitive: &[],
-    events: &[
-        events::MESSAGE,
-        events::CALENDAR,
-        events::BATTERY,
-        events::CALL,
-    ],
+    events: events::PERSONAL,
 };

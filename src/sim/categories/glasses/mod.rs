@@ -694,10 +694,5 @@ pub static GLASSES: Category = Category {
     apps: &[],
     hand_off_media: None,
     sensitive: &[],
-    events: &[
-        events::MESSAGE,
-        events::CALENDAR,
-        events::BATTERY,
-        events::CALL,
-    ],
+    events: events::PERSONAL,
 };

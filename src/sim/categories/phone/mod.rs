@@ -205,10 +205,5 @@ pub static PHONE: Category = Category {
     apps: APPS,
     hand_off_media: None,
     sensitive: &[],
-    events: &[
-        events::MESSAGE,
-        events::CALENDAR,
-        events::BATTERY,
-        events::CALL,
-    ],
+    events: events::PERSONAL,
 };

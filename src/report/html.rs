@@ -1501,9 +1501,6 @@ fn fixtures(r: &Results, lang: Lang) -> Vec<FixtureView> {
 mod tests {
     use super::*;
 
-    /// A summarised trial's failure line keeps the harness's sentence whole: a Chinese
-    /// reason of 243 characters (729 bytes, past the old 300-byte cut) to its last character;
-    /// only a hostile length is cut, marked.
     #[test]
     fn a_reused_compressor_writes_what_a_fresh_one_writes() {
         let mut d = Deflater::new();
@@ -1527,6 +1524,9 @@ mod tests {
         }
     }
 
+    /// A summarised trial's failure line keeps the harness's sentence whole: a Chinese
+    /// reason of 243 characters (729 bytes, past the old 300-byte cut) to its last character;
+    /// only a hostile length is cut, marked.
     #[test]
     fn a_trial_failure_reason_is_not_cut_mid_sentence() {
         let mut r = super::super::fixture::results();

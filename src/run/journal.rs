@@ -626,9 +626,9 @@ impl crate::results::TrialSource for Stored {
 }
 
 /// A streamed run's trials for its reports: any case's kept trials on request, read from the
-/// journal and scored as [`Stored`] gives them to results.json, held only while the report
-/// looks at that case. The results file the reports are of is the one written from the same
-/// journal; its digest is given, not recomputed from trials held in memory.
+/// journal and scored as [`Stored`] gives them to results.json. The results file the reports
+/// are of is the one written from the same journal; its digest is given, not recomputed from
+/// trials held in memory.
 ///
 /// Every report reads every case again, so the first cases' trials read, up to
 /// [`KEEP_BYTES`] of journal lines, stay read for the next report: a small run is read and

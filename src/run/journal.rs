@@ -529,6 +529,22 @@ pub fn index(path: &Path) -> crate::error::Result<Index> {
 
 type Turns = Vec<crate::suite::model::CaseTurn>;
 
+/// `buf.len()` bytes of `file` from byte `at`: one positioned read where the platform has it,
+/// rather than a seek and a read per trial.
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read as _, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(buf)
+    }
+}
+
 /// Reads trial lines of a journal by their spans, one at a time into one buffer.
 struct Lines {
     file: std::fs::File,
@@ -560,14 +576,10 @@ impl Lines {
         turns: &[crate::suite::model::CaseTurn],
         evaluator: &crate::score::Evaluator,
     ) -> Result<TrialRecord, String> {
-        use std::io::{Read as _, Seek, SeekFrom};
         let where_ =
             |e: &dyn std::fmt::Display| format!("{} at byte {at}: {e}", self.path.display());
         self.buf.resize(len, 0);
-        self.file
-            .seek(SeekFrom::Start(at))
-            .and_then(|_| self.file.read_exact(&mut self.buf))
-            .map_err(|e| where_(&e))?;
+        read_at(&self.file, &mut self.buf, at).map_err(|e| where_(&e))?;
         let mut trial: TrialRecord = serde_json::from_slice(&self.buf).map_err(|e| where_(&e))?;
         if self.rescore {
             crate::grade::rescore_trial(evaluator, turns, &mut trial);

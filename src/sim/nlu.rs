@@ -443,6 +443,7 @@ pub fn switch_named_first(s: &str) -> Option<String> {
 
 /// The text with colloquial variants in their common form (see [`COLLOQUIAL`]).
 pub fn colloquial(s: &str) -> String {
+    let s = &english_names(s);
     if let Some(t) = switch_named_first(s) {
         return t;
     }
@@ -455,6 +456,33 @@ pub fn colloquial(s: &str) -> String {
         }
     }
     t.replace(KEEP, "拨打")
+}
+
+/// Singers and places said by their English names ("the west lake", "jj lin") as the names
+/// the directory, the catalogue and the route planner know: longest name first, whole words.
+pub fn english_names(s: &str) -> String {
+    static NAMES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+        use crate::world::directory::{ARTISTS, PLACES};
+        let mut names: Vec<&(&str, &str)> = ARTISTS.iter().chain(PLACES).collect();
+        names.sort_by_key(|(_, en)| std::cmp::Reverse(en.len()));
+        names
+            .into_iter()
+            .map(|(zh, en)| {
+                let p = format!(r"(?:\bthe )?\b{}(?:\b|$)", regex::escape(en));
+                (Regex::new(&p).expect("a name compiles"), *zh)
+            })
+            .collect()
+    });
+    if !s.is_ascii() && !s.chars().any(|c| c.is_ascii_alphabetic()) {
+        return s.to_string();
+    }
+    let mut t = s.to_string();
+    for (re, zh) in NAMES.iter() {
+        if re.is_match(&t) {
+            t = re.replace_all(&t, *zh).into_owned();
+        }
+    }
+    t
 }
 
 // ------------------------------------------------------------------ yes / no
@@ -532,6 +560,19 @@ const YES_HEAD: &[&str] = &[
     "perfect",
     "of course",
     "absolutely",
+    "do it",
+    "that's fine",
+    "that's ok",
+    "that's okay",
+    "that's good",
+    "that's great",
+    "that's right",
+    "that works",
+    "works for me",
+    "fine by me",
+    "looks good",
+    "sounds fine",
+    "all good",
     "当然",
     "就这样",
     "就这么",
@@ -586,7 +627,7 @@ fn answer_shape(t: &str) -> Option<bool> {
     };
     // A go-on clause is the verb with at most a complement ("发出去", "开过去", "发给她",
     // "send it now"): one with an object of its own ("打给王芳") is a new request.
-    let go_on = |c: &str| {
+    let one = |c: &str| {
         if head(YES_HEAD, c) {
             return true;
         }
@@ -625,8 +666,25 @@ fn answer_shape(t: &str) -> Option<bool> {
                         || (rest.starts_with(' ')
                             && rest.split_whitespace().all(|x| {
                                 [
-                                    "it", "ahead", "on", "now", "please", "that", "off", "over",
-                                    "out", "there", "then", "right", "away", "them", "this",
+                                    "it",
+                                    "ahead",
+                                    "on",
+                                    "now",
+                                    "please",
+                                    "that",
+                                    "off",
+                                    "over",
+                                    "out",
+                                    "there",
+                                    "then",
+                                    "right",
+                                    "away",
+                                    "them",
+                                    "this",
+                                    "the",
+                                    "message",
+                                    "navigation",
+                                    "route",
                                 ]
                                 .contains(&x)
                             }))
@@ -637,8 +695,18 @@ fn answer_shape(t: &str) -> Option<bool> {
             })
         }) || c.is_empty()
     };
-    let first_yes = head(YES_HEAD, clauses[0]);
-    let short = |c: &&str| c.chars().count() <= 6 || (c.is_ascii() && c.split(' ').count() <= 4);
+    // "go on and send it": go-on verbs joined by "and" are one go-on clause.
+    let go_on = |c: &str| {
+        if c.is_ascii() {
+            c.split(" and ").all(|p| one(p.trim()))
+        } else {
+            one(c)
+        }
+    };
+    // "yes and call Wang Fang" goes on to a request of its own.
+    let first_yes = head(YES_HEAD, clauses[0])
+        && (!clauses[0].is_ascii() || !clauses[0].contains(" and ") || go_on(clauses[0]));
+    let short = |c: &&str| c.chars().count() <= 6 || (c.is_ascii() && c.split(' ').count() <= 6);
     let rest_ok = clauses[1..]
         .iter()
         .all(|c| short(c) && go_on(c) && !negated(c));
@@ -934,6 +1002,48 @@ static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?P<d>the day after tomorrow|tomorrow|today|tonight|(?P<wp>next |this )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     )
 });
+/// A calendar date in English: "May 9", "9th of May", "on the 10th" (this month).
+static DAY_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? (?:the )?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\b|\b(?:the )?(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)? (?:of )?(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\bthe (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)\b",
+    )
+});
+
+fn en_month(m: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|x| m.starts_with(x))
+        .map(|i| i as u32 + 1)
+}
+
+/// The date a `DAY_EN` match names; a day alone is this month's, or next month's once past.
+fn en_day_date(c: &regex::Captures, today: NaiveDate) -> Option<NaiveDate> {
+    if let Some(d) = c.name("d3") {
+        let d: u32 = d.as_str().parse().ok()?;
+        let this = NaiveDate::from_ymd_opt(today.year(), today.month(), d)?;
+        if this >= today {
+            return Some(this);
+        }
+        let (y, m) = if today.month() == 12 {
+            (today.year() + 1, 1)
+        } else {
+            (today.year(), today.month() + 1)
+        };
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    let mon = en_month(c.name("mon").or_else(|| c.name("mon2"))?.as_str())?;
+    let d: u32 = c
+        .name("d")
+        .or_else(|| c.name("d2"))?
+        .as_str()
+        .parse()
+        .ok()?;
+    NaiveDate::from_ymd_opt(today.year(), mon, d)
+}
+
 static PERIOD_EN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(morning|afternoon|evening|night|tonight)\b"));
 
@@ -1315,6 +1425,10 @@ fn scan_en(s: &str, today: NaiveDate) -> When {
                     weekday_date(today, wd, weeks)
                 }),
         };
+    }
+    // A date said by month and day is what is meant, whatever weekday comes with it.
+    if let Some(d) = DAY_EN.captures(s).and_then(|c| en_day_date(&c, today)) {
+        w.date = Some(d);
     }
     if let Some(p) = PERIOD_EN.find(s) {
         w.period = Period::from_word(p.as_str()).or(w.period);
@@ -1752,6 +1866,9 @@ mod tests {
             "yes, do it",
             "confirm it please",
             "sure, go on",
+            "right, go on and do it",
+            "that's okay, send it now",
+            "yes, start the navigation",
         ] {
             assert_eq!(yes_no(y), Some(true), "{y}");
         }
@@ -1775,6 +1892,7 @@ mod tests {
             "now play something",
             "好的,再帮我订一个后天下午的会议",
             "发消息给王芳说我快到了",
+            "go on and call wang fang",
         ] {
             assert_eq!(yes_no(other), None, "{other}");
         }

@@ -630,9 +630,19 @@ fn extract_body(text: &str, phrase: &str) -> Option<String> {
         }
     }
     // "告诉李雷明天开会改到三点": the rest after the recipient.
-    for lead in ["告诉", "tell "] {
+    // The recipient may carry a possessive ("tell my wife …", "告诉我老婆…").
+    for lead in [
+        "告诉",
+        "tell ",
+        "告诉我",
+        "告诉我的",
+        "tell my ",
+        "tell our ",
+    ] {
         if let Some(pos) = text.find(&format!("{lead}{phrase}")) {
-            let rest = text[pos + lead.len() + phrase.len()..].trim_start_matches([',', ' ', ':']);
+            let rest = text[pos + lead.len() + phrase.len()..]
+                .trim_start_matches([',', ' ', ':'])
+                .trim_start_matches("that ");
             if !rest.is_empty() {
                 return Some(rest.to_string());
             }
@@ -1248,7 +1258,7 @@ const GENRES: &[(&[&str], &str)] = &[
 ];
 static PLAY_VERB: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:.*?)(?:播放|我想听|想听|来点|来首|来一首|放首|放一首|放点|放|听|play|put on)(?: some)?",
+        r"^(?:.*?)(?:播放|我想听|想听|来点|来首|来一首|放首|放一首|放点|放|听|play|put on|listen to|hear)(?: some)?",
     )
 });
 
@@ -1348,6 +1358,15 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         query
     };
+    // A singer the directory knows, however the request is worded around the name.
+    if !f.strict
+        && !favourite
+        && !args.contains_key("artist")
+        && !args.contains_key("genre")
+        && let Some(a) = world::find_artist(&text)
+    {
+        args.insert("artist".into(), json!(a));
+    }
     // "想听林俊杰", "来几首孙燕姿": what is asked for is a person, so it is whose songs.
     if !f.strict
         && !favourite
@@ -1388,7 +1407,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|(?:走路|步行|走着)(?:去|到|过去到)|走到|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+?)(?: on foot| by foot| walking)?$|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
+        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|(?:走路|步行|走着)(?:去|到|过去到)|走到|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|navigation to|directions to|take me to|how do i get to|route to|drive to|get me to|get to|head to|way to) (?P<e>[^,?]+?)(?: on foot| by foot| walking)?$|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
     )
 });
 

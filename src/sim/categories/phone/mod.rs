@@ -58,6 +58,13 @@ const SETTINGS: IntentDef = IntentDef {
         ("wi-fi", 4),
         ("flashlight", 4),
         ("do not disturb", 5),
+        ("power saving", 4),
+        ("low power mode", 4),
+        ("battery saver", 4),
+        ("airplane mode", 4),
+        ("flight mode", 4),
+        ("mobile data", 4),
+        ("torch", 4),
         ("louder", 5),
         ("quieter", 5),
         ("too dark", 5),
@@ -136,7 +143,10 @@ const PHOTO_EDIT: IntentDef = IntentDef {
 const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
-    templates_en: &[r"^navigate to (?P<dest>.+)$"],
+    templates_en: &[
+        r"^navigate to (?P<dest>.+)$",
+        r"^(?:start |begin )?navigation to (?P<dest>.+)$",
+    ],
     cues: &[
         ("导航", 5),
         ("怎么走", 5),
@@ -151,8 +161,12 @@ const NAV: IntentDef = IntentDef {
         ("route", 4),
         ("我要去", 3),
         ("我想去", 3),
+        ("navigation", 4),
     ],
-    patterns: &[],
+    patterns: &[(
+        r"\b(?:the )?way to\b|\bget to\b|\bhead to\b|\bwhich way\b",
+        4,
+    )],
     skill: skills::nav_route,
 };
 

@@ -294,7 +294,8 @@ pub const SUMMARIZE: IntentDef = IntentDef {
         ("tl;dr", 6),
         ("key points", 5),
     ],
-    patterns: &[],
+    // "sum it up", "sum the notice up": the verb around its object.
+    patterns: &[(r"\bsum\b[a-z ]{0,20}\bup\b", 6)],
     skill: skills::text_summarize,
 };
 

@@ -119,17 +119,26 @@ static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
 });
 static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?){COND_ELSE}$")).expect("compiles")
+    Regex::new(&format!(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, |,)(?P<then>.+?){COND_ELSE}$")).expect("compiles")
 });
-/// "过了十点的话就…": a condition marked by 的话 alone.
+/// "过了十点的话就…", "十点已经过了就…": a condition marked by 的话 or by 了 before 就 alone,
+/// possibly after a clause that only leads in ("看看时间，…").
 static CONDITIONAL_DEHUA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?P<cond>[^,]{{2,20}}?)的话[,]?(?:就|那就|那)(?P<then>.+?){COND_ELSE}$"
+        r"^(?:[^,]*,)?(?P<cond>[^,]{{2,20}}?)(?:的话|了)[,]?(?:就|那就|那)(?P<then>.+?){COND_ELSE}$"
+    ))
+    .expect("compiles")
+});
+/// The condition asked as a question, the branches after it: "现在过七点了吗？过了就…，没过就…",
+/// "is it after six? if so, … if not, …".
+static CONDITIONAL_ASKED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:[^,?]*,)?(?P<cond>[^,?]{{2,40}}?)\?\s*(?:(?:如果|要是)?(?:是|过|到|超过|对)了?(?:的话)?(?:就|那就)|if so\b,?|if yes\b,?|if it is\b,?|then\b,?)\s*(?P<then>.+?){COND_ELSE}$"
     ))
     .expect("compiles")
 });
 /// The other branch: "否则…", "不然…", or the condition denied ("没过就…", "要是还没到，…").
-const COND_ELSE: &str = r"(?:[,;]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
+const COND_ELSE: &str = r"(?:[,;.]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌").
@@ -168,7 +177,7 @@ static SEND_TO: LazyLock<Regex> =
 static OBLIGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")
+    Regex::new(r"(?P<before>还没到|还不到|没到|还没过|没过|早于|\bbefore\b)|(?P<after>过了|超过|晚于|已经过|过|\bafter\b|\bpast\b)").expect("compiles")
 });
 
 /// The engine for one terminal: its level and its category's grammar.
@@ -941,8 +950,10 @@ impl Engine {
         target: Option<String>,
         out: &mut Out,
     ) -> bool {
-        let (prefix, cond) = match CONDITIONAL
+        // The asked form first: its "if so" / "if not" would read as conditions of their own.
+        let (prefix, cond) = match CONDITIONAL_ASKED
             .captures(instr)
+            .or_else(|| CONDITIONAL.captures(instr))
             .or_else(|| CONDITIONAL_DEHUA.captures(instr))
         {
             Some(c) => {

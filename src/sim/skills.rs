@@ -878,6 +878,13 @@ const ON: &[&str] = &[
     "switch on",
     "enable",
 ];
+/// A switch turned on in English by going to it or by "on" after it ("switch to power
+/// saving", "Wi-Fi back on").
+static SWITCHED_TO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:switch|go|change|move|put it|put the phone|set it) (?:over )?(?:to|into|in)\b|\bon(?: please| now| again)?$",
+    )
+});
 const OFF: &[&str] = &[
     "关闭",
     "关掉",
@@ -1055,6 +1062,22 @@ pub fn settings_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     if has_any(text, DND_CUES) {
         return switch_plan(ctx, "dnd", true);
     }
+    // Right after a photo was taken, "turn its brightness up" is about the photo, unless the
+    // screen is named (L3 context: the session's last result).
+    if ctx.last_topic() == Some("photo")
+        && state::find_setting(text).is_some_and(|d| d.name == "brightness")
+        && !has_any(text, &["屏幕", "手机", "screen", "display", "phone"])
+    {
+        let up = !has_any(text, DOWN) && !has_any(text, &["down", "dimmer", "lower", "darker"]);
+        let op = if up { "brighten" } else { "darken" };
+        return photo_edit(
+            ctx,
+            &Frame {
+                text: op.to_string(),
+                ..f.clone()
+            },
+        );
+    }
     let def = state::find_setting(text);
     if def.is_none_or(|d| d.kind == SettingKind::Level)
         && let Some((_, name, delta)) = COMPLAINTS
@@ -1093,7 +1116,7 @@ pub fn settings_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         SettingKind::Switch => {
             if has_any(text, OFF) || (text.contains('关') && !has_any(text, ON)) {
                 switch_plan(ctx, def.name, false)
-            } else if has_any(text, ON) || text.contains('开') {
+            } else if has_any(text, ON) || text.contains('开') || SWITCHED_TO.is_match(text) {
                 switch_plan(ctx, def.name, true)
             } else {
                 Plan::NotUnderstood
@@ -1176,7 +1199,16 @@ pub fn photo_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 const PHOTO_OPS: &[(&[&str], &str, &str, &str)] = &[
     (
-        &["调亮", "亮一点", "提亮", "亮一些", "brighten", "brighter"],
+        &[
+            "调亮",
+            "亮一点",
+            "提亮",
+            "亮一些",
+            "调得亮",
+            "brighten",
+            "brighter",
+            "lighten",
+        ],
         "brighten",
         "调亮",
         "brightened",
@@ -1208,6 +1240,13 @@ pub fn photo_edit(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some((_, op, zh, en)) = PHOTO_OPS.iter().find(|(ws, ..)| has_any(&f.text, ws)) else {
         return Plan::NotUnderstood;
     };
+    // "brighter" with no photo in view and none named is about the screen.
+    if matches!(*op, "brighten" | "darken")
+        && ctx.last_photo().is_none()
+        && !has_any(&f.text, PHOTO_WORDS)
+    {
+        return Plan::NotUnderstood;
+    }
     let explicit_latest = has_any(
         &f.text,
         &["最近一张", "最新的", "最新一张", "latest", "most recent"],

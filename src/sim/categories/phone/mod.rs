@@ -33,6 +33,7 @@ const SETTINGS: IntentDef = IntentDef {
         ("手电筒", 4),
         ("飞行模式", 4),
         ("省电模式", 4),
+        ("省电", 4),
         ("调到", 2),
         ("调大", 2),
         ("调小", 2),
@@ -113,7 +114,14 @@ const PHOTO: IntentDef = IntentDef {
         ("照张相", 5),
         ("selfie", 5),
     ],
-    patterns: &[(r"\btake (?:a |some )?(?:photo|picture)s?\b", 5)],
+    patterns: &[
+        (r"\btake (?:a |some )?(?:photo|picture)s?\b", 5),
+        // Any taking verb with a picture, or "snap one": "grab a quick shot", "photo, then …".
+        (
+            r"\b(?:take|snap|shoot|grab|capture)\b (?:a |one |some |another )?(?:quick )?(?:photo|picture|pic|shot|snap)s?\b|^snap (?:one|it)\b|^(?:a )?photo$",
+            5,
+        ),
+    ],
     skill: skills::photo_capture,
 };
 
@@ -132,6 +140,10 @@ const PHOTO_EDIT: IntentDef = IntentDef {
         ("照片", 3),
         ("图片", 2),
         ("brighten", 4),
+        ("brighter", 3),
+        ("lighten", 4),
+        ("亮一点", 3),
+        ("亮一些", 3),
         ("crop", 5),
         ("filter", 4),
         ("photo", 3),

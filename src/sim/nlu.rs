@@ -21,7 +21,8 @@ fn re(pattern: &str) -> Regex {
 // ------------------------------------------------------------------ normalisation
 
 /// NFKC-fold, lower-case, collapse whitespace, drop spaces next to CJK characters (they carry
-/// no meaning in Chinese) and trailing sentence punctuation.
+/// no meaning in Chinese) and trailing sentence punctuation. In an English sentence a Chinese
+/// name keeps the spaces around it ("call 李雷 at six"): there they separate words.
 pub fn normalize(s: &str) -> String {
     let folded: String = s
         .chars()
@@ -29,6 +30,12 @@ pub fn normalize(s: &str) -> String {
         .nfkc()
         .flat_map(char::to_lowercase)
         .collect();
+    let english = folded
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_alphabetic())
+        && folded.chars().filter(char::is_ascii_alphabetic).count()
+            > folded.chars().filter(|c| is_cjk(*c)).count();
+    let word = |c: char| c.is_ascii_alphanumeric() || is_cjk(c);
     let chars: Vec<char> = folded.chars().collect();
     let mut out = String::with_capacity(folded.len());
     let mut i = 0;
@@ -42,7 +49,11 @@ pub fn normalize(s: &str) -> String {
             let prev = out.chars().last();
             let next = chars.get(j).copied();
             let joins_cjk = prev.is_some_and(is_cjk_or_punct) || next.is_some_and(is_cjk_or_punct);
-            if prev.is_some() && next.is_some() && !joins_cjk {
+            let between_words = english
+                && prev.is_some_and(word)
+                && next.is_some_and(word)
+                && !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk));
+            if prev.is_some() && next.is_some() && (!joins_cjk || between_words) {
                 out.push(' ');
             }
             i = j;
@@ -1675,6 +1686,29 @@ mod tests {
     fn at(s: &str, n: NaiveDateTime) -> Option<(String, String)> {
         let (d, h, m) = find_when(s, n)?.resolve(n)?;
         Some((d.to_string(), hhmm(h, m)))
+    }
+
+    #[test]
+    fn english_calendar_dates() {
+        let n = now(9, 0);
+        let day = |s: &str| find_when(s, n).and_then(|w| w.date).map(|d| d.to_string());
+        assert_eq!(day("dentist on june 3rd").as_deref(), Some("2026-06-03"));
+        assert_eq!(day("the 20th at noon").as_deref(), Some("2026-05-20"));
+        // A day of the month already past is next month's.
+        assert_eq!(day("lunch on the 2nd").as_deref(), Some("2026-06-02"));
+        assert_eq!(day("the 14th of july").as_deref(), Some("2026-07-14"));
+        assert_eq!(day("may i ask something"), None);
+    }
+
+    #[test]
+    fn english_names_become_the_directory_names() {
+        assert_eq!(english_names("play some eason chan"), "play some 陈奕迅");
+        assert_eq!(
+            english_names("directions to the summer palace"),
+            "directions to 颐和园"
+        );
+        assert_eq!(english_names("a mayday poster"), "a 五月天 poster");
+        assert_eq!(english_names("may day"), "may day");
     }
 
     #[test]

@@ -319,6 +319,13 @@ fn find_rel_temp(text: &str) -> Option<f64> {
         );
         return Some(if up { n } else { -n });
     }
+    // "高些", "再暖和点儿", "凉快一些": a step by the direction and a small amount.
+    static STEP: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?P<d>高|低|暖和|暖|凉快|凉|热|冷)(?:一)?(?:点|些)"));
+    if let Some(c) = STEP.captures(text) {
+        let up = matches!(&c["d"], "高" | "暖和" | "暖" | "热");
+        return Some(if up { 1.0 } else { -1.0 });
+    }
     if has_any(
         text,
         &[
@@ -1585,7 +1592,7 @@ fn split_sign(line: &str) -> (String, Option<String>) {
 pub const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
-    templates_en: &[r"^navigate (?:to )?(?P<dest>.+)$"],
+    templates_en: &[r"^navigate (?:to(?-u:\b) ?)?(?P<dest>.+)$"],
     cues: &[
         ("导航", 5),
         ("怎么走", 5),
@@ -1648,7 +1655,7 @@ pub const NAV: IntentDef = IntentDef {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远|吧)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive me to|drive to|get me to|way to|navigate) (?P<e>[^,?]+)",
+        r"(?:导航到|导航去|导航至|带我去|开车去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远|吧)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive me to|drive to|get me to|way to|navigate)(?-u:\b) ?(?P<e>[^,?]+)",
     )
 });
 

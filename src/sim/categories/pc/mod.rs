@@ -1755,6 +1755,32 @@ mod tests {
     }
 
     #[test]
+    fn l3_narrows_the_last_search_and_makes_blank_files() {
+        let mut p = Sim::of("pc", 3, Lang::En, 3).at("2026-05-08T10:00:00+08:00");
+        p.say("look for files named 预算");
+        let r = p.say("only the ones edited today");
+        let a = act(&r, "file.search").unwrap_or_else(|| panic!("{r:?}"));
+        assert_eq!(
+            (a["query"].as_str(), a["modified_after"].as_str()),
+            (Some("预算"), Some("2026-05-08"))
+        );
+        let r = p.say("I need a fresh spreadsheet");
+        assert_eq!(
+            act(&r, "doc.create").unwrap()["kind"],
+            "spreadsheet",
+            "{r:?}"
+        );
+        // At L2 a narrowing follow-up has nothing to narrow.
+        let mut p = Sim::of("pc", 2, Lang::En, 3).at("2026-05-08T10:00:00+08:00");
+        p.say("look for files named 预算");
+        let r = p.say("only the ones edited today");
+        assert!(
+            act(&r, "file.search").is_none_or(|a| a["query"] != "预算"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
     fn l1_opens_only_exact_names() {
         let mut p = pc(1);
         assert_eq!(

@@ -156,8 +156,8 @@ const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
     templates_en: &[
-        r"^navigate to (?P<dest>.+)$",
-        r"^(?:start |begin )?navigation to (?P<dest>.+)$",
+        r"^navigate to(?-u:\b) ?(?P<dest>.+)$",
+        r"^(?:start |begin )?navigation to(?-u:\b) ?(?P<dest>.+)$",
     ],
     cues: &[
         ("导航", 5),
@@ -176,7 +176,7 @@ const NAV: IntentDef = IntentDef {
         ("navigation", 4),
     ],
     patterns: &[(
-        r"\b(?:the )?way to\b|\bget to\b|\bhead to\b|\bwhich way\b",
+        r"\b(?:the )?way to(?-u:\b)|\bget to(?-u:\b)|\bhead to(?-u:\b)|\bwhich way\b",
         4,
     )],
     skill: skills::nav_route,

@@ -1005,7 +1005,7 @@ static RELATIVE_EN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CLOCK_EN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:at )?(?P<h>[0-9]{1,2})(?::(?P<m>[0-9]{2}))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)|\bat (?P<h2>[0-9]{1,2})(?::(?P<m2>[0-9]{2}))?\b|\b(?P<h3>[0-9]{1,2}):(?P<m3>[0-9]{2})\b|\b(?P<noon>noon|midnight)\b",
+        r"\b(?:at )?(?P<h>[0-9]{1,2})(?::(?P<m>[0-9]{2}))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)|\bat (?P<h2>[0-9]{1,2})(?::(?P<m2>[0-9]{2}))?\b|\b(?P<h3>[0-9]{1,2}):(?P<m3>[0-9]{2})\b|\b(?P<noon>noon|midnight)\b|\b(?:for|to) (?P<h4>[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:tomorrow|today|tonight|this (?:morning|afternoon|evening)|in the (?:morning|afternoon|evening))\b",
     )
 });
 static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
@@ -1457,6 +1457,23 @@ fn scan_en(s: &str, today: NaiveDate) -> When {
                 (h.as_str(), c.name("m"))
             } else if let Some(h) = c.name("h2") {
                 (h.as_str(), c.name("m2"))
+            } else if let Some(h) = c.name("h4") {
+                // "an alarm for seven tomorrow": the hour alone, before the day it is on.
+                const HOURS: [&str; 12] = [
+                    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                    "eleven", "twelve",
+                ];
+                let n = HOURS.iter().position(|w| *w == h.as_str());
+                let digits = n.map(|i| (i + 1).to_string());
+                let hour: u32 = digits
+                    .as_deref()
+                    .unwrap_or(h.as_str())
+                    .parse()
+                    .unwrap_or(99);
+                if hour < 24 {
+                    w.clock = Some((hour, 0));
+                }
+                return w;
             } else {
                 (&c["h3"], c.name("m3"))
             };
@@ -1643,7 +1660,7 @@ pub fn split_content(s: &str) -> (String, Option<String>) {
 
 static STEP_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"[,;，；]?\s*(?:然后再|然后|接着|之后再|随后|并且|同时|顺便|再帮我|再)|[,;，；、]|\s*\band then\b|\s*\bthen\b|,? and\b",
+        r"[,;，；]?\s*(?:然后再|然后|接着|之后再|随后|并且|同时|顺便|再帮我|再|另外)|[,;，；、]|\?\s*(?:also\b|and\b)?|\s*\band then\b|\s*\bthen\b|,? and\b|,? also\b",
     )
 });
 

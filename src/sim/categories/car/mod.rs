@@ -174,6 +174,8 @@ const ZONES: &[Zone] = &[
             "rear",
             "back seat",
             "backseat",
+            "in the back",
+            "back row",
             "kids",
             "children",
         ],
@@ -436,6 +438,8 @@ const COLD: &[&str] = &[
     "chilly",
 ];
 const HOT: &[&str] = &["热", "晒", "出汗", "hot", "boiling", "sweating", "too warm"];
+/// The air in the cabin said to be bad, with a degree word inside ("空气不太好", "空气有点差").
+const BAD_AIR: &str = r"空气[^,]{0,3}(?:不好|不太好|不怎么好|差|不新鲜|浑浊|闷)|\b(?:air|it)(?:'s| is)? (?:so |really |a bit |kind of )?(?:stale|musty|stuffy|thick)\b";
 const STUFFY: &[&str] = &[
     "闷",
     "空气不好",
@@ -525,6 +529,8 @@ pub const CLIMATE: IntentDef = IntentDef {
         ("冻", 4),
         ("air conditioning", 5),
         ("air conditioner", 5),
+        ("air con", 5),
+        ("aircon", 5),
         ("ac", 4),
         ("a/c", 4),
         ("temperature", 4),
@@ -557,6 +563,20 @@ pub const CLIMATE: IntentDef = IntentDef {
         ),
         (SAME_FOR, 3),
         (FOG, 6),
+        (BAD_AIR, 5),
+        // A zone set to a temperature with neither word said: "副驾调成二十二", "rear to 23".
+        (
+            concat!(
+                "(?:",
+                zones!(),
+                r")[^,]{0,4}(?:调到|调成|设到|设成|到)(?:[0-9]{2}|[一二三四五六七八九十两]{2,4})度?$"
+            ),
+            4,
+        ),
+        (
+            r"\b(?:driver|passenger|rear|front|back)\b[a-z' ]{0,14}\b(?:to|at) [0-9]{2}\b",
+            4,
+        ),
     ],
     skill: climate_set,
 };
@@ -635,7 +655,15 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             r.power = Some(false);
         } else if has_any(
             text,
-            &["空调", "air conditioning", "air conditioner", "ac", "a/c"],
+            &[
+                "空调",
+                "air conditioning",
+                "air conditioner",
+                "air con",
+                "aircon",
+                "ac",
+                "a/c",
+            ],
         ) && (has_any(text, ON) || text.starts_with('开'))
         {
             r.power = Some(true);
@@ -643,7 +671,7 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         // "heater on", "AC back on": the English switch word after the thing.
         static SWITCHED_ON: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"\b(?:air conditioning|air conditioner|ac|a/c|climate control|climate)(?: back)? on\b",
+                r"\b(?:air conditioning|air conditioner|air con|aircon|ac|a/c|climate control|climate)(?: back)? on\b",
             )
         });
         if r.power.is_none() && SWITCHED_ON.is_match(text) {
@@ -658,7 +686,8 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
                 r.rel = Some(-2.0);
             }
         }
-        if has_any(text, STUFFY) {
+        static BAD: LazyLock<Regex> = LazyLock::new(|| re(BAD_AIR));
+        if has_any(text, STUFFY) || BAD.is_match(text) {
             r.circulation = Some("outside");
         } else if has_any(text, &["内循环", "recirculat"]) {
             r.circulation = Some("inside");
@@ -1126,7 +1155,7 @@ fn seat_feature(text: &str) -> Option<&'static str> {
     } else if has_any(
         text,
         &[
-            "加热", "heating", "heater", "heated", "heat", "凉", "冰", "冷", "cold",
+            "加热", "heating", "heater", "heated", "heat", "warm", "凉", "冰", "冷", "cold",
         ],
     ) {
         Some("heating")
@@ -1154,6 +1183,7 @@ fn seat_level(text: &str) -> Option<i64> {
             "top setting",
             "all the way up",
             "full blast",
+            "full",
         ],
     ) {
         return Some(3);
@@ -1604,6 +1634,7 @@ pub const NAV: IntentDef = IntentDef {
         ("去公司", 4),
         ("加油站", 4),
         ("充电站", 4),
+        ("充电桩", 4),
         ("服务区", 4),
         ("停车场", 4),
         ("没油", 5),

@@ -1,6 +1,5 @@
 //! The report templates, parsed once per process into one registry per output format. Its
-//! own module so the page renderer and the evidence packer both use it without depending
-//! on each other.
+//! own module so each format's renderer reaches its registry the same way.
 
 use std::sync::LazyLock;
 
@@ -9,7 +8,6 @@ use handlebars::Handlebars;
 use super::{ReportError, markdown};
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
-const EVIDENCE_TEMPLATE: &str = include_str!("../../templates/evidence.html.hbs");
 const AUDIO_PARTIAL: &str = include_str!("../../templates/media-audio.hbs");
 const IMAGE_PARTIAL: &str = include_str!("../../templates/media-image.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
@@ -27,8 +25,6 @@ static HTML: Registry = LazyLock::new(|| {
     // text are shown instead of obeyed: device and record text cannot rewrite the page.
     html.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
     html.register_template_string("report", HTML_TEMPLATE)
-        .map_err(|e| e.to_string())?;
-    html.register_template_string("evidence", EVIDENCE_TEMPLATE)
         .map_err(|e| e.to_string())?;
     html.register_partial("audio", AUDIO_PARTIAL)
         .map_err(|e| e.to_string())?;
@@ -53,7 +49,7 @@ fn get(registry: &'static Registry) -> Result<&'static Handlebars<'static>, Repo
         .map_err(|e| ReportError::Templates(e.clone()))
 }
 
-/// The HTML registry: the page and the per-case evidence `html` packs into it.
+/// The HTML registry: the page.
 pub(super) fn html_registry() -> Result<&'static Handlebars<'static>, ReportError> {
     get(&HTML)
 }

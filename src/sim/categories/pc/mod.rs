@@ -800,7 +800,8 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
         };
     }
     let sides = (t.contains("左边") && t.contains("右边"))
-        || (has_cue(t, "on the left") && has_cue(t, "on the right"));
+        || (has_cue(t, "on the left") && has_cue(t, "on the right"))
+        || has_any(t, &["next to", "beside", "alongside"]);
     if sides
         || has_any(
             t,
@@ -857,7 +858,7 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
 static WEB_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
         // Where (on the web, online) then how (search, look up), each said any usual way.
-        r"^.*?(?:(?:(?:在|到|去)?(?:网上|上网|联网|网络上|互联网上)|百度|搜索引擎)(?:帮我)?(?:搜索|查找|查询|搜|查|找)?(?:搜|查)?(?:一下|一查|一搜)?(?:关于)?|(?:search the web for|search online for|look up online|web search)(?: for)?) ?",
+        r"^.*?(?:(?:(?:在|到|去)?(?:网上|上网|联网|网络上|互联网上)|百度|搜索引擎)(?:帮我)?(?:搜索|查找|查询|搜|查|找)?(?:搜|查)?(?:一下|一查|一搜)?(?:关于)?|(?:search the web for|search online for|look up online|look up|web search|google)(?: for)?) ?",
     )
 });
 
@@ -870,7 +871,11 @@ pub fn web_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         WEB_LEAD.replace(&f.text, "").to_string()
     };
-    let q = q
+    // "… online", "… on the web": where to look, said after what.
+    let q = ["online", "on the web", "on the internet"]
+        .iter()
+        .find_map(|w| q.strip_suffix(w))
+        .unwrap_or(&q)
         .trim_matches([',', ' '])
         .trim_start_matches('的')
         .to_string();
@@ -1322,10 +1327,16 @@ const CALENDAR_FROM: IntentDef = IntentDef {
         ("add this to my calendar", 7),
         ("to my calendar", 6),
     ],
-    patterns: &[(
-        r"(?:加|记|放|安排|添加|排|写)(?:到|进|入|在)(?:我的)?(?:日程|日历)",
-        7,
-    )],
+    patterns: &[
+        (
+            r"(?:加|记|放|安排|添加|排|写)(?:到|进|入|在)(?:我的)?(?:日程|日历)",
+            7,
+        ),
+        // "… in my calendar", "… on my schedule", "schedule …": the event taken from what a
+        // file or a picture says (the skill needs one named).
+        (r"\b(?:in|on|into|to) my (?:calendar|schedule|diary)\b", 7),
+        (r"^(?:please )?schedule\b", 5),
+    ],
     skill: calendar_from,
 };
 
@@ -1522,6 +1533,7 @@ const WINDOW: IntentDef = IntentDef {
     ],
     patterns: &[
         (r"\bsplit\b", 5),
+        (r"\b(?:next to|beside|alongside)\b", 3),
         // One app on each side: "左边…右边…", "X on the left and Y on the right".
         (
             r"左边[^,]{0,10}右边|\bon the left\b.{0,40}\bon the right\b",
@@ -1644,6 +1656,7 @@ const SUMMARIZE: IntentDef = IntentDef {
         (r"\bwhat(?:'s| is) .+ about$", 5),
         // "sum it up", "sum the report up": the verb around its object.
         (r"\bsum\b[a-z ]{0,20}\bup\b", 6),
+        (r"\bwhat does .+ (?:say|cover|contain)\b", 5),
     ],
     skill: doc_summarize,
 };

@@ -141,6 +141,8 @@ pub const REMINDER: IntentDef = IntentDef {
         ("提醒", 5),
         ("remind me", 8),
         ("nudge me", 8),
+        ("ping me", 6),
+        ("buzz me", 6),
         ("reminder", 5),
     ],
     patterns: &[],

@@ -493,7 +493,26 @@ pub fn english_names(s: &str) -> String {
             t = re.replace_all(&t, *zh).into_owned();
         }
     }
-    t
+    // "lao zhang", "old wang", "xiao li": the familiar forms of a contact's surname.
+    static FAMILIAR: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(?P<p>lao|old|xiao|little|young) (?P<s>[a-z]+)\b"));
+    FAMILIAR
+        .replace_all(&t, |c: &regex::Captures| {
+            let prefix = if matches!(&c["p"], "lao" | "old") {
+                '老'
+            } else {
+                '小'
+            };
+            crate::world::directory::CONTACTS
+                .iter()
+                .find(|k| {
+                    k.en.split(' ')
+                        .next()
+                        .is_some_and(|w| w.eq_ignore_ascii_case(&c["s"]))
+                })
+                .map_or_else(|| c[0].to_string(), |k| format!("{prefix}{}", k.surname()))
+        })
+        .into_owned()
 }
 
 // ------------------------------------------------------------------ yes / no
@@ -1354,13 +1373,17 @@ pub fn en_number(s: &str) -> Option<f64> {
 
 static EN_RELATIVE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?P<rel>half|(?:a )?quarter|five|ten|twenty|twenty-five|[0-9]{1,2})(?: minutes)? (?P<dir>past|after|to) (?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2})\b",
+        r"\b(?P<rel>half|(?:a )?quarter|five|ten|twenty|twenty-five|[0-9]{1,2})(?: minutes)? (?P<dir>past|after|to) (?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2})\b|\b(?P<rel2>half) (?P<h2>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
     )
 });
 
 /// Spoken clock times as digits, so the clock parser sees "7:30" (see [`EN_SPOKEN_CLOCK`]).
 fn en_spoken_clock(s: &str) -> String {
     let rel = EN_RELATIVE_CLOCK.replace_all(s, |c: &regex::Captures| {
+        // "half six" (British): half past.
+        if let Some(h) = c.name("h2") {
+            return en_hour(h.as_str()).map_or_else(|| c[0].to_string(), |h| format!("{h}:30"));
+        }
         let clock = (|| {
             let h = en_hour(&c["h"])?;
             let m = en_minutes(&c["rel"])?;

@@ -310,3 +310,21 @@ fn a_route_is_planned_again_with_the_road_kind_turned_down() {
     let r = cockpit(3).say("导航一下");
     assert!(act(&r, "nav.route").is_none(), "{r:?}");
 }
+
+#[test]
+fn what_is_going_on_moves_to_a_linked_device_said_in_english() {
+    let mut c = cockpit_in(4, Lang::En).link("den-speaker", "speaker");
+    c.say("put on some eason chan");
+    let r = c.say("shift this song over to the speaker");
+    assert_eq!(r.actions[0].target.as_deref(), Some("den-speaker"), "{r:?}");
+    assert_eq!(
+        c.state()["handoffs"][0]["args"]["task"],
+        "media.play",
+        "{r:?}"
+    );
+    // A device as the subject that takes over, and none linked: said so, nothing done.
+    let mut c = cockpit_in(4, Lang::En);
+    c.say("navigate to 颐和园");
+    let r = c.say("could my glasses carry on with the route");
+    assert!(r.actions.is_empty() && r.text.contains("link"), "{r:?}");
+}

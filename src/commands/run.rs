@@ -278,6 +278,8 @@ impl RunArgs {
         );
         let journal_path = out.join("trials.jsonl");
         let pinned = header.secret.pinned;
+        // A run begun here wrote and scored every trial of its journal itself.
+        let fresh = resumed.is_none();
         let (target, prior, started_at) = match resumed {
             Some((was, read)) => {
                 let diffs = was.differences(&header);
@@ -371,8 +373,11 @@ impl RunArgs {
         };
         let mut trials: Box<dyn TrialSource + '_> = match (&streamed, &index) {
             (Some(s), Some(index)) => {
-                let source =
+                let mut source =
                     journal::Stored::open(&journal_path, index, &results, s.evaluator.clone())?;
+                if fresh {
+                    source = source.scored_here();
+                }
                 let mut sha256 = String::new();
                 write_file_with(&results_path, |w| {
                     // Buffered before the hash, so the serializer's many small writes reach
@@ -389,12 +394,13 @@ impl RunArgs {
                         .hex();
                     Ok(())
                 })?;
-                Box::new(journal::ByCase::open(
-                    &journal_path,
-                    index,
-                    s.evaluator.clone(),
-                    sha256,
-                )?)
+                let by_case =
+                    journal::ByCase::open(&journal_path, index, s.evaluator.clone(), sha256)?;
+                Box::new(if fresh {
+                    by_case.scored_here()
+                } else {
+                    by_case
+                })
             }
             _ => {
                 write_file(&results_path, results.to_canonical_json().as_bytes())?;

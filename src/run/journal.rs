@@ -534,6 +534,9 @@ struct Lines {
     file: std::fs::File,
     path: PathBuf,
     buf: Vec<u8>,
+    /// Score each trial read again; off only for the journal this process is writing, whose
+    /// trials it scored with the same evaluator before recording them.
+    rescore: bool,
 }
 
 impl Lines {
@@ -546,6 +549,7 @@ impl Lines {
             file,
             path: path.to_path_buf(),
             buf: Vec::new(),
+            rescore: true,
         })
     }
 
@@ -565,7 +569,9 @@ impl Lines {
             .and_then(|_| self.file.read_exact(&mut self.buf))
             .map_err(|e| where_(&e))?;
         let mut trial: TrialRecord = serde_json::from_slice(&self.buf).map_err(|e| where_(&e))?;
-        crate::grade::rescore_trial(evaluator, turns, &mut trial);
+        if self.rescore {
+            crate::grade::rescore_trial(evaluator, turns, &mut trial);
+        }
         Ok(trial)
     }
 }
@@ -604,6 +610,14 @@ impl Stored {
             current: None,
             evaluator,
         })
+    }
+
+    /// For the journal of a run this process made from start to end: its trials were scored
+    /// with this evaluator just before they were recorded, so they are read as written
+    /// rather than scored again (a resumed run's earlier trials were not).
+    pub fn scored_here(mut self) -> Self {
+        self.lines.rescore = false;
+        self
     }
 }
 
@@ -664,6 +678,12 @@ impl<'a> ByCase<'a> {
             keep_limit: KEEP_BYTES,
             scratch: Vec::new(),
         })
+    }
+
+    /// As [`Stored::scored_here`].
+    pub fn scored_here(mut self) -> Self {
+        self.lines.rescore = false;
+        self
     }
 }
 

@@ -2062,6 +2062,18 @@ fn resolve_ambiguous(
     ))
 }
 
+/// The road kinds a stored list names (a route's `avoid`, a learned habit).
+fn road_kinds(v: &[Value]) -> Vec<&'static str> {
+    v.iter()
+        .filter_map(Value::as_str)
+        .filter_map(|s| {
+            ["highway", "toll", "congestion"]
+                .into_iter()
+                .find(|k| *k == s)
+        })
+        .collect()
+}
+
 fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> Plan {
     // Planned again to where it already goes: what the route avoided still holds.
     let nav = &ctx.ses.state.navigation;
@@ -2070,28 +2082,12 @@ fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> 
         && nav.get("destination").and_then(Value::as_str) == Some(dest)
         && let Some(Value::Array(v)) = nav.get("avoid")
     {
-        avoid = v
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(|s| {
-                ["highway", "toll", "congestion"]
-                    .into_iter()
-                    .find(|k| *k == s)
-            })
-            .collect();
+        avoid = road_kinds(v);
     }
     if avoid.is_empty()
         && let Some(Value::Array(v)) = ctx.learned("nav.avoid")
     {
-        avoid = v
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(|s| {
-                ["highway", "toll", "congestion"]
-                    .into_iter()
-                    .find(|k| *k == s)
-            })
-            .collect();
+        avoid = road_kinds(&v);
     }
     let mut args = json!({ "destination": dest, "mode": "drive" });
     if !avoid.is_empty() {

@@ -72,18 +72,26 @@ impl Kind {
         }
     }
 
+    fn slot(self) -> &'static OnceLock<Validator> {
+        static V: [OnceLock<Validator>; Kind::ALL.len()] =
+            [const { OnceLock::new() }; Kind::ALL.len()];
+        &V[Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)]
+    }
+
     /// Each schema is compiled the first time it is needed and kept: a command loading a
     /// suite compiles the suite schemas only, not results.schema.json (the largest).
     fn validator(self) -> &'static Validator {
-        static V: [OnceLock<Validator>; Kind::ALL.len()] =
-            [const { OnceLock::new() }; Kind::ALL.len()];
-        let i = Kind::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        V[i].get_or_init(|| {
+        self.slot().get_or_init(|| {
             let v: Value = serde_json::from_str(self.embedded())
                 .expect("embedded schema is valid JSON (checked by tests)");
             jsonschema::validator_for(&v).expect("embedded schema compiles (checked by tests)")
         })
     }
+}
+
+/// Whether the schema of `kind` is compiled already.
+pub fn is_ready(kind: Kind) -> bool {
+    kind.slot().get().is_some()
 }
 
 /// Compile the schemas of `kinds` now, so that a later [`validate`] finds them ready: called

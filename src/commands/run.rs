@@ -165,23 +165,12 @@ impl RunArgs {
 
     /// One device's run (`self.device`).
     pub(super) fn exec_one(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
-        // The input schemas and the report templates are compiled on another core while this
-        // one parses the suite's YAML; each is compiled once, and whichever thread needs it
-        // first while the other is compiling it waits for that compile.
+        // The report templates are parsed on another core while this one loads the suite.
+        // Without the thread (none could be made) they are parsed when first needed.
         let formats = self.format.clone();
-        // Without the thread (none could be made) they are compiled when first needed.
         let _ = std::thread::Builder::new()
             .name("prepare".into())
-            .spawn(move || {
-                use crate::schema::Kind;
-                crate::schema::prepare(&[
-                    Kind::Profile,
-                    Kind::Framework,
-                    Kind::Actions,
-                    Kind::Suite,
-                ]);
-                crate::report::prepare(&formats);
-            });
+            .spawn(move || crate::report::prepare(&formats));
         let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
         suite.keep_fixtures_of(&profile.category);

@@ -124,7 +124,18 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     if crate::embedded::is_default_suite_file(kind, text) {
         return yaml::from_str(path, text).map_err(|p| vec![p]);
     }
-    let value: Value = yaml::from_str(path, text).map_err(|p| vec![p])?;
+    // The schema this file is checked against is compiled on another core while the text is
+    // parsed on this one, the first time a file of its kind is not the default.
+    let value: Value = if crate::schema::is_ready(kind) {
+        yaml::from_str(path, text)
+    } else {
+        std::thread::scope(|scope| {
+            let _ =
+                std::thread::Builder::new().spawn_scoped(scope, || crate::schema::prepare(&[kind]));
+            yaml::from_str(path, text)
+        })
+    }
+    .map_err(|p| vec![p])?;
     let map = std::cell::OnceCell::new();
     let problems = schema_problems(path, kind, &value, |pointer| {
         let at = yaml::locate(map.get_or_init(|| yaml::locations(text)), pointer);

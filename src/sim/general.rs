@@ -243,6 +243,8 @@ pub const CHAT: IntentDef = IntentDef {
         ("谢谢", 3),
         ("hello", 3),
         ("joke", 5),
+        ("jokes", 5),
+        ("something funny", 5),
         ("make me laugh", 5),
         ("who are you", 5),
     ],

@@ -1689,7 +1689,18 @@ pub fn datetime_query(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 pub fn chat(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
-    let s = if has_any(t, &["笑话", "段子", "逗我笑", "joke", "make me laugh"]) {
+    let s = if has_any(
+        t,
+        &[
+            "笑话",
+            "段子",
+            "逗我笑",
+            "joke",
+            "jokes",
+            "something funny",
+            "make me laugh",
+        ],
+    ) {
         if !ctx.caps.paraphrase {
             return Plan::NotUnderstood;
         }

@@ -133,8 +133,9 @@ static CONDITIONAL_DEHUA: LazyLock<Regex> = LazyLock::new(|| {
 const COND_ELSE: &str = r"(?:[,;]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
-    // put first as where it happens ("电视上来点歌").
-    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)").expect("compiles")
+    // put first as where it happens ("电视上来点歌"). English prepositions stay words right after
+    // a Chinese name, once the spaces next to Han characters are folded away.
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|(?-u:\b)on (?:the |my )?|(?-u:\b)to (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)").expect("compiles")
 });
 static DEVICE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r",(?P<s>电视|大屏|音箱|电脑|平板|车机|眼镜|耳机)(?:上|里)?(?:来|给我)?")

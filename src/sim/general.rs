@@ -133,7 +133,18 @@ pub const REMINDER: IntentDef = IntentDef {
         ("nudge me", 8),
         ("reminder", 5),
     ],
-    patterns: &[],
+    // Being called to do something other than get up is a reminder of it: "叫我去取快递",
+    // "tell me to leave at six", "give me a nudge about the oven".
+    patterns: &[
+        (
+            r"叫我(?:去|下|出|吃|喝|拿|关|收|接|买|换|给|带|做|打|看|走|回|喂|交|还|赶)",
+            6,
+        ),
+        (
+            r"\b(?:tell|ping) me to\b|\bgive me a (?:nudge|shout|reminder) (?:to|about)\b",
+            10,
+        ),
+    ],
     skill: skills::reminder_create,
 };
 

@@ -947,6 +947,22 @@ static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?P<d>the day after tomorrow|tomorrow|today|tonight|(?P<wp>next |this )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     )
 });
+/// A calendar date said in English: "May 9th", "the 9th of May", "9 May".
+static MONTH_DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    const MONTH: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+    re(&format!(
+        r"\b(?:(?P<mo>{MONTH}) (?:the )?(?P<dy>[0-9]{{1,2}})(?P<sx>st|nd|rd|th)?|(?:the )?(?P<dy2>[0-9]{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<mo2>{MONTH}))\b"
+    ))
+});
+
+fn en_month(m: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let i = MONTHS.iter().position(|p| m.starts_with(p))?;
+    u32::try_from(i + 1).ok()
+}
+
 static PERIOD_EN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(morning|afternoon|evening|night|tonight)\b"));
 
@@ -1379,6 +1395,24 @@ fn scan_en(s: &str, today: NaiveDate) -> When {
                 }),
         };
     }
+    if w.date.is_none()
+        && let Some(c) = MONTH_DATE_EN.captures(s)
+    {
+        let mo = c.name("mo").or_else(|| c.name("mo2")).map(|m| m.as_str());
+        // "may 5" is a date only as one: with "5th", or after "on"/"by"/"until".
+        let start = c.get(0).map_or(0, |m| m.start());
+        let dated = c.name("sx").is_some()
+            || c.name("mo2").is_some()
+            || ["on ", "by ", "until ", "till ", "for ", "from ", "since "]
+                .iter()
+                .any(|p| s[..start].ends_with(p));
+        let mo = mo.filter(|m| *m != "may" || dated);
+        let dy = c.name("dy").or_else(|| c.name("dy2")).map(|m| m.as_str());
+        w.date = mo
+            .and_then(en_month)
+            .zip(dy.and_then(|d| d.parse().ok()))
+            .and_then(|(m, d)| NaiveDate::from_ymd_opt(today.year(), m, d));
+    }
     if let Some(p) = PERIOD_EN.find(s) {
         w.period = Period::from_word(p.as_str()).or(w.period);
     }
@@ -1717,6 +1751,12 @@ mod tests {
         assert_eq!(en_number("22.5"), Some(22.5));
         assert_eq!(en_number("two twenty"), None);
         assert_eq!(en_number("twenty twelve"), None);
+        // Calendar dates in English, month first or day first.
+        let d = |s: &str| find_when(s, n).and_then(|w| w.date).map(|d| d.to_string());
+        assert_eq!(d("any rain on june 2nd"), Some("2026-06-02".into()));
+        assert_eq!(d("the 14th of october"), Some("2026-10-14".into()));
+        assert_eq!(d("3 dec, please"), Some("2026-12-03".into()));
+        assert_eq!(d("you may 5 times"), None);
         // Ordinals as episodes and parts are numbered, in digits or words.
         assert_eq!(en_ordinal("17th"), Some(17));
         assert_eq!(en_ordinal("sixtieth"), Some(60));

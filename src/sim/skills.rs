@@ -195,7 +195,7 @@ pub fn timer_start(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static REMIND_MARK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|(?:remind|nudge) me (?:to|that|about)|remind me|nudge me",
+        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|叫我|(?:remind|nudge|tell|ping) me (?:to|that|about)|give me a (?:nudge|shout|reminder)(?: to| about)?|remind me|nudge me",
     )
 });
 

@@ -131,6 +131,10 @@ static CONDITIONAL_DEHUA: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// The other branch: "否则…", "不然…", or the condition denied ("没过就…", "要是还没到，…").
 const COND_ELSE: &str = r"(?:[,;]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
+/// A request that opens with when it applies ("每当…", "every time …"), a habit and not a step.
+static HABIT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:每次|每当|每回|\b(?:whenever|every time|each time)\b)").expect("compiles")
+});
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌"). English prepositions stay words right after
@@ -982,6 +986,10 @@ impl Engine {
             }
         }
         if cond.is_none() && steps.len() < 2 {
+            return false;
+        }
+        // "whenever I open the map, show traffic": a clause of when, then what — one habit.
+        if cond.is_none() && HABIT_LEAD.is_match(&steps[0]) {
             return false;
         }
         // "把X译一下，译为中文": one tool asked about one content twice is one request.

@@ -761,10 +761,21 @@ static NUMBER_AFTER_EN: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static EXTREME_LEVEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?P<x>max(?:imum)?|full|min(?:imum)?) (?:volume|brightness)\b"));
+
 /// A target value after "调到 / 设为 / to" in free phrasing.
 pub fn find_target_number(s: &str) -> Option<f64> {
     if let Some(c) = NUMBER_AFTER.captures(s) {
         return number_strict(&c["n"]);
+    }
+    // "full brightness", "min volume please": the top or bottom of the range, named first.
+    if let Some(c) = EXTREME_LEVEL.captures(s) {
+        return Some(if c["x"].starts_with("min") {
+            0.0
+        } else {
+            100.0
+        });
     }
     NUMBER_AFTER_EN.captures_iter(s).find_map(|c| {
         let w = &c["w"];

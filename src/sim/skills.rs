@@ -896,7 +896,19 @@ const COMPLAINTS: &[(&[&str], &str, i64)] = &[
         20,
     ),
     (&["太亮", "刺眼", "晃眼", "too bright"], "brightness", -20),
-    (&["太吵", "声音太大", "太响", "too loud"], "volume", -20),
+    (
+        &[
+            "太吵",
+            "声音太大",
+            "太响",
+            "震耳",
+            "刺耳",
+            "too loud",
+            "in my ears",
+        ],
+        "volume",
+        -20,
+    ),
     (&["小声点", "小声一点", "quieter"], "volume", -20),
     (
         &[

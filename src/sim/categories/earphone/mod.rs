@@ -410,6 +410,8 @@ const PLAYED: &[&str] = &[
     "volume",
     "music",
     "song",
+    "in my ears",
+    "耳朵",
 ];
 
 fn noise_plan(ctx: &mut Ctx, mode: &str) -> Plan {
@@ -617,6 +619,7 @@ const INTERPRETING: &[&str] = &[
     "传译",
     "interpret",
     "interpreting",
+    "interpretation",
     "translating",
     "translation",
 ];
@@ -920,6 +923,7 @@ const INTERPRET: IntentDef = IntentDef {
         ("interpret", 9),
         ("interpreting", 9),
         ("interpreter", 9),
+        ("interpretation", 9),
         ("translation mode", 9),
         ("停止翻译", 10),
         ("关闭翻译", 10),
@@ -1053,6 +1057,7 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
         ("resume", 7),
         ("hold on", 5),
         ("stop playing", 7),
+        ("stop the music", 7),
         ("keep playing", 7),
         ("skip it", 7),
     ],
@@ -1063,7 +1068,7 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
             6,
         ),
         (r"继续播?放", 7),
-        (r"\bnext (?:song|track)\b", 7),
+        (r"\bnext (?:song|track|one)\b", 7),
     ],
     skill: media_control,
 };
@@ -1118,6 +1123,9 @@ const VOLUME: IntentDef = IntentDef {
         ("too high", 4),
         ("a bit loud", 5),
         ("can't hear", 4),
+        ("in my ears", 7),
+        ("震耳", 6),
+        ("刺耳", 6),
     ],
     // "声儿小得很": the sound said to be too soft or loud, however the degree is put.
     patterns: &[(r"(?:声儿|声音|音量)[^,]{0,5}(?:小|低|轻|大|高|响)", 5)],

@@ -1320,6 +1320,10 @@ pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 // ------------------------------------------------------------------ walking navigation
 
+/// The nearest of a kind of place, asked about: "最近的邮局", "the nearest post office".
+static NEAREST: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?P<z>最近的[^,?在是有哪]{1,8})|\bnearest ?(?P<e>[^,?]{2,30}?)(?:\?|,|$| is\b)")
+});
 static THERE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:带我|领我|我要|我想)?(?:过去|去那|去那儿|去那里|去那边|到那|到那儿|到那里)|\b(?:take|lead|guide|walk|get|bring) me (?:over )?(?:there|to it|to that(?: place)?)\b|\b(?:navigate|go|head) there\b|\b(?:lead|show me) the way\b|\bguide me\b",
@@ -1394,7 +1398,19 @@ pub fn nav(ctx: &mut Ctx, f: &Frame) -> Plan {
             && !has_any(&d, &["there", "here", "it", "that", "the way"])
     });
     if !f.strict && THERE.is_match(&f.text) && !named {
-        match in_view(ctx, f).and_then(|c| place_on(&c)) {
+        // "最近的邮局在哪，领我去": the place asked about in another clause.
+        let asked = NEAREST.captures(&f.text).and_then(|c| match c.name("z") {
+            Some(z) => Some(z.as_str().to_string()),
+            None => c.name("e").map(|e| {
+                let e = e.as_str().trim();
+                if nlu::mostly_cjk(e) {
+                    format!("最近的{e}")
+                } else {
+                    format!("the nearest {e}")
+                }
+            }),
+        });
+        match asked.or_else(|| in_view(ctx, f).and_then(|c| place_on(&c))) {
             Some(place) => frame.text = format!("导航到{place}"),
             None => {
                 let s = say!(

@@ -114,7 +114,7 @@ static MORE: LazyLock<Regex> = LazyLock::new(|| {
     // "再调高些", "声音再大一些", "亮度再低些": a little more of the same, the
     // setting named or left to the one just changed.
     // English moves the same way with a particle: "bring it up a notch", "take that down".
-    Regex::new(r"^(?:把)?(?P<name>音量|声音|亮度)?(?:再)?(?:给我)?(?:调|开|弄|放)?(?:得)?(?P<dir>大|小|高|低|亮|暗|响|轻)(?:声)?(?:一)?(?:点|些)(?:儿)?$|^(?:(?:a )?(?:bit|little|touch|tad) )?(?P<en>louder|quieter|brighter|dimmer|higher|lower)(?: still)?(?: please)?$|^(?:please )?(?:turn|bring|put|take|push) (?:it|that|this) (?P<en2>up|down)(?: (?:a (?:bit|little|touch|tad|notch)|a little|slightly|some))?(?: (?:more|further|still))?(?: please)?$").expect("compiles")
+    Regex::new(r"^(?:把)?(?P<name>音量|声音|亮度)?(?:再)?(?:给我)?(?:调|开|弄|放)?(?:得)?(?P<dir>大|小|高|低|亮|暗|响|轻)(?:声)?(?:一)?(?:点|些)(?:儿)?$|^(?:(?:a )?(?:bit|little|touch|tad) )?(?P<en>louder|quieter|brighter|dimmer|higher|lower)(?: still)?(?: please)?$|^(?:please )?(?:turn|bring|put|take|push|crank) (?:it|that|this) (?P<en2>up|down)(?: (?:a (?:bit|little|touch|tad|notch)|a little|slightly|some))?(?: (?:more|further|still))?(?: please)?$|^(?:please )?(?P<en3>lower|raise) (?:it|that|this)(?: (?:a (?:bit|little|touch|tad|notch)|a little|slightly|some))?(?: please)?$").expect("compiles")
 });
 static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
@@ -903,10 +903,11 @@ impl Engine {
                 .name("dir")
                 .or_else(|| c.name("en"))
                 .or_else(|| c.name("en2"))
+                .or_else(|| c.name("en3"))
                 .map_or("", |m| m.as_str());
             let up = matches!(
                 dir,
-                "大" | "高" | "亮" | "响" | "louder" | "brighter" | "higher" | "up"
+                "大" | "高" | "亮" | "响" | "louder" | "brighter" | "higher" | "up" | "raise"
             );
             return Some(skills::settings_delta(
                 ctx,

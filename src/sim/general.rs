@@ -191,7 +191,11 @@ pub const WEATHER: IntentDef = IntentDef {
         ("temperature", 4),
         ("forecast", 5),
     ],
-    patterns: &[],
+    // "will it be cold in Beijing", "how hot is it going to get": the weather by its feel.
+    patterns: &[(
+        r"\b(?:be|get|is it|it's|going to be) (?:cold|hot|warm|chilly|freezing|sunny|windy)\b",
+        4,
+    )],
     skill: skills::weather_query,
 };
 

@@ -905,6 +905,7 @@ const COMPLAINTS: &[(&[&str], &str, i64)] = &[
             "刺耳",
             "too loud",
             "in my ears",
+            "blasting",
         ],
         "volume",
         -20,

@@ -538,9 +538,25 @@ pub const IOT: IntentDef = IntentDef {
         ("brightness", 3),
     ],
     patterns: &[
-        (r"^(?:再)?(?:调)?(?:暗|亮)(?:一)?(?:点|些)", 3),
+        (
+            r"^(?:稍微|稍稍|略微|稍)?(?:再)?(?:调)?(?:暗|亮)(?:一)?(?:点|些)",
+            3,
+        ),
+        // A level alone after a light was switched: "no, 30 percent".
+        (r"[0-9]{1,3} ?(?:%|percent)", 3),
         (DRY_AIR, 5),
         (DARK_EN, 5),
+        (HOT_COLD, 5),
+        (r"\bfreezing\b", 4),
+        // The temperature moved a step, or the same again elsewhere (L3 context).
+        (
+            r"温度[^,0-9]{0,3}(?:低|高|降|升)|\b(?:colder|cooler|warmer|hotter)\b",
+            3,
+        ),
+        (
+            r"^(?:and )?(?:the )?same (?:in|for|with) |^(?:and )?(?:in )?the (?:living room|bedroom|study|kitchen|kids' room|dining room|bathroom)(?: too| as well)$",
+            3,
+        ),
         // A light moved by a particle after it was switched ("take them down"): that light (L3).
         (
             r"^(?:please )?(?:turn|bring|take|make) (?:it|them) (?:down|up|dimmer|darker)\b",
@@ -624,6 +640,14 @@ static DRY: LazyLock<Regex> = LazyLock::new(|| re(DRY_AIR));
 const DARK_EN: &str = r"\b(?:too|so|very|really|pretty|quite|it's|is) dark\b|\bcan(?:'t|not| barely| hardly) see\b|\b(?:barely|hardly) see\b";
 static DARK: LazyLock<Regex> = LazyLock::new(|| re(DARK_EN));
 
+/// Too hot or too cold, said in English: "it's so cold in the study", "really warm in here".
+const HOT_COLD: &str = r"\b(?:too|so|very|really|pretty|quite|it's|is|freezing|boiling) (?:cold|hot|warm|chilly|stuffy)\b";
+static HOT_COLD_EN: LazyLock<Regex> = LazyLock::new(|| re(HOT_COLD));
+/// The temperature moved a step rather than set: "温度再调高些", "cooler in here".
+static TEMP_STEP: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"温度[^,0-9]{0,3}(?P<z>低|高|降|升)|\b(?P<e>colder|cooler|warmer|hotter)\b")
+});
+
 /// English switches put the particle last as often as first: "lights on in the study",
 /// "lights out", "turn the fan off".
 static EN_ON: LazyLock<Regex> = LazyLock::new(|| re(r"\bon\b"));
@@ -641,10 +665,20 @@ static WHOSE_ROOM: LazyLock<Regex> = LazyLock::new(|| re(r"\b[a-z]+'s (?:bed)?ro
 /// "亮度不对，…", "不是这个亮度，…".
 fn corrects(text: &str) -> bool {
     is_correction(text)
-        || text
-            .split(',')
-            .next()
-            .is_some_and(|c| has_any(c, &["不对", "不是这个", "错了", "不合适", "wrong"]))
+        || text.split(',').next().is_some_and(|c| {
+            has_any(
+                c,
+                &[
+                    "不对",
+                    "不是这个",
+                    "错了",
+                    "不合适",
+                    "wrong",
+                    "not like that",
+                    "not that",
+                ],
+            ) || c.trim() == "no"
+        })
 }
 
 fn brightness_in(text: &str) -> Option<i64> {
@@ -732,6 +766,10 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     }
     // Complaints name what they are about without naming it, and want it on.
     let named = r.device.is_some();
+    // Glare right after a light came on is that light, not the sun through the curtains.
+    let glare_of_light = text.contains("刺眼")
+        && !has_any(text, &["太阳", "晒", "阳光", "sun"])
+        && last(ctx).is_some_and(|l| l.get("device").and_then(Value::as_str) == Some("light"));
     if r.device.is_none() {
         r.device = if has_any(
             text,
@@ -746,6 +784,7 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
                 "too dark",
             ],
         ) || DARK.is_match(text)
+            || glare_of_light
         {
             Some("light")
         } else if has_any(
@@ -766,7 +805,8 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
                 "freezing",
                 "boiling",
             ],
-        ) {
+        ) || HOT_COLD_EN.is_match(text)
+        {
             Some("ac")
         } else if DRY.is_match(text) {
             Some("humidifier")
@@ -783,7 +823,8 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
                 "sun's",
                 "too much sun",
             ],
-        ) {
+        ) && !glare_of_light
+        {
             Some("curtain")
         } else {
             None
@@ -809,9 +850,14 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
             } else if has_any(text, &["拉开", "打开", "开", "open"]) {
                 r.open_percent = Some(100);
             }
+            // "拉开一半", "open them halfway": part of the way.
+            if r.open_percent == Some(100) && has_any(text, &["一半", "半开", "halfway", "half"])
+            {
+                r.open_percent = Some(50);
+            }
         }
         Some("door_lock") => {
-            if (has_any(text, &["锁上", "锁好", "反锁"]) || LOCK_EN.is_match(text))
+            if (has_any(text, &["锁上", "锁好", "反锁", "锁一下"]) || LOCK_EN.is_match(text))
                 && !text.contains("unlock")
             {
                 r.locked = Some(true);
@@ -889,6 +935,17 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     r
 }
 
+/// "温度再低点" after the air conditioner: two degrees from where it is (26 when not set).
+fn temperature_step(ctx: &Ctx, text: &str, room: &str) -> Option<f64> {
+    let c = TEMP_STEP.captures(text)?;
+    let down = matches!(
+        c.name("z").or_else(|| c.name("e")).map(|m| m.as_str()),
+        Some("低" | "降" | "colder" | "cooler")
+    );
+    let cur = current(ctx, "ac", room, "temperature").unwrap_or(26) as f64;
+    Some(if down { cur - 2.0 } else { cur + 2.0 })
+}
+
 pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let text = f.text.as_str();
     let mut r = parse_iot(ctx, f);
@@ -916,6 +973,17 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(dev) = r.device else {
         return Plan::NotUnderstood;
     };
+    // "有点刺眼" after the bedroom light came on: the same appliance, so the same room (L3).
+    if r.room.is_none()
+        && let Some(l) = &last
+        && l.get("device").and_then(Value::as_str) == Some(dev)
+    {
+        r.room = l.get("room").and_then(Value::as_str).map(|x| room(x).id);
+    }
+    if dev == "ac" && r.temperature.is_none() {
+        let room = r.room.unwrap_or_else(|| default_room("ac"));
+        r.temperature = temperature_step(ctx, text, room);
+    }
     let anything = r.power.is_some()
         || r.brightness.is_some()
         || r.dim.is_some()

@@ -16,6 +16,10 @@ use crate::suite::model::{Mode, PassRule};
 use crate::text::truncate;
 
 use super::charts::{self, Histogram, ScoreBar};
+use super::evidence::{
+    self, ActionView, BriefTrial, CheckView, ErrorView, EventView, EvidenceView, FixtureLink,
+    InputView, JudgementView, MediaView, ResponseView, TrialView, TurnView,
+};
 use super::messages::{self as m, Msg};
 use super::names::{self, Names, i18n};
 use super::source::TrialSource;
@@ -213,7 +217,7 @@ struct CaseView {
     counts: String,
     stats: Option<String>,
     blocking: bool,
-    /// The case's trials as `templates/evidence.html.hbs` lays them out: packed, or as they
+    /// The case's trials as [`evidence::write`] lays them out: packed, or as they
     /// are when packing would not make them smaller.
     #[serde(flatten)]
     evidence: Evidence,
@@ -233,107 +237,6 @@ enum Evidence {
     Inline(String),
 }
 
-/// What `templates/evidence.html.hbs` shows of one case's trials.
-#[derive(Serialize)]
-struct EvidenceView {
-    /// Trials shown in full, by index.
-    trials: Vec<TrialView>,
-    /// The other trials, one line each, by index.
-    brief: Vec<BriefTrial>,
-    brief_note: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BriefTrial {
-    /// The trial's number as people count, from 1 (results store indexes from 0).
-    number: u32,
-    seed: u64,
-    outcome: &'static str,
-    outcome_label: &'static str,
-    duration: String,
-    turn: Option<String>,
-    failure: Option<String>,
-}
-
-#[derive(Serialize)]
-struct TrialView {
-    /// The trial's number as people count, from 1 (results store indexes from 0).
-    number: u32,
-    seed: u64,
-    outcome: &'static str,
-    outcome_label: &'static str,
-    /// Failed and errored trials start expanded: they are the evidence a reader looks for.
-    open: bool,
-    duration: String,
-    setup: Option<String>,
-    params: Option<String>,
-    error: Option<ErrorView>,
-    turns: Vec<TurnView>,
-}
-
-#[derive(Serialize)]
-struct ErrorView {
-    message: String,
-    evidence: Option<String>,
-}
-
-#[derive(Serialize)]
-struct TurnView {
-    label: String,
-    ok: bool,
-    input: InputView,
-    response: Option<ResponseView>,
-    error: Option<ErrorView>,
-    latency: String,
-    checks: Vec<CheckView>,
-    /// What a judge model answered for the turn's `judge` checks: the evidence behind them.
-    judgements: Vec<JudgementView>,
-    state: Option<String>,
-}
-
-#[derive(Serialize)]
-struct JudgementView {
-    /// `ok`, or `bad` for a failed or undecided judgement.
-    class: &'static str,
-    mark: &'static str,
-    status_label: &'static str,
-    model: String,
-    settings: String,
-    rubric: String,
-    reason: String,
-    answer: Option<String>,
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct InputView {
-    text: Option<String>,
-    event: Option<EventView>,
-    audio: Option<MediaView>,
-    image: Option<MediaView>,
-}
-
-#[derive(Serialize)]
-struct EventView {
-    kind: String,
-    data: Option<String>,
-}
-
-#[derive(Serialize)]
-struct MediaView {
-    /// A `data:` URI built from validated base64 and a whitelisted MIME type.
-    src: Option<String>,
-    note: Option<String>,
-    /// The suite fixture a recorded input refers to by hash, shown once in its own section.
-    fixture: Option<FixtureLink>,
-}
-
-#[derive(Serialize)]
-struct FixtureLink {
-    anchor: String,
-    path: String,
-}
-
 #[derive(Serialize)]
 struct FixtureView {
     anchor: String,
@@ -342,33 +245,6 @@ struct FixtureView {
     format: String,
     audio: bool,
     media: MediaView,
-}
-
-#[derive(Serialize)]
-struct ResponseView {
-    text: Option<String>,
-    speech: Option<MediaView>,
-    actions: Vec<ActionView>,
-    needs_confirmation: &'static str,
-    served_by: &'static str,
-    timing: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ActionView {
-    name: String,
-    target: Option<String>,
-    args: String,
-}
-
-#[derive(Serialize)]
-struct CheckView {
-    passed: bool,
-    mark: &'static str,
-    status_label: &'static str,
-    kind: String,
-    spec: String,
-    reason: String,
 }
 
 pub(super) fn view<'a>(
@@ -953,7 +829,7 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
         brief: 0,
         tools: names::ToolUse::default(),
     };
-    let mut packer = Packer::new(names.lang)?;
+    let mut packer = Packer::new(names.lang);
     for (i, c) in sorted {
         let blocking = r.grade.blocking.contains(&c.id);
         source.with_trials(c, &mut |trials| {
@@ -974,13 +850,12 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
     Ok(pass)
 }
 
-/// Lays out one case's trials with `templates/evidence.html.hbs` and packs them: deflated
-/// at a fixed level, then base64, so the same trials always give the same bytes.
+/// Lays out one case's trials ([`evidence::write`]) and packs them: deflated at a fixed
+/// level, then base64, so the same trials always give the same bytes.
 struct Packer {
-    /// The evidence template's data: the labels, set once, and each case's trials in turn.
-    context: handlebars::Context,
+    lang: Lang,
     deflater: Deflater,
-    html: Vec<u8>,
+    html: String,
 }
 
 /// zlib deflate at [`PACK_LEVEL`] with one compressor for the whole page: a fresh one
@@ -1035,46 +910,21 @@ impl Deflater {
 }
 
 impl Packer {
-    fn new(lang: Lang) -> Result<Packer, ReportError> {
-        let mut root = Map::new();
-        root.insert("t".to_string(), Value::Object(m::table(lang)));
-        let context = handlebars::Context::wraps(Value::Object(root)).map_err(|source| {
-            ReportError::Render {
-                format: "html",
-                source,
-            }
-        })?;
-        Ok(Packer {
-            context,
+    fn new(lang: Lang) -> Packer {
+        Packer {
+            lang,
             deflater: Deflater::new(),
-            html: Vec::new(),
-        })
+            html: String::new(),
+        }
     }
 
-    fn pack(&mut self, evidence: EvidenceView) -> Result<Evidence, ReportError> {
-        let render_error = |source| ReportError::Render {
-            format: "html",
-            source,
-        };
-        let fields = serde_json::to_value(evidence)
-            .map_err(|e| render_error(handlebars::RenderErrorReason::SerdeError(e).into()))?;
-        if let (Value::Object(root), Value::Object(fields)) = (self.context.data_mut(), fields) {
-            root.extend(fields);
-        }
+    fn pack(&mut self, evidence: &EvidenceView) -> Evidence {
         self.html.clear();
-        super::templates::html_registry()?
-            .render_with_context_to_write("evidence", &self.context, &mut self.html)
-            .map_err(render_error)?;
+        evidence::write(evidence, self.lang, &mut self.html);
         if self.html.len() <= INLINE_MAX {
-            let html = std::str::from_utf8(&self.html).map_err(|e| ReportError::Render {
-                format: "html",
-                source: handlebars::RenderErrorReason::Other(e.to_string()).into(),
-            })?;
-            return Ok(Evidence::Inline(html.to_string()));
+            return Evidence::Inline(self.html.clone());
         }
-        Ok(Evidence::Packed(
-            BASE64.encode(self.deflater.deflate(&self.html)),
-        ))
+        Evidence::Packed(BASE64.encode(self.deflater.deflate(self.html.as_bytes())))
     }
 }
 
@@ -1162,7 +1012,7 @@ fn case_view(
     let lang = names.lang;
     let (full, brief) = split_trials(trials);
     let summarised = brief.len();
-    let evidence = packer.pack(EvidenceView {
+    let evidence = packer.pack(&EvidenceView {
         trials: full
             .into_iter()
             .map(|t| trial_view(t, lang, fixtures))
@@ -1170,7 +1020,7 @@ fn case_view(
         brief_note: (!brief.is_empty())
             .then(|| m::BRIEF_CASE.fill(lang, &[("n", &brief.len().to_string())])),
         brief: brief.into_iter().map(|t| brief_trial(t, lang)).collect(),
-    })?;
+    });
     let view = CaseView {
         id: c.id.clone(),
         anchor: anchor(&c.id),

@@ -12,6 +12,7 @@ mod charts;
 pub mod console;
 mod csp;
 pub mod diff;
+mod evidence;
 mod html;
 mod junit;
 mod markdown;

@@ -2,7 +2,7 @@
 //! format.
 
 use super::source::{HeldTrials, TrialSource};
-use super::templates::{html_registry, markdown_registry};
+use super::templates::markdown_registry;
 use super::{Format, Lang, ReportError, html, junit, markdown};
 use crate::results::Results;
 
@@ -40,12 +40,16 @@ pub fn render_html_from(
     trials: &mut dyn TrialSource,
 ) -> Result<String, ReportError> {
     let view = html::view(results, lang, trials)?;
-    html_registry()?
-        .render("report", &view)
-        .map_err(|source| ReportError::Render {
-            format: "html",
-            source,
-        })
+    let render_error = |source| ReportError::Render {
+        format: "html",
+        source,
+    };
+    let context = handlebars::Context::wraps(&view).map_err(render_error)?;
+    drop(view);
+    let mut out = Vec::with_capacity(1 << 16);
+    super::templates::render_page(&context, &mut out)?;
+    String::from_utf8(out)
+        .map_err(|e| render_error(handlebars::RenderErrorReason::Other(e.to_string()).into()))
 }
 
 /// Render the JUnit XML report: one test suite per level, one test case per case.

@@ -61,7 +61,7 @@ impl Out {
 
 static DESCRIBE: LazyLock<Regex> = LazyLock::new(|| {
     // "这是啥", "瞧瞧这玩意儿是啥", "what do you see": what is in the picture, however pointed at.
-    Regex::new(r"^(?:你)?(?:帮我)?(?:看看|看一下|瞧瞧)?(?:这|这个|那|那个)(?:是|是个)(?:什么|啥)(?:东西|玩意儿|玩意)?(?:啊|呀)?$|^(?:图里有什么|图片里有什么|看看这个|描述一下|what(?: is|'s) (?:this|that|it|in (?:the|this) (?:picture|photo))|what am i (?:looking at|seeing)|what (?:can|do) you see|describe (?:it|this|that|the picture|what you see))$").expect("compiles")
+    Regex::new(r"^(?:你)?(?:帮我)?(?:看看|看一下|瞧瞧)?(?:这|这个|那|那个|我面前|我眼前|面前|眼前)(?:是|是个|有)(?:什么|啥)(?:东西|玩意儿|玩意)?(?:啊|呀)?$|^(?:图里有什么|图片里有什么|看看这个|描述一下|what(?: is|'s) (?:this|that|it|in front of me|ahead of me|in (?:the|this) (?:picture|photo))|what am i (?:looking at|seeing)|what (?:can|do) you see|describe (?:it|this|that|the picture|what you see))$").expect("compiles")
 });
 static LEARN_RULE: LazyLock<Regex> = LazyLock::new(|| {
     // The standing rule said first ("往后回答都用英语") or last ("reply in English from here on").

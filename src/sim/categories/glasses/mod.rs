@@ -100,6 +100,7 @@ pub(super) const NAV: IntentDef = IntentDef {
     ],
     patterns: &[
         (r"(?:去|到)(?:那|那里|那儿|那边)", 4),
+        (r"\b(?:walk|lead|guide|bring|get) me (?:over )?there\b", 5),
         // Being led somewhere, whoever leads: "陪我走过去".
         (r"(?:带|领|陪)我(?:走)?(?:过去|去)", 5),
         (r"(?:带|领|陪)我(?:走)?过去", 5),
@@ -641,6 +642,20 @@ const PHOTO_SEND: IntentDef = IntentDef {
     skill: skills::photo_send,
 };
 
+/// What is in view sent on to a person named last ("forward what this says to Wang Fang"):
+/// above reading it out, which the same words would otherwise ask for.
+const SEND_SEEN: IntentDef = IntentDef {
+    name: "message.send",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: &[(
+        r"\b(?:send|forward|pass)\b.{1,40}\bto (?:my )?[a-z]+(?: [a-z]+)?$",
+        8,
+    )],
+    skill: general_skills::message_send,
+};
+
 /// Showing a photo, on the glasses' display or a linked screen (L4).
 const PHOTO_SHOW: IntentDef = IntentDef {
     name: "photo.show",
@@ -704,6 +719,7 @@ pub static GLASSES: Category = Category {
         PHOTO_SEND,
         PHOTO,
         VIDEO,
+        SEND_SEEN,
         READ,
         EXPLAIN,
         DIRECTION,

@@ -776,12 +776,29 @@ pub fn play(ctx: &mut Ctx, f: &Frame) -> Plan {
         if !f.strict && has_any(&f.text, MUSIC) {
             return skills::media_play(ctx, f);
         }
-        // "放个动画片": something of the kind asked for.
-        return match catalogue::kind_in(&f.text).filter(|_| !f.strict) {
-            Some(k) => match catalogue::TITLES.iter().find(|t| t.kind == k) {
-                Some(t) => play_plan(ctx, f, t, None, None),
-                None => Plan::NotUnderstood,
-            },
+        if f.strict {
+            return Plan::NotUnderstood;
+        }
+        // "放个动画片", "来部周星驰的电影", "来个喜剧片": something of the kind, with the actor
+        // or the genre asked for (the best rated of those, the first of a kind alone).
+        let kind = catalogue::kind_in(&f.text);
+        let person = catalogue::person_in(&f.text);
+        let genre = catalogue::genre_in(&f.text);
+        if kind.is_none() && person.is_none() && genre.is_none() {
+            return Plan::NotUnderstood;
+        }
+        let mut fits = catalogue::TITLES.iter().filter(|t| {
+            kind.is_none_or(|k| t.kind == k)
+                && person.is_none_or(|p| t.cast.contains(&p))
+                && genre.is_none_or(|g| t.genres.contains(&g))
+        });
+        let pick = if person.is_none() && genre.is_none() {
+            fits.next()
+        } else {
+            fits.max_by(|a, b| a.rating.total_cmp(&b.rating))
+        };
+        return match pick {
+            Some(t) => play_plan(ctx, f, t, None, person),
             None => Plan::NotUnderstood,
         };
     };
@@ -1437,7 +1454,13 @@ const PARENTAL: IntentDef = IntentDef {
         ("kids mode", 7),
         ("screen time", 7),
     ],
-    patterns: &[(r"(?:孩子|小孩|儿子|女儿).{0,8}(?:只能|最多|不能超过)", 7)],
+    patterns: &[
+        (r"(?:孩子|小孩|儿子|女儿).{0,8}(?:只能|最多|不能超过)", 7),
+        (
+            r"\b(?:limit|restrict|cap)\b.{0,30}\b(?:kids?|children|son|daughter)\b|\b(?:kids?|children)\b.{0,30}\b(?:at most|no more than|only)\b.{0,20}\b(?:minutes?|hours?)\b",
+            7,
+        ),
+    ],
     skill: parental,
 };
 
@@ -1532,8 +1555,10 @@ const EPG: IntentDef = IntentDef {
         ("直播", 3),
         ("球赛", 4),
         ("比赛", 3),
-        ("几点播", 5),
-        ("几点开始", 4),
+        ("几点播", 6),
+        ("几点开始", 6),
+        ("什么时候开始", 6),
+        ("几点开播", 6),
         ("what's on", 6),
         ("tonight", 2),
         ("is there", 2),
@@ -1543,6 +1568,11 @@ const EPG: IntentDef = IntentDef {
         (r"(?:今晚|今天|晚上).{0,6}(?:有没有|有|播不播|播吗|转播)", 4),
         // "今晚放什么", "晚上都播些什么": what a channel shows, said with any broadcast verb.
         (r"(?:播|放|演)(?:些|点)?什么(?:节目)?$", 6),
+        // When a programme starts, asked in English.
+        (
+            r"\b(?:what time|when) (?:does|is|will)\b.{1,30}\b(?:on|start|starts|begin|air)\b",
+            6,
+        ),
     ],
     skill: epg_query,
 };
@@ -1681,6 +1711,8 @@ const PLAY: IntentDef = IntentDef {
         (r"\bepisode (?:[0-9]+|[a-z]+)\b|\b[a-z0-9]+ episode\b", 3),
         // "这部电影播一下": what is pointed at, then the verb.
         (r"(?:这部|这个|这片)[^,]{0,4}(?:播|放)(?:一下|下)?$", 4),
+        // "来个喜剧片", "整部动作片": something of a kind asked for.
+        (r"^(?:来|整)(?:个|部|一部|点)", 4),
         // English ways to start something: "start …", "playing …", "put/pop … on", "see …",
         // a part or a result picked by its number.
         (

@@ -86,6 +86,14 @@ impl Kind {
     }
 }
 
+/// Compile the schemas of `kinds` now, so that a later [`validate`] finds them ready: called
+/// on another thread while the caller reads its input, the compiling costs no wall time.
+pub fn prepare(kinds: &[Kind]) {
+    for kind in kinds {
+        kind.validator();
+    }
+}
+
 /// One schema violation: where in the instance, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {

@@ -165,6 +165,23 @@ impl RunArgs {
 
     /// One device's run (`self.device`).
     pub(super) fn exec_one(&self, ctx: &mut Context<'_>) -> Result<ExitCode> {
+        // The input schemas and the report templates are compiled on another core while this
+        // one parses the suite's YAML; each is compiled once, and whichever thread needs it
+        // first while the other is compiling it waits for that compile.
+        let formats = self.format.clone();
+        // Without the thread (none could be made) they are compiled when first needed.
+        let _ = std::thread::Builder::new()
+            .name("prepare".into())
+            .spawn(move || {
+                use crate::schema::Kind;
+                crate::schema::prepare(&[
+                    Kind::Profile,
+                    Kind::Framework,
+                    Kind::Actions,
+                    Kind::Suite,
+                ]);
+                crate::report::prepare(&formats);
+            });
         let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
         suite.keep_fixtures_of(&profile.category);
@@ -278,6 +295,8 @@ impl RunArgs {
         );
         let journal_path = out.join("trials.jsonl");
         let pinned = header.secret.pinned;
+        // A run begun here wrote and scored every trial of its journal itself.
+        let fresh = resumed.is_none();
         let (target, prior, started_at) = match resumed {
             Some((was, read)) => {
                 let diffs = was.differences(&header);
@@ -371,8 +390,11 @@ impl RunArgs {
         };
         let mut trials: Box<dyn TrialSource + '_> = match (&streamed, &index) {
             (Some(s), Some(index)) => {
-                let source =
+                let mut source =
                     journal::Stored::open(&journal_path, index, &results, s.evaluator.clone())?;
+                if fresh {
+                    source = source.scored_here();
+                }
                 let mut sha256 = String::new();
                 write_file_with(&results_path, |w| {
                     // Buffered before the hash, so the serializer's many small writes reach
@@ -389,12 +411,13 @@ impl RunArgs {
                         .hex();
                     Ok(())
                 })?;
-                Box::new(journal::ByCase::open(
-                    &journal_path,
-                    index,
-                    s.evaluator.clone(),
-                    sha256,
-                )?)
+                let by_case =
+                    journal::ByCase::open(&journal_path, index, s.evaluator.clone(), sha256)?;
+                Box::new(if fresh {
+                    by_case.scored_here()
+                } else {
+                    by_case
+                })
             }
             _ => {
                 write_file(&results_path, results.to_canonical_json().as_bytes())?;

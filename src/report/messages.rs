@@ -22,13 +22,34 @@ impl Msg {
         }
     }
 
-    /// The message with each `{name}` replaced by its value.
+    /// The message with each `{name}` replaced by its value, in one pass: a value is never
+    /// searched for placeholders itself, so device text cannot pull in another argument.
     pub fn fill(self, lang: Lang, args: &[(&str, &str)]) -> String {
-        let mut s = self.get(lang).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
+        let text = self.get(lang);
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let arg = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                args.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, value)| (close, *value))
+            });
+            match arg {
+                Some((close, value)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        s
+        out.push_str(rest);
+        out
     }
 }
 
@@ -368,6 +389,31 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+
+    #[test]
+    fn fill_replaces_each_placeholder_once_and_leaves_the_rest() {
+        let counts = TRIAL_COUNTS.fill(
+            Lang::En,
+            &[
+                ("passed", "{failed}"),
+                ("failed", "2"),
+                ("errored", "0"),
+                ("planned", "5"),
+            ],
+        );
+        assert!(counts.contains("{failed}"), "{counts}");
+        assert!(counts.contains('2') && counts.contains('5'), "{counts}");
+        assert!(!counts.contains("{errored}") && !counts.contains("{planned}"));
+        let msg = Msg {
+            key: "T",
+            zh: "{a}{b} {c} {",
+            en: "",
+        };
+        assert_eq!(
+            msg.fill(Lang::Zh, &[("a", "x"), ("b", "}y{")]),
+            "x}y{ {c} {"
+        );
+    }
 
     #[test]
     fn keys_are_unique_and_texts_non_empty() {

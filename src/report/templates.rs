@@ -88,6 +88,18 @@ fn html_registry() -> Result<&'static Handlebars<'static>, ReportError> {
     get(&HTML)
 }
 
+/// Parse the templates of `formats` now (see [`crate::schema::prepare`]).
+pub(super) fn prepare(formats: &[super::Format]) {
+    use super::Format;
+    for format in formats {
+        match format {
+            Format::Html | Format::Pdf => LazyLock::force(&HTML),
+            Format::Markdown => LazyLock::force(&MARKDOWN),
+            Format::Junit => continue,
+        };
+    }
+}
+
 /// The Markdown summary's registry.
 pub(super) fn markdown_registry() -> Result<&'static Handlebars<'static>, ReportError> {
     get(&MARKDOWN)

@@ -529,11 +529,30 @@ pub fn index(path: &Path) -> crate::error::Result<Index> {
 
 type Turns = Vec<crate::suite::model::CaseTurn>;
 
+/// `buf.len()` bytes of `file` from byte `at`: one positioned read where the platform has it,
+/// rather than a seek and a read per trial.
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read as _, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(buf)
+    }
+}
+
 /// Reads trial lines of a journal by their spans, one at a time into one buffer.
 struct Lines {
     file: std::fs::File,
     path: PathBuf,
     buf: Vec<u8>,
+    /// Score each trial read again; off only for the journal this process is writing, whose
+    /// trials it scored with the same evaluator before recording them.
+    rescore: bool,
 }
 
 impl Lines {
@@ -546,6 +565,7 @@ impl Lines {
             file,
             path: path.to_path_buf(),
             buf: Vec::new(),
+            rescore: true,
         })
     }
 
@@ -556,16 +576,14 @@ impl Lines {
         turns: &[crate::suite::model::CaseTurn],
         evaluator: &crate::score::Evaluator,
     ) -> Result<TrialRecord, String> {
-        use std::io::{Read as _, Seek, SeekFrom};
         let where_ =
             |e: &dyn std::fmt::Display| format!("{} at byte {at}: {e}", self.path.display());
         self.buf.resize(len, 0);
-        self.file
-            .seek(SeekFrom::Start(at))
-            .and_then(|_| self.file.read_exact(&mut self.buf))
-            .map_err(|e| where_(&e))?;
+        read_at(&self.file, &mut self.buf, at).map_err(|e| where_(&e))?;
         let mut trial: TrialRecord = serde_json::from_slice(&self.buf).map_err(|e| where_(&e))?;
-        crate::grade::rescore_trial(evaluator, turns, &mut trial);
+        if self.rescore {
+            crate::grade::rescore_trial(evaluator, turns, &mut trial);
+        }
         Ok(trial)
     }
 }
@@ -604,6 +622,14 @@ impl Stored {
             current: None,
             evaluator,
         })
+    }
+
+    /// For the journal of a run this process made from start to end: its trials were scored
+    /// with this evaluator just before they were recorded, so they are read as written
+    /// rather than scored again (a resumed run's earlier trials were not).
+    pub fn scored_here(mut self) -> Self {
+        self.lines.rescore = false;
+        self
     }
 }
 
@@ -664,6 +690,12 @@ impl<'a> ByCase<'a> {
             keep_limit: KEEP_BYTES,
             scratch: Vec::new(),
         })
+    }
+
+    /// As [`Stored::scored_here`].
+    pub fn scored_here(mut self) -> Self {
+        self.lines.rescore = false;
+        self
     }
 }
 

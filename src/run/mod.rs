@@ -170,17 +170,25 @@ struct Kept {
 }
 
 impl Kept {
-    fn keep(&mut self, planned: &[PlannedCase], ci: usize, mut rec: TrialRecord) {
+    /// A trial an earlier process recorded (a resumed run's): scored again, as
+    /// [`crate::grade::derive`] scores it, before it is kept.
+    fn keep_prior(&mut self, planned: &[PlannedCase], ci: usize, mut rec: TrialRecord) {
+        if let Some((_, ev)) = &self.streamed {
+            crate::grade::rescore_trial(ev, &planned[ci].loaded.case.turns, &mut rec);
+        }
+        self.keep(ci, rec);
+    }
+
+    /// A trial: one [`run_trial`] scored with the run's evaluator, or one scored again by
+    /// [`Kept::keep_prior`].
+    fn keep(&mut self, ci: usize, rec: TrialRecord) {
         self.private_drawn += rec
             .phrasings
             .iter()
             .filter(|p| p.pool == PhrasingPool::Private)
             .count();
         match &mut self.streamed {
-            Some((tallies, ev)) => {
-                crate::grade::rescore_trial(ev, &planned[ci].loaded.case.turns, &mut rec);
-                tallies[ci].add(&rec);
-            }
+            Some((tallies, _)) => tallies[ci].add(&rec),
             None => self.trials[ci].push(rec),
         }
     }
@@ -256,7 +264,7 @@ pub async fn run_with(
     for exclusive in [false, true] {
         for (ci, index) in run_order(&planned, &opts, exclusive) {
             match prior.remove(&(planned[ci].loaded.case.id.clone(), index)) {
-                Some(t) => kept.keep(&planned, ci, t),
+                Some(t) => kept.keep_prior(&planned, ci, t),
                 None => todo[usize::from(exclusive)].push((ci, index)),
             }
         }
@@ -318,7 +326,7 @@ pub async fn run_with(
     let mut tasks = tokio::task::JoinSet::new();
     let mut keep = |joined: Option<Result<(usize, TrialRecord), _>>| match joined {
         Some(Ok((ci, rec))) => {
-            kept.keep(&planned, ci, rec);
+            kept.keep(ci, rec);
             true
         }
         Some(_) => true,
@@ -358,11 +366,11 @@ pub async fn run_with(
         let trial = run_trial(&shared, &planned[ci], index);
         tokio::pin!(trial);
         tokio::select! {
-            rec = &mut trial => kept.keep(&planned, ci, rec),
+            rec = &mut trial => kept.keep(ci, rec),
             sig = &mut stop => {
                 interrupted = Some(sig);
                 if let Ok(rec) = tokio::time::timeout(cont.grace, &mut trial).await {
-                    kept.keep(&planned, ci, rec);
+                    kept.keep(ci, rec);
                 }
             }
         }

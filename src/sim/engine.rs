@@ -120,17 +120,26 @@ static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
 });
 static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, )(?P<then>.+?){COND_ELSE}$")).expect("compiles")
+    Regex::new(&format!(r"^(?P<pre>.*?)[,]?(?:如果|要是|假如|假设|\bif )(?P<cond>.+?)(?:的话)?[,]?(?:就|那就|那么|则|, ?then |, |,)(?P<then>.+?){COND_ELSE}$")).expect("compiles")
 });
-/// "过了十点的话就…": a condition marked by 的话 alone.
+/// "过了十点的话就…", "十点已经过了就…": a condition marked by 的话 or by 了 before 就 alone,
+/// possibly after a clause that only leads in ("看看时间，…").
 static CONDITIONAL_DEHUA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?P<cond>[^,]{{2,20}}?)的话[,]?(?:就|那就|那)(?P<then>.+?){COND_ELSE}$"
+        r"^(?:[^,]*,)?(?P<cond>[^,]{{2,20}}?)(?:的话|了)[,]?(?:就|那就|那)(?P<then>.+?){COND_ELSE}$"
+    ))
+    .expect("compiles")
+});
+/// The condition asked as a question, the branches after it: "现在过七点了吗？过了就…，没过就…",
+/// "is it after six? if so, … if not, …".
+static CONDITIONAL_ASKED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:[^,?]*,)?(?P<cond>[^,?]{{2,40}}?)\?\s*(?:(?:如果|要是)?(?:是|过|到|超过|对)了?(?:的话)?(?:就|那就)|if so\b,?|if yes\b,?|if it is\b,?|then\b,?)\s*(?P<then>.+?){COND_ELSE}$"
     ))
     .expect("compiles")
 });
 /// The other branch: "否则…", "不然…", or the condition denied ("没过就…", "要是还没到，…").
-const COND_ELSE: &str = r"(?:[,;]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
+const COND_ELSE: &str = r"(?:[,;.]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
 /// A request that opens with when it applies ("每当…", "every time …"), a habit and not a step.
 static HABIT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:每次|每当|每回|\b(?:whenever|every time|each time)\b)").expect("compiles")
@@ -139,7 +148,7 @@ static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
     // put first as where it happens ("电视上来点歌"). English prepositions stay words right after
     // a Chinese name, once the spaces next to Han characters are folded away.
-    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|(?-u:\b)on (?:the |my )?|(?-u:\b)to (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)").expect("compiles")
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|(?-u:\b)on (?:the |my )?|(?-u:\b)to (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)|^(?:can |could |let |have )?(?:my |the )?(?P<f>glasses|phone|tv|speaker|computer|laptop|tablet|earphones?) (?:take over|continue|carry on)").expect("compiles")
 });
 static DEVICE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r",(?P<s>电视|大屏|音箱|电脑|平板|车机|眼镜|耳机)(?:上|里)?(?:来|给我)?")
@@ -147,6 +156,11 @@ static DEVICE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CURRENT_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:把)?(?:正在放的|正在播的|现在放的|现在播的|刚才的)?(?:这首歌|这首|歌|音乐|导航|路线|视频|节目|这部剧|这个|它)(?:继续|接着)?(?:放|播|播放|看|听|导)?$")
+        .expect("compiles")
+});
+/// What is going on, moved in English: "switch the music over", "move this song", "the route".
+static CURRENT_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:please )?(?:move|switch|transfer|send|put|shift|hand|pass|carry on with|continue|keep|play|take|throw|cast)(?: over)? )?(?:the |this |that |my )?(?:music|song|track|tune|audio|playback|navigation|route|directions|video|show|it|that|this)(?: over)?(?: playing| going)?(?: please)?$")
         .expect("compiles")
 });
 static BARE_SETUP: LazyLock<Regex> = LazyLock::new(|| {
@@ -174,7 +188,7 @@ static SEND_TO: LazyLock<Regex> =
 static OBLIGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:我)?(?:要|得|该|记得|别忘了)").expect("compiles"));
 static TIME_COND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<after>过了|超过|晚于|已经过|\bafter\b|\bpast\b)|(?P<before>还没到|还不到|没到|早于|\bbefore\b)").expect("compiles")
+    Regex::new(r"(?P<before>还没到|还不到|没到|还没过|没过|早于|\bbefore\b)|(?P<after>过了|超过|晚于|已经过|过|\bafter\b|\bpast\b)").expect("compiles")
 });
 
 /// The engine for one terminal: its level and its category's grammar.
@@ -430,6 +444,7 @@ impl Engine {
                 m.name("d")
                     .or_else(|| m.name("e"))
                     .or_else(|| m.name("c"))
+                    .or_else(|| m.name("f"))
                     .map_or("", |x| x.as_str()),
             );
             if self.caps.collaboration {
@@ -438,9 +453,11 @@ impl Engine {
                         target = Some(l.id.clone());
                         instr = instr.replacen(&whole, "", 1);
                         // "把歌转到音箱上，我们到家了": the clause naming what is going on is
-                        // the request; the others only say why.
-                        if instr.contains(',')
-                            && instr.split(',').any(|c| CURRENT_REF.is_match(c.trim()))
+                        // the request; the others only say why. "move the music (to …)": in
+                        // English the moving verb stays with what is moved.
+                        let moved = |c: &str| CURRENT_REF.is_match(c) || CURRENT_EN.is_match(c);
+                        if (instr.split(',').count() > 1 || CURRENT_EN.is_match(instr.trim()))
+                            && instr.split(',').any(|c| moved(c.trim()))
                             && self.hand_off_current(ctx, l.id.clone(), out)
                         {
                             return true;
@@ -952,8 +969,10 @@ impl Engine {
         target: Option<String>,
         out: &mut Out,
     ) -> bool {
-        let (prefix, cond) = match CONDITIONAL
+        // The asked form first: its "if so" / "if not" would read as conditions of their own.
+        let (prefix, cond) = match CONDITIONAL_ASKED
             .captures(instr)
+            .or_else(|| CONDITIONAL.captures(instr))
             .or_else(|| CONDITIONAL_DEHUA.captures(instr))
         {
             Some(c) => {
@@ -1244,8 +1263,11 @@ impl Engine {
             return;
         }
         let has = |ws: &[&str]| ws.iter().any(|w| rule.contains(w));
-        let (key, value, zh, en) = if has(&["导航", "路线", "开车", "navigat", "route", "driv"])
-        {
+        // A kind of road named is about routes too ("stay off toll roads from now on").
+        let (key, value, zh, en) = if has(&[
+            "导航", "路线", "开车", "navigat", "route", "driv", "高速", "收费", "highway",
+            "motorway", "toll", "road",
+        ]) {
             let avoid = if has(&["高速", "highway", "motorway"]) {
                 "highway"
             } else if has(&["拥堵", "堵车", "traffic", "congestion"]) {

@@ -110,6 +110,16 @@ pub const TIMER: IntentDef = IntentDef {
             9,
         ),
         (r"\btime(?:'s| is) up\b", 6),
+        // A span to be watched, in English: "count off five minutes", "time them for me",
+        // "… ten minutes, tell me when it's done".
+        (
+            r"\b(?:keep track of|count(?: down| off)?|track|watch)\b.{0,20}\b(?:[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|half an?) ?(?:minutes?|mins?|seconds?|secs?|hours?)\b",
+            6,
+        ),
+        (
+            r"\b(?:minutes?|mins?|seconds?|hours?)\b.{0,40}\b(?:tell|let|alert|ping|warn) me (?:know )?when\b|\btime (?:it|them|this|that)(?: for me)?\b",
+            6,
+        ),
         (
             r"^time (?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) (?:minutes?|seconds?)",
             9,
@@ -131,6 +141,8 @@ pub const REMINDER: IntentDef = IntentDef {
         ("提醒", 5),
         ("remind me", 8),
         ("nudge me", 8),
+        ("ping me", 6),
+        ("buzz me", 6),
         ("reminder", 5),
     ],
     // Being called to do something other than get up is a reminder of it: "叫我去取快递",
@@ -159,7 +171,8 @@ pub const CALENDAR: IntentDef = IntentDef {
         ("calendar", 5),
         ("appointment", 4),
     ],
-    patterns: &[],
+    // "schedule" as the verb a request opens with.
+    patterns: &[(r"^(?:please |can you |could you )?schedule\b", 4)],
     skill: skills::calendar_create,
 };
 
@@ -300,7 +313,8 @@ pub const SUMMARIZE: IntentDef = IntentDef {
         ("tl;dr", 6),
         ("key points", 5),
     ],
-    patterns: &[],
+    // "sum it up", "sum the notice up": the verb around its object.
+    patterns: &[(r"\bsum\b[a-z ]{0,20}\bup\b", 6)],
     skill: skills::text_summarize,
 };
 
@@ -326,7 +340,13 @@ pub const MEDIA: IntentDef = IntentDef {
     ],
     // "来点X" asks for something to be put on; weakest of all, so any other intent's cue
     // ("来点冷风" on a climate control) outranks it.
-    patterns: &[(r"来(?:点|几首|两首|些)", 3)],
+    patterns: &[
+        (r"来(?:点|几首|两首|些)", 3),
+        (
+            r"\blisten to\b|\bhear (?:some|a few|a bit of|a little|more)\b",
+            5,
+        ),
+    ],
     skill: skills::media_play,
 };
 
@@ -374,6 +394,11 @@ pub const CALL: IntentDef = IntentDef {
         (
             r"(?:打|拨|呼叫)(?:一下|下)?(?:这个|这|那个|下面的?)?(?:号码|号)(?:$|〔内容〕)",
             6,
+        ),
+        // "phone" as the verb: first, or after a request's opening ("can you phone …").
+        (
+            r"(?:^|\b(?:please|can you|could you|then|and|now)) phone\b|^phone\b",
+            5,
         ),
         // A number said aloud after 打/拨 ("打一下186…").
         (

@@ -21,7 +21,8 @@ fn re(pattern: &str) -> Regex {
 // ------------------------------------------------------------------ normalisation
 
 /// NFKC-fold, lower-case, collapse whitespace, drop spaces next to CJK characters (they carry
-/// no meaning in Chinese) and trailing sentence punctuation.
+/// no meaning in Chinese) and trailing sentence punctuation. In an English sentence a Chinese
+/// name keeps the spaces around it ("call 李雷 at six"): there they separate words.
 pub fn normalize(s: &str) -> String {
     let folded: String = s
         .chars()
@@ -29,6 +30,12 @@ pub fn normalize(s: &str) -> String {
         .nfkc()
         .flat_map(char::to_lowercase)
         .collect();
+    let english = folded
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_alphabetic())
+        && folded.chars().filter(char::is_ascii_alphabetic).count()
+            > folded.chars().filter(|c| is_cjk(*c)).count();
+    let word = |c: char| c.is_ascii_alphanumeric() || is_cjk(c);
     let chars: Vec<char> = folded.chars().collect();
     let mut out = String::with_capacity(folded.len());
     let mut i = 0;
@@ -42,7 +49,11 @@ pub fn normalize(s: &str) -> String {
             let prev = out.chars().last();
             let next = chars.get(j).copied();
             let joins_cjk = prev.is_some_and(is_cjk_or_punct) || next.is_some_and(is_cjk_or_punct);
-            if prev.is_some() && next.is_some() && !joins_cjk {
+            let between_words = english
+                && prev.is_some_and(word)
+                && next.is_some_and(word)
+                && !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk));
+            if prev.is_some() && next.is_some() && (!joins_cjk || between_words) {
                 out.push(' ');
             }
             i = j;
@@ -443,6 +454,7 @@ pub fn switch_named_first(s: &str) -> Option<String> {
 
 /// The text with colloquial variants in their common form (see [`COLLOQUIAL`]).
 pub fn colloquial(s: &str) -> String {
+    let s = &english_names(s);
     if let Some(t) = switch_named_first(s) {
         return t;
     }
@@ -455,6 +467,52 @@ pub fn colloquial(s: &str) -> String {
         }
     }
     t.replace(KEEP, "拨打")
+}
+
+/// Singers and places said by their English names ("the west lake", "jj lin") as the names
+/// the directory, the catalogue and the route planner know: longest name first, whole words.
+pub fn english_names(s: &str) -> String {
+    static NAMES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+        use crate::world::directory::{ARTISTS, PLACES};
+        let mut names: Vec<&(&str, &str)> = ARTISTS.iter().chain(PLACES).collect();
+        names.sort_by_key(|(_, en)| std::cmp::Reverse(en.len()));
+        names
+            .into_iter()
+            .map(|(zh, en)| {
+                let p = format!(r"(?:\bthe )?\b{}(?:\b|$)", regex::escape(en));
+                (Regex::new(&p).expect("a name compiles"), *zh)
+            })
+            .collect()
+    });
+    if !s.is_ascii() && !s.chars().any(|c| c.is_ascii_alphabetic()) {
+        return s.to_string();
+    }
+    let mut t = s.to_string();
+    for (re, zh) in NAMES.iter() {
+        if re.is_match(&t) {
+            t = re.replace_all(&t, *zh).into_owned();
+        }
+    }
+    // "lao zhang", "old wang", "xiao li": the familiar forms of a contact's surname.
+    static FAMILIAR: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(?P<p>lao|old|xiao|little|young) (?P<s>[a-z]+)\b"));
+    FAMILIAR
+        .replace_all(&t, |c: &regex::Captures| {
+            let prefix = if matches!(&c["p"], "lao" | "old") {
+                '老'
+            } else {
+                '小'
+            };
+            crate::world::directory::CONTACTS
+                .iter()
+                .find(|k| {
+                    k.en.split(' ')
+                        .next()
+                        .is_some_and(|w| w.eq_ignore_ascii_case(&c["s"]))
+                })
+                .map_or_else(|| c[0].to_string(), |k| format!("{prefix}{}", k.surname()))
+        })
+        .into_owned()
 }
 
 // ------------------------------------------------------------------ yes / no
@@ -533,6 +591,19 @@ const YES_HEAD: &[&str] = &[
     "perfect",
     "of course",
     "absolutely",
+    "do it",
+    "that's fine",
+    "that's ok",
+    "that's okay",
+    "that's good",
+    "that's great",
+    "that's right",
+    "that works",
+    "works for me",
+    "fine by me",
+    "looks good",
+    "sounds fine",
+    "all good",
     "当然",
     "就这样",
     "就这么",
@@ -587,7 +658,7 @@ fn answer_shape(t: &str) -> Option<bool> {
     };
     // A go-on clause is the verb with at most a complement ("发出去", "开过去", "发给她",
     // "send it now"): one with an object of its own ("打给王芳") is a new request.
-    let go_on = |c: &str| {
+    let one = |c: &str| {
         if head(YES_HEAD, c) {
             return true;
         }
@@ -626,8 +697,25 @@ fn answer_shape(t: &str) -> Option<bool> {
                         || (rest.starts_with(' ')
                             && rest.split_whitespace().all(|x| {
                                 [
-                                    "it", "ahead", "on", "now", "please", "that", "off", "over",
-                                    "out", "there", "then", "right", "away", "them", "this",
+                                    "it",
+                                    "ahead",
+                                    "on",
+                                    "now",
+                                    "please",
+                                    "that",
+                                    "off",
+                                    "over",
+                                    "out",
+                                    "there",
+                                    "then",
+                                    "right",
+                                    "away",
+                                    "them",
+                                    "this",
+                                    "the",
+                                    "message",
+                                    "navigation",
+                                    "route",
                                 ]
                                 .contains(&x)
                             }))
@@ -638,8 +726,18 @@ fn answer_shape(t: &str) -> Option<bool> {
             })
         }) || c.is_empty()
     };
-    let first_yes = head(YES_HEAD, clauses[0]);
-    let short = |c: &&str| c.chars().count() <= 6 || (c.is_ascii() && c.split(' ').count() <= 4);
+    // "go on and send it": go-on verbs joined by "and" are one go-on clause.
+    let go_on = |c: &str| {
+        if c.is_ascii() {
+            c.split(" and ").all(|p| one(p.trim()))
+        } else {
+            one(c)
+        }
+    };
+    // "yes and call Wang Fang" goes on to a request of its own.
+    let first_yes = head(YES_HEAD, clauses[0])
+        && (!clauses[0].is_ascii() || !clauses[0].contains(" and ") || go_on(clauses[0]));
+    let short = |c: &&str| c.chars().count() <= 6 || (c.is_ascii() && c.split(' ').count() <= 6);
     let rest_ok = clauses[1..]
         .iter()
         .all(|c| short(c) && go_on(c) && !negated(c));
@@ -950,7 +1048,7 @@ static RELATIVE_EN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CLOCK_EN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:at )?(?P<h>[0-9]{1,2})(?::(?P<m>[0-9]{2}))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)|\bat (?P<h2>[0-9]{1,2})(?::(?P<m2>[0-9]{2}))?\b|\b(?P<h3>[0-9]{1,2}):(?P<m3>[0-9]{2})\b|\b(?P<noon>noon|midnight)\b",
+        r"\b(?:at )?(?P<h>[0-9]{1,2})(?::(?P<m>[0-9]{2}))? ?(?P<ap>a\.?m\.?|p\.?m\.?|o'?clock)|\bat (?P<h2>[0-9]{1,2})(?::(?P<m2>[0-9]{2}))?\b|\b(?P<h3>[0-9]{1,2}):(?P<m3>[0-9]{2})\b|\b(?P<noon>noon|midnight)\b|\b(?:for|to) (?P<h4>[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:tomorrow|today|tonight|this (?:morning|afternoon|evening)|in the (?:morning|afternoon|evening))\b",
     )
 });
 static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
@@ -958,20 +1056,46 @@ static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?P<d>the day after tomorrow|tomorrow|today|tonight|(?P<wp>next |this )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     )
 });
-/// A calendar date said in English: "May 9th", "the 9th of May", "9 May".
-static MONTH_DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
-    const MONTH: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-    re(&format!(
-        r"\b(?:(?P<mo>{MONTH}) (?:the )?(?P<dy>[0-9]{{1,2}})(?P<sx>st|nd|rd|th)?|(?:the )?(?P<dy2>[0-9]{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<mo2>{MONTH}))\b"
-    ))
+/// A calendar date in English: "May 9", "9th of May", "on the 10th" (this month).
+static DAY_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? (?:the )?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\b|\b(?:the )?(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)? (?:of )?(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\bthe (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)\b",
+    )
 });
 
 fn en_month(m: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    let i = MONTHS.iter().position(|p| m.starts_with(p))?;
-    u32::try_from(i + 1).ok()
+    MONTHS
+        .iter()
+        .position(|x| m.starts_with(x))
+        .map(|i| i as u32 + 1)
+}
+
+/// The date a `DAY_EN` match names; a day alone is this month's, or next month's once past.
+fn en_day_date(c: &regex::Captures, today: NaiveDate) -> Option<NaiveDate> {
+    if let Some(d) = c.name("d3") {
+        let d: u32 = d.as_str().parse().ok()?;
+        let this = NaiveDate::from_ymd_opt(today.year(), today.month(), d)?;
+        if this >= today {
+            return Some(this);
+        }
+        let (y, m) = if today.month() == 12 {
+            (today.year() + 1, 1)
+        } else {
+            (today.year(), today.month() + 1)
+        };
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    let mon = en_month(c.name("mon").or_else(|| c.name("mon2"))?.as_str())?;
+    let d: u32 = c
+        .name("d")
+        .or_else(|| c.name("d2"))?
+        .as_str()
+        .parse()
+        .ok()?;
+    NaiveDate::from_ymd_opt(today.year(), mon, d)
 }
 
 static PERIOD_EN: LazyLock<Regex> =
@@ -1323,13 +1447,17 @@ pub fn en_ordinal(s: &str) -> Option<u32> {
 
 static EN_RELATIVE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?P<rel>half|(?:a )?quarter|five|ten|twenty|twenty-five|[0-9]{1,2})(?: minutes)? (?P<dir>past|after|to) (?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2})\b",
+        r"\b(?P<rel>half|(?:a )?quarter|five|ten|twenty|twenty-five|[0-9]{1,2})(?: minutes)? (?P<dir>past|after|to) (?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2})\b|\b(?P<rel2>half) (?P<h2>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
     )
 });
 
 /// Spoken clock times as digits, so the clock parser sees "7:30" (see [`EN_SPOKEN_CLOCK`]).
 fn en_spoken_clock(s: &str) -> String {
     let rel = EN_RELATIVE_CLOCK.replace_all(s, |c: &regex::Captures| {
+        // "half six" (British): half past.
+        if let Some(h) = c.name("h2") {
+            return en_hour(h.as_str()).map_or_else(|| c[0].to_string(), |h| format!("{h}:30"));
+        }
         let clock = (|| {
             let h = en_hour(&c["h"])?;
             let m = en_minutes(&c["rel"])?;
@@ -1406,23 +1534,9 @@ fn scan_en(s: &str, today: NaiveDate) -> When {
                 }),
         };
     }
-    if w.date.is_none()
-        && let Some(c) = MONTH_DATE_EN.captures(s)
-    {
-        let mo = c.name("mo").or_else(|| c.name("mo2")).map(|m| m.as_str());
-        // "may 5" is a date only as one: with "5th", or after "on"/"by"/"until".
-        let start = c.get(0).map_or(0, |m| m.start());
-        let dated = c.name("sx").is_some()
-            || c.name("mo2").is_some()
-            || ["on ", "by ", "until ", "till ", "for ", "from ", "since "]
-                .iter()
-                .any(|p| s[..start].ends_with(p));
-        let mo = mo.filter(|m| *m != "may" || dated);
-        let dy = c.name("dy").or_else(|| c.name("dy2")).map(|m| m.as_str());
-        w.date = mo
-            .and_then(en_month)
-            .zip(dy.and_then(|d| d.parse().ok()))
-            .and_then(|(m, d)| NaiveDate::from_ymd_opt(today.year(), m, d));
+    // A date said by month and day is what is meant, whatever weekday comes with it.
+    if let Some(d) = DAY_EN.captures(s).and_then(|c| en_day_date(&c, today)) {
+        w.date = Some(d);
     }
     if let Some(p) = PERIOD_EN.find(s) {
         w.period = Period::from_word(p.as_str()).or(w.period);
@@ -1440,6 +1554,23 @@ fn scan_en(s: &str, today: NaiveDate) -> When {
                 (h.as_str(), c.name("m"))
             } else if let Some(h) = c.name("h2") {
                 (h.as_str(), c.name("m2"))
+            } else if let Some(h) = c.name("h4") {
+                // "an alarm for seven tomorrow": the hour alone, before the day it is on.
+                const HOURS: [&str; 12] = [
+                    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                    "eleven", "twelve",
+                ];
+                let n = HOURS.iter().position(|w| *w == h.as_str());
+                let digits = n.map(|i| (i + 1).to_string());
+                let hour: u32 = digits
+                    .as_deref()
+                    .unwrap_or(h.as_str())
+                    .parse()
+                    .unwrap_or(99);
+                if hour < 24 {
+                    w.clock = Some((hour, 0));
+                }
+                return w;
             } else {
                 (&c["h3"], c.name("m3"))
             };
@@ -1626,7 +1757,7 @@ pub fn split_content(s: &str) -> (String, Option<String>) {
 
 static STEP_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"[,;，；]?\s*(?:然后再|然后|接着|之后再|随后|并且|同时|顺便|再帮我|再)|[,;，；、]|\s*\band then\b|\s*\bthen\b|,? and\b",
+        r"[,;，；]?\s*(?:然后再|然后|接着|之后再|随后|并且|同时|顺便|再帮我|再|另外)|[,;，；、]|\?\s*(?:also\b|and\b)?|\s*\band then\b|\s*\bthen\b|,? and\b|,? also\b",
     )
 });
 
@@ -1669,6 +1800,29 @@ mod tests {
     fn at(s: &str, n: NaiveDateTime) -> Option<(String, String)> {
         let (d, h, m) = find_when(s, n)?.resolve(n)?;
         Some((d.to_string(), hhmm(h, m)))
+    }
+
+    #[test]
+    fn english_calendar_dates() {
+        let n = now(9, 0);
+        let day = |s: &str| find_when(s, n).and_then(|w| w.date).map(|d| d.to_string());
+        assert_eq!(day("dentist on june 3rd").as_deref(), Some("2026-06-03"));
+        assert_eq!(day("the 20th at noon").as_deref(), Some("2026-05-20"));
+        // A day of the month already past is next month's.
+        assert_eq!(day("lunch on the 2nd").as_deref(), Some("2026-06-02"));
+        assert_eq!(day("the 14th of july").as_deref(), Some("2026-07-14"));
+        assert_eq!(day("may i ask something"), None);
+    }
+
+    #[test]
+    fn english_names_become_the_directory_names() {
+        assert_eq!(english_names("play some eason chan"), "play some 陈奕迅");
+        assert_eq!(
+            english_names("directions to the summer palace"),
+            "directions to 颐和园"
+        );
+        assert_eq!(english_names("a mayday poster"), "a 五月天 poster");
+        assert_eq!(english_names("may day"), "may day");
     }
 
     #[test]
@@ -1762,12 +1916,6 @@ mod tests {
         assert_eq!(en_number("22.5"), Some(22.5));
         assert_eq!(en_number("two twenty"), None);
         assert_eq!(en_number("twenty twelve"), None);
-        // Calendar dates in English, month first or day first.
-        let d = |s: &str| find_when(s, n).and_then(|w| w.date).map(|d| d.to_string());
-        assert_eq!(d("any rain on june 2nd"), Some("2026-06-02".into()));
-        assert_eq!(d("the 14th of october"), Some("2026-10-14".into()));
-        assert_eq!(d("3 dec, please"), Some("2026-12-03".into()));
-        assert_eq!(d("you may 5 times"), None);
         // Ordinals as episodes and parts are numbered, in digits or words.
         assert_eq!(en_ordinal("17th"), Some(17));
         assert_eq!(en_ordinal("sixtieth"), Some(60));
@@ -1875,6 +2023,9 @@ mod tests {
             "yes, do it",
             "confirm it please",
             "sure, go on",
+            "right, go on and do it",
+            "that's okay, send it now",
+            "yes, start the navigation",
         ] {
             assert_eq!(yes_no(y), Some(true), "{y}");
         }
@@ -1898,6 +2049,7 @@ mod tests {
             "now play something",
             "好的,再帮我订一个后天下午的会议",
             "发消息给王芳说我快到了",
+            "go on and call wang fang",
         ] {
             assert_eq!(yes_no(other), None, "{other}");
         }

@@ -195,7 +195,7 @@ pub fn timer_start(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static REMIND_MARK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|叫我|(?:remind|nudge|tell|ping) me (?:to|that|about)|give me a (?:nudge|shout|reminder)(?: to| about)?|remind me|nudge me",
+        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|叫我|(?:remind|nudge|tell|ping|buzz) me (?:to|that|about)|give me a (?:nudge|shout|reminder)(?: to| about)?|remind me|nudge me|ping me|buzz me",
     )
 });
 
@@ -630,9 +630,19 @@ fn extract_body(text: &str, phrase: &str) -> Option<String> {
         }
     }
     // "告诉李雷明天开会改到三点": the rest after the recipient.
-    for lead in ["告诉", "tell "] {
+    // The recipient may carry a possessive ("tell my wife …", "告诉我老婆…").
+    for lead in [
+        "告诉",
+        "tell ",
+        "告诉我",
+        "告诉我的",
+        "tell my ",
+        "tell our ",
+    ] {
         if let Some(pos) = text.find(&format!("{lead}{phrase}")) {
-            let rest = text[pos + lead.len() + phrase.len()..].trim_start_matches([',', ' ', ':']);
+            let rest = text[pos + lead.len() + phrase.len()..]
+                .trim_start_matches([',', ' ', ':'])
+                .trim_start_matches("that ");
             if !rest.is_empty() {
                 return Some(rest.to_string());
             }
@@ -868,6 +878,13 @@ const ON: &[&str] = &[
     "switch on",
     "enable",
 ];
+/// A switch turned on in English by going to it or by "on" after it ("switch to power
+/// saving", "Wi-Fi back on").
+static SWITCHED_TO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:switch|go|change|move|put it|put the phone|set it) (?:over )?(?:to|into|in)\b|\bon(?: please| now| again)?$",
+    )
+});
 const OFF: &[&str] = &[
     "关闭",
     "关掉",
@@ -1058,6 +1075,22 @@ pub fn settings_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     if has_any(text, DND_CUES) {
         return switch_plan(ctx, "dnd", true);
     }
+    // Right after a photo was taken, "turn its brightness up" is about the photo, unless the
+    // screen is named (L3 context: the session's last result).
+    if ctx.last_topic() == Some("photo")
+        && state::find_setting(text).is_some_and(|d| d.name == "brightness")
+        && !has_any(text, &["屏幕", "手机", "screen", "display", "phone"])
+    {
+        let up = !has_any(text, DOWN) && !has_any(text, &["down", "dimmer", "lower", "darker"]);
+        let op = if up { "brighten" } else { "darken" };
+        return photo_edit(
+            ctx,
+            &Frame {
+                text: op.to_string(),
+                ..f.clone()
+            },
+        );
+    }
     let def = state::find_setting(text);
     if def.is_none_or(|d| d.kind == SettingKind::Level)
         && let Some((_, name, delta)) = COMPLAINTS
@@ -1096,7 +1129,7 @@ pub fn settings_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         SettingKind::Switch => {
             if has_any(text, OFF) || (text.contains('关') && !has_any(text, ON)) {
                 switch_plan(ctx, def.name, false)
-            } else if has_any(text, ON) || text.contains('开') {
+            } else if has_any(text, ON) || text.contains('开') || SWITCHED_TO.is_match(text) {
                 switch_plan(ctx, def.name, true)
             } else {
                 Plan::NotUnderstood
@@ -1179,7 +1212,16 @@ pub fn photo_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 const PHOTO_OPS: &[(&[&str], &str, &str, &str)] = &[
     (
-        &["调亮", "亮一点", "提亮", "亮一些", "brighten", "brighter"],
+        &[
+            "调亮",
+            "亮一点",
+            "提亮",
+            "亮一些",
+            "调得亮",
+            "brighten",
+            "brighter",
+            "lighten",
+        ],
         "brighten",
         "调亮",
         "brightened",
@@ -1211,6 +1253,13 @@ pub fn photo_edit(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some((_, op, zh, en)) = PHOTO_OPS.iter().find(|(ws, ..)| has_any(&f.text, ws)) else {
         return Plan::NotUnderstood;
     };
+    // "brighter" with no photo in view and none named is about the screen.
+    if matches!(*op, "brighten" | "darken")
+        && ctx.last_photo().is_none()
+        && !has_any(&f.text, PHOTO_WORDS)
+    {
+        return Plan::NotUnderstood;
+    }
     let explicit_latest = has_any(
         &f.text,
         &["最近一张", "最新的", "最新一张", "latest", "most recent"],
@@ -1261,7 +1310,7 @@ const GENRES: &[(&[&str], &str)] = &[
 ];
 static PLAY_VERB: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:.*?)(?:播放|我想听|想听|来点|来首|来一首|放首|放一首|放点|放|听|play|put on)(?: some)?",
+        r"^(?:.*?)(?:播放|我想听|想听|来点|来首|来一首|放首|放一首|放点|放|听|play|put on|listen to|hear)(?: some)?",
     )
 });
 
@@ -1361,6 +1410,15 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         query
     };
+    // A singer the directory knows, however the request is worded around the name.
+    if !f.strict
+        && !favourite
+        && !args.contains_key("artist")
+        && !args.contains_key("genre")
+        && let Some(a) = world::find_artist(&text)
+    {
+        args.insert("artist".into(), json!(a));
+    }
     // "想听林俊杰", "来几首孙燕姿": what is asked for is a person, so it is whose songs.
     if !f.strict
         && !favourite
@@ -1401,7 +1459,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|(?:走路|步行|走着)(?:去|到|过去到)|走到|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive to|get me to|way to) (?P<e>[^,?]+?)(?: on foot| by foot| walking)?$|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
+        r"(?:导航到|导航去|导航至|带我去|开车去|骑车去|(?:走路|步行|走着)(?:去|到|过去到)|走到|坐地铁去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远)?$|(?:navigate to|navigation to|directions to|take me to|how do i get to|route to|drive to|get me to|get to|head to|way to)(?-u:\b) ?(?P<e>[^,?]+?)(?: on foot| by foot| walking)?$|^(?:把)?(?P<g>[^,?]{2,12}?)的(?:导航|路线)$",
     )
 });
 

@@ -113,6 +113,58 @@ pub const CITIES: &[(&str, &str)] = &[
     ("香港", "hong kong"),
 ];
 
+/// Well-known singers and bands by their Chinese and English names: what a terminal's
+/// knowledge base resolves an English request's name to.
+pub const ARTISTS: &[(&str, &str)] = &[
+    ("周杰伦", "jay chou"),
+    ("陈奕迅", "eason chan"),
+    ("林俊杰", "jj lin"),
+    ("王菲", "faye wong"),
+    ("邓紫棋", "g.e.m."),
+    ("孙燕姿", "stefanie sun"),
+    ("五月天", "mayday"),
+    ("张学友", "jacky cheung"),
+    ("刘德华", "andy lau"),
+    ("蔡依林", "jolin tsai"),
+    ("王力宏", "leehom wang"),
+    ("周深", "zhou shen"),
+];
+
+/// Landmarks, airports and stations by their Chinese and English names.
+pub const PLACES: &[(&str, &str)] = &[
+    ("首都机场", "capital airport"),
+    ("首都机场", "beijing capital airport"),
+    ("首都机场", "beijing capital international airport"),
+    ("大兴机场", "daxing airport"),
+    ("大兴机场", "beijing daxing airport"),
+    ("浦东机场", "pudong airport"),
+    ("虹桥机场", "hongqiao airport"),
+    ("虹桥火车站", "hongqiao railway station"),
+    ("虹桥火车站", "hongqiao station"),
+    ("北京南站", "beijing south station"),
+    ("北京南站", "beijing south railway station"),
+    ("天津之眼", "tianjin eye"),
+    ("西湖", "west lake"),
+    ("故宫", "forbidden city"),
+    ("故宫", "the palace museum"),
+    ("颐和园", "summer palace"),
+    ("八达岭长城", "badaling great wall"),
+    ("八达岭长城", "great wall at badaling"),
+    ("长城", "great wall"),
+    ("外滩", "the bund"),
+    ("国贸大厦", "china world tower"),
+    ("国贸大厦", "china world trade center"),
+    ("天安门", "tiananmen"),
+];
+
+/// A well-known singer or band named in the text, by the Chinese name.
+pub fn find_artist(s: &str) -> Option<&'static str> {
+    ARTISTS
+        .iter()
+        .find(|(zh, _)| s.contains(zh))
+        .map(|(zh, _)| *zh)
+}
+
 /// The first known city named in the text, as its Chinese name.
 pub fn find_city(s: &str) -> Option<&'static str> {
     CITIES

@@ -116,6 +116,7 @@ pub const SETTINGS: &[SettingDef] = &[
         words: &[
             "省电模式",
             "低电量模式",
+            "省电",
             "power saving",
             "low power mode",
             "battery saver",

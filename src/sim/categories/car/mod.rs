@@ -174,6 +174,8 @@ const ZONES: &[Zone] = &[
             "rear",
             "back seat",
             "backseat",
+            "in the back",
+            "back row",
             "kids",
             "children",
         ],
@@ -202,6 +204,7 @@ const ZONES: &[Zone] = &[
             "all windows",
             "all the windows",
             "all of them",
+            "in here",
         ],
         zh: "全车",
         en: "all zones",
@@ -266,12 +269,12 @@ fn number(s: &str) -> Option<f64> {
 
 static ABS_TEMP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?P<n>[0-9]{2}(?:\.5)?|[一二三四五六七八九十两]{2,4}(?:点五)?)(?:度|℃|°)|(?:\bto |\bat )(?P<e>[0-9]{2}|(?:twenty|thirty|sixteen|seventeen|eighteen|nineteen)(?:[ -][a-z]+)?)(?: ?degrees| ?°c)?",
+        r"(?P<n>[0-9]{2}(?:\.5)?|[一二三四五六七八九十两]{2,4}(?:点五)?)(?:度|℃|°)|(?:\bto |\bat )(?P<e>[0-9]{2}|(?:twenty|thirty|sixteen|seventeen|eighteen|nineteen)(?:[ -][a-z]+)?)(?: ?degrees| ?°c)?|\b(?P<f>[0-9]{2}) ?(?:degrees|°c)",
     )
 });
 static REL_TEMP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?P<dir>调高|升高|提高|加|升|高|调低|降低|降|低|减)(?P<n>[0-9]|[一二两三四五])度|(?P<en>up|down) (?P<m>[0-9]|one|two|three|four|five) degrees?",
+        r"(?P<dir>调高|升高|提高|加|升|高|调低|降低|降|低|减|往上|往下|上调|下调)(?P<n>[0-9]|[一二两三四五])度|\b(?P<en>up|down|higher|lower|warmer|cooler) (?:by )?(?P<m>[0-9]|one|two|three|four|five)(?: more)? degrees?\b|\b(?P<m2>[0-9]|an?|one|two|three|four|five)(?: more)? degrees? (?P<en2>up|down|higher|lower|warmer|cooler)\b",
     )
 });
 
@@ -290,7 +293,7 @@ fn find_abs_temp(text: &str) -> Option<f64> {
         }
         return number(s);
     }
-    nlu::en_number(c.name("e")?.as_str())
+    nlu::en_number(c.name("e").or_else(|| c.name("f"))?.as_str())
 }
 
 fn find_rel_temp(text: &str) -> Option<f64> {
@@ -298,12 +301,32 @@ fn find_rel_temp(text: &str) -> Option<f64> {
         let n = c
             .name("n")
             .or_else(|| c.name("m"))
-            .and_then(|m| cn_or_en_small(m.as_str()))?;
+            .or_else(|| c.name("m2"))
+            .and_then(|m| match m.as_str() {
+                "a" | "an" => Some(1.0),
+                s => cn_or_en_small(s),
+            })?;
         let up = c.name("dir").map_or_else(
-            || c.name("en").is_some_and(|m| m.as_str() == "up"),
-            |d| matches!(d.as_str(), "调高" | "升高" | "提高" | "加" | "升" | "高"),
+            || {
+                c.name("en")
+                    .or_else(|| c.name("en2"))
+                    .is_some_and(|m| matches!(m.as_str(), "up" | "higher" | "warmer"))
+            },
+            |d| {
+                matches!(
+                    d.as_str(),
+                    "调高" | "升高" | "提高" | "加" | "升" | "高" | "往上" | "上调"
+                )
+            },
         );
         return Some(if up { n } else { -n });
+    }
+    // "高些", "再暖和点儿", "凉快一些": a step by the direction and a small amount.
+    static STEP: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?P<d>高|低|暖和|暖|凉快|凉|热|冷)(?:一)?(?:点|些)"));
+    if let Some(c) = STEP.captures(text) {
+        let up = matches!(&c["d"], "高" | "暖和" | "暖" | "热");
+        return Some(if up { 1.0 } else { -1.0 });
     }
     if has_any(
         text,
@@ -316,9 +339,16 @@ fn find_rel_temp(text: &str) -> Option<f64> {
             "暖一点",
             "暖和点",
             "热一点",
+            "往上",
+            "上调",
             "warmer",
             "turn up the heat",
             "higher",
+            "raise",
+            "turn it up",
+            "turn up",
+            "bump it up",
+            "increase",
         ],
     ) {
         return Some(1.0);
@@ -334,9 +364,14 @@ fn find_rel_temp(text: &str) -> Option<f64> {
             "凉一点",
             "凉快点",
             "冷一点",
+            "往下",
+            "下调",
             "cooler",
             "a bit cooler",
             "lower",
+            "turn it down",
+            "turn down",
+            "decrease",
         ],
     ) {
         return Some(-1.0);
@@ -374,6 +409,7 @@ const ON: &[&str] = &[
     "开启",
     "开一下",
     "开开",
+    "开起来",
     "启动",
     "turn on",
     "switch on",
@@ -402,7 +438,18 @@ const COLD: &[&str] = &[
     "chilly",
 ];
 const HOT: &[&str] = &["热", "晒", "出汗", "hot", "boiling", "sweating", "too warm"];
-const STUFFY: &[&str] = &["闷", "空气不好", "不新鲜", "换换气", "stuffy", "fresh air"];
+/// The air in the cabin said to be bad, with a degree word inside ("空气不太好", "空气有点差").
+const BAD_AIR: &str = r"空气[^,]{0,3}(?:不好|不太好|不怎么好|差|不新鲜|浑浊|闷)|\b(?:air|it)(?:'s| is)? (?:so |really |a bit |kind of )?(?:stale|musty|stuffy|thick)\b";
+const STUFFY: &[&str] = &[
+    "闷",
+    "空气不好",
+    "不新鲜",
+    "换换气",
+    "stuffy",
+    "fresh air",
+    "stale",
+    "musty",
+];
 const DEFROST: &[&str] = &[
     "起雾",
     "除雾",
@@ -417,7 +464,22 @@ const DEFROST: &[&str] = &[
     "demist",
     "misted",
 ];
-const ALSO: &[&str] = &["也", "一样", "同样", "照这样", "same", "too", "as well"];
+/// Fog or mist on the glass in English, in any of its word forms ("misting", "fogs up").
+const FOG: &str = r"\b(?:fog|mist|steam)(?:s|gy|ged|ging|y|ed|ing)?\b|\bcondensation\b";
+const ALSO: &[&str] = &[
+    "也",
+    "一样",
+    "同样",
+    "照这样",
+    "照这个",
+    "照着",
+    "按这个",
+    "same",
+    "too",
+    "as well",
+    "match",
+    "likewise",
+];
 /// "后排也这样", "same for the rear": the last cabin setting, for another place.
 const SAME_FOR: &str = r"(?:主驾|副驾|后排|前排|左后|右后|孩子)[^,]{0,3}(?:也|一样|同样)|\bsame (?:for|goes for) (?:the )?(?:driver|passenger|rear|back)";
 
@@ -467,6 +529,8 @@ pub const CLIMATE: IntentDef = IntentDef {
         ("冻", 4),
         ("air conditioning", 5),
         ("air conditioner", 5),
+        ("air con", 5),
+        ("aircon", 5),
         ("ac", 4),
         ("a/c", 4),
         ("temperature", 4),
@@ -477,6 +541,8 @@ pub const CLIMATE: IntentDef = IntentDef {
         ("warmer", 4),
         ("cooler", 4),
         ("stuffy", 4),
+        ("stale", 4),
+        ("musty", 4),
         ("defog", 6),
         ("defrost", 6),
         ("foggy", 5),
@@ -496,6 +562,21 @@ pub const CLIMATE: IntentDef = IntentDef {
             3,
         ),
         (SAME_FOR, 3),
+        (FOG, 6),
+        (BAD_AIR, 5),
+        // A zone set to a temperature with neither word said: "副驾调成二十二", "rear to 23".
+        (
+            concat!(
+                "(?:",
+                zones!(),
+                r")[^,]{0,4}(?:调到|调成|设到|设成|到)(?:[0-9]{2}|[一二三四五六七八九十两]{2,4})度?$"
+            ),
+            4,
+        ),
+        (
+            r"\b(?:driver|passenger|rear|front|back)\b[a-z' ]{0,14}\b(?:to|at) [0-9]{2}\b",
+            4,
+        ),
     ],
     skill: climate_set,
 };
@@ -574,9 +655,26 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             r.power = Some(false);
         } else if has_any(
             text,
-            &["空调", "air conditioning", "air conditioner", "ac", "a/c"],
+            &[
+                "空调",
+                "air conditioning",
+                "air conditioner",
+                "air con",
+                "aircon",
+                "ac",
+                "a/c",
+            ],
         ) && (has_any(text, ON) || text.starts_with('开'))
         {
+            r.power = Some(true);
+        }
+        // "heater on", "AC back on": the English switch word after the thing.
+        static SWITCHED_ON: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"\b(?:air conditioning|air conditioner|air con|aircon|ac|a/c|climate control|climate)(?: back)? on\b",
+            )
+        });
+        if r.power.is_none() && SWITCHED_ON.is_match(text) {
             r.power = Some(true);
         }
         r.abs = find_abs_temp(text);
@@ -588,7 +686,8 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
                 r.rel = Some(-2.0);
             }
         }
-        if has_any(text, STUFFY) {
+        static BAD: LazyLock<Regex> = LazyLock::new(|| re(BAD_AIR));
+        if has_any(text, STUFFY) || BAD.is_match(text) {
             r.circulation = Some("outside");
         } else if has_any(text, &["内循环", "recirculat"]) {
             r.circulation = Some("inside");
@@ -596,7 +695,11 @@ pub fn climate_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             r.circulation = Some("outside");
         }
         // Fog in the cabin is on the glass, however it is said ("雾蒙蒙", "全是雾"); smog is air.
-        if has_any(text, DEFROST) || (text.contains('雾') && !text.contains("雾霾")) {
+        static FOGGED: LazyLock<Regex> = LazyLock::new(|| re(FOG));
+        if has_any(text, DEFROST)
+            || FOGGED.is_match(text)
+            || (text.contains('雾') && !text.contains("雾霾"))
+        {
             r.defrost = Some(defrost_side(text));
         }
         let follows = last.is_some()
@@ -879,7 +982,7 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         // "车窗全关上", "窗户都关了", "所有车窗": every window, by a quantifier either side.
         static EVERY: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"(?:所有|全部|四个|全)的?(?:车窗|窗户|窗)|(?:车窗|窗户|窗)(?:全|都|全都|全部)|\ball (?:the )?windows\b",
+                r"(?:所有|全部|四个|全)的?(?:车窗|窗户|窗)|(?:车窗|窗户|窗)也?(?:全|都|全都|全部)|\b(?:all|every|each)(?: of)?(?: the)? windows?\b|^(?:please )?(?:close|shut|open|roll (?:up|down)) the windows$",
             )
         });
         let named = find_zone(text)
@@ -894,11 +997,15 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
                 "关掉",
                 "关了",
                 "关起来",
+                "关好",
                 "升起",
                 "升上去",
                 "close",
+                "closed",
                 "roll up",
                 "shut",
+                "raise",
+                "put up",
             ],
         );
         let open = has_any(
@@ -915,6 +1022,7 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
                 "roll down",
                 "down",
                 "crack",
+                "lower",
             ],
         );
         let wider = has_any(text, &["再开大", "开大一点", "开大点", "wider"]);
@@ -1047,7 +1155,7 @@ fn seat_feature(text: &str) -> Option<&'static str> {
     } else if has_any(
         text,
         &[
-            "加热", "heating", "heater", "heated", "凉", "冰", "冷", "cold",
+            "加热", "heating", "heater", "heated", "heat", "warm", "凉", "冰", "冷", "cold",
         ],
     ) {
         Some("heating")
@@ -1060,8 +1168,22 @@ fn seat_level(text: &str) -> Option<i64> {
     if has_any(
         text,
         &[
-            "最高", "最大", "最热", "最强", "到顶", "拉满", "开满", "满档", "max", "maximum",
+            "最高",
+            "最大",
+            "最热",
+            "最强",
+            "到顶",
+            "拉满",
+            "开满",
+            "满档",
+            "max",
+            "maximum",
             "highest",
+            "top level",
+            "top setting",
+            "all the way up",
+            "full blast",
+            "full",
         ],
     ) {
         return Some(3);
@@ -1125,7 +1247,8 @@ pub fn seat_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         if !(has_any(
             text,
             &[
-                "座椅", "座位", "seat", "加热", "通风", "按摩", "后背", "屁股", "腰", "back is",
+                "座椅", "座位", "seat", "seats", "加热", "通风", "按摩", "后背", "屁股", "腰",
+                "back is",
             ],
         ) || last.is_some())
         {
@@ -1499,7 +1622,7 @@ fn split_sign(line: &str) -> (String, Option<String>) {
 pub const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
-    templates_en: &[r"^navigate (?:to )?(?P<dest>.+)$"],
+    templates_en: &[r"^navigate (?:to(?-u:\b) ?)?(?P<dest>.+)$"],
     cues: &[
         ("导航", 5),
         ("怎么走", 5),
@@ -1511,6 +1634,7 @@ pub const NAV: IntentDef = IntentDef {
         ("去公司", 4),
         ("加油站", 4),
         ("充电站", 4),
+        ("充电桩", 4),
         ("服务区", 4),
         ("停车场", 4),
         ("没油", 5),
@@ -1520,6 +1644,12 @@ pub const NAV: IntentDef = IntentDef {
         ("机场", 2),
         ("火车站", 2),
         ("绕路", 4),
+        ("高速", 3),
+        ("重新规划", 5),
+        ("highway", 3),
+        ("highways", 3),
+        ("motorway", 3),
+        ("reroute", 5),
         ("送我去", 5),
         ("我要去", 4),
         ("我想去", 4),
@@ -1556,7 +1686,7 @@ pub const NAV: IntentDef = IntentDef {
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:导航到|导航去|导航至|带我去|开车去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远|吧)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive me to|drive to|get me to|way to|navigate) (?P<e>[^,?]+)",
+        r"(?:导航到|导航去|导航至|带我去|开车去|我要去|我想去|送我去|去往|前往|怎么去|导航|去|到)(?P<d>[^,?]+?)(?:怎么走|怎么去|的路线|的导航|的路|要多久|多远|吧)?$|(?:navigate to|directions to|take me to|how do i get to|route to|drive me to|drive to|get me to|way to|navigate)(?-u:\b) ?(?P<e>[^,?]+)",
     )
 });
 
@@ -1632,23 +1762,52 @@ fn clean_dest(d: &str) -> String {
     d.trim_start_matches("the ").trim().to_string()
 }
 
+/// A kind of road turned down, however said: a negation or an avoiding verb before the road
+/// ("高速就别上了" is taken by the word list; "不想上高速", "stay off the motorway").
+static NO_HIGHWAY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:不|别|避开|避免|绕开|躲开|甭)[^,]{0,4}高速|高速[^,]{0,3}(?:别|不)(?:走|上)|\b(?:avoid|avoiding|avoids|skip|skips|skipping|no|without|not|off|bypass|bypassing|never|don't|dont)\b[^,]{0,16}\b(?:highways?|motorways?|expressways?|freeways?)\b",
+    )
+});
+/// Asking for the route being followed to be planned again, by another way.
+const REROUTE: &[&str] = &[
+    "换一条",
+    "换条",
+    "换路线",
+    "重新规划",
+    "重新导航",
+    "改走",
+    "另一条",
+    "别的路",
+    "another route",
+    "another way",
+    "different route",
+    "different way",
+    "other way",
+    "new route",
+    "reroute",
+    "re-route",
+];
+
 fn avoid_of(text: &str) -> Vec<&'static str> {
     let mut v = Vec::new();
-    if has_any(
-        text,
-        &[
-            "不走高速",
-            "避开高速",
-            "不上高速",
-            "别走高速",
-            "不要走高速",
-            "avoid highways",
-            "avoid the highway",
-            "no highways",
-            "without highways",
-            "avoid motorways",
-        ],
-    ) {
+    if NO_HIGHWAY.is_match(text)
+        || has_any(
+            text,
+            &[
+                "不走高速",
+                "避开高速",
+                "不上高速",
+                "别走高速",
+                "不要走高速",
+                "avoid highways",
+                "avoid the highway",
+                "no highways",
+                "without highways",
+                "avoid motorways",
+            ],
+        )
+    {
         v.push("highway");
     }
     if has_any(text, &["收费", "免费的路", "toll", "tolls"]) {
@@ -1679,20 +1838,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         .map(str::to_string);
     if ctx.caps.context
         && let Some(dest) = current.clone()
-        && has_any(
-            text,
-            &[
-                "换一条",
-                "换条",
-                "换个路线",
-                "换路线",
-                "重新规划",
-                "改走",
-                "another route",
-                "reroute",
-                "re-route",
-            ],
-        )
+        && has_any(text, REROUTE)
     {
         return route(ctx, f, &dest, avoid);
     }
@@ -1735,7 +1881,8 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
             })
         });
     let raw = if f.strict {
-        f.slot("dest").map(str::to_string)
+        // "导航一下" names no place: the template's slot then holds only the softener.
+        f.slot("dest").map(clean_dest).filter(|d| !d.is_empty())
     } else {
         // A clause saying the tank is low ("油表快到底了") names no place.
         text.split(',')
@@ -1822,6 +1969,14 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
         if f.strict {
             return Plan::NotUnderstood;
         }
+        // "这回不走收费路" with no place named: the route being followed, with that one slot
+        // changed (L3 context).
+        if ctx.caps.context
+            && !avoid.is_empty()
+            && let Some(dest) = current
+        {
+            return route(ctx, f, &dest, avoid);
+        }
         if !has_any(
             text,
             &[
@@ -1907,19 +2062,32 @@ fn resolve_ambiguous(
     ))
 }
 
+/// The road kinds a stored list names (a route's `avoid`, a learned habit).
+fn road_kinds(v: &[Value]) -> Vec<&'static str> {
+    v.iter()
+        .filter_map(Value::as_str)
+        .filter_map(|s| {
+            ["highway", "toll", "congestion"]
+                .into_iter()
+                .find(|k| *k == s)
+        })
+        .collect()
+}
+
 fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> Plan {
+    // Planned again to where it already goes: what the route avoided still holds.
+    let nav = &ctx.ses.state.navigation;
+    if avoid.is_empty()
+        && ctx.caps.context
+        && nav.get("destination").and_then(Value::as_str) == Some(dest)
+        && let Some(Value::Array(v)) = nav.get("avoid")
+    {
+        avoid = road_kinds(v);
+    }
     if avoid.is_empty()
         && let Some(Value::Array(v)) = ctx.learned("nav.avoid")
     {
-        avoid = v
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(|s| {
-                ["highway", "toll", "congestion"]
-                    .into_iter()
-                    .find(|k| *k == s)
-            })
-            .collect();
+        avoid = road_kinds(&v);
     }
     let mut args = json!({ "destination": dest, "mode": "drive" });
     if !avoid.is_empty() {
@@ -2150,6 +2318,58 @@ pub fn driver_care(ctx: &mut Ctx, f: &Frame) -> Plan {
     confirm_first(ctx, actions, q, done)
 }
 
+// ------------------------------------------------------------------ follow-ups
+
+/// A place in the cabin named, in either language: with nothing else said, it is the place a
+/// follow-up moves the last setting to ("后排按这个", "rear likewise").
+const NAMES_ZONE: &str = concat!(
+    "(?:",
+    zones!(),
+    r")|\b(?:driver|passenger|rear|back seats?|front seats?)\b"
+);
+/// A step up or down with nothing else said ("再低些", "bit lower", "two degrees down").
+const NAMES_STEP: &str = r"高|低|往上|往下|暖|凉|大|小|\b(?:up|down|higher|lower|warmer|cooler|more|less|raise|max|top)\b";
+
+/// A follow-up that changes one slot of what the cabin last set — another zone, a step up or
+/// down, a level — understood from the session's last action rather than from its words
+/// (L3 context): the skill of what was set last reads it, and knows what it may change.
+pub const CABIN_FOLLOW_UP: IntentDef = IntentDef {
+    name: "cabin.follow_up",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: &[(NAMES_ZONE, 3), (NAMES_STEP, 3)],
+    skill: cabin_follow_up,
+};
+
+fn cabin_follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
+    if f.strict || !ctx.caps.context {
+        return Plan::NotUnderstood;
+    }
+    let kind = ctx
+        .kept(CABIN)
+        .get("last")
+        .and_then(|l| l.get("kind"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let text = f.text.as_str();
+    match kind.as_deref() {
+        Some("climate") => climate_set(ctx, f),
+        Some("window") => window_set(ctx, f),
+        // The seat skill takes any wording right after a seat was set; here only one that
+        // names what changes: another seat, a level, or the same again.
+        Some("seat")
+            if find_zone(text).is_some()
+                || seat_level(text).is_some()
+                || has_any(text, ALSO)
+                || has_any(text, OFF) =>
+        {
+            seat_set(ctx, f)
+        }
+        _ => Plan::NotUnderstood,
+    }
+}
+
 // ------------------------------------------------------------------ the baseline every terminal keeps
 
 pub const VOLUME: IntentDef = IntentDef {
@@ -2218,6 +2438,7 @@ pub static CAR: Category = Category {
         MEDIA,
         CARE,
         CHAT,
+        CABIN_FOLLOW_UP,
     ],
     apps: &[],
     hand_off_media: None,

@@ -248,3 +248,83 @@ fn a_bare_level_after_a_seat_was_set_is_for_that_seat() {
     // Without a seat just set, a bare level is no seat request.
     assert!(cockpit(4).say("开满").actions.is_empty());
 }
+
+#[test]
+fn follow_ups_change_one_slot_of_the_last_setting_from_l3() {
+    let mut c = cockpit_in(3, Lang::En);
+    c.say("put the rear zone at 21 degrees");
+    let r = c.say("front passenger likewise");
+    let a = act(&r, "climate.set").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["zone"].clone(), a["temperature"].clone()),
+        (json!("passenger"), json!(21))
+    );
+    let r = c.say("two degrees up");
+    let a = act(&r, "climate.set").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["zone"].clone(), a["temperature"].clone()),
+        (json!("passenger"), json!(23))
+    );
+    let mut c = cockpit(3);
+    c.say("主驾调到二十二度");
+    let r = c.say("后排按这个");
+    let a = act(&r, "climate.set").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["zone"].clone(), a["temperature"].clone()),
+        (json!("rear"), json!(22))
+    );
+    let r = c.say("再低些");
+    assert_eq!(act(&r, "climate.set").unwrap()["temperature"], 21, "{r:?}");
+    // Below L3 the last setting is not context: a zone alone asks for nothing.
+    let mut c = cockpit_in(2, Lang::En);
+    c.say("put the rear zone at 21 degrees");
+    assert!(c.say("front passenger likewise").actions.is_empty());
+}
+
+#[test]
+fn a_route_is_planned_again_with_the_road_kind_turned_down() {
+    let mut c = cockpit(3);
+    c.say("导航去西湖");
+    let r = c.say("这回甭上高速");
+    let a = act(&r, "nav.route").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["destination"].clone(), a["avoid"].clone()),
+        (json!("西湖"), json!(["highway"]))
+    );
+    // Planned again with nothing said about roads: what it avoided still holds.
+    let r = c.say("重新规划");
+    assert_eq!(
+        act(&r, "nav.route").unwrap()["avoid"],
+        json!(["highway"]),
+        "{r:?}"
+    );
+    let mut c = cockpit_in(3, Lang::En);
+    c.say("navigate to 西湖");
+    let r = c.say("stay off the motorway this time");
+    let a = act(&r, "nav.route").unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(
+        (a["destination"].clone(), a["avoid"].clone()),
+        (json!("西湖"), json!(["highway"]))
+    );
+    // "导航一下" names no place.
+    let r = cockpit(3).say("导航一下");
+    assert!(act(&r, "nav.route").is_none(), "{r:?}");
+}
+
+#[test]
+fn what_is_going_on_moves_to_a_linked_device_said_in_english() {
+    let mut c = cockpit_in(4, Lang::En).link("den-speaker", "speaker");
+    c.say("put on some eason chan");
+    let r = c.say("shift this song over to the speaker");
+    assert_eq!(r.actions[0].target.as_deref(), Some("den-speaker"), "{r:?}");
+    assert_eq!(
+        c.state()["handoffs"][0]["args"]["task"],
+        "media.play",
+        "{r:?}"
+    );
+    // A device as the subject that takes over, and none linked: said so, nothing done.
+    let mut c = cockpit_in(4, Lang::En);
+    c.say("navigate to 颐和园");
+    let r = c.say("could my glasses carry on with the route");
+    assert!(r.actions.is_empty() && r.text.contains("link"), "{r:?}");
+}

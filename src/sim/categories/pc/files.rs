@@ -248,7 +248,16 @@ pub fn date_range(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)
     if has(&["上周", "上星期", "上个星期", "上礼拜", "last week"]) {
         return Some((monday - Duration::days(7), monday - Duration::days(1)));
     }
-    if has(&["这周", "本周", "这星期", "这个星期", "this week"]) {
+    if has(&[
+        "这周",
+        "本周",
+        "这星期",
+        "这个星期",
+        "这礼拜",
+        "本礼拜",
+        "这个礼拜",
+        "this week",
+    ]) {
         return Some((monday, today));
     }
     if has(&["昨天", "yesterday"]) {

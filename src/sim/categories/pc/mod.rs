@@ -20,6 +20,7 @@ use crate::sim::general::{
     self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER,
     TIMER, WEATHER,
 };
+use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, has_any, re, targeted};
 use crate::sim::skills;
@@ -275,8 +276,11 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::NotUnderstood;
     }
     if query.is_none() && term.is_none() && range.is_none() && kind.is_none() {
-        // "报销发票放在哪": not about a file on this computer (the memory may know).
-        if !has_any(&f.text, &["文件", "file", "files"]) {
+        // "报销发票放在哪": not about a file on this computer (the memory may know) — nor is
+        // a question a remembered fact answers, whatever folder it names.
+        if !has_any(&f.text, &["文件", "file", "files"])
+            || (ctx.caps.memory && memory::recall(&ctx.facts(), &f.text).is_some())
+        {
             return Plan::NotUnderstood;
         }
         return ask(ctx, f, "要找什么文件？", "What file are you looking for?");
@@ -786,10 +790,24 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
             say: s,
         };
     }
-    if has_any(
-        t,
-        &["分屏", "并排", "左右", "一左一右", "side by side", "split"],
-    ) {
+    static GO_DESKTOP: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(?:go|switch|back) to (?:the |my )?desktop\b"));
+    if GO_DESKTOP.is_match(t) {
+        let s = say!(ctx, ["桌面已显示。"], ["Showing the desktop."]);
+        return Plan::Act {
+            actions: vec![action("window.arrange", json!({ "layout": "desktop" }))],
+            say: s,
+        };
+    }
+    let sides = (t.contains("左边") && t.contains("右边"))
+        || (has_cue(t, "on the left") && has_cue(t, "on the right"))
+        || has_any(t, &["next to", "beside", "alongside"]);
+    if sides
+        || has_any(
+            t,
+            &["分屏", "并排", "左右", "一左一右", "side by side", "split"],
+        )
+    {
         // "分屏：左边A，右边B": the windows may be named after the colon.
         let t = match &f.content {
             Some(c) => format!("{t},{c}"),
@@ -840,7 +858,7 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
 static WEB_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
         // Where (on the web, online) then how (search, look up), each said any usual way.
-        r"^.*?(?:(?:(?:在|到|去)?(?:网上|上网|联网|网络上|互联网上)|百度|搜索引擎)(?:帮我)?(?:搜索|查找|查询|搜|查|找)?(?:搜|查)?(?:一下|一查|一搜)?(?:关于)?|(?:search the web for|search online for|look up online|web search)(?: for)?) ?",
+        r"^.*?(?:(?:(?:在|到|去)?(?:网上|上网|联网|网络上|互联网上)|百度|搜索引擎)(?:帮我)?(?:搜索|查找|查询|搜|查|找)?(?:搜|查)?(?:一下|一查|一搜)?(?:关于)?|(?:search the web for|search online for|look up online|look up|web search|google)(?: for)?) ?",
     )
 });
 
@@ -853,7 +871,11 @@ pub fn web_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         WEB_LEAD.replace(&f.text, "").to_string()
     };
-    let q = q
+    // "… online", "… on the web": where to look, said after what.
+    let q = ["online", "on the web", "on the internet"]
+        .iter()
+        .find_map(|w| q.strip_suffix(w))
+        .unwrap_or(&q)
         .trim_matches([',', ' '])
         .trim_start_matches('的')
         .to_string();
@@ -1244,6 +1266,12 @@ const FOLLOW: IntentDef = IntentDef {
             r"^(?:那|那么|只看|光看|就看)[^,]{1,12}(?:有哪些|是哪些|有什么|的)$",
             4,
         ),
+        (r"^(?:只要|只留|只看|仅看|就要|只显示|只列)[^,]{1,14}$", 4),
+        // "only those from today", "which of them did I edit", "narrow the list to …".
+        (
+            r"^(?:and |but |now )?(?:only|just) (?:the ones|those|them|these|the files)\b|\bthe ones (?:changed|modified|edited|updated|created|saved|from)\b|\b(?:which|what) of (?:those|them|these)\b|^narrow (?:it|that|them|those|this|the list|the results)\b|^which (?:ones )?(?:were|are|did)\b",
+            4,
+        ),
     ],
     skill: follow_up,
 };
@@ -1299,10 +1327,16 @@ const CALENDAR_FROM: IntentDef = IntentDef {
         ("add this to my calendar", 7),
         ("to my calendar", 6),
     ],
-    patterns: &[(
-        r"(?:加|记|放|安排|添加|排|写)(?:到|进|入|在)(?:我的)?(?:日程|日历)",
-        7,
-    )],
+    patterns: &[
+        (
+            r"(?:加|记|放|安排|添加|排|写)(?:到|进|入|在)(?:我的)?(?:日程|日历)",
+            7,
+        ),
+        // "… in my calendar", "… on my schedule", "schedule …": the event taken from what a
+        // file or a picture says (the skill needs one named).
+        (r"\b(?:in|on|into|to) my (?:calendar|schedule|diary)\b", 7),
+        (r"^(?:please )?schedule\b", 5),
+    ],
     skill: calendar_from,
 };
 
@@ -1350,7 +1384,10 @@ const FILE_OPEN: IntentDef = IntentDef {
         ("看看", 1),
         ("open", 2),
         ("show me", 2),
-        ("pull up", 2),
+        ("pull up", 3),
+        ("bring up", 3),
+        ("我要看", 3),
+        ("给我看", 3),
     ],
     patterns: &[(FILE_WORDS, 3)],
     skill: file_open,
@@ -1398,7 +1435,18 @@ const DOC_CREATE: IntentDef = IntentDef {
         ("new", 2),
         ("blank", 2),
     ],
-    patterns: &[(r"(?:写|做|起草)(?:一份|个|一个)(?:新的)?", 3)],
+    patterns: &[
+        (r"(?:写|做|起草)(?:一份|个|一个)(?:新的)?", 3),
+        // A new, blank or empty one of a kind of file, however asked for.
+        (
+            r"\b(?:new|blank|empty|fresh)\b[a-z ]{0,12}\b(?:document|doc|spreadsheet|sheet|presentation|slides|slide deck|deck)\b",
+            6,
+        ),
+        (
+            r"(?:开|建|来|弄|起)(?:个|一个|一份|份)(?:新的?|空白的?|空的)?(?:文档|表格|演示文稿|幻灯片|ppt)|(?:空白|全新|新)的?(?:word)?(?:文档|表格|演示文稿|幻灯片)",
+            6,
+        ),
+    ],
     skill: doc_create,
 };
 
@@ -1457,6 +1505,10 @@ const SCREEN: IntentDef = IntentDef {
             r"(?:存|保存|截)(?:一下|下)?(?:当前|现在)?的?(?:屏幕|画面|界面)",
             7,
         ),
+        (
+            r"\b(?:capture|snap|grab|save|shoot|keep)\b[a-z' ]{0,30}\bscreen\b|\bscreen\b[a-z' ]{0,24}\bas an? (?:image|picture|png|photo)\b",
+            7,
+        ),
     ],
     skill: screen_capture,
 };
@@ -1479,7 +1531,16 @@ const WINDOW: IntentDef = IntentDef {
         ("desktop", 3),
         ("maximize", 5),
     ],
-    patterns: &[],
+    patterns: &[
+        (r"\bsplit\b", 5),
+        (r"\b(?:next to|beside|alongside)\b", 3),
+        // One app on each side: "左边…右边…", "X on the left and Y on the right".
+        (
+            r"左边[^,]{0,10}右边|\bon the left\b.{0,40}\bon the right\b",
+            6,
+        ),
+        (r"\b(?:go|switch|back) to (?:the |my )?desktop\b", 6),
+    ],
     skill: window_arrange,
 };
 
@@ -1591,7 +1652,12 @@ const SUMMARIZE: IntentDef = IntentDef {
         ("key points", 5),
         ("what does it say", 5),
     ],
-    patterns: &[(r"\bwhat(?:'s| is) .+ about$", 5)],
+    patterns: &[
+        (r"\bwhat(?:'s| is) .+ about$", 5),
+        // "sum it up", "sum the report up": the verb around its object.
+        (r"\bsum\b[a-z ]{0,20}\bup\b", 6),
+        (r"\bwhat does .+ (?:say|cover|contain)\b", 5),
+    ],
     skill: doc_summarize,
 };
 
@@ -1699,6 +1765,32 @@ mod tests {
 
     fn pc(level: u8) -> Sim {
         Sim::of("pc", level, Lang::Zh, 3).at("2026-05-08T10:00:00+08:00")
+    }
+
+    #[test]
+    fn l3_narrows_the_last_search_and_makes_blank_files() {
+        let mut p = Sim::of("pc", 3, Lang::En, 3).at("2026-05-08T10:00:00+08:00");
+        p.say("look for files named 预算");
+        let r = p.say("only the ones edited today");
+        let a = act(&r, "file.search").unwrap_or_else(|| panic!("{r:?}"));
+        assert_eq!(
+            (a["query"].as_str(), a["modified_after"].as_str()),
+            (Some("预算"), Some("2026-05-08"))
+        );
+        let r = p.say("I need a fresh spreadsheet");
+        assert_eq!(
+            act(&r, "doc.create").unwrap()["kind"],
+            "spreadsheet",
+            "{r:?}"
+        );
+        // At L2 a narrowing follow-up has nothing to narrow.
+        let mut p = Sim::of("pc", 2, Lang::En, 3).at("2026-05-08T10:00:00+08:00");
+        p.say("look for files named 预算");
+        let r = p.say("only the ones edited today");
+        assert!(
+            act(&r, "file.search").is_none_or(|a| a["query"] != "预算"),
+            "{r:?}"
+        );
     }
 
     #[test]

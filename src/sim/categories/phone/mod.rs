@@ -33,6 +33,7 @@ const SETTINGS: IntentDef = IntentDef {
         ("手电筒", 4),
         ("飞行模式", 4),
         ("省电模式", 4),
+        ("省电", 4),
         ("调到", 2),
         ("调大", 2),
         ("调小", 2),
@@ -58,6 +59,13 @@ const SETTINGS: IntentDef = IntentDef {
         ("wi-fi", 4),
         ("flashlight", 4),
         ("do not disturb", 5),
+        ("power saving", 4),
+        ("low power mode", 4),
+        ("battery saver", 4),
+        ("airplane mode", 4),
+        ("flight mode", 4),
+        ("mobile data", 4),
+        ("torch", 4),
         ("louder", 5),
         ("quieter", 5),
         ("too dark", 5),
@@ -106,7 +114,14 @@ const PHOTO: IntentDef = IntentDef {
         ("照张相", 5),
         ("selfie", 5),
     ],
-    patterns: &[(r"\btake (?:a |some )?(?:photo|picture)s?\b", 5)],
+    patterns: &[
+        (r"\btake (?:a |some )?(?:photo|picture)s?\b", 5),
+        // Any taking verb with a picture, or "snap one": "grab a quick shot", "photo, then …".
+        (
+            r"\b(?:take|snap|shoot|grab|capture)\b (?:a |one |some |another )?(?:quick )?(?:photo|picture|pic|shot|snap)s?\b|^snap (?:one|it)\b|^(?:a )?photo$",
+            5,
+        ),
+    ],
     skill: skills::photo_capture,
 };
 
@@ -125,6 +140,10 @@ const PHOTO_EDIT: IntentDef = IntentDef {
         ("照片", 3),
         ("图片", 2),
         ("brighten", 4),
+        ("brighter", 3),
+        ("lighten", 4),
+        ("亮一点", 3),
+        ("亮一些", 3),
         ("crop", 5),
         ("filter", 4),
         ("photo", 3),
@@ -136,7 +155,10 @@ const PHOTO_EDIT: IntentDef = IntentDef {
 const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
-    templates_en: &[r"^navigate to (?P<dest>.+)$"],
+    templates_en: &[
+        r"^navigate to(?-u:\b) ?(?P<dest>.+)$",
+        r"^(?:start |begin )?navigation to(?-u:\b) ?(?P<dest>.+)$",
+    ],
     cues: &[
         ("导航", 5),
         ("怎么走", 5),
@@ -151,8 +173,12 @@ const NAV: IntentDef = IntentDef {
         ("route", 4),
         ("我要去", 3),
         ("我想去", 3),
+        ("navigation", 4),
     ],
-    patterns: &[],
+    patterns: &[(
+        r"\b(?:the )?way to(?-u:\b)|\bget to(?-u:\b)|\bhead to(?-u:\b)|\bwhich way\b",
+        4,
+    )],
     skill: skills::nav_route,
 };
 

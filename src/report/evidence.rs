@@ -1,9 +1,10 @@
-//! One case's trials as report.html shows them when the case is opened: the view the page
-//! module builds from the trial records, and the HTML written straight from it.
+//! What report.html shows of each case — its row in the case table and its trials, shown when
+//! the case is opened: the views the page module builds from the records, and the HTML
+//! written straight from them.
 //!
-//! Written by code rather than through a Handlebars template because it is rendered once per
-//! case: at 1,000 cases the template (its view converted to a JSON tree, then navigated
-//! helper by helper) was a quarter of a whole run's instructions. The escaping is the page
+//! Written by code rather than through Handlebars templates because it is rendered once per
+//! case: at 1,000 cases the templates (each view converted to a JSON tree, then navigated
+//! helper by helper) were over a third of a whole run's instructions. The escaping is the page
 //! template's, character for character: controls that reorder or hide text made visible,
 //! then `handlebars::html_escape`'s seven characters.
 
@@ -11,6 +12,46 @@ use serde::Serialize;
 
 use super::Lang;
 use super::messages::{self as m, Msg};
+
+/// A case's row in the page's case table, and its evidence.
+pub(super) struct CaseView {
+    pub(super) id: String,
+    pub(super) anchor: String,
+    pub(super) title: String,
+    pub(super) level: String,
+    pub(super) level_name: String,
+    pub(super) element: String,
+    pub(super) element_name: String,
+    pub(super) mandatory: bool,
+    pub(super) mandatory_label: &'static str,
+    pub(super) mode: &'static str,
+    pub(super) mode_label: &'static str,
+    pub(super) clause: String,
+    pub(super) file: String,
+    pub(super) weight: String,
+    pub(super) verdict: &'static str,
+    pub(super) verdict_label: &'static str,
+    pub(super) reason: String,
+    pub(super) passed: u32,
+    pub(super) planned: u32,
+    pub(super) counts: String,
+    pub(super) stats: Option<String>,
+    pub(super) blocking: bool,
+    /// The case's trials as [`evidence::write`] lays them out: packed, or as they
+    /// are when packing would not make them smaller.
+    pub(super) evidence: Evidence,
+}
+
+/// A case's evidence in the page.
+pub(super) enum Evidence {
+    /// Deflated and in base64: a big run's page stays small, and the browser inflates a case
+    /// when it is opened.
+    Packed(String),
+    /// Short evidence (a single-turn case's one trial), which deflate and base64 would hardly
+    /// shrink, written as the page shows it once inflated — what unpacking the packed form
+    /// gives, without a compressor's set-up for every case.
+    Inline(String),
+}
 
 /// What a case's evidence shows.
 pub(super) struct EvidenceView {
@@ -180,6 +221,81 @@ impl Html<'_> {
         let _ = write!(self.out, "{n}");
         self
     }
+}
+
+/// Append the case's rows of the page's case table: its line, and the details opened from
+/// it with its evidence, packed or as it is.
+pub(super) fn case_row(c: &CaseView, lang: Lang, out: &mut String) {
+    let h = &mut Html { out, lang };
+    h.raw("<tbody class=\"case\" data-level=\"")
+        .text(&c.level)
+        .raw("\" data-element=\"")
+        .text(&c.element)
+        .raw("\" data-verdict=\"")
+        .text(c.verdict)
+        .raw("\" data-mode=\"")
+        .text(c.mode)
+        .raw("\" data-mandatory=\"")
+        .raw(if c.mandatory { "true" } else { "false" })
+        .raw("\">\n<tr class=\"case-row");
+    if c.blocking {
+        h.raw(" blocking");
+    }
+    h.raw("\"><td class=\"mono id\"><a href=\"#")
+        .text(&c.anchor)
+        .raw("\">")
+        .text(&c.id)
+        .raw("</a></td>");
+    for cell in [
+        c.title.as_str(),
+        &c.level_name,
+        &c.element_name,
+        c.mandatory_label,
+        c.mode_label,
+        &c.clause,
+    ] {
+        h.raw("<td>").text(cell).raw("</td>");
+    }
+    h.raw("<td><span class=\"verdict v-")
+        .text(c.verdict)
+        .raw("\">")
+        .text(c.verdict_label)
+        .raw("</span></td><td class=\"num\">")
+        .num(c.passed)
+        .raw("/")
+        .num(c.planned)
+        .raw("</td></tr>\n<tr class=\"case-detail\"><td colspan=\"9\">\n<details class=\"case\" id=\"")
+        .text(&c.anchor)
+        .raw("\">\n<summary>")
+        .text(&c.reason)
+        .raw("</summary>\n<p class=\"meta\">")
+        .text(&c.counts)
+        .raw(" · ")
+        .msg(m::FILE)
+        .raw(" <span class=\"mono\">")
+        .text(&c.file)
+        .raw("</span> · ")
+        .msg(m::WEIGHT)
+        .raw(" ")
+        .text(&c.weight)
+        .raw("</p>\n");
+    if let Some(stats) = given(&c.stats) {
+        h.raw("<p class=\"meta\">").text(stats).raw("</p>\n");
+    }
+    match &c.evidence {
+        Evidence::Packed(b64) if !b64.is_empty() => {
+            h.raw("<div class=\"evidence\" data-z=\"")
+                .text(b64)
+                .raw("\"><p class=\"meta\">")
+                .msg(m::EVIDENCE_PACKED)
+                .raw("</p></div>");
+        }
+        Evidence::Packed(html) | Evidence::Inline(html) => {
+            // Already escaped: written by [`write`].
+            h.raw("<div class=\"evidence\">").raw(html).raw("</div>");
+        }
+    }
+    h.raw("\n</details>\n</td></tr>\n</tbody>\n");
 }
 
 /// Present and not empty: what the template's `{{#if}}` tested of a string.

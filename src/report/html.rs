@@ -17,8 +17,9 @@ use crate::text::truncate;
 
 use super::charts::{self, Histogram, ScoreBar};
 use super::evidence::{
-    self, ActionView, BriefTrial, CheckView, ErrorView, EventView, EvidenceView, FixtureLink,
-    InputView, JudgementView, MediaView, ResponseView, TrialView, TurnView,
+    self, ActionView, BriefTrial, CaseView, CheckView, ErrorView, EventView, Evidence,
+    EvidenceView, FixtureLink, InputView, JudgementView, MediaView, ResponseView, TrialView,
+    TurnView,
 };
 use super::messages::{self as m, Msg};
 use super::names::{self, Names, i18n};
@@ -76,7 +77,8 @@ pub(super) struct View<'a> {
     latency: Option<Histogram>,
     modes: Vec<ModeRow>,
     filters: Filters,
-    cases: Vec<CaseView>,
+    /// Every case's rows, written by [`evidence::case_row`].
+    cases_html: String,
     /// Said above the case table when some trials are only summarised.
     brief_note: Option<String>,
     fixtures: Vec<FixtureView>,
@@ -194,50 +196,6 @@ struct Opt {
 }
 
 #[derive(Serialize)]
-struct CaseView {
-    id: String,
-    anchor: String,
-    title: String,
-    level: String,
-    level_name: String,
-    element: String,
-    element_name: String,
-    mandatory: bool,
-    mandatory_label: &'static str,
-    mode: &'static str,
-    mode_label: &'static str,
-    clause: String,
-    file: String,
-    weight: String,
-    verdict: &'static str,
-    verdict_label: &'static str,
-    reason: String,
-    passed: u32,
-    planned: u32,
-    counts: String,
-    stats: Option<String>,
-    blocking: bool,
-    /// The case's trials as [`evidence::write`] lays them out: packed, or as they
-    /// are when packing would not make them smaller.
-    #[serde(flatten)]
-    evidence: Evidence,
-}
-
-/// A case's evidence in the page.
-#[derive(Serialize)]
-enum Evidence {
-    /// Deflated and in base64: a big run's page stays small, and the browser inflates a case
-    /// when it is opened.
-    #[serde(rename = "evidence")]
-    Packed(String),
-    /// Short evidence (a single-turn case's one trial), which deflate and base64 would hardly
-    /// shrink, written as the page shows it once inflated — what unpacking the packed form
-    /// gives, without a compressor's set-up for every case.
-    #[serde(rename = "evidence_html")]
-    Inline(String),
-}
-
-#[derive(Serialize)]
 struct FixtureView {
     anchor: String,
     path: String,
@@ -291,7 +249,7 @@ pub(super) fn view<'a>(
         modes: modes(r, lang),
         filters: filters(r, &names),
         brief_note: brief_note(pass.brief, lang),
-        cases: pass.views,
+        cases_html: pass.rows,
         fixtures: fixtures(r, lang),
         footer: m::GENERATED_BY.fill(
             lang,
@@ -808,7 +766,7 @@ fn filters(r: &Results, names: &Names) -> Filters {
 
 /// What one pass over the trials, a case at a time, gives the page.
 struct Pass {
-    views: Vec<CaseView>,
+    rows: String,
     /// Every turn's latency, per case in the results' order, so the histogram's sums are
     /// taken in one order whatever order the cases are shown in.
     latencies: Vec<Vec<f64>>,
@@ -824,7 +782,7 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
         (names.level_rank(&a.level), &a.id).cmp(&(names.level_rank(&b.level), &b.id))
     });
     let mut pass = Pass {
-        views: Vec::with_capacity(sorted.len()),
+        rows: String::new(),
         latencies: vec![Vec::new(); r.cases.len()],
         brief: 0,
         tools: names::ToolUse::default(),
@@ -843,7 +801,7 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
             pass.tools.add(trials.iter().copied());
             let (view, brief) = case_view(c, trials, names, blocking, &r.fixtures, &mut packer)?;
             pass.brief += brief;
-            pass.views.push(view);
+            evidence::case_row(&view, names.lang, &mut pass.rows);
             Ok(())
         })?;
     }

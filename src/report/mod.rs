@@ -3,7 +3,8 @@
 //!
 //! Rendering is pure — no clock, no randomness, no I/O — so the same results and language
 //! always give the same bytes. Rust builds a view model (every number, coordinate and label
-//! already computed and ordered); the Handlebars templates in `templates/` only lay it out,
+//! already computed and ordered); the Handlebars templates in `templates/` only lay it out
+//! (the per-case parts of the page are written by `evidence.rs`, for speed),
 //! in strict mode so a misspelt field is an error rather than an empty cell. Device output is
 //! untrusted: it reaches the page only through the templates' escaping.
 

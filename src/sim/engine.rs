@@ -1012,14 +1012,18 @@ impl Engine {
         if cond.is_none() && HABIT_LEAD.is_match(&steps[0]) {
             return false;
         }
-        // "把X译一下，译为中文": one tool asked about one content twice is one request.
+        // "把X译一下，译为中文": one tool asked about one content twice is one request; so is
+        // the price of two items of one list ("how much are A and B together").
         let tops: Vec<Option<&str>> = steps
             .iter()
             .map(|s| self.grammar.rank(s).first().map(|(d, _)| d.name))
             .collect();
         if cond.is_none()
             && tops.iter().all(|t| *t == tops[0])
-            && matches!(tops[0], Some("text.translate" | "text.summarize"))
+            && matches!(
+                tops[0],
+                Some("text.translate" | "text.summarize" | "vision.price")
+            )
         {
             return false;
         }

@@ -388,7 +388,11 @@ impl RunArgs {
             Some(_) => Some(journal::index(&journal_path)?),
             None => None,
         };
-        let mut trials: Box<dyn TrialSource + '_> = match (&streamed, &index) {
+        // Two sources of the same trials: the page is rendered from the second on another
+        // thread while the other reports are rendered from the first (which keeps what it
+        // reads for the summaries after them; the page's keeps nothing).
+        type Source<'s> = Box<dyn TrialSource + Send + 's>;
+        let (mut trials, mut page_trials): (Source<'_>, Source<'_>) = match (&streamed, &index) {
             (Some(s), Some(index)) => {
                 let mut source =
                     journal::Stored::open(&journal_path, index, &results, s.evaluator.clone())?;
@@ -411,17 +415,24 @@ impl RunArgs {
                         .hex();
                     Ok(())
                 })?;
-                let by_case =
-                    journal::ByCase::open(&journal_path, index, s.evaluator.clone(), sha256)?;
-                Box::new(if fresh {
-                    by_case.scored_here()
-                } else {
-                    by_case
-                })
+                let open = || -> Result<journal::ByCase<'_>> {
+                    let by_case = journal::ByCase::open(
+                        &journal_path,
+                        index,
+                        s.evaluator.clone(),
+                        sha256.clone(),
+                    )?;
+                    Ok(if fresh {
+                        by_case.scored_here()
+                    } else {
+                        by_case
+                    })
+                };
+                (Box::new(open()?), Box::new(open()?.keeping_nothing()))
             }
             _ => {
                 write_file(&results_path, results.to_canonical_json().as_bytes())?;
-                Box::new(HeldTrials)
+                (Box::new(HeldTrials), Box::new(HeldTrials))
             }
         };
         if !interrupted {
@@ -430,7 +441,14 @@ impl RunArgs {
         }
         let trials = &mut *trials;
         let lang = self.report_lang();
-        write_outputs_from(&results, &out, lang, &self.format, trials)?;
+        write_outputs_from(
+            &results,
+            &out,
+            lang,
+            &self.format,
+            trials,
+            Some(&mut *page_trials),
+        )?;
         append_step_summary(&results, lang, trials);
         let gate = self.gate_lines(&results, &suite.framework);
         if self.json {

@@ -113,33 +113,58 @@ pub(super) fn connect(
 /// re-rendered from results.json is the one the run wrote. Every format is rendered before any
 /// file is written: a rendering failure leaves the directory as it was.
 pub fn write_outputs(results: &Results, out: &Path, lang: Lang, formats: &[Format]) -> Result<()> {
-    write_outputs_from(results, out, lang, formats, &mut report::HeldTrials)
+    write_outputs_from(results, out, lang, formats, &mut report::HeldTrials, None)
 }
 
 /// [`write_outputs`], with each case's trials from `trials` (a streamed run's journal), read
 /// a case at a time by each format in turn. The rendered texts are still all held until they
 /// are written, so that a failure leaves the directory as it was: that memory is the size of
 /// the reports, not of the trials.
+///
+/// Given `page_trials`, a second source of the same trials, the page (HTML, and the PDF's
+/// HTML) is rendered from it on another thread while the other formats are rendered here:
+/// the same bytes, in about the time of the longest.
 pub fn write_outputs_from(
     results: &Results,
     out: &Path,
     lang: Lang,
     formats: &[Format],
     trials: &mut dyn report::TrialSource,
+    page_trials: Option<&mut (dyn report::TrialSource + Send)>,
 ) -> Result<()> {
     let mut formats = formats.to_vec();
     formats.sort_unstable();
     formats.dedup();
-    let rendered = formats
+    let render = |formats: &[Format], trials: &mut dyn report::TrialSource| {
+        formats
+            .iter()
+            .map(|&f| {
+                report::render_from(results, lang, f, trials)
+                    .map(|text| (f, text))
+                    .map_err(|e| {
+                        Error::Internal(format!("could not render the {f} report: {}", chain(&e)))
+                    })
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    let (page, rest): (Vec<Format>, Vec<Format>) = formats
         .iter()
-        .map(|&f| {
-            report::render_from(results, lang, f, trials)
-                .map(|text| (f, text))
-                .map_err(|e| {
-                    Error::Internal(format!("could not render the {f} report: {}", chain(&e)))
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .partition(|f| matches!(f, Format::Html | Format::Pdf));
+    let mut rendered = match page_trials {
+        Some(page_trials) if !page.is_empty() && !rest.is_empty() => {
+            std::thread::scope(|scope| -> Result<Vec<_>> {
+                let page = scope.spawn(|| render(&page, page_trials));
+                let mut rendered = render(&rest, trials)?;
+                let page = page
+                    .join()
+                    .map_err(|_| Error::Internal("the report page's renderer panicked".into()))?;
+                rendered.extend(page?);
+                Ok(rendered)
+            })?
+        }
+        _ => render(&formats, trials)?,
+    };
+    rendered.sort_by_key(|(f, _)| *f);
     std::fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
         source,

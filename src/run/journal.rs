@@ -692,6 +692,13 @@ impl<'a> ByCase<'a> {
         })
     }
 
+    /// Keeps no trial read: for a report that reads each case once and is the only one
+    /// reading from this source.
+    pub fn keeping_nothing(mut self) -> Self {
+        self.keep_limit = 0;
+        self
+    }
+
     /// As [`Stored::scored_here`].
     pub fn scored_here(mut self) -> Self {
         self.lines.rescore = false;

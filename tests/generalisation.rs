@@ -30,19 +30,19 @@ use ailevel::suite::phrasing::{Phrasing, PhrasingPool};
 use ailevel::suite::{LoadedSuite, VariantPool};
 
 /// The share of trials every L2+ simulator must pass, on its own pools and on held-out ones.
-/// Issue #11 asks for 0.90; this is the floor reached so far (94–99 % per simulator, L2–L4,
-/// 2026-12-04, evening; speaker lowest), raised as the simulators learn.
-const MIN_SHARE: f64 = 0.94;
+/// Issue #11 asks for 0.90; this is the floor reached so far (97–100 % per simulator, L2–L4,
+/// 2026-12-04, late; car lowest), raised as the simulators learn.
+const MIN_SHARE: f64 = 0.97;
 
-/// The floor on held-out rewordings (tests/data/heldout): 79–97 % per simulator, L2–L4
-/// (2026-12-04, evening; speaker lowest; car, pc and phone 91–97 %), kept as a ratchet so
-/// understanding cannot silently get worse.
-const MIN_SHARE_HELDOUT: f64 = 0.79;
+/// The floor on held-out rewordings (tests/data/heldout): 91–97 % per simulator, L2–L4
+/// (2026-12-04, late; car lowest), kept as a ratchet so understanding cannot silently get
+/// worse.
+const MIN_SHARE_HELDOUT: f64 = 0.91;
 
 /// The floor on the blind set (tests/data/heldout-b): 61–86 % per simulator when it was
-/// first measured, 74–89 % now (2026-12-04, evening; earphone lowest), kept as a ratchet like
+/// first measured, 77–93 % now (2026-12-04, late; earphone lowest), kept as a ratchet like
 /// the one above.
-const MIN_SHARE_BLIND: f64 = 0.74;
+const MIN_SHARE_BLIND: f64 = 0.76;
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {

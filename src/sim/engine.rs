@@ -60,8 +60,8 @@ impl Out {
 }
 
 static DESCRIBE: LazyLock<Regex> = LazyLock::new(|| {
-    // "这是啥", "瞧瞧这玩意儿是啥": what is in the picture, however pointed at.
-    Regex::new(r"^(?:你)?(?:帮我)?(?:看看|看一下|瞧瞧)?(?:这|这个|那|那个)(?:是|是个)(?:什么|啥)(?:东西|玩意儿|玩意)?(?:啊|呀)?$|^(?:图里有什么|图片里有什么|看看这个|描述一下|what is this|what's this|what is in the picture|describe (?:it|this|the picture))$").expect("compiles")
+    // "这是啥", "瞧瞧这玩意儿是啥", "what do you see": what is in the picture, however pointed at.
+    Regex::new(r"^(?:你)?(?:帮我)?(?:看看|看一下|瞧瞧)?(?:这|这个|那|那个|我面前|我眼前|面前|眼前)(?:是|是个|有)(?:什么|啥)(?:东西|玩意儿|玩意)?(?:啊|呀)?$|^(?:图里有什么|图片里有什么|看看这个|描述一下|what(?: is|'s) (?:this|that|it|in front of me|ahead of me|in (?:the|this) (?:picture|photo))|what am i (?:looking at|seeing)|what (?:can|do) you see|describe (?:it|this|that|the picture|what you see))$").expect("compiles")
 });
 static LEARN_RULE: LazyLock<Regex> = LazyLock::new(|| {
     // The standing rule said first ("往后回答都用英语") or last ("reply in English from here on").
@@ -113,7 +113,8 @@ static DELETE_LAST: LazyLock<Regex> = LazyLock::new(|| {
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
     // "再调高些", "声音再大一些", "亮度再低些": a little more of the same, the
     // setting named or left to the one just changed.
-    Regex::new(r"^(?:把)?(?P<name>音量|声音|亮度)?(?:再)?(?:给我)?(?:调|开|弄|放)?(?:得)?(?P<dir>大|小|高|低|亮|暗)(?:声)?(?:一)?(?:点|些)(?:儿)?$|^(?:(?:a )?(?:bit|little) )?(?P<en>louder|quieter|brighter|dimmer)(?: still)?(?: please)?$").expect("compiles")
+    // English moves the same way with a particle: "bring it up a notch", "take that down".
+    Regex::new(r"^(?:把)?(?P<name>音量|声音|亮度)?(?:再)?(?:给我)?(?:调|开|弄|放)?(?:得)?(?P<dir>大|小|高|低|亮|暗|响|轻)(?:声)?(?:一)?(?:点|些)(?:儿)?$|^(?:(?:a )?(?:bit|little|touch|tad) )?(?P<en>louder|quieter|brighter|dimmer|higher|lower)(?: still)?(?: please)?$|^(?:please )?(?:turn|bring|put|take|push|crank) (?:it|that|this) (?P<en2>up|down)(?: (?:a (?:bit|little|touch|tad|notch)|a little|slightly|some))?(?: (?:more|further|still))?(?: please)?$|^(?:please )?(?P<en3>lower|raise) (?:it|that|this)(?: (?:a (?:bit|little|touch|tad|notch)|a little|slightly|some))?(?: please)?$").expect("compiles")
 });
 static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:那|那么)?(?P<x>[^,]+?)(?:呢|怎么样呢|怎么样|怎么)$|^(?:what|how) about (?P<y>.+)$|^and (?P<z>.+)$").expect("compiles")
@@ -139,10 +140,15 @@ static CONDITIONAL_ASKED: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// The other branch: "否则…", "不然…", or the condition denied ("没过就…", "要是还没到，…").
 const COND_ELSE: &str = r"(?:[,;.]?\s*(?:否则|不然|要不然|要不|(?:要是|如果)?还?(?:没过|没到|不到)(?:的话)?[,]?(?:就)?|otherwise|else|if not,?)\s*[,]?\s*(?P<else>.+))?";
+/// A request that opens with when it applies ("每当…", "every time …"), a habit and not a step.
+static HABIT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:每次|每当|每回|\b(?:whenever|every time|each time)\b)").expect("compiles")
+});
 static DEVICE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     // The device by a preposition or verb ("转到我的眼镜上", "让电脑继续", "换平板"), or
-    // put first as where it happens ("电视上来点歌").
-    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|\bon (?:the |my )?|\bto (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)|^(?:can |could |let |have )?(?:my |the )?(?P<f>glasses|phone|tv|speaker|computer|laptop|tablet|earphones?) (?:take over|continue|carry on)").expect("compiles")
+    // put first as where it happens ("电视上来点歌"). English prepositions stay words right after
+    // a Chinese name, once the spaces next to Han characters are folded away.
+    Regex::new(r"(?:(?:在|用|去|交给|让|叫|换|(?:投屏|转|切|挪|移|换|接|传|发|投|放|同步)?到)(?:我的|我|家里的|家里|卧室的|厨房的|客厅的)?|(?-u:\b)on (?:the |my )?|(?-u:\b)to (?:the |my )?)(?P<d>客厅电视|电视|大屏|车上|车里|车机|汽车|音箱|电脑|平板|眼镜|耳机|\btv\b|television|\bcar\b|speaker|computer|laptop|glasses|earphones?)(?:上|里)?(?:继续|接着)?|^(?P<e>电视|大屏|音箱|电脑|平板)上|^(?P<c>车上|车里)|^(?:can |could |let |have )?(?:my |the )?(?P<f>glasses|phone|tv|speaker|computer|laptop|tablet|earphones?) (?:take over|continue|carry on)").expect("compiles")
 });
 static DEVICE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r",(?P<s>电视|大屏|音箱|电脑|平板|车机|眼镜|耳机)(?:上|里)?(?:来|给我)?")
@@ -913,8 +919,13 @@ impl Engine {
             let dir = c
                 .name("dir")
                 .or_else(|| c.name("en"))
+                .or_else(|| c.name("en2"))
+                .or_else(|| c.name("en3"))
                 .map_or("", |m| m.as_str());
-            let up = matches!(dir, "大" | "高" | "亮" | "louder" | "brighter");
+            let up = matches!(
+                dir,
+                "大" | "高" | "亮" | "响" | "louder" | "brighter" | "higher" | "up" | "raise"
+            );
             return Some(skills::settings_delta(
                 ctx,
                 &name,
@@ -997,14 +1008,22 @@ impl Engine {
         if cond.is_none() && steps.len() < 2 {
             return false;
         }
-        // "把X译一下，译为中文": one tool asked about one content twice is one request.
+        // "whenever I open the map, show traffic": a clause of when, then what — one habit.
+        if cond.is_none() && HABIT_LEAD.is_match(&steps[0]) {
+            return false;
+        }
+        // "把X译一下，译为中文": one tool asked about one content twice is one request; so is
+        // the price of two items of one list ("how much are A and B together").
         let tops: Vec<Option<&str>> = steps
             .iter()
             .map(|s| self.grammar.rank(s).first().map(|(d, _)| d.name))
             .collect();
         if cond.is_none()
             && tops.iter().all(|t| *t == tops[0])
-            && matches!(tops[0], Some("text.translate" | "text.summarize"))
+            && matches!(
+                tops[0],
+                Some("text.translate" | "text.summarize" | "vision.price")
+            )
         {
             return false;
         }

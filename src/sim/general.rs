@@ -145,7 +145,18 @@ pub const REMINDER: IntentDef = IntentDef {
         ("buzz me", 6),
         ("reminder", 5),
     ],
-    patterns: &[],
+    // Being called to do something other than get up is a reminder of it: "叫我去取快递",
+    // "tell me to leave at six", "give me a nudge about the oven".
+    patterns: &[
+        (
+            r"叫我(?:去|下|出|吃|喝|拿|关|收|接|买|换|给|带|做|打|看|走|回|喂|交|还|赶)",
+            6,
+        ),
+        (
+            r"\b(?:tell|ping) me to\b|\bgive me a (?:nudge|shout|reminder) (?:to|about)\b",
+            10,
+        ),
+    ],
     skill: skills::reminder_create,
 };
 
@@ -193,7 +204,11 @@ pub const WEATHER: IntentDef = IntentDef {
         ("temperature", 4),
         ("forecast", 5),
     ],
-    patterns: &[],
+    // "will it be cold in Beijing", "how hot is it going to get": the weather by its feel.
+    patterns: &[(
+        r"\b(?:be|get|is it|it's|going to be) (?:cold|hot|warm|chilly|freezing|sunny|windy)\b",
+        4,
+    )],
     skill: skills::weather_query,
 };
 
@@ -256,6 +271,8 @@ pub const CHAT: IntentDef = IntentDef {
         ("谢谢", 3),
         ("hello", 3),
         ("joke", 5),
+        ("jokes", 5),
+        ("something funny", 5),
         ("make me laugh", 5),
         ("who are you", 5),
     ],

@@ -580,6 +580,7 @@ const YES_HEAD: &[&str] = &[
     "yep",
     "sure",
     "confirm",
+    "confirmed",
     "alright",
     "fine",
     "please",
@@ -851,10 +852,33 @@ static NUMBER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A level said in English words after its name or "to": "brightness sixty", "to twenty-five".
+static NUMBER_AFTER_EN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:to|at|volume|brightness)(?: of)? (?P<w>(?:ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|one|two|three|four|five|six|seven|eight|nine|zero)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\b",
+    )
+});
+
+static EXTREME_LEVEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?P<x>max(?:imum)?|full|min(?:imum)?) (?:volume|brightness)\b"));
+
 /// A target value after "调到 / 设为 / to" in free phrasing.
 pub fn find_target_number(s: &str) -> Option<f64> {
-    let c = NUMBER_AFTER.captures(s)?;
-    number_strict(&c["n"])
+    if let Some(c) = NUMBER_AFTER.captures(s) {
+        return number_strict(&c["n"]);
+    }
+    // "full brightness", "min volume please": the top or bottom of the range, named first.
+    if let Some(c) = EXTREME_LEVEL.captures(s) {
+        return Some(if c["x"].starts_with("min") {
+            0.0
+        } else {
+            100.0
+        });
+    }
+    NUMBER_AFTER_EN.captures_iter(s).find_map(|c| {
+        let w = &c["w"];
+        en_number(w).or_else(|| en_number(w.split([' ', '-']).next().unwrap_or(w)))
+    })
 }
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -1371,6 +1395,56 @@ pub fn en_number(s: &str) -> Option<f64> {
     Some(n as f64)
 }
 
+/// An English ordinal or count, as episodes, parts and list items are numbered: "17th",
+/// "sixtieth", "twenty-first", "third", "sixty", "3".
+pub fn en_ordinal(s: &str) -> Option<u32> {
+    const ORDS: [(&str, u32); 12] = [
+        ("first", 1),
+        ("second", 2),
+        ("third", 3),
+        ("fourth", 4),
+        ("fifth", 5),
+        ("sixth", 6),
+        ("seventh", 7),
+        ("eighth", 8),
+        ("ninth", 9),
+        ("tenth", 10),
+        ("eleventh", 11),
+        ("twelfth", 12),
+    ];
+    let s = s.trim();
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if !digits.is_empty() && digits.len() < s.len() && digits.chars().all(|c| c.is_ascii_digit()) {
+        return matches!(&s[digits.len()..], "st" | "nd" | "rd" | "th")
+            .then(|| digits.parse().ok())
+            .flatten();
+    }
+    let word = |w: &str| -> Option<u32> {
+        if let Some((_, n)) = ORDS.iter().find(|(o, _)| *o == w) {
+            return Some(*n);
+        }
+        let base = if let Some(t) = w.strip_suffix("ieth") {
+            format!("{t}y")
+        } else {
+            w.strip_suffix("th").unwrap_or(w).to_string()
+        };
+        en_number(&base).map(|n| n as u32)
+    };
+    match s
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [w] => word(w),
+        [t, o] => {
+            let tens = en_number(t).filter(|n| *n >= 20.0 && *n % 10.0 == 0.0)? as u32;
+            Some(tens + word(o).filter(|o| (1..10).contains(o))?)
+        }
+        _ => None,
+    }
+}
+
 static EN_RELATIVE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(?P<rel>half|(?:a )?quarter|five|ten|twenty|twenty-five|[0-9]{1,2})(?: minutes)? (?P<dir>past|after|to) (?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[0-9]{1,2})\b|\b(?P<rel2>half) (?P<h2>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
@@ -1842,6 +1916,15 @@ mod tests {
         assert_eq!(en_number("22.5"), Some(22.5));
         assert_eq!(en_number("two twenty"), None);
         assert_eq!(en_number("twenty twelve"), None);
+        // Ordinals as episodes and parts are numbered, in digits or words.
+        assert_eq!(en_ordinal("17th"), Some(17));
+        assert_eq!(en_ordinal("sixtieth"), Some(60));
+        assert_eq!(en_ordinal("twenty-first"), Some(21));
+        assert_eq!(en_ordinal("third"), Some(3));
+        assert_eq!(en_ordinal("fourteenth"), Some(14));
+        assert_eq!(en_ordinal("three"), Some(3));
+        assert_eq!(en_ordinal("4x"), None);
+        assert_eq!(en_ordinal("the"), None);
         assert_eq!(en_minutes("seventy"), None);
         // Compound minutes, with a hyphen or a space, and "oh five".
         assert_eq!(

@@ -195,7 +195,7 @@ pub fn timer_start(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 static REMIND_MARK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|(?:remind|nudge|ping|buzz) me (?:to|that|about)|remind me|nudge me|ping me|buzz me",
+        r"提醒我一下|提醒我|别让我忘了|别让我忘记|别忘了提醒我|记得提醒我|记得叫我|叫我|(?:remind|nudge|tell|ping|buzz) me (?:to|that|about)|give me a (?:nudge|shout|reminder)(?: to| about)?|remind me|nudge me|ping me|buzz me",
     )
 });
 
@@ -913,7 +913,20 @@ const COMPLAINTS: &[(&[&str], &str, i64)] = &[
         20,
     ),
     (&["太亮", "刺眼", "晃眼", "too bright"], "brightness", -20),
-    (&["太吵", "声音太大", "太响", "too loud"], "volume", -20),
+    (
+        &[
+            "太吵",
+            "声音太大",
+            "太响",
+            "震耳",
+            "刺耳",
+            "too loud",
+            "in my ears",
+            "blasting",
+        ],
+        "volume",
+        -20,
+    ),
     (&["小声点", "小声一点", "quieter"], "volume", -20),
     (
         &[
@@ -1747,7 +1760,18 @@ pub fn datetime_query(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 pub fn chat(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
-    let s = if has_any(t, &["笑话", "段子", "逗我笑", "joke", "make me laugh"]) {
+    let s = if has_any(
+        t,
+        &[
+            "笑话",
+            "段子",
+            "逗我笑",
+            "joke",
+            "jokes",
+            "something funny",
+            "make me laugh",
+        ],
+    ) {
         if !ctx.caps.paraphrase {
             return Plan::NotUnderstood;
         }

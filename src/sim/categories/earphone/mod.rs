@@ -196,6 +196,8 @@ const MEDIA_OPS: &[(&[&str], &str)] = &[
             "先停",
             "pause",
             "hold on",
+            "hold the music",
+            "停一停",
             "stop the music",
             "stop playing",
         ],
@@ -363,6 +365,9 @@ const OFF: &[&str] = &[
     "disable",
 ];
 const NOISY: &[&str] = &[
+    "太闹",
+    "好闹",
+    "闹哄哄",
     "太吵",
     "好吵",
     "很吵",
@@ -392,9 +397,17 @@ const NEED_TO_HEAR: &[&str] = &[
     "听到周围",
     "听得到周围",
     "听到车",
+    "听见外面",
+    "听到外面",
+    "听得见外面",
+    "听见周围",
     "hear people",
     "hear my surroundings",
     "hear what's around",
+    "hear what's going on",
+    "let sound in",
+    "let the sound in",
+    "let some sound in",
     "talk to someone",
     "someone is talking to me",
     "cross the road",
@@ -410,7 +423,15 @@ const PLAYED: &[&str] = &[
     "volume",
     "music",
     "song",
+    "in my ears",
+    "耳朵",
+    "耳机声音",
 ];
+
+/// The place around the wearer said to be loud: "the traffic out here is loud", "so loud on
+/// this bus".
+const SURROUNDINGS_LOUD: &str = r"\b(?:around me|out here|outside|in here|traffic|street|crowd|on (?:this|the) (?:train|bus|plane|subway|metro|tube))\b.{0,24}\b(?:loud|noisy)\b|\b(?:loud|noisy)\b.{0,24}\b(?:around me|out here|outside|in here|on (?:this|the) (?:train|bus|plane|subway|metro|tube))\b";
+static AROUND_LOUD: LazyLock<Regex> = LazyLock::new(|| re(SURROUNDINGS_LOUD));
 
 fn noise_plan(ctx: &mut Ctx, mode: &str) -> Plan {
     let (zh, en) = mode_words(mode);
@@ -440,7 +461,7 @@ pub fn noise_control(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::NotUnderstood;
     } else if has_any(&t, NEED_TO_HEAR) {
         "transparency"
-    } else if has_any(&t, NOISY) && !has_any(&t, PLAYED) {
+    } else if (has_any(&t, NOISY) && !has_any(&t, PLAYED)) || AROUND_LOUD.is_match(&t) {
         "anc"
     } else {
         return Plan::NotUnderstood;
@@ -617,6 +638,7 @@ const INTERPRETING: &[&str] = &[
     "传译",
     "interpret",
     "interpreting",
+    "interpretation",
     "translating",
     "translation",
 ];
@@ -920,6 +942,7 @@ const INTERPRET: IntentDef = IntentDef {
         ("interpret", 9),
         ("interpreting", 9),
         ("interpreter", 9),
+        ("interpretation", 9),
         ("translation mode", 9),
         ("停止翻译", 10),
         ("关闭翻译", 10),
@@ -989,8 +1012,18 @@ const NOISE: IntentDef = IntentDef {
         ("cross the road", 6),
         ("talking to me", 6),
         ("hear what", 5),
+        ("太闹", 7),
+        ("好闹", 7),
+        ("闹哄哄", 7),
+        ("let sound in", 7),
+        ("let the sound in", 7),
     ],
-    patterns: &[(r"听不[到见](?:周围|外面|别人|车)", 6)],
+    patterns: &[
+        (r"听不[到见](?:周围|外面|别人|车)", 6),
+        (r"让我(?:能)?听(?:见|到|得见|得到)", 6),
+        // Loud surroundings, not the sound played: "the street is so loud", "loud in here".
+        (SURROUNDINGS_LOUD, 8),
+    ],
     skill: noise_control,
 };
 
@@ -1053,6 +1086,10 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
         ("resume", 7),
         ("hold on", 5),
         ("stop playing", 7),
+        ("stop the music", 7),
+        ("hold the music", 7),
+        ("先停", 6),
+        ("停一停", 6),
         ("keep playing", 7),
         ("skip it", 7),
     ],
@@ -1063,7 +1100,7 @@ const MEDIA_CONTROL: IntentDef = IntentDef {
             6,
         ),
         (r"继续播?放", 7),
-        (r"\bnext (?:song|track)\b", 7),
+        (r"\bnext (?:song|track|one)\b", 7),
     ],
     skill: media_control,
 };
@@ -1073,6 +1110,12 @@ const MEDIA: IntentDef = IntentDef {
     // "整点我常听的": what one listens to, asked for, is music on earphones.
     patterns: &[
         (r"(?:来|整|放)(?:几|一|两)?首", 5),
+        // "来点王菲", "整点摇滚": some of an artist or a kind.
+        (r"^(?:给我)?(?:来|整)(?:点|些)[^,]{2,8}$", 4),
+        (
+            r"\b(?:feel like|fancy|want to|wanna|like to) (?:listening|hearing|listen|hear) (?:to )?",
+            5,
+        ),
         (r"(?:来|整|放|播)[^,]{0,8}(?:爱听|喜欢听|常听)的", 5),
     ],
     skill: media,
@@ -1117,7 +1160,13 @@ const VOLUME: IntentDef = IntentDef {
         ("too loud", 5),
         ("too high", 4),
         ("a bit loud", 5),
-        ("can't hear", 4),
+        ("can't hear", 6),
+        ("in my ears", 7),
+        ("震耳", 6),
+        ("刺耳", 6),
+        ("blasting", 6),
+        ("crank it up", 6),
+        ("耳机声音", 5),
     ],
     // "声儿小得很": the sound said to be too soft or loud, however the degree is put.
     patterns: &[(r"(?:声儿|声音|音量)[^,]{0,5}(?:小|低|轻|大|高|响)", 5)],

@@ -92,11 +92,15 @@ pub(super) const NAV: IntentDef = IntentDef {
         ("navigate", 5),
         ("directions", 5),
         ("take me", 5),
+        ("lead the way", 5),
+        ("guide me", 5),
+        ("show me the way", 5),
         ("how do i get to", 5),
         ("route", 4),
     ],
     patterns: &[
         (r"(?:去|到)(?:那|那里|那儿|那边)", 4),
+        (r"\b(?:walk|lead|guide|bring|get) me (?:over )?there\b", 5),
         // Being led somewhere, whoever leads: "陪我走过去".
         (r"(?:带|领|陪)我(?:走)?(?:过去|去)", 5),
         (r"(?:带|领|陪)我(?:走)?过去", 5),
@@ -132,6 +136,11 @@ const PRIVACY: IntentDef = IntentDef {
         ),
         (r"趁.{1,8}不注意", 9),
         (r"without (?:him|her|them|anyone) (?:knowing|noticing)", 9),
+        // Who a stranger is, where they live: asked of a person in view.
+        (
+            r"\b(?:this|that) (?:person|man|woman|guy|lady|stranger)(?:'s)?\b.{0,40}\b(?:name|address|identity|where (?:he|she|they) lives?)\b",
+            9,
+        ),
     ],
     skill: skills::privacy,
 };
@@ -152,8 +161,16 @@ const PHOTO: IntentDef = IntentDef {
     ],
     // "拍张相片", "拍个相": the shoot verb with a picture word, however counted.
     patterns: &[
-        (r"拍(?:一|个|张|一张|几张)?(?:照|相)", 5),
-        (r"\btake (?:a |some )?(?:photo|picture)s?\b", 5),
+        (
+            r"拍(?:一|个|张|一张|几张)?(?:照|相)|照(?:一|个|张|一张|几张)(?:张)?相",
+            5,
+        ),
+        (
+            r"\b(?:take|grab|snap|shoot|get) (?:a |an |one |some |me a )?(?:quick )?(?:photo|picture|pic|shot|snapshot)s?\b",
+            5,
+        ),
+        // A photo asked for by the noun alone: "photo, please", "a picture of this".
+        (r"^(?:a )?(?:photo|picture|pic)\b", 5),
     ],
     skill: skills::photo,
 };
@@ -178,7 +195,11 @@ const VIDEO: IntentDef = IntentDef {
         ("video", 4),
     ],
     // "录十秒视频", "帮我录一下": the record verb with a span or a video between.
-    patterns: &[(r"录[^,]{0,6}(?:视频|像)|录(?:一下|下|一段|起来)$", 6)],
+    patterns: &[
+        (r"录[^,]{0,6}(?:视频|像)|录(?:一下|下|一段|起来)$", 6),
+        // "录它二十秒": the record verb with a span.
+        (r"录[^,]{0,6}(?:秒|分钟)", 6),
+    ],
     skill: skills::video,
 };
 
@@ -361,6 +382,10 @@ const DIRECTION: IntentDef = IntentDef {
         ("which way", 6),
         ("where is", 5),
         ("how far", 5),
+        ("什么地方", 5),
+        ("which direction", 6),
+        ("where can i find", 5),
+        ("where's", 5),
     ],
     patterns: &[],
     skill: skills::direction,
@@ -385,6 +410,13 @@ const PRICE: IntentDef = IntentDef {
         ("多少一份", 6),
         ("cheapest", 6),
         ("most expensive", 6),
+        ("合计", 5),
+        ("总共", 4),
+        ("加起来", 4),
+        ("cost", 5),
+        ("total", 5),
+        ("come to", 5),
+        ("altogether", 4),
     ],
     patterns: &[],
     skill: skills::price,
@@ -596,10 +628,32 @@ const PHOTO_SEND: IntentDef = IntentDef {
     // Above any camera reading of the same words: the skill itself declines unless the
     // level does two steps and the words name whom to send to.
     patterns: &[
-        (r"拍.{0,10}(?:发|传)|(?:发|传).{0,10}拍", 20),
-        (r"\b(?:take|snap|shoot)\b.{0,30}\b(?:send|text|share)\b", 20),
+        (r"(?:拍|照).{0,10}(?:发|传)|(?:发|传).{0,10}拍", 20),
+        (
+            r"\b(?:take|snap|shoot|grab)\b.{0,30}\b(?:send|text|share)\b",
+            20,
+        ),
+        // "picture for my sister", "a pic, and share it with Wang Fang": the noun leads.
+        (
+            r"^(?:a )?(?:photo|picture|pic)\b.{0,20}\b(?:send|text|share|to)\b",
+            20,
+        ),
     ],
     skill: skills::photo_send,
+};
+
+/// What is in view sent on to a person named last ("forward what this says to Wang Fang"):
+/// above reading it out, which the same words would otherwise ask for.
+const SEND_SEEN: IntentDef = IntentDef {
+    name: "message.send",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: &[(
+        r"\b(?:send|forward|pass)\b.{1,40}\bto (?:my )?[a-z]+(?: [a-z]+)?$",
+        8,
+    )],
+    skill: general_skills::message_send,
 };
 
 /// Showing a photo, on the glasses' display or a linked screen (L4).
@@ -641,6 +695,10 @@ const HABIT: IntentDef = IntentDef {
             8,
         ),
         (
+            r"\b(?:point out|mark|flag|highlight|warn me about)\b.{0,40}\bmenus?\b",
+            8,
+        ),
+        (
             r"(?:每次|每回|只要).{0,12}(?:都|就).{0,6}(?:标出|标记|指出|告诉我|提醒我|挑出|说一下)",
             8,
         ),
@@ -661,6 +719,7 @@ pub static GLASSES: Category = Category {
         PHOTO_SEND,
         PHOTO,
         VIDEO,
+        SEND_SEEN,
         READ,
         EXPLAIN,
         DIRECTION,

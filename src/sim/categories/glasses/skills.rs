@@ -589,7 +589,20 @@ pub fn price(ctx: &mut Ctx, f: &Frame) -> Plan {
             )
         }
     } else if named.len() >= 2
-        || (named.len() == 1 && has_any(&q, &["一共", "总共", "加起来", "in total", "altogether"]))
+        || (named.len() == 1
+            && has_any(
+                &q,
+                &[
+                    "一共",
+                    "总共",
+                    "合计",
+                    "加起来",
+                    "in total",
+                    "altogether",
+                    "total",
+                    "come to",
+                ],
+            ))
     {
         let total: f64 = named.iter().map(|(_, n, _)| n).sum();
         let u = unit(ctx, named.iter().any(|(.., u)| *u));
@@ -1307,9 +1320,13 @@ pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 // ------------------------------------------------------------------ walking navigation
 
+/// The nearest of a kind of place, asked about: "最近的邮局", "the nearest post office".
+static NEAREST: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?P<z>最近的[^,?在是有哪]{1,8})|\bnearest ?(?P<e>[^,?]{2,30}?)(?:\?|,|$| is\b)")
+});
 static THERE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:带我|领我|我要|我想)?(?:过去|去那|去那儿|去那里|去那边|到那|到那儿|到那里)|\btake me (?:over )?there\b|\bgo there\b",
+        r"(?:带我|领我|我要|我想)?(?:过去|去那|去那儿|去那里|去那边|到那|到那儿|到那里)|\b(?:take|lead|guide|walk|get|bring) me (?:over )?(?:there|to it|to that(?: place)?)\b|\b(?:navigate|go|head) there\b|\b(?:lead|show me) the way\b|\bguide me\b",
     )
 });
 const MODE_WORDS: &[&str] = &[
@@ -1376,10 +1393,24 @@ pub fn nav(ctx: &mut Ctx, f: &Frame) -> Plan {
     // "导航去那边", "陪我过去": a destination that only points ("过去", "那儿") names nothing.
     let named = skills::nav_destination(&f.text).is_some_and(|d| {
         let pointing = THERE.find(&d).is_some_and(|m| m.as_str().len() == d.len());
-        !pointing && !d.starts_with(['那', '这']) && !has_any(&d, &["there", "here"])
+        !pointing
+            && !d.starts_with(['那', '这'])
+            && !has_any(&d, &["there", "here", "it", "that", "the way"])
     });
     if !f.strict && THERE.is_match(&f.text) && !named {
-        match in_view(ctx, f).and_then(|c| place_on(&c)) {
+        // "最近的邮局在哪，领我去": the place asked about in another clause.
+        let asked = NEAREST.captures(&f.text).and_then(|c| match c.name("z") {
+            Some(z) => Some(z.as_str().to_string()),
+            None => c.name("e").map(|e| {
+                let e = e.as_str().trim();
+                if nlu::mostly_cjk(e) {
+                    format!("最近的{e}")
+                } else {
+                    format!("the nearest {e}")
+                }
+            }),
+        });
+        match asked.or_else(|| in_view(ctx, f).and_then(|c| place_on(&c))) {
             Some(place) => frame.text = format!("导航到{place}"),
             None => {
                 let s = say!(

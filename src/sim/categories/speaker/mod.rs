@@ -144,6 +144,7 @@ pub const DEVICES: &[Device] = &[
             "冷气",
             "air conditioner",
             "air conditioning",
+            "air con",
             "ac",
             "a/c",
         ],
@@ -190,6 +191,7 @@ pub const DEVICES: &[Device] = &[
             "打扫",
             "robot vacuum",
             "vacuum",
+            "vacuuming",
             "hoover",
         ],
         zh: "扫地机器人",
@@ -211,8 +213,10 @@ pub const DEVICES: &[Device] = &[
             "开门",
             "把门",
             "front door",
+            "main door",
             "door lock",
             "the door",
+            "door",
         ],
         zh: "门锁",
         en: "front door",
@@ -509,7 +513,21 @@ pub const IOT: IntentDef = IntentDef {
         ("humidifier", 5),
         ("purifier", 5),
         ("front door", 5),
+        ("door", 4),
+        ("lock", 5),
         ("unlock", 5),
+        ("curtain", 5),
+        ("ac", 5),
+        ("a/c", 5),
+        ("air conditioning", 5),
+        ("air con", 5),
+        ("fan", 4),
+        ("hob", 5),
+        ("vacuuming", 5),
+        ("dim", 4),
+        ("darker", 4),
+        ("温度太高", 5),
+        ("温度好高", 5),
         ("stove", 5),
         ("too dark", 5),
         ("too hot", 4),
@@ -520,8 +538,30 @@ pub const IOT: IntentDef = IntentDef {
         ("brightness", 3),
     ],
     patterns: &[
-        (r"^(?:再)?(?:调)?(?:暗|亮)(?:一)?(?:点|些)", 3),
+        (
+            r"^(?:稍微|稍稍|略微|稍)?(?:再)?(?:调)?(?:暗|亮)(?:一)?(?:点|些)",
+            3,
+        ),
+        // A level alone after a light was switched: "no, 30 percent".
+        (r"[0-9]{1,3} ?(?:%|percent)", 3),
         (DRY_AIR, 5),
+        (DARK_EN, 5),
+        (HOT_COLD, 5),
+        (r"\bfreezing\b", 4),
+        // The temperature moved a step, or the same again elsewhere (L3 context).
+        (
+            r"温度[^,0-9]{0,3}(?:低|高|降|升)|\b(?:colder|cooler|warmer|hotter)\b",
+            3,
+        ),
+        (
+            r"^(?:and )?(?:the )?same (?:in|for|with) |^(?:and )?(?:in )?the (?:living room|bedroom|study|kitchen|kids' room|dining room|bathroom)(?: too| as well)$",
+            3,
+        ),
+        // A light moved by a particle after it was switched ("take them down"): that light (L3).
+        (
+            r"^(?:please )?(?:turn|bring|take|make) (?:it|them) (?:down|up|dimmer|darker)\b",
+            3,
+        ),
         // "卧室的也开", "还有书房的，也打开": another room, the same as before.
         (
             concat!(r"(?:", rooms!(), r")[^,]{0,3},?(?:也|一样|同样)"),
@@ -593,17 +633,52 @@ static ROOM_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Dry air, as people complain of it: "好干啊", "干得嗓子疼", "too dry".
-const DRY_AIR: &str = r"(?:好|太|真|很|特别|有点|挺|这么|超级?)干(?:[啊呀了的燥]|$)|干得|干燥|嗓子(?:疼|干)|\b(?:too|so|really) dry\b";
+const DRY_AIR: &str = r"(?:好|太|真|很|特别|有点|挺|这么|超级?)干(?:[啊呀了的燥]|$)|干得|干燥|干巴巴|嗓子(?:疼|干)|\b(?:too|so|really|very|quite|pretty|it's|is) dry\b";
 static DRY: LazyLock<Regex> = LazyLock::new(|| re(DRY_AIR));
+
+/// Too dark to see, said in English: "so dark in the hall", "can hardly see a thing".
+const DARK_EN: &str = r"\b(?:too|so|very|really|pretty|quite|it's|is) dark\b|\bcan(?:'t|not| barely| hardly) see\b|\b(?:barely|hardly) see\b";
+static DARK: LazyLock<Regex> = LazyLock::new(|| re(DARK_EN));
+
+/// Too hot or too cold, said in English: "it's so cold in the study", "really warm in here".
+const HOT_COLD: &str = r"\b(?:too|so|very|really|pretty|quite|it's|is|freezing|boiling) (?:cold|hot|warm|chilly|stuffy)\b";
+static HOT_COLD_EN: LazyLock<Regex> = LazyLock::new(|| re(HOT_COLD));
+/// The temperature moved a step rather than set: "温度再调高些", "cooler in here".
+static TEMP_STEP: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"温度[^,0-9]{0,3}(?P<z>低|高|降|升)|\b(?P<e>colder|cooler|warmer|hotter)\b")
+});
+
+/// English switches put the particle last as often as first: "lights on in the study",
+/// "lights out", "turn the fan off".
+static EN_ON: LazyLock<Regex> = LazyLock::new(|| re(r"\bon\b"));
+static EN_OFF: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:off|out)\b"));
+/// Locking, not the lock named as a thing (a door lock to open): the verb leads.
+static LOCK_EN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:please )?lock\b|\block (?:up|it|the)\b"));
+/// "take them down", "bring them up": a light moved by a particle.
+static IT_DOWN: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:turn|bring|take) (?:it|them) down\b"));
+static IT_UP: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:turn|bring) (?:it|them) up\b"));
+/// A possessive before the room: "grandpa's room", "my sister's bedroom".
+static WHOSE_ROOM: LazyLock<Regex> = LazyLock::new(|| re(r"\b[a-z]+'s (?:bed)?room\b"));
 
 /// A correction of the setting just made, wherever the complaint stands: "不对，…",
 /// "亮度不对，…", "不是这个亮度，…".
 fn corrects(text: &str) -> bool {
     is_correction(text)
-        || text
-            .split(',')
-            .next()
-            .is_some_and(|c| has_any(c, &["不对", "不是这个", "错了", "不合适", "wrong"]))
+        || text.split(',').next().is_some_and(|c| {
+            has_any(
+                c,
+                &[
+                    "不对",
+                    "不是这个",
+                    "错了",
+                    "不合适",
+                    "wrong",
+                    "not like that",
+                    "not that",
+                ],
+            ) || c.trim() == "no"
+        })
 }
 
 fn brightness_in(text: &str) -> Option<i64> {
@@ -660,7 +735,7 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     r.device = find_device(text).map(|d| d.id);
     r.room = find_room(text).map(|x| x.id);
     // "我儿子屋里", "乐乐那屋": a member's own room, not the whole home "屋里" also names.
-    if matches!(r.room, None | Some("home"))
+    if (matches!(r.room, None | Some("home")) || WHOSE_ROOM.is_match(text))
         && let Some(m) = member_room(ctx, text)
     {
         r.room = Some(m);
@@ -691,6 +766,10 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
     }
     // Complaints name what they are about without naming it, and want it on.
     let named = r.device.is_some();
+    // Glare right after a light came on is that light, not the sun through the curtains.
+    let glare_of_light = text.contains("刺眼")
+        && !has_any(text, &["太阳", "晒", "阳光", "sun"])
+        && last(ctx).is_some_and(|l| l.get("device").and_then(Value::as_str) == Some("light"));
     if r.device.is_none() {
         r.device = if has_any(
             text,
@@ -704,44 +783,82 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
                 "看不见",
                 "too dark",
             ],
-        ) {
+        ) || DARK.is_match(text)
+            || glare_of_light
+        {
             Some("light")
         } else if has_any(
             text,
             &[
-                "太热", "好热", "热死", "闷热", "太冷", "好冷", "冷死", "冻死", "too hot",
-                "too cold", "freezing", "boiling",
+                "太热",
+                "好热",
+                "热死",
+                "闷热",
+                "太冷",
+                "好冷",
+                "冷死",
+                "冻死",
+                "温度太高",
+                "温度好高",
+                "too hot",
+                "too cold",
+                "freezing",
+                "boiling",
             ],
-        ) {
+        ) || HOT_COLD_EN.is_match(text)
+        {
             Some("ac")
         } else if DRY.is_match(text) {
             Some("humidifier")
         } else if has_any(text, &["空气不好", "有味道", "雾霾", "stuffy"]) {
             Some("purifier")
-        } else if has_any(text, &["太晒", "好晒", "刺眼", "太阳", "sun is"]) {
+        } else if has_any(
+            text,
+            &[
+                "太晒",
+                "好晒",
+                "刺眼",
+                "太阳",
+                "sun is",
+                "sun's",
+                "too much sun",
+            ],
+        ) && !glare_of_light
+        {
             Some("curtain")
         } else {
             None
         }
     }
     // "爷爷那屋关灯": 关 before the appliance switches it off as 关掉 does.
-    let off = (has_any(text, OFF) || (text.contains('关') && !text.contains('开')))
+    let english = !nlu::mostly_cjk(text);
+    let off = (has_any(text, OFF)
+        || (text.contains('关') && !text.contains('开'))
+        || (english && EN_OFF.is_match(text)))
         && !has_any(text, &["打开", "turn on"]);
     match r.device {
         Some("curtain") => {
             if has_any(
                 text,
                 &[
-                    "拉上", "关上", "关", "合上", "close", "draw", "晒", "刺眼", "太阳",
+                    "拉上", "关上", "关", "合上", "close", "draw", "shut", "晒", "刺眼", "太阳",
+                    "sun", "glare", "glaring",
                 ],
-            ) {
+            ) || (has_cue(text, "pull") && !has_any(text, &["open", "back"]))
+            {
                 r.open_percent = Some(0);
             } else if has_any(text, &["拉开", "打开", "开", "open"]) {
                 r.open_percent = Some(100);
             }
+            // "拉开一半", "open them halfway": part of the way.
+            if r.open_percent == Some(100) && has_any(text, &["一半", "半开", "halfway", "half"])
+            {
+                r.open_percent = Some(50);
+            }
         }
         Some("door_lock") => {
-            if has_any(text, &["锁上", "锁好", "反锁", "lock the"]) && !text.contains("unlock")
+            if (has_any(text, &["锁上", "锁好", "反锁", "锁一下"]) || LOCK_EN.is_match(text))
+                && !text.contains("unlock")
             {
                 r.locked = Some(true);
             } else if has_any(
@@ -768,7 +885,13 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
         _ => {
             if off {
                 r.power = Some(false);
-            } else if has_any(text, ON) || text.contains('开') || (!named && r.device.is_some()) {
+            } else if has_any(text, ON)
+                || text.contains('开')
+                || (english && EN_ON.is_match(text))
+                || (!named && r.device.is_some())
+                // Asking for a flame at all is asking to light it ("light the stove").
+                || r.device == Some("gas_stove")
+            {
                 r.power = Some(true);
             }
         }
@@ -786,11 +909,15 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
                 "刺眼",
                 "dim",
                 "dimmer",
+                "darker",
                 "too bright",
             ],
-        ) {
+        ) || IT_DOWN.is_match(text)
+        {
             r.dim = Some(-20);
-        } else if has_any(text, &["调亮", "亮一点", "亮一些", "亮点", "brighter"]) {
+        } else if has_any(text, &["调亮", "亮一点", "亮一些", "亮点", "brighter"])
+            || IT_UP.is_match(text)
+        {
             r.dim = Some(20);
         } else if text.contains("亮度") && has_any(text, &["低", "小", "降"]) {
             // "亮度再小些": the level named, then which way.
@@ -806,6 +933,17 @@ fn parse_iot(ctx: &Ctx, f: &Frame) -> IotReq {
             .and_then(|m| nlu::number_strict(m.as_str()));
     }
     r
+}
+
+/// "温度再低点" after the air conditioner: two degrees from where it is (26 when not set).
+fn temperature_step(ctx: &Ctx, text: &str, room: &str) -> Option<f64> {
+    let c = TEMP_STEP.captures(text)?;
+    let down = matches!(
+        c.name("z").or_else(|| c.name("e")).map(|m| m.as_str()),
+        Some("低" | "降" | "colder" | "cooler")
+    );
+    let cur = current(ctx, "ac", room, "temperature").unwrap_or(26) as f64;
+    Some(if down { cur - 2.0 } else { cur + 2.0 })
 }
 
 pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -835,6 +973,17 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(dev) = r.device else {
         return Plan::NotUnderstood;
     };
+    // "有点刺眼" after the bedroom light came on: the same appliance, so the same room (L3).
+    if r.room.is_none()
+        && let Some(l) = &last
+        && l.get("device").and_then(Value::as_str) == Some(dev)
+    {
+        r.room = l.get("room").and_then(Value::as_str).map(|x| room(x).id);
+    }
+    if dev == "ac" && r.temperature.is_none() {
+        let room = r.room.unwrap_or_else(|| default_room("ac"));
+        r.temperature = temperature_step(ctx, text, room);
+    }
     let anything = r.power.is_some()
         || r.brightness.is_some()
         || r.dim.is_some()
@@ -1288,8 +1437,14 @@ pub const RECIPE: IntentDef = IntentDef {
         ("how do i make", 5),
         ("how to cook", 5),
         ("how do i cook", 5),
+        ("学做", 5),
     ],
-    patterns: &[],
+    // Asking how a dish is cooked, however the English is put: "how would I prepare …",
+    // "teach me how to make …", "… — how's that made".
+    patterns: &[(
+        r"\bhow\b.*\b(?:cook|make|made|prepare|cooked|prepared)\b|\bteach me (?:how )?to (?:cook|make)\b|\b(?:cook|make)\b.*\bhow\b",
+        5,
+    )],
     skill: recipe,
 };
 
@@ -1352,13 +1507,13 @@ pub fn recipe(ctx: &mut Ctx, f: &Frame) -> Plan {
         .iter()
         .find(|(zh, en, ..)| f.text.contains(zh) || (!en.is_empty() && f.text.contains(en)));
     let asked = match (DISH.captures(&f.text), known) {
-        (Some(c), _) => c
+        (_, Some((zh, ..))) => (*zh).to_string(),
+        (Some(c), None) => c
             .name("d")
             .or_else(|| c.name("e"))
             .map_or("", |m| m.as_str())
             .trim()
             .to_string(),
-        (None, Some((zh, ..))) => (*zh).to_string(),
         (None, None) => return Plan::NotUnderstood,
     };
     let found = DISHES

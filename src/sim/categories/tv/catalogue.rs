@@ -134,9 +134,10 @@ pub fn channel_exact(s: &str) -> Option<&'static Channel> {
 /// The channel free phrasing names: exact names first, then aliases (longest match wins, so
 /// "中央五台加" is not "中央五台").
 pub fn channel_in(text: &str) -> Option<&'static Channel> {
-    // CCTV channels by number however they are said: "五套", "央视5套", "中央十台", "CCTV 5".
+    // CCTV channels by number however they are said: "五套", "央视5套", "中央十台", "CCTV 5",
+    // "channel eight", "CCTV eleven".
     static NUMBERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?:中央|央视)?(?P<n>[一二三四五六七八九十]{1,3}|[0-9]{1,2})套|中央(?P<m>[一二三四五六七八九十]{1,3}|[0-9]{1,2})台|cctv ?(?P<c>[0-9]{1,2})\b").expect("compiles")
+        regex::Regex::new(r"(?:中央|央视)?(?P<n>[一二三四五六七八九十]{1,3}|[0-9]{1,2})套|中央(?P<m>[一二三四五六七八九十]{1,3}|[0-9]{1,2})台|(?:cctv|\bchannel) ?(?P<c>[0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)\b").expect("compiles")
     });
     let numbered = NUMBERED.replace_all(text, |c: &regex::Captures| {
         let n = c.name("n").or_else(|| c.name("m")).or_else(|| c.name("c"));
@@ -145,6 +146,7 @@ pub fn channel_in(text: &str) -> Option<&'static Channel> {
                 .parse::<u64>()
                 .ok()
                 .or_else(|| crate::sim::nlu::cn_number(n.as_str()))
+                .or_else(|| crate::sim::nlu::en_number(n.as_str()).map(|x| x as u64))
         })
         .map_or_else(|| c[0].to_string(), |n| format!("cctv-{n}"))
     });

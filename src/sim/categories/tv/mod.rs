@@ -554,13 +554,44 @@ pub fn content_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
 }
 
-static EPISODE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"第(?P<n>[0-9]+|[零一二两三四五六七八九十百]+)集|episode (?P<e>[0-9]+)"));
-static PART: LazyLock<Regex> =
-    LazyLock::new(|| re(r"第(?P<n>[一二三四五1-5])部|(?P<s>续集|下一部|sequel)|part (?P<e>[1-5])"));
-static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"第(?P<n>[一二三四五六七八九十1-9])(?:个|部)|(?P<e>first|second|third|fourth|fifth) one")
+/// An episode however it is numbered: "第十二集", "episode 7", "episode seventeen", "the 7th
+/// episode", "the seventeenth episode".
+static EPISODE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"第(?P<n>[0-9]+|[零一二两三四五六七八九十百]+)集|\bepisode (?:no\.? |number )?(?P<e>[0-9]+|[a-z]+(?:[- ][a-z]+)?)",
+    )
 });
+static EPISODE_ORDINAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?P<o>[0-9]+(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?) episode\b"));
+static PART: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"第(?P<n>[一二三四五1-5])部|(?P<s>续集|下一部|sequel)|\bpart (?P<e>[1-5]|one|two|three|four|five)\b|\b(?P<o>first|second|third) (?:film|movie|part|instal?ment) of\b",
+    )
+});
+static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"第(?P<n>[一二三四五六七八九十1-9])(?:个|部)|(?P<e>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) (?:one|film|movie|title|result)",
+    )
+});
+
+/// The episode a request names, in Chinese or English numbers.
+fn episode_in(text: &str) -> Option<u32> {
+    let counted = EPISODE.captures_iter(text).find_map(|c| {
+        if let Some(n) = c.name("n") {
+            return number(n.as_str());
+        }
+        let e = c.name("e")?.as_str();
+        let first = e.split([' ', '-']).next().unwrap_or(e);
+        nlu::en_number(e)
+            .or_else(|| nlu::en_number(first))
+            .and_then(|n| (n.fract() == 0.0 && n >= 1.0).then_some(n as u32))
+    });
+    counted.or_else(|| {
+        EPISODE_ORDINAL
+            .captures_iter(text)
+            .find_map(|c| nlu::en_ordinal(&c["o"]))
+    })
+}
 static PROGRESS: LazyLock<Regex> =
     LazyLock::new(|| re(r"第(?P<n>[0-9]+|[零一二两三四五六七八九十百]+)集"));
 
@@ -568,13 +599,6 @@ fn number(s: &str) -> Option<u32> {
     s.parse()
         .ok()
         .or_else(|| nlu::cn_number(s).and_then(|n| u32::try_from(n).ok()))
-}
-
-fn ordinal_en(s: &str) -> Option<u32> {
-    ["first", "second", "third", "fourth", "fifth"]
-        .iter()
-        .position(|w| *w == s)
-        .and_then(|i| u32::try_from(i + 1).ok())
 }
 
 /// Words that point at the title on screen or in the conversation.
@@ -605,19 +629,18 @@ fn choose(ctx: &Ctx, f: &Frame) -> Option<Choice> {
         .as_deref()
         .and_then(|c| c.lines().next())
         .and_then(catalogue::title_exact);
-    let episode = EPISODE.captures(text).and_then(|c| {
-        c.name("n")
-            .or_else(|| c.name("e"))
-            .and_then(|m| number(m.as_str()))
-    });
+    let episode = episode_in(text);
     // "放这部电影的第一部", "流浪地球第二部": a part of a film series.
     if let Some(c) = PART.captures(text) {
         let base = catalogue::title_in(text)
             .or(on_screen)
             .or_else(|| playing(ctx))?;
         let (series, part) = base.part_of?;
-        let want = match (c.name("n").or_else(|| c.name("e")), c.name("s")) {
-            (Some(n), _) => number(n.as_str())?,
+        let want = match (
+            c.name("n").or_else(|| c.name("e")).or_else(|| c.name("o")),
+            c.name("s"),
+        ) {
+            (Some(n), _) => number(n.as_str()).or_else(|| nlu::en_ordinal(n.as_str()))?,
             (None, _) => part + 1,
         };
         let t = catalogue::TITLES
@@ -632,7 +655,9 @@ fn choose(ctx: &Ctx, f: &Frame) -> Option<Choice> {
     if let Some(t) = catalogue::title_in(text) {
         // "继续看繁花": where the user stopped, from what the terminal knows (L3).
         static RESUME: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"(?:接着|继续)[^,]{0,8}(?:看|放|播)|\b(?:continue|keep watching)\b")
+            re(
+                r"(?:接着|继续)[^,]{0,8}(?:看|放|播)|从上(?:次|回)|上(?:次|回)(?:看|放)到|(?:看|放)到的(?:地方|位置|那儿)|(?:继续|接着)(?:吧)?$|\b(?:continue|keep watching|left off|where i stopped)\b",
+            )
         });
         let resume = RESUME.is_match(text);
         let ep = episode.or_else(|| resume.then(|| progress(ctx, t)).flatten());
@@ -653,7 +678,7 @@ fn choose(ctx: &Ctx, f: &Frame) -> Option<Choice> {
         let n = c
             .name("n")
             .and_then(|m| number(m.as_str()))
-            .or_else(|| c.name("e").and_then(|m| ordinal_en(m.as_str())))?;
+            .or_else(|| c.name("e").and_then(|m| nlu::en_ordinal(m.as_str())))?;
         let t = *results_of(ctx).get(usize::try_from(n).ok()?.checked_sub(1)?)?;
         return Some(Choice {
             title: t,
@@ -751,12 +776,29 @@ pub fn play(ctx: &mut Ctx, f: &Frame) -> Plan {
         if !f.strict && has_any(&f.text, MUSIC) {
             return skills::media_play(ctx, f);
         }
-        // "放个动画片": something of the kind asked for.
-        return match catalogue::kind_in(&f.text).filter(|_| !f.strict) {
-            Some(k) => match catalogue::TITLES.iter().find(|t| t.kind == k) {
-                Some(t) => play_plan(ctx, f, t, None, None),
-                None => Plan::NotUnderstood,
-            },
+        if f.strict {
+            return Plan::NotUnderstood;
+        }
+        // "放个动画片", "来部周星驰的电影", "来个喜剧片": something of the kind, with the actor
+        // or the genre asked for (the best rated of those, the first of a kind alone).
+        let kind = catalogue::kind_in(&f.text);
+        let person = catalogue::person_in(&f.text);
+        let genre = catalogue::genre_in(&f.text);
+        if kind.is_none() && person.is_none() && genre.is_none() {
+            return Plan::NotUnderstood;
+        }
+        let mut fits = catalogue::TITLES.iter().filter(|t| {
+            kind.is_none_or(|k| t.kind == k)
+                && person.is_none_or(|p| t.cast.contains(&p))
+                && genre.is_none_or(|g| t.genres.contains(&g))
+        });
+        let pick = if person.is_none() && genre.is_none() {
+            fits.next()
+        } else {
+            fits.max_by(|a, b| a.rating.total_cmp(&b.rating))
+        };
+        return match pick {
+            Some(t) => play_plan(ctx, f, t, None, person),
             None => Plan::NotUnderstood,
         };
     };
@@ -1354,6 +1396,7 @@ const PURCHASE: IntentDef = IntentDef {
         ("付费", 5),
         ("membership", 6),
         ("buy", 4),
+        ("purchase", 5),
     ],
     // Buying what is pointed at, the verb before or after it; opening a membership of any kind.
     patterns: &[
@@ -1362,6 +1405,10 @@ const PURCHASE: IntentDef = IntentDef {
             7,
         ),
         (r"开通(?:一个|个)?(?:视频|影视)?(?:会员|vip)", 7),
+        (
+            r"\b(?:buy|get me|purchase|pay for)\b.*\b(?:this|that) (?:film|movie|one|show|title)\b",
+            7,
+        ),
     ],
     skill: purchase,
 };
@@ -1407,7 +1454,13 @@ const PARENTAL: IntentDef = IntentDef {
         ("kids mode", 7),
         ("screen time", 7),
     ],
-    patterns: &[(r"(?:孩子|小孩|儿子|女儿).{0,8}(?:只能|最多|不能超过)", 7)],
+    patterns: &[
+        (r"(?:孩子|小孩|儿子|女儿).{0,8}(?:只能|最多|不能超过)", 7),
+        (
+            r"\b(?:limit|restrict|cap)\b.{0,30}\b(?:kids?|children|son|daughter)\b|\b(?:kids?|children)\b.{0,30}\b(?:at most|no more than|only)\b.{0,20}\b(?:minutes?|hours?)\b",
+            7,
+        ),
+    ],
     skill: parental,
 };
 
@@ -1481,6 +1534,8 @@ const CHANNEL: IntentDef = IntentDef {
             r"中央.{1,2}台|cctv|卫视|体育台|新闻台|电影台|少儿台|芒果台",
             3,
         ),
+        // "切八套": a CCTV channel by its number.
+        (r"(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})套", 3),
         // "我最喜欢的那个台": a channel named by what the user told about it.
         (r"我(?:最)?(?:喜欢|爱看|常看|爱)的(?:那个)?(?:台|频道)", 5),
     ],
@@ -1500,8 +1555,10 @@ const EPG: IntentDef = IntentDef {
         ("直播", 3),
         ("球赛", 4),
         ("比赛", 3),
-        ("几点播", 5),
-        ("几点开始", 4),
+        ("几点播", 6),
+        ("几点开始", 6),
+        ("什么时候开始", 6),
+        ("几点开播", 6),
         ("what's on", 6),
         ("tonight", 2),
         ("is there", 2),
@@ -1511,6 +1568,11 @@ const EPG: IntentDef = IntentDef {
         (r"(?:今晚|今天|晚上).{0,6}(?:有没有|有|播不播|播吗|转播)", 4),
         // "今晚放什么", "晚上都播些什么": what a channel shows, said with any broadcast verb.
         (r"(?:播|放|演)(?:些|点)?什么(?:节目)?$", 6),
+        // When a programme starts, asked in English.
+        (
+            r"\b(?:what time|when) (?:does|is|will)\b.{1,30}\b(?:on|start|starts|begin|air)\b",
+            6,
+        ),
     ],
     skill: epg_query,
 };
@@ -1574,8 +1636,19 @@ const SEARCH: IntentDef = IntentDef {
         ("find", 4),
         ("recommend", 4),
         ("any", 3),
+        ("搜", 4),
+        ("找一下", 4),
+        ("演的", 4),
+        ("look up", 5),
+        ("look for", 5),
+        ("been in", 5),
+        ("starring", 5),
     ],
-    patterns: &[],
+    // What someone was in, however it is asked: "movies with X", "did X star in anything".
+    patterns: &[(
+        r"\b(?:films?|movies?|shows?) (?:has|did|with|by|starring)\b|\bshow me\b|\b(?:has|did) [a-z ]{2,30} (?:made|done|starred in|acted in)\b",
+        4,
+    )],
     skill: content_search,
 };
 
@@ -1629,6 +1702,30 @@ const PLAY: IntentDef = IntentDef {
         ),
         // "接着上次的X看", "X接着往下放": going on with a series.
         (r"(?:接着|继续)[^,]{0,8}(?:看|放|播)", 5),
+        // Going on where the user stopped: "从上次停下的那儿往下放", "X，接着吧".
+        (
+            r"从上(?:次|回)|上(?:次|回)(?:看|放)到|(?:看|放)到的(?:地方|位置|那儿)|(?:继续|接着)(?:吧)?$",
+            4,
+        ),
+        // An episode asked for by its number: "jump to episode 9", "the ninth episode".
+        (r"\bepisode (?:[0-9]+|[a-z]+)\b|\b[a-z0-9]+ episode\b", 3),
+        // "这部电影播一下": what is pointed at, then the verb.
+        (r"(?:这部|这个|这片)[^,]{0,4}(?:播|放)(?:一下|下)?$", 4),
+        // "来个喜剧片", "整部动作片": something of a kind asked for.
+        (r"^(?:来|整)(?:个|部|一部|点)", 4),
+        // English ways to start something: "start …", "playing …", "put/pop … on", "see …",
+        // a part or a result picked by its number.
+        (
+            r"\b(?:start|starting|playing|see)\b|\b(?:put|pop|stick|throw) (?:[\w']+ ){0,4}on\b|\bpart (?:one|two|three|[1-5])\b|\b(?:first|second|third|fourth|fifth|last) one\b",
+            4,
+        ),
+        // "put X on" reads "turn on X": a title turned on is played.
+        (r"\bturn (?:on\b|(?:it|this|that|one) on\b)", 3),
+        // "grandma would like a documentary": a wish for a kind of thing to watch.
+        (
+            r"\b(?:want|wants|would like|'d like|fancy|in the mood for) (?:a |an |some |to (?:watch|see) )?(?:cartoons?|films?|movies?|documentar(?:y|ies)|series|shows?|something)\b",
+            4,
+        ),
     ],
     skill: play,
 };

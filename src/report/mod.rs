@@ -32,14 +32,9 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use html::unpack_evidence;
-/// Parse the templates `formats` are rendered with now, on the calling thread, rather than
-/// at the first render: a command calls it on another thread while it reads its input.
-pub fn prepare(formats: &[Format]) {
-    templates::prepare(formats);
-}
 pub use markdown::escape as markdown_escape;
 pub use render::{
-    render, render_from, render_html, render_html_from, render_junit, render_markdown,
+    prepare, render, render_from, render_html, render_html_from, render_junit, render_markdown,
     render_markdown_from,
 };
 pub use source::{HeldTrials, TrialSource};

@@ -76,3 +76,10 @@ pub fn render_markdown_from(
             source,
         })
 }
+
+/// Parse the templates `formats` are rendered with now, on the calling thread, rather than
+/// at the first render: a command calls it on another thread while it reads its input.
+pub fn prepare(formats: &[Format]) {
+    let has = |f: &[Format]| formats.iter().any(|x| f.contains(x));
+    super::templates::prepare(has(&[Format::Html, Format::Pdf]), has(&[Format::Markdown]));
+}

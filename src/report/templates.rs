@@ -7,9 +7,9 @@ use handlebars::Handlebars;
 
 use super::{ReportError, markdown};
 
-const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
-const AUDIO_PARTIAL: &str = include_str!("../../templates/media-audio.hbs");
-const IMAGE_PARTIAL: &str = include_str!("../../templates/media-image.hbs");
+pub(super) const HTML_TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
+pub(super) const AUDIO_PARTIAL: &str = include_str!("../../templates/media-audio.hbs");
+pub(super) const IMAGE_PARTIAL: &str = include_str!("../../templates/media-image.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 
 /// Where `templates/report.html.hbs` is cut into the parts it is compiled as, each marker
@@ -21,7 +21,7 @@ const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 const PAGE_PART: &str = "{{!-- part --}}\n";
 
 /// The page's parts, each with the name it is registered under.
-fn page_parts() -> impl Iterator<Item = (String, &'static str)> {
+pub(super) fn page_parts() -> impl Iterator<Item = (String, &'static str)> {
     HTML_TEMPLATE
         .split(PAGE_PART)
         .enumerate()
@@ -89,48 +89,16 @@ fn html_registry() -> Result<&'static Handlebars<'static>, ReportError> {
 }
 
 /// Parse the templates of `formats` now (see [`crate::schema::prepare`]).
-pub(super) fn prepare(formats: &[super::Format]) {
-    use super::Format;
-    for format in formats {
-        match format {
-            Format::Html | Format::Pdf => LazyLock::force(&HTML),
-            Format::Markdown => LazyLock::force(&MARKDOWN),
-            Format::Junit => continue,
-        };
+pub(super) fn prepare(html: bool, markdown: bool) {
+    if html {
+        LazyLock::force(&HTML);
+    }
+    if markdown {
+        LazyLock::force(&MARKDOWN);
     }
 }
 
 /// The Markdown summary's registry.
 pub(super) fn markdown_registry() -> Result<&'static Handlebars<'static>, ReportError> {
     get(&MARKDOWN)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The parts, rendered in turn, give the bytes the whole file gives as one template.
-    #[test]
-    fn the_page_in_parts_renders_as_the_whole_template() {
-        let whole = {
-            let mut h = Handlebars::new();
-            h.set_strict_mode(true);
-            h.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
-            h.register_template_string("whole", HTML_TEMPLATE).unwrap();
-            h.register_partial("audio", AUDIO_PARTIAL).unwrap();
-            h.register_partial("image", IMAGE_PARTIAL).unwrap();
-            h
-        };
-        assert!(page_parts().count() > 1, "the page is cut into parts");
-        for lang in [super::super::Lang::En, super::super::Lang::Zh] {
-            let results = super::super::fixture::results();
-            let view =
-                super::super::html::view(&results, lang, &mut super::super::HeldTrials).unwrap();
-            let context = handlebars::Context::wraps(&view).unwrap();
-            let mut parts = Vec::new();
-            render_page(&context, &mut parts).unwrap();
-            let want = whole.render_with_context("whole", &context).unwrap();
-            assert!(String::from_utf8(parts).unwrap() == want, "{lang:?}");
-        }
-    }
 }

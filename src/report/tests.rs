@@ -1072,3 +1072,33 @@ fn trials_from_a_source_render_the_same_page() {
         "{err}"
     );
 }
+
+/// The parts, rendered in turn, give the bytes the whole file gives as one template.
+#[test]
+fn the_page_in_parts_renders_as_the_whole_template() {
+    let whole = {
+        let mut h = handlebars::Handlebars::new();
+        h.set_strict_mode(true);
+        h.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
+        h.register_template_string("whole", templates::HTML_TEMPLATE)
+            .unwrap();
+        h.register_partial("audio", templates::AUDIO_PARTIAL)
+            .unwrap();
+        h.register_partial("image", templates::IMAGE_PARTIAL)
+            .unwrap();
+        h
+    };
+    assert!(
+        templates::page_parts().count() > 1,
+        "the page is cut into parts"
+    );
+    for lang in [super::Lang::En, super::Lang::Zh] {
+        let results = super::fixture::results();
+        let view = super::html::view(&results, lang, &mut super::HeldTrials).unwrap();
+        let context = handlebars::Context::wraps(&view).unwrap();
+        let mut parts = Vec::new();
+        templates::render_page(&context, &mut parts).unwrap();
+        let want = whole.render_with_context("whole", &context).unwrap();
+        assert!(String::from_utf8(parts).unwrap() == want, "{lang:?}");
+    }
+}

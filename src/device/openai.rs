@@ -25,7 +25,9 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use reqwest::{Method, Url, header};
-use serde::Deserialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::profile::{OpenAiConfig, Profile, ToolChoice};
@@ -53,12 +55,23 @@ pub struct OpenAiAdapter {
     info: Info,
     run_seed: u64,
     tools: Vec<Value>,
+    /// `tools` serialised once: every request carries them unchanged.
+    tools_json: Option<Box<RawValue>>,
+    /// [`estimate_tokens`] of `tools`, for the context budget.
+    tools_tokens: usize,
     /// Function name → action name.
     names: HashMap<String, String>,
     sessions: Mutex<HashMap<String, History>>,
     /// The terminal as control ops left it; sessions open on a copy.
-    device: Mutex<World>,
+    device: Mutex<Terminal>,
     next_session: AtomicU64,
+}
+
+/// The terminal's world and, once a session has asked for it, what it tells the model of it:
+/// the same for every session until a control op changes the world.
+struct Terminal {
+    world: World,
+    context: Option<String>,
 }
 
 struct History {
@@ -115,6 +128,14 @@ impl OpenAiAdapter {
         } else {
             (Vec::new(), HashMap::new())
         };
+        let tools_tokens = estimate_tokens(&Value::Array(tools.clone()));
+        // Serialising a JSON value cannot fail; the error arm is only the type's.
+        let tools_json = match tools.is_empty() {
+            true => None,
+            false => Some(serde_json::value::to_raw_value(&tools).map_err(|e| {
+                ConnectError::Client(format!("the tool definitions do not serialise: {e}"))
+            })?),
+        };
         let info = Info {
             protocol: "atp/1".into(),
             vendor: profile.vendor.clone(),
@@ -142,9 +163,14 @@ impl OpenAiAdapter {
             info,
             run_seed: opts.seed,
             tools,
+            tools_json,
+            tools_tokens,
             names,
             sessions: Mutex::new(HashMap::new()),
-            device: Mutex::new(World::new()),
+            device: Mutex::new(Terminal {
+                world: World::new(),
+                context: None,
+            }),
             next_session: AtomicU64::new(1),
         })
     }
@@ -167,7 +193,7 @@ impl OpenAiAdapter {
         p
     }
 
-    fn device(&self) -> std::sync::MutexGuard<'_, World> {
+    fn device(&self) -> std::sync::MutexGuard<'_, Terminal> {
         self.device
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -189,28 +215,14 @@ impl OpenAiAdapter {
         t0: Instant,
         first: &mut Option<f64>,
     ) -> Result<Completion, DeviceError> {
-        let stream = self.cfg.stream.unwrap_or(true);
-        let mut body = json!({
-            "model": self.cfg.model,
-            "messages": messages,
-            "temperature": self.cfg.temperature.unwrap_or(0.0),
-            "seed": seed,
-            "stream": stream,
-        });
-        if !self.tools.is_empty() {
-            body["tools"] = Value::Array(self.tools.clone());
-            if let Some(choice) = tool_choice.or(self.cfg.tool_choice) {
-                body["tool_choice"] = json!(choice.as_str());
-            }
-        }
-        if let Some(n) = self.cfg.max_tokens {
-            body["max_tokens"] = json!(n);
-        }
-        if let Value::Object(m) = &mut body {
-            for (k, v) in &self.cfg.extra_body {
-                m.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-        }
+        let body = Body {
+            cfg: &self.cfg,
+            messages,
+            seed,
+            stream: self.cfg.stream.unwrap_or(true),
+            tools: self.tools_json.as_deref(),
+            tool_choice: tool_choice.or(self.cfg.tool_choice),
+        };
         let rb = self
             .http
             .request(Method::POST, self.endpoint.clone())
@@ -314,7 +326,7 @@ impl OpenAiAdapter {
         let Some(budget) = self.cfg.context_tokens else {
             return messages.to_vec();
         };
-        let fixed = estimate_tokens(&Value::Array(self.tools.clone()))
+        let fixed = self.tools_tokens
             + self.cfg.max_tokens.unwrap_or(0) as usize
             + messages.first().map_or(0, estimate_tokens);
         let mut room = (budget as usize).saturating_sub(fixed);
@@ -436,6 +448,55 @@ pub fn terminal_context(w: &World, tools: bool) -> String {
         lines.push(format!("- Already set: {}.", set.join("; ")));
     }
     lines.join("\n")
+}
+
+/// A chat completion request, written from borrowed parts. Keys `extra_body` repeats are the
+/// adapter's own and are not sent twice.
+struct Body<'a> {
+    cfg: &'a OpenAiConfig,
+    messages: &'a [Value],
+    seed: u64,
+    stream: bool,
+    tools: Option<&'a RawValue>,
+    tool_choice: Option<ToolChoice>,
+}
+
+impl Body<'_> {
+    fn has(&self, key: &str) -> bool {
+        match key {
+            "model" | "messages" | "temperature" | "seed" | "stream" => true,
+            "tools" => self.tools.is_some(),
+            "tool_choice" => self.tools.is_some() && self.tool_choice.is_some(),
+            "max_tokens" => self.cfg.max_tokens.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("model", &self.cfg.model)?;
+        m.serialize_entry("messages", self.messages)?;
+        m.serialize_entry("temperature", &self.cfg.temperature.unwrap_or(0.0))?;
+        m.serialize_entry("seed", &self.seed)?;
+        m.serialize_entry("stream", &self.stream)?;
+        if let Some(tools) = self.tools {
+            m.serialize_entry("tools", tools)?;
+            if let Some(choice) = self.tool_choice {
+                m.serialize_entry("tool_choice", choice.as_str())?;
+            }
+        }
+        if let Some(n) = self.cfg.max_tokens {
+            m.serialize_entry("max_tokens", &n)?;
+        }
+        for (k, v) in &self.cfg.extra_body {
+            if !self.has(k) {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
+    }
 }
 
 /// A rough token count of a message: one per CJK character, one per four other
@@ -810,10 +871,20 @@ impl Adapter for OpenAiAdapter {
     async fn open_session(&self, req: &SessionRequest) -> Result<SessionId, DeviceError> {
         let id = format!("s{}", self.next_session.fetch_add(1, Ordering::Relaxed));
         let locale = req.locale.as_deref().unwrap_or("zh-CN");
-        let world = self.device().clone();
+        let (world, context) = {
+            let mut t = self.device();
+            let context = match &t.context {
+                Some(c) => c.clone(),
+                None => {
+                    let c = terminal_context(&t.world, !self.tools.is_empty());
+                    t.context.insert(c).clone()
+                }
+            };
+            (t.world.clone(), context)
+        };
         let mut system = self.system_prompt(locale);
         system.push_str("\n\n");
-        system.push_str(&terminal_context(&world, !self.tools.is_empty()));
+        system.push_str(&context);
         let history = History {
             messages: vec![json!({"role": "system", "content": system})],
             seed: self.cfg.seed.or(req.seed).unwrap_or(self.run_seed),
@@ -912,12 +983,12 @@ impl Adapter for OpenAiAdapter {
         if matches!(op, Control::Reset) {
             self.lock().clear();
         }
-        self.device()
-            .control(op)
-            .map_err(|message| DeviceError::Device {
-                code: "bad_request".into(),
-                message,
-            })
+        let mut t = self.device();
+        t.context = None;
+        t.world.control(op).map_err(|message| DeviceError::Device {
+            code: "bad_request".into(),
+            message,
+        })
     }
 
     async fn close(&self, session: &SessionId) -> Result<(), DeviceError> {

@@ -127,6 +127,31 @@ fn extract(dir: &str, fixtures: bool) -> io::Result<PathBuf> {
     Ok(tmp.path().join(dir))
 }
 
+/// Write the default suites' media fixtures named in `paths` (relative to [`SUITES`]) into
+/// the temporary directory beside the suites [`extracted_without_fixtures`] wrote, each once:
+/// a run needs only its category's, and each fixture read from the binary is resident memory.
+pub fn extract_suite_fixtures<'a>(paths: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
+    let wanted: std::collections::BTreeSet<&str> = paths.into_iter().collect();
+    extract(SUITES, false)?;
+    // Under the lock, so another thread never reads a fixture half-written.
+    let guard = EXTRACTED.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((tmp, _)) = guard.as_ref() else {
+        return Err(io::Error::other("the embedded files were removed"));
+    };
+    let dest = tmp.path().join(SUITES);
+    for (rel, bytes) in under(SUITES).filter(|(rel, _)| wanted.contains(rel)) {
+        let path = dest.join(rel);
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+    }
+    Ok(())
+}
+
 /// Write the embedded files under `dir` that `pick` chooses into `dest`, creating folders.
 fn write_files(dir: &str, dest: &Path, pick: fn(&str) -> bool) -> io::Result<()> {
     for (rel, bytes) in under(dir).filter(|(rel, _)| pick(rel)) {

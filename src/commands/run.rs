@@ -173,7 +173,6 @@ impl RunArgs {
             .spawn(move || crate::report::prepare(&formats));
         let (mut suite, profile, profile_sha) =
             load_inputs(&self.suite, self.framework.as_deref(), &self.device)?;
-        suite.keep_fixtures_of(&profile.category);
         let selection = apply_selection(&mut suite, self.select.selection())?;
         if let Some(sel) = &selection {
             // A subset cannot hold a level, so nothing that needs one may be asked of it.

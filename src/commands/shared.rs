@@ -12,14 +12,26 @@ use crate::report::{self, Format, Lang};
 use crate::results::Results;
 use crate::suite::{self, LoadedSuite};
 
-/// Load the suite and the profile, checking the profile against the suite's framework.
+/// Load the suite and the profile, checking the profile against the suite's framework. Of
+/// the suite's media fixtures only those a device of the profile's category is sent (its own
+/// cases' and the common ones') are read and checked: the others never travel in this run.
 pub(super) fn load_inputs(
     suite_dir: &Path,
     framework: Option<&Path>,
     device: &Path,
 ) -> Result<(LoadedSuite, Profile, String)> {
-    let suite = load_suite(suite_dir, framework)?;
+    let (dir, embedded) = dir_of_suite(suite_dir, false)?;
+    let mut suite = suite::load_suite_without_fixtures(&dir, framework)?;
     let (profile, sha) = crate::device::load_profile(&device_path(device)?, &suite.framework)?;
+    if embedded {
+        crate::embedded::extract_suite_fixtures(suite.fixture_paths_of(&profile.category))
+            .map_err(|source| Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+    }
+    suite.load_fixtures_of(&dir, &profile.category)?;
+    suite.root = suite_dir.to_path_buf();
     Ok((suite, profile, sha))
 }
 
@@ -40,7 +52,7 @@ pub(super) fn load_inputs_without_fixtures(
     device: &Path,
 ) -> Result<(LoadedSuite, Profile, String)> {
     let mut suite =
-        suite::load_suite_without_fixtures(&dir_of_suite(suite_dir, false)?, framework)?;
+        suite::load_suite_without_fixtures(&dir_of_suite(suite_dir, false)?.0, framework)?;
     suite.root = suite_dir.to_path_buf();
     let (profile, sha) = crate::device::load_profile(&device_path(device)?, &suite.framework)?;
     Ok((suite, profile, sha))
@@ -48,22 +60,25 @@ pub(super) fn load_inputs_without_fixtures(
 
 /// Where to read the suite `--suite DIR` names (see [`load_suite`]).
 pub(super) fn suite_dir(dir: &Path) -> Result<std::path::PathBuf> {
-    dir_of_suite(dir, true)
+    dir_of_suite(dir, true).map(|(dir, _)| dir)
 }
 
-fn dir_of_suite(dir: &Path, fixtures: bool) -> Result<std::path::PathBuf> {
+/// The directory to read, and whether it is the built-in suites written out.
+fn dir_of_suite(dir: &Path, fixtures: bool) -> Result<(std::path::PathBuf, bool)> {
     if dir == Path::new(crate::embedded::SUITES) && !dir.join("framework.yaml").is_file() {
         let extracted = if fixtures {
             crate::embedded::extracted(crate::embedded::SUITES)
         } else {
             crate::embedded::extracted_without_fixtures(crate::embedded::SUITES)
         };
-        return extracted.map_err(|source| Error::Write {
-            path: std::env::temp_dir(),
-            source,
-        });
+        return extracted
+            .map(|dir| (dir, true))
+            .map_err(|source| Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            });
     }
-    Ok(dir.to_path_buf())
+    Ok((dir.to_path_buf(), false))
 }
 
 /// The profile file `--device` names: a path, or `sim:NAME` for a built-in reference

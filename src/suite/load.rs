@@ -55,19 +55,33 @@ impl LoadedSuite {
     /// controls media like earphones do, but has no car doors or TV channels. This is what
     /// the `openai` adapter offers a model as tools: the whole category's toolset, never
     /// one case's expected actions.
-    /// Drops the fixtures only other categories' cases send: a run of one device never
-    /// sends them, and the default suites' are megabytes of base64.
-    pub fn keep_fixtures_of(&mut self, category: &str) {
-        let used: BTreeSet<String> = self
-            .cases
+    /// The media fixtures a device of `category` is sent: those its own cases and the common
+    /// ones name.
+    pub fn fixture_paths_of(&self, category: &str) -> BTreeSet<&str> {
+        self.cases
             .iter()
             .filter(|lc| lc.category == crate::suite::COMMON || lc.category == category)
             .flat_map(|lc| &lc.case.turns)
             .flat_map(|t| [&t.input.audio, &t.input.image])
             .flatten()
-            .map(|m| m.file.clone())
-            .collect();
-        self.fixtures.retain(|path, _| used.contains(path));
+            .map(|m| m.file.as_str())
+            .collect()
+    }
+
+    /// Read, from the suite directory `dir`, the fixtures a device of `category` is sent,
+    /// each checked as [`load_suite`] checks them; the others (megabytes of base64 in the
+    /// default suites) are never read. For a suite loaded without fixtures.
+    pub fn load_fixtures_of(&mut self, dir: &Path, category: &str) -> Result<()> {
+        let mut problems = Vec::new();
+        let cases = self
+            .cases
+            .iter()
+            .filter(|lc| lc.category == crate::suite::COMMON || lc.category == category);
+        self.fixtures = load_fixtures(dir, cases, &mut problems);
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(Error::Invalid(problems)),
+        }
     }
 
     pub fn actions_for(&self, category: &str) -> ActionVocabulary {
@@ -370,7 +384,7 @@ fn load(root: &Path, framework: Option<&Path>, with_fixtures: bool) -> Result<Lo
         }
     }
     let fixtures = if problems.is_empty() && with_fixtures {
-        load_fixtures(root, &cases, &mut problems)
+        load_fixtures(root, cases.iter(), &mut problems)
     } else {
         BTreeMap::new()
     };
@@ -395,9 +409,9 @@ fn load(root: &Path, framework: Option<&Path>, with_fixtures: bool) -> Result<Lo
 
 /// Read every fixture the cases name, once, checking its hash: a fixture that does not
 /// match its recorded SHA-256 is a suite error, never a silently different test.
-fn load_fixtures(
+fn load_fixtures<'a>(
     root: &Path,
-    cases: &[LoadedCase],
+    cases: impl Iterator<Item = &'a LoadedCase>,
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<String, FixtureData> {
     let mut out = BTreeMap::new();
@@ -964,9 +978,10 @@ mod tests {
     }
 
     #[test]
-    fn a_run_keeps_only_the_fixtures_its_category_and_common_send() {
+    fn a_run_reads_only_the_fixtures_its_category_and_common_send() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("suites");
-        let mut suite = load_suite(&root, None).unwrap();
+        let mut suite = load_suite_without_fixtures(&root, None).unwrap();
+        assert!(suite.fixtures.is_empty());
         let sent_by = |suite: &LoadedSuite, cat: &str| -> BTreeSet<String> {
             suite
                 .cases
@@ -986,12 +1001,45 @@ mod tests {
             .filter(|f| !phone.contains(*f) && !common.contains(*f))
             .collect();
         assert!(!phone.is_empty() && !only_glasses.is_empty());
-        suite.keep_fixtures_of("phone");
+        suite.load_fixtures_of(&root, "phone").unwrap();
         for f in phone.iter().chain(&common) {
             assert!(suite.fixtures.contains_key(f), "{f} dropped");
         }
-        for f in only_glasses {
-            assert!(!suite.fixtures.contains_key(f), "{f} kept");
+        for f in &only_glasses {
+            assert!(!suite.fixtures.contains_key(*f), "{f} kept");
         }
+        // A tampered fixture fails the run of the category that sends it, and only that one.
+        let tamper = |suite: &mut LoadedSuite, file: &str| {
+            for lc in &mut suite.cases {
+                for t in &mut lc.case.turns {
+                    for m in [&mut t.input.audio, &mut t.input.image]
+                        .into_iter()
+                        .flatten()
+                    {
+                        if m.file == file {
+                            m.sha256 = "0".repeat(64);
+                        }
+                    }
+                }
+            }
+        };
+        let glasses_only = only_glasses[0].clone();
+        tamper(&mut suite, &glasses_only);
+        suite.load_fixtures_of(&root, "phone").unwrap();
+        let err = suite
+            .load_fixtures_of(&root, "glasses")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&glasses_only) && err.contains("SHA-256"),
+            "{err}"
+        );
+        let phone_one = phone.iter().next().unwrap().clone();
+        tamper(&mut suite, &phone_one);
+        let err = suite
+            .load_fixtures_of(&root, "phone")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&phone_one), "{err}");
     }
 }

@@ -182,5 +182,29 @@ fn without_a_browser_pdf_is_a_clear_error_and_writes_nothing() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(4), "{err}");
     assert!(err.contains("needs headless Chromium"), "{err}");
-    assert!(!out.join("report.html").exists());
+    assert!(
+        !out.exists(),
+        "the directory the report was to make is left behind"
+    );
+    // Over an earlier report: it stays as it was, and no half-written page is left beside it.
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("report.html"), "earlier").unwrap();
+    let o = ailevel()
+        .arg("report")
+        .arg(root().join("tests/data/report-fixture.results.json"))
+        .args(["--format", "html,pdf", "--out"])
+        .arg(&out)
+        .env("AILEVEL_CHROMIUM", dir.path().join("no-such-browser"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4));
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.html")).unwrap(),
+        "earlier"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["report.html"], "{left:?}");
 }

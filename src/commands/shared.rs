@@ -150,54 +150,156 @@ pub fn write_outputs_from(
     let mut formats = formats.to_vec();
     formats.sort_unstable();
     formats.dedup();
-    let render = |formats: &[Format], trials: &mut dyn report::TrialSource| {
-        formats
-            .iter()
-            .map(|&f| {
-                report::render_from(results, lang, f, trials)
-                    .map(|text| (f, text))
-                    .map_err(|e| {
-                        Error::Internal(format!("could not render the {f} report: {}", chain(&e)))
-                    })
-            })
-            .collect::<Result<Vec<_>>>()
-    };
-    let (page, rest): (Vec<Format>, Vec<Format>) = formats
-        .iter()
-        .partition(|f| matches!(f, Format::Html | Format::Pdf));
-    let mut rendered = match page_trials {
-        Some(page_trials) if !page.is_empty() && !rest.is_empty() => {
-            std::thread::scope(|scope| -> Result<Vec<_>> {
-                let page = scope.spawn(|| render(&page, page_trials));
-                let mut rendered = render(&rest, trials)?;
-                let page = page
-                    .join()
-                    .map_err(|_| Error::Internal("the report page's renderer panicked".into()))?;
-                rendered.extend(page?);
-                Ok(rendered)
-            })?
-        }
-        _ => render(&formats, trials)?,
-    };
-    rendered.sort_by_key(|(f, _)| *f);
+    let created = !out.exists();
     std::fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
         source,
     })?;
-    // A PDF is printed from the HTML before anything is written, so a missing browser
-    // leaves the directory as it was too.
-    let mut files = Vec::with_capacity(rendered.len());
-    for (f, text) in rendered {
-        let bytes = match f {
-            Format::Pdf => super::pdf::print(&text)?,
-            _ => text.into_bytes(),
-        };
-        files.push((f, bytes));
+    let page = Staged::new(out.join(Format::Html.file_name()));
+    let rendered = render_outputs(results, lang, &formats, trials, page_trials, &page);
+    // A rendering failure leaves the directory as it was: the page written so far is removed,
+    // and the directory too when this call made it.
+    let rendered = match rendered {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            page.discard();
+            if created {
+                let _ = std::fs::remove_dir(out);
+            }
+            return Err(e);
+        }
+    };
+    for (f, bytes) in rendered {
+        write_file(&out.join(f.file_name()), &bytes).inspect_err(|_| page.discard())?;
     }
-    for (f, bytes) in files {
-        write_file(&out.join(f.file_name()), &bytes)?;
+    if formats.contains(&Format::Html) {
+        page.commit()?;
     }
     Ok(())
+}
+
+/// Every format but the page rendered to bytes (a PDF printed from its HTML), and the page,
+/// when asked for, written into `page` as it is rendered, on a second thread when there is
+/// other work and `page_trials` to read its trials from.
+fn render_outputs(
+    results: &Results,
+    lang: Lang,
+    formats: &[Format],
+    trials: &mut dyn report::TrialSource,
+    page_trials: Option<&mut (dyn report::TrialSource + Send)>,
+    page: &Staged,
+) -> Result<Vec<(Format, Vec<u8>)>> {
+    let failed = |f: Format| {
+        move |e: report::ReportError| {
+            Error::Internal(format!("could not render the {f} report: {}", chain(&e)))
+        }
+    };
+    let render = |formats: &[Format], trials: &mut dyn report::TrialSource| {
+        formats
+            .iter()
+            .map(|&f| {
+                let text = report::render_from(results, lang, f, trials).map_err(failed(f))?;
+                let bytes = match f {
+                    // Printed before anything is written, so a missing browser leaves the
+                    // directory as it was too.
+                    Format::Pdf => super::pdf::print(&text)?,
+                    _ => text.into_bytes(),
+                };
+                Ok((f, bytes))
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    let write_page = |trials: &mut dyn report::TrialSource| -> Result<()> {
+        page.write(|w| {
+            report::render_html_to(results, lang, trials, w).map_err(|e| match e {
+                report::ReportError::Write { source, .. } => PageError::Io(source),
+                e => PageError::Render(failed(Format::Html)(e)),
+            })
+        })
+    };
+    let html = formats.contains(&Format::Html);
+    let rest: Vec<Format> = formats
+        .iter()
+        .copied()
+        .filter(|f| *f != Format::Html)
+        .collect();
+    match page_trials {
+        Some(page_trials) if html && !rest.is_empty() => std::thread::scope(|scope| {
+            let page = scope.spawn(|| write_page(page_trials));
+            let rendered = render(&rest, trials);
+            let page = page
+                .join()
+                .map_err(|_| Error::Internal("the report page's renderer panicked".into()))?;
+            page?;
+            rendered
+        }),
+        _ => {
+            if html {
+                write_page(trials)?;
+            }
+            render(&rest, trials)
+        }
+    }
+}
+
+/// Why the page could not be written: a failed render, or the file.
+enum PageError {
+    Render(Error),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for PageError {
+    fn from(e: std::io::Error) -> Self {
+        PageError::Io(e)
+    }
+}
+
+/// A file written in full to a temporary name beside `path`, and renamed over it only when
+/// everything else is ready too.
+struct Staged {
+    path: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+}
+
+impl Staged {
+    fn new(path: std::path::PathBuf) -> Self {
+        let tmp = path.with_extension("tmp");
+        Staged { path, tmp }
+    }
+
+    fn write(
+        &self,
+        fill: impl FnOnce(&mut dyn Write) -> std::result::Result<(), PageError>,
+    ) -> Result<()> {
+        let write = || -> std::result::Result<(), PageError> {
+            let file = std::fs::File::create(&self.tmp)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            fill(&mut w)?;
+            let f = w
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            f.sync_all()?;
+            Ok(())
+        };
+        write().map_err(|e| match e {
+            PageError::Render(e) => e,
+            PageError::Io(source) => Error::Write {
+                path: self.path.clone(),
+                source,
+            },
+        })
+    }
+
+    fn commit(&self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.path).map_err(|source| Error::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    fn discard(&self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }
 
 /// Write via a temporary file and rename, so a reader never sees half a file.

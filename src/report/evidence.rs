@@ -588,6 +588,30 @@ enum Kind {
     Image,
 }
 
+/// Append a row of the page's fixture table: its anchor, path, format and hash, and the
+/// fixture itself as `templates/media-*.hbs` lay it out.
+pub(super) fn fixture_row(
+    anchor: &str,
+    f: &crate::results::FixtureData,
+    audio: bool,
+    v: &MediaView,
+    lang: Lang,
+    out: &mut String,
+) {
+    let h = &mut Html { out, lang };
+    h.raw("<tr id=\"")
+        .text(anchor)
+        .raw("\"><td class=\"mono\">")
+        .text(&f.path)
+        .raw("</td><td>")
+        .text(&f.format)
+        .raw("</td><td class=\"mono\">")
+        .text(&f.sha256)
+        .raw("</td><td>");
+    media(h, v, if audio { Kind::Audio } else { Kind::Image });
+    h.raw("</td></tr>\n");
+}
+
 /// As `templates/media-audio.hbs` and `templates/media-image.hbs` lay out a fixture.
 fn media(h: &mut Html, v: &MediaView, kind: Kind) {
     if let Some(src) = given(&v.src) {

@@ -77,12 +77,44 @@ pub(super) struct View<'a> {
     latency: Option<Histogram>,
     modes: Vec<ModeRow>,
     filters: Filters,
-    /// Every case's rows, written by [`evidence::case_row`].
+    /// Every case's rows, written by [`evidence::case_row`]; the page's `cases` slot.
+    #[serde(skip)]
     cases_html: String,
     /// Said above the case table when some trials are only summarised.
     brief_note: Option<String>,
-    fixtures: Vec<FixtureView>,
+    has_fixtures: bool,
+    #[serde(skip)]
+    language: Lang,
+    /// The run's fixtures by path, each embedded once: the page's `fixtures` slot.
+    #[serde(skip)]
+    fixtures: Vec<&'a FixtureData>,
     footer: String,
+}
+
+impl View<'_> {
+    /// What the page's slot `name` holds (`templates/report.html.hbs`).
+    pub(super) fn write_slot(
+        &self,
+        name: &str,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match name {
+            "cases" => out.write_all(self.cases_html.as_bytes()),
+            "fixtures" => {
+                let lang = self.language;
+                let mut row = String::new();
+                for f in &self.fixtures {
+                    row.clear();
+                    fixture_row(f, lang, &mut row);
+                    out.write_all(row.as_bytes())?;
+                }
+                Ok(())
+            }
+            _ => Err(std::io::Error::other(format!(
+                "the page has no slot `{name}`"
+            ))),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -195,16 +227,6 @@ struct Opt {
     label: String,
 }
 
-#[derive(Serialize)]
-struct FixtureView {
-    anchor: String,
-    path: String,
-    sha256: String,
-    format: String,
-    audio: bool,
-    media: MediaView,
-}
-
 pub(super) fn view<'a>(
     r: &'a Results,
     lang: Lang,
@@ -250,7 +272,9 @@ pub(super) fn view<'a>(
         filters: filters(r, &names),
         brief_note: brief_note(pass.brief, lang),
         cases_html: pass.rows,
-        fixtures: fixtures(r, lang),
+        has_fixtures: !r.fixtures.is_empty(),
+        language: lang,
+        fixtures: sorted_fixtures(r),
         footer: m::GENERATED_BY.fill(
             lang,
             &[
@@ -1276,33 +1300,33 @@ fn fixture_ref(hash: &str, fixtures: &[FixtureData], lang: Lang) -> MediaView {
     }
 }
 
-/// The run's fixtures by path, each embedded once.
-fn fixtures(r: &Results, lang: Lang) -> Vec<FixtureView> {
+/// The run's fixtures by path.
+fn sorted_fixtures(r: &Results) -> Vec<&FixtureData> {
     let mut sorted: Vec<&FixtureData> = r.fixtures.iter().collect();
     sorted.sort_by(|a, b| (&a.path, &a.sha256).cmp(&(&b.path, &b.sha256)));
     sorted
-        .into_iter()
-        .map(|f| {
-            let audio = mime(&f.format, MediaKind::Audio).is_some();
-            let kind = if audio {
-                MediaKind::Audio
-            } else {
-                MediaKind::Image
-            };
-            let media = Media {
-                format: f.format.clone(),
-                data_b64: f.data_b64.to_string(),
-            };
-            FixtureView {
-                anchor: fixture_anchor(&f.sha256),
-                path: f.path.clone(),
-                sha256: f.sha256.clone(),
-                format: f.format.clone(),
-                audio,
-                media: media_view(&media, kind, lang),
-            }
-        })
-        .collect()
+}
+
+/// A row of the page's fixture table, with the fixture embedded.
+fn fixture_row(f: &FixtureData, lang: Lang, out: &mut String) {
+    let audio = mime(&f.format, MediaKind::Audio).is_some();
+    let kind = if audio {
+        MediaKind::Audio
+    } else {
+        MediaKind::Image
+    };
+    let media = Media {
+        format: f.format.clone(),
+        data_b64: f.data_b64.to_string(),
+    };
+    evidence::fixture_row(
+        &fixture_anchor(&f.sha256),
+        f,
+        audio,
+        &media_view(&media, kind, lang),
+        lang,
+        out,
+    );
 }
 
 #[cfg(test)]

@@ -34,8 +34,8 @@ use std::str::FromStr;
 pub use html::unpack_evidence;
 pub use markdown::escape as markdown_escape;
 pub use render::{
-    prepare, render, render_from, render_html, render_html_from, render_junit, render_markdown,
-    render_markdown_from,
+    prepare, render, render_from, render_html, render_html_from, render_html_to, render_junit,
+    render_markdown, render_markdown_from,
 };
 pub use source::{HeldTrials, TrialSource};
 
@@ -129,6 +129,12 @@ pub enum ReportError {
         case: String,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("failed to write the {format} report")]
+    Write {
+        format: &'static str,
+        #[source]
+        source: std::io::Error,
     },
     #[error("failed to write the JUnit report")]
     Junit(#[source] quick_junit::SerializeError),

@@ -39,17 +39,28 @@ pub fn render_html_from(
     lang: Lang,
     trials: &mut dyn TrialSource,
 ) -> Result<String, ReportError> {
+    let mut out = Vec::with_capacity(1 << 16);
+    render_html_to(results, lang, trials, &mut out)?;
+    String::from_utf8(out).map_err(|e| ReportError::Render {
+        format: "html",
+        source: handlebars::RenderErrorReason::Other(e.to_string()).into(),
+    })
+}
+
+/// [`render_html_from`] written into `out` as it is rendered, not held: the page of a big
+/// run is megabytes.
+pub fn render_html_to(
+    results: &Results,
+    lang: Lang,
+    trials: &mut dyn TrialSource,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
     let view = html::view(results, lang, trials)?;
-    let render_error = |source| ReportError::Render {
+    let context = handlebars::Context::wraps(&view).map_err(|source| ReportError::Render {
         format: "html",
         source,
-    };
-    let context = handlebars::Context::wraps(&view).map_err(render_error)?;
-    drop(view);
-    let mut out = Vec::with_capacity(1 << 16);
-    super::templates::render_page(&context, &mut out)?;
-    String::from_utf8(out)
-        .map_err(|e| render_error(handlebars::RenderErrorReason::Other(e.to_string()).into()))
+    })?;
+    super::templates::render_page(&context, out, &mut |name, out| view.write_slot(name, out))
 }
 
 /// Render the JUnit XML report: one test suite per level, one test case per case.

@@ -20,26 +20,70 @@ const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/summary.md.hbs");
 /// whole gives.
 const PAGE_PART: &str = "{{!-- part --}}\n";
 
-/// The page's parts, each with the name it is registered under.
-pub(super) fn page_parts() -> impl Iterator<Item = (String, &'static str)> {
-    HTML_TEMPLATE
-        .split(PAGE_PART)
-        .enumerate()
-        .map(|(i, part)| (format!("report.html.hbs part {}", i + 1), part))
+/// Where code writes into the page, as a line `{{!-- slot: NAME --}}` between parts: the
+/// case table's rows and the fixtures' rows, megabytes of text that would otherwise be copied
+/// into the template's context and escaped again.
+const SLOT: &str = "{{!-- slot: ";
+const SLOT_END: &str = " --}}\n";
+
+/// A piece of the page: a part of the template, with the name it is registered under, or
+/// the name of a slot.
+pub(super) enum Piece {
+    Part(String, &'static str),
+    Slot(&'static str),
 }
 
-/// Render the page's parts in order into `out`.
+/// The page's pieces, in order.
+pub(super) fn page_pieces() -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    for part in HTML_TEMPLATE.split(PAGE_PART) {
+        let mut rest = part;
+        loop {
+            let slot = rest.find(SLOT).and_then(|at| {
+                let name_at = at + SLOT.len();
+                let end = rest[name_at..].find(SLOT_END)? + name_at;
+                Some((at, &rest[name_at..end], end + SLOT_END.len()))
+            });
+            let Some((at, name, after)) = slot else {
+                break;
+            };
+            pieces.push(Piece::Part(String::new(), &rest[..at]));
+            pieces.push(Piece::Slot(name));
+            rest = &rest[after..];
+        }
+        pieces.push(Piece::Part(String::new(), rest));
+    }
+    let mut n = 0;
+    for piece in &mut pieces {
+        if let Piece::Part(name, _) = piece {
+            n += 1;
+            *name = format!("report.html.hbs part {n}");
+        }
+    }
+    pieces
+}
+
+/// Render the page's parts in order into `out`, and between them what `slot` writes for
+/// each slot.
 pub(super) fn render_page(
     context: &handlebars::Context,
-    out: &mut Vec<u8>,
+    out: &mut dyn std::io::Write,
+    slot: &mut dyn FnMut(&str, &mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
     let html = html_registry()?;
-    for (name, _) in page_parts() {
-        html.render_with_context_to_write(&name, context, &mut *out)
-            .map_err(|source| ReportError::Render {
+    for piece in page_pieces() {
+        match piece {
+            Piece::Part(name, _) => html
+                .render_with_context_to_write(&name, context, &mut *out)
+                .map_err(|source| ReportError::Render {
+                    format: "html",
+                    source,
+                })?,
+            Piece::Slot(name) => slot(name, &mut *out).map_err(|source| ReportError::Write {
                 format: "html",
                 source,
-            })?;
+            })?,
+        }
     }
     Ok(())
 }
@@ -56,9 +100,11 @@ static HTML: Registry = LazyLock::new(|| {
     // Every interpolated string is escaped for HTML, and characters that reorder or hide
     // text are shown instead of obeyed: device and record text cannot rewrite the page.
     html.register_escape_fn(|s| handlebars::html_escape(&crate::text::visible_controls(s)));
-    for (name, part) in page_parts() {
-        html.register_template_string(&name, part)
-            .map_err(|e| e.to_string())?;
+    for piece in page_pieces() {
+        if let Piece::Part(name, part) = piece {
+            html.register_template_string(&name, part)
+                .map_err(|e| e.to_string())?;
+        }
     }
     html.register_partial("audio", AUDIO_PARTIAL)
         .map_err(|e| e.to_string())?;

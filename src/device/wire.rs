@@ -115,6 +115,12 @@ impl Http {
         if http1_only {
             builder = builder.http1_only();
         }
+        // Redirects stay on the origin, so a plain-HTTP device is never reached over TLS:
+        // reading the system's certificate store (a sizeable part of starting a run) is
+        // skipped, and an https URL it still met would fail verification, not go unchecked.
+        if base.scheme() == "http" {
+            builder = builder.tls_certs_only([]);
+        }
         let client = builder
             .build()
             .map_err(|e| ConnectError::Client(chain(&e)))?;

@@ -219,9 +219,9 @@ pub const DATETIME: IntentDef = IntentDef {
         r"^(?:今天)?(?:是)?(?:几号|几月几号|几月几日|星期几|周几|礼拜几|什么日子)$",
     ],
     templates_en: &[
-        r"^what time is it(?: now)?$",
+        // "what" + the unit asked for + "is it/today": one grammar for the clock and the day.
+        r"^what (?:time|day) is (?:it|today)(?: now| today)?$",
         r"^what(?:'s| is) the (?:date|time)(?: today)?$",
-        r"^what day is (?:it|today)(?: today)?$",
     ],
     cues: &[
         ("几点", 5),

@@ -1257,12 +1257,7 @@ impl Engine {
     // ------------------------------------------------------------------ L4: learning, hand-off
 
     fn learn_rule(&self, ctx: &mut Ctx, rule: &str, out: &mut Out) {
-        if !self.caps.learning {
-            let s = say!(
-                ctx,
-                ["抱歉，我目前还不能学习新的使用习惯。"],
-                ["Sorry, I can't learn new habits yet."]
-            );
+        if let Some(s) = ctx.cannot_learn() {
             out.say(s);
             return;
         }

@@ -298,6 +298,33 @@ impl Ctx<'_> {
             .flatten()
     }
 
+    /// A category's own notes on the conversation, kept in the context's `last_query` slot
+    /// under `owner` (its name); empty when the slot holds anything else.
+    pub fn notes(&self, owner: &str) -> Map<String, Value> {
+        match &self.ses.context.last_query {
+            Some((k, m)) if k == owner => m.clone(),
+            _ => Map::new(),
+        }
+    }
+
+    /// Add `key` to `owner`'s notes, replacing whatever else the slot held.
+    pub fn note(&mut self, owner: &str, key: &str, value: Value) {
+        let mut m = self.notes(owner);
+        m.insert(key.to_string(), value);
+        self.ses.context.last_query = Some((owner.to_string(), m));
+    }
+
+    /// The refusal a terminal that does not learn habits (below L4) gives; `None` when it does.
+    pub fn cannot_learn(&mut self) -> Option<String> {
+        (!self.caps.learning).then(|| {
+            say!(
+                self,
+                ["抱歉，我目前还不能学习新的使用习惯。"],
+                ["Sorry, I can't learn new habits yet."]
+            )
+        })
+    }
+
     /// Learn `value` as the habit `key`; the action reports it.
     pub fn learn(&mut self, key: &str, value: Value) -> Action {
         self.ses
@@ -497,6 +524,33 @@ pub enum Expect {
 
 pub type Skill = fn(&mut Ctx, &Frame) -> Plan;
 
+/// A cue word and its weight.
+pub type Cue = (&'static str, u8);
+
+/// `a` then `b` as one array, at compile time: the body of [`more_cues!`].
+pub const fn join_cues<const N: usize>(a: &[Cue], b: &[Cue]) -> [Cue; N] {
+    assert!(a.len() + b.len() == N, "join_cues: wrong length");
+    let mut out = [("", 0); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
+
+/// `more_cues!(general::MEDIA.cues, [("视频", 5)])`: a shared intent's cues and a category's
+/// own, as one `&'static [Cue]`, so a category extends a shared intent instead of copying it.
+macro_rules! more_cues {
+    ($base:expr, [$($cue:expr),* $(,)?]) => {{
+        const MORE: &[$crate::sim::turn::Cue] = &[$($cue),*];
+        const ALL: [$crate::sim::turn::Cue; $base.len() + MORE.len()] =
+            $crate::sim::turn::join_cues($base, MORE);
+        &ALL
+    }};
+}
+pub(crate) use more_cues;
+
 /// One intent of a category's table.
 pub struct IntentDef {
     /// The action-vocabulary name of the main action, e.g. `alarm.create`.
@@ -506,7 +560,7 @@ pub struct IntentDef {
     /// Preset command templates in English, used when the session locale is English.
     pub templates_en: &'static [&'static str],
     /// Cue words (Chinese or English) and their weights, for free phrasing.
-    pub cues: &'static [(&'static str, u8)],
+    pub cues: &'static [Cue],
     /// Cue patterns (regexes) and their weights, for cues with a gap ("跟…说").
     pub patterns: &'static [(&'static str, u8)],
     pub skill: Skill,

@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::device::protocol::Action;
 use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
+    self, ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
     PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
 use crate::sim::nlu;
@@ -27,7 +27,7 @@ use crate::sim::plans::{
     ask, cannot_hand_off, confirm_first, has_any, is_correction, move_playing, re, targeted,
 };
 use crate::sim::skills;
-use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, say};
 use crate::world::directory as world;
 
@@ -2135,41 +2135,28 @@ fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> 
 // ------------------------------------------------------------------ media
 
 pub const MEDIA: IntentDef = IntentDef {
-    name: "media.play",
-    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
-    templates_en: &[r"^play (?P<q>.+)$"],
-    cues: &[
-        ("播放", 4),
-        ("放首", 4),
-        ("放一首", 4),
-        ("来首", 5),
-        ("来一首", 5),
-        ("想听", 5),
-        ("听歌", 5),
-        ("音乐", 4),
-        ("歌", 5),
-        ("视频", 5),
-        ("电影", 5),
-        ("电视剧", 5),
-        ("综艺", 5),
-        ("追剧", 5),
-        ("看一集", 5),
-        ("一集", 5),
-        ("想看", 5),
-        ("看会儿", 5),
-        ("play", 4),
-        ("put on", 4),
-        ("song", 5),
-        ("songs", 5),
-        ("music", 5),
-        ("video", 5),
-        ("movie", 5),
-        ("episode", 5),
-        ("film", 4),
-        ("show", 3),
-    ],
+    cues: more_cues!(
+        general::MEDIA.cues,
+        [
+            ("视频", 5),
+            ("电影", 5),
+            ("电视剧", 5),
+            ("综艺", 5),
+            ("追剧", 5),
+            ("看一集", 5),
+            ("一集", 5),
+            ("想看", 5),
+            ("看会儿", 5),
+            ("video", 5),
+            ("movie", 5),
+            ("episode", 5),
+            ("film", 4),
+            ("show", 3),
+        ]
+    ),
     patterns: &[],
     skill: car_media,
+    ..general::MEDIA
 };
 
 const VIDEO: &[&str] = &[

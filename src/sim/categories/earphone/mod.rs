@@ -824,12 +824,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !(calls || music) || !(cancel || transparent) || !has_any(t, EVERY_TIME) {
         return Plan::NotUnderstood;
     }
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     let mode = if has_any(t, OFF) {

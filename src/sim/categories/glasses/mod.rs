@@ -16,11 +16,11 @@ mod tests;
 
 use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE, PAYMENT,
-    REMINDER, SUMMARIZE, TIMER, WEATHER,
+    self, ALARM, ALARM_DELETE, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE,
+    PAYMENT, REMINDER, SUMMARIZE, TIMER, WEATHER,
 };
 use crate::sim::skills as general_skills;
-use crate::sim::turn::{Category, IntentDef};
+use crate::sim::turn::{Category, IntentDef, more_cues};
 
 const SETTINGS: IntentDef = IntentDef {
     name: "settings.set",
@@ -262,27 +262,20 @@ const READ: IntentDef = IntentDef {
 
 /// Translation of what is in view, quoted, or said last; replaces the general translator.
 pub(super) const TRANSLATE: IntentDef = IntentDef {
-    name: "text.translate",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("翻译", 6),
-        ("英语怎么说", 6),
-        ("英文怎么说", 6),
-        ("中文怎么说", 6),
-        ("用英语说", 6),
-        ("用英文说", 6),
-        ("翻成", 6),
-        ("translate", 6),
-        ("how do you say", 6),
-        ("mean in chinese", 6),
-        ("mean in english", 6),
-        ("chinese for", 6),
-        ("english for", 6),
-        ("in chinese", 4),
-        ("in english", 4),
-    ],
-    // "‘Where is …’是什么意思": a meaning asked of quoted or English words is a translation.
+    cues: more_cues!(
+        general::TRANSLATE.cues,
+        [
+            ("用英语说", 6),
+            ("用英文说", 6),
+            ("翻成", 6),
+            ("mean in chinese", 6),
+            ("mean in english", 6),
+            ("chinese for", 6),
+            ("english for", 6),
+            ("in chinese", 4),
+            ("in english", 4),
+        ]
+    ),
     patterns: &[
         (
             r"(?:〔内容〕|[a-z]{2,}[a-z0-9' ,.?!-]*)[,—\-\s]*(?:这句|这个)?(?:英文|英语|话)?(?:是)?(?:什么|啥)意思",
@@ -297,6 +290,7 @@ pub(super) const TRANSLATE: IntentDef = IntentDef {
         (r"(?:英文|英语|外文|外语)(?:的)?(?:是)?(?:什么|啥)意思", 2),
     ],
     skill: skills::translate,
+    ..general::TRANSLATE
 };
 
 /// "那‘谢谢’呢" after a translation (L3).

@@ -1617,12 +1617,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(tag) = habit_tag(t) else {
         return Plan::NotUnderstood;
     };
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     ctx.ses

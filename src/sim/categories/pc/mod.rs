@@ -12,7 +12,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
@@ -24,7 +24,7 @@ use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, has_any, re, targeted};
 use crate::sim::skills;
-use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, Who, say};
 use crate::world::directory::Person;
 
@@ -38,25 +38,12 @@ use files::{Doc, Kind};
 /// level; read only where the level has context.
 const NOTES: &str = "pc";
 
-fn notes(ctx: &Ctx) -> Map<String, Value> {
-    match &ctx.ses.context.last_query {
-        Some((k, m)) if k == NOTES => m.clone(),
-        _ => Map::new(),
-    }
-}
-
-fn note(ctx: &mut Ctx, key: &str, value: Value) {
-    let mut m = notes(ctx);
-    m.insert(key.to_string(), value);
-    ctx.ses.context.last_query = Some((NOTES.to_string(), m));
-}
-
 /// The file the conversation is about (L3).
 fn current_file(ctx: &Ctx) -> Option<&'static Doc> {
     if !ctx.caps.context {
         return None;
     }
-    notes(ctx)
+    ctx.notes(NOTES)
         .get("file")
         .and_then(Value::as_str)
         .and_then(files::named)
@@ -65,9 +52,9 @@ fn current_file(ctx: &Ctx) -> Option<&'static Doc> {
 /// Make `d` the file the conversation is about; its text becomes the last result, so that a
 /// general tool ("译成英语") can work on it.
 fn focus(ctx: &mut Ctx, d: &'static Doc, phrase: Option<String>) {
-    note(ctx, "file", json!(d.name));
+    ctx.note(NOTES, "file", json!(d.name));
     if let Some(p) = phrase {
-        note(ctx, "phrase", json!(p));
+        ctx.note(NOTES, "phrase", json!(p));
     }
     ctx.ses.context.last_result = Some(d.content.to_string());
 }
@@ -321,7 +308,7 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     if term.is_some() {
         args["in_content"] = json!(true);
     }
-    note(ctx, "search", args.clone());
+    ctx.note(NOTES, "search", args.clone());
     if let [one] = hits.as_slice() {
         focus(ctx, one, None);
     }
@@ -356,7 +343,7 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context {
         return Plan::NotUnderstood;
     }
-    let Some(last) = notes(ctx).get("search").cloned() else {
+    let Some(last) = ctx.notes(NOTES).get("search").cloned() else {
         return Plan::NotUnderstood;
     };
     let x = f
@@ -606,7 +593,7 @@ fn run_on(ctx: &mut Ctx, f: &Frame, d: &'static Doc, tool: fn(&mut Ctx, &Frame) 
         ..f.clone()
     };
     let plan = tool(ctx, &frame);
-    note(ctx, "file", json!(d.name));
+    ctx.note(NOTES, "file", json!(d.name));
     match plan {
         Plan::Act { mut actions, say } => {
             for a in &mut actions {
@@ -991,7 +978,7 @@ pub fn calendar_from(ctx: &mut Ctx, f: &Frame) -> Plan {
         args["location"] = json!(p);
     }
     if let Some(d) = doc {
-        note(ctx, "file", json!(d.name));
+        ctx.note(NOTES, "file", json!(d.name));
     }
     let day = ctx.day_words(date);
     let at = place.map(|p| format!("，{p}")).unwrap_or_default();
@@ -1112,7 +1099,7 @@ pub fn correct(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context || !CORRECTION_LEAD.is_match(&f.text) {
         return Plan::NotUnderstood;
     }
-    let n = notes(ctx);
+    let n = ctx.notes(NOTES);
     let (Some(old), Some(phrase)) = (
         n.get("file").and_then(Value::as_str),
         n.get("phrase").and_then(Value::as_str),
@@ -1188,12 +1175,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     ) {
         return Plan::NotUnderstood;
     }
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     let folder = c["f"].to_string();
@@ -1632,26 +1614,16 @@ const APP: IntentDef = IntentDef {
 };
 
 const SUMMARIZE: IntentDef = IntentDef {
-    name: "text.summarize",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("总结", 6),
-        ("摘要", 6),
-        ("概括", 6),
-        ("归纳", 6),
-        ("要点", 5),
-        ("主要内容", 5),
-        ("讲了什么", 5),
-        ("说了什么", 5),
-        ("写了什么", 5),
-        ("讲的什么", 5),
-        ("summarize", 6),
-        ("summarise", 6),
-        ("summary", 6),
-        ("key points", 5),
-        ("what does it say", 5),
-    ],
+    cues: more_cues!(
+        general::SUMMARIZE.cues,
+        [
+            ("讲了什么", 5),
+            ("说了什么", 5),
+            ("写了什么", 5),
+            ("讲的什么", 5),
+            ("what does it say", 5),
+        ]
+    ),
     patterns: &[
         (r"\bwhat(?:'s| is) .+ about$", 5),
         // "sum it up", "sum the report up": the verb around its object.
@@ -1659,6 +1631,7 @@ const SUMMARIZE: IntentDef = IntentDef {
         (r"\bwhat does .+ (?:say|cover|contain)\b", 5),
     ],
     skill: doc_summarize,
+    ..general::SUMMARIZE
 };
 
 /// Translation as everywhere, of the open document when nothing else is named.

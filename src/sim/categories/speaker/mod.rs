@@ -17,14 +17,14 @@ use serde_json::{Map, Value, json};
 
 use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
-    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
+    self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT,
+    REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
 use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, confirm_first, has_any, is_correction, move_playing, re, targeted};
 use crate::sim::skills;
-use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, Pending, say};
 use crate::world::directory as world;
 
@@ -1275,46 +1275,34 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
 }
 
 pub const MEDIA: IntentDef = IntentDef {
-    name: "media.play",
     templates: &[r"^(?:播放|放)(?P<q>.+)$", r"^(?:我要听|我想听)(?P<q>.+)$"],
-    templates_en: &[r"^play (?P<q>.+)$"],
-    cues: &[
-        ("播放", 4),
-        ("放首", 4),
-        ("放一首", 4),
-        ("来首", 5),
-        ("来一首", 5),
-        ("来点", 3),
-        ("想听", 5),
-        ("要听", 5),
-        ("听歌", 5),
-        ("音乐", 4),
-        ("歌", 5),
-        ("爱听", 4),
-        ("喜欢听", 4),
-        ("儿歌", 5),
-        ("爵士", 4),
-        ("摇滚", 4),
-        ("古典", 4),
-        ("轻音乐", 5),
-        ("jazz", 4),
-        ("rock", 3),
-        ("classical", 4),
-        ("电影", 5),
-        ("动画片", 5),
-        ("电视剧", 5),
-        ("视频", 5),
-        ("play", 4),
-        ("put on", 4),
-        ("song", 5),
-        ("songs", 5),
-        ("music", 5),
-        ("movie", 5),
-        ("cartoon", 5),
-        ("video", 5),
-    ],
+    cues: more_cues!(
+        general::MEDIA.cues,
+        [
+            ("来点", 3),
+            ("要听", 5),
+            ("爱听", 4),
+            ("喜欢听", 4),
+            ("儿歌", 5),
+            ("爵士", 4),
+            ("摇滚", 4),
+            ("古典", 4),
+            ("轻音乐", 5),
+            ("jazz", 4),
+            ("rock", 3),
+            ("classical", 4),
+            ("电影", 5),
+            ("动画片", 5),
+            ("电视剧", 5),
+            ("视频", 5),
+            ("movie", 5),
+            ("cartoon", 5),
+            ("video", 5),
+        ]
+    ),
     patterns: &[],
     skill: speaker_media,
+    ..general::MEDIA
 };
 
 /// Words that ask for what someone likes.

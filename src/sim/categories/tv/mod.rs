@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use chrono::{Duration, NaiveTime, Timelike};
 use regex::Regex;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
@@ -37,24 +37,11 @@ use catalogue::{Channel, Kind, Title};
 /// `last_query` slot. Written at every level; read only where the level has context.
 const NOTES: &str = "tv";
 
-fn notes(ctx: &Ctx) -> Map<String, Value> {
-    match &ctx.ses.context.last_query {
-        Some((k, m)) if k == NOTES => m.clone(),
-        _ => Map::new(),
-    }
-}
-
-fn note(ctx: &mut Ctx, key: &str, value: Value) {
-    let mut m = notes(ctx);
-    m.insert(key.to_string(), value);
-    ctx.ses.context.last_query = Some((NOTES.to_string(), m));
-}
-
 /// A note, when this level follows the conversation (L3).
 fn recall(ctx: &Ctx, key: &str) -> Option<Value> {
     ctx.caps
         .context
-        .then(|| notes(ctx).get(key).cloned())
+        .then(|| ctx.notes(NOTES).get(key).cloned())
         .flatten()
 }
 
@@ -100,9 +87,9 @@ fn channel_phrase(c: &Channel, text: &str) -> Option<String> {
 
 fn switch_plan(ctx: &mut Ctx, c: &'static Channel, phrase: Option<String>) -> Plan {
     let id = c.id;
-    note(ctx, "channel", json!(id));
+    ctx.note(NOTES, "channel", json!(id));
     if let Some(p) = phrase {
-        note(ctx, "channel_phrase", json!(p));
+        ctx.note(NOTES, "channel_phrase", json!(p));
     }
     let s = say!(
         ctx,
@@ -160,9 +147,9 @@ pub fn channel_switch(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     match catalogue::channel_in(text).or_else(|| channel_for_genre(text)) {
         Some(c) => {
-            let before = notes(ctx).get("channel").cloned();
+            let before = ctx.notes(NOTES).get("channel").cloned();
             if let Some(b) = before {
-                note(ctx, "previous", b);
+                ctx.note(NOTES, "previous", b);
             }
             let phrase = channel_phrase(c, text);
             switch_plan(ctx, c, phrase)
@@ -247,7 +234,7 @@ fn guide_plan(ctx: &mut Ctx, c: &'static Channel, text: &str) -> Plan {
         .map(|(t, title, _)| format!("{t} {title}"))
         .collect();
     let id = c.id;
-    note(ctx, "guide", json!(id));
+    ctx.note(NOTES, "guide", json!(id));
     let listed = items.join(if ctx.en() { ", " } else { "，" });
     let s = if items.is_empty() {
         say!(
@@ -518,8 +505,8 @@ pub fn content_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(k) = kind {
         args["kind"] = json!(k.id());
     }
-    note(
-        ctx,
+    ctx.note(
+        NOTES,
         "results",
         json!(hits.iter().map(|x| x.name).collect::<Vec<_>>()),
     );
@@ -845,7 +832,7 @@ fn play_plan(
     for a in &mut actions {
         a.target.clone_from(&f.target);
     }
-    note(ctx, "playing", json!(t.name));
+    ctx.note(NOTES, "playing", json!(t.name));
     let name = t.name;
     let en_name = t.aka.first().copied().unwrap_or(name);
     let part = episode.map(|e| format!("第{e}集")).unwrap_or_default();
@@ -1191,7 +1178,7 @@ pub fn correct(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context {
         return Plan::NotUnderstood;
     }
-    let n = notes(ctx);
+    let n = ctx.notes(NOTES);
     let Some(old) = n.get("channel").and_then(Value::as_str).map(str::to_string) else {
         return Plan::NotUnderstood;
     };
@@ -1280,12 +1267,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         return Plan::NotUnderstood;
     };
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     let learned = ctx.learn(key, value);
@@ -1300,7 +1282,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
 pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
     let (Some(target), Some(name)) = (
         f.target.clone(),
-        notes(ctx)
+        ctx.notes(NOTES)
             .get("playing")
             .and_then(Value::as_str)
             .map(str::to_string),

@@ -811,11 +811,7 @@ const DATA_KINDS: &[(&str, &[&str])] = &[
 ];
 
 pub fn data_delete(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("kind").unwrap_or_default()
-    } else {
-        &f.text
-    };
+    let text = f.slot_or_text("kind");
     let Some(kind) = DATA_KINDS
         .iter()
         .find(|(_, ws)| ws.iter().any(|w| text.contains(w)))
@@ -835,11 +831,7 @@ pub fn data_delete(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 /// Sending personal data off the device: confirmed first, and impossible offline.
 pub fn data_upload(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("kind").unwrap_or_default()
-    } else {
-        &f.text
-    };
+    let text = f.slot_or_text("kind");
     let Some(kind) = DATA_KINDS
         .iter()
         .find(|(_, ws)| ws.iter().any(|w| text.contains(w)))
@@ -1362,11 +1354,7 @@ static FAVOURITE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("q").unwrap_or_default().to_string()
-    } else {
-        f.text.clone()
-    };
+    let text = f.slot_or_text("q").to_string();
     let mut args = serde_json::Map::new();
     let favourite = FAVOURITE.is_match(&text);
     if favourite {
@@ -1897,11 +1885,17 @@ pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
     }
     ctx.ses.context.last_result = Some(out);
+    translation(&source, source_lang, target, s)
+}
+
+/// The `text.translate` action for `source` (at most its first 500 characters) from `from`
+/// into `to`, with what the terminal says.
+pub fn translation(source: &str, from: &str, to: &str, say: String) -> Plan {
     let shown: String = source.chars().take(500).collect();
-    let args = json!({ "text": shown, "source_lang": source_lang, "target_lang": target });
+    let args = json!({ "text": shown, "source_lang": from, "target_lang": to });
     Plan::Act {
         actions: vec![action("text.translate", args)],
-        say: s,
+        say,
     }
 }
 

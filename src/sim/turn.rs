@@ -527,25 +527,40 @@ pub type Skill = fn(&mut Ctx, &Frame) -> Plan;
 /// A cue word and its weight.
 pub type Cue = (&'static str, u8);
 
-/// `a` then `b` as one array, at compile time: the body of [`more_cues!`].
-pub const fn join_cues<const N: usize>(a: &[Cue], b: &[Cue]) -> [Cue; N] {
-    assert!(a.len() + b.len() == N, "join_cues: wrong length");
-    let mut out = [("", 0); N];
-    let mut i = 0;
-    while i < N {
-        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+/// How many cues the parts hold together.
+pub const fn cue_count(parts: &[&[Cue]]) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < parts.len() {
+        n += parts[i].len();
         i += 1;
+    }
+    n
+}
+
+/// The parts one after another as one array, at compile time: the body of [`more_cues!`].
+pub const fn join_cues<const N: usize>(parts: &[&[Cue]]) -> [Cue; N] {
+    assert!(cue_count(parts) == N, "join_cues: wrong length");
+    let mut out = [("", 0); N];
+    let (mut n, mut p) = (0, 0);
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[n] = parts[p][i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
     }
     out
 }
 
-/// `more_cues!(general::MEDIA.cues, [("视频", 5)])`: a shared intent's cues and a category's
-/// own, as one `&'static [Cue]`, so a category extends a shared intent instead of copying it.
+/// `more_cues!(general::MEDIA.cues, &[("视频", 5)])`: shared cue tables and a category's own,
+/// as one `&'static [Cue]`, so a category extends a shared intent instead of copying it.
 macro_rules! more_cues {
-    ($base:expr, [$($cue:expr),* $(,)?]) => {{
-        const MORE: &[$crate::sim::turn::Cue] = &[$($cue),*];
-        const ALL: [$crate::sim::turn::Cue; $base.len() + MORE.len()] =
-            $crate::sim::turn::join_cues($base, MORE);
+    ($($part:expr),+ $(,)?) => {{
+        const PARTS: &[&[$crate::sim::turn::Cue]] = &[$($part),+];
+        const ALL: [$crate::sim::turn::Cue; $crate::sim::turn::cue_count(PARTS)] =
+            $crate::sim::turn::join_cues(PARTS);
         &ALL
     }};
 }
@@ -598,6 +613,16 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// What a skill reads for `name`: that slot of a preset command (empty when missing), or
+    /// the whole instruction when the request was phrased freely.
+    pub fn slot_or_text(&self, name: &str) -> &str {
+        if self.strict {
+            self.slot(name).unwrap_or_default()
+        } else {
+            &self.text
+        }
+    }
+
     pub fn slot(&self, name: &str) -> Option<&str> {
         self.slots
             .get(name)

@@ -1371,19 +1371,11 @@ fn door_id(text: &str) -> Option<(&'static str, &'static str, &'static str)> {
 }
 
 pub fn door_set(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("d").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("d");
     let Some((door, zh, en)) = door_id(text) else {
         return Plan::NotUnderstood;
     };
-    let op_text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let op_text = f.slot_or_text("op");
     let close = has_any(op_text, &["关闭", "关上", "关掉", "close", "shut"]);
     let open = !close && has_any(op_text, &["打开", "开启", "开一下", "开", "open", "pop"]);
     if !open && !close {
@@ -1485,19 +1477,11 @@ fn assist_feature(text: &str) -> Option<(&'static str, &'static str, &'static st
 
 /// Switching a driver-assistance function off lowers safety: asked first, at every level.
 pub fn assist_set(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("f").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("f");
     let Some((feature, zh, en)) = assist_feature(text) else {
         return Plan::NotUnderstood;
     };
-    let op_text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let op_text = f.slot_or_text("op");
     let off = has_any(
         op_text,
         &[
@@ -1623,48 +1607,43 @@ pub const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
     templates_en: &[r"^navigate (?:to(?-u:\b) ?)?(?P<dest>.+)$"],
-    cues: &[
-        ("导航", 5),
-        ("怎么走", 5),
-        ("带我去", 5),
-        ("怎么去", 5),
-        ("路线", 4),
-        ("开车去", 4),
-        ("回家", 4),
-        ("去公司", 4),
-        ("加油站", 4),
-        ("充电站", 4),
-        ("充电桩", 4),
-        ("服务区", 4),
-        ("停车场", 4),
-        ("没油", 5),
-        ("没电了", 4),
-        ("油不多", 5),
-        ("电不多", 4),
-        ("机场", 2),
-        ("火车站", 2),
-        ("绕路", 4),
-        ("高速", 3),
-        ("重新规划", 5),
-        ("highway", 3),
-        ("highways", 3),
-        ("motorway", 3),
-        ("reroute", 5),
-        ("送我去", 5),
-        ("我要去", 4),
-        ("我想去", 4),
-        ("去机场", 4),
-        ("去火车站", 4),
-        ("去上班", 4),
-        ("navigate", 5),
-        ("directions", 5),
-        ("take me to", 5),
-        ("route", 4),
-        ("gas station", 4),
-        ("charging station", 4),
-        ("drive me", 5),
-        ("low on fuel", 5),
-    ],
+    cues: more_cues!(
+        general::NAV_WORDS,
+        &[
+            ("开车去", 4),
+            ("回家", 4),
+            ("去公司", 4),
+            ("加油站", 4),
+            ("充电站", 4),
+            ("充电桩", 4),
+            ("服务区", 4),
+            ("停车场", 4),
+            ("没油", 5),
+            ("没电了", 4),
+            ("油不多", 5),
+            ("电不多", 4),
+            ("机场", 2),
+            ("火车站", 2),
+            ("绕路", 4),
+            ("高速", 3),
+            ("重新规划", 5),
+            ("highway", 3),
+            ("highways", 3),
+            ("motorway", 3),
+            ("reroute", 5),
+            ("送我去", 5),
+            ("我要去", 4),
+            ("我想去", 4),
+            ("去机场", 4),
+            ("去火车站", 4),
+            ("去上班", 4),
+            ("take me to", 5),
+            ("gas station", 4),
+            ("charging station", 4),
+            ("drive me", 5),
+            ("low on fuel", 5),
+        ]
+    ),
     patterns: &[
         (r"(?:换|改|重新规划)(?:一条|个)?(?:路线|路)", 5),
         (r"(?:去|到)(?:最近的|附近的)", 4),
@@ -2137,7 +2116,7 @@ fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> 
 pub const MEDIA: IntentDef = IntentDef {
     cues: more_cues!(
         general::MEDIA.cues,
-        [
+        &[
             ("视频", 5),
             ("电影", 5),
             ("电视剧", 5),
@@ -2180,11 +2159,7 @@ const VIDEO: &[&str] = &[
 ];
 /// Music as anywhere; video only while parked, since it would distract the driver.
 pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("q").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("q");
     if let Some(p) = move_playing(ctx, f) {
         return p;
     }
@@ -2369,30 +2344,21 @@ pub const VOLUME: IntentDef = IntentDef {
         r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
         r"^turn (?P<op>on|off) (?P<name>bluetooth|do not disturb)$",
     ],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("勿扰", 5),
-        ("免打扰", 5),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("听不见", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("bluetooth", 4),
-        ("louder", 5),
-        ("quieter", 5),
-        ("turn up", 2),
-        ("turn down", 2),
-    ],
-    patterns: &[(
-        r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
-        5,
-    )],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        general::BRIGHTNESS_WORDS,
+        general::DND_WORDS,
+        &[
+            ("声音", 2),
+            ("蓝牙", 4),
+            ("听不见", 5),
+            ("bluetooth", 4),
+            ("turn up", 2),
+            ("turn down", 2),
+        ]
+    ),
+    patterns: general::VOLUME_PATTERNS,
     skill: skills::settings_set,
 };
 

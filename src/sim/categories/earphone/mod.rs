@@ -219,11 +219,7 @@ const MEDIA_OPS: &[(&[&str], &str)] = &[
 ];
 
 pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let t = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let t = f.slot_or_text("op");
     let Some(op) = MEDIA_OPS
         .iter()
         .find(|(ws, _)| has_any(t, ws))
@@ -745,11 +741,7 @@ fn interpret_turn(ctx: &mut Ctx, said: &str) -> Plan {
     };
     ctx.ses.context.last_result = Some(out);
     keep_listening(ctx);
-    let args = json!({ "text": said, "source_lang": if from_zh { "zh" } else { "en" }, "target_lang": target });
-    Plan::Act {
-        actions: vec![action("text.translate", args)],
-        say: s,
-    }
+    general_skills::translation(said, if from_zh { "zh" } else { "en" }, target, s)
 }
 
 // ------------------------------------------------------------------ translation follow-ups

@@ -300,12 +300,7 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
     }
     keep_in_mind(ctx, &out);
-    let shown: String = source.chars().take(500).collect();
-    let args = json!({ "text": shown, "source_lang": source_lang, "target_lang": target });
-    Plan::Act {
-        actions: vec![action("text.translate", args)],
-        say: s,
-    }
+    skills::translation(&source, source_lang, target, s)
 }
 
 static ALSO: LazyLock<Regex> = LazyLock::new(|| {
@@ -352,11 +347,7 @@ pub(crate) fn translate_like_last(ctx: &mut Ctx, prev: &str, source: String) -> 
     );
     keep_in_mind(ctx, &out);
     let source_lang = if target == "en" { "zh" } else { "en" };
-    let args = json!({ "text": source, "source_lang": source_lang, "target_lang": target });
-    Plan::Act {
-        actions: vec![action("text.translate", args)],
-        say: s,
-    }
+    skills::translation(&source, source_lang, target, s)
 }
 
 // ------------------------------------------------------------------ understanding what is seen
@@ -1202,11 +1193,7 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     if COVERT.is_match(&f.text) {
         return privacy(ctx, f);
     }
-    let t = if f.strict {
-        f.slot("op").unwrap_or_default().to_string()
-    } else {
-        f.text.clone()
-    };
+    let t = f.slot_or_text("op").to_string();
     let stop = has_any(&t, &["停止", "结束", "别录", "不录", "停下", "stop"]);
     let mut args = json!({ "state": if stop { "stop" } else { "start" } });
     let secs = if f.strict || stop {

@@ -448,11 +448,7 @@ fn doc_folder(ctx: &Ctx) -> Option<String> {
 }
 
 pub fn doc_create(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("kind").unwrap_or_default().to_string()
-    } else {
-        f.text.clone()
-    };
+    let text = f.slot_or_text("kind").to_string();
     let Some(kind) = CREATE_KINDS
         .iter()
         .find(|(w, _)| has_cue(&text, w))
@@ -527,19 +523,11 @@ const SCOPES: &[(&[&str], &str)] = &[
 ];
 
 pub fn doc_format(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let style_text = if f.strict {
-        f.slot("style").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let style_text = f.slot_or_text("style");
     let Some((_, style, zh)) = STYLES.iter().find(|(ws, ..)| has_any(style_text, ws)) else {
         return Plan::NotUnderstood;
     };
-    let scope_text = if f.strict {
-        f.slot("scope").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let scope_text = f.slot_or_text("scope");
     let scope = SCOPES
         .iter()
         .find(|(ws, _)| has_any(scope_text, ws))
@@ -1206,15 +1194,7 @@ const HABIT: IntentDef = IntentDef {
     name: "preference.set",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("默认", 5),
-        ("一律", 5),
-        ("每次都", 4),
-        ("总是", 3),
-        ("习惯", 4),
-        ("by default", 5),
-        ("always", 4),
-    ],
+    cues: more_cues!(general::HABIT_WORDS, &[("每次都", 4), ("by default", 5),]),
     patterns: &[
         (r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5),
         // "默认位置设成X文件夹", "默认存在X": where new work goes unless told.
@@ -1231,7 +1211,7 @@ const CORRECT: IntentDef = IntentDef {
     templates: &[],
     templates_en: &[],
     cues: &[],
-    patterns: &[(r"^(?:不对|不是|错了|搞错了|no\b|wrong\b)", 8)],
+    patterns: general::CORRECTION_PATTERNS,
     skill: correct,
 };
 
@@ -1379,14 +1359,10 @@ const CONTINUE: IntentDef = IntentDef {
     name: "device.handoff",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("继续", 3),
-        ("接着", 3),
-        ("编辑", 3),
-        ("continue", 3),
-        ("carry on", 3),
-        ("editing", 3),
-    ],
+    cues: more_cues!(
+        general::CONTINUE_WORDS,
+        &[("编辑", 3), ("carry on", 3), ("editing", 3),]
+    ),
     // What is left of "挪到平板上接着写" once the device is taken out: a bare editing verb.
     patterns: &[(
         r"^(?:继续|接着)?(?:改|修改|编辑|写|弄)(?:一下|下|完|好)?$",
@@ -1558,36 +1534,17 @@ const SETTINGS: IntentDef = IntentDef {
         r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
         r"^turn (?P<op>on|off) (?:the )?(?P<name>bluetooth|wi-fi|wifi|do not disturb|power saving mode)$",
     ],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("wifi", 4),
-        ("无线网", 4),
-        ("勿扰", 5),
-        ("免打扰", 5),
-        ("省电模式", 4),
-        ("飞行模式", 4),
-        ("太暗", 5),
-        ("太亮", 5),
-        ("刺眼", 5),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("别打扰", 5),
-        ("不要打扰", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("bluetooth", 4),
-        ("wi-fi", 4),
-        ("do not disturb", 5),
-        ("louder", 5),
-        ("quieter", 5),
-        ("too dark", 5),
-        ("too bright", 5),
-    ],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        general::BRIGHTNESS_WORDS,
+        general::GLARE_WORDS,
+        general::GLARE_WORDS_EN,
+        general::DND_WORDS,
+        general::DND_ASKED,
+        general::RADIO_WORDS,
+        &[("声音", 2), ("蓝牙", 4), ("省电模式", 4), ("bluetooth", 4),]
+    ),
     patterns: &[],
     skill: skills::settings_set,
 };
@@ -1596,19 +1553,19 @@ const APP: IntentDef = IntentDef {
     name: "app.open",
     templates: &[r"^(?:打开|启动|运行)(?P<app>.+)$"],
     templates_en: &[r"^(?:open|launch|start) (?:the )?(?P<app>.+?)(?: app)?$"],
-    cues: &[
-        ("打开", 2),
-        ("启动", 3),
-        ("运行", 3),
-        ("计算器", 3),
-        ("浏览器", 3),
-        ("终端", 3),
-        ("记事本", 3),
-        ("资源管理器", 3),
-        ("文件管理器", 3),
-        ("open", 2),
-        ("launch", 3),
-    ],
+    cues: more_cues!(
+        general::APP_WORDS,
+        &[
+            ("运行", 3),
+            ("计算器", 3),
+            ("浏览器", 3),
+            ("终端", 3),
+            ("记事本", 3),
+            ("资源管理器", 3),
+            ("文件管理器", 3),
+            ("open", 2),
+        ]
+    ),
     patterns: &[],
     skill: skills::app_open,
 };
@@ -1616,7 +1573,7 @@ const APP: IntentDef = IntentDef {
 const SUMMARIZE: IntentDef = IntentDef {
     cues: more_cues!(
         general::SUMMARIZE.cues,
-        [
+        &[
             ("讲了什么", 5),
             ("说了什么", 5),
             ("写了什么", 5),

@@ -1215,11 +1215,7 @@ pub const MEDIA_CONTROL: IntentDef = IntentDef {
 };
 
 pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("op");
     // "换一首周杰伦的歌" asks for new music, not the following one.
     if !f.strict
         && (text.contains("的歌")
@@ -1278,7 +1274,7 @@ pub const MEDIA: IntentDef = IntentDef {
     templates: &[r"^(?:播放|放)(?P<q>.+)$", r"^(?:我要听|我想听)(?P<q>.+)$"],
     cues: more_cues!(
         general::MEDIA.cues,
-        [
+        &[
             ("来点", 3),
             ("要听", 5),
             ("爱听", 4),
@@ -1333,11 +1329,7 @@ const VIDEO: &[&str] = &[
 ];
 /// Music, the household's favourites, and — with no screen — video only on a linked TV (L4).
 pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("q").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("q");
     if let Some(p) = move_playing(ctx, f) {
         return p;
     }
@@ -1387,22 +1379,12 @@ pub const VOLUME: IntentDef = IntentDef {
         r"^(?:把)?(?P<name>音量|声音)(?:调到|调至|调成|设为|设置为|设置成|设成)(?P<value>.+)$",
     ],
     templates_en: &[r"^set (?:the )?(?P<name>volume) to (?P<value>.+)$"],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("听不见", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("louder", 5),
-        ("quieter", 5),
-    ],
-    patterns: &[(
-        r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
-        5,
-    )],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        &[("声音", 2), ("听不见", 5),]
+    ),
+    patterns: general::VOLUME_PATTERNS,
     skill: skills::settings_set,
 };
 

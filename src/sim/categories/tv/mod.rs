@@ -18,13 +18,13 @@ use serde_json::{Value, json};
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
 use crate::sim::general::{
-    ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
-    TIMER, TRANSLATE, WEATHER,
+    self, ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
+    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
 };
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills;
-use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, Pending, say};
 
 pub(crate) mod catalogue;
@@ -928,11 +928,7 @@ static SEEK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn control(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("op");
     if !f.strict && catalogue::title_in(text).is_some() {
         return Plan::NotUnderstood;
     }
@@ -1312,7 +1308,7 @@ const CORRECT: IntentDef = IntentDef {
     templates: &[],
     templates_en: &[],
     cues: &[],
-    patterns: &[(r"^(?:不对|不是|错了|搞错了|no\b|wrong\b)", 8)],
+    patterns: general::CORRECTION_PATTERNS,
     skill: correct,
 };
 
@@ -1320,15 +1316,7 @@ const HABIT: IntentDef = IntentDef {
     name: "preference.set",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("都要", 4),
-        ("每次", 4),
-        ("习惯", 4),
-        ("总是", 3),
-        ("一律", 5),
-        ("默认", 5),
-        ("always", 4),
-    ],
+    cues: more_cues!(general::HABIT_WORDS, &[("都要", 4), ("每次", 4),]),
     patterns: &[
         (
             r"(?:都|一律|每次都|总是)(?:要|给我|帮我|自动)?(?:开|打开|跳过|关)",
@@ -1471,27 +1459,20 @@ const SETTINGS: IntentDef = IntentDef {
         r"^(?P<op>打开|开启|关闭|关掉)(?P<name>蓝牙|wifi|无线网络|省电模式)$",
     ],
     templates_en: &[r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$"],
-    cues: &[
-        ("音量", 3),
-        ("声音", 3),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("太暗", 5),
-        ("太亮", 5),
-        ("刺眼", 5),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("听不见", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("louder", 5),
-        ("quieter", 5),
-        ("too loud", 5),
-        ("too quiet", 5),
-        ("can't hear", 5),
-    ],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        general::BRIGHTNESS_WORDS,
+        general::GLARE_WORDS,
+        &[
+            ("声音", 3),
+            ("蓝牙", 4),
+            ("听不见", 5),
+            ("too loud", 5),
+            ("too quiet", 5),
+            ("can't hear", 5),
+        ]
+    ),
     patterns: &[],
     skill: skills::settings_set,
 };
@@ -1754,13 +1735,7 @@ const CONTINUE: IntentDef = IntentDef {
     name: "device.handoff",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("继续", 3),
-        ("接着", 3),
-        ("看", 3),
-        ("continue", 3),
-        ("watching", 3),
-    ],
+    cues: more_cues!(general::CONTINUE_WORDS, &[("看", 3), ("watching", 3),]),
     patterns: &[],
     skill: continue_there,
 };
@@ -1769,17 +1744,17 @@ const APP: IntentDef = IntentDef {
     name: "app.open",
     templates: &[r"^(?:打开|启动|进入)(?P<app>.+)$"],
     templates_en: &[r"^(?:open|launch|start) (?:the )?(?P<app>.+?)(?: app)?$"],
-    cues: &[
-        ("打开", 2),
-        ("启动", 3),
-        ("应用商店", 3),
-        ("应用市场", 3),
-        ("投屏", 3),
-        ("k歌", 3),
-        ("健身", 3),
-        ("open", 2),
-        ("launch", 3),
-    ],
+    cues: more_cues!(
+        general::APP_WORDS,
+        &[
+            ("应用商店", 3),
+            ("应用市场", 3),
+            ("投屏", 3),
+            ("k歌", 3),
+            ("健身", 3),
+            ("open", 2),
+        ]
+    ),
     patterns: &[],
     skill: skills::app_open,
 };

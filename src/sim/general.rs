@@ -5,7 +5,7 @@
 
 use super::events;
 use super::skills;
-use super::turn::{Category, Cue, IntentDef};
+use super::turn::{Category, Cue, IntentDef, Plan, more_cues};
 
 pub const ALARM_DELETE: IntentDef = IntentDef {
     name: "alarm.delete",
@@ -584,6 +584,19 @@ pub const HABIT_WORDS: &[Cue] = &[
 /// Going on with a task elsewhere.
 pub const CONTINUE_WORDS: &[Cue] = &[("继续", 3), ("接着", 3), ("continue", 3)];
 
+/// The settings of a terminal with a screen and radios of its own (a phone, a PC).
+pub const PERSONAL_SETTINGS_WORDS: &[Cue] = more_cues!(
+    VOLUME_WORDS,
+    NOISY_WORDS,
+    BRIGHTNESS_WORDS,
+    GLARE_WORDS,
+    GLARE_WORDS_EN,
+    DND_WORDS,
+    DND_ASKED,
+    RADIO_WORDS,
+    &[("声音", 2), ("蓝牙", 4), ("省电模式", 4), ("bluetooth", 4)]
+);
+
 /// The volume named, then which way: "声音调低些", "音量再高点".
 pub const VOLUME_PATTERNS: &[Cue] = &[(
     r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
@@ -593,23 +606,40 @@ pub const VOLUME_PATTERNS: &[Cue] = &[(
 /// "不对", "wrong": a turn that opens by saying the last answer was wrong.
 pub const CORRECTION_PATTERNS: &[Cue] = &[(r"^(?:不对|不是|错了|搞错了|no\b|wrong\b)", 8)];
 
+/// Bases for intents a category completes with its own skill (and name, cues), never in a
+/// table as they are: a correction ("不对，…") of what the terminal just did, and going on
+/// with the task on another device.
+pub const CORRECTION: IntentDef = IntentDef {
+    name: "correction",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: CORRECTION_PATTERNS,
+    skill: |_, _| Plan::NotUnderstood,
+};
+
+pub const HANDOFF: IntentDef = IntentDef {
+    name: "device.handoff",
+    templates: &[],
+    templates_en: &[],
+    cues: CONTINUE_WORDS,
+    patterns: &[],
+    skill: |_, _| Plan::NotUnderstood,
+};
+
+/// Runs of shared intents that categories list in their tables in this order.
+pub const CLOCK_INTENTS: &[IntentDef] = &[ALARM_DELETE, ALARM, TIMER, REMINDER];
+pub const DATA_INTENTS: &[IntentDef] = &[PAYMENT, DATA_DELETE, DATA_UPLOAD];
+pub const INFO_INTENTS: &[IntentDef] = &[WEATHER, DATETIME];
+
 /// A terminal category without a table of its own yet gets the general intents.
 pub static GENERAL: Category = Category {
     intents: &[
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        MEDIA,
-        CHAT,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
+        CLOCK_INTENTS,
+        &[CALENDAR],
+        INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, MEDIA, CHAT],
+        DATA_INTENTS,
     ],
     apps: &[],
     hand_off_media: None,

@@ -511,6 +511,22 @@ pub enum Plan {
     NotUnderstood,
 }
 
+impl Plan {
+    /// Do one action and say `say`.
+    pub fn act(action: Action, say: String) -> Plan {
+        Plan::Act {
+            actions: vec![action],
+            say,
+        }
+    }
+
+    /// Do one action, on the linked device the request named (L4) if any, and say `say`.
+    pub fn act_for(f: &Frame, mut action: Action, say: String) -> Plan {
+        action.target.clone_from(&f.target);
+        Plan::act(action, say)
+    }
+}
+
 /// How the next turn answers a question the terminal asked.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expect {
@@ -583,7 +599,8 @@ pub struct IntentDef {
 
 /// A device category: its intents and the apps its terminals have.
 pub struct Category {
-    pub intents: &'static [IntentDef],
+    /// Its intents in table order, as runs: shared ones (`general::CLOCK_INTENTS`) and its own.
+    pub intents: &'static [&'static [IntentDef]],
     /// (app id, names users call it by).
     pub apps: &'static [(&'static str, &'static [&'static str])],
     /// How what is playing goes on on a linked device, when the category sends it there as its
@@ -656,6 +673,7 @@ impl Grammar {
         let intents = category
             .intents
             .iter()
+            .flat_map(|run| run.iter())
             .map(|def| Compiled {
                 def,
                 zh: def.templates.iter().map(|p| compile(p)).collect(),

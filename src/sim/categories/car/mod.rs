@@ -18,10 +18,7 @@ use serde_json::{Map, Value, json};
 
 use crate::device::protocol::Action;
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
-    PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CALL, CHAT, MESSAGE, SUMMARIZE, TRANSLATE};
 use crate::sim::nlu;
 use crate::sim::plans::{
     ask, cannot_hand_off, confirm_first, has_any, is_correction, move_playing, re, targeted,
@@ -765,10 +762,7 @@ fn plan_climate(ctx: &mut Ctx, f: &Frame, mut r: ClimateReq) -> Plan {
             ["Turned off the {zw} climate control."]
         );
         remember_last(ctx, "climate", &args);
-        return Plan::Act {
-            actions: targeted(vec![action("climate.set", args)], f),
-            say: s,
-        };
+        return Plan::act_for(f, action("climate.set", args), s);
     }
     let current = seat_value(ctx, "temp", seats_of(zone_id)[0], DEFAULT_TEMP);
     if r.abs.is_none() && r.rel.is_none() && r.power == Some(true) && r.defrost.is_none() {
@@ -1080,10 +1074,7 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["OK, opened {what} {p}%."]
         ),
     };
-    Plan::Act {
-        actions: targeted(vec![action("window.set", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("window.set", args), s)
 }
 
 // ------------------------------------------------------------------ seats
@@ -1397,10 +1388,7 @@ pub fn door_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         say!(ctx, ["好的，已关闭{zh}。"], ["OK, the {en} is closed."])
     };
-    Plan::Act {
-        actions: targeted(vec![action("door.set", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("door.set", args), s)
 }
 
 pub const ASSIST: IntentDef = IntentDef {
@@ -1940,10 +1928,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
                 ["好的，导航已转到{t}上继续。"],
                 ["OK, the route continues on {t}."]
             );
-            return Plan::Act {
-                actions: vec![a],
-                say: s,
-            };
+            return Plan::act(a, s);
         }
         if f.strict {
             return Plan::NotUnderstood;
@@ -2105,10 +2090,7 @@ fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> 
             "Routing you to {dest}{how}."
         ]
     );
-    Plan::Act {
-        actions: targeted(vec![action("nav.route", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("nav.route", args), s)
 }
 
 // ------------------------------------------------------------------ media
@@ -2209,10 +2191,7 @@ pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["The car is parked; playing {q} on the centre screen."]
     );
     let args = json!({ "query": q, "kind": "video" });
-    Plan::Act {
-        actions: targeted(vec![action("media.play", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("media.play", args), s)
 }
 
 // ------------------------------------------------------------------ the driver's condition
@@ -2366,32 +2345,15 @@ pub const VOLUME: IntentDef = IntentDef {
 /// comes first (climate before media, doors before the rest).
 pub static CAR: Category = Category {
     intents: &[
-        CLIMATE,
-        WINDOW,
-        SEAT,
-        DOOR,
-        ASSIST,
-        SIGN,
-        NAV,
-        CALL,
-        MESSAGE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        VOLUME,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        MEDIA,
-        CARE,
-        CHAT,
-        CABIN_FOLLOW_UP,
+        &[
+            CLIMATE, WINDOW, SEAT, DOOR, ASSIST, SIGN, NAV, CALL, MESSAGE,
+        ],
+        general::DATA_INTENTS,
+        &[VOLUME],
+        general::CLOCK_INTENTS,
+        &[CALENDAR],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, MEDIA, CARE, CHAT, CABIN_FOLLOW_UP],
     ],
     apps: &[],
     hand_off_media: None,

@@ -15,10 +15,7 @@ pub(super) mod skills;
 mod tests;
 
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE,
-    PAYMENT, REMINDER, SUMMARIZE, TIMER, WEATHER,
-};
+use crate::sim::general::{self, CALL, CHAT, MEDIA, MESSAGE, SUMMARIZE};
 use crate::sim::skills as general_skills;
 use crate::sim::turn::{Category, IntentDef, more_cues};
 
@@ -136,7 +133,7 @@ const PHOTO: IntentDef = IntentDef {
     templates_en: &[r"^take (?:a )?(?:photo|picture)$"],
     cues: more_cues!(
         general::PHOTO_WORDS,
-        &[("拍下来", 5), ("拍一下", 4), ("snap", 4),]
+        &[("拍下来", 5), ("拍一下", 4), ("snap", 4)]
     ),
     // "拍张相片", "拍个相": the shoot verb with a picture word, however counted.
     patterns: &[
@@ -687,41 +684,16 @@ const HABIT: IntentDef = IntentDef {
 /// reading, and the general commands.
 pub static GLASSES: Category = Category {
     intents: &[
-        PRIVACY,
-        HABIT,
-        PHOTO_SEND,
-        PHOTO,
-        VIDEO,
-        SEND_SEEN,
-        READ,
-        EXPLAIN,
-        DIRECTION,
-        PRICE,
-        TIMETABLE,
-        MEDICINE,
-        EXPIRY,
-        DIET,
-        PLACE_NOTE,
-        RECALL,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALL,
-        MESSAGE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        SETTINGS,
-        NAV,
-        PHOTO_SHOW,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        TRANSLATE_MORE,
-        SUMMARIZE,
-        MEDIA,
-        CHAT,
+        &[
+            PRIVACY, HABIT, PHOTO_SEND, PHOTO, VIDEO, SEND_SEEN, READ, EXPLAIN, DIRECTION, PRICE,
+            TIMETABLE, MEDICINE, EXPIRY, DIET, PLACE_NOTE, RECALL,
+        ],
+        general::CLOCK_INTENTS,
+        &[CALL, MESSAGE],
+        general::DATA_INTENTS,
+        &[SETTINGS, NAV, PHOTO_SHOW],
+        general::INFO_INTENTS,
+        &[TRANSLATE, TRANSLATE_MORE, SUMMARIZE, MEDIA, CHAT],
     ],
     apps: &[],
     hand_off_media: None,

@@ -1219,10 +1219,7 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     };
     let mut a = action("video.record", args);
     a.target.clone_from(&f.target);
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 /// "拍张相片传给陈静", "拍一张给我妈传过去": capture a picture and send it, two
@@ -1299,10 +1296,7 @@ pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Here's the photo on your display."]
         ),
     };
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 // ------------------------------------------------------------------ walking navigation
@@ -1545,10 +1539,7 @@ pub fn place_note(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(c) = &f.content {
         keep_in_mind(ctx, c);
     }
-    Plan::Act {
-        actions: vec![action("memory.save", json!({ "fact": fact }))],
-        say: s,
-    }
+    Plan::act(action("memory.save", json!({ "fact": fact })), s)
 }
 
 /// "我自行车锁哪了", "该在哪个检票口进来着": a question about something the wearer asked to keep

@@ -16,16 +16,13 @@ use serde_json::{Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER,
-    TIMER, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CHAT, DATA_DELETE, MEDIA, PAYMENT};
 use crate::sim::memory;
 use crate::sim::nlu;
-use crate::sim::plans::{ask, has_any, re, targeted};
+use crate::sim::plans::{ask, has_any, re};
 use crate::sim::skills;
 use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue, more_cues};
-use crate::sim::turn::{Ctx, Who, say};
+use crate::sim::turn::{Ctx, say};
 use crate::world::directory::Person;
 
 mod files;
@@ -220,10 +217,7 @@ pub fn file_open(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Opened \"{name}\".", "OK, opening \"{name}\"."]
         ),
     };
-    Plan::Act {
-        actions: targeted(vec![action("file.open", json!({ "name": name }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("file.open", json!({ "name": name })), s)
 }
 
 static CONTENT_TERM: LazyLock<Regex> = LazyLock::new(|| {
@@ -332,10 +326,7 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         say!(ctx, ["找到{n}个文件：{zh}。"], ["Found {n} file(s): {en}."])
     };
-    Plan::Act {
-        actions: vec![action("file.search", args)],
-        say: s,
-    }
+    Plan::act(action("file.search", args), s)
 }
 
 /// "那上个月的呢": the last search again, with what the follow-up changes (L3).
@@ -391,10 +382,7 @@ pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["好的，“{name}”已转到{target}上继续。"],
         ["OK, \"{name}\" continues on {target}."]
     );
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 // ------------------------------------------------------------------ documents
@@ -483,10 +471,7 @@ pub fn doc_create(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Created a blank {ken}.", "OK, a new {ken} is ready."]
         ),
     };
-    Plan::Act {
-        actions: targeted(vec![action("doc.create", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("doc.create", args), s)
 }
 
 const STYLES: &[(&[&str], &str, &str)] = &[
@@ -605,51 +590,13 @@ fn mail_names(docs: &[&'static Doc]) -> Vec<String> {
 
 /// Draft a mail at once (it shows on screen) and send it only after the user confirms.
 pub fn email_send(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let who = if f.strict {
-        match f.slot("who") {
-            Some(w) => ctx.person_strict(w),
-            None => Who::Missing,
-        }
-    } else {
-        ctx.find_person(&f.text)
-    };
-    let (person, phrase) = match who {
-        Who::Found(p, phrase) => (p, phrase),
-        Who::Ambiguous(people, phrase) => {
-            let zh = people
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join("还是");
-            let en = people
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let s = say!(
-                ctx,
-                ["你说的“{phrase}”是指{zh}？"],
-                ["By \"{phrase}\", do you mean {en}?"]
-            );
-            return Plan::Ask {
-                say: s,
-                expect: Expect::Person {
-                    utterance: f.text.clone(),
-                    phrase,
-                },
-            };
-        }
-        Who::Unknown(w) => {
-            let s = say!(
-                ctx,
-                ["通讯录里没有找到“{w}”。"],
-                ["I couldn't find \"{w}\" in your contacts."]
-            );
-            return Plan::Answer(s);
-        }
-        Who::Missing if f.strict => return Plan::NotUnderstood,
-        Who::Missing => return ask(ctx, f, "邮件要发给谁？", "Who should the email go to?"),
-    };
+    let who = skills::who_of(ctx, f, "who");
+    let (person, phrase) =
+        match skills::unresolved(ctx, f, who, "邮件要发给谁？", "Who should the email go to?")
+        {
+            Ok(x) => x,
+            Err(plan) => return plan,
+        };
     let mut attachments: Vec<&'static Doc> = Vec::new();
     let mut body = f
         .content
@@ -745,10 +692,7 @@ pub fn screen_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已截屏，图片保存在“图片/截图”文件夹。"],
         ["Screenshot saved to Pictures/Screenshots."]
     );
-    Plan::Act {
-        actions: vec![action("screen.capture", json!({ "scope": scope }))],
-        say: s,
-    }
+    Plan::act(action("screen.capture", json!({ "scope": scope })), s)
 }
 
 /// Going to the desktop, however said: a show/back verb with the desktop, or everything minimised.
@@ -760,19 +704,13 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = &f.text;
     if f.strict || TO_DESKTOP.is_match(t) {
         let s = say!(ctx, ["桌面已显示。"], ["Showing the desktop."]);
-        return Plan::Act {
-            actions: vec![action("window.arrange", json!({ "layout": "desktop" }))],
-            say: s,
-        };
+        return Plan::act(action("window.arrange", json!({ "layout": "desktop" })), s);
     }
     static GO_DESKTOP: LazyLock<Regex> =
         LazyLock::new(|| re(r"\b(?:go|switch|back) to (?:the |my )?desktop\b"));
     if GO_DESKTOP.is_match(t) {
         let s = say!(ctx, ["桌面已显示。"], ["Showing the desktop."]);
-        return Plan::Act {
-            actions: vec![action("window.arrange", json!({ "layout": "desktop" }))],
-            say: s,
-        };
+        return Plan::act(action("window.arrange", json!({ "layout": "desktop" })), s);
     }
     let sides = (t.contains("左边") && t.contains("右边"))
         || (has_cue(t, "on the left") && has_cue(t, "on the right"))
@@ -822,10 +760,7 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     if has_any(t, &["最大化", "全屏", "maximize", "full screen"]) {
         let s = say!(ctx, ["已将当前窗口最大化。"], ["Maximised the window."]);
-        return Plan::Act {
-            actions: vec![action("window.arrange", json!({ "layout": "maximize" }))],
-            say: s,
-        };
+        return Plan::act(action("window.arrange", json!({ "layout": "maximize" })), s);
     }
     Plan::NotUnderstood
 }
@@ -878,10 +813,7 @@ pub fn web_search(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已在网上搜索“{q}”，结果显示在浏览器中。"],
         ["Searched the web for \"{q}\"; the results are in the browser."]
     );
-    Plan::Act {
-        actions: vec![action("web.search", json!({ "query": q }))],
-        say: s,
-    }
+    Plan::act(action("web.search", json!({ "query": q })), s)
 }
 
 // ------------------------------------------------------------------ pictures: notices, charts
@@ -975,10 +907,7 @@ pub fn calendar_from(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已添加日程：{day}{t}，{title}{at}。"],
         ["Added to your calendar: {title}, {day} at {t}."]
     );
-    Plan::Act {
-        actions: vec![action("calendar.create", args)],
-        say: s,
-    }
+    Plan::act(action("calendar.create", args), s)
 }
 
 static ROW: LazyLock<Regex> =
@@ -1194,7 +1123,7 @@ const HABIT: IntentDef = IntentDef {
     name: "preference.set",
     templates: &[],
     templates_en: &[],
-    cues: more_cues!(general::HABIT_WORDS, &[("每次都", 4), ("by default", 5),]),
+    cues: more_cues!(general::HABIT_WORDS, &[("每次都", 4), ("by default", 5)]),
     patterns: &[
         (r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5),
         // "默认位置设成X文件夹", "默认存在X": where new work goes unless told.
@@ -1208,11 +1137,8 @@ const HABIT: IntentDef = IntentDef {
 
 const CORRECT: IntentDef = IntentDef {
     name: "file.open",
-    templates: &[],
-    templates_en: &[],
-    cues: &[],
-    patterns: general::CORRECTION_PATTERNS,
     skill: correct,
+    ..general::CORRECTION
 };
 
 const FOLLOW: IntentDef = IntentDef {
@@ -1356,12 +1282,9 @@ const FILE_OPEN: IntentDef = IntentDef {
 };
 
 const CONTINUE: IntentDef = IntentDef {
-    name: "device.handoff",
-    templates: &[],
-    templates_en: &[],
     cues: more_cues!(
-        general::CONTINUE_WORDS,
-        &[("编辑", 3), ("carry on", 3), ("editing", 3),]
+        general::HANDOFF.cues,
+        &[("编辑", 3), ("carry on", 3), ("editing", 3)]
     ),
     // What is left of "挪到平板上接着写" once the device is taken out: a bare editing verb.
     patterns: &[(
@@ -1369,6 +1292,7 @@ const CONTINUE: IntentDef = IntentDef {
         4,
     )],
     skill: continue_there,
+    ..general::HANDOFF
 };
 
 const DOC_CREATE: IntentDef = IntentDef {
@@ -1534,17 +1458,7 @@ const SETTINGS: IntentDef = IntentDef {
         r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
         r"^turn (?P<op>on|off) (?:the )?(?P<name>bluetooth|wi-fi|wifi|do not disturb|power saving mode)$",
     ],
-    cues: more_cues!(
-        general::VOLUME_WORDS,
-        general::NOISY_WORDS,
-        general::BRIGHTNESS_WORDS,
-        general::GLARE_WORDS,
-        general::GLARE_WORDS_EN,
-        general::DND_WORDS,
-        general::DND_ASKED,
-        general::RADIO_WORDS,
-        &[("声音", 2), ("蓝牙", 4), ("省电模式", 4), ("bluetooth", 4),]
-    ),
+    cues: general::PERSONAL_SETTINGS_WORDS,
     patterns: &[],
     skill: skills::settings_set,
 };
@@ -1648,36 +1562,32 @@ const APPS: &[(&str, &[&str])] = &[
 /// before apps ("打开计算器"); corrections and habits before the intents they talk about.
 pub static PC: Category = Category {
     intents: &[
-        CORRECT,
-        HABIT,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR_FROM,
-        CALENDAR,
-        EMAIL,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        FOLLOW,
-        SETTINGS,
-        DOC_CREATE,
-        FILE_SEARCH,
-        FILE_OPEN,
-        CONTINUE,
-        DOC_FORMAT,
-        SCREEN,
-        WINDOW,
-        WEB,
-        APP,
-        TRANSLATE,
-        SUMMARIZE,
-        CHART,
-        WEATHER,
-        DATETIME,
-        MEDIA,
-        CHAT,
+        &[CORRECT, HABIT],
+        general::CLOCK_INTENTS,
+        &[
+            CALENDAR_FROM,
+            CALENDAR,
+            EMAIL,
+            PAYMENT,
+            DATA_DELETE,
+            DATA_UPLOAD,
+            FOLLOW,
+            SETTINGS,
+            DOC_CREATE,
+            FILE_SEARCH,
+            FILE_OPEN,
+            CONTINUE,
+            DOC_FORMAT,
+            SCREEN,
+            WINDOW,
+            WEB,
+            APP,
+            TRANSLATE,
+            SUMMARIZE,
+            CHART,
+        ],
+        general::INFO_INTENTS,
+        &[MEDIA, CHAT],
     ],
     apps: APPS,
     hand_off_media: None,

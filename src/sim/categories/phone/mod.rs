@@ -2,10 +2,7 @@
 //! apps, camera and navigation.
 
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA,
-    MESSAGE, PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CALL, CHAT, MEDIA, MESSAGE, SUMMARIZE, TRANSLATE};
 use crate::sim::skills;
 use crate::sim::turn::{Category, IntentDef, more_cues};
 
@@ -20,21 +17,11 @@ const SETTINGS: IntentDef = IntentDef {
         r"^turn (?P<op>on|off) (?:the )?(?P<name>.+)$",
     ],
     cues: more_cues!(
-        general::VOLUME_WORDS,
-        general::NOISY_WORDS,
-        general::BRIGHTNESS_WORDS,
-        general::GLARE_WORDS,
-        general::GLARE_WORDS_EN,
-        general::DND_WORDS,
-        general::DND_ASKED,
-        general::RADIO_WORDS,
+        general::PERSONAL_SETTINGS_WORDS,
         &[
-            ("声音", 2),
-            ("蓝牙", 4),
             ("wlan", 4),
             ("移动数据", 4),
             ("手电筒", 4),
-            ("省电模式", 4),
             ("省电", 4),
             ("调到", 2),
             ("调大", 2),
@@ -46,7 +33,6 @@ const SETTINGS: IntentDef = IntentDef {
             ("关掉", 2),
             ("听不见", 5),
             ("看不清", 5),
-            ("bluetooth", 4),
             ("flashlight", 4),
             ("power saving", 4),
             ("low power mode", 4),
@@ -91,7 +77,7 @@ const PHOTO: IntentDef = IntentDef {
     name: "photo.capture",
     templates: &[r"^(?:拍(?:一|个|张|一张)?照片?|自拍)$"],
     templates_en: &[r"^take (?:a )?(?:photo|picture|selfie)$"],
-    cues: more_cues!(general::PHOTO_WORDS, &[("自拍", 5), ("selfie", 5),]),
+    cues: more_cues!(general::PHOTO_WORDS, &[("自拍", 5), ("selfie", 5)]),
     patterns: &[
         (r"\btake (?:a |some )?(?:photo|picture)s?\b", 5),
         // Any taking verb with a picture, or "snap one": "grab a quick shot", "photo, then …".
@@ -140,7 +126,7 @@ const NAV: IntentDef = IntentDef {
     cues: more_cues!(
         general::NAV_WORDS,
         general::GOING_WORDS,
-        &[("开车去", 4), ("take me to", 5), ("navigation", 4),]
+        &[("开车去", 4), ("take me to", 5), ("navigation", 4)]
     ),
     patterns: &[(
         r"\b(?:the )?way to(?-u:\b)|\bget to(?-u:\b)|\bhead to(?-u:\b)|\bwhich way\b",
@@ -173,27 +159,12 @@ const APPS: &[(&str, &[&str])] = &[
 /// ("打开无线网络") before apps ("打开日历"), deleting before creating alarms.
 pub static PHONE: Category = Category {
     intents: &[
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        CALL,
-        MESSAGE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        SETTINGS,
-        PHOTO,
-        PHOTO_EDIT,
-        APP,
-        NAV,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        MEDIA,
-        CHAT,
+        general::CLOCK_INTENTS,
+        &[CALENDAR, CALL, MESSAGE],
+        general::DATA_INTENTS,
+        &[SETTINGS, PHOTO, PHOTO_EDIT, APP, NAV],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, MEDIA, CHAT],
     ],
     apps: APPS,
     hand_off_media: None,

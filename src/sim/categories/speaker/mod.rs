@@ -16,10 +16,7 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT,
-    REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CHAT, SUMMARIZE, TRANSLATE};
 use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, confirm_first, has_any, is_correction, move_playing, re, targeted};
@@ -361,19 +358,7 @@ fn member_room(ctx: &Ctx, text: &str) -> Option<&'static str> {
     if facts.is_empty() {
         return None;
     }
-    let mut names: Vec<String> = Vec::new();
-    if let Some((rel, _)) = memory::find_relation(text)
-        && let Some(p) = memory::person_for(&facts, rel)
-    {
-        names.push(p.name);
-    }
-    for f in &facts {
-        if let memory::FactKind::Relation { name: Some(n), .. } = &f.kind
-            && text.contains(n.as_str())
-        {
-            names.push(n.clone());
-        }
-    }
+    let names = memory::names_meant(&facts, text);
     facts.iter().find_map(|f| {
         let t = nlu::normalize(&f.text);
         names
@@ -387,19 +372,7 @@ fn member_room(ctx: &Ctx, text: &str) -> Option<&'static str> {
 /// What a household member likes to listen to, from what the terminal knows (L3).
 fn member_favourite(ctx: &Ctx, text: &str) -> Option<String> {
     let facts = ctx.facts();
-    let mut names: Vec<String> = Vec::new();
-    if let Some((rel, _)) = memory::find_relation(text)
-        && let Some(p) = memory::person_for(&facts, rel)
-    {
-        names.push(p.name);
-    }
-    for f in &facts {
-        if let memory::FactKind::Relation { name: Some(n), .. } = &f.kind
-            && text.contains(n.as_str())
-        {
-            names.push(n.clone());
-        }
-    }
+    let names = memory::names_meant(&facts, text);
     // "朵朵最爱听《X》", "朵朵最喜欢的歌是X", "朵朵喜欢听X": the title after the liking.
     static LIKES: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -1039,10 +1012,7 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         if r.power == Some(false) {
             let args = json!({ "device": dev, "room": room_id, "power": false });
             let s = say!(ctx, ["好的，已关闭燃气灶。"], ["OK, the gas stove is off."]);
-            return Plan::Act {
-                actions: targeted(vec![action("iot.set", args)], f),
-                say: s,
-            };
+            return Plan::act_for(f, action("iot.set", args), s);
         }
         let s = say!(
             ctx,
@@ -1264,10 +1234,7 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::NotUnderstood;
     };
     let s = ctx.say(&[(*zh).to_string()], &[(*en).to_string()]);
-    Plan::Act {
-        actions: targeted(vec![action("media.control", json!({ "op": op }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("media.control", json!({ "op": op })), s)
 }
 
 pub const MEDIA: IntentDef = IntentDef {
@@ -1365,10 +1332,7 @@ pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
         && let Some(song) = member_favourite(ctx, &f.text)
     {
         let s = say!(ctx, ["好的，播放《{song}》。"], ["OK, playing {song}."]);
-        return Plan::Act {
-            actions: targeted(vec![action("media.play", json!({ "query": song }))], f),
-            say: s,
-        };
+        return Plan::act_for(f, action("media.play", json!({ "query": song })), s);
     }
     skills::media_play(ctx, f)
 }
@@ -1382,7 +1346,7 @@ pub const VOLUME: IntentDef = IntentDef {
     cues: more_cues!(
         general::VOLUME_WORDS,
         general::NOISY_WORDS,
-        &[("声音", 2), ("听不见", 5),]
+        &[("声音", 2), ("听不见", 5)]
     ),
     patterns: general::VOLUME_PATTERNS,
     skill: skills::settings_set,
@@ -1605,25 +1569,13 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
 /// The speaker's table. Appliances come before media, so "打开电视" switches the TV on.
 pub static SPEAKER: Category = Category {
     intents: &[
-        IOT,
-        MEDIA_CONTROL,
-        VOLUME,
-        MEDIA,
-        RECIPE,
-        SCENE,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        CHAT,
+        &[IOT, MEDIA_CONTROL, VOLUME, MEDIA, RECIPE, SCENE],
+        general::CLOCK_INTENTS,
+        &[CALENDAR],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE],
+        general::DATA_INTENTS,
+        &[CHAT],
     ],
     apps: &[],
     hand_off_media: None,

@@ -17,10 +17,7 @@ use serde_json::{Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
-    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CHAT, SUMMARIZE, TRANSLATE};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills;
@@ -96,10 +93,7 @@ fn switch_plan(ctx: &mut Ctx, c: &'static Channel, phrase: Option<String>) -> Pl
         ["已切换到{id}。", "好的，正在为你切换到{id}。"],
         ["Switched to {id}.", "OK, switching to {id}."]
     );
-    Plan::Act {
-        actions: vec![action("channel.switch", json!({ "channel": id }))],
-        say: s,
-    }
+    Plan::act(action("channel.switch", json!({ "channel": id })), s)
 }
 
 pub fn channel_switch(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -430,10 +424,7 @@ pub fn programme_reminder(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["OK, I'll remind you at {time} about {title}."]
     );
     let args = json!({ "text": title, "date": at.date().to_string(), "time": time });
-    Plan::Act {
-        actions: vec![action("reminder.create", args)],
-        say: s,
-    }
+    Plan::act(action("reminder.create", args), s)
 }
 
 // ------------------------------------------------------------------ the catalogue
@@ -535,10 +526,7 @@ pub fn content_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         say!(ctx, ["为你找到{n}部：{zh}。"], ["Found {n}: {en}."])
     };
-    Plan::Act {
-        actions: vec![action("content.search", args)],
-        say: s,
-    }
+    Plan::act(action("content.search", args), s)
 }
 
 /// An episode however it is numbered: "第十二集", "episode 7", "episode seventeen", "the 7th
@@ -951,19 +939,13 @@ pub fn control(ctx: &mut Ctx, f: &Frame) -> Plan {
         } else {
             say!(ctx, ["已后退{d}。"], ["Went back {secs} s."])
         };
-        return Plan::Act {
-            actions: vec![action("playback.seek", json!({ "seconds": signed }))],
-            say: s,
-        };
+        return Plan::act(action("playback.seek", json!({ "seconds": signed })), s);
     }
     let Some((_, op, zh, en)) = OPS.iter().find(|(ws, ..)| has_any(text, ws)) else {
         return Plan::NotUnderstood;
     };
     let s = say!(ctx, ["好的，{zh}。"], ["OK, {en}."]);
-    Plan::Act {
-        actions: vec![action("media.control", json!({ "op": op }))],
-        say: s,
-    }
+    Plan::act(action("media.control", json!({ "op": op })), s)
 }
 
 pub fn subtitles(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -997,10 +979,7 @@ pub fn subtitles(ctx: &mut Ctx, f: &Frame) -> Plan {
         "en" => say!(ctx, ["已切换为英文字幕。"], ["English subtitles on."]),
         _ => say!(ctx, ["已打开中文字幕。"], ["Chinese subtitles on."]),
     };
-    Plan::Act {
-        actions: vec![action("playback.subtitles", json!({ "lang": lang }))],
-        say: s,
-    }
+    Plan::act(action("playback.subtitles", json!({ "lang": lang })), s)
 }
 
 pub fn mute(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -1036,10 +1015,7 @@ pub fn parental(ctx: &mut Ctx, f: &Frame) -> Plan {
         ),
         None => say!(ctx, ["儿童模式已开启。"], ["Kids mode is on."]),
     };
-    Plan::Act {
-        actions: vec![action("parental.set", args)],
-        say: s,
-    }
+    Plan::act(action("parental.set", args), s)
 }
 
 /// Buying a membership or a film: always confirmed first (payment).
@@ -1268,10 +1244,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     let learned = ctx.learn(key, value);
     let s = say!(ctx, ["好的，记住了：以后{zh}。"], ["OK, noted: {en}."]);
-    Plan::Act {
-        actions: vec![learned],
-        say: s,
-    }
+    Plan::act(learned, s)
 }
 
 /// "在平板上继续看" with nothing the engine can hand over: the title playing (L4).
@@ -1295,28 +1268,22 @@ pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["好的，《{name}》已转到{target}上接着放。"],
         ["OK, {name} continues on {target}."]
     );
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 // ------------------------------------------------------------------ the table
 
 const CORRECT: IntentDef = IntentDef {
     name: "channel.switch",
-    templates: &[],
-    templates_en: &[],
-    cues: &[],
-    patterns: general::CORRECTION_PATTERNS,
     skill: correct,
+    ..general::CORRECTION
 };
 
 const HABIT: IntentDef = IntentDef {
     name: "preference.set",
     templates: &[],
     templates_en: &[],
-    cues: more_cues!(general::HABIT_WORDS, &[("都要", 4), ("每次", 4),]),
+    cues: more_cues!(general::HABIT_WORDS, &[("都要", 4), ("每次", 4)]),
     patterns: &[
         (
             r"(?:都|一律|每次都|总是)(?:要|给我|帮我|自动)?(?:开|打开|跳过|关)",
@@ -1732,12 +1699,10 @@ const CONTROL: IntentDef = IntentDef {
 };
 
 const CONTINUE: IntentDef = IntentDef {
-    name: "device.handoff",
-    templates: &[],
-    templates_en: &[],
-    cues: more_cues!(general::CONTINUE_WORDS, &[("看", 3), ("watching", 3),]),
+    cues: more_cues!(general::HANDOFF.cues, &[("看", 3), ("watching", 3)]),
     patterns: &[],
     skill: continue_there,
+    ..general::HANDOFF
 };
 
 const APP: IntentDef = IntentDef {
@@ -1775,35 +1740,16 @@ const APPS: &[(&str, &[&str])] = &[
 /// 文字幕"), muting before settings, playback words before titles.
 pub static TV: Category = Category {
     intents: &[
-        CORRECT,
-        HABIT,
-        PROGRAMME_REMINDER,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        PURCHASE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        FOLLOW,
-        SUBTITLES,
-        PARENTAL,
-        MUTE,
-        SETTINGS,
-        CONTROL,
-        CHANNEL,
-        EPG,
-        SCREEN_QA,
-        SEARCH,
-        PLAY,
-        CONTINUE,
-        APP,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        CHAT,
+        &[CORRECT, HABIT, PROGRAMME_REMINDER],
+        general::CLOCK_INTENTS,
+        &[PURCHASE],
+        general::DATA_INTENTS,
+        &[
+            FOLLOW, SUBTITLES, PARENTAL, MUTE, SETTINGS, CONTROL, CHANNEL, EPG, SCREEN_QA, SEARCH,
+            PLAY, CONTINUE, APP,
+        ],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, CHAT],
     ],
     apps: APPS,
     hand_off_media: None,

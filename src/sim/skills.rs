@@ -224,16 +224,19 @@ static TIME_UP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"时间到了?(?:就|你)?(?:告诉|通知|提醒)我|\btime(?:'s| is) up\b").expect("compiles")
 });
 
+/// A preset command's `rest` slot as the time it starts with and what follows.
+fn when_then_rest(f: &Frame, today: NaiveDate) -> Option<(When, String)> {
+    f.slot("rest")
+        .and_then(|r| nlu::split_leading_when(r, today))
+}
+
 pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     let today = ctx.now().date();
     let (when, what) = if f.strict {
-        match f
-            .slot("rest")
-            .and_then(|r| nlu::split_leading_when(r, today))
-        {
-            Some((w, rest)) => (Some(w), rest),
-            None => return Plan::NotUnderstood,
-        }
+        let Some((w, rest)) = when_then_rest(f, today) else {
+            return Plan::NotUnderstood;
+        };
+        (Some(w), rest)
     } else {
         // "设个明早八点的提醒：带伞": what to remember may follow a colon.
         let what = reminder_text(&f.text);
@@ -347,13 +350,10 @@ fn calendar_title(text: &str) -> String {
 pub fn calendar_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     let today = ctx.now().date();
     let (when, title) = if f.strict {
-        match f
-            .slot("rest")
-            .and_then(|r| nlu::split_leading_when(r, today))
-        {
-            Some((w, rest)) => (Some(w), rest),
-            None => return Plan::NotUnderstood,
-        }
+        let Some((w, rest)) = when_then_rest(f, today) else {
+            return Plan::NotUnderstood;
+        };
+        (Some(w), rest)
     } else {
         match (nlu::find_when(&f.text, ctx.now()), f.content.as_deref()) {
             // "日程里加一条：下周一下午两点看牙医": the event is what follows the colon.
@@ -1772,25 +1772,30 @@ static TRANSLATE_TARGET: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?:成|为|into |to )(?:地道的|标准的)?(?P<l>英文|英语|中文|汉语|普通话|english|chinese)")
 });
 
+/// The text a translation request carries: its content, else the first of `groups` that
+/// `src` finds in the instruction, trimmed, as `keep` cleans and accepts it.
+pub fn translation_source(
+    f: &Frame,
+    src: &Regex,
+    groups: &[&str],
+    keep: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    f.content.clone().or_else(|| {
+        let c = src.captures(&f.text)?;
+        let m = groups.iter().find_map(|g| c.name(g))?;
+        keep(m.as_str().trim())
+    })
+}
+
 pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
     if let Some(p) = other_language(ctx, t) {
         return p;
     }
-    let mut source = f.content.clone();
-    if source.is_none()
-        && let Some(c) = TRANSLATE_SRC.captures(t)
-    {
-        let s = ["a", "b", "f", "c", "d", "e"]
-            .iter()
-            .find_map(|g| c.name(g))
-            .map(|m| m.as_str().trim().to_string());
-        source = s.filter(|s| {
-            !s.is_empty()
-                && s != nlu::CONTENT_MARK
-                && !has_any(s, &["这段话", "这句话", "它", "this", "that", "it"])
-        });
-    }
+    let mut source = translation_source(f, &TRANSLATE_SRC, &["a", "b", "f", "c", "d", "e"], |s| {
+        let pointing = has_any(s, &["这段话", "这句话", "它", "this", "that", "it"]);
+        (!s.is_empty() && s != nlu::CONTENT_MARK && !pointing).then(|| s.to_string())
+    });
     if source.is_none() && has_any(t, RESULT_WORDS) {
         source = ctx.last_result();
     }

@@ -230,28 +230,18 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(p) = other_language(ctx, t) {
         return p;
     }
-    let mut source = f.content.clone();
-    if source.is_none()
-        && let Some(c) = TRANSLATE_SRC.captures(t)
-    {
-        let s = ["a", "b", "g", "c", "d", "e"]
-            .iter()
-            .find_map(|g| c.name(g))
-            .map(|m| {
-                m.as_str()
-                    .trim()
-                    .trim_matches(['“', '”', '"', '\'', '‘', '’', ',', ' '])
-                    .trim_end_matches('的')
-                    .to_string()
-            });
-        source = s.filter(|s| {
-            !s.is_empty()
-                && s != nlu::CONTENT_MARK
-                && !has_any(s, POINTING)
-                && !s.starts_with("成")
-                && !FILLER.contains(&s.as_str())
-        });
-    }
+    let groups = ["a", "b", "g", "c", "d", "e"];
+    let mut source = skills::translation_source(f, &TRANSLATE_SRC, &groups, |s| {
+        let s = s
+            .trim_matches(['“', '”', '"', '\'', '‘', '’', ',', ' '])
+            .trim_end_matches('的');
+        let kept = !s.is_empty()
+            && s != nlu::CONTENT_MARK
+            && !has_any(s, POINTING)
+            && !s.starts_with("成")
+            && !FILLER.contains(&s);
+        kept.then(|| s.to_string())
+    });
     if source.is_none() {
         source = foreign_words(t);
     }

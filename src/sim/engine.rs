@@ -274,12 +274,7 @@ impl Engine {
             (Some(u), seen) => {
                 let t = nlu::normalize(&u);
                 if t.is_empty() {
-                    let s = say!(
-                        ctx,
-                        ["我在，请问有什么可以帮你？", "请说出你的需求。"],
-                        ["I'm here. What can I do for you?", "I'm listening."]
-                    );
-                    out.say(s);
+                    out.say(listening(&mut ctx));
                 } else {
                     self.on_text(&mut ctx, &u, &t, seen.flatten(), &mut out);
                 }
@@ -290,12 +285,7 @@ impl Engine {
             }
             (None, None) if spoken.is_some() || input.event.is_some() => {}
             (None, None) => {
-                let s = say!(
-                    ctx,
-                    ["我在，请问有什么可以帮你？", "请说出你的需求。"],
-                    ["I'm here. What can I do for you?", "I'm listening."]
-                );
-                out.say(s);
+                out.say(listening(&mut ctx));
             }
         }
         if !out.confirm.is_empty() {
@@ -843,10 +833,7 @@ impl Engine {
                 if DELETE_LAST.is_match(instr) {
                     let a = action(&format!("{kind}.delete"), json!({ "id": id }));
                     let s = say!(ctx, ["好的，已删除刚才设置的项目。"], ["OK, I deleted it."]);
-                    return Some(Plan::Act {
-                        actions: vec![a],
-                        say: s,
-                    });
+                    return Some(Plan::act(a, s));
                 }
                 if let Some(c) = ANOTHER.captures(instr) {
                     let x = c
@@ -1246,10 +1233,7 @@ impl Engine {
         );
         self.execute(
             ctx,
-            Plan::Act {
-                actions: vec![action("memory.save", json!({ "fact": fact }))],
-                say: s,
-            },
+            Plan::act(action("memory.save", json!({ "fact": fact })), s),
             out,
         );
     }
@@ -1257,12 +1241,7 @@ impl Engine {
     // ------------------------------------------------------------------ L4: learning, hand-off
 
     fn learn_rule(&self, ctx: &mut Ctx, rule: &str, out: &mut Out) {
-        if !self.caps.learning {
-            let s = say!(
-                ctx,
-                ["抱歉，我目前还不能学习新的使用习惯。"],
-                ["Sorry, I can't learn new habits yet."]
-            );
+        if let Some(s) = ctx.cannot_learn() {
             out.say(s);
             return;
         }
@@ -1306,14 +1285,7 @@ impl Engine {
         };
         let learned = ctx.learn(key, value);
         let s = say!(ctx, ["好的，记住了：{zh}。"], ["OK, noted: {en}."]);
-        self.execute(
-            ctx,
-            Plan::Act {
-                actions: vec![learned],
-                say: s,
-            },
-            out,
-        );
+        self.execute(ctx, Plan::act(learned, s), out);
     }
 
     /// A habit the category's own table knows ("以后外国片都开中文字幕" on a TV): its
@@ -1428,14 +1400,7 @@ impl Engine {
             ["好的，已转到{target}上继续。"],
             ["OK, continuing on {target}."]
         );
-        self.execute(
-            ctx,
-            Plan::Act {
-                actions: vec![a],
-                say: s,
-            },
-            out,
-        )
+        self.execute(ctx, Plan::act(a, s), out)
     }
 
     // ------------------------------------------------------------------ events
@@ -1679,14 +1644,26 @@ fn kind_words(kind: &str, en: bool) -> &str {
     }
 }
 
+/// The answer to a turn that asks nothing: the terminal is listening.
+fn listening(ctx: &mut Ctx) -> String {
+    say!(
+        ctx,
+        ["我在，请问有什么可以帮你？", "请说出你的需求。"],
+        ["I'm here. What can I do for you?", "I'm listening."]
+    )
+}
+
+/// An argument of an action as text ("" when absent), for what the terminal says about it.
+fn arg_text(a: &Action, k: &str) -> String {
+    a.args
+        .get(k)
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default()
+}
+
 /// What a sensitive action will do, for the confirmation question.
 fn describe(ctx: &mut Ctx, a: &Action) -> String {
-    let s = |k: &str| {
-        a.args
-            .get(k)
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .unwrap_or_default()
-    };
+    let s = |k: &str| arg_text(a, k);
     let (to, body, amount, kind) = (s("to"), s("body"), s("amount"), s("kind"));
     let attached = a
         .args
@@ -1733,12 +1710,7 @@ fn describe(ctx: &mut Ctx, a: &Action) -> String {
 }
 
 fn done(ctx: &mut Ctx, a: &Action) -> String {
-    let s = |k: &str| {
-        a.args
-            .get(k)
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .unwrap_or_default()
-    };
+    let s = |k: &str| arg_text(a, k);
     let (to, amount, kind) = (s("to"), s("amount"), s("kind"));
     let kind = kind_words(&kind, ctx.en()).to_string();
     match a.name.as_str() {

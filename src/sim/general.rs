@@ -5,7 +5,7 @@
 
 use super::events;
 use super::skills;
-use super::turn::{Category, IntentDef};
+use super::turn::{Category, Cue, IntentDef, Plan, more_cues};
 
 pub const ALARM_DELETE: IntentDef = IntentDef {
     name: "alarm.delete",
@@ -219,9 +219,9 @@ pub const DATETIME: IntentDef = IntentDef {
         r"^(?:今天)?(?:是)?(?:几号|几月几号|几月几日|星期几|周几|礼拜几|什么日子)$",
     ],
     templates_en: &[
-        r"^what time is it(?: now)?$",
+        // "what" + the unit asked for + "is it/today": one grammar for the clock and the day.
+        r"^what (?:time|day) is (?:it|today)(?: now| today)?$",
         r"^what(?:'s| is) the (?:date|time)(?: today)?$",
-        r"^what day is (?:it|today)(?: today)?$",
     ],
     cues: &[
         ("几点", 5),
@@ -504,23 +504,142 @@ pub const DATA_UPLOAD: IntentDef = IntentDef {
     skill: skills::data_upload,
 };
 
+// ------------------------------------------------------------------ settings words
+
+// Words for the settings terminals share, one table a setting: a category composes its
+// `settings.set` cues from the tables of the settings it has (`more_cues!`) and adds its own.
+
+/// Turning the sound up or down.
+pub const VOLUME_WORDS: &[Cue] = &[
+    ("音量", 3),
+    ("大声点", 5),
+    ("小声点", 5),
+    ("volume", 4),
+    ("louder", 5),
+    ("quieter", 5),
+];
+
+/// Complaints that ask for a lower or higher volume.
+pub const NOISY_WORDS: &[Cue] = &[("太吵", 5), ("听不清", 5)];
+
+/// The screen's brightness by name.
+pub const BRIGHTNESS_WORDS: &[Cue] = &[("亮度", 3), ("brightness", 4)];
+
+/// Complaints that ask for another brightness.
+pub const GLARE_WORDS: &[Cue] = &[("刺眼", 5), ("太亮", 5), ("太暗", 5)];
+
+/// The same complaints in English.
+pub const GLARE_WORDS_EN: &[Cue] = &[("too bright", 5), ("too dark", 5)];
+
+/// Do not disturb, by its name.
+pub const DND_WORDS: &[Cue] = &[("免打扰", 5), ("勿扰", 5)];
+
+/// Do not disturb, asked for in words.
+pub const DND_ASKED: &[Cue] = &[("别打扰", 5), ("不要打扰", 5), ("do not disturb", 5)];
+
+/// The radios and modes of a terminal with a network of its own.
+pub const RADIO_WORDS: &[Cue] = &[("wifi", 4), ("wi-fi", 4), ("无线网", 4), ("飞行模式", 4)];
+
+// ------------------------------------------------------------------ shared words
+
+// Cue tables for intents several categories define with skills of their own: each composes
+// its intent's cues from these (`more_cues!`) and adds its own.
+
+/// Asking for a route, by any terminal that navigates.
+pub const NAV_WORDS: &[Cue] = &[
+    ("导航", 5),
+    ("怎么走", 5),
+    ("怎么去", 5),
+    ("带我去", 5),
+    ("路线", 4),
+    ("navigate", 5),
+    ("directions", 5),
+    ("route", 4),
+];
+
+/// Saying where one wants to go.
+pub const GOING_WORDS: &[Cue] = &[("我想去", 3), ("我要去", 3), ("how do i get to", 5)];
+
+/// Opening an app.
+pub const APP_WORDS: &[Cue] = &[("打开", 2), ("启动", 3), ("launch", 3)];
+
+/// Taking a photo.
+pub const PHOTO_WORDS: &[Cue] = &[
+    ("拍照", 5),
+    ("拍张照", 5),
+    ("拍个照", 5),
+    ("拍一张", 5),
+    ("照张相", 5),
+];
+
+/// A standing rule, in the words that make one.
+pub const HABIT_WORDS: &[Cue] = &[
+    ("默认", 5),
+    ("一律", 5),
+    ("习惯", 4),
+    ("总是", 3),
+    ("always", 4),
+];
+
+/// Going on with a task elsewhere.
+pub const CONTINUE_WORDS: &[Cue] = &[("继续", 3), ("接着", 3), ("continue", 3)];
+
+/// The settings of a terminal with a screen and radios of its own (a phone, a PC).
+pub const PERSONAL_SETTINGS_WORDS: &[Cue] = more_cues!(
+    VOLUME_WORDS,
+    NOISY_WORDS,
+    BRIGHTNESS_WORDS,
+    GLARE_WORDS,
+    GLARE_WORDS_EN,
+    DND_WORDS,
+    DND_ASKED,
+    RADIO_WORDS,
+    &[("声音", 2), ("蓝牙", 4), ("省电模式", 4), ("bluetooth", 4)]
+);
+
+/// The volume named, then which way: "声音调低些", "音量再高点".
+pub const VOLUME_PATTERNS: &[Cue] = &[(
+    r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
+    5,
+)];
+
+/// "不对", "wrong": a turn that opens by saying the last answer was wrong.
+pub const CORRECTION_PATTERNS: &[Cue] = &[(r"^(?:不对|不是|错了|搞错了|no\b|wrong\b)", 8)];
+
+/// Bases for intents a category completes with its own skill (and name, cues), never in a
+/// table as they are: a correction ("不对，…") of what the terminal just did, and going on
+/// with the task on another device.
+pub const CORRECTION: IntentDef = IntentDef {
+    name: "correction",
+    templates: &[],
+    templates_en: &[],
+    cues: &[],
+    patterns: CORRECTION_PATTERNS,
+    skill: |_, _| Plan::NotUnderstood,
+};
+
+pub const HANDOFF: IntentDef = IntentDef {
+    name: "device.handoff",
+    templates: &[],
+    templates_en: &[],
+    cues: CONTINUE_WORDS,
+    patterns: &[],
+    skill: |_, _| Plan::NotUnderstood,
+};
+
+/// Runs of shared intents that categories list in their tables in this order.
+pub const CLOCK_INTENTS: &[IntentDef] = &[ALARM_DELETE, ALARM, TIMER, REMINDER];
+pub const DATA_INTENTS: &[IntentDef] = &[PAYMENT, DATA_DELETE, DATA_UPLOAD];
+pub const INFO_INTENTS: &[IntentDef] = &[WEATHER, DATETIME];
+
 /// A terminal category without a table of its own yet gets the general intents.
 pub static GENERAL: Category = Category {
     intents: &[
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        MEDIA,
-        CHAT,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
+        CLOCK_INTENTS,
+        &[CALENDAR],
+        INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, MEDIA, CHAT],
+        DATA_INTENTS,
     ],
     apps: &[],
     hand_off_media: None,

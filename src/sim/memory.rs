@@ -139,6 +139,25 @@ fn parse_kind(t: &str) -> FactKind {
     FactKind::Other
 }
 
+/// The names of the people the text means, from what is known: the one its relation word
+/// names ("我儿子" → 乐乐) and any named outright.
+pub fn names_meant(facts: &[Fact], text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    if let Some((rel, _)) = find_relation(text)
+        && let Some(p) = person_for(facts, rel)
+    {
+        names.push(p.name);
+    }
+    for f in facts {
+        if let FactKind::Relation { name: Some(n), .. } = &f.kind
+            && text.contains(n.as_str())
+        {
+            names.push(n.clone());
+        }
+    }
+    names
+}
+
 /// The person a relation word stands for, from the facts: a contact when the fact names one,
 /// else the number the fact gives.
 pub fn person_for(facts: &[Fact], relation: &str) -> Option<Person> {

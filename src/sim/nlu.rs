@@ -1057,6 +1057,17 @@ static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// A calendar date in English: "May 9", "9th of May", "on the 10th" (this month).
+/// The days of the week in English, Monday first.
+pub const WEEKDAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 static DAY_EN: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? (?:the )?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\b|\b(?:the )?(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)? (?:of )?(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\bthe (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)\b",

@@ -103,10 +103,7 @@ pub fn move_playing(ctx: &mut Ctx, f: &Frame) -> Option<Plan> {
             ["好的，已转到{t}上接着放。"],
             ["OK, continuing on {t}."]
         );
-        return Some(Plan::Act {
-            actions: vec![a],
-            say: s,
-        });
+        return Some(Plan::act(a, s));
     }
     cannot_hand_off(ctx, f)
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::memory::FactKind;
 use super::nlu::{self, Period, When};
-use super::plans::{ask, has_any, other_language, re, targeted};
+use super::plans::{ask, has_any, other_language, re};
 use super::text_tools;
 use super::turn::{Ctx, Who, say};
 use super::turn::{Expect, Frame, Plan, action};
@@ -103,10 +103,7 @@ pub fn alarm_create(ctx: &mut Ctx, f: &Frame) -> Plan {
             "Your alarm is set: {day} at {t}."
         ]
     );
-    Plan::Act {
-        actions: targeted(vec![action("alarm.create", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("alarm.create", args), s)
 }
 
 pub fn alarm_delete(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -187,10 +184,7 @@ pub fn timer_start(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["好的，{d}倒计时开始。", "已开始{d}倒计时。"],
         ["OK, a {d} timer is running.", "Timer started for {d}."]
     );
-    Plan::Act {
-        actions: targeted(vec![action("timer.start", json!({ "seconds": secs }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("timer.start", json!({ "seconds": secs })), s)
 }
 
 static REMIND_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -230,16 +224,19 @@ static TIME_UP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"时间到了?(?:就|你)?(?:告诉|通知|提醒)我|\btime(?:'s| is) up\b").expect("compiles")
 });
 
+/// A preset command's `rest` slot as the time it starts with and what follows.
+fn when_then_rest(f: &Frame, today: NaiveDate) -> Option<(When, String)> {
+    f.slot("rest")
+        .and_then(|r| nlu::split_leading_when(r, today))
+}
+
 pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     let today = ctx.now().date();
     let (when, what) = if f.strict {
-        match f
-            .slot("rest")
-            .and_then(|r| nlu::split_leading_when(r, today))
-        {
-            Some((w, rest)) => (Some(w), rest),
-            None => return Plan::NotUnderstood,
-        }
+        let Some((w, rest)) = when_then_rest(f, today) else {
+            return Plan::NotUnderstood;
+        };
+        (Some(w), rest)
     } else {
         // "设个明早八点的提醒：带伞": what to remember may follow a colon.
         let what = reminder_text(&f.text);
@@ -304,10 +301,7 @@ pub fn reminder_create(ctx: &mut Ctx, f: &Frame) -> Plan {
         ]
     );
     let args = json!({ "text": what, "date": date.to_string(), "time": t });
-    Plan::Act {
-        actions: targeted(vec![action("reminder.create", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("reminder.create", args), s)
 }
 
 const CALENDAR_WORDS: &[&str] = &[
@@ -356,13 +350,10 @@ fn calendar_title(text: &str) -> String {
 pub fn calendar_create(ctx: &mut Ctx, f: &Frame) -> Plan {
     let today = ctx.now().date();
     let (when, title) = if f.strict {
-        match f
-            .slot("rest")
-            .and_then(|r| nlu::split_leading_when(r, today))
-        {
-            Some((w, rest)) => (Some(w), rest),
-            None => return Plan::NotUnderstood,
-        }
+        let Some((w, rest)) = when_then_rest(f, today) else {
+            return Plan::NotUnderstood;
+        };
+        (Some(w), rest)
     } else {
         match (nlu::find_when(&f.text, ctx.now()), f.content.as_deref()) {
             // "日程里加一条：下周一下午两点看牙医": the event is what follows the colon.
@@ -383,10 +374,7 @@ pub fn calendar_create(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["Added to your calendar: {title}, {day} at {t}."]
     );
     let args = json!({ "title": title, "date": date.to_string(), "time": t });
-    Plan::Act {
-        actions: targeted(vec![action("calendar.create", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("calendar.create", args), s)
 }
 
 /// Change the time or day of an item created earlier ("改成八点", "推迟半小时").
@@ -406,10 +394,10 @@ pub fn update_item(
             ["好的，倒计时改为{d}。"],
             ["OK, the timer is now {d}."]
         );
-        return Some(Plan::Act {
-            actions: vec![action("timer.update", json!({ "id": id, "seconds": secs }))],
-            say: s,
-        });
+        return Some(Plan::act(
+            action("timer.update", json!({ "id": id, "seconds": secs })),
+            s,
+        ));
     }
     let old_date = item
         .get("date")
@@ -447,15 +435,12 @@ pub fn update_item(
         ["OK, changed to {t} {day}.", "Done, it's now {day} at {t}."]
     );
     let args = json!({ "id": id, "date": date.to_string(), "time": t });
-    Some(Plan::Act {
-        actions: vec![action(&format!("{kind}.update"), args)],
-        say: s,
-    })
+    Some(Plan::act(action(&format!("{kind}.update"), args), s))
 }
 
 // ------------------------------------------------------------------ calls, messages, payments
 
-fn who_of(ctx: &Ctx, f: &Frame, slot: &str) -> Who {
+pub fn who_of(ctx: &Ctx, f: &Frame, slot: &str) -> Who {
     if f.strict {
         match f.slot(slot) {
             Some(s) => ctx.person_strict(s),
@@ -467,7 +452,7 @@ fn who_of(ctx: &Ctx, f: &Frame, slot: &str) -> Who {
 }
 
 /// The reply for someone the terminal cannot identify; `None` when a person was found.
-fn unresolved(
+pub fn unresolved(
     ctx: &mut Ctx,
     f: &Frame,
     who: Who,
@@ -584,10 +569,7 @@ pub fn call_dial(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Calling {name} ({number}).", "OK, calling {name}."]
         )
     };
-    Plan::Act {
-        actions: targeted(vec![action("call.dial", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("call.dial", args), s)
 }
 
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
@@ -662,10 +644,7 @@ pub fn message_plan(ctx: &mut Ctx, to: &Person, body: &str, attachments: Vec<Str
     }
     let name = &to.name;
     let s = say!(ctx, ["已发送给{name}。"], ["Sent to {name}."]);
-    Plan::Act {
-        actions: vec![action("message.send", args)],
-        say: s,
-    }
+    Plan::act(action("message.send", args), s)
 }
 
 pub fn message_send(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -757,10 +736,7 @@ pub fn payment_transfer(ctx: &mut Ctx, f: &Frame) -> Plan {
     {
         let args = json!({ "to": c["p"].trim(), "amount": amount, "currency": "CNY" });
         let s = say!(ctx, ["已付款。"], ["Paid."]);
-        return Plan::Act {
-            actions: vec![action("payment.transfer", args)],
-            say: s,
-        };
+        return Plan::act(action("payment.transfer", args), s);
     }
     if let Some(rest) = f.slot("rest") {
         let Some((who, amount)) = split_payee(rest) else {
@@ -771,10 +747,7 @@ pub fn payment_transfer(ctx: &mut Ctx, f: &Frame) -> Plan {
         };
         let args = json!({ "to": p.name, "amount": amount, "currency": "CNY" });
         let s = say!(ctx, ["已转账。"], ["Transferred."]);
-        return Plan::Act {
-            actions: vec![action("payment.transfer", args)],
-            say: s,
-        };
+        return Plan::act(action("payment.transfer", args), s);
     }
     let who = who_of(ctx, f, "who");
     let (p, _) = match unresolved(ctx, f, who, "要转给谁？", "Who should I pay?") {
@@ -794,10 +767,7 @@ pub fn payment_transfer(ctx: &mut Ctx, f: &Frame) -> Plan {
     };
     let args = json!({ "to": p.name, "amount": amount, "currency": "CNY" });
     let s = say!(ctx, ["已转账。"], ["Transferred."]);
-    Plan::Act {
-        actions: vec![action("payment.transfer", args)],
-        say: s,
-    }
+    Plan::act(action("payment.transfer", args), s)
 }
 
 const DATA_KINDS: &[(&str, &[&str])] = &[
@@ -810,17 +780,17 @@ const DATA_KINDS: &[(&str, &[&str])] = &[
     ("files", &["文件", "files"]),
 ];
 
-pub fn data_delete(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("kind").unwrap_or_default()
-    } else {
-        &f.text
-    };
-    let Some(kind) = DATA_KINDS
+/// The kind of personal data a request names, by [`DATA_KINDS`].
+fn data_kind(f: &Frame) -> Option<&'static str> {
+    let text = f.slot_or_text("kind");
+    DATA_KINDS
         .iter()
         .find(|(_, ws)| ws.iter().any(|w| text.contains(w)))
         .map(|(k, _)| *k)
-    else {
+}
+
+pub fn data_delete(ctx: &mut Ctx, f: &Frame) -> Plan {
+    let Some(kind) = data_kind(f) else {
         return Plan::NotUnderstood;
     };
     let s = say!(ctx, ["已删除。"], ["Deleted."]);
@@ -835,16 +805,7 @@ pub fn data_delete(ctx: &mut Ctx, f: &Frame) -> Plan {
 
 /// Sending personal data off the device: confirmed first, and impossible offline.
 pub fn data_upload(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("kind").unwrap_or_default()
-    } else {
-        &f.text
-    };
-    let Some(kind) = DATA_KINDS
-        .iter()
-        .find(|(_, ws)| ws.iter().any(|w| text.contains(w)))
-        .map(|(k, _)| *k)
-    else {
+    let Some(kind) = data_kind(f) else {
         return Plan::NotUnderstood;
     };
     if !ctx.dev.online {
@@ -1018,10 +979,10 @@ fn level_plan(ctx: &mut Ctx, name: &str, v: i64, delta: Option<i64>) -> Plan {
             ["Set the {en} to {v}%.", "OK, {en} is now {v}%."]
         ),
     };
-    Plan::Act {
-        actions: vec![action("settings.set", json!({ "name": name, "value": v }))],
-        say: s,
-    }
+    Plan::act(
+        action("settings.set", json!({ "name": name, "value": v })),
+        s,
+    )
 }
 
 fn switch_plan(ctx: &mut Ctx, name: &str, on: bool) -> Plan {
@@ -1042,10 +1003,10 @@ fn switch_plan(ctx: &mut Ctx, name: &str, on: bool) -> Plan {
             ["Turned off {en}.", "OK, {en} is off."]
         )
     };
-    Plan::Act {
-        actions: vec![action("settings.set", json!({ "name": name, "value": on }))],
-        say: s,
-    }
+    Plan::act(
+        action("settings.set", json!({ "name": name, "value": on })),
+        s,
+    )
 }
 
 pub fn settings_set(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -1189,10 +1150,7 @@ pub fn app_open(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已打开{name}。", "好的，正在打开{name}。"],
         ["Opened {name}.", "OK, opening {name}."]
     );
-    Plan::Act {
-        actions: targeted(vec![action("app.open", json!({ "app": app }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("app.open", json!({ "app": app })), s)
 }
 
 // ------------------------------------------------------------------ camera and photos
@@ -1204,10 +1162,7 @@ pub fn photo_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["咔嚓，已拍好一张照片。", "拍好了，照片已保存到相册。"],
         ["Click! Photo taken.", "Done, the photo is in your gallery."]
     );
-    Plan::Act {
-        actions: targeted(vec![action("photo.capture", json!({ "photo": id }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("photo.capture", json!({ "photo": id })), s)
 }
 
 const PHOTO_OPS: &[(&[&str], &str, &str, &str)] = &[
@@ -1284,10 +1239,7 @@ pub fn photo_edit(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::Answer(s);
     };
     let s = say!(ctx, ["已将照片{zh}。"], ["Photo {en}."]);
-    Plan::Act {
-        actions: vec![action("photo.edit", json!({ "photo": photo, "op": op }))],
-        say: s,
-    }
+    Plan::act(action("photo.edit", json!({ "photo": photo, "op": op })), s)
 }
 
 // ------------------------------------------------------------------ media and navigation
@@ -1362,11 +1314,7 @@ static FAVOURITE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("q").unwrap_or_default().to_string()
-    } else {
-        f.text.clone()
-    };
+    let text = f.slot_or_text("q").to_string();
     let mut args = serde_json::Map::new();
     let favourite = FAVOURITE.is_match(&text);
     if favourite {
@@ -1451,10 +1399,7 @@ pub fn media_play(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["正在为你播放{what}。", "好的，马上播放{what}。"],
         ["Playing {what}.", "OK, here's {what}."]
     );
-    Plan::Act {
-        actions: targeted(vec![action("media.play", Value::Object(args))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("media.play", Value::Object(args)), s)
 }
 
 static DEST: LazyLock<Regex> = LazyLock::new(|| {
@@ -1551,10 +1496,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
             "OK, routing you to {dest}."
         ]
     );
-    Plan::Act {
-        actions: targeted(vec![action("nav.route", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("nav.route", args), s)
 }
 
 // ------------------------------------------------------------------ information
@@ -1728,18 +1670,15 @@ pub fn datetime_query(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::Answer(s);
     }
     const WD_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    const WD_EN: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     use chrono::Datelike;
     let wd = date.weekday().num_days_from_monday() as usize;
-    let (y, m, d, wz, we) = (date.year(), date.month(), date.day(), WD_ZH[wd], WD_EN[wd]);
+    let (y, m, d, wz, we) = (
+        date.year(),
+        date.month(),
+        date.day(),
+        WD_ZH[wd],
+        nlu::WEEKDAYS_EN[wd],
+    );
     let lead = if date == now.date() {
         "今天"
     } else {
@@ -1833,25 +1772,30 @@ static TRANSLATE_TARGET: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?:成|为|into |to )(?:地道的|标准的)?(?P<l>英文|英语|中文|汉语|普通话|english|chinese)")
 });
 
+/// The text a translation request carries: its content, else the first of `groups` that
+/// `src` finds in the instruction, trimmed, as `keep` cleans and accepts it.
+pub fn translation_source(
+    f: &Frame,
+    src: &Regex,
+    groups: &[&str],
+    keep: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    f.content.clone().or_else(|| {
+        let c = src.captures(&f.text)?;
+        let m = groups.iter().find_map(|g| c.name(g))?;
+        keep(m.as_str().trim())
+    })
+}
+
 pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = f.text.as_str();
     if let Some(p) = other_language(ctx, t) {
         return p;
     }
-    let mut source = f.content.clone();
-    if source.is_none()
-        && let Some(c) = TRANSLATE_SRC.captures(t)
-    {
-        let s = ["a", "b", "f", "c", "d", "e"]
-            .iter()
-            .find_map(|g| c.name(g))
-            .map(|m| m.as_str().trim().to_string());
-        source = s.filter(|s| {
-            !s.is_empty()
-                && s != nlu::CONTENT_MARK
-                && !has_any(s, &["这段话", "这句话", "它", "this", "that", "it"])
-        });
-    }
+    let mut source = translation_source(f, &TRANSLATE_SRC, &["a", "b", "f", "c", "d", "e"], |s| {
+        let pointing = has_any(s, &["这段话", "这句话", "它", "this", "that", "it"]);
+        (!s.is_empty() && s != nlu::CONTENT_MARK && !pointing).then(|| s.to_string())
+    });
     if source.is_none() && has_any(t, RESULT_WORDS) {
         source = ctx.last_result();
     }
@@ -1897,11 +1841,17 @@ pub fn text_translate(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
     }
     ctx.ses.context.last_result = Some(out);
+    translation(&source, source_lang, target, s)
+}
+
+/// The `text.translate` action for `source` (at most its first 500 characters) from `from`
+/// into `to`, with what the terminal says.
+pub fn translation(source: &str, from: &str, to: &str, say: String) -> Plan {
     let shown: String = source.chars().take(500).collect();
-    let args = json!({ "text": shown, "source_lang": source_lang, "target_lang": target });
+    let args = json!({ "text": shown, "source_lang": from, "target_lang": to });
     Plan::Act {
         actions: vec![action("text.translate", args)],
-        say: s,
+        say,
     }
 }
 
@@ -1949,8 +1899,5 @@ pub fn text_summarize(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     ctx.ses.context.last_result = Some(text);
     let args = json!({ "source_chars": source.chars().count(), "sentences": sum.source_sentences });
-    Plan::Act {
-        actions: vec![action("text.summarize", args)],
-        say: s,
-    }
+    Plan::act(action("text.summarize", args), s)
 }

@@ -321,13 +321,6 @@ fn times_last(words: Vec<String>) -> Vec<String> {
         "yesterday",
         "the day after tomorrow",
         "next week",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
     ];
     let is_clock = |w: &str| {
         w.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -338,7 +331,7 @@ fn times_last(words: Vec<String>) -> Vec<String> {
     while i < words.len() {
         let w = &words[i];
         let meridiem = words.get(i + 1).filter(|n| *n == "am" || *n == "pm");
-        if DAYS.contains(&w.as_str()) {
+        if DAYS.contains(&w.as_str()) || nlu::WEEKDAYS_EN.contains(&w.as_str()) {
             when.push(w.clone());
         } else if let Some(ap) =
             meridiem.filter(|_| w.chars().all(|c| c.is_ascii_digit() || c == ':'))

@@ -298,6 +298,33 @@ impl Ctx<'_> {
             .flatten()
     }
 
+    /// A category's own notes on the conversation, kept in the context's `last_query` slot
+    /// under `owner` (its name); empty when the slot holds anything else.
+    pub fn notes(&self, owner: &str) -> Map<String, Value> {
+        match &self.ses.context.last_query {
+            Some((k, m)) if k == owner => m.clone(),
+            _ => Map::new(),
+        }
+    }
+
+    /// Add `key` to `owner`'s notes, replacing whatever else the slot held.
+    pub fn note(&mut self, owner: &str, key: &str, value: Value) {
+        let mut m = self.notes(owner);
+        m.insert(key.to_string(), value);
+        self.ses.context.last_query = Some((owner.to_string(), m));
+    }
+
+    /// The refusal a terminal that does not learn habits (below L4) gives; `None` when it does.
+    pub fn cannot_learn(&mut self) -> Option<String> {
+        (!self.caps.learning).then(|| {
+            say!(
+                self,
+                ["抱歉，我目前还不能学习新的使用习惯。"],
+                ["Sorry, I can't learn new habits yet."]
+            )
+        })
+    }
+
     /// Learn `value` as the habit `key`; the action reports it.
     pub fn learn(&mut self, key: &str, value: Value) -> Action {
         self.ses
@@ -484,6 +511,22 @@ pub enum Plan {
     NotUnderstood,
 }
 
+impl Plan {
+    /// Do one action and say `say`.
+    pub fn act(action: Action, say: String) -> Plan {
+        Plan::Act {
+            actions: vec![action],
+            say,
+        }
+    }
+
+    /// Do one action, on the linked device the request named (L4) if any, and say `say`.
+    pub fn act_for(f: &Frame, mut action: Action, say: String) -> Plan {
+        action.target.clone_from(&f.target);
+        Plan::act(action, say)
+    }
+}
+
 /// How the next turn answers a question the terminal asked.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expect {
@@ -497,6 +540,48 @@ pub enum Expect {
 
 pub type Skill = fn(&mut Ctx, &Frame) -> Plan;
 
+/// A cue word and its weight.
+pub type Cue = (&'static str, u8);
+
+/// How many cues the parts hold together.
+pub const fn cue_count(parts: &[&[Cue]]) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < parts.len() {
+        n += parts[i].len();
+        i += 1;
+    }
+    n
+}
+
+/// The parts one after another as one array, at compile time: the body of [`more_cues!`].
+pub const fn join_cues<const N: usize>(parts: &[&[Cue]]) -> [Cue; N] {
+    assert!(cue_count(parts) == N, "join_cues: wrong length");
+    let mut out = [("", 0); N];
+    let (mut n, mut p) = (0, 0);
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[n] = parts[p][i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    out
+}
+
+/// `more_cues!(general::MEDIA.cues, &[("视频", 5)])`: shared cue tables and a category's own,
+/// as one `&'static [Cue]`, so a category extends a shared intent instead of copying it.
+macro_rules! more_cues {
+    ($($part:expr),+ $(,)?) => {{
+        const PARTS: &[&[$crate::sim::turn::Cue]] = &[$($part),+];
+        const ALL: [$crate::sim::turn::Cue; $crate::sim::turn::cue_count(PARTS)] =
+            $crate::sim::turn::join_cues(PARTS);
+        &ALL
+    }};
+}
+pub(crate) use more_cues;
+
 /// One intent of a category's table.
 pub struct IntentDef {
     /// The action-vocabulary name of the main action, e.g. `alarm.create`.
@@ -506,7 +591,7 @@ pub struct IntentDef {
     /// Preset command templates in English, used when the session locale is English.
     pub templates_en: &'static [&'static str],
     /// Cue words (Chinese or English) and their weights, for free phrasing.
-    pub cues: &'static [(&'static str, u8)],
+    pub cues: &'static [Cue],
     /// Cue patterns (regexes) and their weights, for cues with a gap ("跟…说").
     pub patterns: &'static [(&'static str, u8)],
     pub skill: Skill,
@@ -514,7 +599,8 @@ pub struct IntentDef {
 
 /// A device category: its intents and the apps its terminals have.
 pub struct Category {
-    pub intents: &'static [IntentDef],
+    /// Its intents in table order, as runs: shared ones (`general::CLOCK_INTENTS`) and its own.
+    pub intents: &'static [&'static [IntentDef]],
     /// (app id, names users call it by).
     pub apps: &'static [(&'static str, &'static [&'static str])],
     /// How what is playing goes on on a linked device, when the category sends it there as its
@@ -544,6 +630,16 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// What a skill reads for `name`: that slot of a preset command (empty when missing), or
+    /// the whole instruction when the request was phrased freely.
+    pub fn slot_or_text(&self, name: &str) -> &str {
+        if self.strict {
+            self.slot(name).unwrap_or_default()
+        } else {
+            &self.text
+        }
+    }
+
     pub fn slot(&self, name: &str) -> Option<&str> {
         self.slots
             .get(name)
@@ -577,6 +673,7 @@ impl Grammar {
         let intents = category
             .intents
             .iter()
+            .flat_map(|run| run.iter())
             .map(|def| Compiled {
                 def,
                 zh: def.templates.iter().map(|p| compile(p)).collect(),

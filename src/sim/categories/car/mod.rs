@@ -18,16 +18,13 @@ use serde_json::{Map, Value, json};
 
 use crate::device::protocol::Action;
 use crate::sim::events;
-use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE,
-    PAYMENT, REMINDER, SUMMARIZE, TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CALL, CHAT, MESSAGE, SUMMARIZE, TRANSLATE};
 use crate::sim::nlu;
 use crate::sim::plans::{
     ask, cannot_hand_off, confirm_first, has_any, is_correction, move_playing, re, targeted,
 };
 use crate::sim::skills;
-use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, say};
 use crate::world::directory as world;
 
@@ -765,10 +762,7 @@ fn plan_climate(ctx: &mut Ctx, f: &Frame, mut r: ClimateReq) -> Plan {
             ["Turned off the {zw} climate control."]
         );
         remember_last(ctx, "climate", &args);
-        return Plan::Act {
-            actions: targeted(vec![action("climate.set", args)], f),
-            say: s,
-        };
+        return Plan::act_for(f, action("climate.set", args), s);
     }
     let current = seat_value(ctx, "temp", seats_of(zone_id)[0], DEFAULT_TEMP);
     if r.abs.is_none() && r.rel.is_none() && r.power == Some(true) && r.defrost.is_none() {
@@ -1080,10 +1074,7 @@ pub fn window_set(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["OK, opened {what} {p}%."]
         ),
     };
-    Plan::Act {
-        actions: targeted(vec![action("window.set", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("window.set", args), s)
 }
 
 // ------------------------------------------------------------------ seats
@@ -1371,19 +1362,11 @@ fn door_id(text: &str) -> Option<(&'static str, &'static str, &'static str)> {
 }
 
 pub fn door_set(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("d").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("d");
     let Some((door, zh, en)) = door_id(text) else {
         return Plan::NotUnderstood;
     };
-    let op_text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let op_text = f.slot_or_text("op");
     let close = has_any(op_text, &["关闭", "关上", "关掉", "close", "shut"]);
     let open = !close && has_any(op_text, &["打开", "开启", "开一下", "开", "open", "pop"]);
     if !open && !close {
@@ -1405,10 +1388,7 @@ pub fn door_set(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         say!(ctx, ["好的，已关闭{zh}。"], ["OK, the {en} is closed."])
     };
-    Plan::Act {
-        actions: targeted(vec![action("door.set", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("door.set", args), s)
 }
 
 pub const ASSIST: IntentDef = IntentDef {
@@ -1485,19 +1465,11 @@ fn assist_feature(text: &str) -> Option<(&'static str, &'static str, &'static st
 
 /// Switching a driver-assistance function off lowers safety: asked first, at every level.
 pub fn assist_set(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("f").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("f");
     let Some((feature, zh, en)) = assist_feature(text) else {
         return Plan::NotUnderstood;
     };
-    let op_text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let op_text = f.slot_or_text("op");
     let off = has_any(
         op_text,
         &[
@@ -1623,48 +1595,43 @@ pub const NAV: IntentDef = IntentDef {
     name: "nav.route",
     templates: &[r"^(?:导航到|导航去|导航至|导航)(?P<dest>[^,]+)$"],
     templates_en: &[r"^navigate (?:to(?-u:\b) ?)?(?P<dest>.+)$"],
-    cues: &[
-        ("导航", 5),
-        ("怎么走", 5),
-        ("带我去", 5),
-        ("怎么去", 5),
-        ("路线", 4),
-        ("开车去", 4),
-        ("回家", 4),
-        ("去公司", 4),
-        ("加油站", 4),
-        ("充电站", 4),
-        ("充电桩", 4),
-        ("服务区", 4),
-        ("停车场", 4),
-        ("没油", 5),
-        ("没电了", 4),
-        ("油不多", 5),
-        ("电不多", 4),
-        ("机场", 2),
-        ("火车站", 2),
-        ("绕路", 4),
-        ("高速", 3),
-        ("重新规划", 5),
-        ("highway", 3),
-        ("highways", 3),
-        ("motorway", 3),
-        ("reroute", 5),
-        ("送我去", 5),
-        ("我要去", 4),
-        ("我想去", 4),
-        ("去机场", 4),
-        ("去火车站", 4),
-        ("去上班", 4),
-        ("navigate", 5),
-        ("directions", 5),
-        ("take me to", 5),
-        ("route", 4),
-        ("gas station", 4),
-        ("charging station", 4),
-        ("drive me", 5),
-        ("low on fuel", 5),
-    ],
+    cues: more_cues!(
+        general::NAV_WORDS,
+        &[
+            ("开车去", 4),
+            ("回家", 4),
+            ("去公司", 4),
+            ("加油站", 4),
+            ("充电站", 4),
+            ("充电桩", 4),
+            ("服务区", 4),
+            ("停车场", 4),
+            ("没油", 5),
+            ("没电了", 4),
+            ("油不多", 5),
+            ("电不多", 4),
+            ("机场", 2),
+            ("火车站", 2),
+            ("绕路", 4),
+            ("高速", 3),
+            ("重新规划", 5),
+            ("highway", 3),
+            ("highways", 3),
+            ("motorway", 3),
+            ("reroute", 5),
+            ("送我去", 5),
+            ("我要去", 4),
+            ("我想去", 4),
+            ("去机场", 4),
+            ("去火车站", 4),
+            ("去上班", 4),
+            ("take me to", 5),
+            ("gas station", 4),
+            ("charging station", 4),
+            ("drive me", 5),
+            ("low on fuel", 5),
+        ]
+    ),
     patterns: &[
         (r"(?:换|改|重新规划)(?:一条|个)?(?:路线|路)", 5),
         (r"(?:去|到)(?:最近的|附近的)", 4),
@@ -1961,10 +1928,7 @@ pub fn nav_route(ctx: &mut Ctx, f: &Frame) -> Plan {
                 ["好的，导航已转到{t}上继续。"],
                 ["OK, the route continues on {t}."]
             );
-            return Plan::Act {
-                actions: vec![a],
-                say: s,
-            };
+            return Plan::act(a, s);
         }
         if f.strict {
             return Plan::NotUnderstood;
@@ -2126,50 +2090,34 @@ fn route(ctx: &mut Ctx, f: &Frame, dest: &str, mut avoid: Vec<&'static str>) -> 
             "Routing you to {dest}{how}."
         ]
     );
-    Plan::Act {
-        actions: targeted(vec![action("nav.route", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("nav.route", args), s)
 }
 
 // ------------------------------------------------------------------ media
 
 pub const MEDIA: IntentDef = IntentDef {
-    name: "media.play",
-    templates: &[r"^(?:播放|放)(?P<q>.+)$"],
-    templates_en: &[r"^play (?P<q>.+)$"],
-    cues: &[
-        ("播放", 4),
-        ("放首", 4),
-        ("放一首", 4),
-        ("来首", 5),
-        ("来一首", 5),
-        ("想听", 5),
-        ("听歌", 5),
-        ("音乐", 4),
-        ("歌", 5),
-        ("视频", 5),
-        ("电影", 5),
-        ("电视剧", 5),
-        ("综艺", 5),
-        ("追剧", 5),
-        ("看一集", 5),
-        ("一集", 5),
-        ("想看", 5),
-        ("看会儿", 5),
-        ("play", 4),
-        ("put on", 4),
-        ("song", 5),
-        ("songs", 5),
-        ("music", 5),
-        ("video", 5),
-        ("movie", 5),
-        ("episode", 5),
-        ("film", 4),
-        ("show", 3),
-    ],
+    cues: more_cues!(
+        general::MEDIA.cues,
+        &[
+            ("视频", 5),
+            ("电影", 5),
+            ("电视剧", 5),
+            ("综艺", 5),
+            ("追剧", 5),
+            ("看一集", 5),
+            ("一集", 5),
+            ("想看", 5),
+            ("看会儿", 5),
+            ("video", 5),
+            ("movie", 5),
+            ("episode", 5),
+            ("film", 4),
+            ("show", 3),
+        ]
+    ),
     patterns: &[],
     skill: car_media,
+    ..general::MEDIA
 };
 
 const VIDEO: &[&str] = &[
@@ -2193,11 +2141,7 @@ const VIDEO: &[&str] = &[
 ];
 /// Music as anywhere; video only while parked, since it would distract the driver.
 pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("q").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("q");
     if let Some(p) = move_playing(ctx, f) {
         return p;
     }
@@ -2247,10 +2191,7 @@ pub fn car_media(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["The car is parked; playing {q} on the centre screen."]
     );
     let args = json!({ "query": q, "kind": "video" });
-    Plan::Act {
-        actions: targeted(vec![action("media.play", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("media.play", args), s)
 }
 
 // ------------------------------------------------------------------ the driver's condition
@@ -2382,30 +2323,21 @@ pub const VOLUME: IntentDef = IntentDef {
         r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
         r"^turn (?P<op>on|off) (?P<name>bluetooth|do not disturb)$",
     ],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("勿扰", 5),
-        ("免打扰", 5),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("听不见", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("bluetooth", 4),
-        ("louder", 5),
-        ("quieter", 5),
-        ("turn up", 2),
-        ("turn down", 2),
-    ],
-    patterns: &[(
-        r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
-        5,
-    )],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        general::BRIGHTNESS_WORDS,
+        general::DND_WORDS,
+        &[
+            ("声音", 2),
+            ("蓝牙", 4),
+            ("听不见", 5),
+            ("bluetooth", 4),
+            ("turn up", 2),
+            ("turn down", 2),
+        ]
+    ),
+    patterns: general::VOLUME_PATTERNS,
     skill: skills::settings_set,
 };
 
@@ -2413,32 +2345,15 @@ pub const VOLUME: IntentDef = IntentDef {
 /// comes first (climate before media, doors before the rest).
 pub static CAR: Category = Category {
     intents: &[
-        CLIMATE,
-        WINDOW,
-        SEAT,
-        DOOR,
-        ASSIST,
-        SIGN,
-        NAV,
-        CALL,
-        MESSAGE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        VOLUME,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        MEDIA,
-        CARE,
-        CHAT,
-        CABIN_FOLLOW_UP,
+        &[
+            CLIMATE, WINDOW, SEAT, DOOR, ASSIST, SIGN, NAV, CALL, MESSAGE,
+        ],
+        general::DATA_INTENTS,
+        &[VOLUME],
+        general::CLOCK_INTENTS,
+        &[CALENDAR],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, MEDIA, CARE, CHAT, CABIN_FOLLOW_UP],
     ],
     apps: &[],
     hand_off_media: None,

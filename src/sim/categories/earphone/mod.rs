@@ -20,10 +20,7 @@ use serde_json::{Value, json};
 use super::glasses::{NAV, TRANSLATE, TRANSLATE_MORE, lexicon};
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MESSAGE, PAYMENT,
-    REMINDER, SUMMARIZE, TIMER, WEATHER,
-};
+use crate::sim::general::{self, CHAT, MESSAGE, SUMMARIZE};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills as general_skills;
@@ -49,10 +46,7 @@ pub fn answer(ctx: &mut Ctx, f: &Frame) -> Plan {
     );
     with_habit(
         ctx,
-        Plan::Act {
-            actions: vec![action("call.answer", json!({}))],
-            say: s,
-        },
+        Plan::act(action("call.answer", json!({})), s),
         "earphone.call.mode",
         f,
     )
@@ -65,10 +59,7 @@ pub fn hang_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         ("end", say!(ctx, ["已挂断。"], ["Call ended."]))
     };
-    Plan::Act {
-        actions: vec![action("call.hangup", json!({ "reason": reason }))],
-        say: s,
-    }
+    Plan::act(action("call.hangup", json!({ "reason": reason })), s)
 }
 
 /// A phone number said in groups ("138 1234 5678", "138-1234-5678").
@@ -219,11 +210,7 @@ const MEDIA_OPS: &[(&[&str], &str)] = &[
 ];
 
 pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let t = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let t = f.slot_or_text("op");
     let Some(op) = MEDIA_OPS
         .iter()
         .find(|(ws, _)| has_any(t, ws))
@@ -249,10 +236,7 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Playing it again from the start."]
         ),
     };
-    Plan::Act {
-        actions: vec![action("media.control", json!({ "op": op }))],
-        say: s,
-    }
+    Plan::act(action("media.control", json!({ "op": op })), s)
 }
 
 const GENERIC_PLAY: &[&str] = &[
@@ -279,10 +263,7 @@ fn hand_off_media(ctx: &mut Ctx, target: String) -> Plan {
         ["好的，已转到{target}上接着放。"],
         ["OK, it's playing on {target} now."]
     );
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 /// Plays music; with a linked device named, continue what is playing there (L4).
@@ -436,10 +417,7 @@ static AROUND_LOUD: LazyLock<Regex> = LazyLock::new(|| re(SURROUNDINGS_LOUD));
 fn noise_plan(ctx: &mut Ctx, mode: &str) -> Plan {
     let (zh, en) = mode_words(mode);
     let s = say!(ctx, ["好的，{zh}。"], ["OK, {en}."]);
-    Plan::Act {
-        actions: vec![action("audio.noise_control", json!({ "mode": mode }))],
-        say: s,
-    }
+    Plan::act(action("audio.noise_control", json!({ "mode": mode })), s)
 }
 
 pub fn noise_control(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -549,10 +527,7 @@ pub fn scene(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["好的，按你的习惯{zh}。"],
         ["OK, as you like it there: {en}."]
     );
-    Plan::Act {
-        actions: vec![action("audio.noise_control", json!({ "mode": mode }))],
-        say: s,
-    }
+    Plan::act(action("audio.noise_control", json!({ "mode": mode })), s)
 }
 
 static RELATIVE_VOLUME: LazyLock<Regex> = LazyLock::new(|| {
@@ -668,10 +643,7 @@ fn stop_interpreting(ctx: &mut Ctx) -> Plan {
         ["好的，已关闭同声传译。"],
         ["OK, interpreting is off."]
     );
-    Plan::Act {
-        actions: vec![action("interpret.stop", json!({}))],
-        say: s,
-    }
+    Plan::act(action("interpret.stop", json!({})), s)
 }
 
 pub fn interpret(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -745,11 +717,7 @@ fn interpret_turn(ctx: &mut Ctx, said: &str) -> Plan {
     };
     ctx.ses.context.last_result = Some(out);
     keep_listening(ctx);
-    let args = json!({ "text": said, "source_lang": if from_zh { "zh" } else { "en" }, "target_lang": target });
-    Plan::Act {
-        actions: vec![action("text.translate", args)],
-        say: s,
-    }
+    general_skills::translation(said, if from_zh { "zh" } else { "en" }, target, s)
 }
 
 // ------------------------------------------------------------------ translation follow-ups
@@ -824,12 +792,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !(calls || music) || !(cancel || transparent) || !has_any(t, EVERY_TIME) {
         return Plan::NotUnderstood;
     }
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     let mode = if has_any(t, OFF) {
@@ -861,10 +824,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["OK, noted: {we}, {en}."]
     );
     let args = json!({ "key": if calls { "call.noise_control" } else { "media.noise_control" }, "value": mode });
-    Plan::Act {
-        actions: vec![action("preference.set", args)],
-        say: s,
-    }
+    Plan::act(action("preference.set", args), s)
 }
 
 // ------------------------------------------------------------------ the table
@@ -1175,32 +1135,28 @@ const VOLUME: IntentDef = IntentDef {
 
 pub static EARPHONE: Category = Category {
     intents: &[
-        HABIT_INTENT,
-        ANSWER,
-        HANG_UP,
-        INTERPRET,
-        NOISE,
-        SCENE,
-        MEDIA_CONTROL,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALL,
-        MESSAGE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        VOLUME,
-        NAV,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        TRANSLATE_MORE,
-        TRANSLATE_AGAIN,
-        SUMMARIZE,
-        MEDIA,
-        CHAT,
+        &[
+            HABIT_INTENT,
+            ANSWER,
+            HANG_UP,
+            INTERPRET,
+            NOISE,
+            SCENE,
+            MEDIA_CONTROL,
+        ],
+        general::CLOCK_INTENTS,
+        &[CALL, MESSAGE],
+        general::DATA_INTENTS,
+        &[VOLUME, NAV],
+        general::INFO_INTENTS,
+        &[
+            TRANSLATE,
+            TRANSLATE_MORE,
+            TRANSLATE_AGAIN,
+            SUMMARIZE,
+            MEDIA,
+            CHAT,
+        ],
     ],
     apps: &[],
     hand_off_media: Some(hand_off_media),

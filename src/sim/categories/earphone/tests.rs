@@ -166,18 +166,7 @@ fn l4_learns_habits_and_hands_music_over() {
 
 #[test]
 fn l3_takes_a_dictated_reply_to_a_message() {
-    let mut e = earphone(3);
-    let data = json!({ "from": "刘洋", "text": "晚上一起吃饭吗" })
-        .as_object()
-        .cloned()
-        .unwrap();
-    e.input(&Input {
-        event: Some(Event {
-            kind: "notification".into(),
-            data,
-        }),
-        ..Input::default()
-    });
+    let mut e = notified(3, "刘洋", "晚上一起吃饭吗");
     assert!(e.say("好").text.contains("刘洋"));
     let r = e.say("七点在老地方见");
     assert!(r.needs_confirmation && r.actions.is_empty(), "{r:?}");

@@ -110,7 +110,6 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("买单", "The bill, please"),
     ("我迷路了", "I'm lost"),
     ("我听不懂", "I don't understand"),
-    ("请说慢一点", "Please speak more slowly"),
     ("说慢一点", "Please speak more slowly"),
     ("请再说一遍", "Could you say that again, please?"),
     ("再说一遍", "Could you say that again, please?"),
@@ -391,7 +390,13 @@ fn line_en_zh(line: &str) -> Option<String> {
         return None;
     }
     if let Some(z) = en_to_zh_phrase(&l) {
-        return Some(z.to_string());
+        // The phrasebook holds plain requests; an English "please" asks for the courtesy back.
+        let polite = l.starts_with("please ") && !z.starts_with('请');
+        return Some(if polite {
+            format!("请{z}")
+        } else {
+            z.to_string()
+        });
     }
     if let Some(c) = PLATFORM_EN.captures(&l) {
         return Some(format!("{}号站台", &c["n"]));
@@ -853,8 +858,19 @@ mod tests {
             "Does this train go to the railway station?"
         );
         assert_eq!(
-            translate("Where is the bathroom?", "zh"),
-            "请问洗手间在哪里？"
+            translate("Where is the subway station?", "zh"),
+            "请问地铁站在哪里？"
+        );
+        assert_eq!(en_to_zh_phrase("bathroom"), Some("洗手间"));
+        // Courtesy is stripped before the phrasebook and put back after it.
+        assert_eq!(
+            translate("劳驾说慢一点好吗", "en"),
+            "Please speak more slowly"
+        );
+        let polite = translate("Please speak more slowly", "zh");
+        assert!(
+            polite.starts_with('请') && polite.ends_with("说慢一点"),
+            "{polite}"
         );
         assert_eq!(
             translate("How do I get to the airport", "zh"),

@@ -15,12 +15,9 @@ pub(super) mod skills;
 mod tests;
 
 use crate::sim::events;
-use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALL, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, MEDIA, MESSAGE, PAYMENT,
-    REMINDER, SUMMARIZE, TIMER, WEATHER,
-};
+use crate::sim::general::{self, CALL, CHAT, MEDIA, MESSAGE, SUMMARIZE};
 use crate::sim::skills as general_skills;
-use crate::sim::turn::{Category, IntentDef};
+use crate::sim::turn::{Category, IntentDef, more_cues};
 
 const SETTINGS: IntentDef = IntentDef {
     name: "settings.set",
@@ -32,30 +29,22 @@ const SETTINGS: IntentDef = IntentDef {
         r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
         r"^turn (?P<op>on|off) (?:the )?(?P<name>bluetooth|wi-fi|wifi|do not disturb)$",
     ],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("wifi", 4),
-        ("勿扰", 5),
-        ("免打扰", 5),
-        ("省电模式", 4),
-        ("调到", 2),
-        ("太暗", 5),
-        ("太亮", 5),
-        ("刺眼", 5),
-        ("听不清", 4),
-        ("听不见", 4),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("louder", 5),
-        ("quieter", 5),
-        ("too bright", 5),
-        ("too dark", 5),
-    ],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::BRIGHTNESS_WORDS,
+        general::GLARE_WORDS,
+        general::GLARE_WORDS_EN,
+        general::DND_WORDS,
+        &[
+            ("声音", 2),
+            ("蓝牙", 4),
+            ("wifi", 4),
+            ("省电模式", 4),
+            ("调到", 2),
+            ("听不清", 4),
+            ("听不见", 4),
+        ]
+    ),
     patterns: &[],
     skill: general_skills::settings_set,
 };
@@ -69,35 +58,28 @@ pub(super) const NAV: IntentDef = IntentDef {
         r"^navigate to ?(?P<dest>.+)$",
     ],
     templates_en: &[r"^navigate to ?(?P<dest>.+)$"],
-    cues: &[
-        ("导航", 5),
-        ("怎么走", 5),
-        ("带我去", 5),
-        ("怎么去", 5),
-        ("路线", 4),
-        ("我要去", 3),
-        ("我想去", 3),
-        ("走路去", 5),
-        ("步行去", 5),
-        ("步行", 4),
-        ("走去", 5),
-        ("走路到", 5),
-        ("步行到", 5),
-        ("on foot", 5),
-        ("走着去", 5),
-        ("走过去", 5),
-        ("开车去", 5),
-        ("骑车去", 5),
-        ("坐地铁去", 5),
-        ("navigate", 5),
-        ("directions", 5),
-        ("take me", 5),
-        ("lead the way", 5),
-        ("guide me", 5),
-        ("show me the way", 5),
-        ("how do i get to", 5),
-        ("route", 4),
-    ],
+    cues: more_cues!(
+        general::NAV_WORDS,
+        general::GOING_WORDS,
+        &[
+            ("走路去", 5),
+            ("步行去", 5),
+            ("步行", 4),
+            ("走去", 5),
+            ("走路到", 5),
+            ("步行到", 5),
+            ("on foot", 5),
+            ("走着去", 5),
+            ("走过去", 5),
+            ("开车去", 5),
+            ("骑车去", 5),
+            ("坐地铁去", 5),
+            ("take me", 5),
+            ("lead the way", 5),
+            ("guide me", 5),
+            ("show me the way", 5),
+        ]
+    ),
     patterns: &[
         (r"(?:去|到)(?:那|那里|那儿|那边)", 4),
         (r"\b(?:walk|lead|guide|bring|get) me (?:over )?there\b", 5),
@@ -149,16 +131,10 @@ const PHOTO: IntentDef = IntentDef {
     name: "photo.capture",
     templates: &[r"^(?:拍(?:一|个|张|一张)?照片?|拍一张|拍下来|拍一下)$"],
     templates_en: &[r"^take (?:a )?(?:photo|picture)$"],
-    cues: &[
-        ("拍照", 5),
-        ("拍张照", 5),
-        ("拍个照", 5),
-        ("拍一张", 5),
-        ("拍下来", 5),
-        ("照张相", 5),
-        ("拍一下", 4),
-        ("snap", 4),
-    ],
+    cues: more_cues!(
+        general::PHOTO_WORDS,
+        &[("拍下来", 5), ("拍一下", 4), ("snap", 4)]
+    ),
     // "拍张相片", "拍个相": the shoot verb with a picture word, however counted.
     patterns: &[
         (
@@ -262,27 +238,20 @@ const READ: IntentDef = IntentDef {
 
 /// Translation of what is in view, quoted, or said last; replaces the general translator.
 pub(super) const TRANSLATE: IntentDef = IntentDef {
-    name: "text.translate",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("翻译", 6),
-        ("英语怎么说", 6),
-        ("英文怎么说", 6),
-        ("中文怎么说", 6),
-        ("用英语说", 6),
-        ("用英文说", 6),
-        ("翻成", 6),
-        ("translate", 6),
-        ("how do you say", 6),
-        ("mean in chinese", 6),
-        ("mean in english", 6),
-        ("chinese for", 6),
-        ("english for", 6),
-        ("in chinese", 4),
-        ("in english", 4),
-    ],
-    // "‘Where is …’是什么意思": a meaning asked of quoted or English words is a translation.
+    cues: more_cues!(
+        general::TRANSLATE.cues,
+        &[
+            ("用英语说", 6),
+            ("用英文说", 6),
+            ("翻成", 6),
+            ("mean in chinese", 6),
+            ("mean in english", 6),
+            ("chinese for", 6),
+            ("english for", 6),
+            ("in chinese", 4),
+            ("in english", 4),
+        ]
+    ),
     patterns: &[
         (
             r"(?:〔内容〕|[a-z]{2,}[a-z0-9' ,.?!-]*)[,—\-\s]*(?:这句|这个)?(?:英文|英语|话)?(?:是)?(?:什么|啥)意思",
@@ -297,6 +266,7 @@ pub(super) const TRANSLATE: IntentDef = IntentDef {
         (r"(?:英文|英语|外文|外语)(?:的)?(?:是)?(?:什么|啥)意思", 2),
     ],
     skill: skills::translate,
+    ..general::TRANSLATE
 };
 
 /// "那‘谢谢’呢" after a translation (L3).
@@ -714,41 +684,16 @@ const HABIT: IntentDef = IntentDef {
 /// reading, and the general commands.
 pub static GLASSES: Category = Category {
     intents: &[
-        PRIVACY,
-        HABIT,
-        PHOTO_SEND,
-        PHOTO,
-        VIDEO,
-        SEND_SEEN,
-        READ,
-        EXPLAIN,
-        DIRECTION,
-        PRICE,
-        TIMETABLE,
-        MEDICINE,
-        EXPIRY,
-        DIET,
-        PLACE_NOTE,
-        RECALL,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALL,
-        MESSAGE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        SETTINGS,
-        NAV,
-        PHOTO_SHOW,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        TRANSLATE_MORE,
-        SUMMARIZE,
-        MEDIA,
-        CHAT,
+        &[
+            PRIVACY, HABIT, PHOTO_SEND, PHOTO, VIDEO, SEND_SEEN, READ, EXPLAIN, DIRECTION, PRICE,
+            TIMETABLE, MEDICINE, EXPIRY, DIET, PLACE_NOTE, RECALL,
+        ],
+        general::CLOCK_INTENTS,
+        &[CALL, MESSAGE],
+        general::DATA_INTENTS,
+        &[SETTINGS, NAV, PHOTO_SHOW],
+        general::INFO_INTENTS,
+        &[TRANSLATE, TRANSLATE_MORE, SUMMARIZE, MEDIA, CHAT],
     ],
     apps: &[],
     hand_off_media: None,

@@ -230,28 +230,18 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(p) = other_language(ctx, t) {
         return p;
     }
-    let mut source = f.content.clone();
-    if source.is_none()
-        && let Some(c) = TRANSLATE_SRC.captures(t)
-    {
-        let s = ["a", "b", "g", "c", "d", "e"]
-            .iter()
-            .find_map(|g| c.name(g))
-            .map(|m| {
-                m.as_str()
-                    .trim()
-                    .trim_matches(['“', '”', '"', '\'', '‘', '’', ',', ' '])
-                    .trim_end_matches('的')
-                    .to_string()
-            });
-        source = s.filter(|s| {
-            !s.is_empty()
-                && s != nlu::CONTENT_MARK
-                && !has_any(s, POINTING)
-                && !s.starts_with("成")
-                && !FILLER.contains(&s.as_str())
-        });
-    }
+    let groups = ["a", "b", "g", "c", "d", "e"];
+    let mut source = skills::translation_source(f, &TRANSLATE_SRC, &groups, |s| {
+        let s = s
+            .trim_matches(['“', '”', '"', '\'', '‘', '’', ',', ' '])
+            .trim_end_matches('的');
+        let kept = !s.is_empty()
+            && s != nlu::CONTENT_MARK
+            && !has_any(s, POINTING)
+            && !s.starts_with("成")
+            && !FILLER.contains(&s);
+        kept.then(|| s.to_string())
+    });
     if source.is_none() {
         source = foreign_words(t);
     }
@@ -300,12 +290,7 @@ pub fn translate(ctx: &mut Ctx, f: &Frame) -> Plan {
         );
     }
     keep_in_mind(ctx, &out);
-    let shown: String = source.chars().take(500).collect();
-    let args = json!({ "text": shown, "source_lang": source_lang, "target_lang": target });
-    Plan::Act {
-        actions: vec![action("text.translate", args)],
-        say: s,
-    }
+    skills::translation(&source, source_lang, target, s)
 }
 
 static ALSO: LazyLock<Regex> = LazyLock::new(|| {
@@ -352,11 +337,7 @@ pub(crate) fn translate_like_last(ctx: &mut Ctx, prev: &str, source: String) -> 
     );
     keep_in_mind(ctx, &out);
     let source_lang = if target == "en" { "zh" } else { "en" };
-    let args = json!({ "text": source, "source_lang": source_lang, "target_lang": target });
-    Plan::Act {
-        actions: vec![action("text.translate", args)],
-        say: s,
-    }
+    skills::translation(&source, source_lang, target, s)
 }
 
 // ------------------------------------------------------------------ understanding what is seen
@@ -1202,11 +1183,7 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     if COVERT.is_match(&f.text) {
         return privacy(ctx, f);
     }
-    let t = if f.strict {
-        f.slot("op").unwrap_or_default().to_string()
-    } else {
-        f.text.clone()
-    };
+    let t = f.slot_or_text("op").to_string();
     let stop = has_any(&t, &["停止", "结束", "别录", "不录", "停下", "stop"]);
     let mut args = json!({ "state": if stop { "stop" } else { "start" } });
     let secs = if f.strict || stop {
@@ -1232,10 +1209,7 @@ pub fn video(ctx: &mut Ctx, f: &Frame) -> Plan {
     };
     let mut a = action("video.record", args);
     a.target.clone_from(&f.target);
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 /// "拍张相片传给陈静", "拍一张给我妈传过去": capture a picture and send it, two
@@ -1312,10 +1286,7 @@ pub fn photo_show(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Here's the photo on your display."]
         ),
     };
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 // ------------------------------------------------------------------ walking navigation
@@ -1558,10 +1529,7 @@ pub fn place_note(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(c) = &f.content {
         keep_in_mind(ctx, c);
     }
-    Plan::Act {
-        actions: vec![action("memory.save", json!({ "fact": fact }))],
-        say: s,
-    }
+    Plan::act(action("memory.save", json!({ "fact": fact })), s)
 }
 
 /// "我自行车锁哪了", "该在哪个检票口进来着": a question about something the wearer asked to keep
@@ -1617,12 +1585,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     let Some(tag) = habit_tag(t) else {
         return Plan::NotUnderstood;
     };
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     ctx.ses

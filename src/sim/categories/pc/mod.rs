@@ -12,20 +12,17 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
-use crate::sim::general::{
-    self, ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATETIME, MEDIA, PAYMENT, REMINDER,
-    TIMER, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CHAT, DATA_DELETE, MEDIA, PAYMENT};
 use crate::sim::memory;
 use crate::sim::nlu;
-use crate::sim::plans::{ask, has_any, re, targeted};
+use crate::sim::plans::{ask, has_any, re};
 use crate::sim::skills;
-use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue};
-use crate::sim::turn::{Ctx, Who, say};
+use crate::sim::turn::{Category, Expect, Frame, IntentDef, Plan, action, has_cue, more_cues};
+use crate::sim::turn::{Ctx, say};
 use crate::world::directory::Person;
 
 mod files;
@@ -38,25 +35,12 @@ use files::{Doc, Kind};
 /// level; read only where the level has context.
 const NOTES: &str = "pc";
 
-fn notes(ctx: &Ctx) -> Map<String, Value> {
-    match &ctx.ses.context.last_query {
-        Some((k, m)) if k == NOTES => m.clone(),
-        _ => Map::new(),
-    }
-}
-
-fn note(ctx: &mut Ctx, key: &str, value: Value) {
-    let mut m = notes(ctx);
-    m.insert(key.to_string(), value);
-    ctx.ses.context.last_query = Some((NOTES.to_string(), m));
-}
-
 /// The file the conversation is about (L3).
 fn current_file(ctx: &Ctx) -> Option<&'static Doc> {
     if !ctx.caps.context {
         return None;
     }
-    notes(ctx)
+    ctx.notes(NOTES)
         .get("file")
         .and_then(Value::as_str)
         .and_then(files::named)
@@ -65,9 +49,9 @@ fn current_file(ctx: &Ctx) -> Option<&'static Doc> {
 /// Make `d` the file the conversation is about; its text becomes the last result, so that a
 /// general tool ("译成英语") can work on it.
 fn focus(ctx: &mut Ctx, d: &'static Doc, phrase: Option<String>) {
-    note(ctx, "file", json!(d.name));
+    ctx.note(NOTES, "file", json!(d.name));
     if let Some(p) = phrase {
-        note(ctx, "phrase", json!(p));
+        ctx.note(NOTES, "phrase", json!(p));
     }
     ctx.ses.context.last_result = Some(d.content.to_string());
 }
@@ -233,10 +217,7 @@ pub fn file_open(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Opened \"{name}\".", "OK, opening \"{name}\"."]
         ),
     };
-    Plan::Act {
-        actions: targeted(vec![action("file.open", json!({ "name": name }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("file.open", json!({ "name": name })), s)
 }
 
 static CONTENT_TERM: LazyLock<Regex> = LazyLock::new(|| {
@@ -321,7 +302,7 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     if term.is_some() {
         args["in_content"] = json!(true);
     }
-    note(ctx, "search", args.clone());
+    ctx.note(NOTES, "search", args.clone());
     if let [one] = hits.as_slice() {
         focus(ctx, one, None);
     }
@@ -345,10 +326,7 @@ pub fn file_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         say!(ctx, ["找到{n}个文件：{zh}。"], ["Found {n} file(s): {en}."])
     };
-    Plan::Act {
-        actions: vec![action("file.search", args)],
-        say: s,
-    }
+    Plan::act(action("file.search", args), s)
 }
 
 /// "那上个月的呢": the last search again, with what the follow-up changes (L3).
@@ -356,7 +334,7 @@ pub fn follow_up(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context {
         return Plan::NotUnderstood;
     }
-    let Some(last) = notes(ctx).get("search").cloned() else {
+    let Some(last) = ctx.notes(NOTES).get("search").cloned() else {
         return Plan::NotUnderstood;
     };
     let x = f
@@ -404,10 +382,7 @@ pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["好的，“{name}”已转到{target}上继续。"],
         ["OK, \"{name}\" continues on {target}."]
     );
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 // ------------------------------------------------------------------ documents
@@ -461,11 +436,7 @@ fn doc_folder(ctx: &Ctx) -> Option<String> {
 }
 
 pub fn doc_create(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("kind").unwrap_or_default().to_string()
-    } else {
-        f.text.clone()
-    };
+    let text = f.slot_or_text("kind").to_string();
     let Some(kind) = CREATE_KINDS
         .iter()
         .find(|(w, _)| has_cue(&text, w))
@@ -500,10 +471,7 @@ pub fn doc_create(ctx: &mut Ctx, f: &Frame) -> Plan {
             ["Created a blank {ken}.", "OK, a new {ken} is ready."]
         ),
     };
-    Plan::Act {
-        actions: targeted(vec![action("doc.create", args)], f),
-        say: s,
-    }
+    Plan::act_for(f, action("doc.create", args), s)
 }
 
 const STYLES: &[(&[&str], &str, &str)] = &[
@@ -540,19 +508,11 @@ const SCOPES: &[(&[&str], &str)] = &[
 ];
 
 pub fn doc_format(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let style_text = if f.strict {
-        f.slot("style").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let style_text = f.slot_or_text("style");
     let Some((_, style, zh)) = STYLES.iter().find(|(ws, ..)| has_any(style_text, ws)) else {
         return Plan::NotUnderstood;
     };
-    let scope_text = if f.strict {
-        f.slot("scope").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let scope_text = f.slot_or_text("scope");
     let scope = SCOPES
         .iter()
         .find(|(ws, _)| has_any(scope_text, ws))
@@ -606,7 +566,7 @@ fn run_on(ctx: &mut Ctx, f: &Frame, d: &'static Doc, tool: fn(&mut Ctx, &Frame) 
         ..f.clone()
     };
     let plan = tool(ctx, &frame);
-    note(ctx, "file", json!(d.name));
+    ctx.note(NOTES, "file", json!(d.name));
     match plan {
         Plan::Act { mut actions, say } => {
             for a in &mut actions {
@@ -630,51 +590,13 @@ fn mail_names(docs: &[&'static Doc]) -> Vec<String> {
 
 /// Draft a mail at once (it shows on screen) and send it only after the user confirms.
 pub fn email_send(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let who = if f.strict {
-        match f.slot("who") {
-            Some(w) => ctx.person_strict(w),
-            None => Who::Missing,
-        }
-    } else {
-        ctx.find_person(&f.text)
-    };
-    let (person, phrase) = match who {
-        Who::Found(p, phrase) => (p, phrase),
-        Who::Ambiguous(people, phrase) => {
-            let zh = people
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join("还是");
-            let en = people
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let s = say!(
-                ctx,
-                ["你说的“{phrase}”是指{zh}？"],
-                ["By \"{phrase}\", do you mean {en}?"]
-            );
-            return Plan::Ask {
-                say: s,
-                expect: Expect::Person {
-                    utterance: f.text.clone(),
-                    phrase,
-                },
-            };
-        }
-        Who::Unknown(w) => {
-            let s = say!(
-                ctx,
-                ["通讯录里没有找到“{w}”。"],
-                ["I couldn't find \"{w}\" in your contacts."]
-            );
-            return Plan::Answer(s);
-        }
-        Who::Missing if f.strict => return Plan::NotUnderstood,
-        Who::Missing => return ask(ctx, f, "邮件要发给谁？", "Who should the email go to?"),
-    };
+    let who = skills::who_of(ctx, f, "who");
+    let (person, phrase) =
+        match skills::unresolved(ctx, f, who, "邮件要发给谁？", "Who should the email go to?")
+        {
+            Ok(x) => x,
+            Err(plan) => return plan,
+        };
     let mut attachments: Vec<&'static Doc> = Vec::new();
     let mut body = f
         .content
@@ -770,10 +692,7 @@ pub fn screen_capture(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已截屏，图片保存在“图片/截图”文件夹。"],
         ["Screenshot saved to Pictures/Screenshots."]
     );
-    Plan::Act {
-        actions: vec![action("screen.capture", json!({ "scope": scope }))],
-        say: s,
-    }
+    Plan::act(action("screen.capture", json!({ "scope": scope })), s)
 }
 
 /// Going to the desktop, however said: a show/back verb with the desktop, or everything minimised.
@@ -785,19 +704,13 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
     let t = &f.text;
     if f.strict || TO_DESKTOP.is_match(t) {
         let s = say!(ctx, ["桌面已显示。"], ["Showing the desktop."]);
-        return Plan::Act {
-            actions: vec![action("window.arrange", json!({ "layout": "desktop" }))],
-            say: s,
-        };
+        return Plan::act(action("window.arrange", json!({ "layout": "desktop" })), s);
     }
     static GO_DESKTOP: LazyLock<Regex> =
         LazyLock::new(|| re(r"\b(?:go|switch|back) to (?:the |my )?desktop\b"));
     if GO_DESKTOP.is_match(t) {
         let s = say!(ctx, ["桌面已显示。"], ["Showing the desktop."]);
-        return Plan::Act {
-            actions: vec![action("window.arrange", json!({ "layout": "desktop" }))],
-            say: s,
-        };
+        return Plan::act(action("window.arrange", json!({ "layout": "desktop" })), s);
     }
     let sides = (t.contains("左边") && t.contains("右边"))
         || (has_cue(t, "on the left") && has_cue(t, "on the right"))
@@ -847,10 +760,7 @@ pub fn window_arrange(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     if has_any(t, &["最大化", "全屏", "maximize", "full screen"]) {
         let s = say!(ctx, ["已将当前窗口最大化。"], ["Maximised the window."]);
-        return Plan::Act {
-            actions: vec![action("window.arrange", json!({ "layout": "maximize" }))],
-            say: s,
-        };
+        return Plan::act(action("window.arrange", json!({ "layout": "maximize" })), s);
     }
     Plan::NotUnderstood
 }
@@ -903,10 +813,7 @@ pub fn web_search(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已在网上搜索“{q}”，结果显示在浏览器中。"],
         ["Searched the web for \"{q}\"; the results are in the browser."]
     );
-    Plan::Act {
-        actions: vec![action("web.search", json!({ "query": q }))],
-        say: s,
-    }
+    Plan::act(action("web.search", json!({ "query": q })), s)
 }
 
 // ------------------------------------------------------------------ pictures: notices, charts
@@ -991,7 +898,7 @@ pub fn calendar_from(ctx: &mut Ctx, f: &Frame) -> Plan {
         args["location"] = json!(p);
     }
     if let Some(d) = doc {
-        note(ctx, "file", json!(d.name));
+        ctx.note(NOTES, "file", json!(d.name));
     }
     let day = ctx.day_words(date);
     let at = place.map(|p| format!("，{p}")).unwrap_or_default();
@@ -1000,10 +907,7 @@ pub fn calendar_from(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["已添加日程：{day}{t}，{title}{at}。"],
         ["Added to your calendar: {title}, {day} at {t}."]
     );
-    Plan::Act {
-        actions: vec![action("calendar.create", args)],
-        say: s,
-    }
+    Plan::act(action("calendar.create", args), s)
 }
 
 static ROW: LazyLock<Regex> =
@@ -1112,7 +1016,7 @@ pub fn correct(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context || !CORRECTION_LEAD.is_match(&f.text) {
         return Plan::NotUnderstood;
     }
-    let n = notes(ctx);
+    let n = ctx.notes(NOTES);
     let (Some(old), Some(phrase)) = (
         n.get("file").and_then(Value::as_str),
         n.get("phrase").and_then(Value::as_str),
@@ -1188,12 +1092,7 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     ) {
         return Plan::NotUnderstood;
     }
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     let folder = c["f"].to_string();
@@ -1224,15 +1123,7 @@ const HABIT: IntentDef = IntentDef {
     name: "preference.set",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("默认", 5),
-        ("一律", 5),
-        ("每次都", 4),
-        ("总是", 3),
-        ("习惯", 4),
-        ("by default", 5),
-        ("always", 4),
-    ],
+    cues: more_cues!(general::HABIT_WORDS, &[("每次都", 4), ("by default", 5)]),
     patterns: &[
         (r"都(?:要|给我|帮我)?(?:存|保存|放)(?:到|在|进)", 5),
         // "默认位置设成X文件夹", "默认存在X": where new work goes unless told.
@@ -1246,11 +1137,8 @@ const HABIT: IntentDef = IntentDef {
 
 const CORRECT: IntentDef = IntentDef {
     name: "file.open",
-    templates: &[],
-    templates_en: &[],
-    cues: &[],
-    patterns: &[(r"^(?:不对|不是|错了|搞错了|no\b|wrong\b)", 8)],
     skill: correct,
+    ..general::CORRECTION
 };
 
 const FOLLOW: IntentDef = IntentDef {
@@ -1394,23 +1282,17 @@ const FILE_OPEN: IntentDef = IntentDef {
 };
 
 const CONTINUE: IntentDef = IntentDef {
-    name: "device.handoff",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("继续", 3),
-        ("接着", 3),
-        ("编辑", 3),
-        ("continue", 3),
-        ("carry on", 3),
-        ("editing", 3),
-    ],
+    cues: more_cues!(
+        general::HANDOFF.cues,
+        &[("编辑", 3), ("carry on", 3), ("editing", 3)]
+    ),
     // What is left of "挪到平板上接着写" once the device is taken out: a bare editing verb.
     patterns: &[(
         r"^(?:继续|接着)?(?:改|修改|编辑|写|弄)(?:一下|下|完|好)?$",
         4,
     )],
     skill: continue_there,
+    ..general::HANDOFF
 };
 
 const DOC_CREATE: IntentDef = IntentDef {
@@ -1576,36 +1458,7 @@ const SETTINGS: IntentDef = IntentDef {
         r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$",
         r"^turn (?P<op>on|off) (?:the )?(?P<name>bluetooth|wi-fi|wifi|do not disturb|power saving mode)$",
     ],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("wifi", 4),
-        ("无线网", 4),
-        ("勿扰", 5),
-        ("免打扰", 5),
-        ("省电模式", 4),
-        ("飞行模式", 4),
-        ("太暗", 5),
-        ("太亮", 5),
-        ("刺眼", 5),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("别打扰", 5),
-        ("不要打扰", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("bluetooth", 4),
-        ("wi-fi", 4),
-        ("do not disturb", 5),
-        ("louder", 5),
-        ("quieter", 5),
-        ("too dark", 5),
-        ("too bright", 5),
-    ],
+    cues: general::PERSONAL_SETTINGS_WORDS,
     patterns: &[],
     skill: skills::settings_set,
 };
@@ -1614,44 +1467,34 @@ const APP: IntentDef = IntentDef {
     name: "app.open",
     templates: &[r"^(?:打开|启动|运行)(?P<app>.+)$"],
     templates_en: &[r"^(?:open|launch|start) (?:the )?(?P<app>.+?)(?: app)?$"],
-    cues: &[
-        ("打开", 2),
-        ("启动", 3),
-        ("运行", 3),
-        ("计算器", 3),
-        ("浏览器", 3),
-        ("终端", 3),
-        ("记事本", 3),
-        ("资源管理器", 3),
-        ("文件管理器", 3),
-        ("open", 2),
-        ("launch", 3),
-    ],
+    cues: more_cues!(
+        general::APP_WORDS,
+        &[
+            ("运行", 3),
+            ("计算器", 3),
+            ("浏览器", 3),
+            ("终端", 3),
+            ("记事本", 3),
+            ("资源管理器", 3),
+            ("文件管理器", 3),
+            ("open", 2),
+        ]
+    ),
     patterns: &[],
     skill: skills::app_open,
 };
 
 const SUMMARIZE: IntentDef = IntentDef {
-    name: "text.summarize",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("总结", 6),
-        ("摘要", 6),
-        ("概括", 6),
-        ("归纳", 6),
-        ("要点", 5),
-        ("主要内容", 5),
-        ("讲了什么", 5),
-        ("说了什么", 5),
-        ("写了什么", 5),
-        ("讲的什么", 5),
-        ("summarize", 6),
-        ("summarise", 6),
-        ("summary", 6),
-        ("key points", 5),
-        ("what does it say", 5),
-    ],
+    cues: more_cues!(
+        general::SUMMARIZE.cues,
+        &[
+            ("讲了什么", 5),
+            ("说了什么", 5),
+            ("写了什么", 5),
+            ("讲的什么", 5),
+            ("what does it say", 5),
+        ]
+    ),
     patterns: &[
         (r"\bwhat(?:'s| is) .+ about$", 5),
         // "sum it up", "sum the report up": the verb around its object.
@@ -1659,6 +1502,7 @@ const SUMMARIZE: IntentDef = IntentDef {
         (r"\bwhat does .+ (?:say|cover|contain)\b", 5),
     ],
     skill: doc_summarize,
+    ..general::SUMMARIZE
 };
 
 /// Translation as everywhere, of the open document when nothing else is named.
@@ -1718,36 +1562,32 @@ const APPS: &[(&str, &[&str])] = &[
 /// before apps ("打开计算器"); corrections and habits before the intents they talk about.
 pub static PC: Category = Category {
     intents: &[
-        CORRECT,
-        HABIT,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR_FROM,
-        CALENDAR,
-        EMAIL,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        FOLLOW,
-        SETTINGS,
-        DOC_CREATE,
-        FILE_SEARCH,
-        FILE_OPEN,
-        CONTINUE,
-        DOC_FORMAT,
-        SCREEN,
-        WINDOW,
-        WEB,
-        APP,
-        TRANSLATE,
-        SUMMARIZE,
-        CHART,
-        WEATHER,
-        DATETIME,
-        MEDIA,
-        CHAT,
+        &[CORRECT, HABIT],
+        general::CLOCK_INTENTS,
+        &[
+            CALENDAR_FROM,
+            CALENDAR,
+            EMAIL,
+            PAYMENT,
+            DATA_DELETE,
+            DATA_UPLOAD,
+            FOLLOW,
+            SETTINGS,
+            DOC_CREATE,
+            FILE_SEARCH,
+            FILE_OPEN,
+            CONTINUE,
+            DOC_FORMAT,
+            SCREEN,
+            WINDOW,
+            WEB,
+            APP,
+            TRANSLATE,
+            SUMMARIZE,
+            CHART,
+        ],
+        general::INFO_INTENTS,
+        &[MEDIA, CHAT],
     ],
     apps: APPS,
     hand_off_media: None,

@@ -16,15 +16,12 @@ use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use crate::sim::events;
-use crate::sim::general::{
-    ALARM, ALARM_DELETE, CALENDAR, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER,
-    SUMMARIZE, TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CALENDAR, CHAT, SUMMARIZE, TRANSLATE};
 use crate::sim::memory;
 use crate::sim::nlu;
 use crate::sim::plans::{ask, confirm_first, has_any, is_correction, move_playing, re, targeted};
 use crate::sim::skills;
-use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, Pending, say};
 use crate::world::directory as world;
 
@@ -361,19 +358,7 @@ fn member_room(ctx: &Ctx, text: &str) -> Option<&'static str> {
     if facts.is_empty() {
         return None;
     }
-    let mut names: Vec<String> = Vec::new();
-    if let Some((rel, _)) = memory::find_relation(text)
-        && let Some(p) = memory::person_for(&facts, rel)
-    {
-        names.push(p.name);
-    }
-    for f in &facts {
-        if let memory::FactKind::Relation { name: Some(n), .. } = &f.kind
-            && text.contains(n.as_str())
-        {
-            names.push(n.clone());
-        }
-    }
+    let names = memory::names_meant(&facts, text);
     facts.iter().find_map(|f| {
         let t = nlu::normalize(&f.text);
         names
@@ -387,19 +372,7 @@ fn member_room(ctx: &Ctx, text: &str) -> Option<&'static str> {
 /// What a household member likes to listen to, from what the terminal knows (L3).
 fn member_favourite(ctx: &Ctx, text: &str) -> Option<String> {
     let facts = ctx.facts();
-    let mut names: Vec<String> = Vec::new();
-    if let Some((rel, _)) = memory::find_relation(text)
-        && let Some(p) = memory::person_for(&facts, rel)
-    {
-        names.push(p.name);
-    }
-    for f in &facts {
-        if let memory::FactKind::Relation { name: Some(n), .. } = &f.kind
-            && text.contains(n.as_str())
-        {
-            names.push(n.clone());
-        }
-    }
+    let names = memory::names_meant(&facts, text);
     // "朵朵最爱听《X》", "朵朵最喜欢的歌是X", "朵朵喜欢听X": the title after the liking.
     static LIKES: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -1039,10 +1012,7 @@ pub fn iot_set(ctx: &mut Ctx, f: &Frame) -> Plan {
         if r.power == Some(false) {
             let args = json!({ "device": dev, "room": room_id, "power": false });
             let s = say!(ctx, ["好的，已关闭燃气灶。"], ["OK, the gas stove is off."]);
-            return Plan::Act {
-                actions: targeted(vec![action("iot.set", args)], f),
-                say: s,
-            };
+            return Plan::act_for(f, action("iot.set", args), s);
         }
         let s = say!(
             ctx,
@@ -1215,11 +1185,7 @@ pub const MEDIA_CONTROL: IntentDef = IntentDef {
 };
 
 pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("op");
     // "换一首周杰伦的歌" asks for new music, not the following one.
     if !f.strict
         && (text.contains("的歌")
@@ -1268,53 +1234,38 @@ pub fn media_control(ctx: &mut Ctx, f: &Frame) -> Plan {
         return Plan::NotUnderstood;
     };
     let s = ctx.say(&[(*zh).to_string()], &[(*en).to_string()]);
-    Plan::Act {
-        actions: targeted(vec![action("media.control", json!({ "op": op }))], f),
-        say: s,
-    }
+    Plan::act_for(f, action("media.control", json!({ "op": op })), s)
 }
 
 pub const MEDIA: IntentDef = IntentDef {
-    name: "media.play",
     templates: &[r"^(?:播放|放)(?P<q>.+)$", r"^(?:我要听|我想听)(?P<q>.+)$"],
-    templates_en: &[r"^play (?P<q>.+)$"],
-    cues: &[
-        ("播放", 4),
-        ("放首", 4),
-        ("放一首", 4),
-        ("来首", 5),
-        ("来一首", 5),
-        ("来点", 3),
-        ("想听", 5),
-        ("要听", 5),
-        ("听歌", 5),
-        ("音乐", 4),
-        ("歌", 5),
-        ("爱听", 4),
-        ("喜欢听", 4),
-        ("儿歌", 5),
-        ("爵士", 4),
-        ("摇滚", 4),
-        ("古典", 4),
-        ("轻音乐", 5),
-        ("jazz", 4),
-        ("rock", 3),
-        ("classical", 4),
-        ("电影", 5),
-        ("动画片", 5),
-        ("电视剧", 5),
-        ("视频", 5),
-        ("play", 4),
-        ("put on", 4),
-        ("song", 5),
-        ("songs", 5),
-        ("music", 5),
-        ("movie", 5),
-        ("cartoon", 5),
-        ("video", 5),
-    ],
+    cues: more_cues!(
+        general::MEDIA.cues,
+        &[
+            ("来点", 3),
+            ("要听", 5),
+            ("爱听", 4),
+            ("喜欢听", 4),
+            ("儿歌", 5),
+            ("爵士", 4),
+            ("摇滚", 4),
+            ("古典", 4),
+            ("轻音乐", 5),
+            ("jazz", 4),
+            ("rock", 3),
+            ("classical", 4),
+            ("电影", 5),
+            ("动画片", 5),
+            ("电视剧", 5),
+            ("视频", 5),
+            ("movie", 5),
+            ("cartoon", 5),
+            ("video", 5),
+        ]
+    ),
     patterns: &[],
     skill: speaker_media,
+    ..general::MEDIA
 };
 
 /// Words that ask for what someone likes.
@@ -1345,11 +1296,7 @@ const VIDEO: &[&str] = &[
 ];
 /// Music, the household's favourites, and — with no screen — video only on a linked TV (L4).
 pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("q").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("q");
     if let Some(p) = move_playing(ctx, f) {
         return p;
     }
@@ -1385,10 +1332,7 @@ pub fn speaker_media(ctx: &mut Ctx, f: &Frame) -> Plan {
         && let Some(song) = member_favourite(ctx, &f.text)
     {
         let s = say!(ctx, ["好的，播放《{song}》。"], ["OK, playing {song}."]);
-        return Plan::Act {
-            actions: targeted(vec![action("media.play", json!({ "query": song }))], f),
-            say: s,
-        };
+        return Plan::act_for(f, action("media.play", json!({ "query": song })), s);
     }
     skills::media_play(ctx, f)
 }
@@ -1399,22 +1343,12 @@ pub const VOLUME: IntentDef = IntentDef {
         r"^(?:把)?(?P<name>音量|声音)(?:调到|调至|调成|设为|设置为|设置成|设成)(?P<value>.+)$",
     ],
     templates_en: &[r"^set (?:the )?(?P<name>volume) to (?P<value>.+)$"],
-    cues: &[
-        ("音量", 3),
-        ("声音", 2),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("听不见", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("louder", 5),
-        ("quieter", 5),
-    ],
-    patterns: &[(
-        r"(?:声音|音量)(?:再)?(?:调)?(?:大|小|高|低)(?:一)?(?:点|些)",
-        5,
-    )],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        &[("声音", 2), ("听不见", 5)]
+    ),
+    patterns: general::VOLUME_PATTERNS,
     skill: skills::settings_set,
 };
 
@@ -1635,25 +1569,13 @@ pub fn home_scene(ctx: &mut Ctx, f: &Frame) -> Plan {
 /// The speaker's table. Appliances come before media, so "打开电视" switches the TV on.
 pub static SPEAKER: Category = Category {
     intents: &[
-        IOT,
-        MEDIA_CONTROL,
-        VOLUME,
-        MEDIA,
-        RECIPE,
-        SCENE,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        CALENDAR,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        CHAT,
+        &[IOT, MEDIA_CONTROL, VOLUME, MEDIA, RECIPE, SCENE],
+        general::CLOCK_INTENTS,
+        &[CALENDAR],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE],
+        general::DATA_INTENTS,
+        &[CHAT],
     ],
     apps: &[],
     hand_off_media: None,

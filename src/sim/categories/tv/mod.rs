@@ -13,18 +13,15 @@ use std::sync::LazyLock;
 
 use chrono::{Duration, NaiveTime, Timelike};
 use regex::Regex;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::device::protocol::ServedBy;
 use crate::sim::events;
-use crate::sim::general::{
-    ALARM, ALARM_DELETE, CHAT, DATA_DELETE, DATA_UPLOAD, DATETIME, PAYMENT, REMINDER, SUMMARIZE,
-    TIMER, TRANSLATE, WEATHER,
-};
+use crate::sim::general::{self, CHAT, SUMMARIZE, TRANSLATE};
 use crate::sim::nlu;
 use crate::sim::plans::{has_any, re};
 use crate::sim::skills;
-use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue};
+use crate::sim::turn::{Category, Frame, IntentDef, Plan, action, has_cue, more_cues};
 use crate::sim::turn::{Ctx, Pending, say};
 
 pub(crate) mod catalogue;
@@ -37,24 +34,11 @@ use catalogue::{Channel, Kind, Title};
 /// `last_query` slot. Written at every level; read only where the level has context.
 const NOTES: &str = "tv";
 
-fn notes(ctx: &Ctx) -> Map<String, Value> {
-    match &ctx.ses.context.last_query {
-        Some((k, m)) if k == NOTES => m.clone(),
-        _ => Map::new(),
-    }
-}
-
-fn note(ctx: &mut Ctx, key: &str, value: Value) {
-    let mut m = notes(ctx);
-    m.insert(key.to_string(), value);
-    ctx.ses.context.last_query = Some((NOTES.to_string(), m));
-}
-
 /// A note, when this level follows the conversation (L3).
 fn recall(ctx: &Ctx, key: &str) -> Option<Value> {
     ctx.caps
         .context
-        .then(|| notes(ctx).get(key).cloned())
+        .then(|| ctx.notes(NOTES).get(key).cloned())
         .flatten()
 }
 
@@ -100,19 +84,16 @@ fn channel_phrase(c: &Channel, text: &str) -> Option<String> {
 
 fn switch_plan(ctx: &mut Ctx, c: &'static Channel, phrase: Option<String>) -> Plan {
     let id = c.id;
-    note(ctx, "channel", json!(id));
+    ctx.note(NOTES, "channel", json!(id));
     if let Some(p) = phrase {
-        note(ctx, "channel_phrase", json!(p));
+        ctx.note(NOTES, "channel_phrase", json!(p));
     }
     let s = say!(
         ctx,
         ["已切换到{id}。", "好的，正在为你切换到{id}。"],
         ["Switched to {id}.", "OK, switching to {id}."]
     );
-    Plan::Act {
-        actions: vec![action("channel.switch", json!({ "channel": id }))],
-        say: s,
-    }
+    Plan::act(action("channel.switch", json!({ "channel": id })), s)
 }
 
 pub fn channel_switch(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -160,9 +141,9 @@ pub fn channel_switch(ctx: &mut Ctx, f: &Frame) -> Plan {
     }
     match catalogue::channel_in(text).or_else(|| channel_for_genre(text)) {
         Some(c) => {
-            let before = notes(ctx).get("channel").cloned();
+            let before = ctx.notes(NOTES).get("channel").cloned();
             if let Some(b) = before {
-                note(ctx, "previous", b);
+                ctx.note(NOTES, "previous", b);
             }
             let phrase = channel_phrase(c, text);
             switch_plan(ctx, c, phrase)
@@ -247,7 +228,7 @@ fn guide_plan(ctx: &mut Ctx, c: &'static Channel, text: &str) -> Plan {
         .map(|(t, title, _)| format!("{t} {title}"))
         .collect();
     let id = c.id;
-    note(ctx, "guide", json!(id));
+    ctx.note(NOTES, "guide", json!(id));
     let listed = items.join(if ctx.en() { ", " } else { "，" });
     let s = if items.is_empty() {
         say!(
@@ -443,10 +424,7 @@ pub fn programme_reminder(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["OK, I'll remind you at {time} about {title}."]
     );
     let args = json!({ "text": title, "date": at.date().to_string(), "time": time });
-    Plan::Act {
-        actions: vec![action("reminder.create", args)],
-        say: s,
-    }
+    Plan::act(action("reminder.create", args), s)
 }
 
 // ------------------------------------------------------------------ the catalogue
@@ -518,8 +496,8 @@ pub fn content_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     if let Some(k) = kind {
         args["kind"] = json!(k.id());
     }
-    note(
-        ctx,
+    ctx.note(
+        NOTES,
         "results",
         json!(hits.iter().map(|x| x.name).collect::<Vec<_>>()),
     );
@@ -548,10 +526,7 @@ pub fn content_search(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         say!(ctx, ["为你找到{n}部：{zh}。"], ["Found {n}: {en}."])
     };
-    Plan::Act {
-        actions: vec![action("content.search", args)],
-        say: s,
-    }
+    Plan::act(action("content.search", args), s)
 }
 
 /// An episode however it is numbered: "第十二集", "episode 7", "episode seventeen", "the 7th
@@ -845,7 +820,7 @@ fn play_plan(
     for a in &mut actions {
         a.target.clone_from(&f.target);
     }
-    note(ctx, "playing", json!(t.name));
+    ctx.note(NOTES, "playing", json!(t.name));
     let name = t.name;
     let en_name = t.aka.first().copied().unwrap_or(name);
     let part = episode.map(|e| format!("第{e}集")).unwrap_or_default();
@@ -941,11 +916,7 @@ static SEEK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn control(ctx: &mut Ctx, f: &Frame) -> Plan {
-    let text = if f.strict {
-        f.slot("op").unwrap_or_default()
-    } else {
-        f.text.as_str()
-    };
+    let text = f.slot_or_text("op");
     if !f.strict && catalogue::title_in(text).is_some() {
         return Plan::NotUnderstood;
     }
@@ -968,19 +939,13 @@ pub fn control(ctx: &mut Ctx, f: &Frame) -> Plan {
         } else {
             say!(ctx, ["已后退{d}。"], ["Went back {secs} s."])
         };
-        return Plan::Act {
-            actions: vec![action("playback.seek", json!({ "seconds": signed }))],
-            say: s,
-        };
+        return Plan::act(action("playback.seek", json!({ "seconds": signed })), s);
     }
     let Some((_, op, zh, en)) = OPS.iter().find(|(ws, ..)| has_any(text, ws)) else {
         return Plan::NotUnderstood;
     };
     let s = say!(ctx, ["好的，{zh}。"], ["OK, {en}."]);
-    Plan::Act {
-        actions: vec![action("media.control", json!({ "op": op }))],
-        say: s,
-    }
+    Plan::act(action("media.control", json!({ "op": op })), s)
 }
 
 pub fn subtitles(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -1014,10 +979,7 @@ pub fn subtitles(ctx: &mut Ctx, f: &Frame) -> Plan {
         "en" => say!(ctx, ["已切换为英文字幕。"], ["English subtitles on."]),
         _ => say!(ctx, ["已打开中文字幕。"], ["Chinese subtitles on."]),
     };
-    Plan::Act {
-        actions: vec![action("playback.subtitles", json!({ "lang": lang }))],
-        say: s,
-    }
+    Plan::act(action("playback.subtitles", json!({ "lang": lang })), s)
 }
 
 pub fn mute(ctx: &mut Ctx, f: &Frame) -> Plan {
@@ -1053,10 +1015,7 @@ pub fn parental(ctx: &mut Ctx, f: &Frame) -> Plan {
         ),
         None => say!(ctx, ["儿童模式已开启。"], ["Kids mode is on."]),
     };
-    Plan::Act {
-        actions: vec![action("parental.set", args)],
-        say: s,
-    }
+    Plan::act(action("parental.set", args), s)
 }
 
 /// Buying a membership or a film: always confirmed first (payment).
@@ -1191,7 +1150,7 @@ pub fn correct(ctx: &mut Ctx, f: &Frame) -> Plan {
     if !ctx.caps.context {
         return Plan::NotUnderstood;
     }
-    let n = notes(ctx);
+    let n = ctx.notes(NOTES);
     let Some(old) = n.get("channel").and_then(Value::as_str).map(str::to_string) else {
         return Plan::NotUnderstood;
     };
@@ -1280,27 +1239,19 @@ pub fn habit(ctx: &mut Ctx, f: &Frame) -> Plan {
     } else {
         return Plan::NotUnderstood;
     };
-    if !ctx.caps.learning {
-        let s = say!(
-            ctx,
-            ["抱歉，我目前还不能学习新的使用习惯。"],
-            ["Sorry, I can't learn new habits yet."]
-        );
+    if let Some(s) = ctx.cannot_learn() {
         return Plan::Answer(s);
     }
     let learned = ctx.learn(key, value);
     let s = say!(ctx, ["好的，记住了：以后{zh}。"], ["OK, noted: {en}."]);
-    Plan::Act {
-        actions: vec![learned],
-        say: s,
-    }
+    Plan::act(learned, s)
 }
 
 /// "在平板上继续看" with nothing the engine can hand over: the title playing (L4).
 pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
     let (Some(target), Some(name)) = (
         f.target.clone(),
-        notes(ctx)
+        ctx.notes(NOTES)
             .get("playing")
             .and_then(Value::as_str)
             .map(str::to_string),
@@ -1317,36 +1268,22 @@ pub fn continue_there(ctx: &mut Ctx, f: &Frame) -> Plan {
         ["好的，《{name}》已转到{target}上接着放。"],
         ["OK, {name} continues on {target}."]
     );
-    Plan::Act {
-        actions: vec![a],
-        say: s,
-    }
+    Plan::act(a, s)
 }
 
 // ------------------------------------------------------------------ the table
 
 const CORRECT: IntentDef = IntentDef {
     name: "channel.switch",
-    templates: &[],
-    templates_en: &[],
-    cues: &[],
-    patterns: &[(r"^(?:不对|不是|错了|搞错了|no\b|wrong\b)", 8)],
     skill: correct,
+    ..general::CORRECTION
 };
 
 const HABIT: IntentDef = IntentDef {
     name: "preference.set",
     templates: &[],
     templates_en: &[],
-    cues: &[
-        ("都要", 4),
-        ("每次", 4),
-        ("习惯", 4),
-        ("总是", 3),
-        ("一律", 5),
-        ("默认", 5),
-        ("always", 4),
-    ],
+    cues: more_cues!(general::HABIT_WORDS, &[("都要", 4), ("每次", 4)]),
     patterns: &[
         (
             r"(?:都|一律|每次都|总是)(?:要|给我|帮我|自动)?(?:开|打开|跳过|关)",
@@ -1489,27 +1426,20 @@ const SETTINGS: IntentDef = IntentDef {
         r"^(?P<op>打开|开启|关闭|关掉)(?P<name>蓝牙|wifi|无线网络|省电模式)$",
     ],
     templates_en: &[r"^set (?:the )?(?P<name>volume|brightness) to (?P<value>.+)$"],
-    cues: &[
-        ("音量", 3),
-        ("声音", 3),
-        ("亮度", 3),
-        ("蓝牙", 4),
-        ("太暗", 5),
-        ("太亮", 5),
-        ("刺眼", 5),
-        ("太吵", 5),
-        ("听不清", 5),
-        ("听不见", 5),
-        ("大声点", 5),
-        ("小声点", 5),
-        ("volume", 4),
-        ("brightness", 4),
-        ("louder", 5),
-        ("quieter", 5),
-        ("too loud", 5),
-        ("too quiet", 5),
-        ("can't hear", 5),
-    ],
+    cues: more_cues!(
+        general::VOLUME_WORDS,
+        general::NOISY_WORDS,
+        general::BRIGHTNESS_WORDS,
+        general::GLARE_WORDS,
+        &[
+            ("声音", 3),
+            ("蓝牙", 4),
+            ("听不见", 5),
+            ("too loud", 5),
+            ("too quiet", 5),
+            ("can't hear", 5),
+        ]
+    ),
     patterns: &[],
     skill: skills::settings_set,
 };
@@ -1769,35 +1699,27 @@ const CONTROL: IntentDef = IntentDef {
 };
 
 const CONTINUE: IntentDef = IntentDef {
-    name: "device.handoff",
-    templates: &[],
-    templates_en: &[],
-    cues: &[
-        ("继续", 3),
-        ("接着", 3),
-        ("看", 3),
-        ("continue", 3),
-        ("watching", 3),
-    ],
+    cues: more_cues!(general::HANDOFF.cues, &[("看", 3), ("watching", 3)]),
     patterns: &[],
     skill: continue_there,
+    ..general::HANDOFF
 };
 
 const APP: IntentDef = IntentDef {
     name: "app.open",
     templates: &[r"^(?:打开|启动|进入)(?P<app>.+)$"],
     templates_en: &[r"^(?:open|launch|start) (?:the )?(?P<app>.+?)(?: app)?$"],
-    cues: &[
-        ("打开", 2),
-        ("启动", 3),
-        ("应用商店", 3),
-        ("应用市场", 3),
-        ("投屏", 3),
-        ("k歌", 3),
-        ("健身", 3),
-        ("open", 2),
-        ("launch", 3),
-    ],
+    cues: more_cues!(
+        general::APP_WORDS,
+        &[
+            ("应用商店", 3),
+            ("应用市场", 3),
+            ("投屏", 3),
+            ("k歌", 3),
+            ("健身", 3),
+            ("open", 2),
+        ]
+    ),
     patterns: &[],
     skill: skills::app_open,
 };
@@ -1818,35 +1740,16 @@ const APPS: &[(&str, &[&str])] = &[
 /// 文字幕"), muting before settings, playback words before titles.
 pub static TV: Category = Category {
     intents: &[
-        CORRECT,
-        HABIT,
-        PROGRAMME_REMINDER,
-        ALARM_DELETE,
-        ALARM,
-        TIMER,
-        REMINDER,
-        PURCHASE,
-        PAYMENT,
-        DATA_DELETE,
-        DATA_UPLOAD,
-        FOLLOW,
-        SUBTITLES,
-        PARENTAL,
-        MUTE,
-        SETTINGS,
-        CONTROL,
-        CHANNEL,
-        EPG,
-        SCREEN_QA,
-        SEARCH,
-        PLAY,
-        CONTINUE,
-        APP,
-        WEATHER,
-        DATETIME,
-        TRANSLATE,
-        SUMMARIZE,
-        CHAT,
+        &[CORRECT, HABIT, PROGRAMME_REMINDER],
+        general::CLOCK_INTENTS,
+        &[PURCHASE],
+        general::DATA_INTENTS,
+        &[
+            FOLLOW, SUBTITLES, PARENTAL, MUTE, SETTINGS, CONTROL, CHANNEL, EPG, SCREEN_QA, SEARCH,
+            PLAY, CONTINUE, APP,
+        ],
+        general::INFO_INTENTS,
+        &[TRANSLATE, SUMMARIZE, CHAT],
     ],
     apps: APPS,
     hand_off_media: None,

@@ -171,14 +171,17 @@ fn the_phone_l3_certificate_prints_on_two_numbered_a4_pages_before_its_annex() {
 fn without_a_browser_pdf_is_a_clear_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = ailevel()
-        .arg("report")
-        .arg(root().join("tests/data/report-fixture.results.json"))
-        .args(["--format", "html,pdf", "--out"])
-        .arg(&out)
-        .env("AILEVEL_CHROMIUM", dir.path().join("no-such-browser"))
-        .output()
-        .unwrap();
+    let report = || {
+        ailevel()
+            .arg("report")
+            .arg(root().join("tests/data/report-fixture.results.json"))
+            .args(["--format", "html,pdf", "--out"])
+            .arg(&out)
+            .env("AILEVEL_CHROMIUM", dir.path().join("no-such-browser"))
+            .output()
+            .unwrap()
+    };
+    let o = report();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(4), "{err}");
     assert!(err.contains("needs headless Chromium"), "{err}");
@@ -189,14 +192,7 @@ fn without_a_browser_pdf_is_a_clear_error_and_writes_nothing() {
     // Over an earlier report: it stays as it was, and no half-written page is left beside it.
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("report.html"), "earlier").unwrap();
-    let o = ailevel()
-        .arg("report")
-        .arg(root().join("tests/data/report-fixture.results.json"))
-        .args(["--format", "html,pdf", "--out"])
-        .arg(&out)
-        .env("AILEVEL_CHROMIUM", dir.path().join("no-such-browser"))
-        .output()
-        .unwrap();
+    let o = report();
     assert_eq!(o.status.code(), Some(4));
     assert_eq!(
         std::fs::read_to_string(out.join("report.html")).unwrap(),

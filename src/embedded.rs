@@ -79,12 +79,23 @@ fn suite_kind(rel: &str) -> Option<Kind> {
 /// pass their schema (a test below checks every one), so the loader skips validating them
 /// again at run time; a user's suite, or an edited copy of the default, is always validated.
 pub fn is_default_suite_file(kind: Kind, text: &str) -> bool {
-    static BY_CONTENT: LazyLock<HashMap<&'static [u8], Kind>> = LazyLock::new(|| {
-        under(SUITES)
-            .filter_map(|(rel, bytes)| suite_kind(rel).map(|k| (bytes, k)))
-            .collect()
+    // Keyed by length, so a lookup compares bytes only with the files of that length and the
+    // embedded suites (half a megabyte) are neither hashed nor paged in to build the table.
+    type Files = Vec<(&'static [u8], Kind)>;
+    static BY_LEN: LazyLock<HashMap<usize, Files>> = LazyLock::new(|| {
+        let mut by_len: HashMap<usize, Files> = HashMap::new();
+        for (rel, bytes) in under(SUITES) {
+            if let Some(k) = suite_kind(rel) {
+                by_len.entry(bytes.len()).or_default().push((bytes, k));
+            }
+        }
+        by_len
     });
-    BY_CONTENT.get(text.as_bytes()) == Some(&kind)
+    BY_LEN.get(&text.len()).is_some_and(|files| {
+        files
+            .iter()
+            .any(|(bytes, k)| *k == kind && *bytes == text.as_bytes())
+    })
 }
 
 /// The temporary directory, and whether the suites' media fixtures are in it yet.

@@ -454,6 +454,50 @@ fn yaml_syntax_error_has_line() {
     assert_invalid("schema: ailevel.suite/1\ncases: [\n", &["bad.yaml:"]);
 }
 
+/// A case file large enough to be parsed on several cores: `n` cases, the one at `bad` with
+/// `line` (its level) in place of `level: L1`; returns the text and the 1-based line of that
+/// level, counted as the text is written.
+fn big_case_file(n: usize, bad: usize, line: &str) -> (String, usize) {
+    let mut text = String::from(
+        "schema: ailevel.suite/1\ntitle: { zh-CN: 测试, en: Test }\ncategory: phone\ncases:\n",
+    );
+    let mut at = 0;
+    for i in 0..n {
+        text.push_str(&format!(
+            "  - id: phone.big.c{i:04}\n    title: {{ zh-CN: 大文件第{i}条, en: Big file case {i} }}\n"
+        ));
+        if i == bad {
+            at = text.lines().count() + 1;
+            text.push_str(&format!("    {line}\n"));
+        } else {
+            text.push_str("    level: L1\n");
+        }
+        text.push_str("    element: execution\n    mandatory: true\n    clause: \"177.3 §5.2\"\n    turns:\n      - input: { text: 打开相机，拍一张照片，然后发给我刚才聊天的那位朋友 }\n        expect:\n          - contains: 相机\n");
+    }
+    assert!(text.len() > 200 * 1024, "{}", text.len());
+    (text, at)
+}
+
+#[test]
+fn a_large_case_file_is_located_as_a_small_one() {
+    let (good, _) = big_case_file(900, usize::MAX, "");
+    let dir = suite_with(&good);
+    ailevel()
+        .args(["validate", "--suite"])
+        .arg(dir.path())
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    // A schema error far into the file, and a syntax error there, each at its own line.
+    let (bad, line) = big_case_file(900, 700, "level: L7");
+    assert_invalid(
+        &bad,
+        &[&format!("bad.yaml:{line}:"), "/cases/700/level", "L7"],
+    );
+    let (bad, line) = big_case_file(900, 650, "level: [L1");
+    assert_invalid(&bad, &[&format!("bad.yaml:{}:", line + 1)]);
+}
+
 #[test]
 fn wrong_type_is_located() {
     let bad = GOOD_HEAD.replace("mandatory: true", "mandatory: maybe")

@@ -70,9 +70,7 @@ pub enum FactKind {
     Other,
 }
 
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
+use super::nlu::re;
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"(?P<n>\+?[0-9][0-9-]{4,16}[0-9])"));
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {

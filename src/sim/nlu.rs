@@ -14,7 +14,8 @@ use unicode_normalization::UnicodeNormalization;
 /// Longest input the engine reads; the rest is ignored (a terminal has input limits too).
 pub const MAX_INPUT_CHARS: usize = 8_000;
 
-fn re(pattern: &str) -> Regex {
+/// A built-in pattern (every part of the simulator compiles its patterns through this one).
+pub fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
 

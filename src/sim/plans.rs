@@ -11,10 +11,7 @@ use super::turn::{Ctx, Pending, say};
 use super::turn::{Expect, Frame, Plan, action, has_cue};
 use crate::device::protocol::Action;
 
-/// A built-in pattern.
-pub fn re(p: &str) -> Regex {
-    Regex::new(p).expect("built-in pattern compiles")
-}
+pub use super::nlu::re;
 
 /// Any of `words` is a cue in `text`.
 pub fn has_any(text: &str, words: &[&str]) -> bool {

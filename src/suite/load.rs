@@ -140,13 +140,18 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     }
     // The schema this file is checked against is compiled on another core while the text is
     // parsed on this one, the first time a file of its kind is not the default.
+    // A large suite file is parsed on every core, a run of its cases on each.
+    let parse = || match kind {
+        Kind::Suite => yaml::value_from_str(path, text, "cases"),
+        _ => yaml::from_str(path, text),
+    };
     let value: Value = if crate::schema::is_ready(kind) {
-        yaml::from_str(path, text)
+        parse()
     } else {
         std::thread::scope(|scope| {
             let _ =
                 std::thread::Builder::new().spawn_scoped(scope, || crate::schema::prepare(&[kind]));
-            yaml::from_str(path, text)
+            parse()
         })
     }
     .map_err(|p| vec![p])?;

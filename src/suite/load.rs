@@ -484,19 +484,33 @@ fn load_fixtures<'a>(
 
 /// `f` of each item, run on every core in contiguous chunks, in the items' order.
 fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = items.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(per)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    // Each thread takes the next item when it is free, so one large file does not leave the
+    // other cores idle behind a fixed share.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut all = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in others {
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 /// One fixture read and checked against the hash its case records.
@@ -882,7 +896,10 @@ impl<'a> CaseContext<'a> {
     fn check_check(&self, check: &Check, at: &str, loc: &mut Located<'_>) {
         match check {
             Check::Matches(re) => {
-                if let Err(e) = regex::Regex::new(re) {
+                // Parsed, not compiled: the same syntax errors, with the same text, as
+                // `Regex::new` gives, for a fraction of the cost; a run compiles the patterns
+                // of the cases it runs (`score::Evaluator`).
+                if let Err(e) = regex_syntax::Parser::new().parse(re) {
                     loc.push(format!("{at}/matches"), format!("invalid regex: {e}"));
                 }
             }
@@ -942,6 +959,27 @@ impl<'a> CaseContext<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_is_refused_as_the_regex_crate_refuses_it() {
+        for p in [
+            "(unclosed",
+            "[z-a]",
+            r"\p{NoSuchClass}",
+            "a{2,1}",
+            "(?P<n>a)(?P<n>b)",
+            "*",
+        ] {
+            let ours = regex_syntax::Parser::new()
+                .parse(p)
+                .map_err(|e| e.to_string());
+            let theirs = regex::Regex::new(p).map(|_| ()).map_err(|e| e.to_string());
+            assert_eq!(ours.err(), theirs.err(), "{p}");
+        }
+        for p in [r"^\d{2}:\d{2}$", r"(?i)\bhello\b", "天气|气温"] {
+            assert!(regex_syntax::Parser::new().parse(p).is_ok(), "{p}");
+        }
+    }
 
     /// `parse_yaml` takes the typed value from the schema-checked tree, not from a second
     /// parse of the text: for every suite, vocabulary, framework and variant file we ship or

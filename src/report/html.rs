@@ -79,7 +79,7 @@ pub(super) struct View<'a> {
     filters: Filters,
     /// Every case's rows, written by [`evidence::case_row`]; the page's `cases` slot.
     #[serde(skip)]
-    cases_html: String,
+    cases_html: Spool,
     /// Said above the case table when some trials are only summarised.
     brief_note: Option<String>,
     has_fixtures: bool,
@@ -99,7 +99,7 @@ impl View<'_> {
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         match name {
-            "cases" => out.write_all(self.cases_html.as_bytes()),
+            "cases" => self.cases_html.copy_to(out),
             "fixtures" => {
                 let lang = self.language;
                 let mut row = String::new();
@@ -790,7 +790,7 @@ fn filters(r: &Results, names: &Names) -> Filters {
 
 /// What one pass over the trials, a case at a time, gives the page.
 struct Pass {
-    rows: String,
+    rows: Spool,
     /// Every turn's latency, per case in the results' order, so the histogram's sums are
     /// taken in one order whatever order the cases are shown in.
     latencies: Vec<Vec<f64>>,
@@ -806,12 +806,13 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
         (names.level_rank(&a.level), &a.id).cmp(&(names.level_rank(&b.level), &b.id))
     });
     let mut pass = Pass {
-        rows: String::new(),
+        rows: Spool::default(),
         latencies: vec![Vec::new(); r.cases.len()],
         brief: 0,
         tools: names::ToolUse::default(),
     };
     let mut packer = Packer::new(names.lang);
+    let mut row = String::new();
     for (i, c) in sorted {
         let blocking = r.grade.blocking.contains(&c.id);
         source.with_trials(c, &mut |trials| {
@@ -825,11 +826,56 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
             pass.tools.add(trials.iter().copied());
             let (view, brief) = case_view(c, trials, names, blocking, &r.fixtures, &mut packer)?;
             pass.brief += brief;
-            evidence::case_row(&view, names.lang, &mut pass.rows);
-            Ok(())
+            row.clear();
+            evidence::case_row(&view, names.lang, &mut row);
+            pass.rows.push(&row).map_err(|source| ReportError::Write {
+                format: "HTML",
+                source,
+            })
         })?;
     }
     Ok(pass)
+}
+
+/// Above this many bytes the case rows go to a temporary file instead of memory.
+const SPOOL_IN_MEMORY: usize = 4 << 20;
+
+/// The case table's rows, in the order written: in memory while small, then in an anonymous
+/// temporary file, so a page of 100,000 trials does not hold its evidence (tens of MB) in
+/// memory until the head before the table, which needs every case seen, is written.
+#[derive(Default)]
+struct Spool {
+    text: String,
+    /// Written a case's row at a time, each one write.
+    file: Option<std::fs::File>,
+}
+
+impl Spool {
+    fn push(&mut self, row: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        if let Some(f) = &mut self.file {
+            return f.write_all(row.as_bytes());
+        }
+        self.text.push_str(row);
+        if self.text.len() > SPOOL_IN_MEMORY {
+            let mut f = tempfile::tempfile()?;
+            f.write_all(self.text.as_bytes())?;
+            self.text = String::new();
+            self.file = Some(f);
+        }
+        Ok(())
+    }
+
+    /// Write every row, in order, into `out`.
+    fn copy_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use std::io::Seek;
+        out.write_all(self.text.as_bytes())?;
+        if let Some(mut f) = self.file.as_ref() {
+            f.seek(std::io::SeekFrom::Start(0))?;
+            std::io::copy(&mut f, out)?;
+        }
+        Ok(())
+    }
 }
 
 /// Lays out one case's trials ([`evidence::write`]) and packs them: deflated at a fixed
@@ -1332,6 +1378,32 @@ fn fixture_row(f: &FixtureData, lang: Lang, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spooled_rows_come_back_whole_and_in_order() {
+        let mut spool = Spool::default();
+        let mut want = String::new();
+        for i in 0..6 {
+            let row = format!("<tr id=\"r{i}\">{}</tr>\n", "證".repeat(400_000));
+            spool.push(&row).unwrap();
+            want.push_str(&row);
+        }
+        assert!(
+            spool.file.is_some(),
+            "past the limit the rows are in a file"
+        );
+        assert!(spool.text.len() <= SPOOL_IN_MEMORY);
+        for _ in 0..2 {
+            let mut got = Vec::new();
+            spool.copy_to(&mut got).unwrap();
+            assert!(
+                got == want.as_bytes(),
+                "{} bytes, want {}",
+                got.len(),
+                want.len()
+            );
+        }
+    }
 
     #[test]
     fn a_reused_compressor_writes_what_a_fresh_one_writes() {

@@ -829,7 +829,7 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
             row.clear();
             evidence::case_row(&view, names.lang, &mut row);
             pass.rows.push(&row).map_err(|source| ReportError::Write {
-                format: "HTML",
+                format: "html",
                 source,
             })
         })?;

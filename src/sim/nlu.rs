@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 /// Longest input the engine reads; the rest is ignored (a terminal has input limits too).
 pub const MAX_INPUT_CHARS: usize = 8_000;
 
-/// A built-in pattern (every part of the simulator compiles its patterns through this one).
+/// A built-in pattern, which must compile.
 pub fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }

@@ -138,13 +138,13 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     if crate::embedded::is_default_suite_file(kind, text) {
         return yaml::from_str(path, text).map_err(|p| vec![p]);
     }
-    // The schema this file is checked against is compiled on another core while the text is
-    // parsed on this one, the first time a file of its kind is not the default.
     // A large suite file is parsed on every core, a run of its cases on each.
     let parse = || match kind {
         Kind::Suite => yaml::value_from_str(path, text, "cases"),
         _ => yaml::from_str(path, text),
     };
+    // The schema this file is checked against is compiled on another core while the text is
+    // parsed on this one, the first time a file of its kind is not the default.
     let value: Value = if crate::schema::is_ready(kind) {
         parse()
     } else {
@@ -482,7 +482,7 @@ fn load_fixtures<'a>(
     out
 }
 
-/// `f` of each item, run on every core in contiguous chunks, in the items' order.
+/// `f` of each item, each taken by the next free core, the results in the items' order.
 fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()

@@ -102,11 +102,14 @@ pub fn summary_from(
         for id in &g.blocking {
             let mut reason = String::new();
             if let Some(c) = results.cases.iter().find(|c| &c.id == id) {
-                source.with_trials(c, &mut |trials| {
-                    reason =
-                        first_failure(trials, lang).unwrap_or_else(|| names::case_reason(c, lang));
+                let mut failure = None;
+                source.each_trial(c, &mut |t| {
+                    if failure.is_none() {
+                        failure = trial_failure(t, lang);
+                    }
                     Ok(())
                 })?;
+                reason = failure.unwrap_or_else(|| names::case_reason(c, lang));
             }
             lines.push(format!("    {id}: {reason}"));
         }
@@ -147,27 +150,26 @@ pub fn summary_from(
     Ok(lines)
 }
 
-/// The first failing check's reason (or device error) of the first non-passing trial.
-fn first_failure(trials: &[TrialRecord], lang: Lang) -> Option<String> {
-    for t in trials {
-        let trial = (t.index + 1).to_string();
-        if let Some(e) = &t.error {
-            return Some(m::CON_TRIAL_ERROR.fill(
+/// The trial's device error or first failing check's reason; `None` when it has neither.
+/// A case's blocking reason is its first trial's that has one.
+fn trial_failure(t: &TrialRecord, lang: Lang) -> Option<String> {
+    let trial = (t.index + 1).to_string();
+    if let Some(e) = &t.error {
+        return Some(m::CON_TRIAL_ERROR.fill(
+            lang,
+            &[("trial", &trial), ("error", &names::device_error(e, lang))],
+        ));
+    }
+    for (i, turn) in t.turns.iter().enumerate() {
+        if let Some(c) = turn.checks.iter().find(|c| !c.passed) {
+            return Some(m::CON_TRIAL_CHECK.fill(
                 lang,
-                &[("trial", &trial), ("error", &names::device_error(e, lang))],
+                &[
+                    ("trial", &trial),
+                    ("turn", &(i + 1).to_string()),
+                    ("reason", &names::check_reason(c, lang)),
+                ],
             ));
-        }
-        for (i, turn) in t.turns.iter().enumerate() {
-            if let Some(c) = turn.checks.iter().find(|c| !c.passed) {
-                return Some(m::CON_TRIAL_CHECK.fill(
-                    lang,
-                    &[
-                        ("trial", &trial),
-                        ("turn", &(i + 1).to_string()),
-                        ("reason", &names::check_reason(c, lang)),
-                    ],
-                ));
-            }
         }
     }
     None

@@ -198,11 +198,10 @@ pub fn compare_from(
 fn latency(r: &Results, source: &mut dyn TrialSource) -> Result<Latency, ReportError> {
     let mut ms: Vec<f64> = Vec::new();
     for c in &r.cases {
-        source.with_trials(c, &mut |trials| {
+        source.each_trial(c, &mut |t| {
             ms.extend(
-                trials
+                t.turns
                     .iter()
-                    .flat_map(|t| &t.turns)
                     .filter(|t| t.response.is_some() && t.latency_ms.is_finite())
                     .map(|t| t.latency_ms),
             );

@@ -815,23 +815,22 @@ fn cases(r: &Results, names: &Names, source: &mut dyn TrialSource) -> Result<Pas
     let mut row = String::new();
     for (i, c) in sorted {
         let blocking = r.grade.blocking.contains(&c.id);
-        source.with_trials(c, &mut |trials| {
-            let mut trials: Vec<&TrialRecord> = trials.iter().collect();
-            trials.sort_by_key(|t| t.index);
-            pass.latencies[i] = trials
-                .iter()
-                .flat_map(|t| &t.turns)
-                .map(|t| t.latency_ms)
-                .collect();
-            pass.tools.add(trials.iter().copied());
-            let (view, brief) = case_view(c, trials, names, blocking, &r.fixtures, &mut packer)?;
-            pass.brief += brief;
-            row.clear();
-            evidence::case_row(&view, names.lang, &mut row);
-            pass.rows.push(&row).map_err(|source| ReportError::Write {
-                format: "html",
-                source,
-            })
+        let mut shown = Shown::default();
+        let latencies = &mut pass.latencies[i];
+        let tools = &mut pass.tools;
+        source.each_trial(c, &mut |t| {
+            latencies.extend(t.turns.iter().map(|t| t.latency_ms));
+            tools.add([t]);
+            shown.add(t, names.lang, &r.fixtures);
+            Ok(())
+        })?;
+        let (view, brief) = case_view(c, shown, names, blocking, &mut packer);
+        pass.brief += brief;
+        row.clear();
+        evidence::case_row(&view, names.lang, &mut row);
+        pass.rows.push(&row).map_err(|source| ReportError::Write {
+            format: "html",
+            source,
         })?;
     }
     Ok(pass)
@@ -982,20 +981,31 @@ pub fn unpack_evidence(page: &str) -> Option<String> {
     Some(out)
 }
 
-/// A case's trials, in index order, split into those shown in full and those summarised: the
-/// first [`FULL_PASSING`] passing and the first [`FULL_NOT_PASSING`] other trials are shown in
-/// full.
-fn split_trials(trials: Vec<&TrialRecord>) -> (Vec<&TrialRecord>, Vec<&TrialRecord>) {
-    let (mut passing, mut other) = (0, 0);
-    trials.into_iter().partition(|t| {
+/// A case's trials, taken in index order, as the page shows them: the first
+/// [`FULL_PASSING`] passing and the first [`FULL_NOT_PASSING`] other trials in full, the rest
+/// one line each.
+#[derive(Default)]
+struct Shown {
+    full: Vec<TrialView>,
+    brief: Vec<BriefTrial>,
+    passing: usize,
+    other: usize,
+}
+
+impl Shown {
+    fn add(&mut self, t: &TrialRecord, lang: Lang, fixtures: &[FixtureData]) {
         let (seen, max) = if t.outcome == TrialOutcome::Pass {
-            (&mut passing, FULL_PASSING)
+            (&mut self.passing, FULL_PASSING)
         } else {
-            (&mut other, FULL_NOT_PASSING)
+            (&mut self.other, FULL_NOT_PASSING)
         };
         *seen += 1;
-        *seen <= max
-    })
+        if *seen <= max {
+            self.full.push(trial_view(t, lang, fixtures));
+        } else {
+            self.brief.push(brief_trial(t, lang));
+        }
+    }
 }
 
 /// How many trials of the whole run are summarised, said once above the cases.
@@ -1031,23 +1041,18 @@ fn brief_trial(t: &TrialRecord, lang: Lang) -> BriefTrial {
 /// The case's row and packed evidence, and how many of its trials are only summarised.
 fn case_view(
     c: &CaseResult,
-    trials: Vec<&TrialRecord>,
+    shown: Shown,
     names: &Names,
     blocking: bool,
-    fixtures: &[FixtureData],
     packer: &mut Packer,
-) -> Result<(CaseView, usize), ReportError> {
+) -> (CaseView, usize) {
     let lang = names.lang;
-    let (full, brief) = split_trials(trials);
-    let summarised = brief.len();
+    let summarised = shown.brief.len();
     let evidence = packer.pack(&EvidenceView {
-        trials: full
-            .into_iter()
-            .map(|t| trial_view(t, lang, fixtures))
-            .collect(),
-        brief_note: (!brief.is_empty())
-            .then(|| m::BRIEF_CASE.fill(lang, &[("n", &brief.len().to_string())])),
-        brief: brief.into_iter().map(|t| brief_trial(t, lang)).collect(),
+        trials: shown.full,
+        brief_note: (summarised > 0)
+            .then(|| m::BRIEF_CASE.fill(lang, &[("n", &summarised.to_string())])),
+        brief: shown.brief,
     });
     let view = CaseView {
         id: c.id.clone(),
@@ -1082,7 +1087,7 @@ fn case_view(
         blocking,
         evidence,
     };
-    Ok((view, summarised))
+    (view, summarised)
 }
 
 fn stats_text(st: &TrialStats, lang: Lang) -> String {

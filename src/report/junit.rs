@@ -77,12 +77,12 @@ pub(super) fn render(
         cases.sort_by(|a, b| a.id.cmp(&b.id));
         let mut total = Duration::ZERO;
         for case in cases {
-            let mut test = None;
-            source.with_trials(case, &mut |trials| {
-                test = Some(test_case(case, trials, above, lang));
+            let mut trials = Trials::default();
+            source.each_trial(case, &mut |t| {
+                trials.add(t, lang);
                 Ok(())
             })?;
-            let test = test.expect("with_trials calls back once");
+            let test = test_case(case, trials, above, lang);
             total += test.time.unwrap_or_default();
             suite.add_test_case(test);
         }
@@ -176,7 +176,7 @@ fn suite_properties(
 }
 
 /// One case; `above` is the gate level when the case's level is above it.
-fn test_case(c: &CaseResult, trials: &[TrialRecord], above: Option<&str>, lang: Lang) -> TestCase {
+fn test_case(c: &CaseResult, trials: Trials, above: Option<&str>, lang: Lang) -> TestCase {
     let status = match (c.verdict, above) {
         (Verdict::Pass, _) => TestCaseStatus::success(),
         (Verdict::Fail | Verdict::Inconclusive, Some(gate)) => {
@@ -192,14 +192,13 @@ fn test_case(c: &CaseResult, trials: &[TrialRecord], above: Option<&str>, lang: 
             );
             s.set_message(one_line(&why, MAX_LINE))
                 .set_type(c.verdict.as_str());
-            let lines = evidence(trials, lang);
-            if !lines.is_empty() {
-                s.set_description(lines.join("\n"));
+            if let Some(lines) = trials.evidence(lang) {
+                s.set_description(lines);
             }
             s
         }
-        (Verdict::Fail, None) => non_success(c, trials, NonSuccessKind::Failure, lang),
-        (Verdict::Inconclusive, None) => non_success(c, trials, NonSuccessKind::Error, lang),
+        (Verdict::Fail, None) => non_success(c, &trials, NonSuccessKind::Failure, lang),
+        (Verdict::Inconclusive, None) => non_success(c, &trials, NonSuccessKind::Error, lang),
         (Verdict::NotApplicable, _) => {
             let mut s = TestCaseStatus::skipped();
             s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
@@ -212,8 +211,7 @@ fn test_case(c: &CaseResult, trials: &[TrialRecord], above: Option<&str>, lang: 
         status,
     );
     test.set_classname(classname(&c.file));
-    let ms: f64 = trials.iter().map(|t| t.duration_ms).sum();
-    if let Some(time) = millis(ms).filter(|_| !trials.is_empty()) {
+    if let Some(time) = millis(trials.ms).filter(|_| trials.seen > 0) {
         test.set_time(time);
     }
     test.add_properties([
@@ -241,38 +239,56 @@ fn classname(file: &str) -> String {
 
 fn non_success(
     c: &CaseResult,
-    trials: &[TrialRecord],
+    trials: &Trials,
     kind: NonSuccessKind,
     lang: Lang,
 ) -> TestCaseStatus {
     let mut s = TestCaseStatus::non_success(kind);
     s.set_message(one_line(&names::case_reason(c, lang), MAX_LINE))
         .set_type(c.verdict.as_str());
-    let lines = evidence(trials, lang);
-    if !lines.is_empty() {
-        s.set_description(lines.join("\n"));
+    if let Some(lines) = trials.evidence(lang) {
+        s.set_description(lines);
     }
     s
 }
 
-/// One line per trial that did not pass, in trial order: its first failing check, or the
-/// device error that ended it.
-fn evidence(trials: &[TrialRecord], lang: Lang) -> Vec<String> {
-    let mut trials: Vec<&TrialRecord> = trials
-        .iter()
-        .filter(|t| t.outcome != TrialOutcome::Pass)
-        .collect();
-    trials.sort_by_key(|t| t.index);
-    let hidden = trials.len().saturating_sub(MAX_LINES);
-    let mut lines: Vec<String> = trials
-        .into_iter()
-        .take(MAX_LINES)
-        .map(|t| one_line(&trial_line(t, lang), MAX_LINE))
-        .collect();
-    if hidden > 0 {
-        lines.push(m::MORE.fill(lang, &[("n", &hidden.to_string())]));
+/// What a test case says of its trials, taken in index order: their time, and one line per
+/// trial that did not pass (its first failing check, or the device error that ended it), the
+/// first [`MAX_LINES`] of them.
+#[derive(Default)]
+struct Trials {
+    seen: usize,
+    ms: f64,
+    lines: Vec<String>,
+    hidden: usize,
+}
+
+impl Trials {
+    fn add(&mut self, t: &TrialRecord, lang: Lang) {
+        self.seen += 1;
+        self.ms += t.duration_ms;
+        if t.outcome == TrialOutcome::Pass {
+            return;
+        }
+        if self.lines.len() < MAX_LINES {
+            self.lines.push(one_line(&trial_line(t, lang), MAX_LINE));
+        } else {
+            self.hidden += 1;
+        }
     }
-    lines
+
+    /// The lines, and how many more there were; `None` when every trial passed.
+    fn evidence(&self, lang: Lang) -> Option<String> {
+        if self.lines.is_empty() {
+            return None;
+        }
+        let mut text = self.lines.join("\n");
+        if self.hidden > 0 {
+            text.push('\n');
+            text.push_str(&m::MORE.fill(lang, &[("n", &self.hidden.to_string())]));
+        }
+        Some(text)
+    }
 }
 
 fn trial_line(t: &TrialRecord, lang: Lang) -> String {

@@ -96,8 +96,8 @@ pub(super) fn view(
     };
     let mut tools = names::ToolUse::default();
     for c in &r.cases {
-        source.with_trials(c, &mut |trials| {
-            tools.add(trials);
+        source.each_trial(c, &mut |t| {
+            tools.add([t]);
             Ok(())
         })?;
     }
@@ -115,11 +115,17 @@ pub(super) fn view(
     let hidden = blocking_cases.len().saturating_sub(MAX_BLOCKING) + unknown;
     let mut blocking = Vec::new();
     for c in blocking_cases.into_iter().take(MAX_BLOCKING) {
-        let mut check = String::new();
-        source.with_trials(c, &mut |trials| {
-            check = truncate(&first_failure(c, trials, lang), MAX_CELL);
+        let mut failure = None;
+        source.each_trial(c, &mut |t| {
+            if failure.is_none() && t.outcome != TrialOutcome::Pass {
+                failure = Some(trial_failure(c, t, lang));
+            }
             Ok(())
         })?;
+        let check = truncate(
+            &failure.unwrap_or_else(|| names::case_reason(c, lang)),
+            MAX_CELL,
+        );
         blocking.push(BlockingLine {
             case: truncate(&format!("{} {}", c.id, i18n(&c.title, lang)), MAX_CELL),
             level: names.level(&c.level),
@@ -242,14 +248,9 @@ fn by_clause(r: &Results) -> Vec<ClauseLine> {
         .collect()
 }
 
-/// Why the first failing trial failed: its first failing check, or the device error that
-/// ended it; the case's own reason when no trial says more.
-fn first_failure(c: &CaseResult, trials: &[TrialRecord], lang: Lang) -> String {
-    let mut trials: Vec<&TrialRecord> = trials.iter().collect();
-    trials.sort_by_key(|t| t.index);
-    let Some(trial) = trials.into_iter().find(|t| t.outcome != TrialOutcome::Pass) else {
-        return names::case_reason(c, lang);
-    };
+/// Why a failing trial (the case's first) failed: its first failing check, or the device
+/// error that ended it; the case's own reason when the trial says no more.
+fn trial_failure(c: &CaseResult, trial: &TrialRecord, lang: Lang) -> String {
     for turn in &trial.turns {
         if let Some(check) = turn.checks.iter().find(|ch| !ch.passed) {
             let (kind, _) = names::check_parts(&check.check);

@@ -1018,20 +1018,18 @@ fn packed_evidence_is_the_trials_and_nothing_else() {
 }
 
 /// A source that hands out each case's trials from elsewhere, as the run's journal does,
-/// gives the page the results holding them give, whatever order it stores them in.
+/// gives the page the results holding them give.
 #[test]
 fn trials_from_a_source_render_the_same_page() {
     struct Stored(std::collections::BTreeMap<String, Vec<TrialRecord>>, usize);
     impl TrialSource for Stored {
-        fn with_trials(
+        fn each_trial(
             &mut self,
             case: &CaseResult,
-            f: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
+            f: &mut dyn FnMut(&TrialRecord) -> Result<(), ReportError>,
         ) -> Result<(), ReportError> {
             self.1 += 1;
-            let mut trials = self.0[&case.id].clone();
-            trials.reverse();
-            f(&trials)
+            self.0[&case.id].iter().try_for_each(f)
         }
         fn results_digest(&mut self, _: &Results) -> String {
             crate::attest::results_digest(&fixture::results())
@@ -1054,10 +1052,10 @@ fn trials_from_a_source_render_the_same_page() {
     // A source that fails fails the report, naming the case.
     struct Failing;
     impl TrialSource for Failing {
-        fn with_trials(
+        fn each_trial(
             &mut self,
             case: &CaseResult,
-            _: &mut dyn FnMut(&[TrialRecord]) -> Result<(), ReportError>,
+            _: &mut dyn FnMut(&TrialRecord) -> Result<(), ReportError>,
         ) -> Result<(), ReportError> {
             Err(ReportError::Trials {
                 case: case.id.clone(),

@@ -667,7 +667,6 @@ pub struct ByCase<'a> {
     kept: HashMap<(String, u32), Vec<TrialRecord>>,
     kept_bytes: usize,
     keep_limit: usize,
-    scratch: Vec<TrialRecord>,
 }
 
 /// How much of the journal, in line bytes, [`ByCase`] keeps read between reports.
@@ -688,7 +687,6 @@ impl<'a> ByCase<'a> {
             kept: HashMap::new(),
             kept_bytes: 0,
             keep_limit: KEEP_BYTES,
-            scratch: Vec::new(),
         })
     }
 
@@ -707,37 +705,56 @@ impl<'a> ByCase<'a> {
 }
 
 impl ByCase<'_> {
-    /// All the trials of `case`, read from the journal and scored as results.json has them.
-    pub fn trials_of(
+    /// Calls `f` with each trial of `case` in index order, read from the journal and scored
+    /// as results.json has them. A case whose lines fit in what is kept is read once and
+    /// kept for the reports after; any other is read a trial at a time and not held, so a
+    /// case of thousands of trials costs one trial's memory. `read_err` says why the journal
+    /// could not give a trial.
+    pub fn each_trial<E>(
         &mut self,
         case: &crate::results::CaseResult,
-    ) -> Result<&[TrialRecord], String> {
-        self.trials(&case.id, case.trials_planned, &case.turns)
+        read_err: impl Fn(String) -> E,
+        f: &mut dyn FnMut(&TrialRecord) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each(&case.id, case.trials_planned, &case.turns, read_err, f)
     }
 
-    fn trials(
+    fn each<E>(
         &mut self,
         id: &str,
         planned: u32,
         turns: &[crate::suite::model::CaseTurn],
-    ) -> Result<&[TrialRecord], String> {
+        read_err: impl Fn(String) -> E,
+        f: &mut dyn FnMut(&TrialRecord) -> Result<(), E>,
+    ) -> Result<(), E> {
         let key = (id.to_string(), planned);
-        if self.kept.contains_key(&key) {
-            return Ok(&self.kept[&key]);
+        if let Some(kept) = self.kept.get(&key) {
+            return kept.iter().try_for_each(f);
         }
         let spans: Vec<Span> = self.index.spans(id, planned).collect();
         let bytes: usize = spans.iter().map(|s| s.1).sum();
-        let trials = spans
-            .into_iter()
-            .map(|span| self.lines.trial(span, turns, &self.evaluator))
-            .collect::<Result<Vec<_>, _>>()?;
         if self.kept_bytes + bytes <= self.keep_limit {
+            let trials = spans
+                .into_iter()
+                .map(|span| self.lines.trial(span, turns, &self.evaluator))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(read_err)?;
             self.kept_bytes += bytes;
-            Ok(self.kept.entry(key).or_insert(trials))
-        } else {
-            self.scratch = trials;
-            Ok(&self.scratch)
+            return self
+                .kept
+                .entry(key)
+                .or_insert(trials)
+                .iter()
+                .try_for_each(f);
         }
+        for span in spans {
+            let trial = self
+                .lines
+                .trial(span, turns, &self.evaluator)
+                .map_err(&read_err)?;
+            f(&trial)?;
+        }
+        Ok(())
     }
 
     /// The SHA-256 of the results.json written from this journal.
@@ -848,14 +865,23 @@ mod tests {
         std::fs::write(&p, text).unwrap();
         let index = super::index(&p).unwrap();
         let eval = crate::score::Evaluator::default();
-        let ids = |t: &[TrialRecord]| t.iter().map(|t| (t.case.clone(), t.index)).collect();
+        let ids = |source: &mut ByCase, case: &str, planned| {
+            let mut ids = Vec::new();
+            source
+                .each(case, planned, &[], |e| e, &mut |t| {
+                    ids.push((t.case.clone(), t.index));
+                    Ok(())
+                })
+                .unwrap();
+            ids
+        };
         let mut keeping = ByCase::open(&p, &index, eval.clone(), String::new()).unwrap();
         let mut reading = ByCase::open(&p, &index, eval, String::new()).unwrap();
         reading.keep_limit = 0;
         for _ in 0..2 {
             for (case, planned) in [("a", 3), ("b", 2), ("a", 2)] {
-                let kept: Vec<(String, u32)> = ids(keeping.trials(case, planned, &[]).unwrap());
-                let read: Vec<(String, u32)> = ids(reading.trials(case, planned, &[]).unwrap());
+                let kept = ids(&mut keeping, case, planned);
+                let read = ids(&mut reading, case, planned);
                 assert_eq!(kept, read, "{case}");
                 assert_eq!(kept.len(), planned as usize, "{case}");
             }

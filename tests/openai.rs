@@ -759,9 +759,19 @@ fn chat_profile(dir: &std::path::Path, url: &str, extra: &str) -> std::path::Pat
     )
 }
 
+/// Two retries, not the default twelve: the fake endpoint's 500s for audio are retried as
+/// transient, and twelve back-offs (up to 2 s each) per voice case took a minute.
 fn run_phone(profile: &std::path::Path, out: &std::path::Path) -> Value {
     let output = ailevel()
-        .args(["run", "--quiet", "--trials", "1", "--suite"])
+        .args([
+            "run",
+            "--quiet",
+            "--trials",
+            "1",
+            "--retries",
+            "2",
+            "--suite",
+        ])
         .arg(root().join("suites"))
         .arg("--device")
         .arg(profile)

@@ -1,6 +1,8 @@
 //! Integration tests: the real `ailevel` binary on the reference simulators, on malformed
 //! suites and profiles, and the exit codes README documents.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -641,30 +643,21 @@ fn regrade_reproduces_every_reference_simulators_results_byte_for_byte() {
     profiles.sort();
     assert!(profiles.len() >= 4);
     // Three at a time: a run spends about half its time waiting on the sim's latency.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..3 {
-            s.spawn(|| {
-                while let Some(profile) =
-                    profiles.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                {
-                    let (dir, _, _) = run_sim(profile.to_str().unwrap(), &["--trials", "2"]);
-                    let results = dir.path().join("results.json");
-                    let out = ailevel().args(["regrade"]).arg(&results).output().unwrap();
-                    assert_eq!(
-                        out.status.code(),
-                        Some(0),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    assert!(
-                        out.stdout == std::fs::read(&results).unwrap(),
-                        "{}: regrade changed the results",
-                        profile.display()
-                    );
-                }
-            });
-        }
+    common::side_by_side(&profiles, 3, |profile| {
+        let (dir, _, _) = run_sim(profile.to_str().unwrap(), &["--trials", "2"]);
+        let results = dir.path().join("results.json");
+        let out = ailevel().args(["regrade"]).arg(&results).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stdout == std::fs::read(&results).unwrap(),
+            "{}: regrade changed the results",
+            profile.display()
+        );
     });
 }
 

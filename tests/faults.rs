@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{SimServer, ailevel, must, root, verdicts, write};
+use common::{SimServer, ailevel, must, root, side_by_side, verdicts, write};
 use serde_json::Value;
 
 /// Every fault kind `sim serve` injects, 2.5 % each: 20 % of all requests.
@@ -85,7 +85,7 @@ fn twenty_percent_mixed_faults_grade_three_sims_exactly_as_clean_runs() {
         "devices/sim/phone-l2.toml",
         "devices/sim/car-l3.toml",
     ];
-    let runs = side_by_side(&sims, |sim| {
+    let runs = side_by_side(&sims, sims.len(), |sim| {
         let flags = [&["--concurrency", "8", "--seed", "11"][..], &HANG_TIMEOUT].concat();
         let clean = run_served(sim, &[], &flags);
         let mut faults = vec!["--fault-seed", "5"];
@@ -106,18 +106,6 @@ fn twenty_percent_mixed_faults_grade_three_sims_exactly_as_clean_runs() {
             "{sim}: the faults were not met"
         );
     }
-}
-
-/// `f` of each item, each on a thread of its own, in the items' order.
-fn side_by_side<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    std::thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = items.iter().map(|i| s.spawn(move || f(i))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 #[test]
@@ -143,7 +131,7 @@ fn each_fault_kind_alone_leaves_the_grade_as_it_is() {
         ("--hang-rate", "timeout"),
         ("", "clean"),
     ];
-    let mut runs = side_by_side(&kinds, |&(flag, _)| match flag {
+    let mut runs = side_by_side(&kinds, kinds.len(), |&(flag, _)| match flag {
         "" => run_served(sim, &[], &flags),
         _ => run_served(sim, &[flag, "0.2", "--fault-seed", "2"], &flags),
     });
@@ -184,7 +172,7 @@ fn a_rate_limited_device_is_waited_for_as_it_asks() {
     let sim = "devices/sim/phone-l1.toml";
     let flags = ["--concurrency", "8", "--trials", "1", "--seed", "4"];
     let faults = ["--throttle-rate", "0.03", "--fault-seed", "6"];
-    let [(clean, _), (throttled, took)]: [_; 2] = side_by_side(&[&[][..], &faults], |faults| {
+    let [(clean, _), (throttled, took)]: [_; 2] = side_by_side(&[&[][..], &faults], 2, |faults| {
         run_served(sim, faults, &flags)
     })
     .try_into()
@@ -257,7 +245,7 @@ fn the_same_faults_meet_the_same_requests_at_any_concurrency() {
     let mut eight = vec!["--trials", "1", "--concurrency", "8"];
     eight.extend_from_slice(&secret);
     let [(a, _), (b, _)]: [_; 2] =
-        side_by_side(&[one, eight], |flags| run_served(sim, &faults, flags))
+        side_by_side(&[one, eight], 2, |flags| run_served(sim, &faults, flags))
             .try_into()
             .unwrap();
     assert!(!calls(&a).is_empty());

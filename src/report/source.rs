@@ -40,7 +40,7 @@ impl TrialSource for HeldTrials {
 }
 
 /// `f` over `trials` in index order, whatever order they are held in.
-pub(super) fn in_index_order(
+fn in_index_order(
     trials: &[TrialRecord],
     f: &mut dyn FnMut(&TrialRecord) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
